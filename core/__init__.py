@@ -1,0 +1,3 @@
+"""appmgr core: everything the console does, free of any user interface."""
+
+__version__ = "0.1.0"

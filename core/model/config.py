@@ -1,0 +1,154 @@
+"""Protection configuration of one pair: the tabs of SPEC F-6.
+
+Plain dataclasses with ``to_dict``/``from_dict`` so a configuration can be
+saved, shown as JSON and edited headless with ``section.key=value``.
+Defaults here are the normative ones of SPEC F-6.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from typing import Any
+
+from core.model.rules import Rule
+
+
+@dataclass
+class DnsServerEntry:
+    ip: str
+    port: int = 53
+    role: str = "both"  # source | target | both | added
+
+
+@dataclass
+class DnsFailover:
+    servers: list[DnsServerEntry] = field(default_factory=list)
+    #: monitored source IP -> target IP it fails over to (must be unique)
+    ip_map: dict[str, str] = field(default_factory=dict)
+    update_ttl: bool = False
+    ttl: int = 300
+    user: str = ""  # password lives only in the SecretStore
+    client_server: str = ""  # advanced: which DNS server to update first
+
+
+@dataclass
+class IdentityFailover:
+    monitored_ips: list[str] = field(default_factory=list)
+    target_nic: str = ""
+    ip_address: bool = True
+    server_name: bool = True
+    shares: bool = True
+    spns: bool = True
+
+
+@dataclass
+class ServiceItem:
+    name: str
+    user_added: bool = False
+    must_stop_on_target: bool = True
+
+
+@dataclass
+class FailoverSection:
+    type: str = "dns"  # dns | identity
+    dns: DnsFailover = field(default_factory=DnsFailover)
+    identity: IdentityFailover = field(default_factory=IdentityFailover)
+    services: list[ServiceItem] = field(default_factory=list)
+
+
+@dataclass
+class MonitoringSection:
+    enabled: bool = True
+    manual_intervention: bool = True
+    method: str = "heartbeat"  # icmp | heartbeat
+    interval: int = 5  # seconds
+    missed: int = 5
+    trigger: str = "all"  # all | any
+
+    @property
+    def failure_after(self) -> int:
+        return self.interval * self.missed
+
+
+@dataclass
+class SnapshotsSection:
+    enabled: bool = False
+    interval_min: int = 60
+    start_at: str = ""  # "" = start now, else ISO date-time
+
+
+@dataclass
+class ConnectionSection:
+    route: str = ""  # target IP the data goes through
+    shares: list[str] = field(default_factory=list)  # selected share names
+    volume_paths: list[str] = field(default_factory=list)  # extra Windows paths
+    mirror_type: str = "checksum"  # full | checksum
+    compression: int = 0  # 0 = off, 1 (min) … 9 (max)
+
+
+@dataclass
+class AdvancedSection:
+    override_rules: bool = False
+    rules: list[Rule] = field(default_factory=list)  # used when override_rules
+    set_name: str = ""
+    #: phase name -> user-edited script text (absent = generated)
+    plan_edits: dict[str, str] = field(default_factory=dict)
+    create_set: bool = True
+    create_scripts: bool = True
+    create_connection: bool = True
+    create_monitor: bool = True
+
+
+@dataclass
+class ProtectionConfig:
+    app: str
+    source: str
+    target: str
+    failover: FailoverSection = field(default_factory=FailoverSection)
+    monitoring: MonitoringSection = field(default_factory=MonitoringSection)
+    snapshots: SnapshotsSection = field(default_factory=SnapshotsSection)
+    connection: ConnectionSection = field(default_factory=ConnectionSection)
+    advanced: AdvancedSection = field(default_factory=AdvancedSection)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ProtectionConfig:
+        return _build(cls, d)
+
+
+
+
+def _build(cls: type, d: Any) -> Any:
+    """Rebuild a dataclass tree from ``asdict`` output (unknown keys ignored)."""
+    if not is_dataclass(cls) or not isinstance(d, dict):
+        return d
+    kwargs: dict[str, Any] = {}
+    hints = {f.name: f for f in fields(cls)}
+    for name, f in hints.items():
+        if name not in d:
+            continue
+        value = d[name]
+        sub = _FIELD_TYPES.get((cls, name))
+        if sub is not None and isinstance(value, list):
+            kwargs[name] = [_build(sub, v) for v in value]
+        elif sub is not None:
+            kwargs[name] = _build(sub, value)
+        else:
+            kwargs[name] = value
+    return cls(**kwargs)
+
+
+_FIELD_TYPES: dict[tuple[type, str], type] = {
+    (DnsFailover, "servers"): DnsServerEntry,
+    (FailoverSection, "dns"): DnsFailover,
+    (FailoverSection, "identity"): IdentityFailover,
+    (FailoverSection, "services"): ServiceItem,
+    (ProtectionConfig, "failover"): FailoverSection,
+    (ProtectionConfig, "monitoring"): MonitoringSection,
+    (ProtectionConfig, "snapshots"): SnapshotsSection,
+    (ProtectionConfig, "connection"): ConnectionSection,
+    (ProtectionConfig, "advanced"): AdvancedSection,
+    (AdvancedSection, "rules"): Rule,
+}

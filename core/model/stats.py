@@ -1,0 +1,30 @@
+"""Live counters of one protected pair (SPEC F-8.4), as the engines report them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class JobStats:
+    mirror_status: str = "idle"  # idle | mirroring | complete | error
+    mirror_percent: float = 0.0
+    replication_status: str = "stopped"  # stopped | replicating | paused | error
+    bytes_sent: int = 0
+    bytes_sent_compressed: int = 0
+    bytes_remaining: int = 0
+    queued_ops: int = 0
+    transfer_rate: float = 0.0  # bytes/s, averaged over the last sample window
+    last_heartbeat: float | None = None  # epoch seconds of the last reply seen by the target
+    missed_heartbeats: int = 0
+    missed_threshold: int = 0
+    monitor_state: str = "off"  # off | monitoring | failover_condition
+    last_snapshot: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> JobStats:
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in d.items() if k in names})

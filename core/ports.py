@@ -1,0 +1,176 @@
+"""Ports: the interfaces core speaks to (ARCHITECTURE rule 2).
+
+Only adapter modules import ldap3, dnspython, pywinrm or keyring; everything
+else in core depends on these protocols and the small value types below.
+Every method may raise the typed errors of :mod:`core.errors`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from core.model.server import Server
+
+
+# --- credentials -----------------------------------------------------------
+@dataclass(frozen=True)
+class Credential:
+    """A user name in one of the accepted forms and its password.
+
+    ``repr`` hides the password so it can never reach a log or a traceback.
+    """
+
+    user: str
+    password: str = field(repr=False)
+
+
+class SecretStore(Protocol):
+    def get(self, kind: str, key: str) -> Credential | None: ...
+    def put(self, kind: str, key: str, cred: Credential) -> None: ...
+    def delete(self, kind: str, key: str) -> None: ...
+    def clear(self) -> int: ...
+
+
+# --- directory ---------------------------------------------------------------
+@dataclass(frozen=True)
+class RootDse:
+    default_nc: str
+    config_nc: str
+    root_domain_nc: str
+    forest_root: str  # DNS name of the forest root domain
+
+
+@dataclass(frozen=True)
+class DirectoryComputer:
+    name: str  # sAMAccountName without "$", upper case
+    dn: str
+    dns_host_name: str = ""
+    operating_system: str = ""
+    os_version: str = ""
+    spns: tuple[str, ...] = ()
+    is_cluster_node: bool = False
+    is_cluster_virtual: bool = False
+
+
+class Directory(Protocol):
+    def root_dse(self) -> RootDse: ...
+    def servers(self) -> list[DirectoryComputer]:
+        """Every computer of the domain running a server OS (Advanced Find)."""
+        ...
+    def computer(self, name: str) -> DirectoryComputer | None: ...
+    def close(self) -> None: ...
+
+
+# --- DNS ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class RRSet:
+    name: str  # absolute, with trailing dot
+    rdtype: str  # "A", "PTR", "MX", "SOA", "NS"
+    ttl: int
+    values: tuple[str, ...]  # presentation format ("127.0.10.12", "10 mail.lab.example.com.")
+
+
+@dataclass(frozen=True)
+class ZoneChange:
+    """One atomic UPDATE of one zone: prerequisites, then replacements.
+
+    ``expect`` rrsets must exist with exactly these values (RFC 2136 value
+    dependent prerequisites) or the whole update is refused; ``replace``
+    rrsets replace whatever is at (name, type); ``delete`` removes (name, type).
+    """
+
+    zone: str
+    expect: tuple[RRSet, ...] = ()
+    replace: tuple[RRSet, ...] = ()
+    delete: tuple[tuple[str, str], ...] = ()
+
+
+class Dns(Protocol):
+    def lookup(self, name: str, rdtype: str) -> RRSet | None: ...
+    def zone_of(self, name: str) -> str:
+        """The zone (SOA owner) that holds ``name``; NotFound when none."""
+        ...
+    def apply(self, change: ZoneChange) -> None:
+        """Send one signed UPDATE; all of it applies or none (raises on refusal)."""
+        ...
+    def probe_update(self, zone: str) -> None:
+        """Prove the credentials may update ``zone`` without changing any real record."""
+        ...
+
+
+# --- hosts -------------------------------------------------------------------
+class HostControl(Protocol):
+    """PowerShell operations on one Windows server (WinRM)."""
+
+    def inventory(self) -> Server: ...
+    def set_service(self, name: str, running: bool) -> None: ...
+    def add_share(self, name: str, path: str, description: str = "") -> None: ...
+    def remove_share(self, name: str) -> None: ...
+    def run_op(self, op: str, params: dict[str, Any]) -> Any: ...
+
+
+# --- replication engine ----------------------------------------------------------
+@dataclass(frozen=True)
+class MonitorStatus:
+    name: str
+    state: str  # monitoring | failover_condition | off
+    last_heartbeat: float | None  # epoch seconds of the last reply from any monitored IP
+    missed: int  # consecutive misses (the worst IP under trigger "any", the best under "all")
+    threshold: int
+    per_ip: dict[str, int] = field(default_factory=dict)  # ip -> consecutive misses
+
+
+class Engine(Protocol):
+    """The management API of the replication engine on one server (port 6320).
+
+    Windows paths in rules are the source's; the target stores the data at
+    the same paths (its own volume letters).
+    """
+
+    def info(self) -> dict[str, Any]:
+        """``{"version", "port", "hostname", "sets", "connections", "monitors"}``."""
+        ...
+
+    def create_set(self, name: str, rules: list[Any]) -> None: ...
+    def delete_set(self, name: str) -> None: ...
+
+    def accept(self, name: str, token: str) -> None:
+        """On the target: accept data of set ``name`` from a peer presenting ``token``."""
+        ...
+
+    def connect(
+        self,
+        name: str,
+        target: str,
+        port: int,
+        token: str,
+        mirror_type: str = "checksum",
+        compression: int = 0,
+        replicate: bool = True,
+        delete_orphans: bool = False,
+    ) -> None:
+        """On the source: mirror set ``name`` to ``target:port``, then (if
+        ``replicate``) replicate every change continuously, in order."""
+        ...
+
+    def disconnect(self, name: str) -> None: ...
+    def stats(self, name: str) -> Any:  # core.model.stats.JobStats
+        ...
+
+    def create_monitor(
+        self,
+        name: str,
+        source_ips: list[str],
+        port: int,
+        method: str,
+        interval: float,
+        missed: int,
+        trigger: str,
+    ) -> None:
+        """On the target: watch the source's heartbeat (UDP) or ICMP."""
+        ...
+
+    def monitor_status(self, name: str) -> MonitorStatus: ...
+    def delete_monitor(self, name: str) -> None: ...
+    def close(self) -> None: ...

@@ -1,0 +1,37 @@
+"""Everything core needs to reach the world, injected in one object.
+
+The CLI/TUI builds a Context (real adapters, or the lab's); tests build one
+with adapter-level doubles. Core code never constructs adapters itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.clock import Clock, SystemClock
+from core.paths import AppPaths
+from core.ports import Credential, Directory, Dns, Engine, HostControl, SecretStore
+
+
+@dataclass
+class Context:
+    paths: AppPaths
+    secrets: SecretStore
+    #: the domain's directory (bound with the cached domain credentials)
+    directory: Callable[[], Directory]
+    #: host control of a server by name (credentials from ``secrets``)
+    host: Callable[[str], HostControl]
+    #: engine management client of a server by name
+    engine: Callable[[str], Engine]
+    #: DNS adapter for a server address "ip" or "ip:port", with optional credentials
+    dns: Callable[[str, Credential | None], Dns]
+    #: address (IP) of a server by name: resolved through DNS, not /etc/hosts
+    resolve: Callable[[str], str]
+    domain: str = ""
+    settings: Any = None  # core.settings.Settings
+    clock: Clock = field(default_factory=SystemClock)
+    lab: bool = False
+    #: how long one remote call may take before it counts as unreachable
+    timeout: float = 5.0

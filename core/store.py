@@ -40,6 +40,10 @@ class PairRecord:
     phase: str = ""
     steps_done: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: whether the target's failover monitor is on (F-8.2)
+    monitoring: bool = False
+    #: plan facts captured at Enable Protection (core.protection.facts.PlanFacts)
+    facts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> str:

@@ -20,6 +20,7 @@ class JobStats:
     missed_threshold: int = 0
     monitor_state: str = "off"  # off | monitoring | failover_condition
     last_snapshot: float | None = None
+    last_error: str = ""  # why mirror or replication is in "error" (a sentence), else ""
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -1,0 +1,103 @@
+"""Health check, protection and logs half of the console façade (F-7, F-8, F-9, F-13)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from core.apps.registry import protectable_app
+from core.console.api import Progress
+from core.errors import InvalidInput
+from core.logs import log_action, read_verbose_log, tail_lines
+from core.model.config import ProtectionConfig
+from core.model.state import PairState
+from core.protection import disable as _disable
+from core.protection import enable as _enable
+from core.protection import failback as _failback
+from core.protection import failover as _failover
+from core.protection import restore as _restore
+from core.protection.status import PairStatus, pair_actions, pair_status
+from core.validation.runner import FixResult, ValidationReport, fix, validate
+
+if TYPE_CHECKING:
+    from core.console.console import Console
+
+
+class ProtectMixin:
+    # --- health check -----------------------------------------------------------------
+    def validate(self: Console, cfg: ProtectionConfig,
+                 progress: Progress | None = None) -> ValidationReport:
+        report = validate(self.ctx, cfg, progress=progress)
+        rec = self.store.record(cfg.app, cfg.source, cfg.target)
+        if rec.pair_state in (PairState.UNPROTECTED, PairState.VALIDATED):
+            _enable.mark_validated(self.store, cfg.app, cfg.source, cfg.target, report.ok)
+        log_action("validate", pair=f"{cfg.source}->{cfg.target}", ok=report.ok,
+                   errors=len(report.errors), warnings=len(report.warnings))
+        return report
+
+    def fix(self: Console, cfg: ProtectionConfig, check_id: str) -> FixResult:
+        result = fix(self.ctx, cfg, check_id)
+        if result.config_changed:
+            self.store.save_config(result.config)
+        log_action("fix", check=check_id, status=result.result.status)
+        return result
+
+    # --- protection -------------------------------------------------------------------
+    def allowed_actions(self: Console, app: str, source: str,
+                        target: str) -> dict[str, tuple[str, str | None]]:
+        return pair_actions(self.store, app, source, target)
+
+    def enable(self: Console, cfg: ProtectionConfig, progress: Progress | None = None) -> Any:
+        protectable_app(cfg.app)
+        self.save_config(cfg)
+        report = self.validate(cfg, progress)
+        if not report.ok:
+            first = report.errors[0]
+            raise InvalidInput("validation", f"{len(report.errors)} check(s) failed, first: "
+                                             f"{first.title}: {first.reason}")
+        rec = _enable.enable(self.ctx, cfg, self.store, progress, validated=report)
+        log_action("enable protection", pair=f"{cfg.source}->{cfg.target}")
+        return rec
+
+    def disable(self: Console, app: str, source: str, target: str) -> None:
+        _disable.disable(self.ctx, self.store, app, source, target)
+        log_action("disable protection", pair=f"{source}->{target}")
+
+    def set_monitoring(self: Console, app: str, source: str, target: str, on: bool) -> None:
+        _disable.set_monitoring(self.ctx, self.store, app, source, target, on)
+        log_action("monitoring", pair=f"{source}->{target}", on=on)
+
+    def status(self: Console, app: str, source: str, target: str) -> PairStatus:
+        return pair_status(self.ctx, self.store, app, source, target)
+
+    def pairs(self: Console) -> list[tuple[str, str, str]]:
+        """Every pair appmgr knows, for the dashboard and ``status`` without a pair."""
+        return [(r.app, r.source, r.target) for r in self.store.records()]
+
+    def failover(self: Console, app: str, source: str, target: str,
+                 progress: Progress | None = None, *, force: bool = False) -> list[Any]:
+        log_action("failover", pair=f"{source}->{target}", force=force)
+        return _failover.failover(self.ctx, self.store, app, source, target, progress, force=force)
+
+    def failback(self: Console, app: str, source: str, target: str,
+                 progress: Progress | None = None) -> list[Any]:
+        log_action("failback", pair=f"{source}->{target}")
+        return _failback.failback(self.ctx, self.store, app, source, target, progress)
+
+    def restore(self: Console, app: str, source: str, target: str,
+                progress: Progress | None = None) -> list[Any]:
+        log_action("restore", pair=f"{source}->{target}")
+        return _restore.restore(self.ctx, self.store, app, source, target, progress)
+
+    # --- logs -------------------------------------------------------------------------
+    def log_text(self: Console, kind: str, server: str | None = None, lines: int = 500) -> str:
+        logs = self.ctx.paths.logs
+        if kind == "verbose":
+            return "\n".join(read_verbose_log(logs, lines))
+        if kind in ("dfo", "failover"):
+            if not server:
+                raise InvalidInput("server", f"name the server whose {kind.upper()} log to show")
+            path = logs / kind / f"{server.upper()}.log"
+            if not path.exists():
+                return f"(no {kind.upper()} log for {server.upper()} yet)"
+            return "\n".join(tail_lines(path, lines))
+        raise InvalidInput("log", f"unknown log {kind!r}: choose verbose, dfo or failover")

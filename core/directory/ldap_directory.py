@@ -1,0 +1,155 @@
+"""The ldap3 adapter of the :class:`core.ports.Directory` port.
+
+Works the same against a real Active Directory (or Samba AD) and against the
+lab's in-process ldap3 mock: it is given an open, bound ``ldap3.Connection``.
+Searches are paged (RFC 2696) so directories beyond AD's 1,000-entry limit
+are read whole, ask only for the attributes they need, and keep only
+``searchResEntry`` results (a search from the domain base also yields
+referrals to the DNS and configuration partitions).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from ldap3 import ALL_ATTRIBUTES, BASE, SUBTREE, Connection
+from ldap3.utils.conv import escape_filter_chars
+
+from core.directory.entries import (
+    COMPUTER_ATTRIBUTES,
+    computer_from_attrs,
+    decode_values,
+    root_dse_from,
+)
+from core.directory.ldap_errors import check, ldap_errors
+from core.errors import InvalidInput, ProtocolError
+from core.ports import DirectoryComputer, RootDse
+
+log = logging.getLogger("appmgr.protocol.ldap")
+
+PAGED_RESULTS_OID = "1.2.840.113556.1.4.319"
+#: Computers running a server OS. ``objectClass`` rather than AD's
+#: ``objectCategory=computer`` shorthand: both AD and the mock understand it.
+SERVERS_FILTER = "(&(objectClass=computer)(operatingSystem=*Server*))"
+
+
+class LdapDirectory:
+    """Directory port over one ldap3 connection (thread-safe: calls are serialised).
+
+    ``root_dse`` may be given when the server cannot serve the rootDSE itself
+    (ldap3's mock); a real server is asked. ``base_dn`` defaults to the
+    rootDSE's default naming context.
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        base_dn: str | None = None,
+        page_size: int = 500,
+        *,
+        root_dse: RootDse | None = None,
+        time_limit: int = 60,
+    ) -> None:
+        if page_size < 1:
+            raise InvalidInput("page size", "must be at least 1")
+        self._conn = conn
+        self._base_dn = base_dn
+        self._page_size = page_size
+        self._root_dse = root_dse
+        self._time_limit = time_limit
+        self._lock = threading.RLock()
+        #: Pages read by the last :meth:`servers` call (benchmarks and tests).
+        self.last_pages = 0
+
+    @property
+    def where(self) -> str:
+        """The server's name, for messages."""
+        server = getattr(self._conn, "server", None)
+        return f"directory server {getattr(server, 'host', None) or '?'}"
+
+    # --- port -------------------------------------------------------------
+    def root_dse(self) -> RootDse:
+        """Naming contexts and the forest root's DNS name."""
+        with self._lock:
+            if self._root_dse is None:
+                with ldap_errors(self.where):
+                    ok = self._conn.search(
+                        "", "(objectClass=*)", BASE, attributes=[ALL_ATTRIBUTES],
+                        time_limit=self._time_limit,
+                    )
+                if not ok:
+                    check(self._conn.result, self.where)
+                entries = self._entries(self._conn.response)
+                if not entries:
+                    raise ProtocolError(f"{self.where} did not return its rootDSE")
+                attrs = {k: decode_values(v) for k, v in entries[0]["raw_attributes"].items()}
+                dse = root_dse_from(attrs)
+                if not dse.default_nc:
+                    raise ProtocolError(f"{self.where} is not an Active Directory server (no defaultNamingContext)")
+                self._root_dse = dse
+            return self._root_dse
+
+    def servers(self) -> list[DirectoryComputer]:
+        """Every computer of the domain running a server OS, in directory order."""
+        entries = self._paged(SERVERS_FILTER)
+        return [computer_from_attrs(e["dn"], e["raw_attributes"]) for e in entries]
+
+    def computer(self, name: str) -> DirectoryComputer | None:
+        """One computer by NetBIOS name (``FS01``) or DNS name (``fs01.lab.example.com``)."""
+        name = name.strip().rstrip(".")
+        if not name:
+            raise InvalidInput("server", "enter a server name")
+        if "." in name:
+            flt = f"(&(objectClass=computer)(dNSHostName={escape_filter_chars(name)}))"
+        else:
+            flt = f"(&(objectClass=computer)(sAMAccountName={escape_filter_chars(name)}$))"
+        entries = self._paged(flt)
+        if not entries:
+            return None
+        return computer_from_attrs(entries[0]["dn"], entries[0]["raw_attributes"])
+
+    def close(self) -> None:
+        with self._lock, ldap_errors(self.where):
+            if not self._conn.closed:
+                self._conn.unbind()
+
+    # --- internals --------------------------------------------------------
+    def base_dn(self) -> str:
+        return self._base_dn or self.root_dse().default_nc
+
+    def _paged(self, search_filter: str) -> list[dict[str, Any]]:
+        base = self.base_dn()
+        out: list[dict[str, Any]] = []
+        cookie: bytes | None = None
+        pages = 0
+        with self._lock:
+            while True:
+                with ldap_errors(self.where):
+                    ok = self._conn.search(
+                        base, search_filter, SUBTREE,
+                        attributes=list(COMPUTER_ATTRIBUTES),
+                        paged_size=self._page_size, paged_cookie=cookie,
+                        time_limit=self._time_limit,
+                    )
+                if not ok:
+                    check(self._conn.result, self.where)
+                pages += 1
+                out.extend(self._entries(self._conn.response))
+                cookie = self._next_cookie(self._conn.result)
+                if not cookie:
+                    break
+            self.last_pages = pages
+        log.debug("search %s under %s: %d entries in %d page(s)", search_filter, base, len(out), pages)
+        return out
+
+    @staticmethod
+    def _entries(response: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+        return [r for r in response or () if r.get("type") == "searchResEntry"]
+
+    @staticmethod
+    def _next_cookie(result: dict[str, Any] | None) -> bytes | None:
+        control = ((result or {}).get("controls") or {}).get(PAGED_RESULTS_OID) or {}
+        cookie = (control.get("value") or {}).get("cookie")
+        return cookie or None

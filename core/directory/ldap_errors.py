@@ -1,0 +1,130 @@
+"""ldap3 failures as the typed errors of :mod:`core.errors` (rule 4).
+
+Two shapes reach us: exceptions (socket problems, or result codes when a
+connection raises) and result dictionaries (``conn.result``) when it does
+not. Both end up in :func:`from_result_code` / :func:`from_exception`.
+Messages name the server, never the password.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from ldap3.core import exceptions as lx
+
+from core.errors import (
+    AppmgrError,
+    AuthFailed,
+    InvalidInput,
+    NotFound,
+    ProtocolError,
+    Refused,
+    Unreachable,
+)
+
+log = logging.getLogger("appmgr.protocol.ldap")
+
+SUCCESS = 0
+# RFC 4511 result codes we explain in words.
+OPERATIONS_ERROR = 1
+TIME_LIMIT = 3
+SIZE_LIMIT = 4
+AUTH_METHOD_NOT_SUPPORTED = 7
+STRONGER_AUTH_REQUIRED = 8
+ADMIN_LIMIT = 11
+CONFIDENTIALITY_REQUIRED = 13
+NO_SUCH_OBJECT = 32
+INAPPROPRIATE_AUTH = 48
+INVALID_CREDENTIALS = 49
+INSUFFICIENT_ACCESS = 50
+BUSY = 51
+UNAVAILABLE = 52
+UNWILLING = 53
+
+
+def from_result_code(code: int, where: str, message: str = "") -> AppmgrError:
+    """The typed error for an LDAP result code returned by ``where``."""
+    detail = f" ({message.strip()})" if message and message.strip() else ""
+    if code == INVALID_CREDENTIALS:
+        return AuthFailed(f"{where} rejected the user name or password")
+    if code == INAPPROPRIATE_AUTH:
+        return AuthFailed(f"{where} does not accept this kind of login (anonymous or empty password)")
+    if code in (STRONGER_AUTH_REQUIRED, CONFIDENTIALITY_REQUIRED):
+        return Refused(f"{where}: the server requires signing or TLS; use LDAPS or StartTLS")
+    if code == AUTH_METHOD_NOT_SUPPORTED:
+        return Refused(f"{where} does not support this authentication method")
+    if code == INSUFFICIENT_ACCESS:
+        return Refused(f"{where}: the account may not read this part of the directory")
+    if code == OPERATIONS_ERROR and "bind" in message.lower():
+        # AD answers an unauthenticated search with operationsError 000004DC.
+        return AuthFailed(f"{where} requires a login before searching")
+    if code == NO_SUCH_OBJECT:
+        return NotFound(f"{where}: the search base does not exist{detail}")
+    if code in (BUSY, UNAVAILABLE):
+        return Unreachable(f"{where} is busy or unavailable; try again")
+    if code == TIME_LIMIT:
+        return Unreachable(f"{where} did not finish the search in time")
+    if code in (SIZE_LIMIT, ADMIN_LIMIT):
+        return ProtocolError(f"{where} stopped the search at its size limit (paging not honoured)")
+    if code == UNWILLING:
+        return Refused(f"{where} is unwilling to perform the request{detail}")
+    return ProtocolError(f"{where} answered with LDAP error {code}{detail}")
+
+
+def from_exception(exc: BaseException, where: str) -> AppmgrError:
+    """The typed error for an ldap3 exception raised while talking to ``where``."""
+    if isinstance(exc, AppmgrError):
+        return exc
+    text = str(exc)
+    if isinstance(exc, lx.LDAPOperationResult):
+        return from_result_code(int(exc.result or 0), where, getattr(exc, "message", "") or "")
+    if isinstance(exc, lx.LDAPSocketOpenError | lx.LDAPSocketSendError) and "CERTIFICATE_VERIFY_FAILED" in text:
+        return AuthFailed(f"{where}: its TLS certificate is not trusted by this host")
+    if isinstance(exc, lx.LDAPStartTLSError):
+        return Refused(f"{where} could not start TLS on the LDAP connection")
+    if isinstance(exc, lx.LDAPResponseTimeoutError):
+        return Unreachable(f"{where} did not answer in time")
+    if isinstance(exc, lx.LDAPSocketOpenError):
+        return Unreachable(f"cannot connect to {where}: the server does not answer on the LDAP port")
+    if isinstance(exc, lx.LDAPSocketReceiveError):
+        return Unreachable(f"{where} stopped answering (timeout or connection lost)")
+    if isinstance(exc, lx.LDAPCommunicationError | lx.LDAPMaximumRetriesError):
+        return Unreachable(f"the connection to {where} failed")
+    if isinstance(exc, lx.LDAPPackageUnavailableError):
+        return InvalidInput("authentication", f"this method needs a Python package that is not installed ({text})")
+    if isinstance(exc, lx.LDAPSASLMechanismNotSupportedError | lx.LDAPUnknownAuthenticationMethodError):
+        return Refused(f"{where} does not support this authentication method")
+    if isinstance(exc, lx.LDAPUserNameIsMandatoryError | lx.LDAPPasswordIsMandatoryError):
+        return InvalidInput("password", "enter a user name and a password")
+    if isinstance(exc, lx.LDAPBindError):
+        return AuthFailed(f"{where} rejected the login")
+    if isinstance(exc, lx.LDAPInvalidDnError | lx.LDAPInvalidFilterError):
+        return InvalidInput("directory", f"not a valid directory name or filter ({text})")
+    if isinstance(exc, TimeoutError | ConnectionError | OSError):
+        return Unreachable(f"cannot reach {where}")
+    return ProtocolError(f"{where}: unexpected LDAP failure ({type(exc).__name__})")
+
+
+def check(result: Mapping[str, Any] | None, where: str) -> None:
+    """Raise the typed error when an operation's ``conn.result`` is not success."""
+    if not result:
+        return
+    code = int(result.get("result", SUCCESS) or SUCCESS)
+    if code != SUCCESS:
+        raise from_result_code(code, where, str(result.get("message") or ""))
+
+
+@contextmanager
+def ldap_errors(where: str) -> Iterator[None]:
+    """Translate any ldap3 / socket exception raised inside into a typed error."""
+    try:
+        yield
+    except AppmgrError:
+        raise
+    except (lx.LDAPException, OSError) as exc:
+        # The library's own words stay in the debug log; the user gets a sentence.
+        log.debug("%s: %s: %s", where, type(exc).__name__, exc)
+        raise from_exception(exc, where) from None

@@ -1,0 +1,77 @@
+"""``python -m core.engine --listen IP --port 6320 --state DIR --volume E=/dir ...``
+
+Runs the engine until SIGTERM/SIGINT, then persists its state and exits 0.
+When listening it prints ``READY <ip>:<port> pid <pid>`` on stdout and writes
+``<state>/engine.ready`` (JSON) and ``<state>/engine.pid``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+from core.engine.auth import Admins
+from core.engine.service import EngineService
+from core.engine.volumes import VolumeMap
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m core.engine", description="appmgr replication engine")
+    p.add_argument("--listen", default="0.0.0.0", help="IP address to listen on")
+    p.add_argument("--port", type=int, default=6320, help="service port (TCP and UDP)")
+    p.add_argument("--state", type=Path, required=True, help="directory for persistent state")
+    p.add_argument("--volume", action="append", default=[], metavar="L=DIR",
+                   help="map drive letter L to a local directory (repeatable)")
+    p.add_argument("--admins", type=Path, help='JSON {"users": {"DOMAIN\\\\user": "<sha256 hex>"}}')
+    p.add_argument("--hostname", help="name reported by info (default: this host's name)")
+    p.add_argument("--log-level", default="INFO")
+    return p.parse_args(argv)
+
+
+def volume_map(specs: list[str]) -> VolumeMap:
+    vols: dict[str, Path | str] = {}
+    for spec in specs:
+        letter, sep, path = spec.partition("=")
+        letter = letter.rstrip(":")
+        if not sep or len(letter) != 1 or not letter.isalpha():
+            raise SystemExit(f"--volume {spec!r}: expected LETTER=DIRECTORY")
+        vols[letter.upper()] = Path(path)
+    return VolumeMap.for_platform(vols)
+
+
+async def serve(args: argparse.Namespace) -> int:
+    svc = EngineService(args.listen, args.port, args.state, volume_map(args.volume),
+                        Admins(args.admins), hostname=args.hostname)
+    try:
+        await svc.start()
+    except OSError as exc:
+        print(f"engine cannot listen on {args.listen}:{args.port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
+    print(f"READY {args.listen}:{args.port} pid {os.getpid()}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # Windows: no loop signal handlers
+            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
+    await stop.wait()
+    await svc.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s engine %(levelname)s %(name)s: %(message)s")
+    return asyncio.run(serve(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The source's end of a data channel: frames for files, blocks and ops.
+
+Uncompressed files go out as one frame whose payload is streamed from disk
+(``sendfile``). With compression each 1 MiB chunk is zlib-compressed in a
+worker thread and sent as its own frame (raw when compression does not
+shrink it). Every payload is counted: raw bytes and bytes on the wire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import zlib
+from typing import Any
+
+from core.engine import protocol
+from core.engine.counters import Counters
+from core.engine.handshake import open_data
+
+REPLY_TIMEOUT = 300.0  # a target hashing a very large file answers late, not never
+
+
+class ChannelError(Exception):
+    """The target reported an error or broke the channel (message says which)."""
+
+
+class Channel:
+    def __init__(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+        counters: Counters, compression: int,
+    ) -> None:
+        self.reader = reader
+        self.writer = writer
+        self.counters = counters
+        self.level = max(0, min(9, compression))
+        self._seq = 0
+
+    @classmethod
+    async def open(
+        cls, host: str, port: int, set_name: str, key_hex: str, counters: Counters,
+        compression: int, timeout: float = 10.0,
+    ) -> Channel:
+        reader, writer = await open_data(host, port, set_name, key_hex, timeout)
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        return cls(reader, writer, counters, compression)
+
+    async def close(self) -> None:
+        self.writer.close()
+        with contextlib.suppress(Exception):
+            await self.writer.wait_closed()
+
+    async def pending_error(self) -> str | None:
+        """After a broken send: the error the target sent before closing, if any."""
+        try:
+            header, _ = await asyncio.wait_for(protocol.read_frame(self.reader), 0.5)
+        except Exception:
+            return None
+        return str(header.get("message")) if header.get("op") == "error" else None
+
+    # --- plain frames ----------------------------------------------------------
+    async def send(self, header: dict[str, Any], payload: bytes = b"") -> None:
+        await protocol.write_frame(self.writer, header, payload)
+
+    async def reply(self, timeout: float = REPLY_TIMEOUT) -> tuple[dict[str, Any], bytes]:
+        try:
+            header, payload = await asyncio.wait_for(protocol.read_frame(self.reader), timeout)
+        except TimeoutError as exc:
+            raise ChannelError(f"the target did not answer within {timeout:.0f} s") from exc
+        if header.get("op") == "error":
+            raise ChannelError(str(header.get("message", "the target reported an error")))
+        return header, payload
+
+    async def call(self, header: dict[str, Any], payload: bytes = b"") -> dict[str, Any]:
+        """Send a frame that the target acknowledges, and wait for the ack."""
+        self._seq += 1
+        await self.send({**header, "ack": self._seq}, payload)
+        reply, _ = await self.reply()
+        if reply.get("op") != "ack" or reply.get("ack") != self._seq:
+            raise ChannelError("the target acknowledged out of order")
+        return reply
+
+    async def ack(self) -> dict[str, Any]:
+        return await self.call({"op": "ping"})
+
+    # --- requests --------------------------------------------------------------
+    async def listing(self) -> dict[str, tuple[bool, int, int]]:
+        """The target's entries of the set: ``win path → (is_dir, size, mtime_ns)``."""
+        await self.send({"op": "list"})
+        _, payload = await self.reply()
+        rows = json.loads(zlib.decompress(payload)) if payload else []
+        return {r[0]: (bool(r[1]), int(r[2]), int(r[3])) for r in rows}
+
+    # --- data ------------------------------------------------------------------
+    async def send_file(self, win: str, local: str, ack: bool = False) -> bool:
+        """Send a whole file; False when it no longer exists (nothing was sent)."""
+        try:
+            fh = open(local, "rb")  # noqa: SIM115 - closed in finally
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return False
+        try:
+            st = os.fstat(fh.fileno())
+            header: dict[str, Any] = {"op": "file", "path": win, "size": st.st_size,
+                                      "mtime_ns": st.st_mtime_ns}
+            if ack:
+                self._seq += 1
+                header["ack"] = self._seq
+            if self.level == 0:
+                await protocol.write_file_frame(self.writer, header, fh, st.st_size)
+                self.counters.sent(st.st_size, st.st_size)
+            else:
+                await self.send({**header, "chunked": True})
+                await self._send_chunks(fh, st.st_size)
+        finally:
+            fh.close()
+        if ack:
+            reply, _ = await self.reply()
+            if reply.get("ack") != self._seq:
+                raise ChannelError("the target acknowledged out of order")
+        return True
+
+    async def _send_chunks(self, fh: Any, size: int) -> None:
+        left = size
+        while left:
+            data = await asyncio.to_thread(fh.read, min(left, protocol.CHUNK))
+            if not data:  # the file shrank: keep the frame count honest
+                data = b"\0" * min(left, protocol.CHUNK)
+            left -= len(data)
+            await self.send_data({"op": "chunk"}, data)
+
+    async def send_data(self, header: dict[str, Any], data: bytes) -> None:
+        """A frame carrying file bytes, compressed when configured and useful."""
+        wire, z = data, False
+        if self.level and data:
+            packed = await asyncio.to_thread(zlib.compress, data, self.level)
+            if len(packed) < len(data):
+                wire, z = packed, True
+        await self.send({**header, "raw": len(data), "z": z}, wire)
+        self.counters.sent(len(data), len(wire))

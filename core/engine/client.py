@@ -1,0 +1,157 @@
+"""The console's side of the engine: a synchronous, thread-safe Engine port.
+
+One TCP connection per client, opened on first use, guarded by a lock, and
+reopened once when a reused connection turns out to be closed. Socket
+failures become :mod:`core.errors` with a sentence naming the engine.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from typing import Any
+
+from core.engine import handshake, protocol
+from core.engine.heartbeat import heartbeat
+from core.errors import AuthFailed, NotFound, ProtocolError, Refused, Unreachable
+from core.model.rules import Rule
+from core.model.stats import JobStats
+from core.ports import MonitorStatus
+
+__all__ = ["EngineClient", "heartbeat"]
+
+_KINDS: dict[str, type[Exception]] = {
+    "not_found": NotFound, "refused": Refused, "invalid": Refused, "protocol": ProtocolError,
+}
+
+
+class EngineClient:
+    """Management API of the engine on ``host:port`` (implements core.ports.Engine)."""
+
+    def __init__(self, host: str, port: int, user: str, password: str, timeout: float = 5.0) -> None:
+        self.host, self.port, self.user = host, port, user
+        self._password = password
+        self.timeout = timeout
+        self._sock: socket.socket | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"EngineClient({self.host!r}, {self.port}, user={self.user!r})"
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    # --- transport -----------------------------------------------------------------
+    def _open(self) -> socket.socket:
+        try:
+            sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+        except TimeoutError as exc:
+            raise self._silent() from exc
+        except ConnectionRefusedError as exc:
+            raise Unreachable(f"engine on {self.where} refused the connection "
+                              "(is the engine running?)") from exc
+        except OSError as exc:
+            raise Unreachable(f"engine on {self.where} cannot be reached: "
+                              f"{exc.strerror or exc}") from exc
+        try:
+            chal, _ = protocol.recv_frame_sync(sock)
+            if chal.get("op") != "challenge":
+                raise ProtocolError(f"{self.where} did not greet like an appmgr engine")
+            protocol.send_frame_sync(sock, handshake.admin_hello(chal, self.user, self._password))
+            reply, _ = protocol.recv_frame_sync(sock)
+        except TimeoutError as exc:
+            sock.close()
+            raise self._silent() from exc
+        except (OSError, protocol.FrameError) as exc:
+            sock.close()
+            raise ProtocolError(f"{self.where} is not an appmgr engine or broke the "
+                                f"connection: {exc}") from exc
+        if reply.get("op") != "welcome":
+            sock.close()
+            raise AuthFailed(f"engine on {self.where}: "
+                             f"{reply.get('message', 'authentication failed')}")
+        return sock
+
+    def _silent(self) -> Unreachable:
+        return Unreachable(f"engine on {self.where} did not answer within {self.timeout:g} s")
+
+    def call(self, op: str, **args: Any) -> Any:
+        """One request; the result, or the engine's refusal as a typed error."""
+        with self._lock:
+            fresh = self._sock is None
+            if self._sock is None:
+                self._sock = self._open()
+            try:
+                protocol.send_frame_sync(self._sock, {"op": op, "args": args})
+                reply, _ = protocol.recv_frame_sync(self._sock)
+            except TimeoutError as exc:
+                self._drop()
+                raise self._silent() from exc
+            except (OSError, protocol.FrameError) as exc:
+                self._drop()
+                if fresh:
+                    raise Unreachable(f"engine on {self.where} closed the connection") from exc
+                self._sock = self._open()  # the old connection went stale: once more
+                try:
+                    protocol.send_frame_sync(self._sock, {"op": op, "args": args})
+                    reply, _ = protocol.recv_frame_sync(self._sock)
+                except (OSError, protocol.FrameError) as exc2:
+                    self._drop()
+                    raise Unreachable(f"engine on {self.where} closed the connection") from exc2
+        if reply.get("ok"):
+            return reply.get("result")
+        kind = str(reply.get("error", "protocol"))
+        raise _KINDS.get(kind, ProtocolError)(str(reply.get("message", "request failed")))
+
+    def _drop(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
+    # --- Engine port ---------------------------------------------------------------
+    def info(self) -> dict[str, Any]:
+        return dict(self.call("info"))
+
+    def create_set(self, name: str, rules: list[Any]) -> None:
+        items = [r.to_dict() if isinstance(r, Rule) else dict(r) for r in rules]
+        self.call("create_set", name=name, rules=items)
+
+    def delete_set(self, name: str) -> None:
+        self.call("delete_set", name=name)
+
+    def accept(self, name: str, token: str) -> None:
+        self.call("accept", name=name, token=token)
+
+    def connect(
+        self, name: str, target: str, port: int, token: str, mirror_type: str = "checksum",
+        compression: int = 0, replicate: bool = True, delete_orphans: bool = False,
+    ) -> None:
+        self.call("connect", name=name, target=target, port=port, token=token,
+                  mirror_type=mirror_type, compression=compression, replicate=replicate,
+                  delete_orphans=delete_orphans)
+
+    def disconnect(self, name: str) -> None:
+        self.call("disconnect", name=name)
+
+    def stats(self, name: str) -> JobStats:
+        return JobStats.from_dict(self.call("stats", name=name))
+
+    def create_monitor(
+        self, name: str, source_ips: list[str], port: int, method: str, interval: float,
+        missed: int, trigger: str,
+    ) -> None:
+        self.call("create_monitor", name=name, source_ips=list(source_ips), port=port,
+                  method=method, interval=interval, missed=missed, trigger=trigger)
+
+    def monitor_status(self, name: str) -> MonitorStatus:
+        d = self.call("monitor_status", name=name)
+        return MonitorStatus(d["name"], d["state"], d["last_heartbeat"], int(d["missed"]),
+                             int(d["threshold"]), dict(d.get("per_ip", {})))
+
+    def delete_monitor(self, name: str) -> None:
+        self.call("delete_monitor", name=name)

@@ -1,0 +1,67 @@
+"""Counters of one connection (SPEC F-8.4) and the transfer-rate meter."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from core.engine.clock import Clock
+from core.model.stats import JobStats
+
+
+class RateMeter:
+    """Bytes per second over the last ``window`` seconds."""
+
+    def __init__(self, clock: Clock, window: float = 5.0) -> None:
+        self.clock = clock
+        self.window = window
+        self._samples: deque[tuple[float, int]] = deque()
+
+    def add(self, n: int) -> None:
+        self._samples.append((self.clock.monotonic(), n))
+
+    def rate(self) -> float:
+        now = self.clock.monotonic()
+        while self._samples and now - self._samples[0][0] > self.window:
+            self._samples.popleft()
+        return sum(n for _, n in self._samples) / self.window
+
+
+@dataclass
+class Counters:
+    """Mutable counters the replicator updates; :meth:`stats` freezes them."""
+
+    clock: Clock
+    mirror_status: str = "idle"
+    replication_status: str = "stopped"
+    bytes_sent: int = 0  # file bytes (before compression)
+    bytes_sent_compressed: int = 0  # the same bytes as they went on the wire
+    mirror_total: int = 0
+    mirror_done: int = 0
+    last_error: str = ""
+    meter: RateMeter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.meter = RateMeter(self.clock)
+
+    def sent(self, raw: int, wire: int) -> None:
+        self.bytes_sent += raw
+        self.bytes_sent_compressed += wire
+        self.meter.add(wire)
+
+    def stats(self, queued_ops: int) -> JobStats:
+        mirroring = self.mirror_status == "mirroring"
+        percent = 100.0 if self.mirror_status == "complete" else 0.0
+        if mirroring and self.mirror_total:
+            percent = min(99.9, 100.0 * self.mirror_done / self.mirror_total)
+        return JobStats(
+            mirror_status=self.mirror_status,
+            mirror_percent=round(percent, 1),
+            replication_status=self.replication_status,
+            bytes_sent=self.bytes_sent,
+            bytes_sent_compressed=self.bytes_sent_compressed,
+            bytes_remaining=max(0, self.mirror_total - self.mirror_done) if mirroring else 0,
+            queued_ops=queued_ops,
+            transfer_rate=self.meter.rate(),
+            last_error=self.last_error,
+        )

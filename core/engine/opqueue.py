@@ -1,0 +1,122 @@
+"""The replication queue: ordered ops, bounded memory, overflow spilled to disk.
+
+At most ``mem_limit`` ops live in memory. Once that is reached, new ops are
+appended to a JSON-lines spill file and stay there until the in-memory part
+has drained; then they are loaded back in slices. FIFO order holds throughout.
+The head is read with :meth:`head` and removed with :meth:`pop` only after
+the target acknowledged it, so a broken channel loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+Op = dict[str, Any]
+
+
+class OpQueue:
+    def __init__(self, spill_path: Path, mem_limit: int = 10_000) -> None:
+        self.spill_path = spill_path
+        self.mem_limit = max(1, mem_limit)
+        self._mem: deque[Op] = deque()
+        self._spilled = 0  # ops in the file not yet loaded
+        self._offset = 0  # read position in the spill file
+        self._out: Any = None
+        self._seq = 0
+        self._tail: Op | None = None
+        self._event = asyncio.Event()
+        self.spill_path.unlink(missing_ok=True)
+
+    def __len__(self) -> int:
+        return len(self._mem) + self._spilled
+
+    @property
+    def spilled(self) -> int:
+        return self._spilled
+
+    def push(self, op: Op) -> None:
+        """Append an op; a write of the path already written by the op at the
+        tail (not the head being sent) is dropped: the content is read at send time."""
+        if (
+            op.get("kind") == "write"
+            and len(self) >= 2
+            and self._tail is not None
+            and self._tail.get("kind") == "write"
+            and self._tail.get("path") == op.get("path")
+        ):
+            return
+        self._seq += 1
+        op = {**op, "seq": self._seq}
+        if self._spilled == 0 and len(self._mem) < self.mem_limit:
+            self._mem.append(op)
+        else:
+            if self._out is None:
+                self.spill_path.parent.mkdir(parents=True, exist_ok=True)
+                self._out = open(self.spill_path, "a", encoding="utf-8")  # noqa: SIM115
+            self._out.write(json.dumps(op) + "\n")
+            self._out.flush()
+            self._spilled += 1
+        self._tail = op
+        self._event.set()
+
+    def head(self) -> Op | None:
+        if not self._mem and self._spilled:
+            self._load()
+        return self._mem[0] if self._mem else None
+
+    def pop(self) -> None:
+        if self._mem:
+            self._mem.popleft()
+        if not self:
+            self._tail = None
+            self._event.clear()
+
+    async def wait(self, timeout: float | None = None) -> bool:
+        """Wait until an op is queued; False on timeout."""
+        if len(self):
+            return True
+        try:
+            await asyncio.wait_for(self._event.wait(), timeout)
+        except TimeoutError:
+            return False
+        return bool(len(self))
+
+    def take_all(self) -> Iterator[Op]:
+        """Remove and yield every queued op, in order."""
+        while True:
+            op = self.head()
+            if op is None:
+                return
+            self.pop()
+            yield op
+
+    def close(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+        self.spill_path.unlink(missing_ok=True)
+
+    def _load(self) -> None:
+        assert self._out is not None
+        self._out.flush()
+        with open(self.spill_path, encoding="utf-8") as fh:
+            fh.seek(self._offset)
+            while self._spilled and len(self._mem) < self.mem_limit:
+                line = fh.readline()
+                if not line:
+                    break
+                self._mem.append(json.loads(line))
+                self._spilled -= 1
+            self._offset = fh.tell()
+        if self._spilled == 0:
+            # Everything was read back: start the next spill from an empty file.
+            self._out.close()
+            self._out = None
+            self._offset = 0
+            os.unlink(self.spill_path)

@@ -1,0 +1,158 @@
+"""Wire framing shared by the management API and the data channel.
+
+A frame is ``b"AM"``, a 4-byte header length, an 8-byte payload length (big
+endian), the header (UTF-8 JSON object, at most 1 MiB) and the payload (raw
+bytes). File data travels as payload, so a 1 MiB block costs one small
+header; a whole file can be one payload streamed from disk with ``sendfile``.
+Both an asyncio side (engine) and a blocking-socket side (client) live here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import struct
+from typing import Any, BinaryIO
+
+MAGIC = b"AM"
+PREFIX = struct.Struct("!2sIQ")
+MAX_HEADER = 1 << 20
+MAX_SMALL_PAYLOAD = 256 << 20  # payloads read into memory (not streamed) stay below this
+CHUNK = 1 << 20
+PROTOCOL_VERSION = 1
+
+
+class FrameError(Exception):
+    """The peer sent something that is not a frame of this protocol."""
+
+
+def encode(header: dict[str, Any], payload_len: int = 0) -> bytes:
+    """Prefix + header bytes for a frame whose payload follows separately."""
+    raw = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    if len(raw) > MAX_HEADER:
+        raise FrameError("frame header too large")
+    return PREFIX.pack(MAGIC, len(raw), payload_len) + raw
+
+
+def _parse_prefix(prefix: bytes) -> tuple[int, int]:
+    magic, hlen, plen = PREFIX.unpack(prefix)
+    if magic != MAGIC:
+        raise FrameError("the peer does not speak the appmgr engine protocol")
+    if hlen > MAX_HEADER:
+        raise FrameError("frame header too large")
+    return hlen, plen
+
+
+def _parse_header(raw: bytes) -> dict[str, Any]:
+    try:
+        header = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FrameError("malformed frame header") from exc
+    if not isinstance(header, dict):
+        raise FrameError("frame header is not an object")
+    return header
+
+
+# --- asyncio side --------------------------------------------------------------
+async def read_header(reader: asyncio.StreamReader) -> tuple[dict[str, Any], int]:
+    """Read one frame's header; the caller must consume ``payload_len`` bytes next."""
+    try:
+        prefix = await reader.readexactly(PREFIX.size)
+        hlen, plen = _parse_prefix(prefix)
+        return _parse_header(await reader.readexactly(hlen)), plen
+    except asyncio.IncompleteReadError as exc:
+        raise ConnectionResetError("the peer closed the connection") from exc
+
+
+async def read_payload(reader: asyncio.StreamReader, n: int) -> bytes:
+    if n > MAX_SMALL_PAYLOAD:
+        raise FrameError("payload too large")
+    try:
+        return await reader.readexactly(n) if n else b""
+    except asyncio.IncompleteReadError as exc:
+        raise ConnectionResetError("the peer closed the connection") from exc
+
+
+async def read_frame(reader: asyncio.StreamReader) -> tuple[dict[str, Any], bytes]:
+    header, plen = await read_header(reader)
+    return header, await read_payload(reader, plen)
+
+
+async def copy_payload(reader: asyncio.StreamReader, n: int, out: BinaryIO | None) -> None:
+    """Stream ``n`` payload bytes into ``out`` (or discard them) in 1 MiB pieces."""
+    left = n
+    try:
+        while left:
+            data = await reader.readexactly(min(left, CHUNK))
+            if out is not None:
+                out.write(data)
+            left -= len(data)
+    except asyncio.IncompleteReadError as exc:
+        raise ConnectionResetError("the peer closed the connection") from exc
+
+
+async def write_frame(
+    writer: asyncio.StreamWriter, header: dict[str, Any], payload: bytes = b""
+) -> None:
+    writer.write(encode(header, len(payload)))
+    if payload:
+        writer.write(payload)
+    await writer.drain()
+
+
+async def write_file_frame(
+    writer: asyncio.StreamWriter, header: dict[str, Any], fh: BinaryIO, size: int
+) -> int:
+    """Send a frame whose payload is the first ``size`` bytes of ``fh`` (zero-copy
+    where the platform allows). Returns the bytes actually read from the file;
+    when the file shrank meanwhile the rest is zero-filled so the stream stays
+    framed (the change that shrank it is queued and fixes the copy)."""
+    writer.write(encode(header, size))
+    await writer.drain()
+    if size == 0:
+        return 0
+    loop = asyncio.get_running_loop()
+    sent = await loop.sendfile(writer.transport, fh, 0, size)
+    if sent < size:
+        pad = size - sent
+        while pad:
+            n = min(pad, CHUNK)
+            writer.write(b"\0" * n)
+            await writer.drain()
+            pad -= n
+    return sent
+
+
+# --- blocking side (client) ----------------------------------------------------
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    buf = bytearray()
+    while len(buf) < n:
+        part = sock.recv(n - len(buf))
+        if not part:
+            raise ConnectionResetError("the peer closed the connection")
+        buf += part
+    return bytes(buf)
+
+
+def send_frame_sync(sock: socket.socket, header: dict[str, Any], payload: bytes = b"") -> None:
+    sock.sendall(encode(header, len(payload)) + payload)
+
+
+def recv_frame_sync(sock: socket.socket) -> tuple[dict[str, Any], bytes]:
+    hlen, plen = _parse_prefix(_recv_exact(sock, PREFIX.size))
+    header = _parse_header(_recv_exact(sock, hlen))
+    if plen > MAX_SMALL_PAYLOAD:
+        raise FrameError("payload too large")
+    return header, _recv_exact(sock, plen) if plen else b""
+
+
+class RemoteError(Exception):
+    """A management request the engine refused; ``kind`` is one of
+    ``not_found``, ``refused``, ``invalid``, ``protocol`` (mapped by the client
+    to NotFound, Refused, InvalidInput-like Refused, ProtocolError)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message

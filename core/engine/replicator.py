@@ -1,0 +1,244 @@
+"""One connection on the source: mirror, then replicate every change in order.
+
+The watcher starts before the mirror, so changes made while mirroring queue
+up and are applied after it (replaying them is idempotent: writes send the
+current content, renames are verified by the target). When the channel
+breaks the replicator keeps queueing, reconnects with back-off and
+re-mirrors with Checksum before draining the queue; deletes queued before
+that mirror are handed to it as ``known_deleted`` so they are not lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.engine import mirror
+from core.engine.channel import Channel, ChannelError
+from core.engine.clock import Clock
+from core.engine.counters import Counters
+from core.engine.handshake import DeniedError
+from core.engine.opqueue import OpQueue
+from core.engine.protocol import FrameError
+from core.engine.rules import RuleMatcher
+from core.engine.scan import scan
+from core.engine.volumes import VolumeError, VolumeMap
+from core.engine.watcher import Watcher, make_watcher
+from core.model.rules import Rule
+from core.model.stats import JobStats
+
+log = logging.getLogger(__name__)
+IDLE_PING = 10.0
+
+
+@dataclass(frozen=True)
+class ConnSpec:
+    """A connection as persisted (``key`` is derived from the token, never the token)."""
+
+    target: str
+    port: int
+    key: str
+    mirror_type: str = "checksum"
+    compression: int = 0
+    replicate: bool = True
+    delete_orphans: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class Replicator:
+    def __init__(
+        self, name: str, rules: list[Rule], spec: ConnSpec, volumes: VolumeMap,
+        spill_dir: Path, clock: Clock, first_mirror: str | None = None,
+        mem_limit: int = 10_000,
+    ) -> None:
+        self.name = name
+        self.rules = rules
+        self.spec = spec
+        self.volumes = volumes
+        self.clock = clock
+        self.matcher = RuleMatcher(rules)
+        self.counters = Counters(clock)
+        self.queue = OpQueue(spill_dir / f"{name}.spill", mem_limit)
+        self.first_mirror = first_mirror or spec.mirror_type
+        self.known_deleted: set[str] = set()
+        self._watcher: Watcher | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._channel: Channel | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name=f"conn {self.name}")
+
+    async def stop(self) -> None:
+        if self._watcher:
+            self._watcher.stop()
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        if self._channel:
+            await self._channel.close()
+        self.queue.close()
+        self.counters.replication_status = "stopped"
+
+    def stats(self) -> JobStats:
+        return self.counters.stats(len(self.queue))
+
+    # --- main loop ---------------------------------------------------------------
+    async def _run(self) -> None:
+        if self.spec.replicate:
+            self._start_watcher()
+        kind, backoff, c = self.first_mirror, 0.5, self.counters
+        while True:
+            try:
+                self._channel = await Channel.open(
+                    self.spec.target, self.spec.port, self.name, self.spec.key, c,
+                    self.spec.compression,
+                )
+                await self._mirror(kind)
+                backoff = 0.5
+                if not self.spec.replicate:
+                    await self._channel.close()
+                    return
+                c.replication_status = "replicating"
+                await self._replicate()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # every failure is reported and retried
+                told = None
+                if self._channel and isinstance(exc, ConnectionError):
+                    told = await self._channel.pending_error()
+                c.last_error = _describe(ChannelError(told) if told else exc, self.spec)
+                log.warning("connection %s: %s", self.name, c.last_error)
+                if c.mirror_status == "mirroring":
+                    c.mirror_status = "error"
+                if c.replication_status == "replicating" or self.spec.replicate:
+                    c.replication_status = "error"
+                if self._channel:
+                    await self._channel.close()
+                self._channel = None
+                kind = "checksum"
+                await self.clock.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    async def _mirror(self, kind: str) -> None:
+        assert self._channel is not None
+        c = self.counters
+        c.mirror_status = "mirroring"
+        # Ops queued before this mirror are covered by it, except deletes.
+        for op in self.queue.take_all():
+            if op["kind"] in ("delete", "rename"):
+                self.known_deleted.add(op["path"])
+        await mirror.run_mirror(
+            self._channel, self.rules, self.volumes, kind, self.spec.delete_orphans, c,
+            self.known_deleted,
+        )
+        self.known_deleted.clear()
+        c.mirror_status = "complete"
+        c.last_error = ""
+
+    async def _replicate(self) -> None:
+        assert self._channel is not None
+        while True:
+            if not await self.queue.wait(IDLE_PING):
+                await self._channel.ack()  # notice a dead target while idle
+                continue
+            op = self.queue.head()
+            if op is None:
+                continue
+            if op["kind"] == "resync":  # lost events: a checksum mirror covers them
+                self.queue.pop()
+                await self._mirror("checksum")
+                continue
+            await self._apply(op)
+            self.queue.pop()
+
+    async def _apply(self, op: dict[str, Any]) -> None:
+        ch = self._channel
+        assert ch is not None
+        kind, path = op["kind"], op.get("path", "")
+        if kind in ("mkdir", "delete"):
+            await ch.call({"op": kind, "path": path})
+        elif kind == "write":
+            await ch.send_file(path, self._local(path), ack=True)
+        elif kind == "tree":
+            await mirror.send_tree(ch, self.matcher, path, self._local(path))
+        elif kind == "rename":
+            new = op["new"]
+            header: dict[str, Any] = {"op": "rename", "path": path, "new": new}
+            local_new = self._local(new)
+            with contextlib.suppress(OSError):
+                st = os.stat(local_new)
+                if not os.path.isdir(local_new):
+                    header.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
+            reply = await ch.call(header)
+            if reply.get("need"):
+                await mirror.send_tree(ch, self.matcher, new, local_new)
+
+    def _local(self, win: str) -> str:
+        return os.fspath(self.volumes.to_local(win))
+
+    # --- watching ---------------------------------------------------------------
+    def _start_watcher(self) -> None:
+        roots = []
+        for r in self.matcher.roots():
+            with contextlib.suppress(VolumeError):
+                roots.append(self._local(r))
+
+        def wants(local: str) -> bool:
+            try:
+                return self.matcher.wants_dir(self.volumes.to_windows(local))
+            except VolumeError:
+                return False
+
+        def snapshot() -> dict[str, tuple[bool, int, int]]:
+            return {e.local: (e.is_dir, e.size, e.mtime_ns) for e in scan(self.matcher, self.volumes)}
+
+        self._watcher = make_watcher(roots, wants, snapshot, self._on_change)
+        self._watcher.start()
+
+    def _on_change(self, op: dict[str, Any]) -> None:
+        """Turn a local change into a queued op on Windows paths of the set."""
+        if op["kind"] == "resync":
+            self.queue.push({"kind": "resync"})
+            return
+        try:
+            win = self.volumes.to_windows(op["path"])
+            new = self.volumes.to_windows(op["new"]) if op["kind"] == "rename" else None
+        except VolumeError:
+            return
+        inc = self.matcher.includes(win)
+        if new is not None:
+            inc_new = self.matcher.includes(new)
+            if inc and inc_new:
+                self.queue.push({"kind": "rename", "path": win, "new": new})
+            elif inc:
+                self.queue.push({"kind": "delete", "path": win})
+            elif inc_new:
+                self.queue.push({"kind": "tree", "path": new})
+        elif inc:
+            self.queue.push({"kind": op["kind"], "path": win})
+
+
+def _describe(exc: BaseException, spec: ConnSpec) -> str:
+    where = f"{spec.target}:{spec.port}"
+    if isinstance(exc, DeniedError):
+        return f"the target engine on {where} refused the connection: {exc}"
+    if isinstance(exc, ChannelError):
+        return f"the target engine on {where} reported: {exc}"
+    if isinstance(exc, ConnectionRefusedError):
+        return f"the target engine on {where} refused the connection (is it running?)"
+    if isinstance(exc, TimeoutError | asyncio.TimeoutError):
+        return f"the target engine on {where} did not answer in time"
+    if isinstance(exc, ConnectionError | FrameError):
+        return f"the data channel to {where} broke: {exc}"
+    if isinstance(exc, OSError):
+        return f"replication failed: {exc.strerror or exc}" + (
+            f" ({exc.filename})" if exc.filename else "")
+    return f"replication failed: {exc}"

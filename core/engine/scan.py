@@ -1,0 +1,75 @@
+"""Walk the local files of a replication set, yielding them with Windows paths.
+
+Directories come before their contents (so replaying the list creates
+parents first). Symbolic links are not followed nor replicated, and the
+engine's own partial files (``TMP_PREFIX``) are never part of a set.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from core.engine.rules import RuleMatcher
+from core.engine.volumes import VolumeError, VolumeMap
+
+log = logging.getLogger(__name__)
+TMP_PREFIX = ".~appmgr."
+
+
+@dataclass(frozen=True)
+class Entry:
+    win: str
+    local: str
+    is_dir: bool
+    size: int = 0
+    mtime_ns: int = 0
+
+
+def win_child(parent: str, name: str) -> str:
+    return parent.rstrip("\\") + "\\" + name
+
+
+def scan(matcher: RuleMatcher, volumes: VolumeMap) -> Iterator[Entry]:
+    """Every file and directory of the set that exists on this server."""
+    for root in matcher.roots():
+        try:
+            local = os.fspath(volumes.to_local(root))
+            st = os.lstat(local)
+        except (VolumeError, OSError):
+            continue
+        if os.path.isdir(local) and not os.path.islink(local):
+            if matcher.includes(root):
+                yield Entry(root, local, True)
+            yield from scan_dir(matcher, local, root)
+        elif matcher.includes(root) and os.path.isfile(local):
+            yield Entry(root, local, False, st.st_size, st.st_mtime_ns)
+
+
+def scan_dir(matcher: RuleMatcher, local_dir: str, win_dir: str) -> Iterator[Entry]:
+    """The set's entries strictly below one directory."""
+    try:
+        with os.scandir(local_dir) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        log.warning("cannot list %s: %s", local_dir, exc)
+        return
+    for e in entries:
+        if e.name.startswith(TMP_PREFIX):
+            continue
+        win = win_child(win_dir, e.name)
+        try:
+            if e.is_symlink():
+                continue
+            if e.is_dir(follow_symlinks=False):
+                if matcher.includes(win):
+                    yield Entry(win, e.path, True)
+                if matcher.wants_dir(win):
+                    yield from scan_dir(matcher, e.path, win)
+            elif e.is_file(follow_symlinks=False) and matcher.includes(win):
+                st = e.stat(follow_symlinks=False)
+                yield Entry(win, e.path, False, st.st_size, st.st_mtime_ns)
+        except OSError:
+            continue  # vanished while we looked: the watcher reports it

@@ -1,0 +1,244 @@
+"""The engine service: state, lifecycle, and what each management call does.
+
+One asyncio process per server listens on the service port: TCP for the
+management API and data channels (see :mod:`core.engine.server`), UDP for
+heartbeats. It owns replication sets, accepted sets (target side),
+connections (source side), failover monitors (target side) and persists them
+so a restarted engine resumes: connections re-mirror with Checksum, then
+replicate; monitors keep a condition that was already met.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+from core import __version__
+from core.engine import icmp
+from core.engine.auth import Admins
+from core.engine.clock import Clock, SystemClock
+from core.engine.heartbeat import Prober, Responder
+from core.engine.monitor import MonitorRunner, MonitorSpec
+from core.engine.protocol import RemoteError
+from core.engine.receiver import Receiver
+from core.engine.replicator import ConnSpec, Replicator
+from core.engine.state import StateStore
+from core.engine.volumes import VolumeMap
+from core.model.rules import Rule
+from core.model.stats import JobStats
+from core.ports import MonitorStatus
+
+log = logging.getLogger(__name__)
+
+
+class EngineService:
+    def __init__(
+        self, listen: str, port: int, state_dir: Path, volumes: VolumeMap,
+        admins: Admins, clock: Clock | None = None, hostname: str | None = None,
+        mem_limit: int = 10_000,
+    ) -> None:
+        self.listen, self.port = listen, port
+        self.store = StateStore(state_dir)
+        self.volumes = volumes
+        self.admins = admins
+        self.clock = clock or SystemClock()
+        self.hostname = hostname or socket.gethostname()
+        self.mem_limit = mem_limit
+        data = self.store.load()
+        self.sets: dict[str, list[Rule]] = {
+            k: [Rule.from_dict(r) for r in v["rules"]] for k, v in data["sets"].items()
+        }
+        self.accepts: dict[str, dict[str, Any]] = data["accepts"]
+        self.conn_specs = {k: ConnSpec(**v) for k, v in data["connections"].items()}
+        self.mon_specs = {k: MonitorSpec.from_dict(v["spec"]) for k, v in data["monitors"].items()}
+        self.conditions = {k: bool(v.get("condition")) for k, v in data["monitors"].items()}
+        self.replicators: dict[str, Replicator] = {}
+        self.monitors: dict[str, MonitorRunner] = {}
+        self.receivers: dict[str, asyncio.StreamWriter] = {}
+        self.conn_tasks: set[asyncio.Task[Any]] = set()
+        self._server: asyncio.Server | None = None
+        self._udp: asyncio.DatagramTransport | None = None
+        self._prober: Prober | None = None
+
+    # --- lifecycle -----------------------------------------------------------------
+    async def start(self) -> None:
+        from core.engine.server import handle_connection
+
+        loop = asyncio.get_running_loop()
+        self._server = await asyncio.start_server(
+            lambda r, w: handle_connection(self, r, w), self.listen, self.port, limit=4 << 20,
+            reuse_address=True,
+        )
+        self._udp, _ = await loop.create_datagram_endpoint(
+            Responder, local_addr=(self.listen, self.port)
+        )
+        self._prober = await Prober.create(self.listen)
+        for name, spec in self.conn_specs.items():
+            if name in self.sets:
+                self._start_replicator(name, spec, first_mirror="checksum")
+        for name, mspec in self.mon_specs.items():
+            self._start_monitor(name, mspec, self.conditions.get(name, False))
+        self.store.mark_ready({"pid": os.getpid(), "listen": self.listen, "port": self.port,
+                               "version": __version__})
+
+    async def stop(self) -> None:
+        self.persist()
+        if self._server:
+            self._server.close()
+        for r in list(self.replicators.values()):
+            await r.stop()
+        tasks = list(self.conn_tasks)
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for m in self.monitors.values():
+            m.stop()
+        if self._udp:
+            self._udp.close()
+        if self._prober:
+            self._prober.close()
+        self.store.clear_ready()
+
+    def persist(self) -> None:
+        self.store.save({
+            "sets": {k: {"rules": [r.to_dict() for r in v]} for k, v in self.sets.items()},
+            "accepts": self.accepts,
+            "connections": {k: v.to_dict() for k, v in self.conn_specs.items()},
+            "monitors": {k: {"spec": v.to_dict(), "condition": self._condition(k)}
+                         for k, v in self.mon_specs.items()},
+        })
+
+    def _condition(self, name: str) -> bool:
+        m = self.monitors.get(name)
+        return m.logic.condition if m else self.conditions.get(name, False)
+
+    # --- sets and connections ----------------------------------------------------------
+    def info(self) -> dict[str, Any]:
+        return {"version": __version__, "port": self.port, "hostname": self.hostname,
+                "sets": sorted(self.sets), "accepted": sorted(self.accepts),
+                "connections": sorted(self.conn_specs), "monitors": sorted(self.mon_specs),
+                "volumes": self.volumes.letters()}
+
+    async def create_set(self, name: str, rules: list[Rule]) -> None:
+        changed = name in self.sets and self.sets[name] != rules
+        self.sets[name] = rules
+        self.persist()
+        if changed and name in self.conn_specs:
+            await self._stop_replicator(name)
+            self._start_replicator(name, self.conn_specs[name], first_mirror="checksum")
+
+    async def delete_set(self, name: str) -> None:
+        if name not in self.sets and name not in self.accepts:
+            raise RemoteError("not_found", f"replication set {name} does not exist on this engine")
+        await self._stop_replicator(name)
+        self.conn_specs.pop(name, None)
+        self.sets.pop(name, None)
+        self.accepts.pop(name, None)
+        w = self.receivers.pop(name, None)
+        if w:
+            w.close()
+        self.persist()
+
+    def accept(self, name: str, key: str) -> None:
+        self.accepts[name] = {**self.accepts.get(name, {}), "key": key}
+        self.persist()
+
+    async def connect(self, name: str, spec: ConnSpec) -> None:
+        if name not in self.sets:
+            raise RemoteError("not_found", f"replication set {name} does not exist on this engine")
+        await self._stop_replicator(name)
+        self.conn_specs[name] = spec
+        self.persist()
+        self._start_replicator(name, spec)
+
+    async def disconnect(self, name: str) -> None:
+        if name not in self.conn_specs:
+            raise RemoteError("not_found", f"there is no connection for set {name}")
+        await self._stop_replicator(name)
+        del self.conn_specs[name]
+        self.persist()
+
+    def _start_replicator(self, name: str, spec: ConnSpec, first_mirror: str | None = None) -> None:
+        r = Replicator(name, self.sets[name], spec, self.volumes, self.store.spill_dir,
+                       self.clock, first_mirror, self.mem_limit)
+        self.replicators[name] = r
+        r.start()
+
+    async def _stop_replicator(self, name: str) -> None:
+        r = self.replicators.pop(name, None)
+        if r:
+            await r.stop()
+
+    def stats(self, name: str) -> JobStats:
+        r = self.replicators.get(name)
+        m = self.monitors.get(name)
+        if r is None and m is None and name not in self.accepts:
+            raise RemoteError("not_found", f"there is no connection or monitor for set {name}")
+        base = r.stats().to_dict() if r else JobStats().to_dict()
+        if m:
+            st = m.logic.status(name)
+            base.update(last_heartbeat=st.last_heartbeat, missed_heartbeats=st.missed,
+                        missed_threshold=st.threshold, monitor_state=st.state)
+        return JobStats.from_dict(base)
+
+    def on_receiver(self, name: str, writer: asyncio.StreamWriter, rules: list[Rule]) -> None:
+        """A source opened a data channel for ``name``: it replaces any older one."""
+        old = self.receivers.get(name)
+        if old is not None and old is not writer:
+            old.close()
+        self.receivers[name] = writer
+        if self.accepts.get(name, {}).get("rules") != [r.to_dict() for r in rules]:
+            self.accepts[name]["rules"] = [r.to_dict() for r in rules]
+            self.persist()
+
+    def new_receiver(self, name: str, reader: Any, writer: Any) -> Receiver:
+        return Receiver(name, self.volumes, reader, writer,
+                        on_rules=lambda rules: self.on_receiver(name, writer, rules))
+
+    # --- monitors -------------------------------------------------------------------
+    def create_monitor(self, name: str, spec: MonitorSpec) -> None:
+        if spec.method == "icmp":
+            try:
+                icmp.check_available()
+            except PermissionError as exc:
+                raise RemoteError(
+                    "refused", "ICMP monitoring needs a raw socket, which this engine may not "
+                    "open (run it as root/Administrator) - use the UDP heartbeat method"
+                ) from exc
+        self.delete_monitor(name, missing_ok=True)
+        self.mon_specs[name] = spec
+        self._start_monitor(name, spec, False)
+        self.persist()
+
+    def _start_monitor(self, name: str, spec: MonitorSpec, condition: bool) -> None:
+        timeout = spec.interval * 0.9
+
+        async def probe(ip: str) -> bool:
+            if spec.method == "icmp":
+                return await asyncio.to_thread(icmp.ping, ip, timeout) is not None
+            assert self._prober is not None
+            return await self._prober.probe(ip, spec.port, timeout) is not None
+
+        m = MonitorRunner(spec, probe, self.clock, self.persist, condition)
+        self.monitors[name] = m
+        m.start()
+
+    def monitor_status(self, name: str) -> MonitorStatus:
+        m = self.monitors.get(name)
+        if m is None:
+            raise RemoteError("not_found", f"there is no failover monitor named {name}")
+        return m.logic.status(name)
+
+    def delete_monitor(self, name: str, missing_ok: bool = False) -> None:
+        m = self.monitors.pop(name, None)
+        if m is None and not missing_ok:
+            raise RemoteError("not_found", f"there is no failover monitor named {name}")
+        if m:
+            m.stop()
+        self.mon_specs.pop(name, None)
+        self.conditions.pop(name, None)
+        self.persist()

@@ -1,0 +1,55 @@
+"""The engine's persistent state under ``--state DIR``.
+
+Layout::
+
+    DIR/engine.json   sets, accepted sets (derived keys), connections, monitors
+    DIR/engine.ready  {"pid", "listen", "port", "version"} while listening
+    DIR/engine.pid    the process id while running
+    DIR/spill/        queue overflow files, one per connection
+
+Every write is atomic (core.atomic) and readable by the owner only, since
+derived keys are credentials.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core import atomic
+
+FORMAT = 1
+
+
+class StateStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def file(self) -> Path:
+        return self.root / "engine.json"
+
+    @property
+    def spill_dir(self) -> Path:
+        return self.root / "spill"
+
+    def load(self) -> dict[str, Any]:
+        data = atomic.read_json(self.file, default=None) or {}
+        return {
+            "sets": dict(data.get("sets", {})),
+            "accepts": dict(data.get("accepts", {})),
+            "connections": dict(data.get("connections", {})),
+            "monitors": dict(data.get("monitors", {})),
+        }
+
+    def save(self, data: dict[str, Any]) -> None:
+        atomic.write_json(self.file, {"format": FORMAT, **data}, mode=0o600)
+
+    def mark_ready(self, info: dict[str, Any]) -> None:
+        atomic.write_json(self.root / "engine.ready", info, mode=0o644)
+        atomic.write_text(self.root / "engine.pid", f"{info['pid']}\n")
+
+    def clear_ready(self) -> None:
+        for name in ("engine.ready", "engine.pid"):
+            (self.root / name).unlink(missing_ok=True)

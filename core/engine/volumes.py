@@ -1,0 +1,79 @@
+"""Windows paths of rules ↔ local directories.
+
+Rules and the data channel speak Windows paths (``E:\\Shares\\Data``). On a
+lab server (or any non-Windows host) each drive letter maps to a directory;
+on Windows the map is the identity.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path, PureWindowsPath
+
+
+class VolumeError(ValueError):
+    """A path names a volume this server does not have, or escapes it."""
+
+
+def split_win(win_path: str) -> tuple[str, list[str]]:
+    """``("E", ["Shares", "Data"])``; rejects relative and ``..`` paths."""
+    p = PureWindowsPath(win_path.replace("/", "\\"))
+    drive = p.drive.rstrip(":").upper()
+    if len(drive) != 1 or not drive.isalpha() or not p.root:
+        raise VolumeError(f"{win_path!r} is not an absolute path with a drive letter")
+    parts = list(p.parts[1:])
+    if any(part in ("..", ".") for part in parts):
+        raise VolumeError(f"{win_path!r} must not contain '.' or '..'")
+    return drive, parts
+
+
+def join_win(drive: str, parts: list[str]) -> str:
+    return f"{drive.upper()}:\\" + "\\".join(parts)
+
+
+def normalize_win(win_path: str) -> str:
+    """Canonical spelling: upper-case drive, backslashes, no trailing separator."""
+    drive, parts = split_win(win_path)
+    return join_win(drive, parts)
+
+
+class VolumeMap:
+    """Drive letter → local directory; ``VolumeMap(None)`` is the identity (Windows)."""
+
+    def __init__(self, volumes: dict[str, Path | str] | None) -> None:
+        self.identity = volumes is None
+        self.volumes = {k.rstrip(":").upper(): Path(v) for k, v in (volumes or {}).items()}
+
+    @classmethod
+    def for_platform(cls, volumes: dict[str, Path | str]) -> VolumeMap:
+        return cls(None) if sys.platform == "win32" and not volumes else cls(volumes)
+
+    def letters(self) -> list[str]:
+        return sorted(self.volumes) if not self.identity else []
+
+    def has(self, drive: str) -> bool:
+        return self.identity or drive.upper() in self.volumes
+
+    def to_local(self, win_path: str) -> Path:
+        drive, parts = split_win(win_path)
+        if self.identity:
+            return Path(f"{drive}:\\", *parts)
+        base = self.volumes.get(drive)
+        if base is None:
+            raise VolumeError(f"volume {drive}: does not exist on this server")
+        return base.joinpath(*parts)
+
+    def to_windows(self, local: Path | str) -> str:
+        """Inverse of :meth:`to_local`; VolumeError when outside every volume."""
+        local = Path(local)
+        if self.identity:
+            return normalize_win(str(local))
+        text = os.fspath(local)
+        for drive, base in self.volumes.items():
+            b = os.fspath(base)
+            if text == b:
+                return join_win(drive, [])
+            if text.startswith(b.rstrip(os.sep) + os.sep):
+                return join_win(drive, [p for p in text[len(b):].split(os.sep) if p])
+        raise VolumeError(f"{text} is not on any volume of this server")

@@ -1,0 +1,82 @@
+"""Wiring the console to a running lab: the Context of ``appmgr --lab``.
+
+The adapters are the real ones (ldap3 — on the mock strategy, dnspython,
+pywinrm, the engine client); only the servers behind them are the lab's.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+from core.context import Context
+from core.credentials.lab import lab_store
+from core.directory.ldap_directory import LdapDirectory
+from core.dns.adapter import DnspythonDns
+from core.engine.client import EngineClient
+from core.errors import AuthFailed, NotFound, Unreachable
+from core.hosts.winrm_host import WinrmHost
+from core.lab.directory import lab_directory
+from core.lab.dns_accounts import account_key
+from core.lab.estate import Estate, load_estate
+from core.lab.runtime import LabRuntime, read_runtime
+from core.paths import AppPaths
+from core.ports import Credential, Dns, Engine, HostControl
+
+
+def running_lab(paths: AppPaths) -> tuple[LabRuntime, Estate]:
+    rt = read_runtime(paths.lab)
+    if rt is None:
+        raise Unreachable("the lab is not running (start it with `appmgr lab up --detach`)")
+    estate = load_estate(Path(rt.estate) if rt.estate else None, net=rt.net)
+    return rt, estate
+
+
+def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Context:
+    """A Context whose adapters talk to the lab recorded in ``<lab>/runtime.json``."""
+    rt, estate = running_lab(paths)
+    secrets = lab_store(estate)
+    service_port = getattr(settings, "service_port", 6320)
+
+    def resolve(name: str) -> str:
+        # A lab server's own address comes from the lab, not from DNS: after a
+        # DNS failover the source's name answers with the target's IP.
+        try:
+            ipaddress.ip_address(name)
+            return name
+        except ValueError:
+            pass
+        short = name.split(".")[0].upper()
+        if short in rt.servers:
+            return rt.servers[short]["ip"]
+        raise NotFound(f"there is no server named {name} in the lab domain {estate.domain}")
+
+    def credential(kind: str, name: str) -> Credential:
+        cred = secrets.get(kind, name)
+        if cred is None:
+            raise AuthFailed(f"no credentials are cached for {name}")
+        return cred
+
+    def host(name: str) -> HostControl:
+        return WinrmHost(resolve(name), credential("server", name), port=5985, transport="basic",
+                         timeout=timeout, name=name.upper())
+
+    def engine(name: str) -> Engine:
+        cred = credential("server", name)
+        return EngineClient(resolve(name), service_port, cred.user, cred.password, timeout)
+
+    def dns(address: str, cred: Credential | None) -> Dns:
+        ip, _, port = address.partition(":")
+        p = int(port) if port else 53
+        if ip == rt.dns_ip and p == 53:
+            p = rt.dns_port  # the lab serves DNS on a high port when not root
+        key = account_key(cred.user, cred.password, estate.domain, estate.tsig_algorithm) \
+            if cred else None
+        return DnspythonDns(ip, p, key=key, timeout=timeout)
+
+    def directory() -> LdapDirectory:
+        return lab_directory(estate, credential("domain", estate.domain))
+
+    return Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
+                   dns=dns, resolve=resolve, domain=estate.domain, settings=settings, lab=True,
+                   timeout=timeout)

@@ -1,0 +1,71 @@
+"""The supervisor's control socket: one JSON line in, one JSON line out."""
+
+from __future__ import annotations
+
+import json
+import socketserver
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from core.lab.runtime import control_path
+from core.lab.supervisor import LabSupervisor
+
+
+class ControlServer:
+    def __init__(self, sup: LabSupervisor, on_down: Callable[[], None]) -> None:
+        self.sup = sup
+        self.on_down = on_down
+        path = control_path(sup.lab_root)
+        path.unlink(missing_ok=True)
+        handler = _handler(self)
+        self._server = socketserver.ThreadingUnixStreamServer(str(path), handler)
+        self._server.daemon_threads = True
+        self._path = path
+        self._thread = threading.Thread(target=self._server.serve_forever, name="lab-control",
+                                        daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        Path(self._path).unlink(missing_ok=True)
+
+    def handle(self, req: dict[str, Any]) -> dict[str, Any]:
+        cmd = req.get("cmd")
+        try:
+            if cmd == "ping":
+                return {"ok": True}
+            if cmd == "status":
+                return {"ok": True, "runtime": self.sup.runtime().to_dict()}
+            if cmd in ("fail", "heal"):
+                name = str(req.get("name", ""))
+                try:
+                    self.sup.estate.server(name)
+                except KeyError:
+                    return {"ok": False, "kind": "notfound",
+                            "error": f"there is no lab server named {name!r}"}
+                getattr(self.sup, cmd)(name)
+                return {"ok": True}
+            if cmd == "down":
+                threading.Thread(target=self.on_down, daemon=True).start()
+                return {"ok": True}
+            return {"ok": False, "error": f"unknown lab command {cmd!r}"}
+        except Exception as exc:  # the CLI shows this line; the supervisor keeps running
+            return {"ok": False, "error": f"{cmd} failed: {exc}"}
+
+
+def _handler(ctl: ControlServer) -> type[socketserver.StreamRequestHandler]:
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            line = self.rfile.readline()
+            try:
+                req = json.loads(line or b"{}")
+            except ValueError:
+                req = {}
+            self.wfile.write(json.dumps(ctl.handle(req)).encode() + b"\n")
+
+    return Handler

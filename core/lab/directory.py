@@ -1,0 +1,138 @@
+"""The lab's directory: ldap3's in-process mock, filled from the estate.
+
+The DIT mirrors a small AD domain: the domain object, ``CN=Configuration``,
+``OU=Domain Controllers``, ``CN=Computers`` and ``CN=Users``, one computer per
+lab server (``HOST/`` SPNs, OS and version as AD stores them), the admin and
+DNS-admin users with their groups. The console's :class:`LdapDirectory`
+reads it exactly as it reads a real AD, with two lab-only helps:
+
+- ldap3's mock cannot serve the rootDSE, so its answers are handed to the
+  adapter from the estate (``root_dse=``);
+- the mock only binds by DN, so a ``LAB\\user`` / ``user@domain`` name is
+  looked up first (an unknown name still fails the bind, as on AD).
+
+Lab roles ``cluster-node`` / ``cluster-virtual`` on a server add the cluster
+SPNs of the convention in :mod:`core.directory.entries`.
+"""
+
+from __future__ import annotations
+
+from ldap3 import MOCK_SYNC, OFFLINE_AD_2012_R2, SUBTREE, Connection, Server
+from ldap3.utils.conv import escape_filter_chars
+
+from core.credentials.usernames import parse_user
+from core.directory.entries import ad_os_version, dns_to_dn
+from core.directory.ldap_directory import LdapDirectory
+from core.directory.ldap_errors import check, ldap_errors
+from core.errors import AuthFailed, InvalidInput
+from core.lab.estate import Estate, LabServer
+from core.ports import Credential, RootDse
+
+_PERSON = ["top", "person", "organizationalPerson", "user"]
+_WORKSTATION_TRUST = 0x1000
+_SERVER_TRUST = 0x82000  # DC: SERVER_TRUST_ACCOUNT | TRUSTED_FOR_DELEGATION
+
+
+def lab_root_dse(estate: Estate) -> RootDse:
+    """What the lab DC's rootDSE would say."""
+    base = dns_to_dn(estate.domain)
+    return RootDse(base, f"CN=Configuration,{base}", base, estate.domain)
+
+
+def lab_directory(
+    estate: Estate, credential: Credential | None = None, *, page_size: int = 500
+) -> LdapDirectory:
+    """A directory over the lab's mock DIT, bound as ``credential`` (default: the lab admin).
+
+    A wrong password raises AuthFailed, as a real domain controller would.
+    """
+    dc = estate.server(estate.dns_server)
+    server = Server(dc.fqdn(estate.domain), get_info=OFFLINE_AD_2012_R2)
+    seed = Connection(server, client_strategy=MOCK_SYNC)
+    seed.bind()  # anonymous: the seeding connection only adds entries and finds bind DNs
+    _populate(seed, estate)
+    cred = credential or Credential(estate.admin_user, estate.admin_password)
+    bind_dn = _bind_dn(seed, estate, cred.user)
+    conn = Connection(
+        server, user=bind_dn, password=cred.password, client_strategy=MOCK_SYNC,
+        read_only=True, raise_exceptions=False,
+    )
+    where = f"directory server {server.host}"
+    with ldap_errors(where):
+        if not conn.bind():
+            check(conn.result, where)
+            raise AuthFailed(f"{where} rejected the login")
+    return LdapDirectory(conn, page_size=page_size, root_dse=lab_root_dse(estate))
+
+
+def _bind_dn(seed: Connection, estate: Estate, user: str) -> str:
+    if "=" in user:  # already a DN
+        return user
+    base = dns_to_dn(estate.domain)
+    try:
+        domain, name = parse_user(user, estate.domain)
+    except InvalidInput as exc:
+        raise AuthFailed(f"the lab directory rejected the user name: {exc.message}") from None
+    if domain.lower() not in (estate.domain, estate.netbios.lower()):
+        # Another domain: a DN outside the lab's tree, so the bind fails as on AD.
+        return f"CN={name},CN=Users,{dns_to_dn(domain) if '.' in domain else 'DC=' + domain}"
+    seed.search(base, f"(sAMAccountName={escape_filter_chars(name)})", SUBTREE, attributes=["cn"])
+    found = [r["dn"] for r in seed.response or () if r.get("type") == "searchResEntry"]
+    # Unknown account: a DN that does not exist fails the bind like AD.
+    return found[0] if found else f"CN={name},OU=Unknown Accounts,{base}"
+
+
+def _populate(seed: Connection, estate: Estate) -> None:
+    base = dns_to_dn(estate.domain)
+    add = seed.strategy.add_entry
+    add(base, {"objectClass": ["top", "domain", "domainDNS"], "name": estate.netbios,
+               "distinguishedName": base})
+    add(f"CN=Configuration,{base}", {"objectClass": ["top", "configuration"]})
+    add(f"OU=Domain Controllers,{base}", {"objectClass": ["top", "organizationalUnit"]})
+    add(f"CN=Computers,{base}", {"objectClass": ["top", "container"]})
+    add(f"CN=Users,{base}", {"objectClass": ["top", "container"]})
+    for s in estate.servers:
+        dn, attrs = _computer(s, estate, base)
+        if not add(dn, attrs):
+            raise InvalidInput("estate", f"cannot add {s.name} to the lab directory")
+    admin = _user(seed, estate, base, estate.admin_user, estate.admin_password)
+    dns_admin = _user(seed, estate, base, estate.dns_admin_user, estate.dns_admin_password)
+    add(f"CN=Domain Admins,CN=Users,{base}", {
+        "objectClass": ["top", "group"], "sAMAccountName": "Domain Admins", "member": [admin]})
+    add(f"CN=DnsAdmins,CN=Users,{base}", {
+        "objectClass": ["top", "group"], "sAMAccountName": "DnsAdmins",
+        "member": sorted({admin, dns_admin})})
+
+
+def _computer(s: LabServer, estate: Estate, base: str) -> tuple[str, dict[str, object]]:
+    fqdn = s.fqdn(estate.domain)
+    is_dc = "dc" in s.roles
+    dn = f"CN={s.name},{'OU=Domain Controllers' if is_dc else 'CN=Computers'},{base}"
+    spns = [f"HOST/{s.name}", f"HOST/{fqdn}"]
+    if "cluster-virtual" in s.roles:
+        spns.append(f"MSClusterVirtualServer/{fqdn}")
+    if "cluster-node" in s.roles:
+        spns += [f"MSServerClusterMgmtAPI/{s.name}", f"MSServerClusterMgmtAPI/{fqdn}"]
+    return dn, {
+        "objectClass": _PERSON + ["computer"],
+        "sAMAccountName": f"{s.name}$",
+        "dNSHostName": fqdn,
+        "operatingSystem": s.os,
+        "operatingSystemVersion": ad_os_version(s.os_version),
+        "servicePrincipalName": spns,
+        "distinguishedName": dn,
+        "userAccountControl": str(_SERVER_TRUST if is_dc else _WORKSTATION_TRUST),
+    }
+
+
+def _user(seed: Connection, estate: Estate, base: str, user: str, password: str) -> str:
+    _, name = parse_user(user, estate.domain)
+    dn = f"CN={name},CN=Users,{base}"
+    seed.strategy.add_entry(dn, {
+        "objectClass": _PERSON,
+        "sAMAccountName": name,
+        "userPrincipalName": f"{name}@{estate.domain}",
+        "userPassword": password,
+        "distinguishedName": dn,
+    })
+    return dn

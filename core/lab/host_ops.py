@@ -1,0 +1,228 @@
+"""The host operations of ``core/hosts/scripts`` executed against a lab server.
+
+Each operation answers exactly the JSON its PowerShell script prints on
+Windows, so the console's WinrmHost reads a lab server and a real one the same
+way. Failures raise :class:`PsFailure`, which the endpoint writes to stderr as
+CLIXML with exit code 1, like ``powershell.exe``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.hosts.clixml import format_error
+from core.lab.estate import Estate, LabServer, volume_dir, windows_to_local
+from core.lab.host_state import HostState
+from core.model.server import Share
+
+ENGINE_SERVICE = "appmgrengine"
+_WIN_PATH = re.compile(r"^([A-Za-z]):(\\.*)?$")
+
+#: (service name, start) -> None; the lab supervisor starts/stops the engine process.
+ServiceHook = Callable[[str, bool], None]
+
+
+class PsFailure(Exception):
+    """A PowerShell error record the lab reports instead of output."""
+
+    def __init__(self, message: str, category: str = "OperationStopped",
+                 exception: str = "RuntimeException", statement: str = "throw",
+                 target: str = "", activity: str = "", error_id: str = "") -> None:
+        super().__init__(message)
+        self.record = dict(message=message, category=category, exception=exception,
+                           statement=statement, target=target, activity=activity,
+                           error_id=error_id)
+
+    def clixml(self) -> bytes:
+        return format_error(**self.record)
+
+
+def _bad_param(name: str, why: str) -> PsFailure:
+    return PsFailure(f"Cannot validate argument on parameter '{name}'. {why}",
+                     "InvalidData", "ParameterBindingValidationException", target=name)
+
+
+def _windows_word(value: str) -> str:
+    """"running" -> "Running", "start_pending" -> "Start Pending" (Win32_Service spelling)."""
+    return " ".join(w.capitalize() for w in value.replace("_", " ").split())
+
+
+@dataclass
+class LabHost:
+    """One lab server as the target of host operations."""
+
+    estate: Estate
+    server: LabServer
+    lab_root: Path
+    ip: str
+    state: HostState
+    on_service: ServiceHook | None = None
+    probe_timeout: float = 0.3
+    clock: Callable[[], float] = time.monotonic
+    #: set when the endpoint stops: waits end at once (a stopped lab must not linger)
+    stopped: threading.Event = field(default_factory=threading.Event)
+
+    def run(self, op: str, params: dict[str, Any]) -> Any:
+        handler = getattr(self, f"op_{op}", None) if op.isidentifier() else None
+        if handler is None:
+            raise PsFailure(f"The operation '{op}' is not implemented by {self.server.name} "
+                            "(appmgr lab)", "NotImplemented", "NotSupportedException", target=op)
+        return handler(params)
+
+    # --- facts ----------------------------------------------------------------------
+    def engine_running(self) -> bool:
+        """The lab's "service running": the engine accepts a TCP connection on its port."""
+        if not self.server.engine_installed:
+            return False
+        try:
+            with socket.create_connection((self.ip, self.server.engine_port), self.probe_timeout):
+                return True
+        except OSError:
+            return False
+
+    def engine(self, running: bool | None = None) -> dict[str, Any]:
+        s = self.server
+        if not s.engine_installed:
+            return {"installed": False, "running": False, "version": "", "port": 6320}
+        up = self.engine_running() if running is None else running
+        return {"installed": True, "running": up, "version": s.engine_version,
+                "port": s.engine_port}
+
+    def local(self, win_path: str) -> Path | None:
+        """The real directory behind ``win_path``; None off this server's volumes."""
+        m = _WIN_PATH.match(win_path)
+        if not m or m.group(1).upper() not in self.server.volumes:
+            return None
+        root = volume_dir(self.lab_root, self.server.name, m.group(1)).resolve()
+        path = windows_to_local(self.lab_root, self.server.name, win_path).resolve()
+        return path if path.is_relative_to(root) else None
+
+    def _volume(self, letter: str) -> dict[str, Any]:
+        where = volume_dir(self.lab_root, self.server.name, letter)
+        while not where.exists() and where != where.parent:
+            where = where.parent
+        usage = shutil.disk_usage(where)
+        return {"letter": letter, "label": f"{letter} drive", "size": usage.total,
+                "free": usage.free}
+
+    def _is_engine(self, name: str) -> bool:
+        return self.server.engine_installed and name.lower() == ENGINE_SERVICE
+
+    # --- operations -------------------------------------------------------------------
+    def op_inventory(self, params: dict[str, Any]) -> dict[str, Any]:
+        s, est = self.server, self.estate
+        engine = self.engine()
+        services = []
+        for svc in list(self.state.services):
+            state = ("running" if engine["running"] else "stopped") if self._is_engine(svc.name) \
+                else svc.state
+            services.append({"name": svc.name, "display": svc.display,
+                             "state": _windows_word(state),
+                             "start_mode": _windows_word(svc.start_mode)})
+        return {
+            "hostname": s.name, "domain": est.domain,
+            "domain_role": 5 if "dc" in s.roles else 3, "gc": "gc" in s.roles,
+            "os": {"caption": f"Microsoft {s.os} ", "version": s.os_version},
+            "nics": [{"name": "Local Area Connection", "ips": [self.ip], "prefix": 24}],
+            "volumes": [self._volume(v) for v in s.volumes],
+            "services": services,
+            "shares": [{"name": x.name, "path": x.path, "description": x.description,
+                        "admin": x.admin} for x in list(self.state.shares)],
+            "dns_servers": [est.dns_ip],
+            "engine": engine,
+            "admins": list(self.state.admins),
+        }
+
+    def op_engine_status(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.engine()
+
+    def op_service_set(self, params: dict[str, Any]) -> dict[str, Any]:
+        name, running = params.get("name"), params.get("running")
+        if not isinstance(name, str) or not name:
+            raise _bad_param("Name", "The argument is null or empty.")
+        if not isinstance(running, bool):
+            raise _bad_param("running", "The argument is not a boolean.")
+        timeout = params.get("timeout", 30)
+        if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < 0:
+            raise _bad_param("timeout", "The argument is not a number of seconds.")
+        svc = self.state.service(name)
+        if svc is None:
+            raise PsFailure(f"Get-Service : Cannot find any service with service name '{name}'.",
+                            "ObjectNotFound", "ServiceCommandException",
+                            "$s = Get-Service -Name $p.name", name, "Get-Service",
+                            "NoServiceFoundForGivenName,"
+                            "Microsoft.PowerShell.Commands.GetServiceCommand")
+        want = "Running" if running else "Stopped"
+        if running and svc.start_mode == "disabled":
+            raise PsFailure(f'Exception calling "Start" with "0" argument(s): "Cannot start '
+                            f"service {svc.name} on computer '.'.\"", "NotSpecified",
+                            "MethodInvocationException", "$s.Start()")
+        if self._is_engine(svc.name):
+            self._engine_service(svc.name, running, timeout)
+        else:
+            self.state.set_service_state(svc.name, want.lower())
+        return {"name": svc.name, "state": want}
+
+    def _engine_service(self, name: str, running: bool, timeout: int) -> None:
+        if self.engine_running() == running:
+            return
+        if self.on_service is None:
+            raise PsFailure(f'Exception calling "{"Start" if running else "Stop"}" with "0" '
+                            f"argument(s): \"Cannot {'start' if running else 'stop'} service "
+                            f"{name} on computer '.'.\"", "NotSpecified",
+                            "MethodInvocationException", "$s.Start()" if running else "$s.Stop()")
+        self.on_service(name, running)
+        deadline = self.clock() + timeout
+        while self.engine_running() != running:
+            if self.clock() >= deadline or self.stopped.wait(0.05):
+                raise PsFailure(f"Service {name} did not reach the "
+                                f"{'Running' if running else 'Stopped'} state within "
+                                f"{timeout} seconds")
+
+    def _share_params(self, params: dict[str, Any], *keys: str) -> list[str]:
+        values = []
+        for key in keys:
+            v = params.get(key, "" if key == "description" else None)
+            if not isinstance(v, str) or (key != "description" and not v):
+                raise _bad_param(key, "The argument is null or empty.")
+            values.append(v)
+        return values
+
+    def op_share_add(self, params: dict[str, Any]) -> dict[str, Any]:
+        name, path, description = self._share_params(params, "name", "path", "description")
+        local = self.local(path)
+        if local is None or not local.is_dir():
+            raise PsFailure(f"The system cannot find the path specified: {path}",
+                            exception="DirectoryNotFoundException")
+        old = self.state.share(name)
+        if old is not None and old.path.lower() != path.lower():
+            raise PsFailure(f"The share name {name} is already in use for {old.path}")
+        if old is None:
+            self.state.add_share(Share(name, path, False, description))
+        return {"name": name, "path": path, "description": description,
+                "created": old is None}
+
+    def op_share_remove(self, params: dict[str, Any]) -> dict[str, Any]:
+        (name,) = self._share_params(params, "name")
+        if not self.state.remove_share(name):
+            raise PsFailure(f"This shared resource does not exist: {name}",
+                            exception="ItemNotFoundException")
+        return {"name": name, "removed": True}
+
+    def op_path_exists(self, params: dict[str, Any]) -> dict[str, Any]:
+        paths = params.get("paths")
+        if not isinstance(paths, list):
+            raise _bad_param("paths", "The argument is not a list of paths.")
+        results = []
+        for p in paths:
+            local = self.local(p) if isinstance(p, str) else None
+            results.append({"path": p, "exists": bool(local is not None and local.exists())})
+        return {"results": results}

@@ -1,0 +1,90 @@
+"""The simulated Windows state of one lab server: services, shares, admin group.
+
+It starts as the estate describes the server; every change is written
+atomically to ``<lab>/servers/NAME/host_state.json`` so it survives a restart
+of the lab (and ``lab fail``/``heal``).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from core.atomic import read_json, write_json
+from core.lab.estate import Estate, LabServer
+from core.model.server import Service, Share
+
+STATE_FILE = "host_state.json"
+
+
+def state_path(lab_root: Path, server: str) -> Path:
+    return lab_root / "servers" / server.upper() / STATE_FILE
+
+
+@dataclass
+class HostState:
+    """Services, shares and "appmgr Admins" members of one lab server (thread-safe)."""
+
+    path: Path
+    services: list[Service]
+    shares: list[Share]
+    admins: list[str]
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    @classmethod
+    def load(cls, estate: Estate, server: LabServer, lab_root: Path) -> HostState:
+        """The persisted state when there is one, else the estate's."""
+        path = state_path(lab_root, server.name)
+        doc = read_json(path)
+        if isinstance(doc, dict):
+            try:
+                return cls(path,
+                           [Service(**s) for s in doc.get("services", [])],
+                           [Share(**s) for s in doc.get("shares", [])],
+                           [str(a) for a in doc.get("admins", [])])
+            except TypeError:
+                pass  # a file from another version: start again from the estate
+        return cls(path, list(server.services), list(server.shares), [estate.admin_user])
+
+    def save(self) -> None:
+        with self.lock:
+            doc: dict[str, Any] = {"services": [asdict(s) for s in self.services],
+                                   "shares": [asdict(s) for s in self.shares],
+                                   "admins": list(self.admins)}
+            write_json(self.path, doc)
+
+    # --- services -------------------------------------------------------------------
+    def service(self, name: str) -> Service | None:
+        with self.lock:
+            return next((s for s in self.services if s.name.lower() == name.lower()), None)
+
+    def set_service_state(self, name: str, state: str) -> Service:
+        with self.lock:
+            for i, s in enumerate(self.services):
+                if s.name.lower() == name.lower():
+                    if s.state != state:
+                        self.services[i] = replace(s, state=state)
+                        self.save()
+                    return self.services[i]
+        raise KeyError(name)
+
+    # --- shares ---------------------------------------------------------------------
+    def share(self, name: str) -> Share | None:
+        with self.lock:
+            return next((s for s in self.shares if s.name.lower() == name.lower()), None)
+
+    def add_share(self, share: Share) -> None:
+        with self.lock:
+            self.shares.append(share)
+            self.save()
+
+    def remove_share(self, name: str) -> bool:
+        with self.lock:
+            kept = [s for s in self.shares if s.name.lower() != name.lower()]
+            if len(kept) == len(self.shares):
+                return False
+            self.shares = kept
+            self.save()
+            return True

@@ -1,0 +1,221 @@
+"""A lab server's WinRM endpoint: WS-Management over HTTP with Basic auth.
+
+It serves ``POST /wsman`` on ``<ip>:<port>`` for pywinrm's remote shell
+(Create, Command, Receive, Signal, Delete). A command must be
+``powershell … -EncodedCommand <base64>`` carrying an appmgr host operation
+(``# appmgr-op:`` header and a JSON parameter literal); it runs against the
+server's simulated state (:mod:`core.lab.host_ops`). Anything else is answered
+the way Windows would: a cmd.exe complaint, or a PowerShell CLIXML error with
+exit code 1.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import threading
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import Any
+
+from core.errors import Refused
+from core.hosts.clixml import format_error
+from core.hosts.ops import decode_command, parse_script
+from core.lab import wsman_soap as soap
+from core.lab.estate import Estate
+from core.lab.host_ops import LabHost, PsFailure, ServiceHook
+from core.lab.host_state import HostState
+from core.lab.wsman_http import WsmanHttpServer
+
+MAX_SHELLS = 64
+_ENCODED = "-encodedcommand"
+Result = tuple[bytes, bytes, int]  # stdout, stderr, exit code
+
+
+class LabWinrmServer:
+    """The WinRM endpoint of one lab server; ``start()``/``stop()`` may repeat."""
+
+    def __init__(self, estate: Estate, server_name: str, lab_root: Path, ip: str,
+                 port: int = 5985, on_service: ServiceHook | None = None) -> None:
+        self.estate = estate
+        self.server = estate.server(server_name)
+        self.lab_root = lab_root
+        self.ip = ip
+        self.port = port
+        self.on_service = on_service
+        self.host: LabHost | None = None
+        self._http: WsmanHttpServer | None = None
+        self._thread: threading.Thread | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._shells: dict[str, dict[str, Future[Result]]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.ip}:{self.port}/wsman"
+
+    @property
+    def running(self) -> bool:
+        return self._http is not None
+
+    def start(self) -> None:
+        """Load the server's state (persisted or from the estate) and start serving."""
+        if self._http is not None:
+            return
+        state = HostState.load(self.estate, self.server, self.lab_root)
+        self.host = LabHost(self.estate, self.server, self.lab_root, self.ip, state,
+                            self.on_service)
+        try:
+            http = WsmanHttpServer((self.ip, self.port), self)
+        except OSError as exc:
+            raise Refused(f"cannot serve WinRM for {self.server.name} on {self.ip}:{self.port}: "
+                          f"{exc.strerror or exc}") from exc
+        self._http = http
+        self._pool = ThreadPoolExecutor(4, thread_name_prefix=f"lab-ps-{self.server.name}")
+        self._thread = threading.Thread(target=http.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"lab-winrm-{self.server.name}", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving and drop open connections: a real outage for the console."""
+        http, self._http = self._http, None
+        if http is None:
+            return
+        if self.host is not None:
+            self.host.stopped.set()
+        http.shutdown()
+        http.close_connections()
+        http.server_close()
+        if self._thread is not None:
+            self._thread.join(5)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            self._shells.clear()
+
+    # --- authentication ------------------------------------------------------------------
+    def authorized(self, header: str | None) -> bool:
+        """HTTP Basic with the estate's admin in any accepted form, right password."""
+        if not header or header[:6].lower() != "basic ":
+            return False
+        try:
+            user, sep, password = base64.b64decode(header[6:].strip()).decode("utf-8").partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return False
+        ok_password = hmac.compare_digest(password.encode(), self.estate.admin_password.encode())
+        return bool(sep) and self._is_admin(user) and ok_password
+
+    def _is_admin(self, user: str) -> bool:
+        est = self.estate
+        account = est.admin_user.rsplit("\\", 1)[-1].lower()
+        domains = {est.netbios.lower(), est.domain.lower()}
+        user = user.strip().lower()
+        if "\\" in user:
+            dom, _, name = user.partition("\\")
+            return dom in domains and name == account
+        if "@" in user:
+            name, _, dom = user.rpartition("@")
+            return dom in domains and name == account
+        return user == account
+
+    # --- WS-Management -------------------------------------------------------------------
+    def handle(self, body: bytes) -> tuple[int, bytes]:
+        """One SOAP request -> (HTTP status, SOAP response)."""
+        try:
+            req = soap.parse_request(body)
+        except soap.SoapError as exc:
+            return 500, soap.fault(None, soap.FAULT_INVALID, str(exc), "w:SchemaValidationError")
+        if req.action == soap.ACTION_CREATE:
+            shell_id = str(uuid.uuid4()).upper()
+            with self._lock:
+                while len(self._shells) >= MAX_SHELLS:  # a console that never closes its shells
+                    self._shells.pop(next(iter(self._shells)))
+                self._shells[shell_id] = {}
+            return 200, soap.create_response(req, shell_id, self.url)
+        with self._lock:
+            commands = self._shells.get(req.shell_id)
+        if commands is None:
+            return 500, soap.fault(req, soap.FAULT_SHELL_NOT_FOUND,
+                                   f"The request for the Windows Remote Shell with ShellId "
+                                   f"{req.shell_id} failed because the shell was not found "
+                                   "on the server.")
+        if req.action == soap.ACTION_COMMAND and self._pool is not None:
+            command_id = str(uuid.uuid4()).upper()
+            line = " ".join([req.command, *req.arguments])
+            commands[command_id] = self._pool.submit(self.execute, line)
+            return 200, soap.command_response(req, command_id)
+        if req.action == soap.ACTION_RECEIVE:
+            future = commands.get(req.command_id)
+            if future is None:
+                return 500, soap.fault(req, soap.FAULT_INVALID,
+                                       f"The command {req.command_id} does not exist.")
+            try:
+                # like Windows: hold the Receive until output or the client's OperationTimeout
+                result = future.result(max(0.2, req.operation_timeout - 0.5))
+            except FutureTimeout:
+                return 500, soap.fault(req, soap.FAULT_OPERATION_TIMEOUT,
+                                       "The WS-Management service cannot complete the operation "
+                                       "within the time specified in OperationTimeout.",
+                                       "w:TimedOut")
+            return 200, soap.receive_response(req, req.command_id, *result)
+        if req.action == soap.ACTION_SIGNAL:
+            future = commands.pop(req.command_id, None)
+            if future is not None:
+                future.cancel()  # a running lab operation finishes on its own
+            return 200, soap.signal_response(req)
+        if req.action == soap.ACTION_DELETE:
+            with self._lock:
+                self._shells.pop(req.shell_id, None)
+            return 200, soap.delete_response(req)
+        return 500, soap.fault(req, soap.FAULT_ACTION_NOT_SUPPORTED,
+                               f"The action {req.action} is not supported by the lab.",
+                               "a:ActionNotSupported")
+
+    def execute(self, command_line: str) -> Result:
+        """Run one shell command line: (stdout, stderr, exit code)."""
+        tokens = command_line.split()
+        if not tokens:
+            return b"", b"", 0
+        exe = tokens[0].strip('"').replace("/", "\\").rsplit("\\", 1)[-1].lower()
+        if exe not in ("powershell", "powershell.exe"):
+            return b"", (f"'{tokens[0]}' is not recognized as an internal or external command,"
+                         "\r\noperable program or batch file.\r\n").encode(), 1
+        encoded = next((tokens[i + 1] for i, t in enumerate(tokens[1:-1], 1)
+                        if t.lower() == "-ec" or (len(t) > 1 and _ENCODED.startswith(t.lower()))),
+                       None)
+        try:
+            if encoded is None:
+                raise PsFailure("The lab runs only encoded appmgr operations "
+                                "(powershell -EncodedCommand <base64>).",
+                                "NotImplemented", "NotSupportedException")
+            try:
+                script = decode_command(encoded)
+            except ValueError:
+                raise PsFailure("Cannot process the command because the value specified with "
+                                "-EncodedCommand is not properly encoded.", "InvalidData",
+                                "ParameterBindingException") from None
+            return self.run_script(script)
+        except PsFailure as failure:
+            return b"", failure.clixml(), 1
+
+    def run_script(self, script: str) -> Result:
+        op, params = parse_script(script)
+        if op is None:
+            raise PsFailure("The lab runs only appmgr host operations (a script whose first "
+                            "line is '# appmgr-op: <name>').", "NotImplemented",
+                            "NotSupportedException")
+        if params is None:
+            raise PsFailure("The operation's parameters are not a JSON object "
+                            "($p = ConvertFrom-Json '<json>').", "InvalidArgument",
+                            "ArgumentException")
+        assert self.host is not None
+        try:
+            result: Any = self.host.run(op, params)
+        except PsFailure:
+            raise
+        except Exception as exc:  # a lab bug must look like a failed script, not a dead server
+            return b"", format_error(f"The lab failed to run {op}: {type(exc).__name__}: {exc}"), 1
+        return (json.dumps(result, separators=(",", ":")) + "\r\n").encode("utf-8"), b"", 0

@@ -1,0 +1,121 @@
+"""Disable Protection and the monitoring toggle (SPEC F-8.1, F-8.2).
+
+Disable undoes Enable Protection: delete the target's failover monitor,
+disconnect the source, delete the set on the source, withdraw the target's
+acceptance (files stay where they are on both servers). Objects already
+gone are fine; a server that does not answer stops the undo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from core.context import Context
+from core.errors import AppmgrError, StateError
+from core.model.state import PairState
+from core.protection.env import Progress, ignore_missing
+from core.protection.errors import StepsFailed
+from core.protection.facts import PlanFacts, set_name_of
+from core.protection.locks import operation
+from core.protection.pair import remove_scripts, save_record
+from core.protection.state_machine import check_transition, require
+from core.store import PairRecord, PairStore, pair_key
+
+S = PairState
+
+
+def _set_of(store: PairStore, rec: PairRecord) -> str:
+    if rec.facts:
+        return PlanFacts.from_dict(rec.facts).set_name
+    cfg = store.load_config(rec.app, rec.source, rec.target)
+    if cfg is None:
+        raise StateError(f"{rec.source} -> {rec.target} has no saved configuration.")
+    return set_name_of(cfg)
+
+
+def disable(
+    ctx: Context, store: PairStore, app: str, source: str, target: str,
+    progress: Progress | None = None,
+) -> PairRecord:
+    """Undo Enable Protection: delete the monitor, disconnect, delete the set (state Unprotected).
+
+    Objects already gone are fine. A server that does not answer stops the
+    undo (state Error, with what is left); running disable again finishes it.
+    """
+    with operation(pair_key(app, source, target), "Disable Protection"):
+        return _disable(ctx, store, app, source, target, progress)
+
+
+def _disable(
+    ctx: Context, store: PairStore, app: str, source: str, target: str, progress: Progress | None
+) -> PairRecord:
+    rec = store.record(app, source, target)
+    require(rec.pair_state, "disable")
+    name = _set_of(store, rec)
+    steps: list[tuple[str, str, Callable[[Any], Any]]] = [
+        (f"delete the failover monitor on {rec.target}", rec.target, lambda e: e.delete_monitor(name)),
+        (f"disconnect {rec.source}", rec.source, lambda e: e.disconnect(name)),
+        (f"delete replication set {name} on {rec.source}", rec.source, lambda e: e.delete_set(name)),
+        (f"remove {name} from {rec.target}", rec.target, lambda e: e.delete_set(name)),
+    ]
+    done: list[str] = []
+    for i, (title, server, call) in enumerate(steps):
+        try:
+            engine = ctx.engine(server)
+            try:
+                ignore_missing(call, engine)
+            finally:
+                engine.close()
+        except AppmgrError as exc:
+            rec.state = S.ERROR.value if done or rec.pair_state == S.ERROR else rec.state
+            rec.last_error = f"Disable Protection: {title}: {exc}"
+            save_record(ctx, store, rec)
+            raise StepsFailed("Disable Protection", title, exc, done,
+                              [t for t, _s, _c in steps[i:]],
+                              "Run Disable Protection again when the server answers.") from exc
+        done.append(title)
+        if progress:
+            progress(f"{title}: ok")
+    remove_scripts(ctx, app, source, target)
+    check_transition(rec.pair_state, S.UNPROTECTED)
+    rec.state = S.UNPROTECTED.value
+    rec.token, rec.facts, rec.monitoring = "", {}, False
+    rec.phase, rec.steps_done, rec.last_error = "", [], ""
+    save_record(ctx, store, rec)
+    return rec
+
+
+def set_monitoring(
+    ctx: Context, store: PairStore, app: str, source: str, target: str, on: bool
+) -> PairRecord:
+    """Enable or disable the failover monitor only (F-8.2)."""
+    with operation(pair_key(app, source, target), "Monitoring"):
+        return _set_monitoring(ctx, store, app, source, target, on)
+
+
+def _set_monitoring(
+    ctx: Context, store: PairStore, app: str, source: str, target: str, on: bool
+) -> PairRecord:
+    rec = store.record(app, source, target)
+    require(rec.pair_state, "enable_monitoring" if on else "disable_monitoring", rec.monitoring)
+    cfg = store.load_config(app, source, target)
+    if cfg is None or not rec.facts:
+        raise StateError(f"{source} -> {target} is not protected.")
+    facts = PlanFacts.from_dict(rec.facts)
+    engine = ctx.engine(target)
+    try:
+        if on:
+            mon = cfg.monitoring
+            ignore_missing(engine.delete_monitor, facts.set_name)
+            engine.create_monitor(facts.set_name, list(facts.source_ips), facts.port,
+                                  mon.method, float(mon.interval), mon.missed, mon.trigger)
+        else:
+            ignore_missing(engine.delete_monitor, facts.set_name)
+    finally:
+        engine.close()
+    rec.monitoring = on
+    if not on and rec.pair_state == S.FAILURE_DETECTED:
+        rec.state = S.PROTECTED.value  # no monitor, no declared failure
+    save_record(ctx, store, rec)
+    return rec

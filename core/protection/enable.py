@@ -1,0 +1,166 @@
+"""Enable Protection (SPEC F-8.1); Disable and the monitoring toggle are in
+:mod:`core.protection.disable`.
+
+Enable, after a clean validation: a fresh connection token; the target
+accepts the set's data with it; the source creates the replication set;
+the failover scripts are written; the source connects and starts the
+mirror; the target creates the failover monitor. Each step can be skipped
+in advanced mode (``config.advanced.create_*``). A failed step stops,
+undoes what was done (in reverse), records the error and raises StepsFailed
+saying what was done and what is left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from core.apps import protectable_app
+from core.context import Context
+from core.errors import AppmgrError, StateError
+from core.model.config import ProtectionConfig
+from core.model.state import PairState
+from core.protection.env import PairEnv, Progress, TokenFactory, ignore_missing, new_token
+from core.protection.errors import StepsFailed
+from core.protection.facts import gather_facts
+from core.protection.locks import operation, record_lock
+from core.protection.pair import remove_scripts, write_scripts
+from core.protection.plan import PHASES, phase_steps
+from core.protection.state_machine import check_transition, require
+from core.store import PairRecord, PairStore, pair_key
+
+S = PairState
+_Action = tuple[str, Callable[[], Any], Callable[[], Any] | None]
+
+
+def _clean(validated: Any) -> bool:
+    """A bool, or a validation report with ``ok`` (errors block Enable Protection)."""
+    if isinstance(validated, bool):
+        return validated
+    ok = getattr(validated, "ok", None)
+    if isinstance(ok, bool):
+        return ok
+    raise TypeError("validated must be a bool or a validation report with 'ok'")
+
+
+def mark_validated(store: PairStore, app: str, source: str, target: str, ok: bool) -> PairRecord:
+    """Record a validation result: clean → Validated, errors → Unprotected."""
+    rec = store.record(app, source, target)
+    if rec.pair_state in (S.UNPROTECTED, S.VALIDATED):
+        new = S.VALIDATED if ok else S.UNPROTECTED
+        check_transition(rec.pair_state, new)
+        rec.state = new.value
+        with record_lock(rec.key):
+            store.save_record(rec)
+    return rec
+
+
+def _enable_actions(env: PairEnv, token: str) -> list[_Action]:
+    cfg, facts, adv = env.cfg, env.facts, env.cfg.advanced
+    name = facts.set_name
+    src, tgt = (lambda: env.engine("source")), (lambda: env.engine("target"))
+    mon = cfg.monitoring
+    out: list[_Action] = []
+    if adv.create_connection:
+        out.append((f"{cfg.target} accepts {name}", lambda: tgt().accept(name, token),
+                    lambda: tgt().delete_set(name)))
+    if adv.create_set:
+        out.append((f"create replication set {name} on {cfg.source}",
+                    lambda: src().create_set(name, list(facts.rules)),
+                    lambda: src().delete_set(name)))
+    if adv.create_scripts:
+        out.append(("write the failover scripts", lambda: write_scripts(env),
+                    lambda: remove_scripts(env.ctx, cfg.app, cfg.source, cfg.target)))
+    if adv.create_connection:
+        out.append((f"connect {cfg.source} -> {facts.route} and start the {cfg.connection.mirror_type} mirror",
+                    lambda: src().connect(name, facts.route, facts.port, token,
+                                          mirror_type=cfg.connection.mirror_type,
+                                          compression=cfg.connection.compression),
+                    lambda: src().disconnect(name)))
+    if adv.create_monitor and mon.enabled:
+        out.append((f"create the failover monitor on {cfg.target}",
+                    lambda: tgt().create_monitor(name, list(facts.source_ips), facts.port,
+                                                 mon.method, float(mon.interval), mon.missed,
+                                                 mon.trigger),
+                    lambda: tgt().delete_monitor(name)))
+    return out
+
+
+def enable(
+    ctx: Context,
+    cfg: ProtectionConfig,
+    store: PairStore,
+    progress: Progress | None = None,
+    *,
+    validated: Any = False,
+    token_factory: TokenFactory = new_token,
+) -> PairRecord:
+    """Enable protection of ``cfg``'s pair; returns the record (state Mirroring).
+
+    ``validated`` is True or a validation report whose ``ok`` is True;
+    otherwise StateError. The caller validates (errors block enabling).
+    """
+    if not _clean(validated):
+        raise StateError("Enable Protection needs a clean validation: errors remain.")
+    protectable_app(cfg.app)
+    with operation(pair_key(cfg.app, cfg.source, cfg.target), "Enable Protection"):
+        return _enable(ctx, cfg, store, progress, token_factory)
+
+
+def _enable(
+    ctx: Context, cfg: ProtectionConfig, store: PairStore, progress: Progress | None,
+    token_factory: TokenFactory,
+) -> PairRecord:
+    rec = store.record(cfg.app, cfg.source, cfg.target)
+    if rec.pair_state != S.UNPROTECTED:
+        require(rec.pair_state, "enable")
+    facts, _source, target = gather_facts(ctx, cfg)
+    env = PairEnv(ctx, store, cfg, rec, facts, token_factory, progress)
+    for phase in PHASES:  # a malformed user edit stops us before anything is done
+        phase_steps(cfg, facts, phase)
+    token = token_factory()
+    done: list[_Action] = []
+    actions = _enable_actions(env, token)
+    try:
+        for action in actions:
+            env.say(f"{action[0]}…")
+            try:
+                action[1]()
+            except AppmgrError as exc:
+                _fail(env, action, exc, done, actions)
+            done.append(action)
+            env.say(f"{action[0]}: ok")
+    finally:
+        env.close()
+    store.save_config(cfg)
+    rec.state = S.MIRRORING.value
+    rec.token = token if cfg.advanced.create_connection else ""
+    rec.facts = facts.to_dict()
+    rec.monitoring = cfg.advanced.create_monitor and cfg.monitoring.enabled
+    rec.source_ips = list(facts.source_ips)
+    rec.target_ips = list(target.ips)
+    rec.last_error = ""
+    rec.phase, rec.steps_done = "", []
+    env.save()
+    return rec
+
+
+def _fail(env: PairEnv, failed: _Action, exc: AppmgrError, done: list[_Action], actions: list[_Action]) -> None:
+    not_undone: list[str] = []
+    for title, _do, undo in reversed(done):
+        if undo is None:
+            continue
+        try:
+            ignore_missing(undo)
+            env.say(f"undo {title}: ok")
+        except AppmgrError as undo_exc:
+            not_undone.append(f"{title} ({undo_exc})")
+    left = [a[0] for a in actions[len(done):]]
+    if not_undone:
+        hint = "Could not undo: " + "; ".join(not_undone) + ". Disable Protection cleans up."
+        env.rec.state = S.ERROR.value
+    else:
+        hint = "Everything done was undone." if done else ""
+    env.rec.last_error = f"Enable Protection: {failed[0]}: {exc}"
+    env.save()
+    raise StepsFailed("Enable Protection", failed[0], exc, [a[0] for a in done], left, hint) from exc

@@ -1,0 +1,124 @@
+"""What a plan needs to know about the two servers, captured while both answer.
+
+Failover runs when the source is down, so everything the plan takes from the
+source (its name in DNS, its shares and their paths, the replication rules)
+is captured at Enable Protection and kept in the pair's record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from core.apps import effective_rules, get_app
+from core.context import Context
+from core.model.config import ProtectionConfig
+from core.model.rules import Rule
+from core.model.server import Server
+
+DEFAULT_PORT = 6320
+
+
+@dataclass(frozen=True)
+class ShareFact:
+    name: str
+    path: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    set_name: str
+    source_fqdn: str
+    target_fqdn: str
+    #: the source IPs the target monitors (first one: where a restore goes)
+    source_ips: tuple[str, ...]
+    #: target IP the data goes through
+    route: str
+    port: int = DEFAULT_PORT
+    shares: tuple[ShareFact, ...] = ()
+    rules: tuple[Rule, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["source_ips"] = list(self.source_ips)
+        d["shares"] = [asdict(s) for s in self.shares]
+        d["rules"] = [r.to_dict() for r in self.rules]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PlanFacts:
+        return cls(
+            set_name=str(d["set_name"]),
+            source_fqdn=str(d.get("source_fqdn", "")),
+            target_fqdn=str(d.get("target_fqdn", "")),
+            source_ips=tuple(d.get("source_ips", ())),
+            route=str(d.get("route", "")),
+            port=int(d.get("port", DEFAULT_PORT)),
+            shares=tuple(ShareFact(**s) for s in d.get("shares", ())),
+            rules=tuple(Rule.from_dict(r) for r in d.get("rules", ())),
+        )
+
+
+def set_name_of(cfg: ProtectionConfig) -> str:
+    """The replication set's name: the Advanced tab's value, else the application's."""
+    return cfg.advanced.set_name or get_app(cfg.app).set_name(cfg.source, cfg.target)
+
+
+def restore_set_name(name: str) -> str:
+    """The temporary set that carries a restore from the target back to the source."""
+    return f"{name}_restore"
+
+
+def service_port(ctx: Context) -> int:
+    """The engine service port from Options (F-4), 6320 when no settings are loaded."""
+    for attr in ("service_port", "port"):
+        value = getattr(ctx.settings, attr, None)
+        if isinstance(value, int) and value > 0:
+            return value
+    return DEFAULT_PORT
+
+
+def _fqdn(server: Server, domain: str) -> str:
+    if server.fqdn:
+        return server.fqdn.rstrip(".").lower()
+    return f"{server.name.lower()}.{domain}".rstrip(".") if domain else server.name.lower()
+
+
+def monitored_ips(cfg: ProtectionConfig, source: Server) -> tuple[str, ...]:
+    """Source IPs the monitor watches: the DNS mapping's, else the identity list, else all."""
+    if cfg.failover.type == "dns" and cfg.failover.dns.ip_map:
+        return tuple(cfg.failover.dns.ip_map)
+    if cfg.failover.type == "identity" and cfg.failover.identity.monitored_ips:
+        return tuple(cfg.failover.identity.monitored_ips)
+    return tuple(source.ips[:1])
+
+
+def facts_from(
+    cfg: ProtectionConfig, source: Server, target: Server, domain: str = "", port: int = DEFAULT_PORT
+) -> PlanFacts:
+    """Plan facts from a configuration and the two servers' inventories (no I/O)."""
+    by_name = {s.name.upper(): s for s in source.user_shares()}
+    shares = tuple(
+        ShareFact(s.name, s.path, s.description)
+        for s in (by_name.get(n.upper()) for n in cfg.connection.shares)
+        if s is not None
+    )
+    route = cfg.connection.route or (target.ips[0] if target.ips else "")
+    return PlanFacts(
+        set_name=set_name_of(cfg),
+        source_fqdn=_fqdn(source, domain or source.domain),
+        target_fqdn=_fqdn(target, domain or target.domain),
+        source_ips=monitored_ips(cfg, source),
+        route=route,
+        port=port,
+        shares=shares,
+        rules=tuple(effective_rules(get_app(cfg.app), cfg, source)),
+    )
+
+
+def gather_facts(ctx: Context, cfg: ProtectionConfig) -> tuple[PlanFacts, Server, Server]:
+    """Inventory both servers (host control, with its timeout) and build the facts."""
+    source = ctx.host(cfg.source).inventory()
+    target = ctx.host(cfg.target).inventory()
+    return facts_from(cfg, source, target, ctx.domain, service_port(ctx)), source, target

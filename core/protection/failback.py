@@ -1,0 +1,59 @@
+"""Failback (SPEC F-9.3, first half): the target hands the name back.
+
+Failed over → Failing back → pre-failback (stop the target services in
+reverse order, withdraw the shares, DNS back to the source IPs) →
+Restoring. The source must answer first (after an outage: ``lab heal``),
+since DNS will point clients at it again.
+
+Failback does not include Restore: the console and the CLI run them as two
+actions (``appmgr failback`` then ``appmgr restore``) so a person can check
+the source between them; the pair waits in Restoring. The TUI may chain
+both after one confirmation.
+"""
+
+from __future__ import annotations
+
+from core.context import Context
+from core.errors import Unreachable
+from core.model.state import PairState
+from core.protection.env import Progress, TokenFactory, new_token
+from core.protection.pair import begin, finish, load_phase, session, source_answers, transition
+from core.protection.runner import StepResult, log_line, run_steps
+from core.protection.state_machine import require
+from core.store import PairStore
+
+S = PairState
+
+
+def failback(
+    ctx: Context,
+    store: PairStore,
+    app: str,
+    source: str,
+    target: str,
+    progress: Progress | None = None,
+    *,
+    token_factory: TokenFactory = new_token,
+) -> list[StepResult]:
+    """Run pre-failback; the pair then waits in Restoring for :func:`restore`.
+
+    Raises Unreachable when the source does not answer yet, StepsFailed when
+    a step fails (the pair stays Failing back; calling failback again resumes).
+    """
+    with session(ctx, store, app, source, target, "Failback", progress, token_factory) as env:
+        state = env.rec.pair_state
+        if state not in (S.FAILED_OVER, S.FAILING_BACK):
+            require(state, "failback")
+        if not source_answers(env):
+            raise Unreachable(
+                f"{env.cfg.source.upper()} does not answer yet; bring it back before failing back."
+            )
+        steps = load_phase(env, "pre-failback")
+        transition(env, S.FAILING_BACK)
+        begin(env, "failback")
+        log_line(env, "starting failback" if state == S.FAILED_OVER else "resuming failback")
+        results = run_steps(env, "failback", "pre-failback", steps, later=["restore"])
+        transition(env, S.RESTORING)
+        finish(env)
+        log_line(env, "failback complete: run restore to copy the target's data back")
+        return results

@@ -1,0 +1,187 @@
+"""The failover plan: four phases generated from the configuration (SPEC F-6.5).
+
+- post-failover (on the target, after the source failed): stop replication,
+  start the target services in order, publish the source's shares on the
+  target, DNS failover of the source's name to the mapped target IPs.
+- pre-failback (on the target, before the source takes over again): stop the
+  services in reverse order, withdraw the published shares, DNS failback.
+- post-restore (on the source, after its data came back): prove it answers
+  and that its Server service runs, so clients reconnect.
+- post-failback: re-establish protection (connection source → target with a
+  checksum mirror, then the failover monitor).
+
+Each phase is shown and edited as a script (:mod:`core.protection.script`).
+A user's text in ``config.advanced.plan_edits[phase]`` is used instead of
+the generated one. Generated text carries a ``# base:`` fingerprint of what
+was generated; :func:`plan_changed` compares it with a fresh generation to
+tell the caller that regenerating would overwrite the user's edits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from core.apps import ALL_PHASES, get_app
+from core.model.config import ProtectionConfig
+from core.protection.facts import PlanFacts
+from core.protection.script import Step, parse, render
+
+PHASES: tuple[str, ...] = ALL_PHASES
+
+_TITLES = {
+    "post-failover": "runs on {tgt} after {src} failed: {tgt} takes over",
+    "pre-failback": "runs on {tgt} before {src} takes over again",
+    "post-restore": "runs on {src} after its data was restored from {tgt}",
+    "post-failback": "re-establishes protection {src} -> {tgt}",
+}
+#: services that must run on the source once its data is back (File server: the
+#: Server service, so clients reconnect to the shares)
+_SOURCE_SERVICES: dict[str, tuple[str, ...]] = {"fileprint": ("LanmanServer",)}
+_BASE = re.compile(r"^#\s*base:\s*([0-9a-f]+)\s*$", re.MULTILINE)
+
+
+def phases_of(cfg: ProtectionConfig) -> tuple[str, ...]:
+    """The phases this application uses (File server: all four)."""
+    return tuple(p for p in PHASES if p in get_app(cfg.app).plan_phases)
+
+
+def _dns_steps(cfg: ProtectionConfig, facts: PlanFacts, verb: str) -> list[Step]:
+    dns = cfg.failover.dns
+    if cfg.failover.type != "dns" or not dns.ip_map:
+        return []
+    if verb == "dns-failback":  # the records saved at failover say what goes back
+        return [Step(verb, (facts.source_fqdn,))]
+    mapping = tuple(f"{s}={t}" for s, t in dns.ip_map.items())
+    opts: dict[str, str] = {}
+    if dns.update_ttl:
+        opts["ttl"] = str(dns.ttl)
+    if facts.target_fqdn:
+        opts["target"] = facts.target_fqdn
+    return [Step(verb, (facts.source_fqdn, *mapping), opts)]
+
+
+def generate(cfg: ProtectionConfig, facts: PlanFacts) -> dict[str, list[Step]]:
+    """The generated steps of every phase (user edits not applied)."""
+    services = [s.name for s in cfg.failover.services]
+    name = facts.set_name
+    post_failover = [Step("stop-replication", (name,)), Step("stop-monitor", (name,))]
+    post_failover += [Step("start-service", (s,)) for s in services]
+    post_failover += [
+        Step("publish-share", (sh.name, sh.path), {"description": sh.description} if sh.description else {})
+        for sh in facts.shares
+    ]
+    post_failover += _dns_steps(cfg, facts, "dns-failover")
+
+    pre_failback = [Step("stop-service", (s,)) for s in reversed(services)]
+    pre_failback += [Step("withdraw-share", (sh.name,)) for sh in facts.shares]
+    pre_failback += _dns_steps(cfg, facts, "dns-failback")
+
+    post_restore = [Step("check-source")]
+    source_services = list(dict.fromkeys([*_SOURCE_SERVICES.get(cfg.app, ()), *services]))
+    post_restore += [Step("start-service", (s,), {"on": "source"}) for s in source_services]
+
+    reprotect = {"port": str(facts.port), "mirror": "checksum"}
+    if facts.route:
+        reprotect["route"] = facts.route
+    reprotect["compression"] = str(cfg.connection.compression)
+    post_failback = [Step("reprotect", (name,), reprotect)]
+    mon = cfg.monitoring
+    if mon.enabled and cfg.advanced.create_monitor and facts.source_ips:
+        post_failback.append(
+            Step(
+                "create-monitor",
+                (name, *facts.source_ips),
+                {
+                    "method": mon.method,
+                    "interval": str(mon.interval),
+                    "missed": str(mon.missed),
+                    "trigger": mon.trigger,
+                    "port": str(facts.port),
+                },
+            )
+        )
+    out = {
+        "post-failover": post_failover,
+        "pre-failback": pre_failback,
+        "post-restore": post_restore,
+        "post-failback": post_failback,
+    }
+    return {p: out[p] for p in phases_of(cfg)}
+
+
+def _fingerprint(steps: list[Step]) -> str:
+    return hashlib.sha256("\n".join(s.text() for s in steps).encode()).hexdigest()[:16]
+
+
+def generated_text(cfg: ProtectionConfig, facts: PlanFacts, phase: str) -> str:
+    """The generated script of ``phase``, with a header and its ``# base:`` fingerprint."""
+    steps = generate(cfg, facts)[phase]
+    title = _TITLES[phase].format(src=cfg.source.upper(), tgt=cfg.target.upper())
+    comments = [
+        f"{phase} for {cfg.app} {cfg.source.upper()} -> {cfg.target.upper()}: {title}",
+        "One step per line: a verb and its arguments; '#' starts a comment.",
+        "Generated from the configuration; your edits are kept until it changes.",
+        f"base: {_fingerprint(steps)}",
+    ]
+    if cfg.failover.type != "dns" and phase in ("post-failover", "pre-failback"):
+        comments.insert(1, "Identity failover is executed by the engine, not by this script.")
+    return render(steps, comments)
+
+
+def phase_text(cfg: ProtectionConfig, facts: PlanFacts, phase: str) -> str:
+    """What runs for ``phase``: the user's edited text if any, else the generated one."""
+    if phase not in PHASES:
+        raise KeyError(f"unknown phase {phase!r} (phases: {', '.join(PHASES)})")
+    edited = cfg.advanced.plan_edits.get(phase)
+    if edited is not None and edited.strip():
+        return edited
+    if phase not in phases_of(cfg):
+        return f"# {phase} is not used by {cfg.app}\n"
+    return generated_text(cfg, facts, phase)
+
+
+def phase_steps(cfg: ProtectionConfig, facts: PlanFacts, phase: str) -> list[Step]:
+    """The parsed steps of ``phase`` (ScriptError when a user edit is malformed)."""
+    return parse(phase_text(cfg, facts, phase))
+
+
+def stale_edits(
+    cfg: ProtectionConfig, facts: PlanFacts, edits: dict[str, str] | None = None
+) -> list[str]:
+    """Phases whose user edits were based on a different generated script.
+
+    An edit keeps the ``# base:`` line of the text it started from; when the
+    configuration now generates a different script, regenerating would
+    overwrite that edit. An edit without a base line counts as stale unless
+    it equals the current generated text.
+    """
+    edits = cfg.advanced.plan_edits if edits is None else edits
+    plans = generate(cfg, facts)
+    out = []
+    for phase, text in edits.items():
+        if phase not in plans or not text.strip():
+            continue
+        m = _BASE.search(text)
+        if m is None:
+            if text != generated_text(cfg, facts, phase):
+                out.append(phase)
+        elif m.group(1) != _fingerprint(plans[phase]):
+            out.append(phase)
+    return out
+
+
+def plan_changed(
+    cfg: ProtectionConfig, edits: dict[str, str] | None = None, facts: PlanFacts | None = None
+) -> bool:
+    """Whether regenerating the plan would overwrite user edits (ask before doing it).
+
+    ``facts`` are required when there are edits (the generated text depends
+    on the servers); with no edits nothing can be overwritten.
+    """
+    edits = cfg.advanced.plan_edits if edits is None else edits
+    if not any(t.strip() for t in edits.values()):
+        return False
+    if facts is None:
+        raise ValueError("plan_changed needs the plan facts when there are edits")
+    return bool(stale_edits(cfg, facts, edits))

@@ -1,0 +1,191 @@
+"""Live status of a pair (SPEC F-8.4) and the lifecycle moves it observes.
+
+Reading the status asks the source engine for the set's counters and the
+target engine for its failover monitor (each client bounded by the
+context's timeout). A source that does not answer is not an error here:
+it is reported (``source_reachable=False``) because that is exactly the
+failover case. Observed moves, persisted:
+Mirroring → Protected when the mirror is complete; Mirroring/Protected →
+Failure detected when the monitor reports a failover condition; Failure
+detected → Protected/Mirroring when the condition clears.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from core.context import Context
+from core.errors import AppmgrError, NotFound, Unreachable
+from core.model.state import PairState
+from core.model.stats import JobStats
+from core.ports import MonitorStatus
+from core.protection.env import as_stats
+from core.protection.facts import restore_set_name
+from core.protection.locks import record_lock
+from core.protection.state_machine import allowed_actions, check_transition
+from core.store import PairRecord, PairStore
+
+S = PairState
+_WATCHED = (S.MIRRORING, S.PROTECTED, S.FAILURE_DETECTED)
+
+
+@dataclass
+class PairStatus:
+    state: PairState
+    stats: JobStats
+    monitor: MonitorStatus | None
+    record: PairRecord
+    source_reachable: bool = True
+    target_reachable: bool = True
+    #: readable problems met while reading (not reachability)
+    errors: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON of ``appmgr status --json``."""
+        s, m, r = self.stats, self.monitor, self.record
+        return {
+            "app": r.app,
+            "source": r.source,
+            "target": r.target,
+            "state": self.state.value,
+            "source_reachable": self.source_reachable,
+            "target_reachable": self.target_reachable,
+            "mirror": {"status": s.mirror_status, "percent": round(s.mirror_percent, 1)},
+            "replication": {"status": s.replication_status},
+            "counters": {
+                "bytes_sent": s.bytes_sent,
+                "bytes_sent_compressed": s.bytes_sent_compressed,
+                "bytes_remaining": s.bytes_remaining,
+                "queued_ops": s.queued_ops,
+                "transfer_rate": s.transfer_rate,
+            },
+            "monitoring": r.monitoring,
+            "monitor": None if m is None else {
+                "state": m.state,
+                "last_heartbeat": m.last_heartbeat,
+                "missed": m.missed,
+                "threshold": m.threshold,
+                "per_ip": dict(m.per_ip),
+            },
+            "operation": r.phase,
+            "last_error": r.last_error,
+            "errors": list(self.errors),
+        }
+
+
+def pair_actions(
+    store: PairStore, app: str, source: str, target: str
+) -> dict[str, tuple[str, str | None]]:
+    """``{action: (label, reason_if_disabled)}`` for the pair's saved state (no remote call)."""
+    rec = store.record(app, source, target)
+    return allowed_actions(rec.pair_state, rec.monitoring if rec.facts else None)
+
+
+def _set_name(rec: PairRecord) -> str:
+    return str(rec.facts.get("set_name", "")) if rec.facts else ""
+
+
+def _observe(state: PairState, stats: JobStats, monitor: MonitorStatus | None) -> PairState:
+    if state not in _WATCHED:
+        return state
+    if monitor is not None and monitor.state == "failover_condition":
+        return S.FAILURE_DETECTED
+    if state == S.FAILURE_DETECTED:
+        if monitor is None or monitor.state != "monitoring":
+            return state
+        return S.PROTECTED if stats.mirror_status == "complete" else S.MIRRORING
+    if stats.mirror_status == "complete":
+        return S.PROTECTED
+    if state == S.PROTECTED and stats.mirror_status == "mirroring":
+        return S.MIRRORING  # a remirror (e.g. after the source restarted)
+    return state
+
+
+def pair_status(ctx: Context, store: PairStore, app: str, source: str, target: str) -> PairStatus:
+    """Read the live status of a pair and persist the lifecycle move it shows."""
+    rec = store.record(app, source, target)
+    state = rec.pair_state
+    status = PairStatus(state, JobStats(), None, rec)
+    name = _set_name(rec)
+    if not name or state in (S.UNPROTECTED, S.VALIDATED):
+        return status
+    if state in _WATCHED:
+        _read_source(ctx, rec.source, name, status)
+    elif state != S.RESTORING:
+        status.source_reachable = _answers(ctx, rec.source, status)
+    if state in _WATCHED and rec.monitoring:
+        _read_monitor(ctx, rec.target, name, status)
+    if state == S.RESTORING:
+        _read_restore(ctx, rec.target, name, status)
+    if status.monitor is not None:
+        mon = status.monitor
+        status.stats = replace(
+            status.stats,
+            last_heartbeat=mon.last_heartbeat,
+            missed_heartbeats=mon.missed,
+            missed_threshold=mon.threshold,
+            monitor_state=mon.state,
+        )
+    new = _observe(state, status.stats, status.monitor)
+    if new != state:
+        check_transition(state, new)
+        with record_lock(rec.key):
+            # compare-and-write: an operation may have moved the pair meanwhile
+            fresh = store.record(app, source, target)
+            if fresh.state == state.value:
+                fresh.state = new.value
+                fresh.updated = ctx.clock.now()
+                store.save_record(fresh)
+                status.state = new
+                status.record = fresh
+    return status
+
+
+def _call(ctx: Context, server: str, status: PairStatus, fn: Any) -> Any:
+    engine = ctx.engine(server)
+    try:
+        return fn(engine)
+    finally:
+        engine.close()
+
+
+def _read_source(ctx: Context, server: str, name: str, status: PairStatus) -> None:
+    try:
+        status.stats = as_stats(_call(ctx, server, status, lambda e: e.stats(name)))
+    except Unreachable:
+        status.source_reachable = False
+    except AppmgrError as exc:
+        status.errors.append(f"{server}: {exc}")
+
+
+def _read_monitor(ctx: Context, server: str, name: str, status: PairStatus) -> None:
+    try:
+        status.monitor = _call(ctx, server, status, lambda e: e.monitor_status(name))
+    except Unreachable:
+        status.target_reachable = False
+    except NotFound:
+        status.errors.append(f"{server} has no failover monitor for {name}")
+    except AppmgrError as exc:
+        status.errors.append(f"{server}: {exc}")
+
+
+def _read_restore(ctx: Context, server: str, name: str, status: PairStatus) -> None:
+    try:
+        status.stats = as_stats(_call(ctx, server, status, lambda e: e.stats(restore_set_name(name))))
+    except NotFound:
+        pass  # no restore running (yet)
+    except Unreachable:
+        status.target_reachable = False
+    except AppmgrError as exc:
+        status.errors.append(f"{server}: {exc}")
+
+
+def _answers(ctx: Context, server: str, status: PairStatus) -> bool:
+    try:
+        _call(ctx, server, status, lambda e: e.info())
+    except Unreachable:
+        return False
+    except AppmgrError:
+        return True
+    return True

@@ -1,0 +1,20 @@
+"""Validation, the health check of a pair (SPEC F-7)."""
+
+from core.validation.base import Check, CheckResult, Status, get_check, registered_checks
+from core.validation.context import ValidationContext, gather
+from core.validation.runner import FixResult, ValidationReport, fix, fix_all, validate
+
+__all__ = [
+    "Check",
+    "CheckResult",
+    "FixResult",
+    "Status",
+    "ValidationContext",
+    "ValidationReport",
+    "fix",
+    "fix_all",
+    "gather",
+    "get_check",
+    "registered_checks",
+    "validate",
+]

@@ -1,0 +1,64 @@
+"""Small helpers the checks share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from core.errors import AppmgrError, NotFound
+from core.model.config import DnsServerEntry
+from core.model.server import Server
+from core.ports import Dns
+from core.validation.base import Outcome, error, passed
+from core.validation.context import Side, ValidationContext
+
+#: the Windows service that runs the replication engine
+ENGINE_SERVICE = "AppMgrEngine"
+
+
+def per_side(v: ValidationContext, probe: Callable[[Side, Server], list[str]]) -> list[str]:
+    """Problems of both servers: ``probe``'s for a reachable one, the reason for one that is not."""
+    out: list[str] = []
+    for side in (v.source, v.target):
+        out.extend(probe(side, side.server) if side.server is not None else [side.reason()])
+    return out
+
+
+def verdict(problems: list[str], ok: str, fixable: bool | None = None) -> Outcome:
+    return error("; ".join(problems), fixable) if problems else passed(ok)
+
+
+def both(v: ValidationContext) -> str:
+    return f"{v.source.name} and {v.target.name}"
+
+
+def dns_order(v: ValidationContext) -> list[DnsServerEntry]:
+    """Configured DNS servers, the advanced "client DNS server" first."""
+    servers = list(v.config.failover.dns.servers)
+    first = v.config.failover.dns.client_server
+    return sorted(servers, key=lambda s: s.ip != first) if first else servers
+
+
+def update_server(v: ValidationContext) -> tuple[DnsServerEntry, Dns, str]:
+    """The first DNS server that answers for the source's name, its adapter and the zone.
+
+    Computed once per run; raises the last server's typed error when none answers.
+    """
+    def find() -> tuple[DnsServerEntry, Dns, str]:
+        servers = dns_order(v)
+        if not servers:
+            raise NotFound("no DNS server is configured")
+        last: AppmgrError | None = None
+        for entry in servers:
+            try:
+                dns = v.dns(entry)
+                return entry, dns, dns.zone_of(v.source_fqdn()).rstrip(".")
+            except AppmgrError as exc:
+                last = exc
+        assert last is not None
+        raise last
+    return v.memo("update-server", find)
+
+
+def reverse_name(ip: str) -> str:
+    """``127.0.10.11`` -> ``11.10.0.127.in-addr.arpa``."""
+    return ".".join(reversed(ip.split("."))) + ".in-addr.arpa"

@@ -1,0 +1,181 @@
+"""Everything the checks read, gathered once per validation run.
+
+Both inventories and both engines' info are fetched concurrently; a server
+that fails or does not answer in time is recorded as a typed error with a
+readable reason, never raised, so every check can still report.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import wait
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from core.apps.base import Application
+from core.apps.registry import get_app
+from core.context import Context
+from core.errors import AppmgrError, AuthFailed, ProtocolError, Unreachable
+from core.model.config import DnsServerEntry, ProtectionConfig
+from core.model.server import Server
+from core.ports import Credential, Dns
+from core.store import PairStore
+from core.validation.threads import spawn
+
+DEFAULT_SERVICE_PORT = 6320
+T = TypeVar("T")
+
+
+@dataclass
+class Side:
+    """One server of the pair as gathered: its inventory and its engine's info."""
+
+    role: str  # "source" | "target"
+    name: str
+    server: Server | None = None
+    error: AppmgrError | None = None
+    engine_info: dict[str, Any] | None = None
+    engine_error: AppmgrError | None = None
+
+    def reason(self) -> str:
+        """Why there is no inventory, in words naming the server."""
+        err = self.error or Unreachable("it could not be inventoried")
+        if isinstance(err, AuthFailed):
+            return f"the cached credentials for {self.name} were rejected"
+        text = str(err)
+        return text if self.name.upper() in text.upper() else f"{self.name}: {text}"
+
+    def require(self) -> Server:
+        """The inventory, or a typed error (same kind as the failure) naming the server."""
+        if self.server is not None:
+            return self.server
+        kind = type(self.error) if self.error is not None else Unreachable
+        try:
+            err = kind(self.reason())
+        except TypeError:  # an error class with another signature
+            err = Unreachable(self.reason())
+        raise err
+
+
+@dataclass
+class ValidationContext:
+    ctx: Context
+    app: Application
+    config: ProtectionConfig
+    source: Side
+    target: Side
+    service_port: int
+    store: PairStore
+    domain: str
+    dns_credential: Credential | None = None
+    # per-run caches: not copied by dataclasses.replace (init=False), so a new config starts clean
+    _dns: dict[str, Dns] = field(default_factory=dict, repr=False, init=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, init=False)
+
+    def side(self, role: str) -> Side:
+        return self.source if role == "source" else self.target
+
+    def dns(self, entry: DnsServerEntry) -> Dns:
+        """The DNS adapter for one configured server (created once, shared by checks)."""
+        addr = entry.ip if entry.port == 53 else f"{entry.ip}:{entry.port}"
+        with self._lock:
+            if addr not in self._dns:
+                self._dns[addr] = self.ctx.dns(addr, self.dns_credential)
+            return self._dns[addr]
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per run (e.g. the source's zone); errors are re-raised each time."""
+        with self._lock:
+            lock = self._memo.setdefault(f"lock:{key}", threading.Lock())
+        with lock:
+            if key not in self._memo:
+                try:
+                    self._memo[key] = ("ok", compute())
+                except AppmgrError as exc:
+                    self._memo[key] = ("err", exc)
+            kind, value = self._memo[key]
+        if kind == "err":
+            raise value
+        return value
+
+    def source_fqdn(self) -> str:
+        srv = self.source.server
+        if srv is not None and srv.fqdn:
+            return srv.fqdn.rstrip(".")
+        return f"{self.source.name.lower()}.{self.domain}" if self.domain else self.source.name
+
+
+def gather(ctx: Context, cfg: ProtectionConfig, *, timeout: float | None = None) -> ValidationContext:
+    """Build the ValidationContext: both inventories and engine infos, concurrently.
+
+    Each remote read is bounded by ``timeout`` (default: three times the
+    context's per-call timeout); failures are kept as typed errors.
+    """
+    timeout = timeout if timeout is not None else max(ctx.timeout * 3, 1.0)
+    app = get_app(cfg.app)
+    src, tgt = Side("source", cfg.source.upper()), Side("target", cfg.target.upper())
+    sides = {"source": src, "target": tgt}
+    jobs = {(role, kind): spawn(_inventory if kind == "inv" else _engine_info, ctx, side.name)
+            for role, side in sides.items() for kind in ("inv", "eng")}
+    wait(jobs.values(), timeout=timeout)
+    for (role, kind), fut in jobs.items():
+        side = sides[role]
+        value, err = _outcome(fut, side.name, timeout)
+        if kind == "inv":
+            side.server, side.error = value, err
+        else:
+            side.engine_info, side.engine_error = value, err
+    domain = (ctx.domain or (src.server.domain if src.server else "")).lower()
+    return ValidationContext(
+        ctx=ctx, app=app, config=cfg, source=src, target=tgt,
+        service_port=service_port(ctx.settings), store=PairStore(ctx.paths), domain=domain,
+        dns_credential=dns_credential(ctx, cfg, domain))
+
+
+def _inventory(ctx: Context, name: str) -> Server:
+    return ctx.host(name).inventory()
+
+
+def _engine_info(ctx: Context, name: str) -> dict[str, Any]:
+    client = ctx.engine(name)
+    try:
+        return dict(client.info())
+    finally:
+        client.close()
+
+
+def _outcome(fut: Any, name: str, timeout: float) -> tuple[Any, AppmgrError | None]:
+    if not fut.done():
+        return None, Unreachable(f"{name} did not answer within {timeout:g} s")
+    exc = fut.exception()
+    if exc is None:
+        return fut.result(), None
+    if isinstance(exc, AppmgrError):
+        return None, exc
+    # an adapter let a library error through: keep its words, not its traceback
+    return None, ProtocolError(f"{name}: {type(exc).__name__}: {exc}")
+
+
+def service_port(settings: Any) -> int:
+    """The Options service listen port (SPEC F-4), 6320 when no settings are loaded."""
+    for attr in ("service_port", "listen_port", "port"):
+        value = getattr(settings, attr, None)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return DEFAULT_SERVICE_PORT
+
+
+def dns_credential(ctx: Context, cfg: ProtectionConfig, domain: str) -> Credential | None:
+    """The cached DNS credential (kind "dns"): by domain, else by the configured DNS user."""
+    for key in (domain, cfg.failover.dns.user):
+        if not key:
+            continue
+        try:
+            cred = ctx.secrets.get("dns", key)
+        except AppmgrError:
+            return None
+        if cred is not None:
+            return cred
+    return None

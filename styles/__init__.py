@@ -1,0 +1,1 @@
+"""Textual stylesheets of the console (package data, read via importlib.resources)."""

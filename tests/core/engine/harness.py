@@ -1,0 +1,139 @@
+"""Test harness: engines: in-process (a thread with its own event loop) or
+real processes (``python -m core.engine``). Addresses 127.0.41.x only."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from core.engine.auth import Admins
+from core.engine.client import EngineClient
+from core.engine.scan import TMP_PREFIX
+from core.engine.service import EngineService
+from core.engine.volumes import VolumeMap
+
+USER = "LAB\\Administrator"
+PASSWORD = "Lab-Passw0rd!"
+PORT = 6320
+REPO = Path(__file__).resolve().parents[3]
+
+
+def wait_for(pred: Callable[[], object], timeout: float = 5.0, what: str = "condition") -> object:
+    """Poll ``pred`` until truthy (returned) or fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = pred()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Relative path → content (None for directories), the engine's temp files excluded."""
+    while True:
+        out: dict[str, bytes | None] = {}
+        try:
+            for dirpath, dirs, files in os.walk(root):
+                for d in dirs:
+                    out[os.path.relpath(os.path.join(dirpath, d), root)] = None
+                for f in files:
+                    if not f.startswith(TMP_PREFIX):
+                        p = os.path.join(dirpath, f)
+                        out[os.path.relpath(p, root)] = Path(p).read_bytes()
+        except FileNotFoundError:  # changed while we read it (replication at work)
+            continue
+        return out
+
+
+class Server:
+    """One lab-like server: volumes C and E under ``base``, an engine on ``ip``."""
+
+    def __init__(self, base: Path, ip: str, admins: Path, mem_limit: int = 10_000) -> None:
+        self.base, self.ip, self.admins = base, ip, admins
+        self.vol = {"C": base / "C", "E": base / "E"}
+        for d in self.vol.values():
+            d.mkdir(parents=True, exist_ok=True)
+        self.state = base / "engine"
+        self.mem_limit = mem_limit
+        self.data = self.vol["E"] / "Shares" / "Data"
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self.svc: EngineService | None = None
+        self._clients: list[EngineClient] = []
+
+    def start(self) -> Server:
+        ready = threading.Event()
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            asyncio.set_event_loop(loop)
+            self.svc = EngineService(self.ip, PORT, self.state, VolumeMap(self.vol),
+                                     Admins(self.admins), hostname=self.base.name,
+                                     mem_limit=self.mem_limit)
+            try:
+                loop.run_until_complete(self.svc.start())
+            except BaseException as exc:  # surfaced in start()
+                import subprocess as sp
+                print("DIAG", sp.run(["ss", "-tanpo"], capture_output=True, text=True).stdout)
+                errors.append(exc)
+                ready.set()
+                return
+            ready.set()
+            loop.run_forever()
+            loop.close()
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+        ready.wait(10)
+        if errors:
+            raise errors[0]
+        return self
+
+    def stop(self) -> None:
+        if self._loop is None or self.svc is None:
+            return
+        fut = asyncio.run_coroutine_threadsafe(self.svc.stop(), self._loop)
+        try:
+            fut.result(10)
+        except TimeoutError:
+            def dump():
+                for t in asyncio.all_tasks(self._loop):
+                    print("TASK", t)
+                    t.print_stack()
+            self._loop.call_soon_threadsafe(dump)
+            time.sleep(1)
+            raise
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        assert self._thread is not None
+        self._thread.join(10)
+        self._loop = None
+        for c in self._clients:
+            c.close()
+
+    def client(self, password: str = PASSWORD, user: str = USER) -> EngineClient:
+        c = EngineClient(self.ip, PORT, user, password, timeout=5.0)
+        self._clients.append(c)
+        return c
+
+
+def spawn_engine(server: Server) -> subprocess.Popen[str]:
+    """A real engine process for ``server``; returns once it printed READY."""
+    cmd = [sys.executable, "-m", "core.engine", "--listen", server.ip, "--port", str(PORT),
+           "--state", str(server.state), "--admins", str(server.admins),
+           "--volume", f"C={server.vol['C']}", "--volume", f"E={server.vol['E']}",
+           "--log-level", "WARNING"]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line.startswith("READY "), f"engine did not start: {line!r}"
+    return proc

@@ -1,0 +1,122 @@
+"""The operation scripts: format, size limit, parameter literal round trip."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.errors import InvalidInput
+from core.hosts.ops import (
+    MAX_SCRIPT_CHARS,
+    OPS,
+    decode_command,
+    encode_command,
+    params_literal,
+    parse_script,
+    render_script,
+    script_body,
+    utf16_units,
+)
+
+# The longest values each parameter can take (Windows limits: service names 256,
+# share names 80, share remarks 256, paths 260) with quotes that must be doubled.
+LONG_PATH = "E:\\" + "\\".join(["O'Brien data"] * 20)[:257]
+MAXIMAL = {
+    "inventory": {},
+    "engine_status": {},
+    "service_set": {"name": "s'" * 128, "running": True, "timeout": 300},
+    "share_add": {"name": "n'" * 40, "path": LONG_PATH, "description": "it's" * 64},
+    "share_remove": {"name": "n'" * 40},
+    "path_exists": {"paths": [LONG_PATH] * 6},
+}
+
+
+def test_every_op_has_maximal_params_in_this_test() -> None:
+    assert set(MAXIMAL) == set(OPS)
+
+
+@pytest.mark.parametrize("op", sorted(OPS))
+def test_script_with_maximal_params_fits_the_command_line(op: str) -> None:
+    script = render_script(op, MAXIMAL[op])
+    assert utf16_units(script) < MAX_SCRIPT_CHARS
+    # cmd.exe's limit is 8,191 characters for the whole command line
+    assert len("powershell -NoProfile -NonInteractive -EncodedCommand "
+               + encode_command(script)) < 8191
+
+
+@pytest.mark.parametrize("op", sorted(OPS))
+def test_script_shape(op: str) -> None:
+    lines = render_script(op, {}).splitlines()
+    assert lines[0] == f"# appmgr-op: {op}"
+    assert lines[1] == "$ProgressPreference='SilentlyContinue'"
+    assert lines[2] == "$ErrorActionPreference='Stop'"
+    assert lines[3].startswith("$p = ConvertFrom-Json '")
+    assert "ConvertTo-Json" in lines[-1] and "-Compress" in lines[-1]
+    body = script_body(op)
+    assert not any(ln.startswith((" ", "#")) for ln in body.splitlines())
+
+
+def test_inventory_reads_everything_the_console_needs() -> None:
+    body = script_body("inventory")
+    for needle in ("Win32_Volume", "Win32_Service", "Win32_Share", "DNSServerSearchOrder",
+                   "AppMgrEngine", "HKLM:\\SOFTWARE\\appmgr\\Engine", "appmgr Admins"):
+        assert needle in body
+
+
+def test_too_long_script_is_refused_with_a_sentence() -> None:
+    with pytest.raises(InvalidInput, match="limit is 2500"):
+        render_script("path_exists", {"paths": [LONG_PATH] * 40})
+
+
+def test_unknown_op_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="no host operation named 'frobnicate'"):
+        render_script("frobnicate", {})
+
+
+def test_custom_body_renders_any_op_name() -> None:
+    assert parse_script(render_script("frobnicate", {"x": 1}, body="'hi'\n")) == (
+        "frobnicate", {"x": 1})
+
+
+def test_single_quotes_are_doubled_and_non_ascii_escaped() -> None:
+    lit = params_literal({"d": "it's ‘quoted’ é"})
+    assert lit.startswith("'") and lit.endswith("'")
+    inner = lit[1:-1]
+    assert "''" in inner and "'" not in inner.replace("''", "")
+    assert inner.isascii()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**53, 2**53) | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=4),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.text(max_size=10), json_values, max_size=5))
+def test_params_survive_the_round_trip(params: dict) -> None:
+    try:
+        script = render_script("path_exists", params)
+    except InvalidInput:
+        return
+    assert parse_script(decode_command(encode_command(script))) == ("path_exists", params)
+
+
+@given(st.text(max_size=300))
+def test_parse_script_never_raises(text: str) -> None:
+    op, params = parse_script(text)
+    assert op is None or isinstance(op, str)
+    assert params is None or isinstance(params, dict)
+
+
+def test_parse_script_without_header_or_params() -> None:
+    assert parse_script("Get-Process\n") == (None, None)
+    assert parse_script("# appmgr-op: inventory\n$p = ConvertFrom-Json '[1]'\n") == (
+        "inventory", None)
+
+
+def test_decode_command_rejects_garbage() -> None:
+    with pytest.raises(ValueError):
+        decode_command("not base64!")

@@ -1,0 +1,282 @@
+"""Port doubles for the protection tests: engines, hosts, DNS, secrets.
+
+Every double records its calls in one shared, ordered ``calls`` list as
+``(server, op, args)`` so a test can assert the order across servers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from core.clock import FakeClock
+from core.context import Context
+from core.errors import NotFound, Refused, Unreachable
+from core.model.config import DnsServerEntry, ProtectionConfig
+from core.model.server import EngineInfo, Server, Share
+from core.model.stats import JobStats
+from core.paths import AppPaths
+from core.ports import Credential, MonitorStatus, RRSet, ZoneChange
+
+ZONE = "lab.example.com."
+REV = "10.0.127.in-addr.arpa."
+FS01, FS02 = "fs01.lab.example.com.", "fs02.lab.example.com."
+IP1, IP2 = "127.0.10.11", "127.0.10.12"
+PTR1, PTR2 = "11.10.0.127.in-addr.arpa.", "12.10.0.127.in-addr.arpa."
+
+
+class FakeEngine:
+    def __init__(self, name: str, calls: list[tuple[str, str, tuple]]) -> None:
+        self.name = name
+        self.calls = calls
+        self.reachable = True
+        self.sets: dict[str, list[Any]] = {}
+        self.accepts: dict[str, str] = {}
+        self.connections: dict[str, dict[str, Any]] = {}
+        self.monitors: dict[str, MonitorStatus] = {}
+        #: mirror status a new connection reports (tests flip it)
+        self.mirror_on_connect = "mirroring"
+        self.mirror: dict[str, str] = {}
+        #: op -> exception raised on the next call of op
+        self.fail: dict[str, Exception] = {}
+
+    def _call(self, op: str, *args: Any) -> None:
+        if not self.reachable:
+            raise Unreachable(f"engine on {self.name} did not answer within 5 s")
+        self.calls.append((self.name, op, args))
+        if op in self.fail:
+            raise self.fail.pop(op)
+
+    def info(self) -> dict[str, Any]:
+        self._call("info")
+        return {"version": "0.1.0", "port": 6320, "hostname": self.name}
+
+    def create_set(self, name: str, rules: list[Any]) -> None:
+        self._call("create_set", name, tuple(rules))
+        self.sets[name] = list(rules)
+
+    def delete_set(self, name: str) -> None:
+        self._call("delete_set", name)
+        if name not in self.sets and name not in self.accepts:
+            raise NotFound(f"replication set {name} does not exist")
+        self.sets.pop(name, None)
+        self.accepts.pop(name, None)
+        self.connections.pop(name, None)
+
+    def accept(self, name: str, token: str) -> None:
+        self._call("accept", name, token)
+        self.accepts[name] = token
+
+    def connect(self, name: str, target: str, port: int, token: str, mirror_type: str = "checksum",
+                compression: int = 0, replicate: bool = True, delete_orphans: bool = False) -> None:
+        self._call("connect", name, target, port, token, mirror_type, compression, replicate,
+                   delete_orphans)
+        if name not in self.sets:
+            raise NotFound(f"replication set {name} does not exist")
+        self.connections[name] = {"target": target, "token": token, "replicate": replicate,
+                                  "delete_orphans": delete_orphans, "mirror_type": mirror_type}
+        self.mirror[name] = self.mirror_on_connect
+
+    def disconnect(self, name: str) -> None:
+        self._call("disconnect", name)
+        if self.connections.pop(name, None) is None:
+            raise NotFound(f"there is no connection for set {name}")
+
+    def stats(self, name: str) -> JobStats:
+        self._call("stats", name)
+        if name not in self.connections and name not in self.accepts:
+            raise NotFound(f"there is no connection for set {name}")
+        status = self.mirror.get(name, "idle")
+        return JobStats(mirror_status=status, mirror_percent=100.0 if status == "complete" else 40.0,
+                        replication_status="replicating" if status == "complete" else "stopped",
+                        bytes_sent=1234)
+
+    def create_monitor(self, name: str, source_ips: list[str], port: int, method: str,
+                       interval: float, missed: int, trigger: str) -> None:
+        self._call("create_monitor", name, tuple(source_ips), port, method, interval, missed, trigger)
+        self.monitors[name] = MonitorStatus(name, "monitoring", 1_000_000.0, 0, missed,
+                                            {ip: 0 for ip in source_ips})
+
+    def monitor_status(self, name: str) -> MonitorStatus:
+        self._call("monitor_status", name)
+        if name not in self.monitors:
+            raise NotFound(f"there is no failover monitor named {name}")
+        return self.monitors[name]
+
+    def delete_monitor(self, name: str) -> None:
+        self._call("delete_monitor", name)
+        if self.monitors.pop(name, None) is None:
+            raise NotFound(f"there is no failover monitor named {name}")
+
+    def close(self) -> None:
+        pass
+
+    # test helpers
+    def declare_failure(self, name: str) -> None:
+        mon = self.monitors[name]
+        self.monitors[name] = replace(mon, state="failover_condition", missed=mon.threshold)
+
+    def ops(self) -> list[str]:
+        return [op for server, op, _a in self.calls if server == self.name]
+
+
+class FakeHost:
+    def __init__(self, server: Server, calls: list[tuple[str, str, tuple]]) -> None:
+        self.server = server
+        self.calls = calls
+        self.reachable = True
+        self.shares: dict[str, str] = {s.name: s.path for s in server.shares}
+        self.running: dict[str, bool] = {s.name: True for s in server.services}
+        self.fail: dict[str, Exception] = {}
+
+    def _call(self, op: str, *args: Any) -> None:
+        if not self.reachable:
+            raise Unreachable(f"{self.server.name} does not answer (WinRM)")
+        self.calls.append((self.server.name, op, args))
+        if op in self.fail:
+            raise self.fail.pop(op)
+
+    def inventory(self) -> Server:
+        self._call("inventory")
+        return self.server
+
+    def set_service(self, name: str, running: bool) -> None:
+        self._call("set_service", name, running)
+        self.running[name] = running
+
+    def add_share(self, name: str, path: str, description: str = "") -> None:
+        self._call("add_share", name, path, description)
+        if name in self.shares:
+            raise Refused(f"share {name} exists")
+        self.shares[name] = path
+
+    def remove_share(self, name: str) -> None:
+        self._call("remove_share", name)
+        if self.shares.pop(name, None) is None:
+            raise NotFound(f"no share {name}")
+
+    def run_op(self, op: str, params: dict[str, Any]) -> Any:
+        self._call("run_op", op, params)
+
+
+class FakeDns:
+    """A two-zone DNS that checks prerequisites like RFC 2136 does."""
+
+    def __init__(self, calls: list[tuple[str, str, tuple]]) -> None:
+        self.calls = calls
+        self.zones = [ZONE, REV]
+        self.data = {
+            (FS01, "A"): RRSet(FS01, "A", 1200, (IP1,)),
+            (FS02, "A"): RRSet(FS02, "A", 1200, (IP2,)),
+            (PTR1, "PTR"): RRSet(PTR1, "PTR", 1200, (FS01,)),
+            (PTR2, "PTR"): RRSet(PTR2, "PTR", 1200, (FS02,)),
+        }
+
+    def lookup(self, name: str, rdtype: str) -> RRSet | None:
+        return self.data.get((name, rdtype))
+
+    def zone_of(self, name: str) -> str:
+        found = [z for z in self.zones if name == z or name.endswith("." + z)]
+        if not found:
+            raise NotFound(name)
+        return max(found, key=len)
+
+    def apply(self, change: ZoneChange) -> None:
+        self.calls.append(("DNS", "apply", (change.zone,)))
+        for rr in change.expect:
+            cur = self.data.get((rr.name, rr.rdtype))
+            if set(rr.values) != set(cur.values if cur else ()):
+                raise Refused("the records changed since they were read")
+        for rr in change.replace:
+            self.data[(rr.name, rr.rdtype)] = rr
+        for key in change.delete:
+            self.data.pop(key, None)
+
+    def probe_update(self, zone: str) -> None:
+        pass
+
+    def a(self, name: str = FS01) -> tuple[str, ...]:
+        rr = self.data.get((name, "A"))
+        return rr.values if rr else ()
+
+    def ptr(self, owner: str) -> tuple[str, ...]:
+        rr = self.data.get((owner, "PTR"))
+        return rr.values if rr else ()
+
+
+class FakeSecrets:
+    def get(self, kind: str, key: str) -> Credential | None:
+        return Credential("LAB\\dnsadmin", "x") if kind == "dns" else None
+
+    def put(self, kind: str, key: str, cred: Credential) -> None:
+        pass
+
+    def delete(self, kind: str, key: str) -> None:
+        pass
+
+    def clear(self) -> int:
+        return 0
+
+
+def _server(name: str, ip: str, shares: tuple[Share, ...]) -> Server:
+    return Server(name=name, fqdn=f"{name.lower()}.lab.example.com", ips=(ip,),
+                  os_name="Windows Server 2008 Enterprise", shares=shares,
+                  engine=EngineInfo(True, True, "0.1.0", 6320), domain="lab.example.com")
+
+
+@dataclass
+class World:
+    root: Path
+    calls: list[tuple[str, str, tuple]] = field(default_factory=list)
+    clock: FakeClock = field(default_factory=FakeClock)
+
+    def __post_init__(self) -> None:
+        shares = (Share("Data", "E:\\Shares\\Data", description="Department data"),
+                  Share("Users", "E:\\Shares\\Users"), Share("E$", "E:\\", admin=True))
+        self.engines = {"FS01": FakeEngine("FS01", self.calls), "FS02": FakeEngine("FS02", self.calls)}
+        self.hosts = {"FS01": FakeHost(_server("FS01", IP1, shares), self.calls),
+                      "FS02": FakeHost(_server("FS02", IP2, ()), self.calls)}
+        self.dns = FakeDns(self.calls)
+        self.dns_servers: list[str] = []
+        paths = AppPaths(self.root / "config", self.root / "state", self.root / "logs",
+                         self.root / "lab").ensure()
+        self.ctx = Context(
+            paths=paths, secrets=FakeSecrets(), directory=lambda: None,  # type: ignore[arg-type, return-value]
+            host=lambda n: self.hosts[n.upper()], engine=self._engine, dns=self._dns,
+            resolve=lambda n: {"FS01": IP1, "FS02": IP2}[n.upper()], domain="lab.example.com",
+            clock=self.clock,
+        )
+
+    def _engine(self, name: str) -> FakeEngine:
+        eng = self.engines[name.upper()]
+        if not eng.reachable:
+            raise Unreachable(f"engine on {name} cannot be reached")
+        return eng
+
+    def _dns(self, server: str, cred: Credential | None) -> FakeDns:
+        self.dns_servers.append(server)
+        return self.dns
+
+    @property
+    def src(self) -> FakeEngine:
+        return self.engines["FS01"]
+
+    @property
+    def tgt(self) -> FakeEngine:
+        return self.engines["FS02"]
+
+
+def file_config(**monitoring: Any) -> ProtectionConfig:
+    cfg = ProtectionConfig(app="fileprint", source="FS01", target="FS02")
+    cfg.connection.shares = ["Data", "Users"]
+    cfg.connection.route = IP2
+    cfg.failover.dns.servers = [DnsServerEntry("127.0.10.1")]
+    cfg.failover.dns.ip_map = {IP1: IP2}
+    cfg.failover.dns.update_ttl = True
+    cfg.failover.dns.ttl = 60
+    cfg.monitoring.interval = 1
+    cfg.monitoring.missed = 3
+    for k, v in monitoring.items():
+        setattr(cfg.monitoring, k, v)
+    return cfg

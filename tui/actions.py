@@ -1,0 +1,109 @@
+"""The catalogue of console actions (SPEC F-3): one entry per menu item.
+
+The main screen builds its key bindings, the F10 menu, the command palette
+and the help screen from this one list, so a key, a label and a help text
+are written once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class UiAction:
+    id: str  # action name on the main screen (``action_<id>``)
+    key: str
+    label: str  # menu / palette label (the footer uses ``short``)
+    menu: str  # File | Tools | Actions | Help
+    help: str  # one line, shown as tooltip and in the palette
+    short: str = ""  # footer label
+    pair: str | None = None  # key of ConsoleApi.allowed_actions that decides
+    later: str = ""  # non-empty: not in this release, and why
+    footer: bool = True
+
+    @property
+    def footer_label(self) -> str:
+        return self.short or self.label
+
+
+def _later(what: str, app: str) -> str:
+    return f"{what} is for {app}, which comes in a later release."
+
+
+ACTIONS: tuple[UiAction, ...] = (
+    UiAction("menu", "f10", "Menu", "Help", "Every action by menu, with why it is unavailable"),
+    UiAction("configure", "c", "Configure Protection", "Actions",
+             "Failover, monitoring, snapshots, connection and advanced settings",
+             short="Configure", pair="configure"),
+    UiAction("validate", "v", "Validate", "Actions",
+             "Run the health check of the pair", pair="validate"),
+    UiAction("enable", "e", "Enable Protection", "Actions",
+             "Mirror the data and start protecting the source", short="Enable", pair="enable"),
+    UiAction("disable", "e", "Disable Protection", "Actions",
+             "Stop replication and remove the failover monitor", short="Disable", pair="disable"),
+    UiAction("enable_monitoring", "m", "Enable Monitoring", "Actions",
+             "Start the failover monitor on the target", short="Mon on",
+             pair="enable_monitoring"),
+    UiAction("disable_monitoring", "m", "Disable Monitoring", "Actions",
+             "Stop the failover monitor on the target", short="Mon off",
+             pair="disable_monitoring"),
+    UiAction("failover", "F", "Failover", "Actions",
+             "Move the source's clients to the target", pair="failover"),
+    UiAction("failback", "F", "Failback", "Actions",
+             "Give the source its name and clients back", pair="failback"),
+    UiAction("restore", "r", "Restore", "Actions",
+             "Copy the target's changes back to the source", pair="restore"),
+    UiAction("logs", "l", "View logs", "Actions", "Verbose, DFO and failover logs", short="Logs"),
+    UiAction("options", "o", "Options", "Tools", "Preferences and cached credentials"),
+    UiAction("help", "f1", "Help", "Help", "Keys and how to protect a server"),
+    UiAction("new", "n", "New", "File", "Start a new source/target pair", footer=False),
+    UiAction("quit", "q", "Exit", "File", "Leave appmgr (protection keeps running)"),
+    UiAction("source_dfo_log", "s", "View source DFO log", "Actions",
+             "DNS failover log of the source", footer=False),
+    UiAction("target_dfo_log", "t", "View target DFO log", "Actions",
+             "DNS failover log of the target", footer=False),
+    UiAction("refresh_status", "ctrl+r", "Refresh status", "Actions",
+             "Poll the protection status now", footer=False),
+    UiAction("welcome", "w", "View Welcome Page", "Help", "The first steps", footer=False),
+    UiAction("about", "a", "About", "Help", "Version and mode", footer=False),
+    UiAction("delegate_rights", "D", "Delegate Rights", "Tools", "Grant Exchange rights",
+             later=_later("Delegate Rights", "Exchange"), footer=False),
+    UiAction("source_exch_log", "X", "View source ExchFailover log", "Actions",
+             "Exchange failover log of the source",
+             later=_later("The Exchange failover log", "Exchange"), footer=False),
+    UiAction("target_exch_log", "Y", "View target ExchFailover log", "Actions",
+             "Exchange failover log of the target",
+             later=_later("The Exchange failover log", "Exchange"), footer=False),
+    UiAction("manage_sql", "Q", "Manage SQL Servers", "Actions", "Find and test SQL servers",
+             later=_later("Manage SQL Servers", "SQL Server and SharePoint"), footer=False),
+    UiAction("verify_target", "V", "Verify Target Data", "Actions",
+             "Mount a snapshot of the target data",
+             later=_later("Verify Target Data", "Exchange and SQL Server"), footer=False),
+    UiAction("restore_pf_tree", "P", "Restore PF Tree", "Actions", "Exchange public folders",
+             later=_later("Restore PF Tree", "Exchange"), footer=False),
+    UiAction("manage_snapshots", "S", "Manage Snapshots", "Actions",
+             "List, take and fail over to snapshots",
+             later="Manage Snapshots comes in a later release.", footer=False),
+)
+
+BY_ID: dict[str, UiAction] = {a.id: a for a in ACTIONS}
+
+#: actions sharing a key: the second is shown while it is allowed, else the first
+TWINS: dict[str, str] = {
+    "enable": "disable",
+    "enable_monitoring": "disable_monitoring",
+    "failover": "failback",
+}
+TWIN_OF: dict[str, str] = {**TWINS, **{b: a for a, b in TWINS.items()}}
+
+MENUS: tuple[str, ...] = ("File", "Tools", "Actions", "Help")
+
+
+def bindings() -> list[Binding]:
+    return [
+        Binding(a.key, a.id, a.footer_label, show=a.footer, tooltip=a.help, id=f"appmgr.{a.id}")
+        for a in ACTIONS
+    ]

@@ -1,0 +1,1 @@
+"""Headless command line (SPEC F-15). Never imports Textual."""

@@ -1,0 +1,172 @@
+"""Headless commands of SPEC F-15: discover, validate, protect, status, failover, …"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+
+from tui.cli import output
+from tui.cli.session import open_console
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _pair(p: argparse.ArgumentParser, optional: bool = False) -> None:
+    nargs = "?" if optional else None
+    p.add_argument("source", nargs=nargs, help="source server (e.g. FS01)")
+    p.add_argument("target", nargs=nargs, help="target server (e.g. FS02)")
+    p.add_argument("--app", default="fileprint", help="application (default fileprint)")
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lab", action="store_true", default=argparse.SUPPRESS,
+                        help="work on the embedded lab estate")
+    p = sub.add_parser("discover", parents=[common], help="list the servers of the domain")
+    p.add_argument("--app", default="fileprint")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("validate", parents=[common], help="run the health check of a pair")
+    _pair(p)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--fix-all", action="store_true", help="run every available Fix, then re-check")
+    p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
+    p = sub.add_parser("protect", parents=[common], help="validate, then enable protection")
+    _pair(p)
+    p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
+    p = sub.add_parser("unprotect", parents=[common], help="disable protection")
+    _pair(p)
+    p = sub.add_parser("status", parents=[common], help="state and counters of pairs")
+    _pair(p, optional=True)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--watch", action="store_true", help="repeat at the refresh interval")
+    p.add_argument("--count", type=int, default=0, help="with --watch: stop after N reports")
+    for verb, text in (("failover", "fail over to the target"),
+                       ("failback", "give the source its identity back"),
+                       ("restore", "copy the target's changes back and re-protect")):
+        p = sub.add_parser(verb, parents=[common], help=text)
+        _pair(p)
+        if verb == "failover":
+            p.add_argument("--force", action="store_true",
+                           help="fail over although the source still answers")
+    p = sub.add_parser("login", parents=[common], help="cache credentials for a server")
+    p.add_argument("server")
+    p.add_argument("--user", required=True)
+    p = sub.add_parser("log", parents=[common], help="print a log (verbose, dfo, failover)")
+    p.add_argument("kind", choices=["verbose", "dfo", "failover"])
+    p.add_argument("server", nargs="?")
+    p.add_argument("--lines", type=int, default=200)
+
+
+def run(args: argparse.Namespace) -> int:
+    return HANDLERS[args.command](args)
+
+
+def _discover(args: argparse.Namespace) -> int:
+    console = open_console(args)
+    found = console.discover(args.app)
+    rows = []
+    for c in found:
+        try:
+            ip = console.ctx.resolve(c.dns_host_name or c.name)
+        except Exception:  # a name without an address is still worth listing
+            ip = ""
+        rows.append({"name": c.name, "fqdn": c.dns_host_name, "ip": ip,
+                     "os": c.operating_system, "os_version": c.os_version,
+                     "cluster_virtual": c.is_cluster_virtual})
+    print(json.dumps(rows, indent=2) if args.json else output.table(
+        rows, ["name", "fqdn", "ip", "os"]))
+    return 0
+
+
+def _config(console, args: argparse.Namespace):  # noqa: ANN001, ANN202 - local helper
+    console.select_pair(args.app, args.source, args.target)
+    cfg = console.load_config(args.app, args.source, args.target)
+    return console.apply(cfg, list(getattr(args, "set", []) or []))
+
+
+def _validate(args: argparse.Namespace) -> int:
+    console = open_console(args)
+    cfg = _config(console, args)
+    report = console.validate(cfg)
+    if args.fix_all and report.fixable:
+        from core.validation.runner import fix_all
+
+        report, cfg = fix_all(console.ctx, cfg, report)
+        console.store.save_config(cfg)
+    print(report.to_json() if args.json else output.report(report))
+    return 0 if report.ok else 1
+
+
+def _protect(args: argparse.Namespace) -> int:
+    console = open_console(args)
+    cfg = _config(console, args)
+    console.enable(cfg, progress=output.progress)
+    st = console.status(cfg.app, cfg.source, cfg.target)
+    print(f"{cfg.source} → {cfg.target}: {st.state.value}")
+    return 0
+
+
+def _unprotect(args: argparse.Namespace) -> int:
+    console = open_console(args)
+    console.disable(args.app, args.source, args.target)
+    print(f"{args.source.upper()} → {args.target.upper()}: protection disabled")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    console = open_console(args)
+    if bool(args.source) != bool(args.target):
+        print("appmgr: name both the source and the target, or neither", file=sys.stderr)
+        return 2
+    pairs = [(args.app, args.source, args.target)] if args.source else console.pairs()
+    n = 0
+    while True:
+        docs = [console.status(a, s, t).to_dict() for a, s, t in pairs]
+        if args.json:
+            print(json.dumps(docs[0] if args.source else docs), flush=True)
+        else:
+            print("\n\n".join(output.status(d) for d in docs) or "no pairs yet", flush=True)
+        n += 1
+        if not args.watch or (args.count and n >= args.count):
+            return 0
+        st = console.settings()
+        time.sleep(1 if st.refresh_auto else st.refresh_interval)
+
+
+def _operation(verb: str) -> Handler:
+    def handler(args: argparse.Namespace) -> int:
+        console = open_console(args)
+        fn = getattr(console, verb)
+        kw = {"force": args.force} if verb == "failover" else {}
+        steps = fn(args.app, args.source, args.target, output.progress, **kw)
+        print(output.steps(steps))
+        return 0 if all(getattr(s, "ok", True) for s in steps) else 1
+
+    return handler
+
+
+def _login(args: argparse.Namespace) -> int:
+    import getpass
+
+    console = open_console(args)
+    password = getpass.getpass(f"password for {args.user} on {args.server.upper()}: ")
+    inv = console.login(args.server, args.user, password)
+    print(f"{inv.name}: {inv.os_name} {inv.os_version}; credentials cached")
+    return 0
+
+
+def _log(args: argparse.Namespace) -> int:
+    console = open_console(args)
+    print(console.log_text(args.kind, args.server, args.lines))
+    return 0
+
+
+HANDLERS: dict[str, Handler] = {
+    "discover": _discover, "validate": _validate, "protect": _protect,
+    "unprotect": _unprotect, "status": _status, "failover": _operation("failover"),
+    "failback": _operation("failback"), "restore": _operation("restore"),
+    "login": _login, "log": _log,
+}

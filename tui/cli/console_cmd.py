@@ -1,0 +1,42 @@
+"""Opening the Textual console (imported only when no command is given)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tui.cli.main import APP_FLAGS
+
+
+def open_console(args: argparse.Namespace) -> int:
+    from core.errors import AppmgrError
+    from core.lab.runtime import read_runtime
+    from core.paths import app_paths
+    from tui.cli.session import open_console as build
+
+    started_lab = False
+    paths = app_paths().ensure()
+    if args.lab and read_runtime(paths.lab) is None:
+        from tui.cli.lab_cmd import start_detached
+
+        print("starting the lab estate …", file=sys.stderr, flush=True)
+        start_detached(paths.lab, ["--root", str(paths.lab)])
+        started_lab = True
+    try:
+        api = build(args)
+        preselect = next((app for flag, app in APP_FLAGS.items() if getattr(args, flag)), None)
+        from tui.run import run_tui
+
+        return run_tui(api, preselect_app=preselect, advanced=api.advanced)
+    except AppmgrError as exc:
+        print(f"appmgr: {exc}", file=sys.stderr)
+        return exc.exit_code
+    finally:
+        if started_lab:
+            from core.lab.runtime import control
+
+            try:
+                control(paths.lab, "down")
+                print("lab stopped (its data stays for the next run)", file=sys.stderr)
+            except AppmgrError:
+                pass

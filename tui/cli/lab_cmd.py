@@ -1,0 +1,130 @@
+"""``appmgr lab up|down|status|fail|heal`` (SPEC F-14)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from core.errors import AppmgrError, Unreachable
+from core.lab.runtime import LabRuntime, control, read_runtime
+from core.paths import app_paths
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    lab = sub.add_parser("lab", help="run the embedded lab estate")
+    lsub = lab.add_subparsers(dest="lab_cmd", required=True)
+    up = lsub.add_parser("up", help="start the lab (foreground unless --detach)")
+    up.add_argument("--estate", type=Path, help="estate file (TOML); default: the built-in one")
+    up.add_argument("--net", help="first three octets of the lab's loopback /24, e.g. 127.0.10")
+    up.add_argument("--dns-port", type=int, help="DNS port (default 53 as root, else 10053)")
+    up.add_argument("--detach", action="store_true", help="run in the background")
+    st = lsub.add_parser("status", help="servers, addresses, volumes and whether they are up")
+    st.add_argument("--json", action="store_true")
+    for verb, text in (("fail", "make a server stop answering"), ("heal", "bring it back")):
+        p = lsub.add_parser(verb, help=text)
+        p.add_argument("name")
+    lsub.add_parser("down", help="stop the lab and every process it started")
+
+
+def run(args: argparse.Namespace) -> int:
+    root = app_paths().ensure().lab
+    cmd = args.lab_cmd
+    if cmd == "up":
+        return _up(root, args)
+    if cmd == "status":
+        rt = read_runtime(root)
+        if rt is None:
+            print("the lab is not running (start it with `appmgr lab up --detach`)")
+            return 1
+        rt = LabRuntime.from_dict(control(root, "status")["runtime"])
+        print(json.dumps(rt.to_dict(), indent=2) if args.json else format_status(rt))
+        return 0
+    if cmd in ("fail", "heal"):
+        control(root, cmd, name=args.name)
+        print(f"{args.name.upper()} {'failed: it no longer answers' if cmd == 'fail' else 'is back up'}")
+        return 0
+    if cmd == "down":
+        return _down(root)
+    return 2
+
+
+def format_status(rt: LabRuntime) -> str:
+    lines = [f"lab {rt.domain}  DNS {rt.dns_ip}:{rt.dns_port}  supervisor pid {rt.pid}", ""]
+    lines.append(f"{'server':<8}{'fqdn':<24}{'ip':<15}{'up':<5}volumes")
+    for name, s in rt.servers.items():
+        vols = ", ".join(f"{k}: → {v}" for k, v in s["volumes"].items())
+        lines.append(f"{name:<8}{s['fqdn']:<24}{s['ip']:<15}{'yes' if s['up'] else 'NO':<5}{vols}")
+    return "\n".join(lines)
+
+
+def _up(root: Path, args: argparse.Namespace) -> int:
+    if read_runtime(root) is not None:
+        print("the lab is already running (`appmgr lab status` shows it)")
+        return 0
+    argv = ["--root", str(root)]
+    if args.estate:
+        argv += ["--estate", str(args.estate)]
+    if args.net:
+        argv += ["--net", args.net]
+    if args.dns_port:
+        argv += ["--dns-port", str(args.dns_port)]
+    if not args.detach:
+        from core.lab.__main__ import main as lab_main
+
+        return lab_main(argv)
+    start_detached(root, argv)
+    rt = read_runtime(root)
+    assert rt is not None
+    print(format_status(rt))
+    return 0
+
+
+def start_detached(root: Path, argv: list[str], wait: float = 60.0) -> None:
+    """Start the supervisor in its own session and wait until it answers."""
+    log = open(root / "supervisor.log", "ab")  # noqa: SIM115 - handed to the child
+    proc = subprocess.Popen([sys.executable, "-m", "core.lab", *argv], stdout=log,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            start_new_session=True, env=_env())
+    log.close()
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = (root / "supervisor.log").read_text(errors="replace").splitlines()[-5:]
+            raise Unreachable("the lab could not start:\n  " + "\n  ".join(tail))
+        if read_runtime(root) is not None:
+            try:
+                control(root, "ping", timeout=2)
+                return
+            except AppmgrError:
+                pass
+        time.sleep(0.1)
+    raise Unreachable(f"the lab did not come up within {wait:.0f} s (see {root / 'supervisor.log'})")
+
+
+def _down(root: Path, wait: float = 30.0) -> int:
+    rt = read_runtime(root)
+    if rt is None:
+        print("the lab is not running")
+        return 0
+    control(root, "down")
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            os.kill(rt.pid, 0)
+        except ProcessLookupError:
+            print("lab down")
+            return 0
+        time.sleep(0.1)
+    raise Unreachable(f"the lab supervisor (pid {rt.pid}) did not stop within {wait:.0f} s")
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env

@@ -1,0 +1,77 @@
+"""Plain-text rendering of headless results (no Textual, no rich)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable
+from typing import Any
+
+GLYPH = {"passed": "✔", "warning": "▲", "error": "✖"}
+
+
+def progress(line: str) -> None:
+    print(f"  … {line}", file=sys.stderr, flush=True)
+
+
+def table(rows: list[dict[str, Any]], cols: list[str]) -> str:
+    if not rows:
+        return "(none)"
+    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in cols}
+    head = "  ".join(c.upper().ljust(widths[c]) for c in cols)
+    body = ["  ".join(str(r.get(c, "")).ljust(widths[c]) for c in cols) for r in rows]
+    return "\n".join([head, *body])
+
+
+def report(rep: Any) -> str:
+    lines = []
+    for r in rep.results:
+        status = str(getattr(r.status, "value", r.status))
+        fix = "  [fixable]" if r.fixable and status != "passed" else ""
+        lines.append(f"{GLYPH.get(status, '?')} {status:<8} {r.title}: {r.reason}{fix}")
+    errors = sum(1 for r in rep.results if str(getattr(r.status, "value", r.status)) == "error")
+    warnings = sum(1 for r in rep.results
+                   if str(getattr(r.status, "value", r.status)) == "warning")
+    lines.append("")
+    lines.append(f"{'OK' if rep.ok else 'FAILED'}: {errors} error(s), {warnings} warning(s), "
+                 f"{len(rep.results)} check(s)")
+    return "\n".join(lines)
+
+
+def size(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if abs(n) < 1024 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"
+
+
+def status(d: dict[str, Any]) -> str:
+    c, m = d["counters"], d.get("monitor")
+    lines = [f"{d['source']} → {d['target']} ({d['app']}): {d['state']}",
+             f"  mirror       {d['mirror']['status']} {d['mirror']['percent']:.0f}%",
+             f"  replication  {d['replication']['status']}  queue {c['queued_ops']}",
+             f"  sent         {size(c['bytes_sent'])} (compressed {size(c['bytes_sent_compressed'])})"
+             f"  remaining {size(c['bytes_remaining'])}  rate {size(c['transfer_rate'])}/s"]
+    if m:
+        hb = m.get("last_heartbeat")
+        ago = f"{time.time() - hb:.0f} s ago" if hb else "never"
+        lines.append(f"  monitor      {m['state']}  last heartbeat {ago}  "
+                     f"missed {m['missed']}/{m['threshold']}")
+    if not d.get("source_reachable", True):
+        lines.append(f"  {d['source']} does not answer")
+    for e in d.get("errors", []):
+        lines.append(f"  ! {e}")
+    if d.get("last_error"):
+        lines.append(f"  last error: {d['last_error']}")
+    return "\n".join(lines)
+
+
+def steps(results: Iterable[Any]) -> str:
+    out = []
+    for s in results:
+        mark = "✔" if getattr(s, "ok", True) else "✖"
+        if getattr(s, "skipped", False):
+            mark = "·"
+        out.append(f"{mark} {s.step}: {s.message}")
+    return "\n".join(out) or "(nothing to do)"

@@ -1,0 +1,55 @@
+"""Building the Console a command works on: the lab's or the real estate's."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from core.console import Console
+from core.lab.runtime import read_runtime
+from core.paths import app_paths
+from core.settings import load_settings
+
+
+def use_lab(args: argparse.Namespace) -> bool:
+    """``--lab``, or a lab running in this APPMGR_HOME when nothing else is configured."""
+    if getattr(args, "lab", False):
+        return True
+    paths = app_paths()
+    if read_runtime(paths.lab) is not None and not (paths.config / "domain.txt").exists():
+        print("appmgr: using the running lab estate (lab.example.com)", file=sys.stderr)
+        return True
+    return False
+
+
+def open_console(args: argparse.Namespace) -> Console:
+    paths = app_paths().ensure()
+    settings = load_settings(paths.config / "settings.json")
+    advanced = bool(getattr(args, "advanced", False))
+    debug = bool(getattr(args, "debug", False))
+    if use_lab(args):
+        from core.lab.context import lab_context, running_lab
+
+        ctx = lab_context(paths, settings)
+        _, estate = running_lab(paths)
+        return Console(ctx, advanced=advanced, debug=debug,
+                       lab_account=(estate.admin_user, estate.admin_password))
+    from core.discovery import default_domain
+    from core.wiring import real_context
+
+    domain_file = paths.config / "domain.txt"
+    domain = domain_file.read_text().strip() if domain_file.exists() else default_domain()
+    ctx = real_context(paths, settings, domain, passphrase=_ask_passphrase,
+                       alt_dns=bool(getattr(args, "altdns", False)) or settings.alt_dns)
+    return Console(ctx, advanced=advanced, debug=debug)
+
+
+def _ask_passphrase(new: bool) -> str | None:
+    if not sys.stdin.isatty():
+        return None
+    first = getpass.getpass("credential cache passphrase: ")
+    if new and getpass.getpass("again: ") != first:
+        print("appmgr: the passphrases differ", file=sys.stderr)
+        return None
+    return first

@@ -1,0 +1,134 @@
+"""One-line help for every field (the guide's tooltips, SPEC F-3).
+
+Keys are widget ids; the help line shows the text of the focused widget
+(or of its nearest ancestor that has one).
+"""
+
+from __future__ import annotations
+
+HELP: dict[str, str] = {
+    # main window
+    "app-page": "←→ switch between Setup and Monitor; Tab moves into the page.",
+    "cfg-tabs": "←→ switch tabs; Tab moves into the page; ctrl+s OK; Esc cancels.",
+    "login-ok": "Check the account on the server and cache it.",
+    "login-cancel": "Do not log in; the server is not selected.",
+    "tasks": "Choose the application to protect; ↑↓ to move.",
+    "domain": "The Active Directory domain to search, with a suffix (e.g. lab.example.com).",
+    "source": "The server to protect. Enter opens the list; you log in the first time.",
+    "target": "The server that takes over if the source fails.",
+    "find": "Advanced Find: list every server of the domain and manage this list.",
+    "btn-configure": "Open Configure Protection (c).",
+    "btn-validate": "Run the health check of the pair (v).",
+    "btn-enable": "Enable Protection once validation shows no errors (e).",
+    "val-filter": "Show all results or only errors, warnings or passed checks.",
+    "val-table": "Enter: details · f: fix the selected row · Fix All repairs what it can.",
+    "fix": "Repair the selected check, where the console can (f).",
+    "fix-all": "Repair every fixable check, then validate again.",
+    "mon-details": "Enter expands or collapses the protection details.",
+    "mon-table": "Live counters of the pair, refreshed at the refresh interval.",
+    # login
+    "login-user": r"DOMAIN\user or user@domain; a bare name takes the server's DNS domain.",
+    "login-password": "The password of that account; it goes to the credential cache only.",
+    # advanced find
+    "find-search": "Search the directory for every server of the domain.",
+    "find-results": "Servers found in the domain; Enter or 'Add' puts one on the current list.",
+    "find-current": "The servers offered as source and target.",
+    "find-name": "A server's name, to add it without searching.",
+    "find-add-name": "Add the server named on the left to the current list.",
+    "find-add": "Add the highlighted found server to the current list.",
+    "find-remove": "Remove the highlighted server from the current list.",
+    # configure: failover
+    "f-failover-type": "DNS failover rewrites the source's DNS records; Identity moves name and IP.",
+    "dns-configure": "Configure DNS failover: DNS servers, IP mapping, TTL and DNS account.",
+    "identity-configure": "Configure Identity failover (run by the engine, not the console).",
+    "services-list": "Services started on failover top-down and stopped bottom-up.",
+    "service-name": "A service of the target, or any service name, to add to the list.",
+    "service-add": "Add the service named on the left.",
+    "service-remove": "Remove the selected service (only ones you added).",
+    "service-up": "Start the selected service earlier.",
+    "service-down": "Start the selected service later.",
+    "service-must-stop": "The service must be stopped on the target while protected.",
+    # configure: DNS failover dialog
+    "dns-server-ip": "IP address of another DNS server to update on failover.",
+    "dns-server-add": "Add the DNS server typed on the left.",
+    "dns-servers": "DNS servers to update; the label says whose server it is.",
+    "dns-server-delete": "Remove the highlighted DNS server.",
+    "f-failover-dns-update_ttl": "Set this TTL on the source's records; 300 s or less recommended.",
+    "f-failover-dns-ttl": "TTL in seconds for the source's records (1–86400).",
+    "f-failover-dns-user": r"Account in DnsAdmins: DOMAIN\user or user@domain.",
+    "dns-password": "Password of the DNS account (kept in the credential cache only).",
+    "dns-test": "Prove the DNS servers answer and the account may update the zone.",
+    "f-failover-dns-client_server": "Advanced: which DNS server to update first.",
+    # configure: identity dialog
+    "f-failover-identity-target_nic": "The target NIC that takes the source's IP addresses.",
+    "f-failover-identity-ip_address": "Move the monitored IP addresses to the target.",
+    "f-failover-identity-server_name": "Add the source's name to the target on failover.",
+    "f-failover-identity-shares": "Publish the source's shares on the target on failover.",
+    "f-failover-identity-spns": "Move the source's host SPNs to the target in AD.",
+    # configure: monitoring
+    "f-monitoring-enabled": "Watch the source and declare a failure when it stops answering.",
+    "f-monitoring-manual_intervention": "Ask before failing over (recommended).",
+    "f-monitoring-method": "ICMP ping, or the engine's UDP heartbeat when ICMP is blocked.",
+    "f-monitoring-interval": "Seconds between two checks of the source (default 5).",
+    "f-monitoring-missed": "Missed replies before a failure is declared (default 5).",
+    "f-monitoring-trigger": "Fail over when all monitored IPs fail, or when any one does.",
+    # configure: snapshots
+    "f-snapshots-enabled": "Take periodic snapshots of the target's data.",
+    "f-snapshots-interval_min": "Minutes between snapshots (15 or more).",
+    "f-snapshots-start_at": "Empty: start now; else a date and time, e.g. 2025-01-31 22:00.",
+    # configure: connection
+    "f-connection-route": "The target IP address the replicated data goes through.",
+    "items-tree": "Space toggles an item; shares and any path under Volumes are protected.",
+    "volume-path": r"A path on the source to protect as well, e.g. E:\Apps\Data.",
+    "volume-add": "Add the path typed on the left under Volumes.",
+    "items-refresh": "Read the source's shares and volumes again.",
+    "f-connection-mirror_type": "Checksum sends only differing blocks; Full copies everything.",
+    "f-connection-compression": "Compression for every pair to this target (0 = off, 1–9).",
+    # configure: advanced
+    "f-advanced-override_rules": "Edit the replication set rules instead of generating them.",
+    "rules-table": "Replication set rules: path, include or exclude, recursive.",
+    "rule-path": r"A Windows path on the source, e.g. E:\Shares\Data\tmp.",
+    "rule-include": "Include or exclude the path.",
+    "rule-recursive": "Apply the rule to subfolders too.",
+    "rule-add": "Add the rule.",
+    "rule-remove": "Remove the selected rule.",
+    "rule-reset": "Throw away your rules and use the generated ones.",
+    "f-advanced-set_name": "Name of the replication set on the engines.",
+    "plan-phase": "Which failover script to show.",
+    "plan-text": "The script generated from this configuration (read-only here).",
+    "plan-edit": "Edit this script in $EDITOR; your edit is kept with the configuration.",
+    "f-advanced-create_set": "Advanced: create the replication set on enable.",
+    "f-advanced-create_scripts": "Advanced: write the failover scripts on enable.",
+    "f-advanced-create_connection": "Advanced: create the connection (start the mirror).",
+    "f-advanced-create_monitor": "Advanced: create the failover monitor on the target.",
+    # options
+    "opt-service_port": "Engine service port, 1–65535; must match the engine on both servers.",
+    "opt-refresh_auto": "Poll fast while something changes and slowly when idle.",
+    "opt-refresh_interval": "Seconds between status refreshes when auto-adjust is off (1–30000).",
+    "opt-max_log_kb": "Size at which the verbose log is rotated: KB, or MB as in 5 MB.",
+    "opt-verbose_logging": "Log every user action and remote operation (never secrets).",
+    "opt-always_show_details": "Open the Monitor tab with the protection details expanded.",
+    "opt-stats_in_bytes": "Show counters in bytes instead of KB/MB/GB/TB.",
+    "opt-load_last_pair": "Reopen the last source and target on start.",
+    "opt-alt_dns": "Use plain RFC 2136 DNS updates from the next start (as --altdns).",
+    "opt-show_advanced": "Show advanced options from the next start (as --advanced).",
+    "opt-clear": "Forget every cached user name and password.",
+    # log viewer
+    "log-kind": "Which log to read.",
+    "log-text": "The log; / searches, n finds the next match.",
+    "log-search": "Text to find; Enter finds the next match.",
+}
+
+
+def help_for(widget: object) -> str:
+    """The help text of ``widget`` or of its nearest ancestor that has one."""
+    node = widget
+    while node is not None:
+        wid = getattr(node, "id", None)
+        if wid and wid in HELP:
+            return HELP[wid]
+        tip = getattr(node, "tooltip", None)
+        if isinstance(tip, str) and tip:
+            return tip
+        node = getattr(node, "parent", None)
+    return ""

@@ -1,0 +1,118 @@
+"""Advanced Find / Manage Servers (SPEC F-5.3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.api_calls import ApiCaller, error_text
+from tui.widgets.help_line import HelpLine, HelpLineHost
+
+
+class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None]):
+    """Search the domain, add found servers or a name to the list, remove."""
+
+    BINDINGS = [Binding("escape", "close", "Close")]
+
+    def __init__(self, app_id: str, domain: str) -> None:
+        super().__init__()
+        self.app_id = app_id
+        self.domain = domain
+        self.current: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="find-dialog", classes="dialog wide"):
+            yield Static(f"Advanced Find — servers of {self.domain or 'the domain'}",
+                         classes="dialog-title")
+            with Horizontal(id="find-panes"):
+                with Vertical(id="find-left"):
+                    with Horizontal(classes="row"):
+                        yield Button("Search", id="find-search", compact=True)
+                        yield Static("", id="find-state")
+                    table = DataTable(id="find-results", cursor_type="row")
+                    table.add_column("Name", key="name", width=7)
+                    table.add_column("IP", key="ip", width=12)
+                    table.add_column("Operating system", key="os")
+                    yield table
+                with Vertical(id="find-right"):
+                    yield Static("Current list", classes="section-title")
+                    yield OptionList(id="find-current")
+            with Horizontal(classes="row"):
+                yield Input(id="find-name", compact=True, placeholder="Server name")
+                yield Button("Add name", id="find-add-name", compact=True)
+                yield Button("Add →", id="find-add", compact=True)
+                yield Button("Remove", id="find-remove", compact=True)
+                yield Button("Close", id="find-close", compact=True)
+            yield HelpLine("")
+
+    def on_mount(self) -> None:
+        self.query_one("#find-search", Button).focus()
+        self.call_api("server_list", self.app.api.server_list, self.app_id)
+
+    def api_server_list(self, names: list[str], _tag: Any) -> None:
+        self.current = list(names)
+        current = self.query_one("#find-current", OptionList)
+        current.clear_options()
+        current.add_options([Option(n, id=n) for n in names])
+
+    api_add_server = api_server_list
+    api_remove_server = api_server_list
+
+    @on(Button.Pressed, "#find-search")
+    def _search(self) -> None:
+        self.query_one("#find-state", Static).update("Searching…")
+        self.call_api("discover", self.app.api.discover, self.app_id)
+
+    def api_discover(self, computers: list[Any], _tag: Any) -> None:
+        table = self.query_one("#find-results", DataTable)
+        table.clear()
+        for c in computers:
+            ips = ", ".join(getattr(c, "ips", ()) or ()) or "—"
+            os_text = " ".join(x for x in (c.operating_system, c.os_version) if x)
+            table.add_row(c.name, ips, os_text or "—", key=c.name)
+        self.query_one("#find-state", Static).update(f"{len(computers)} servers found")
+        table.focus()
+
+    def api_failed_discover(self, err: BaseException, _tag: Any) -> None:
+        self.query_one("#find-state", Static).update(error_text(err))
+
+    @on(DataTable.RowSelected, "#find-results")
+    @on(Button.Pressed, "#find-add")
+    def _add_found(self) -> None:
+        table = self.query_one("#find-results", DataTable)
+        if not table.row_count:
+            self.notify("Search first, then choose a server.", severity="warning")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        self._add(str(key.value))
+
+    @on(Input.Submitted, "#find-name")
+    @on(Button.Pressed, "#find-add-name")
+    def _add_named(self) -> None:
+        field = self.query_one("#find-name", Input)
+        if field.value.strip():
+            self._add(field.value.strip())
+            field.value = ""
+
+    def _add(self, name: str) -> None:
+        self.call_api("add_server", self.app.api.add_server, self.app_id, name)
+
+    @on(Button.Pressed, "#find-remove")
+    def _remove(self) -> None:
+        current = self.query_one("#find-current", OptionList)
+        if current.highlighted is None:
+            self.notify("Highlight a server on the current list first.", severity="warning")
+            return
+        name = current.get_option_at_index(current.highlighted).id or ""
+        self.call_api("remove_server", self.app.api.remove_server, self.app_id, name)
+
+    @on(Button.Pressed, "#find-close")
+    def action_close(self) -> None:
+        self.dismiss(self.current)

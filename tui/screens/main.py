@@ -1,0 +1,203 @@
+"""The main window (SPEC F-3): task list, Setup/Monitor tabs, help line, footer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Static, TabbedContent, TabPane
+
+from tui.actions import BY_ID, bindings
+from tui.api_calls import ApiCaller, error_text
+from tui.palette import ActionsProvider
+from tui.screens.main_actions import MainActions
+from tui.session import Session
+from tui.widgets.help_line import HelpLine, HelpLineHost
+from tui.widgets.monitor_pane import MonitorPane
+from tui.widgets.pair_header import PairHeader
+from tui.widgets.setup_pane import SetupPane
+from tui.widgets.task_list import TaskList
+from tui.widgets.validation_pane import ValidationPane
+
+
+class MainScreen(MainActions, ApiCaller, HelpLineHost, Screen[None]):
+    BINDINGS = bindings()
+    COMMANDS = {ActionsProvider}
+
+    def __init__(self, preselect_app: str | None = None) -> None:
+        super().__init__(id="main")
+        self.preselect_app = preselect_app
+        self.session = Session()
+        self._prompted_failure = False
+
+    def compose(self) -> ComposeResult:
+        yield PairHeader(id="pair-header")
+        with Horizontal(id="body"):
+            yield TaskList(id="tasks")
+            with ContentSwitcher(id="page", initial="app-page"):
+                with TabbedContent(id="app-page"):
+                    with TabPane("Setup", id="tab-setup"), Vertical(id="setup-column"):
+                        yield SetupPane(id="setup")
+                        yield ValidationPane(id="validation")
+                    with TabPane("Monitor", id="tab-monitor"):
+                        yield MonitorPane(id="monitor")
+                yield Static("", id="later-page")
+        yield HelpLine("", id="help-line")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # at 80 columns the footer's room goes to actions; ctrl+p still works
+        self.query_one(Footer).show_command_palette = event.size.width >= 110
+
+    def on_mount(self) -> None:
+        self._update_header()
+        api = self.app.api
+        self.call_api("startup", lambda: (api.applications(), api.settings()))
+
+    def api_startup(self, result: tuple[list[Any], Any], _tag: Any) -> None:
+        apps, settings = result
+        self.session.settings = settings
+        self.query_one(MonitorPane).apply_settings(settings)
+        tasks = self.query_one(TaskList)
+        tasks.set_apps(apps)
+        wanted = self.preselect_app or next((a.id for a in apps if a.protectable), "")
+        tasks.select_app(wanted)
+        tasks.focus()
+        if self.preselect_app:
+            self.query_one("#source").focus()
+        else:
+            from tui.screens.welcome import WelcomeScreen
+
+            self.app.push_screen(WelcomeScreen())
+
+    # --- application and pair ------------------------------------------------------
+    @on(TaskList.AppChosen)
+    def _app_chosen(self, event: TaskList.AppChosen) -> None:
+        app = event.application
+        if self.session.application is not None and self.session.app_id == app.id:
+            return
+        self.session.application = app
+        self._reset_pair()
+        switcher = self.query_one("#page", ContentSwitcher)
+        if app.protectable:
+            switcher.current = "app-page"
+            self.query_one(SetupPane).load(app.id)
+        else:
+            reason = app.not_protectable_reason or "This application comes in a later release."
+            self.query_one("#later-page", Static).update(f"{app.task_label}\n\n{reason}")
+            switcher.current = "later-page"
+        self._actions_changed()
+
+    def _reset_pair(self) -> None:
+        self.session.reset_pair()
+        self._prompted_failure = False
+        self.query_one(MonitorPane).clear()
+        self.query_one(ValidationPane).clear()
+
+    @on(SetupPane.PairCleared)
+    def _pair_cleared(self) -> None:
+        self._reset_pair()
+        self._actions_changed()
+
+    @on(SetupPane.PairChosen)
+    def _pair_chosen(self, event: SetupPane.PairChosen) -> None:
+        self._reset_pair()
+        s = self.session
+        s.source, s.target = event.source, event.target
+        self.log_action(f"selected pair {s.source} -> {s.target} ({s.app_id})")
+        api = self.app.api
+        self.call_api("select_pair", api.select_pair, s.app_id, s.source, s.target,
+                      tag=(s.source, s.target))
+        self._actions_changed()
+
+    def api_select_pair(self, selection: Any, tag: tuple[str, str]) -> None:
+        s = self.session
+        if tag != (s.source, s.target):
+            return
+        s.selection = selection
+        self.query_one(SetupPane).show_notes("\n".join(getattr(selection, "messages", [])))
+        self.query_one(MonitorPane).start(s.app_id, s.source, s.target)
+        self.refresh_allowed()
+
+    def api_failed_select_pair(self, err: BaseException, tag: tuple[str, str]) -> None:
+        self.query_one(SetupPane).show_notes(error_text(err), "error")
+        self.session.reset_pair()
+        self._actions_changed()
+
+    def refresh_allowed(self) -> None:
+        s = self.session
+        if not s.has_pair:
+            return
+        api = self.app.api
+        self.call_api("allowed_actions", api.allowed_actions, s.app_id, s.source, s.target,
+                      tag=(s.app_id, s.source, s.target))
+
+    def api_allowed_actions(self, allowed: dict[str, Any], tag: tuple[str, str, str]) -> None:
+        s = self.session
+        if tag == (s.app_id, s.source, s.target):
+            s.allowed = dict(allowed)
+            self._actions_changed()
+
+    @on(ValidationPane.ResultsChanged)
+    def _results_changed(self, event: ValidationPane.ResultsChanged) -> None:
+        self.session.results = event.results
+        self.session.validated = event.validated
+        self.refresh_allowed()
+        self._actions_changed()
+
+    @on(MonitorPane.StatusChanged)
+    def _status_changed(self, event: MonitorPane.StatusChanged) -> None:
+        before = self.session.state
+        self.session.status = event.status
+        after = self.session.state
+        if after != before:
+            self.refresh_allowed()
+            self._update_header()
+        if after == "Failure detected":
+            self.offer_failover(event.status)
+        else:
+            self._prompted_failure = False
+
+    @on(SetupPane.ActionRequested)
+    def _button_action(self, event: SetupPane.ActionRequested) -> None:
+        self.run_ui_action(event.action)
+
+    def _actions_changed(self) -> None:
+        self.refresh_bindings()
+        s = self.session
+        reasons = {a: s.label_and_reason(BY_ID[a])[1] for a in ("configure", "validate", "enable")}
+        self.query_one(SetupPane).set_action_states(reasons)
+        note = ""
+        if s.has_pair and reasons["enable"] and s.results:
+            note = f"Enable Protection is unavailable: {reasons['enable']}"
+        self.query_one(ValidationPane).set_enable_note(note)
+        self._update_header()
+
+    def _update_header(self) -> None:
+        s = self.session
+        title = getattr(s.application, "title", "")
+        self.query_one(PairHeader).show(title, s.source, s.target, s.state,
+                                        bool(getattr(self.app, "lab", False)))
+
+    # --- keys ------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        ua = BY_ID.get(action)
+        if ua is None:
+            return True
+        if not self.session.shown(ua):
+            return False
+        return True if self.session.label_and_reason(ua)[1] is None else None
+
+    def on_key(self, event: events.Key) -> None:
+        """A key of a disabled action says why instead of doing nothing."""
+        active = self.active_bindings.get(event.key)
+        if active is None or active.enabled or active.node is not self:
+            return
+        ua = BY_ID.get(active.binding.action)
+        if ua is not None:
+            event.stop()
+            event.prevent_default()
+            self.run_ui_action(ua.id)

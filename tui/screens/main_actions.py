@@ -1,0 +1,309 @@
+"""The main window's actions (SPEC F-3 menus), one ``action_<id>`` per entry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.widgets import TabbedContent
+
+from tui.actions import ACTIONS, BY_ID, MENUS, TWIN_OF
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.steps import StepsScreen
+
+
+class MainActions:
+    """Mixin of :class:`tui.screens.main.MainScreen` holding its actions."""
+
+    session: Any
+
+    # --- dispatch --------------------------------------------------------------
+    def run_ui_action(self, action_id: str) -> None:
+        """Run an action by id, or say why it cannot run now."""
+        ua = BY_ID[action_id]
+        if not self.session.shown(ua) and ua.id in TWIN_OF:
+            ua = BY_ID[TWIN_OF[ua.id]]
+        label, reason = self.session.label_and_reason(ua)
+        if reason is not None:
+            self.notify(reason, title=label, severity="warning")
+            return
+        getattr(self, f"action_{ua.id}")()
+
+    def menu_entries(self) -> list[tuple[str, str, str, str, str | None]]:
+        """(menu, action id, label, key, reason) for every action on show, by menu."""
+        out = []
+        for menu in MENUS:
+            for ua in ACTIONS:
+                if ua.menu == menu and self.session.shown(ua):
+                    label, reason = self.session.label_and_reason(ua)
+                    key = self.app.get_key_display(ua_binding(ua))
+                    out.append((menu, ua.id, label, key, reason))
+        return out
+
+    def log_action(self, text: str) -> None:
+        api = self.app.api
+        self.call_api("log_action", api.log_action, text)
+
+    def api_failed_log_action(self, err: BaseException, _tag: Any) -> None:
+        pass  # a log that cannot be written must not interrupt the user
+
+    def _pair(self) -> tuple[str, str, str]:
+        s = self.session
+        return s.app_id, s.source, s.target
+
+    def _after_change(self) -> None:
+        self.refresh_allowed()
+        self.query_one("#monitor").poll_now()
+
+    def _show_tab(self, tab: str) -> None:
+        self.query_one("#app-page", TabbedContent).active = tab
+        if tab == "tab-monitor":
+            self.query_one("#mon-details").query_one("CollapsibleTitle").focus()
+
+    def _steps(self, title: str, job: Callable[[Any], Any], done: Callable[[bool], None]
+               | None = None) -> None:
+        self.log_action(title)
+
+        def finished(ok: bool | None) -> None:
+            self._after_change()
+            if done is not None:
+                done(bool(ok))
+
+        self.app.push_screen(StepsScreen(title, job), finished)
+
+    def _confirm(self, title: str, body: str, yes: str, then: Callable[[], None]) -> None:
+        def answered(ok: bool | None) -> None:
+            if ok:
+                then()
+
+        self.app.push_screen(ConfirmScreen(title, body, yes=yes), answered)
+
+    # --- configuration -----------------------------------------------------------
+    def ensure_config(self, then: Callable[[], None]) -> None:
+        """Load the pair's configuration once, asking about reuse/draft (F-5.5, F-6.6)."""
+        s = self.session
+        if s.cfg is not None:
+            then()
+            return
+        api = self.app.api
+        app_id, source, target = self._pair()
+
+        def load(reuse: bool) -> None:
+            self.call_api("load_config",
+                          lambda: api.load_config(app_id, source, target, reuse=reuse), tag=then)
+
+        def answered(yes: bool | None) -> None:
+            load(bool(yes))
+
+        sel = s.selection
+        if sel is not None and getattr(sel, "draft", False):
+            self.app.push_screen(ConfirmScreen(
+                "Unsaved configuration",
+                f"An unsaved configuration of {source} → {target} was kept as a draft.\n"
+                "Continue with it?", yes="Use the draft", no="Start over"), answered)
+        elif sel is not None and getattr(sel, "reuse_offered", False):
+            self.app.push_screen(ConfirmScreen(
+                "Previous configuration",
+                f"{source} → {target} was configured before.\n"
+                "Reuse its previous configuration?", yes="Reuse", no="Use defaults"), answered)
+        else:
+            load(True)
+
+    def api_load_config(self, cfg: Any, then: Callable[[], None]) -> None:
+        self.session.cfg = cfg
+        then()
+
+    def action_configure(self) -> None:
+        self.log_action("configure protection")
+        self.ensure_config(self._open_configure)
+
+    def _open_configure(self) -> None:
+        from tui.screens.configure import ConfigureScreen
+
+        s = self.session
+
+        def closed(result: tuple[str, Any] | None) -> None:
+            if result is None:
+                return
+            kind, cfg = result
+            if kind == "saved":
+                s.cfg, s.draft = cfg, None
+                s.results, s.validated = [], False
+                self.query_one("#validation").clear(
+                    "Configuration saved: validate again (v).")
+                self.refresh_allowed()
+                self._actions_changed()
+            else:
+                s.draft = cfg
+
+        def open_with(use_draft: bool | None) -> None:
+            cfg = s.draft if use_draft and s.draft is not None else s.cfg
+            if not use_draft and s.draft is not None:
+                api = self.app.api
+                self.call_api("discard_draft", api.discard_draft, s.draft)
+                s.draft = None
+            self.app.push_screen(ConfigureScreen(cfg), closed)
+
+        if s.draft is not None:
+            self.app.push_screen(ConfirmScreen(
+                "Unsaved changes", "You cancelled Configure Protection with changes.\n"
+                "Continue with them?", yes="Continue", no="Discard"), open_with)
+        else:
+            open_with(False)
+
+    def api_discard_draft(self, _result: Any, _tag: Any) -> None:
+        pass
+
+    # --- health check and protection ------------------------------------------------
+    def action_validate(self) -> None:
+        self.log_action("validate")
+        self._show_tab("tab-setup")
+        self.ensure_config(lambda: self.query_one("#validation").run(
+            self.session.cfg))
+
+    def action_enable(self) -> None:
+        def start() -> None:
+            api, cfg = self.app.api, self.session.cfg
+            self._steps("Enable protection", lambda progress: api.enable(cfg, progress),
+                        lambda ok: ok and self._show_tab("tab-monitor"))
+
+        self.ensure_config(start)
+
+    def action_disable(self) -> None:
+        api, pair = self.app.api, self._pair()
+        self._confirm("Disable protection",
+                      f"Stop replicating {pair[1]} to {pair[2]} and remove the failover monitor?",
+                      "Disable", lambda: self._steps("Disable protection",
+                                                     lambda _p: api.disable(*pair)))
+
+    def action_enable_monitoring(self) -> None:
+        self._set_monitoring(True)
+
+    def action_disable_monitoring(self) -> None:
+        self._set_monitoring(False)
+
+    def _set_monitoring(self, on: bool) -> None:
+        api = self.app.api
+        self.log_action(f"{'enable' if on else 'disable'} monitoring")
+        self.call_api("set_monitoring", api.set_monitoring, *self._pair(), on,
+                      tag=on)
+
+    def api_set_monitoring(self, _result: Any, on: bool) -> None:
+        self.notify(f"Failover monitoring {'enabled' if on else 'disabled'}.")
+        self._after_change()
+
+    def offer_failover(self, status: Any) -> None:
+        """The manual-intervention prompt of F-9.1, once per failure."""
+        if self._prompted_failure:
+            return
+        self._prompted_failure = True
+        _, source, target = self._pair()
+        cfg = self.session.cfg
+        if cfg is not None and not cfg.monitoring.manual_intervention:
+            self.notify(f"{source} has failed; automatic failover to {target} runs.",
+                        severity="error")
+            return
+        monitor = getattr(status, "monitor", None)
+        detail = ""
+        if monitor is not None:
+            detail = (f"{target}'s monitor missed {monitor.missed} of {monitor.threshold} "
+                      f"heartbeats from {source}.")
+        self.app.push_screen(ConfirmScreen(
+            "Failure detected", f"{source} has failed. Fail over to {target} now?\n\n{detail}",
+            yes="Fail over", no="Not now", dialog_id="failover-prompt"),
+            lambda yes: yes and self._run_failover())
+
+    def action_failover(self) -> None:
+        _, source, target = self._pair()
+        self._confirm("Failover", f"Fail over {source} to {target} now?\n"
+                      f"Clients of {source} will be sent to {target}.", "Fail over",
+                      self._run_failover)
+
+    def _run_failover(self) -> None:
+        api, pair = self.app.api, self._pair()
+        self._steps(f"Failover {pair[1]} → {pair[2]}",
+                    lambda progress: api.failover(*pair, progress=progress))
+
+    def action_failback(self) -> None:
+        api, pair = self.app.api, self._pair()
+        self._confirm("Failback", f"Give {pair[1]} its name and clients back from {pair[2]}?",
+                      "Fail back", lambda: self._steps(
+                          f"Failback {pair[2]} → {pair[1]}",
+                          lambda progress: api.failback(*pair, progress=progress)))
+
+    def action_restore(self) -> None:
+        api, pair = self.app.api, self._pair()
+        self._confirm("Restore", f"Copy {pair[2]}'s changes back to {pair[1]} and protect "
+                      "again?", "Restore", lambda: self._steps(
+                          f"Restore {pair[2]} → {pair[1]}",
+                          lambda progress: api.restore(*pair, progress=progress)))
+
+    def action_refresh_status(self) -> None:
+        self.query_one("#monitor").poll_now()
+
+    # --- file, tools, help ------------------------------------------------------------
+    def action_new(self) -> None:
+        self.log_action("new pair")
+        self.query_one("#setup").clear_pair()
+        self._reset_pair()
+        self._actions_changed()
+        self._show_tab("tab-setup")
+        self.query_one("#source").focus()
+
+    def action_quit(self) -> None:
+        self.app.exit(0)
+
+    def action_options(self) -> None:
+        from tui.screens.options import OptionsScreen
+
+        def closed(settings: Any) -> None:
+            if settings is not None:
+                self.session.settings = settings
+                self.query_one("#monitor").apply_settings(settings)
+
+        self.app.push_screen(OptionsScreen(self.session.settings), closed)
+
+    def _logs(self, kind: str, server: str | None) -> None:
+        from tui.screens.log_viewer import LogViewerScreen
+
+        servers = [n for n in (self.session.source, self.session.target) if n]
+        self.app.push_screen(LogViewerScreen(servers, kind, server))
+
+    def action_logs(self) -> None:
+        self._logs("verbose", None)
+
+    def action_source_dfo_log(self) -> None:
+        self._logs("dfo", self.session.source or None)
+
+    def action_target_dfo_log(self) -> None:
+        self._logs("dfo", self.session.target or None)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_menu(self) -> None:
+        from tui.screens.menu import MenuScreen
+
+        def chosen(action_id: str | None) -> None:
+            if action_id:
+                self.run_ui_action(action_id)
+
+        self.app.push_screen(MenuScreen(self.menu_entries()), chosen)
+
+    def action_welcome(self) -> None:
+        from tui.screens.welcome import WelcomeScreen
+
+        self.app.push_screen(WelcomeScreen())
+
+    def action_about(self) -> None:
+        from tui.screens.about import AboutScreen
+
+        self.app.push_screen(AboutScreen())
+
+
+def ua_binding(ua: Any) -> Any:
+    from textual.binding import Binding
+
+    return Binding(ua.key, ua.id)

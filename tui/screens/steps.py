@@ -1,0 +1,73 @@
+"""Progress of a long operation (enable, failover, failback, restore), step by step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, RichLog, Static
+
+from tui.api_calls import ApiCaller, error_text
+
+
+class StepsScreen(ApiCaller, ModalScreen[bool]):
+    """Runs ``job(progress)`` in a thread worker and lists each step's outcome."""
+
+    BINDINGS = [Binding("escape", "close", "Close")]
+
+    def __init__(self, title: str, job: Callable[[Callable[[str], None]], Any]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.job = job
+        self.ok: bool | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="steps", classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield RichLog(id="steps-log", wrap=True, markup=False)
+            yield Static("Running…", id="steps-state")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="steps-close", compact=True, disabled=True)
+
+    def on_mount(self) -> None:
+        self.call_api("steps", self.job, progress=True)
+
+    def progress_steps(self, text: str) -> None:
+        self.query_one(RichLog).write(Text(f"· {text}", style="#d8dee9"))
+
+    def api_steps(self, result: Any, _tag: Any) -> None:
+        log = self.query_one(RichLog)
+        ok = True
+        for step in result if isinstance(result, list) else []:
+            ok = ok and bool(step.ok)
+            glyph, colour = ("✔", "#a3be8c") if step.ok else ("✖", "#bf616a")
+            line = Text(f"{glyph} ", style=colour)
+            line.append(step.step, style="bold")
+            if step.message:
+                line.append(f" — {step.message}")
+            log.write(line)
+        self._finish(ok, "Done." if ok else "Stopped: a step failed (see above).")
+
+    def api_failed_steps(self, err: BaseException, _tag: Any) -> None:
+        self.query_one(RichLog).write(Text(f"✖ {error_text(err)}", style="#bf616a"))
+        self._finish(False, "Stopped. What was done is listed above.")
+
+    def _finish(self, ok: bool, text: str) -> None:
+        self.ok = ok
+        state = self.query_one("#steps-state", Static)
+        state.update(text)
+        state.set_class(not ok, "-error")
+        button = self.query_one("#steps-close", Button)
+        button.disabled = False
+        button.focus()
+
+    @on(Button.Pressed, "#steps-close")
+    def action_close(self) -> None:
+        if self.ok is not None:
+            self.dismiss(self.ok)

@@ -1,0 +1,195 @@
+"""The Monitor tab (SPEC F-8.4): live status polled by a self-rescheduling timer.
+
+A thread worker calls ``api.status`` and posts :class:`StatusPolled`; the
+handler updates the widgets (the counters table by row key) and only then
+schedules the next poll, so polls never overlap or pile up over a slow link.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Collapsible, DataTable, Label, ProgressBar, Sparkline, Static
+from textual.worker import get_current_worker
+
+from tui.api_calls import error_text
+from tui.fmt import STATE_CLASS, ago, rate, size, state_name
+from tui.refresh import RefreshPolicy, counters_changed, is_busy
+
+ROWS = (
+    ("mirror", "Mirror status"),
+    ("replication", "Replication status"),
+    ("sent", "Bytes sent"),
+    ("sent_compressed", "Bytes sent (compressed)"),
+    ("remaining", "Bytes remaining"),
+    ("queue", "Replication queue"),
+    ("rate", "Transfer rate"),
+    ("heartbeat", "Last heartbeat"),
+    ("missed", "Missed heartbeats"),
+    ("monitor", "Failover monitor"),
+    ("snapshot", "Last snapshot"),
+)
+MONITOR_STATES = {"monitoring": "monitoring", "failover_condition": "failover condition met",
+                  "off": "off"}
+
+
+class StatusPolled(Message):
+    def __init__(self, pair: tuple[str, str, str], status: Any, error: BaseException | None):
+        super().__init__()
+        self.pair = pair
+        self.status = status
+        self.error = error
+
+
+class MonitorPane(VerticalScroll):
+    class StatusChanged(Message):
+        def __init__(self, status: Any) -> None:
+            super().__init__()
+            self.status = status
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pair: tuple[str, str, str] | None = None
+        self.policy = RefreshPolicy()
+        self.interval = self.policy.fast
+        self.settings: Any = None
+        self.last_stats: Any = None
+        self.rates: deque[float] = deque(maxlen=60)
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Protection status: —", id="mon-state")
+        yield Static("Choose a source and a target on the Setup tab.", id="mon-refresh")
+        with Collapsible(title="Protection details", id="mon-details", collapsed=True):
+            with Horizontal(classes="row"):
+                yield Label("Mirror", classes="label")
+                yield ProgressBar(total=100, show_eta=False, id="mon-progress")
+            table = DataTable(id="mon-table", cursor_type="none", show_header=False)
+            table.add_column("Counter", key="name", width=24)
+            table.add_column("Value", key="value", width=30)
+            for key, title in ROWS:
+                table.add_row(title, "—", key=key)
+            yield table
+            with Horizontal(classes="row"):
+                yield Label("Rate", classes="label")
+                yield Sparkline([], id="mon-spark")
+
+    def apply_settings(self, settings: Any) -> None:
+        self.settings = settings
+        if getattr(settings, "always_show_details", False):
+            self.query_one("#mon-details", Collapsible).collapsed = False
+
+    # --- polling ---------------------------------------------------------------
+    def start(self, app_id: str, source: str, target: str) -> None:
+        self.stop()
+        self.pair = (app_id, source, target)
+        self.interval = self.policy.fast
+        self.query_one("#mon-refresh", Static).update(f"{source} → {target} · reading status…")
+        self._poll()
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self.pair = None
+        self.last_stats = None
+        self.rates.clear()
+
+    def poll_now(self) -> None:
+        if self.pair is None:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._poll()
+
+    @work(thread=True, exclusive=True, group="status", exit_on_error=False)
+    def _poll(self) -> None:
+        pair = self.pair
+        if pair is None:
+            return
+        worker = get_current_worker()
+        try:
+            status, error = self.app.api.status(*pair), None
+        except Exception as err:  # typed errors shown on the tab; the timer carries on
+            status, error = None, err
+        if not worker.is_cancelled:
+            self.post_message(StatusPolled(pair, status, error))
+
+    def on_status_polled(self, message: StatusPolled) -> None:
+        message.stop()
+        if message.pair != self.pair:
+            return  # a poll of a pair no longer shown
+        if message.error is not None:
+            self.query_one("#mon-refresh", Static).update(
+                f"Status unavailable: {error_text(message.error)}")
+            changed, busy = False, False
+        else:
+            status = message.status
+            changed = counters_changed(self.last_stats, status.stats)
+            busy = is_busy(status)
+            self.last_stats = status.stats
+            self._show(status)
+            self.post_message(self.StatusChanged(status))
+        auto = bool(getattr(self.settings, "refresh_auto", True))
+        manual = float(getattr(self.settings, "refresh_interval", 5) or 5)
+        self.interval = self.policy.next_interval(
+            auto=auto, manual=manual, busy=busy, changed=changed, current=self.interval)
+        mode = "auto" if auto else "manual"
+        if message.error is None:
+            self.query_one("#mon-refresh", Static).update(
+                f"Refreshed every {self.interval:g} s ({mode}) · ctrl+r refreshes now")
+        self._timer = self.set_timer(self.interval, self._poll)
+
+    # --- display -----------------------------------------------------------------
+    def _show(self, status: Any) -> None:
+        state = state_name(status.state)
+        line = self.query_one("#mon-state", Static)
+        line.update(f"Protection status: {state}")
+        for cls in ("ok", "busy", "bad", "idle"):
+            line.set_class(STATE_CLASS.get(state, "idle") == cls, f"-{cls}")
+        s = status.stats
+        in_bytes = bool(getattr(self.settings, "stats_in_bytes", False))
+        now = self.app.clock()
+        monitor = status.monitor
+        last_hb = monitor.last_heartbeat if monitor and monitor.last_heartbeat else s.last_heartbeat
+        missed = monitor.missed if monitor else s.missed_heartbeats
+        threshold = monitor.threshold if monitor else s.missed_threshold
+        mon_state = monitor.state if monitor else s.monitor_state
+        values = {
+            "mirror": f"{s.mirror_status} ({s.mirror_percent:.0f}%)",
+            "replication": s.replication_status,
+            "sent": size(s.bytes_sent, in_bytes),
+            "sent_compressed": size(s.bytes_sent_compressed, in_bytes),
+            "remaining": size(s.bytes_remaining, in_bytes),
+            "queue": f"{s.queued_ops:,} operations",
+            "rate": rate(s.transfer_rate, in_bytes),
+            "heartbeat": ago(last_hb, now),
+            "missed": f"{missed} of {threshold}" if threshold else str(missed),
+            "monitor": MONITOR_STATES.get(mon_state, mon_state),
+            "snapshot": ago(s.last_snapshot, now) if s.last_snapshot else "none",
+        }
+        if not getattr(status, "source_reachable", True):
+            values["heartbeat"] += " · source unreachable"
+        table = self.query_one("#mon-table", DataTable)
+        for key, text in values.items():
+            table.update_cell(key, "value", text)
+        self.query_one("#mon-progress", ProgressBar).update(progress=s.mirror_percent)
+        self.rates.append(float(s.transfer_rate))
+        self.query_one("#mon-spark", Sparkline).data = list(self.rates)
+
+    def clear(self, note: str = "Choose a source and a target on the Setup tab.") -> None:
+        self.stop()
+        self.query_one("#mon-state", Static).update("Protection status: —")
+        self.query_one("#mon-refresh", Static).update(note)
+        table = self.query_one("#mon-table", DataTable)
+        for key, _ in ROWS:
+            table.update_cell(key, "value", "—")
+        self.query_one("#mon-progress", ProgressBar).update(progress=0)
+        self.query_one("#mon-spark", Sparkline).data = []

@@ -1,0 +1,183 @@
+"""The validation results pane under Setup (SPEC F-7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, DataTable, Select, Static
+
+from core.model.config import ProtectionConfig
+from tui.api_calls import ApiCaller, error_text
+from tui.fmt import CHECK_GLYPHS, check_glyph, plural
+
+FILTERS = [("All results", "all"), ("Errors", "error"), ("Warnings", "warning"),
+           ("Passed", "passed")]
+GROUP_ORDER = ("servers", "application", "dns", "directory", "engine", "configuration")
+
+
+class ValidationTable(DataTable):
+    BINDINGS = [Binding("f", "fix", "Fix", tooltip="Repair the selected check")]
+
+    def action_fix(self) -> None:
+        self.post_message(ValidationPane.FixRequested(None))
+
+
+class ValidationPane(ApiCaller, Vertical):
+    """Runs the health check and shows one row per check; f fixes a row."""
+
+    class ResultsChanged(Message):
+        def __init__(self, results: list[Any], validated: bool) -> None:
+            super().__init__()
+            self.results = results
+            self.validated = validated
+
+    class FixRequested(Message):
+        def __init__(self, check_id: str | None) -> None:
+            super().__init__()
+            self.check_id = check_id
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cfg: ProtectionConfig | None = None
+        self.results: list[Any] = []
+        self._filter = "all"
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="row section"):
+            yield Static("Validation results", classes="section-title")
+            yield Select(FILTERS, id="val-filter", value="all", allow_blank=False, compact=True)
+            yield Button("Fix", id="fix", compact=True, disabled=True)
+            yield Button("Fix All", id="fix-all", compact=True, disabled=True)
+        table = ValidationTable(id="val-table", cursor_type="row", zebra_stripes=True)
+        table.add_column(" ", key="status", width=1)
+        table.add_column("Check", key="title", width=24)
+        table.add_column("Reason", key="reason")
+        yield table
+        yield Static("Not validated yet: press v to run the health check.", id="val-summary")
+        yield Static("", id="val-enable-note")
+
+    # --- running ---------------------------------------------------------------
+    def run(self, cfg: ProtectionConfig) -> None:
+        self.cfg = cfg
+        self.query_one("#val-summary", Static).update("Validating…")
+        self.call_api("validate", self.app.api.validate, cfg, progress=True)
+
+    def clear(self, note: str = "Not validated yet: press v to run the health check.") -> None:
+        self.results = []
+        self._render_rows()
+        self.query_one("#val-summary", Static).update(note)
+
+    def progress_validate(self, text: str) -> None:
+        self.query_one("#val-summary", Static).update(text)
+
+    def api_validate(self, report: Any, _tag: Any) -> None:
+        self.results = list(report.results)
+        self._changed()
+
+    def api_failed_validate(self, err: BaseException, _tag: Any) -> None:
+        self.query_one("#val-summary", Static).update(f"Validation failed: {error_text(err)}")
+
+    # --- fixing ----------------------------------------------------------------
+    @on(FixRequested)
+    def _fix_requested(self, event: FixRequested) -> None:
+        event.stop()
+        row = self._by_id(event.check_id) if event.check_id else self._selected()
+        if row is None:
+            return
+        if not row.fixable or row.status == "passed":
+            self.notify(f"“{row.title}” cannot be fixed from the console.", severity="warning")
+            return
+        self.query_one("#val-summary", Static).update(f"Fixing “{row.title}”…")
+        self.call_api("fix", self._fix_job, [row.id])
+
+    @on(Button.Pressed, "#fix")
+    def _fix_button(self) -> None:
+        self.post_message(self.FixRequested(None))
+
+    @on(Button.Pressed, "#fix-all")
+    def _fix_all(self) -> None:
+        ids = [r.id for r in self.results if r.fixable and r.status != "passed"]
+        if ids:
+            self.query_one("#val-summary", Static).update(f"Fixing {plural(len(ids), 'check')}…")
+            self.call_api("fix", self._fix_job, ids)
+
+    def _fix_job(self, ids: list[str]) -> Any:
+        """Thread: fix each check, then validate again for the true picture."""
+        api = self.app.api
+        for check_id in ids:
+            api.fix(self.cfg, check_id)
+        return api.validate(self.cfg)
+
+    def api_fix(self, report: Any, _tag: Any) -> None:
+        self.api_validate(report, None)
+
+    def api_failed_fix(self, err: BaseException, _tag: Any) -> None:
+        self.query_one("#val-summary", Static).update(f"Fix failed: {error_text(err)}")
+
+    # --- display ---------------------------------------------------------------
+    @on(Select.Changed, "#val-filter")
+    def _filter_changed(self, event: Select.Changed) -> None:
+        self._filter = str(event.value)
+        self._render_rows()
+
+    @on(DataTable.RowSelected, "#val-table")
+    def _details(self, event: DataTable.RowSelected) -> None:
+        row = self._by_id(str(event.row_key.value))
+        if row is not None:
+            from tui.screens.check_details import CheckDetailsScreen
+
+            def done(fix: bool | None) -> None:
+                if fix:
+                    self.post_message(self.FixRequested(row.id))
+
+            self.app.push_screen(CheckDetailsScreen(row), done)
+
+    def _changed(self) -> None:
+        self._render_rows()
+        self.post_message(self.ResultsChanged(list(self.results), True))
+
+    def _render_rows(self) -> None:
+        table = self.query_one("#val-table", ValidationTable)
+        keep = table.cursor_row
+        table.clear()
+        order = {g: i for i, g in enumerate(GROUP_ORDER)}
+        rows = sorted(self.results, key=lambda r: order.get(getattr(r, "group", ""), 99))
+        for r in rows:
+            if self._filter in ("all", r.status):
+                title = r.title + (" ⚒" if r.fixable and r.status != "passed" else "")
+                table.add_row(check_glyph(r.status), title, Text(r.reason), key=r.id)
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        counts = {s: sum(1 for r in self.results if r.status == s) for s in CHECK_GLYPHS}
+        fixable = [r for r in self.results if r.fixable and r.status != "passed"]
+        self.query_one("#fix", Button).disabled = not fixable
+        self.query_one("#fix-all", Button).disabled = not fixable
+        if self.results:
+            summary = Text()
+            for status, word in (("passed", "passed"), ("warning", "warning"), ("error", "error")):
+                glyph, colour = CHECK_GLYPHS[status]
+                n = counts[status]
+                label = word if status == "passed" else plural(n, word).split(" ", 1)[1]
+                summary.append(f"{glyph} {n} {label}   ", style=colour)
+            if fixable:
+                summary.append(f"⚒ {len(fixable)} fixable: f", style="italic")
+            self.query_one("#val-summary", Static).update(summary)
+
+    def set_enable_note(self, text: str) -> None:
+        self.query_one("#val-enable-note", Static).update(text)
+
+    def _selected(self) -> Any:
+        table = self.query_one("#val-table", ValidationTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return self._by_id(str(key.value))
+
+    def _by_id(self, check_id: str) -> Any:
+        return next((r for r in self.results if r.id == check_id), None)

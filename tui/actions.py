@@ -30,7 +30,7 @@ class UiAction:
 
 
 def _later(what: str, app: str) -> str:
-    return f"{what} is for {app}, which comes in a later release."
+    return f"{what}: {app} only; comes in a later release."
 
 
 ACTIONS: tuple[UiAction, ...] = (

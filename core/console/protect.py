@@ -1,4 +1,9 @@
-"""Health check, protection and logs half of the console façade (F-7, F-8, F-9, F-13)."""
+"""Health check, protection and logs half of the console façade (F-7, F-8, F-9, F-13).
+
+The validation and failover machinery is imported inside the methods that
+use it: ``appmgr status`` runs on every refresh of a script and must start
+in well under 100 ms beyond the interpreter.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +15,20 @@ from core.errors import InvalidInput
 from core.logs import log_action, read_verbose_log, tail_lines
 from core.model.config import ProtectionConfig
 from core.model.state import PairState
-from core.protection import disable as _disable
-from core.protection import enable as _enable
-from core.protection import failback as _failback
-from core.protection import failover as _failover
-from core.protection import restore as _restore
 from core.protection.status import PairStatus, pair_actions, pair_status
-from core.validation.runner import FixResult, ValidationReport, fix, validate
 
 if TYPE_CHECKING:
     from core.console.console import Console
+    from core.validation.runner import FixResult, ValidationReport
 
 
 class ProtectMixin:
     # --- health check -----------------------------------------------------------------
     def validate(self: Console, cfg: ProtectionConfig,
                  progress: Progress | None = None) -> ValidationReport:
+        from core.protection import enable as _enable
+        from core.validation.runner import validate
+
         report = validate(self.ctx, cfg, progress=progress)
         rec = self.store.record(cfg.app, cfg.source, cfg.target)
         if rec.pair_state in (PairState.UNPROTECTED, PairState.VALIDATED):
@@ -35,6 +38,8 @@ class ProtectMixin:
         return report
 
     def fix(self: Console, cfg: ProtectionConfig, check_id: str) -> FixResult:
+        from core.validation.runner import fix
+
         result = fix(self.ctx, cfg, check_id)
         if result.config_changed:
             self.store.save_config(result.config)
@@ -47,6 +52,8 @@ class ProtectMixin:
         return pair_actions(self.store, app, source, target)
 
     def enable(self: Console, cfg: ProtectionConfig, progress: Progress | None = None) -> Any:
+        from core.protection import enable as _enable
+
         protectable_app(cfg.app)
         self.save_config(cfg)
         report = self.validate(cfg, progress)
@@ -59,10 +66,14 @@ class ProtectMixin:
         return rec
 
     def disable(self: Console, app: str, source: str, target: str) -> None:
+        from core.protection import disable as _disable
+
         _disable.disable(self.ctx, self.store, app, source, target)
         log_action("disable protection", pair=f"{source}->{target}")
 
     def set_monitoring(self: Console, app: str, source: str, target: str, on: bool) -> None:
+        from core.protection import disable as _disable
+
         _disable.set_monitoring(self.ctx, self.store, app, source, target, on)
         log_action("monitoring", pair=f"{source}->{target}", on=on)
 
@@ -75,16 +86,22 @@ class ProtectMixin:
 
     def failover(self: Console, app: str, source: str, target: str,
                  progress: Progress | None = None, *, force: bool = False) -> list[Any]:
+        from core.protection import failover as _failover
+
         log_action("failover", pair=f"{source}->{target}", force=force)
         return _failover.failover(self.ctx, self.store, app, source, target, progress, force=force)
 
     def failback(self: Console, app: str, source: str, target: str,
                  progress: Progress | None = None) -> list[Any]:
+        from core.protection import failback as _failback
+
         log_action("failback", pair=f"{source}->{target}")
         return _failback.failback(self.ctx, self.store, app, source, target, progress)
 
     def restore(self: Console, app: str, source: str, target: str,
                 progress: Progress | None = None) -> list[Any]:
+        from core.protection import restore as _restore
+
         log_action("restore", pair=f"{source}->{target}")
         return _restore.restore(self.ctx, self.store, app, source, target, progress)
 

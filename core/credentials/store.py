@@ -23,6 +23,7 @@ from keyring.errors import KeyringError, KeyringLocked, PasswordDeleteError
 
 from core.atomic import read_json, write_json
 from core.credentials.backend import PassphraseCallback, choose_backend
+from core.credentials.keys import KINDS, normalise_key
 from core.errors import AppmgrError, AuthFailed, InvalidInput, Refused
 from core.ports import Credential
 
@@ -30,19 +31,10 @@ log = logging.getLogger("appmgr.credentials")
 
 T = TypeVar("T")
 
-KINDS = ("server", "domain", "dns", "wmi")
 SERVICE_PREFIX = "appmgr:"
 INDEX_NAME = "credentials-index.json"
 
 
-def normalise_key(kind: str, key: str) -> tuple[str, str]:
-    """``(kind, key)`` checked and case-folded (keys are case-insensitive names)."""
-    if kind not in KINDS:
-        raise InvalidInput("credential kind", f"must be one of {', '.join(KINDS)}")
-    k = key.strip().rstrip(".").lower()
-    if not k:
-        raise InvalidInput(kind, f"a {kind} name is needed to store its credentials")
-    return kind, k
 
 
 class KeyringStore:

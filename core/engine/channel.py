@@ -58,7 +58,8 @@ class Channel:
     async def pending_error(self) -> str | None:
         """After a broken send: the error the target sent before closing, if any."""
         try:
-            header, _ = await asyncio.wait_for(protocol.read_frame(self.reader), 0.5)
+            async with asyncio.timeout(0.5):
+                header, _ = await protocol.read_frame(self.reader)
         except Exception:
             return None
         return str(header.get("message")) if header.get("op") == "error" else None
@@ -69,7 +70,8 @@ class Channel:
 
     async def reply(self, timeout: float = REPLY_TIMEOUT) -> tuple[dict[str, Any], bytes]:
         try:
-            header, payload = await asyncio.wait_for(protocol.read_frame(self.reader), timeout)
+            async with asyncio.timeout(timeout):
+                header, payload = await protocol.read_frame(self.reader)
         except TimeoutError as exc:
             raise ChannelError(f"the target did not answer within {timeout:.0f} s") from exc
         if header.get("op") == "error":

@@ -52,15 +52,16 @@ async def open_data(
     host: str, port: int, set_name: str, key_hex: str, timeout: float = 10.0
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     """Connect to a target engine's data channel for ``set_name`` and authenticate."""
-    reader, writer = await asyncio.wait_for(
-        asyncio.open_connection(host, port, limit=4 << 20), timeout
-    )
+    async with asyncio.timeout(timeout):
+        reader, writer = await asyncio.open_connection(host, port, limit=4 << 20)
     try:
-        chal, _ = await asyncio.wait_for(protocol.read_frame(reader), timeout)
+        async with asyncio.timeout(timeout):
+            chal, _ = await protocol.read_frame(reader)
         if chal.get("op") != "challenge":
             raise protocol.FrameError("the target did not send a challenge")
         await protocol.write_frame(writer, data_hello(chal, set_name, key_hex))
-        reply, _ = await asyncio.wait_for(protocol.read_frame(reader), timeout)
+        async with asyncio.timeout(timeout):
+            reply, _ = await protocol.read_frame(reader)
         if reply.get("op") != "welcome":
             raise DeniedError(str(reply.get("message", "the target refused the connection")))
     except BaseException:

@@ -66,7 +66,8 @@ class Prober(asyncio.DatagramProtocol):
         start = time.monotonic()
         try:
             self.transport.sendto(REQ + nonce, (ip, port))
-            return await asyncio.wait_for(fut, timeout) - start
+            async with asyncio.timeout(timeout):
+                return await fut - start
         except (TimeoutError, OSError):
             return None
         finally:

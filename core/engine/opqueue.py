@@ -82,7 +82,8 @@ class OpQueue:
         if len(self):
             return True
         try:
-            await asyncio.wait_for(self._event.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._event.wait()
         except TimeoutError:
             return False
         return bool(len(self))

@@ -71,11 +71,13 @@ class Replicator:
         self._watcher: Watcher | None = None
         self._task: asyncio.Task[None] | None = None
         self._channel: Channel | None = None
+        self._stopping = False
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name=f"conn {self.name}")
 
     async def stop(self) -> None:
+        self._stopping = True  # a cancellation swallowed by a finished await still ends the loops
         if self._watcher:
             self._watcher.stop()
         if self._task:
@@ -95,7 +97,7 @@ class Replicator:
         if self.spec.replicate:
             self._start_watcher()
         kind, backoff, c = self.first_mirror, 0.5, self.counters
-        while True:
+        while not self._stopping:
             try:
                 self._channel = await Channel.open(
                     self.spec.target, self.spec.port, self.name, self.spec.key, c,
@@ -145,7 +147,7 @@ class Replicator:
 
     async def _replicate(self) -> None:
         assert self._channel is not None
-        while True:
+        while not self._stopping:
             if not await self.queue.wait(IDLE_PING):
                 await self._channel.ack()  # notice a dead target while idle
                 continue

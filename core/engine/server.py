@@ -28,7 +28,8 @@ async def handle_connection(
     try:
         nonce = auth.make_nonce()
         await protocol.write_frame(writer, handshake.challenge(nonce, svc.hostname))
-        hello, _ = await asyncio.wait_for(protocol.read_frame(reader), HANDSHAKE_TIMEOUT)
+        async with asyncio.timeout(HANDSHAKE_TIMEOUT):
+            hello, _ = await protocol.read_frame(reader)
         channel = hello.get("channel")
         if hello.get("op") != "hello" or channel not in ("admin", "data"):
             await _deny(writer, "expected a hello")

@@ -2,6 +2,8 @@
 
 The adapters are the real ones (ldap3 — on the mock strategy, dnspython,
 pywinrm, the engine client); only the servers behind them are the lab's.
+Each factory imports its adapter when first used, so a command that needs
+only the engines (``status``) never pays for pywinrm, ldap3 or dnspython.
 """
 
 from __future__ import annotations
@@ -11,17 +13,11 @@ from pathlib import Path
 
 from core.context import Context
 from core.credentials.lab import lab_store
-from core.directory.ldap_directory import LdapDirectory
-from core.dns.adapter import DnspythonDns
-from core.engine.client import EngineClient
 from core.errors import AuthFailed, NotFound, Unreachable
-from core.hosts.winrm_host import WinrmHost
-from core.lab.directory import lab_directory
-from core.lab.dns_accounts import account_key
 from core.lab.estate import Estate, load_estate
 from core.lab.runtime import LabRuntime, read_runtime
 from core.paths import AppPaths
-from core.ports import Credential, Dns, Engine, HostControl
+from core.ports import Credential, Directory, Dns, Engine, HostControl
 
 
 def running_lab(paths: AppPaths) -> tuple[LabRuntime, Estate]:
@@ -58,14 +54,21 @@ def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Cont
         return cred
 
     def host(name: str) -> HostControl:
+        from core.hosts.winrm_host import WinrmHost
+
         return WinrmHost(resolve(name), credential("server", name), port=5985, transport="basic",
                          timeout=timeout, name=name.upper())
 
     def engine(name: str) -> Engine:
+        from core.engine.client import EngineClient
+
         cred = credential("server", name)
         return EngineClient(resolve(name), service_port, cred.user, cred.password, timeout)
 
     def dns(address: str, cred: Credential | None) -> Dns:
+        from core.dns.adapter import DnspythonDns
+        from core.lab.dns_accounts import account_key
+
         ip, _, port = address.partition(":")
         p = int(port) if port else 53
         if ip == rt.dns_ip and p == 53:
@@ -74,7 +77,9 @@ def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Cont
             if cred else None
         return DnspythonDns(ip, p, key=key, timeout=timeout)
 
-    def directory() -> LdapDirectory:
+    def directory() -> Directory:
+        from core.lab.directory import lab_directory
+
         return lab_directory(estate, credential("domain", estate.domain))
 
     return Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,

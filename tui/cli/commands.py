@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable
 
 from tui.cli import output
-from tui.cli.session import open_console
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -62,6 +61,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     return HANDLERS[args.command](args)
+
+
+def open_console(args: argparse.Namespace):  # noqa: ANN201 - lazy: keeps --help/--version fast
+    from tui.cli.session import open_console as build
+
+    return build(args)
 
 
 def _discover(args: argparse.Namespace) -> int:

@@ -34,6 +34,8 @@ def generated_rules(cfg: ProtectionConfig, source: Any) -> list[Rule]:
 
 
 class AdvancedTab(ApiCaller, VerticalScroll):
+    can_focus = False  # Tab goes straight to the fields
+
     def __init__(self, cfg: ProtectionConfig, advanced: bool, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.cfg = cfg

@@ -30,6 +30,8 @@ class ItemsTree(Tree[tuple[str, str]]):
 
 
 class ConnectionTab(VerticalScroll):
+    can_focus = False  # Tab goes straight to the fields
+
     def __init__(self, cfg: ProtectionConfig, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.cfg = cfg

@@ -9,7 +9,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -18,6 +18,7 @@ from core.errors import InvalidInput
 from core.model.config import DnsServerEntry, ProtectionConfig
 from tui.api_calls import ApiCaller, error_text
 from tui.configure import form
+from tui.widgets.form_scroll import FormScroll
 from tui.widgets.help_line import HelpLine, HelpLineHost
 
 PATHS = ("failover.dns.update_ttl", "failover.dns.ttl", "failover.dns.user",
@@ -52,7 +53,7 @@ class DnsDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | None]):
         dns = self.cfg.failover.dns
         with Vertical(id="dns-dialog", classes="dialog full"):
             yield Static("Configure DNS failover", classes="dialog-title")
-            with VerticalScroll(classes="dialog-scroll"):
+            with FormScroll(classes="dialog-scroll"):
                 with Horizontal(classes="row"):
                     yield Label("DNS server", classes="label-wide")
                     yield Input(id="dns-server-ip", compact=True, placeholder="IP address")

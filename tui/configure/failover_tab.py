@@ -21,6 +21,8 @@ IDENTITY_NOTE = ("Identity failover is configured and validated here, but the en
 
 
 class FailoverTab(VerticalScroll):
+    can_focus = False  # Tab goes straight to the fields
+
     def __init__(self, cfg: ProtectionConfig, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.cfg = cfg

@@ -9,7 +9,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Select, Static
 
@@ -18,6 +18,7 @@ from core.model.config import ProtectionConfig
 from tui.api_calls import ApiCaller
 from tui.configure import form
 from tui.configure.failover_tab import IDENTITY_NOTE
+from tui.widgets.form_scroll import FormScroll
 from tui.widgets.help_line import HelpLine, HelpLineHost
 
 PATHS = ("failover.identity.target_nic", "failover.identity.ip_address",
@@ -50,7 +51,7 @@ class IdentityDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | Non
         ident = self.cfg.failover.identity
         with Vertical(id="identity-dialog", classes="dialog"):
             yield Static("Configure identity failover", classes="dialog-title")
-            with VerticalScroll(classes="dialog-scroll"):
+            with FormScroll(classes="dialog-scroll"):
                 yield Static("Source IPs to monitor", classes="section-title")
                 for i, ip in enumerate(self.source_ips):
                     yield Checkbox(ip, ip in ident.monitored_ips or not ident.monitored_ips,

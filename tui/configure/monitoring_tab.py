@@ -17,6 +17,8 @@ PATHS = ("monitoring.enabled", "monitoring.manual_intervention", "monitoring.met
 
 
 class MonitoringTab(VerticalScroll):
+    can_focus = False  # Tab goes straight to the fields
+
     def __init__(self, cfg: ProtectionConfig, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.cfg = cfg

@@ -15,6 +15,8 @@ PATHS = ("snapshots.enabled", "snapshots.interval_min", "snapshots.start_at")
 
 
 class SnapshotsTab(VerticalScroll):
+    can_focus = False  # Tab goes straight to the fields
+
     def __init__(self, cfg: ProtectionConfig, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.cfg = cfg

@@ -7,13 +7,14 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from core.errors import InvalidInput
 from tui.api_calls import ApiCaller, error_text
 from tui.screens.confirm import ConfirmScreen
+from tui.widgets.form_scroll import FormScroll
 from tui.widgets.help_line import HelpLine, HelpLineHost
 
 #: (settings key, label, kind, default, (min, max) for numbers)
@@ -52,14 +53,14 @@ class OptionsScreen(ApiCaller, HelpLineHost, ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(id="options", classes="dialog"):
             yield Static("Options", classes="dialog-title")
-            with VerticalScroll(classes="dialog-scroll"):
+            with FormScroll(classes="dialog-scroll"):
                 for key, label, kind, default, _ in OPTIONS:
                     value = self._value(key, default)
                     if kind == "bool":
                         yield Checkbox(label, bool(value), id=f"opt-{key}", compact=True)
                     else:
                         with Horizontal(classes="row"):
-                            yield Label(label, classes="label-wide")
+                            yield Label(label, classes="label-option")
                             yield Input(str(value), id=f"opt-{key}", compact=True,
                                         classes="number")
                             if key == "max_log_kb":

@@ -48,6 +48,8 @@ class StatusPolled(Message):
 
 
 class MonitorPane(VerticalScroll):
+    can_focus = False  # Tab goes straight to the fields
+
     class StatusChanged(Message):
         def __init__(self, status: Any) -> None:
             super().__init__()

@@ -83,8 +83,6 @@ class Server:
             try:
                 loop.run_until_complete(self.svc.start())
             except BaseException as exc:  # surfaced in start()
-                import subprocess as sp
-                print("DIAG", sp.run(["ss", "-tanpo"], capture_output=True, text=True).stdout)
                 errors.append(exc)
                 ready.set()
                 return

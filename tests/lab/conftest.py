@@ -1,0 +1,58 @@
+"""A lab estate for end-to-end tests, started through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Lab:
+    home: Path
+    net: str
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env["APPMGR_HOME"] = str(self.home)
+        env["PYTHONPATH"] = str(ROOT)
+        return env
+
+    def run(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
+        """``appmgr ARGS`` as a user would type it; returns the finished process."""
+        proc = subprocess.run([sys.executable, "-m", "tui.cli.main", *args], env=self.env(),
+                              capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"appmgr {' '.join(args)} exited {proc.returncode}:\n"
+                                 f"{proc.stdout}\n{proc.stderr}")
+        return proc
+
+    def json(self, *args: str) -> object:
+        return json.loads(self.run(*args).stdout)
+
+    def volume(self, server: str, letter: str) -> Path:
+        return self.home / "lab" / "servers" / server / letter
+
+
+def start_lab(home: Path, net: str) -> Lab:
+    lab = Lab(home, net)
+    lab.run("lab", "up", "--detach", "--net", net)
+    return lab
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    home = tmp_path_factory.mktemp("appmgr-home")
+    lab = start_lab(home, "127.0.51")
+    try:
+        yield lab
+    finally:
+        lab.run("lab", "down", check=False)

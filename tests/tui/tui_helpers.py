@@ -1,0 +1,48 @@
+"""Keyboard-only helpers shared by the TUI tests."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let workers finish and their messages be handled (no sleeping on a clock).
+
+    A finished worker's message may start another worker, hence the loop.
+    """
+    for _ in range(8):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            return
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def choose_pair(pilot: Pilot, source_down: int = 1, target_down: int = 2) -> None:
+    """From the Source field: open it, choose a server, log in; Tab, same for Target.
+
+    ``*_down`` is how many ↓ from the blank entry (FS01 = 1, FS02 = 2, FS03 = 3).
+    """
+    await press(pilot, "enter", *["down"] * source_down, "enter")
+    await press(pilot, "enter")  # the login dialog has the lab account filled in
+    await press(pilot, "tab", "enter", *["down"] * target_down, "enter")
+    await press(pilot, "enter")
+
+
+async def validate_and_fix(pilot: Pilot) -> None:
+    """v, then focus the results table and fix its one fixable error with f."""
+    await press(pilot, "v")
+    screen = pilot.app.screen
+    while pilot.app.focused is not screen.query_one("#val-table"):
+        await pilot.press("tab")
+    # the error row is the last one; f fixes the highlighted row
+    await press(pilot, "ctrl+end", "f")
+
+
+def notices(app) -> list[str]:
+    """Messages of the notifications on show (Textual keeps them on the app)."""
+    return [n.message for n in app._notifications]

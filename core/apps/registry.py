@@ -30,13 +30,23 @@ class PendingApplication:
     protectable: bool = False
     plan_phases: tuple[str, ...] = ("post-failover", "pre-failback", "post-restore")
     defaults: AppDefaults = field(default_factory=AppDefaults)
+    #: the Directory query that finds this application's servers ("" for none yet)
+    directory_query: str = ""
 
     @property
     def not_protectable_reason(self) -> str:
         return f"{self.title} protection comes in a later release"
 
     def discover(self, directory: Directory) -> list[DirectoryComputer]:
-        return []
+        """The servers running the application (F-5.2), cluster nodes hidden, by name."""
+        if not self.directory_query:
+            return []
+        found: list[DirectoryComputer] = getattr(directory, self.directory_query)()
+        unique: dict[str, DirectoryComputer] = {}
+        for c in found:
+            if not c.is_cluster_node:
+                unique.setdefault(c.name, c)
+        return sorted(unique.values(), key=lambda c: c.name)
 
     def protected_items(self, source: Server, config: ProtectionConfig | None = None) -> TreeItem:
         return TreeItem("root", self.not_protectable_reason, "root")
@@ -55,8 +65,11 @@ class PendingApplication:
 
 
 _APPS: tuple[Application, ...] = (
-    PendingApplication("exchange", "Exchange", "Protect Exchange Server", "xdag01"),
-    PendingApplication("sql", "SQL Server", "Protect SQL Server", "sqldag01"),
+    # Exchange server objects of the configuration NC; SQL by MSSQLSvc SPNs (F-5.2)
+    PendingApplication("exchange", "Exchange", "Protect Exchange Server", "xdag01",
+                       directory_query="exchange_servers"),
+    PendingApplication("sql", "SQL Server", "Protect SQL Server", "sqldag01",
+                       directory_query="sql_servers"),
     FileServerApp(),
     # the guide names no prefix for these two; ours, alike the others
     PendingApplication("sharepoint", "SharePoint", "Protect SharePoint Server", "spdag01"),

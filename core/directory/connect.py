@@ -2,10 +2,17 @@
 
 Against AD: simple binds need LDAPS (636) or StartTLS unless the domain
 allows plain binds; ldap3 2.9.1 neither signs nor seals SASL, so GSSAPI needs
-a server that does not insist on signing. NTLM uses Microsoft's "Sicily"
-bind (AD yes, Samba no) and needs pycryptodome for MD4 on OpenSSL 3.
-GSSAPI uses the Kerberos ticket cache of the admin host (``kinit``); its
-password, if any, is not used.
+TLS too (Samba: ``ldap server require strong auth = allow_sasl_over_tls``; AD
+accepts SASL inside TLS) or a server that does not insist on signing. NTLM
+uses Microsoft's "Sicily" bind (AD yes, Samba no) and needs pycryptodome for
+MD4 on OpenSSL 3. GSSAPI uses the Kerberos ticket cache of the admin host
+(``kinit``, ``KRB5CCNAME``); its password, if any, is not used.
+
+TLS certificates are validated by default, against the system's trust store
+or ``ca_file`` (e.g. the domain's CA); ``validate_cert=False`` turns that off
+and says so in the log. A domain name is resolved to its controllers' host
+names first (:mod:`core.directory.locator`), so the certificate check sees
+the name the certificate carries.
 """
 
 from __future__ import annotations
@@ -14,13 +21,15 @@ import contextlib
 import logging
 import math
 import ssl
+import warnings
 
 from ldap3 import KERBEROS, NONE, NTLM, SASL, SIMPLE, Connection, Server, Tls
 
 from core.credentials.usernames import parse_user
 from core.directory.ldap_directory import LdapDirectory
 from core.directory.ldap_errors import check, ldap_errors
-from core.errors import AuthFailed, InvalidInput
+from core.directory.locator import domain_controllers
+from core.errors import AuthFailed, InvalidInput, Unreachable
 from core.ports import Credential
 
 log = logging.getLogger("appmgr.protocol.ldap")
@@ -36,18 +45,23 @@ def open_directory(
     use_ssl: bool = False,
     start_tls: bool = False,
     validate_cert: bool = True,
+    ca_file: str | None = None,
     auth: str = "simple",
     timeout: float = 5.0,
     page_size: int = 500,
     default_domain: str = "",
+    read_only: bool = True,
+    locate: bool = True,
 ) -> LdapDirectory:
     """Connect and bind to ``server``; the returned directory owns the connection.
 
-    ``timeout`` bounds the TCP connect and every wait for an answer (the
-    latter in whole seconds, rounded up: ldap3 sets SO_RCVTIMEO from an int).
-    Raises Unreachable (no answer in time), AuthFailed (bad
-    credentials, untrusted certificate), Refused (the server wants signing or
-    TLS) or InvalidInput (bad arguments).
+    ``server`` is a DC's host name or address, or a domain name (its
+    controllers are tried in DC-locator order when ``locate``). ``timeout``
+    bounds the TCP connect and every wait for an answer (the latter in whole
+    seconds, rounded up: ldap3 sets SO_RCVTIMEO from an int). ``read_only``
+    False allows writes (SPN moves). Raises Unreachable (no answer in time),
+    AuthFailed (bad credentials, no Kerberos ticket, untrusted certificate),
+    Refused (the server wants signing or TLS) or InvalidInput (bad arguments).
     """
     server = server.strip()
     if not server:
@@ -64,15 +78,36 @@ def open_directory(
     tls = None
     if use_ssl or start_tls:
         if not validate_cert:
-            log.warning("TLS certificate of %s is NOT verified (validate_cert=False)", server)
-        tls = Tls(validate=ssl.CERT_REQUIRED if validate_cert else ssl.CERT_NONE)
-    where = f"directory server {server}"
+            log.warning("TLS certificate of %s is NOT verified (validate_cert=False): "
+                        "anyone on the path can pose as the server", server)
+        tls = Tls(validate=ssl.CERT_REQUIRED if validate_cert else ssl.CERT_NONE,
+                  ca_certs_file=ca_file if validate_cert else None)
+    hosts = (domain_controllers(server, timeout) if locate else []) or [server]
+    last: Unreachable | None = None
+    for host in hosts:
+        try:
+            conn = _bind(host, credential, port, use_ssl, start_tls, tls, auth, timeout,
+                         default_domain, read_only)
+        except Unreachable as exc:
+            last = exc
+            continue
+        log.info("bound to %s as %s (%s%s)", host, credential.user if credential else "(ticket)",
+                 auth, ", ldaps" if use_ssl else ", starttls" if start_tls else "")
+        return LdapDirectory(conn, page_size=page_size)
+    assert last is not None
+    raise last
+
+
+def _bind(host: str, credential: Credential | None, port: int | None, use_ssl: bool,
+          start_tls: bool, tls: Tls | None, auth: str, timeout: float, default_domain: str,
+          read_only: bool) -> Connection:
+    where = f"directory server {host}"
     srv = Server(
-        server, port=port or (636 if use_ssl else 389), use_ssl=use_ssl, tls=tls,
+        host, port=port or (636 if use_ssl else 389), use_ssl=use_ssl, tls=tls,
         get_info=NONE, connect_timeout=timeout,
     )
     kwargs: dict[str, object] = {
-        "read_only": True,
+        "read_only": read_only,
         # ldap3 packs SO_RCVTIMEO from whole seconds: a float breaks it.
         "receive_timeout": max(1, math.ceil(timeout)),
         "raise_exceptions": False,
@@ -87,23 +122,26 @@ def open_directory(
         # ldap3's NTLM wants DOMAIN\user; a UPN's DNS suffix is accepted by AD there.
         kwargs.update(user=f"{domain}\\{user}", password=credential.password, authentication=NTLM)
     else:
-        host = srv.host
-        kwargs.update(authentication=SASL, sasl_mechanism=KERBEROS, sasl_credentials=(host,))
+        # The service ticket is for ldap/<the host name we connect to>.
+        kwargs.update(authentication=SASL, sasl_mechanism=KERBEROS, sasl_credentials=(srv.host,))
     conn = Connection(srv, **kwargs)  # type: ignore[arg-type]
     try:
         with ldap_errors(where):
             conn.open()
             if start_tls and not conn.start_tls():
                 check(conn.result, where)
-            if not conn.bind():
+            with warnings.catch_warnings():
+                # ldap3 parses the server certificate for Kerberos channel bindings; a
+                # self-signed DC certificate with a negative serial makes cryptography warn.
+                warnings.simplefilter("ignore")
+                bound = conn.bind()
+            if not bound:
                 check(conn.result, where)
                 raise AuthFailed(f"{where} rejected the login")
     except BaseException:
         _close_quietly(conn)
         raise
-    log.info("bound to %s as %s (%s%s)", server, credential.user if credential else "(ticket)", auth,
-             ", ldaps" if use_ssl else ", starttls" if start_tls else "")
-    return LdapDirectory(conn, page_size=page_size)
+    return conn
 
 
 def _close_quietly(conn: Connection) -> None:

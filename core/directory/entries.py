@@ -31,6 +31,9 @@ COMPUTER_ATTRIBUTES = (
     "distinguishedName",
 )
 
+#: Attributes of an Exchange server object (configuration NC) discovery reads.
+EXCHANGE_ATTRIBUTES = ("cn", "networkAddress", "serialNumber")
+
 _AD_VERSION = re.compile(r"^\s*(\d+)\.(\d+)\s*\((\d+)\)\s*$")
 
 
@@ -147,3 +150,33 @@ def computer_from_attrs(dn: str, attrs: Mapping[str, Sequence[bytes | str]]) -> 
         is_cluster_node=node,
         is_cluster_virtual=virtual,
     )
+
+
+def spn_host(spn: str) -> str:
+    """The host part of an SPN (``HOST/fs01.lab.example.com:80/x`` -> ``fs01.lab.example.com``)."""
+    rest = spn.split("/", 1)[1] if "/" in spn else ""
+    return rest.split("/", 1)[0].split(":", 1)[0].strip().lower()
+
+
+def spns_naming(spns: Iterable[str], service: str, names: Iterable[str]) -> tuple[str, ...]:
+    """The SPNs of ``service`` class (``HOST``) whose host is one of ``names`` (any case)."""
+    wanted = {n.strip().rstrip(".").lower() for n in names if n.strip()}
+    svc = service.strip().lower()
+    return tuple(s for s in spns if spn_service(s) == svc and spn_host(s) in wanted)
+
+
+def exchange_host(network_addresses: Iterable[str]) -> str:
+    """An Exchange server's DNS name from its ``networkAddress`` values (``ncacn_ip_tcp:fqdn``)."""
+    for value in network_addresses:
+        proto, _, host = value.partition(":")
+        if proto.strip().lower() == "ncacn_ip_tcp" and host.strip():
+            return host.strip().rstrip(".").lower()
+    return ""
+
+
+def exchange_from_attrs(dn: str, attrs: Mapping[str, Sequence[bytes | str]]) -> DirectoryComputer:
+    """A :class:`DirectoryComputer` for an ``msExchExchangeServer`` object (no computer found)."""
+    low = {k.lower(): decode_values(v) for k, v in attrs.items()}
+    cn = (low.get("cn") or [_split_dn(dn)[0].partition("=")[2]])[0]
+    return DirectoryComputer(name=cn.upper(), dn=dn,
+                             dns_host_name=exchange_host(low.get("networkaddress") or ()))

@@ -12,27 +12,37 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from typing import Any
 
-from ldap3 import ALL_ATTRIBUTES, BASE, SUBTREE, Connection
+from ldap3 import ALL_ATTRIBUTES, BASE, MODIFY_ADD, MODIFY_DELETE, SUBTREE, Connection
 from ldap3.utils.conv import escape_filter_chars
 
 from core.directory.entries import (
     COMPUTER_ATTRIBUTES,
+    EXCHANGE_ATTRIBUTES,
     computer_from_attrs,
     decode_values,
+    exchange_from_attrs,
     root_dse_from,
+    spns_naming,
 )
 from core.directory.ldap_errors import check, ldap_errors
-from core.errors import InvalidInput, ProtocolError
+from core.errors import AppmgrError, InvalidInput, NotFound, ProtocolError, Refused
 from core.ports import DirectoryComputer, RootDse
 
 log = logging.getLogger("appmgr.protocol.ldap")
 
 PAGED_RESULTS_OID = "1.2.840.113556.1.4.319"
-#: Computers running a server OS. ``objectClass`` rather than AD's
-#: ``objectCategory=computer`` shorthand: both AD and the mock understand it.
-SERVERS_FILTER = "(&(objectClass=computer)(operatingSystem=*Server*))"
+#: Computers running a server OS, and cluster virtual servers (their computer
+#: objects carry no OS). ``objectClass`` rather than AD's ``objectCategory=computer``
+#: shorthand: both AD and the mock understand it.
+SERVERS_FILTER = ("(&(objectClass=computer)(|(operatingSystem=*Server*)"
+                  "(servicePrincipalName=MSClusterVirtualServer/*)))")
+#: SQL Server instances register ``MSSQLSvc/host[:port|:instance]`` SPNs (SPEC F-5.2).
+SQL_FILTER = "(&(objectClass=computer)(servicePrincipalName=MSSQLSvc/*))"
+#: Exchange server objects live in the configuration NC (forest-wide, under the forest root).
+EXCHANGE_FILTER = "(objectClass=msExchExchangeServer)"
 
 
 class LdapDirectory:
@@ -60,8 +70,10 @@ class LdapDirectory:
         self._root_dse = root_dse
         self._time_limit = time_limit
         self._lock = threading.RLock()
-        #: Pages read by the last :meth:`servers` call (benchmarks and tests).
+        #: Pages read by the last paged search, and the entries the server put in
+        #: each (tests prove paging on servers that would also answer unpaged).
         self.last_pages = 0
+        self.last_page_sizes: list[int] = []
 
     @property
     def where(self) -> str:
@@ -96,6 +108,48 @@ class LdapDirectory:
         entries = self._paged(SERVERS_FILTER)
         return [computer_from_attrs(e["dn"], e["raw_attributes"]) for e in entries]
 
+    def sql_servers(self) -> list[DirectoryComputer]:
+        """Computers with an ``MSSQLSvc/`` SPN (SQL Server instances), in directory order."""
+        entries = self._paged(SQL_FILTER)
+        return [computer_from_attrs(e["dn"], e["raw_attributes"]) for e in entries]
+
+    def exchange_servers(self) -> list[DirectoryComputer]:
+        """The Exchange servers of the forest: ``msExchExchangeServer`` objects of the
+        configuration NC, each joined with its computer object when this domain has it."""
+        config = self.root_dse().config_nc
+        entries = self._paged(EXCHANGE_FILTER, base=config, attributes=EXCHANGE_ATTRIBUTES)
+        out = []
+        for e in entries:
+            found = exchange_from_attrs(e["dn"], e["raw_attributes"])
+            computer = self.computer(found.dns_host_name or found.name)
+            out.append(computer or found)
+        return out
+
+    def move_spns(self, source: str, target: str, service: str = "HOST",
+                  owner: str | None = None) -> tuple[str, ...]:
+        """Move the ``service`` SPNs naming ``owner`` (default: ``source``) from the computer
+        object of ``source`` to that of ``target``; return the SPNs moved.
+
+        Failover moves ``HOST/SRC`` and ``HOST/src.fqdn`` to the target; failback calls
+        ``move_spns(target, source, owner=source)``. AD keeps SPNs unique, so they are
+        removed from the source first and then added to the target; when the add fails
+        they are put back on the source. Needs a writable connection.
+        """
+        src, tgt = self._must(source), self._must(target)
+        who = src if owner is None else self._must(owner)
+        moving = spns_naming(src.spns, service, (who.name, who.dns_host_name))
+        if not moving:
+            return ()
+        with self._lock:
+            self._modify(src.dn, MODIFY_DELETE, moving)
+            try:
+                self._modify(tgt.dn, MODIFY_ADD, moving)
+            except AppmgrError:
+                self._modify(src.dn, MODIFY_ADD, moving)
+                raise
+        log.info("moved SPNs %s from %s to %s", ", ".join(moving), src.name, tgt.name)
+        return moving
+
     def computer(self, name: str) -> DirectoryComputer | None:
         """One computer by NetBIOS name (``FS01``) or DNS name (``fs01.lab.example.com``)."""
         name = name.strip().rstrip(".")
@@ -119,28 +173,46 @@ class LdapDirectory:
     def base_dn(self) -> str:
         return self._base_dn or self.root_dse().default_nc
 
-    def _paged(self, search_filter: str) -> list[dict[str, Any]]:
-        base = self.base_dn()
+    def _must(self, name: str) -> DirectoryComputer:
+        found = self.computer(name)
+        if found is None:
+            raise NotFound(f"{self.where} has no computer named {name}")
+        return found
+
+    def _modify(self, dn: str, op: str, values: Sequence[str]) -> None:
+        if getattr(self._conn, "read_only", False):
+            raise Refused(f"{self.where}: this connection is read-only; open the directory "
+                          "for writing to move SPNs")
+        with ldap_errors(self.where):
+            ok = self._conn.modify(dn, {"servicePrincipalName": [(op, list(values))]})
+        if not ok:
+            check(self._conn.result, self.where)
+
+    def _paged(self, search_filter: str, base: str | None = None,
+               attributes: Sequence[str] = COMPUTER_ATTRIBUTES) -> list[dict[str, Any]]:
+        base = base or self.base_dn()
         out: list[dict[str, Any]] = []
         cookie: bytes | None = None
-        pages = 0
+        sizes: list[int] = []
         with self._lock:
             while True:
                 with ldap_errors(self.where):
                     ok = self._conn.search(
                         base, search_filter, SUBTREE,
-                        attributes=list(COMPUTER_ATTRIBUTES),
+                        attributes=list(attributes),
                         paged_size=self._page_size, paged_cookie=cookie,
                         time_limit=self._time_limit,
                     )
                 if not ok:
                     check(self._conn.result, self.where)
-                pages += 1
-                out.extend(self._entries(self._conn.response))
+                page = self._entries(self._conn.response)
+                sizes.append(len(page))
+                out.extend(page)
                 cookie = self._next_cookie(self._conn.result)
                 if not cookie:
                     break
-            self.last_pages = pages
+            self.last_pages, self.last_page_sizes = len(sizes), sizes
+            pages = len(sizes)
         log.debug("search %s under %s: %d entries in %d page(s)", search_filter, base, len(out), pages)
         return out
 

@@ -81,8 +81,11 @@ def from_exception(exc: BaseException, where: str) -> AppmgrError:
     text = str(exc)
     if isinstance(exc, lx.LDAPOperationResult):
         return from_result_code(int(exc.result or 0), where, getattr(exc, "message", "") or "")
-    if isinstance(exc, lx.LDAPSocketOpenError | lx.LDAPSocketSendError) and "CERTIFICATE_VERIFY_FAILED" in text:
-        return AuthFailed(f"{where}: its TLS certificate is not trusted by this host")
+    tls = _tls_error(text, where)
+    if tls is not None:
+        return tls
+    if _is_gssapi(exc):
+        return kerberos_error(exc, where)
     if isinstance(exc, lx.LDAPStartTLSError):
         return Refused(f"{where} could not start TLS on the LDAP connection")
     if isinstance(exc, lx.LDAPResponseTimeoutError):
@@ -108,6 +111,44 @@ def from_exception(exc: BaseException, where: str) -> AppmgrError:
     return ProtocolError(f"{where}: unexpected LDAP failure ({type(exc).__name__})")
 
 
+def _tls_error(text: str, where: str) -> AppmgrError | None:
+    """LDAPS and StartTLS failures carry OpenSSL's words in the exception text."""
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return AuthFailed(f"{where}: its TLS certificate is not trusted by this host (give the "
+                          "domain's CA certificate, or turn validation off explicitly)")
+    if "doesn't match any name" in text:
+        return AuthFailed(f"{where}: its TLS certificate is made out to another name; connect "
+                          "by the name the certificate carries (the DC's host name)")
+    if any(w in text for w in ("ssl wrapping error", "wrap socket error", "SSL:")):
+        # e.g. LDAPS to the plain port: Samba resets the connection at the ClientHello
+        return Refused(f"{where}: the TLS handshake failed (is this the LDAPS port?)")
+    return None
+
+
+def _is_gssapi(exc: BaseException) -> bool:
+    # python-gssapi's errors, without importing gssapi (an optional extra)
+    return type(exc).__module__.split(".")[0] == "gssapi"
+
+
+def kerberos_error(exc: BaseException, where: str) -> AppmgrError:
+    """A Kerberos (GSSAPI) failure as a sentence: no ticket, expired, unknown service, no KDC."""
+    text = str(exc)
+    name = type(exc).__name__
+    if name == "MissingCredentialsError" or "No Kerberos credentials" in text:
+        return AuthFailed(f"{where}: there is no Kerberos ticket on this host; run kinit "
+                          "(or point KRB5CCNAME at a ticket cache) and try again")
+    if name == "ExpiredCredentialsError" or "expired" in text.lower():
+        return AuthFailed(f"{where}: the Kerberos ticket has expired; run kinit again")
+    if "not found in Kerberos database" in text:
+        return AuthFailed(f"{where}: the Kerberos realm does not know this server's service "
+                          "name; connect by the DC's host name")
+    if "Cannot contact any KDC" in text or "Cannot find KDC" in text:
+        return Unreachable(f"{where}: no Kerberos KDC of the realm answers")
+    if "Clock skew" in text:
+        return AuthFailed(f"{where}: the clocks of this host and the KDC differ too much")
+    return AuthFailed(f"{where}: the Kerberos login failed ({name})")
+
+
 def check(result: Mapping[str, Any] | None, where: str) -> None:
     """Raise the typed error when an operation's ``conn.result`` is not success."""
     if not result:
@@ -128,3 +169,8 @@ def ldap_errors(where: str) -> Iterator[None]:
         # The library's own words stay in the debug log; the user gets a sentence.
         log.debug("%s: %s: %s", where, type(exc).__name__, exc)
         raise from_exception(exc, where) from None
+    except Exception as exc:
+        if not _is_gssapi(exc):
+            raise
+        log.debug("%s: %s: %s", where, type(exc).__name__, exc)
+        raise kerberos_error(exc, where) from None

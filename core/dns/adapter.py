@@ -59,6 +59,16 @@ class DnspythonDns:
         """How messages name the server: its address, with the port when not 53."""
         return self.server if self.port == 53 else f"{self.server}:{self.port}"
 
+    @property
+    def signed(self) -> bool:
+        """Whether updates are signed (a refusal then means "may not", not "must sign")."""
+        return self.key is not None
+
+    @property
+    def signer(self) -> str:
+        """Who signs, for messages (never the secret)."""
+        return "the key" if self.key else "nobody"
+
     # --- queries -----------------------------------------------------------------
     def _query(self, name: str, rdtype: str) -> dns.message.Message:
         try:
@@ -117,16 +127,23 @@ class DnspythonDns:
               tolerate: tuple[int, ...] = ()) -> int:
         """Send one UPDATE over TCP; return its rcode when OK or in ``tolerate``, else raise."""
         try:
-            resp = dns.query.tcp(msg, self.server, self.timeout, self.port)
+            resp = self._exchange(msg)
+        except AppmgrError:
+            raise
         except Exception as exc:
             raise self._transport(exc) from None
         rcode = resp.rcode()
         if rcode in tolerate:
             return rcode
-        err = update_error(rcode, self.label, fqdn(zone).rstrip("."), self.key is not None, what)
+        err = update_error(rcode, self.label, fqdn(zone).rstrip("."), self.signed, what,
+                           self.signer)
         if err is not None:
             raise err
         return rcode
+
+    def _exchange(self, msg: dns.update.UpdateMessage) -> dns.message.Message:
+        """One UPDATE and its answer over TCP (the answer's TSIG verified by dnspython)."""
+        return dns.query.tcp(msg, self.server, self.timeout, self.port)
 
     def apply(self, change: ZoneChange) -> None:
         """Send ``change`` as ONE UPDATE message: all of it applies or none.

@@ -86,14 +86,15 @@ def _same(a: RRSet, b: RRSet) -> bool:
     return not a.values or a.ttl == b.ttl
 
 
-def _check_map(ip_map: Mapping[str, str], ttl: int | None) -> dict[str, str]:
+def _check_map(ip_map: Mapping[str, str], ttl: int | None,
+               shared_target: bool = False) -> dict[str, str]:
     pairs = {ipv4(s, "source IP"): ipv4(t, "target IP") for s, t in ip_map.items()}
     if not pairs:
         raise InvalidInput("IP map", "map at least one source IP to a target IP")
     same = [s for s, t in pairs.items() if s == t]
     if same:
         raise InvalidInput("IP map", f"{same[0]} is mapped to itself; map it to a target IP")
-    if len(set(pairs.values())) != len(pairs):
+    if not shared_target and len(set(pairs.values())) != len(pairs):
         raise InvalidInput("IP map", "each monitored source IP needs its own target IP")
     if ttl is not None and not 0 <= ttl <= 2**31 - 1:
         raise InvalidInput("TTL", f"{ttl} is not a TTL (0 to 2147483647 seconds)")
@@ -101,10 +102,15 @@ def _check_map(ip_map: Mapping[str, str], ttl: int | None) -> dict[str, str]:
 
 
 def build_failover(dns: Dns, source_fqdn: str, target_fqdn: str, ip_map: Mapping[str, str],
-                   ttl: int | None = None, mx_names: Sequence[str] | None = None) -> FailoverPlan:
-    """Read the current records and plan the failover of ``source_fqdn`` to ``target_fqdn``."""
+                   ttl: int | None = None, mx_names: Sequence[str] | None = None,
+                   shared_target: bool = False) -> FailoverPlan:
+    """Read the current records and plan the failover of ``source_fqdn`` to ``target_fqdn``.
+
+    ``shared_target`` lets several source IPs map to one target IP (``appmgr dfo
+    --target-ip IP`` for a source with two addresses); the console maps one to one.
+    """
     src, tgt = fqdn(source_fqdn, "source name"), fqdn(target_fqdn, "target name")
-    pairs = _check_map(ip_map, ttl)
+    pairs = _check_map(ip_map, ttl, shared_target)
     p = _Planner(dns)
     fzone = dns.zone_of(src)
     a = dns.lookup(src, "A")

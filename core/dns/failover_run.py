@@ -41,6 +41,8 @@ class StepResult:
     action: str
     status: str  # done | failed | not run
     message: str = ""
+    #: for a failed step, the exit code of its error (SPEC F-15: 3 unreachable or auth)
+    exit_code: int = 0
 
     @property
     def ok(self) -> bool:
@@ -77,7 +79,7 @@ def _apply(dns: Dns, plan: FailoverPlan, log: DfoLog, what: str) -> list[StepRes
             dns.apply(change)
         except AppmgrError as exc:
             log.write(f"zone {change.zone} FAILED: {exc}")
-            results.append(StepResult(change.zone, action, FAILED, str(exc)))
+            results.append(StepResult(change.zone, action, FAILED, str(exc), exc.exit_code))
             rest = plan.changes[i + 1:]
             results += [StepResult(c.zone, describe(c), NOT_RUN) for c in rest]
             done = [r.zone for r in results if r.ok] or ["none"]
@@ -91,18 +93,19 @@ def _apply(dns: Dns, plan: FailoverPlan, log: DfoLog, what: str) -> list[StepRes
 
 def run_failover(dns: Dns, source_fqdn: str, target_fqdn: str, ip_map: Mapping[str, str],
                  state_path: Path, log: DfoLog, ttl: int | None = None,
-                 mx_names: Sequence[str] | None = None) -> list[StepResult]:
+                 mx_names: Sequence[str] | None = None,
+                 shared_target: bool = False) -> list[StepResult]:
     """Fail the DNS records of ``source_fqdn`` over to ``target_fqdn`` (SPEC F-9.4)."""
     src, tgt = fqdn(source_fqdn, "source name"), fqdn(target_fqdn, "target name")
     mapping = ", ".join(f"{s} -> {t}" for s, t in ip_map.items())
     log.write(f"DNS failover of {src} to {tgt} started (IPs {mapping}; "
               f"TTL {'unchanged' if ttl is None else ttl})")
     try:
-        plan = build_failover(dns, src, tgt, ip_map, ttl, mx_names)
+        plan = build_failover(dns, src, tgt, ip_map, ttl, mx_names, shared_target)
         prior = load_state(state_path)
     except AppmgrError as exc:
         log.write(f"DNS failover could not be planned: {exc}")
-        return [StepResult("", "read the current records", FAILED, str(exc))]
+        return [StepResult("", "read the current records", FAILED, str(exc), exc.exit_code)]
     originals = plan.originals
     if prior is not None and prior.status in ACTIVE and prior.source_fqdn == src:
         originals = merge_originals(prior.originals, plan.originals)
@@ -127,7 +130,7 @@ def run_failback(dns: Dns, state_path: Path, log: DfoLog) -> list[StepResult]:
         plan = build_failback(dns, state)
     except AppmgrError as exc:
         log.write(f"DNS failback could not be planned: {exc}")
-        return [StepResult("", "read the current records", FAILED, str(exc))]
+        return [StepResult("", "read the current records", FAILED, str(exc), exc.exit_code)]
     save_state(state_path, replace(state, status=FAILING_BACK))
     results = _apply(dns, plan, log, "DNS failback")
     if all(r.ok for r in results):

@@ -51,6 +51,15 @@ def ipv4(text: str, field: str = "IP address") -> str:
         raise InvalidInput(field, f"{text!r} is not an IPv4 address") from exc
 
 
+def is_ip(text: str) -> bool:
+    """Whether ``text`` is an IP address (v4 or v6) rather than a name."""
+    try:
+        ipaddress.ip_address(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
 def ptr_name(ip: str) -> str:
     """The reverse-lookup owner name of ``ip`` (IPv4 or IPv6), absolute.
 

@@ -50,14 +50,18 @@ def transport_error(exc: BaseException, server: str, timeout: float, key: str | 
 
 
 def update_error(rcode: int, server: str, zone: str, signed: bool,
-                 what: str = "the update") -> AppmgrError | None:
-    """The typed error for the rcode of an UPDATE answer (None for NOERROR)."""
+                 what: str = "the update", signer: str = "the key") -> AppmgrError | None:
+    """The typed error for the rcode of an UPDATE answer (None for NOERROR).
+
+    ``signer`` names who signed for a refusal ("the key", "the Kerberos identity …").
+    """
     if rcode == R.NOERROR:
         return None
     name = dns.rcode.to_text(rcode)
     if rcode == R.REFUSED:
-        why = ("the key may not update this zone" if signed
-               else "unsigned updates are not allowed; a TSIG key is needed")
+        why = (f"{signer} may not update this zone" if signed
+               else "unsigned updates are not allowed; a TSIG key is needed, or GSS-TSIG "
+                    "(Kerberos) for a secure-only Active Directory zone")
         return Refused(f"the DNS server {server} refused {what} of zone {zone} ({why})")
     if rcode in _PREREQ:
         return Refused(f"the DNS server {server} did not apply {what} of zone {zone}: the records "

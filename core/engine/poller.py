@@ -40,8 +40,12 @@ class PollWatcher:
         self.emit = emit
         self.interval = interval
         self._task: asyncio.Task[None] | None = None
+        self._baseline: dict[str, tuple[bool, int, int]] = {}
 
     def start(self) -> None:
+        # The baseline is taken now, before the mirror starts, so a change made
+        # while the mirror runs always differs from it.
+        self._baseline = self.snapshot()
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     def stop(self) -> None:
@@ -49,7 +53,7 @@ class PollWatcher:
             self._task.cancel()
 
     async def _run(self) -> None:
-        prev = await asyncio.to_thread(self.snapshot)
+        prev = self._baseline
         while True:
             await asyncio.sleep(self.interval)
             try:

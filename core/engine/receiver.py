@@ -5,7 +5,9 @@ Every path is checked against the set's rules (sent by the source in
 set, or on a volume this server lacks, ends the channel with an error frame
 whose message says why. Whole files are written to a temporary name and
 renamed into place; block patches are written in place. Copies carry the
-source's modification time.
+source's modification time. Disk work runs in order on a FsWorker thread,
+overlapping with reading the socket; anything answered (acks, listings,
+sums) waits until the work before it is done.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ import json
 import logging
 import os
 import secrets
-import shutil
 import zlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, BinaryIO
 
-from core.engine import blocks, protocol
+from core.engine import blocks, fsops, protocol
+from core.engine.fsworker import FsWorker
 from core.engine.rules import RuleMatcher
 from core.engine.scan import TMP_PREFIX, scan
 from core.engine.volumes import VolumeError, VolumeMap
@@ -45,8 +47,8 @@ class Receiver:
         self.writer = writer
         self.on_rules = on_rules
         self.matcher = RuleMatcher([])
-        self.rules: list[Rule] = []
-        self.bytes_received = 0
+        self.fs = FsWorker()
+        self._partial: dict[str, Any] = {}
 
     async def run(self) -> None:
         try:
@@ -56,146 +58,140 @@ class Receiver:
                 handler = getattr(self, "_op_" + op, None)
                 if handler is None:
                     raise Rejected(f"unknown data channel operation {op!r}")
-                await handler(header, plen)
-                if "ack" in header and op != "rename":
-                    await protocol.write_frame(self.writer, {"op": "ack", "ack": header["ack"]})
+                reply = await handler(header, plen)
+                if "ack" in header:
+                    await self.fs.flush()
+                    await self._send({"op": "ack", "ack": header["ack"], **(reply or {})})
         except (ConnectionError, asyncio.IncompleteReadError):
-            return
+            pass
         except (Rejected, VolumeError, OSError, ValueError, protocol.FrameError) as exc:
             log.warning("data channel %s: %s", self.name, exc)
             with contextlib.suppress(ConnectionError):
-                await protocol.write_frame(self.writer, {"op": "error", "message": str(exc)})
+                await self._send({"op": "error", "message": _say(exc)})
+        finally:
+            if self._partial:
+                fh, tmp = self._partial.get("fh"), self._partial["tmp"]
+                with contextlib.suppress(Exception):
+                    await self.fs.submit(lambda: fsops.abort_tmp(fh, tmp))
+            with contextlib.suppress(Exception):
+                await self.fs.flush()
+            await asyncio.to_thread(self.fs.close)
 
-    # --- helpers -----------------------------------------------------------------
+    async def _send(self, header: dict[str, Any], payload: bytes = b"") -> None:
+        await protocol.write_frame(self.writer, header, payload)
+
     def _local(self, win: str) -> str:
         if not self.matcher.includes(win):
             raise Rejected(f"{win} is outside replication set {self.name}")
         return os.fspath(self.volumes.to_local(win))
 
-    async def _drop_payload(self, plen: int) -> None:
+    async def _drop(self, plen: int) -> None:
         await protocol.copy_payload(self.reader, plen, None)
 
-    @staticmethod
-    def _make_room(local: str, want_dir: bool) -> None:
-        """Clear a path of the wrong type (a file where a directory goes, or back)."""
-        if os.path.isdir(local) and not os.path.islink(local) and not want_dir:
-            shutil.rmtree(local)
-        elif os.path.lexists(local) and (want_dir != os.path.isdir(local)):
-            os.unlink(local)
-
-    async def _chunked(self) -> bytes:
-        header, payload = await protocol.read_frame(self.reader)
-        if header.get("op") not in ("chunk", "block"):
-            raise Rejected("expected a data chunk")
-        data = zlib.decompress(payload) if header.get("z") else payload
-        if len(data) != int(header.get("raw", len(data))):
-            raise Rejected("a data chunk has the wrong length")
-        self.bytes_received += len(payload)
-        return data
-
-    # --- operations ----------------------------------------------------------------
+    # --- requests answered at once -------------------------------------------------
     async def _op_begin(self, h: dict[str, Any], plen: int) -> None:
-        await self._drop_payload(plen)
-        self.rules = [Rule.from_dict(d) for d in h.get("rules", [])]
-        self.matcher = RuleMatcher(self.rules)
+        await self._drop(plen)
+        await self.fs.flush()
+        rules = [Rule.from_dict(d) for d in h.get("rules", [])]
+        self.matcher = RuleMatcher(rules)
         for root in self.matcher.roots():
             self.volumes.to_local(root)  # a missing volume fails here, readably
         if self.on_rules:
-            self.on_rules(self.rules)
-        await protocol.write_frame(self.writer, {"op": "ready"})
+            self.on_rules(rules)
+        await self._send({"op": "ready"})
 
     async def _op_list(self, h: dict[str, Any], plen: int) -> None:
-        await self._drop_payload(plen)
-        rows = await asyncio.to_thread(
+        await self._drop(plen)
+        rows = await self.fs.call(
             lambda: [[e.win, e.is_dir, e.size, e.mtime_ns] for e in scan(self.matcher, self.volumes)]
         )
         payload = zlib.compress(json.dumps(rows).encode("utf-8"), 1)
-        await protocol.write_frame(self.writer, {"op": "listing", "count": len(rows)}, payload)
+        await self._send({"op": "listing", "count": len(rows)}, payload)
 
-    async def _op_ping(self, h: dict[str, Any], plen: int) -> None:
-        await self._drop_payload(plen)
+    async def _op_sums(self, h: dict[str, Any], plen: int) -> None:
+        await self._drop(plen)
+        local = self._local(str(h["path"]))
+        block = int(h.get("block", blocks.BLOCK))
+        sums = await self.fs.call(lambda: blocks.file_sums(local, block))
+        await self._send({"op": "sums", "block": block}, sums)
 
     async def _op_mirror_end(self, h: dict[str, Any], plen: int) -> None:
-        await self._drop_payload(plen)
-        await protocol.write_frame(self.writer, {"op": "mirror_done"})
+        await self._drop(plen)
+        await self.fs.flush()
+        await self._send({"op": "mirror_done"})
 
+    async def _op_ping(self, h: dict[str, Any], plen: int) -> None:
+        await self._drop(plen)
+
+    async def _op_rename(self, h: dict[str, Any], plen: int) -> dict[str, Any]:
+        await self._drop(plen)
+        old, new = self._local(str(h["path"])), self._local(str(h["new"]))
+        size, mtime = h.get("size"), h.get("mtime_ns")
+        need = await self.fs.call(lambda: fsops.rename(old, new, size, mtime))
+        return {"need": bool(need)}
+
+    # --- changes queued to the disk thread --------------------------------------------
     async def _op_mkdir(self, h: dict[str, Any], plen: int) -> None:
-        await self._drop_payload(plen)
+        await self._drop(plen)
         local = self._local(str(h["path"]))
-        self._make_room(local, want_dir=True)
-        os.makedirs(local, exist_ok=True)
+        await self.fs.submit(lambda: fsops.mkdir(local))
 
     async def _op_delete(self, h: dict[str, Any], plen: int) -> None:
-        await self._drop_payload(plen)
+        await self._drop(plen)
         local = self._local(str(h["path"]))
-        if os.path.isdir(local) and not os.path.islink(local):
-            shutil.rmtree(local, ignore_errors=True)
-        elif os.path.lexists(local):
-            os.unlink(local)
+        await self.fs.submit(lambda: fsops.delete(local))
 
     async def _op_file(self, h: dict[str, Any], plen: int) -> None:
         local = self._local(str(h["path"]))
         size, mtime = int(h["size"]), int(h["mtime_ns"])
         parent, base = os.path.split(local)
-        os.makedirs(parent, exist_ok=True)
-        self._make_room(local, want_dir=False)
         tmp = os.path.join(parent, f"{TMP_PREFIX}{secrets.token_hex(4)}.{base}")
-        try:
-            with open(tmp, "wb") as out:
-                if h.get("chunked"):
-                    await self._drop_payload(plen)
-                    got = 0
-                    while got < size:
-                        data = await self._chunked()
-                        out.write(data)
-                        got += len(data)
-                else:
-                    await protocol.copy_payload(self.reader, plen, out)
-                    self.bytes_received += plen
-            os.utime(tmp, ns=(mtime, mtime))
-            os.replace(tmp, local)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        part: dict[str, Any] = {"tmp": tmp}
+        self._partial = part
 
-    async def _op_sums(self, h: dict[str, Any], plen: int) -> None:
-        await self._drop_payload(plen)
-        local = self._local(str(h["path"]))
-        block = int(h.get("block", blocks.BLOCK))
-        sums = await asyncio.to_thread(blocks.file_sums, local, block)
-        await protocol.write_frame(self.writer, {"op": "sums", "block": block}, sums)
+        def start() -> None:
+            part["fh"] = fsops.open_tmp(local, tmp)
+
+        await self.fs.submit(start)
+        if h.get("chunked"):
+            await self._drop(plen)
+            got = 0
+            while got < size:
+                data = await self._chunk()
+                await self.fs.submit(lambda d=data: part["fh"].write(d), len(data))
+                got += len(data)
+        else:
+            left = plen
+            while left:
+                data = await protocol.read_payload(self.reader, min(left, protocol.CHUNK))
+                await self.fs.submit(lambda d=data: part["fh"].write(d), len(data))
+                left -= len(data)
+        fh_box: dict[str, BinaryIO] = part
+        await self.fs.submit(lambda: fsops.finish_tmp(fh_box["fh"], tmp, local, mtime))
+        self._partial = {}
+
+    async def _chunk(self) -> bytes:
+        header, payload = await protocol.read_frame(self.reader)
+        if header.get("op") != "chunk":
+            raise Rejected("expected a data chunk")
+        data = zlib.decompress(payload) if header.get("z") else payload
+        if len(data) != int(header.get("raw", len(data))):
+            raise Rejected("a data chunk has the wrong length")
+        return data
 
     async def _op_block(self, h: dict[str, Any], plen: int) -> None:
         local = self._local(str(h["path"]))
         payload = await protocol.read_payload(self.reader, plen)
-        self.bytes_received += plen
         data = zlib.decompress(payload) if h.get("z") else payload
-        mode = "r+b" if os.path.isfile(local) else "wb"
-        with open(local, mode) as out:
-            out.seek(int(h["offset"]))
-            out.write(data)
+        await self.fs.submit(lambda: fsops.write_at(local, int(h["offset"]), data), len(data))
 
     async def _op_settle(self, h: dict[str, Any], plen: int) -> None:
-        await self._drop_payload(plen)
+        await self._drop(plen)
         local = self._local(str(h["path"]))
-        mtime = int(h["mtime_ns"])
-        with open(local, "r+b") as out:
-            out.truncate(int(h["size"]))
-        os.utime(local, ns=(mtime, mtime))
+        await self.fs.submit(lambda: fsops.settle(local, int(h["size"]), int(h["mtime_ns"])))
 
-    async def _op_rename(self, h: dict[str, Any], plen: int) -> None:
-        """Rename, then verify the result against the source's stat; ask for
-        the content (``need``) when the old path was missing or differs."""
-        await self._drop_payload(plen)
-        old, new = self._local(str(h["path"])), self._local(str(h["new"]))
-        need = not os.path.lexists(old)
-        if not need:
-            if os.path.isdir(new) and not os.path.islink(new):
-                shutil.rmtree(new)
-            os.makedirs(os.path.dirname(new), exist_ok=True)
-            os.replace(old, new)
-            if h.get("size") is not None:
-                st = os.stat(new)
-                need = (st.st_size, st.st_mtime_ns) != (h["size"], h["mtime_ns"])
-        await protocol.write_frame(self.writer, {"op": "ack", "ack": h.get("ack"), "need": need})
+
+def _say(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.strerror or exc} ({exc.filename})"
+    return str(exc)

@@ -118,9 +118,9 @@ class Replicator:
                     told = await self._channel.pending_error()
                 c.last_error = _describe(ChannelError(told) if told else exc, self.spec)
                 log.warning("connection %s: %s", self.name, c.last_error)
-                if c.mirror_status == "mirroring":
+                if c.mirror_status != "complete":
                     c.mirror_status = "error"
-                if c.replication_status == "replicating" or self.spec.replicate:
+                if self.spec.replicate:
                     c.replication_status = "error"
                 if self._channel:
                     await self._channel.close()

@@ -50,6 +50,8 @@ async def handle_connection(
                                     "token is wrong")
     except (ConnectionError, TimeoutError, protocol.FrameError, asyncio.IncompleteReadError):
         pass
+    except asyncio.CancelledError:
+        pass  # engine stopping; ending quietly keeps asyncio from logging the cancel
     except Exception:  # a bug must not take the engine down
         log.exception("connection from %s failed", peer)
     finally:

@@ -125,8 +125,7 @@ def _build(cls: type, d: Any) -> Any:
     if not is_dataclass(cls) or not isinstance(d, dict):
         return d
     kwargs: dict[str, Any] = {}
-    hints = {f.name: f for f in fields(cls)}
-    for name, f in hints.items():
+    for name in (f.name for f in fields(cls)):
         if name not in d:
             continue
         value = d[name]

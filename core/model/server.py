@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.model.apps import AppInventory
+
 
 @dataclass(frozen=True)
 class Nic:
@@ -62,6 +64,8 @@ class Server:
     domain: str = ""
     dns_servers: tuple[str, ...] = ()
     admin_group_members: tuple[str, ...] = field(default=())
+    #: what runs on it: Exchange, SQL instances, SharePoint, BES, cluster membership
+    apps: AppInventory = field(default_factory=AppInventory)
 
     @property
     def volume_letters(self) -> set[str]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class PairState(str, Enum):
+class PairState(StrEnum):
     UNPROTECTED = "Unprotected"
     VALIDATED = "Validated"
     MIRRORING = "Mirroring"

@@ -70,6 +70,13 @@ class StepResult:
     message: str = ""
 
 
+@dataclass(frozen=True)
+class LastPair:
+    app: str
+    source: str
+    target: str
+
+
 @dataclass
 class FakeSettings:
     service_port: int = 6320
@@ -82,6 +89,7 @@ class FakeSettings:
     load_last_pair: bool = False
     alt_dns: bool = False
     show_advanced: bool = False
+    last_pair: LastPair | None = None
 
 
 def _server(name: str, host: int, volumes: str, shares: list[Share]) -> Server:

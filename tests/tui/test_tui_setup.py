@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import make_app
 from textual.widgets import Input, OptionList, Select, Static
-from tui_helpers import choose_pair, notices, press, settle
+from tui_helpers import choose_pair, notices, press, reopen_pair, settle
 
 from tui.screens.advanced_find import AdvancedFindScreen
 from tui.screens.login import LoginScreen
@@ -102,3 +102,13 @@ async def test_non_protectable_application_says_why(api):
         await press(pilot, "v")
         assert any("later release" in n for n in notices(app))
         assert api.called("validate") == []
+
+
+async def test_load_last_pair_on_startup_reopens_it(api):
+    reopen_pair(api, "FS01", "FS03")
+    app = make_app(api, preselect_app=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert api.called("select_pair") == [("fileprint", "FS01", "FS03")]
+        assert "FS03 has no E: volume" in str(app.screen.query_one("#pair-notes").render())
+        assert api.called("login") == []

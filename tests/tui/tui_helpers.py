@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from textual import events
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
+
+_CHARS = {"space": " ", "enter": "\r", "tab": "\t"}
 
 
 async def settle(pilot: Pilot) -> None:
@@ -18,7 +22,25 @@ async def settle(pilot: Pilot) -> None:
 
 
 async def press(pilot: Pilot, *keys: str) -> None:
-    await pilot.press(*keys)
+    """Press keys, then settle.
+
+    Printable characters go in one batch (a fast typist); any other key is
+    handled through bindings that bubble to the app, so the next key waits
+    for it. Cheaper than Pilot.press's idle wait after every key.
+    """
+    app = pilot.app
+    for index, key in enumerate(keys):
+        char = key if len(key) == 1 else _CHARS.get(key)
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        event = events.Key(name, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+        typing_on = len(key) == 1 and index + 1 < len(keys) and len(keys[index + 1]) == 1
+        if not typing_on:
+            screen = app.screen
+            await pilot.pause()
+            if app.screen is not screen:  # a dialog opened or closed: let it settle
+                await settle(pilot)
     await settle(pilot)
 
 
@@ -46,3 +68,12 @@ async def validate_and_fix(pilot: Pilot) -> None:
 def notices(app) -> list[str]:
     """Messages of the notifications on show (Textual keeps them on the app)."""
     return [n.message for n in app._notifications]
+
+
+def reopen_pair(api, source: str = "FS01", target: str = "FS02") -> None:
+    """Settings that reopen a pair on start (F-4), credentials cached: no dialogs."""
+    from fake_estate import LastPair
+
+    api._settings.load_last_pair = True
+    api._settings.last_pair = LastPair("fileprint", source, target)
+    api.logged_in.update({source, target})

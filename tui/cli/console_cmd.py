@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from types import FrameType
 
 from tui.cli.main import APP_FLAGS
 
@@ -16,6 +18,9 @@ def open_console(args: argparse.Namespace) -> int:
 
     started_lab = False
     paths = app_paths().ensure()
+    # a closed terminal or SSH session (SIGHUP) must still stop the lab we started
+    signal.signal(signal.SIGHUP, _exit_on_signal)
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     if args.lab and read_runtime(paths.lab) is None:
         from tui.cli.lab_cmd import start_detached
 
@@ -40,3 +45,7 @@ def open_console(args: argparse.Namespace) -> int:
                 print("lab stopped (its data stays for the next run)", file=sys.stderr)
             except AppmgrError:
                 pass
+
+
+def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)

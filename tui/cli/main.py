@@ -38,14 +38,20 @@ def build_parser() -> argparse.ArgumentParser:
     for flag in APP_FLAGS:
         group.add_argument(f"--{flag}", action="store_true", help=f"preselect {flag}")
     sub = ap.add_subparsers(dest="command", metavar="command")
-    from tui.cli import commands, lab_cmd
+    from tui.cli import commands, dfo_cmd, lab_cmd
 
     lab_cmd.add_parser(sub)
     commands.add_parsers(sub)
+    dfo_cmd.add_parser(sub)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["dfo"]:  # F-9.4 from scripts: skip the console's imports (fast start)
+        from tui.cli import dfo_cmd
+
+        return dfo_cmd.main(argv[1:])
     ap = build_parser()
     try:
         args = ap.parse_args(argv)
@@ -62,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
             from tui.cli import lab_cmd
 
             return lab_cmd.run(args)
+        if args.command == "dfo":  # after global flags (appmgr --debug dfo ...)
+            from tui.cli import dfo_cmd
+
+            return dfo_cmd.run(args)
         from tui.cli import commands
 
         return commands.run(args)

@@ -57,8 +57,8 @@ class ConnectionTab(VerticalScroll):
         yield from form.row("Compression", Select(COMPRESSION, id="f-connection-compression",
                                                   value=str(c.compression), allow_blank=False,
                                                   compact=True), "connection.compression")
-        yield Static(f"Compression is one setting per target: it applies to every pair "
-                     f"protected by {self.cfg.target}.", classes="note")
+        yield Static(f"One setting per target: it applies to all pairs to {self.cfg.target}.",
+                     classes="note")
 
     def on_mount(self) -> None:
         self._render_tree()
@@ -90,10 +90,13 @@ class ConnectionTab(VerticalScroll):
         for letter in sorted(set(letters) | {p[0].upper() for p in self.paths if p}):
             root_path = f"{letter}:\\"
             mark = "☑" if root_path in self.paths else "☐"
+            below = [p for p in self.paths if p.upper().startswith(letter) and p != root_path]
+            if not below:
+                volumes.add_leaf(f"{mark} {root_path}", data=("path", root_path))
+                continue
             node = volumes.add(f"{mark} {root_path}", data=("path", root_path), expand=True)
-            for p in self.paths:
-                if p.upper().startswith(letter) and p != root_path:
-                    node.add_leaf(f"☑ {p}", data=("path", p))
+            for p in below:
+                node.add_leaf(f"☑ {p}", data=("path", p))
 
     @on(Tree.NodeSelected, "#items-tree")
     def _toggle(self, event: Tree.NodeSelected) -> None:

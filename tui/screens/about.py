@@ -20,7 +20,7 @@ class AboutScreen(ModalScreen[None]):
         mode = "lab estate (loopback servers)" if getattr(api, "lab", False) else "your estate"
         advanced = "on" if getattr(self.app, "advanced", False) else "off"
         text = (f"appmgr {core.__version__}\n\n"
-                "A keyboard-driven console to protect Windows application servers\n"
+                "A keyboard-driven console to protect Windows application servers "
                 "with replication and failover.\n\n"
                 f"Mode: {mode}\nAdvanced options: {advanced}\n"
                 f"Textual {textual.__version__}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,11 +37,7 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
                     with Horizontal(classes="row"):
                         yield Button("Search", id="find-search", compact=True)
                         yield Static("", id="find-state")
-                    table = DataTable(id="find-results", cursor_type="row")
-                    table.add_column("Name", key="name", width=7)
-                    table.add_column("IP", key="ip", width=12)
-                    table.add_column("Operating system", key="os")
-                    yield table
+                    yield DataTable(id="find-results", cursor_type="row")
                 with Vertical(id="find-right"):
                     yield Static("Current list", classes="section-title")
                     yield OptionList(id="find-current")
@@ -72,11 +69,16 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
 
     def api_discover(self, computers: list[Any], _tag: Any) -> None:
         table = self.query_one("#find-results", DataTable)
-        table.clear()
+        table.clear(columns=True)
+        table.add_column("Name", key="name", width=7)
+        table.add_column("IP", key="ip", width=12)
+        # the OS column takes the rest, so nothing hides behind a scrollbar
+        table.add_column("Operating system", key="os", width=max(12, table.size.width - 28))
         for c in computers:
             ips = ", ".join(getattr(c, "ips", ()) or ()) or "—"
-            os_text = " ".join(x for x in (c.operating_system, c.os_version) if x)
-            table.add_row(c.name, ips, os_text or "—", key=c.name)
+            os_text = " ".join(x for x in (c.operating_system, c.os_version) if x) or "—"
+            table.add_row(c.name, ips, Text(os_text, overflow="ellipsis", no_wrap=True),
+                          key=c.name)
         self.query_one("#find-state", Static).update(f"{len(computers)} servers found")
         table.focus()
 

@@ -32,6 +32,7 @@ class MainScreen(MainActions, ApiCaller, HelpLineHost, Screen[None]):
         self.preselect_app = preselect_app
         self.session = Session()
         self._prompted_failure = False
+        self._preset: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield PairHeader(id="pair-header")
@@ -63,6 +64,11 @@ class MainScreen(MainActions, ApiCaller, HelpLineHost, Screen[None]):
         self.query_one(MonitorPane).apply_settings(settings)
         tasks = self.query_one(TaskList)
         tasks.set_apps(apps)
+        last = getattr(settings, "last_pair", None)
+        if getattr(settings, "load_last_pair", False) and last is not None and (
+                self.preselect_app in (None, last.app)):
+            self.preselect_app = last.app
+            self._preset = (last.source, last.target)
         wanted = self.preselect_app or next((a.id for a in apps if a.protectable), "")
         tasks.select_app(wanted)
         tasks.focus()
@@ -84,7 +90,8 @@ class MainScreen(MainActions, ApiCaller, HelpLineHost, Screen[None]):
         switcher = self.query_one("#page", ContentSwitcher)
         if app.protectable:
             switcher.current = "app-page"
-            self.query_one(SetupPane).load(app.id)
+            preset, self._preset = self._preset, None
+            self.query_one(SetupPane).load(app.id, preset)
         else:
             reason = app.not_protectable_reason or "This application comes in a later release."
             self.query_one("#later-page", Static).update(f"{app.task_label}\n\n{reason}")
@@ -150,9 +157,12 @@ class MainScreen(MainActions, ApiCaller, HelpLineHost, Screen[None]):
 
     @on(MonitorPane.StatusChanged)
     def _status_changed(self, event: MonitorPane.StatusChanged) -> None:
+        first = self.session.status is None
         before = self.session.state
         self.session.status = event.status
         after = self.session.state
+        if first and after not in ("Unprotected", "Validated"):
+            self._show_tab("tab-monitor")  # a pair set up before opens on its live status
         if after != before:
             self.refresh_allowed()
             self._update_header()

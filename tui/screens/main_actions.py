@@ -34,7 +34,7 @@ class MainActions:
         out = []
         for menu in MENUS:
             for ua in ACTIONS:
-                if ua.menu == menu and self.session.shown(ua):
+                if ua.menu == menu and ua.id != "menu" and self.session.shown(ua):
                     label, reason = self.session.label_and_reason(ua)
                     key = self.app.get_key_display(ua_binding(ua))
                     out.append((menu, ua.id, label, key, reason))

@@ -74,7 +74,7 @@ class MonitorPane(VerticalScroll):
                 yield ProgressBar(total=100, show_eta=False, id="mon-progress")
             table = DataTable(id="mon-table", cursor_type="none", show_header=False)
             table.add_column("Counter", key="name", width=24)
-            table.add_column("Value", key="value", width=30)
+            table.add_column("Value", key="value", width=24)
             for key, title in ROWS:
                 table.add_row(title, "—", key=key)
             yield table
@@ -184,7 +184,9 @@ class MonitorPane(VerticalScroll):
             table.update_cell(key, "value", text)
         self.query_one("#mon-progress", ProgressBar).update(progress=s.mirror_percent)
         self.rates.append(float(s.transfer_rate))
-        self.query_one("#mon-spark", Sparkline).data = list(self.rates)
+        # a fixed window, oldest left: a single sample must not fill the whole line
+        window = [0.0] * (self.rates.maxlen - len(self.rates)) + list(self.rates)
+        self.query_one("#mon-spark", Sparkline).data = window
 
     def clear(self, note: str = "Choose a source and a target on the Setup tab.") -> None:
         self.stop()

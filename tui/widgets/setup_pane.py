@@ -36,6 +36,7 @@ class SetupPane(ApiCaller, Vertical):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.app_id = ""
+        self._preset: tuple[str, str] | None = None
         self._domain = ""
         self._chosen = {"source": "", "target": ""}
 
@@ -59,8 +60,10 @@ class SetupPane(ApiCaller, Vertical):
         yield notes
 
     # --- loading --------------------------------------------------------------
-    def load(self, app_id: str) -> None:
+    def load(self, app_id: str, preset: tuple[str, str] | None = None) -> None:
+        """Show ``app_id``'s domain and servers; ``preset`` reopens a pair (F-4 load last)."""
         self.app_id = app_id
+        self._preset = preset
         self._chosen = {"source": "", "target": ""}
         self.show_notes("")
         api = self.app.api
@@ -71,6 +74,10 @@ class SetupPane(ApiCaller, Vertical):
         self._domain = domain
         self.query_one("#domain", Input).value = domain
         self.set_servers(servers)
+        preset, self._preset = self._preset, None
+        if preset and all(name in servers for name in preset):
+            for role, name in zip(ROLES, preset, strict=True):
+                self.query_one(f"#{role}", Select).value = name
 
     def set_servers(self, names: list[str]) -> None:
         for role in ROLES:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, DataTable, Select, Static
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from core.model.config import ProtectionConfig
 from tui.api_calls import ApiCaller, error_text
@@ -54,11 +54,7 @@ class ValidationPane(ApiCaller, Vertical):
             yield Select(FILTERS, id="val-filter", value="all", allow_blank=False, compact=True)
             yield Button("Fix", id="fix", compact=True, disabled=True)
             yield Button("Fix All", id="fix-all", compact=True, disabled=True)
-        table = ValidationTable(id="val-table", cursor_type="row", zebra_stripes=True)
-        table.add_column(" ", key="status", width=1)
-        table.add_column("Check", key="title", width=24)
-        table.add_column("Reason", key="reason")
-        yield table
+        yield ValidationTable(id="val-table", cursor_type="row", zebra_stripes=True)
         yield Static("Not validated yet: press v to run the health check.", id="val-summary")
         yield Static("", id="val-enable-note")
 
@@ -79,6 +75,8 @@ class ValidationPane(ApiCaller, Vertical):
     def api_validate(self, report: Any, _tag: Any) -> None:
         self.results = list(report.results)
         self._changed()
+        if not isinstance(self.app.focused, Input):  # so f and Enter work at once
+            self.query_one("#val-table", ValidationTable).focus()
 
     def api_failed_validate(self, err: BaseException, _tag: Any) -> None:
         self.query_one("#val-summary", Static).update(f"Validation failed: {error_text(err)}")
@@ -142,16 +140,38 @@ class ValidationPane(ApiCaller, Vertical):
         self._render_rows()
         self.post_message(self.ResultsChanged(list(self.results), True))
 
+    def on_resize(self) -> None:
+        self._render_rows()
+
+    def _columns(self, table: DataTable) -> tuple[int, int, int]:
+        """Column widths that fill the table, so no reason hides behind a scrollbar."""
+        room = max(40, self.size.width - 2) - 2 * 4  # cell padding of 4 columns
+        group = 13 if room >= 96 else 0
+        title = max(18, min(32, (room - group) * 2 // 5))
+        return group, title, max(10, room - 1 - group - title)
+
     def _render_rows(self) -> None:
         table = self.query_one("#val-table", ValidationTable)
         keep = table.cursor_row
-        table.clear()
+        group_w, title_w, reason_w = self._columns(table)
+        table.clear(columns=True)
+        table.add_column(" ", key="status", width=1)
+        if group_w:
+            table.add_column("Group", key="group", width=group_w)
+        table.add_column("Check", key="title", width=title_w)
+        table.add_column("Reason", key="reason", width=reason_w)
         order = {g: i for i, g in enumerate(GROUP_ORDER)}
-        rows = sorted(self.results, key=lambda r: order.get(getattr(r, "group", ""), 99))
+        severity = {"error": 0, "warning": 1, "passed": 2}
+        rows = sorted(self.results, key=lambda r: (order.get(getattr(r, "group", ""), 99),
+                                                   severity.get(r.status, 3)))
         for r in rows:
             if self._filter in ("all", r.status):
                 title = r.title + (" ⚒" if r.fixable and r.status != "passed" else "")
-                table.add_row(check_glyph(r.status), title, Text(r.reason), key=r.id)
+                cells = [check_glyph(r.status), Text(title, overflow="ellipsis", no_wrap=True),
+                         Text(r.reason, overflow="ellipsis", no_wrap=True)]
+                if group_w:
+                    cells.insert(1, getattr(r, "group", ""))
+                table.add_row(*cells, key=r.id)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         counts = {s: sum(1 for r in self.results if r.status == s) for s in CHECK_GLYPHS}

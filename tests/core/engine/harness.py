@@ -20,7 +20,33 @@ from core.engine.volumes import VolumeMap
 
 USER = "LAB\\Administrator"
 PASSWORD = "Lab-Passw0rd!"
-PORT = 6320
+
+
+def _free_port() -> int:
+    """A port free for TCP and UDP on every test address, so two test runs at
+    once (CI and a developer, say) never fight over 6320."""
+    import random
+    import socket
+
+    for _ in range(200):
+        port = random.randint(20000, 45000)
+        socks = []
+        try:
+            for last in range(1, 8):
+                for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                    s = socket.socket(socket.AF_INET, kind)
+                    socks.append(s)
+                    s.bind((f"127.0.41.{last}", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    return 6320
+
+
+PORT = _free_port()
 REPO = Path(__file__).resolve().parents[3]
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 
 import pytest
 
+from core.engine.client import EngineClient
 from core.errors import AuthFailed, NotFound, Unreachable
 from core.model.rules import Rule
 
@@ -49,10 +51,13 @@ def test_auth_ok_and_wrong_password(pair) -> None:
 
 
 def test_unreachable_is_typed() -> None:
-    from core.engine.client import EngineClient
-
-    with pytest.raises(Unreachable, match="127.0.41.99:6320"):
+    with pytest.raises(Unreachable, match=f"127.0.41.99:{PORT} refused the connection"):
         EngineClient("127.0.41.99", PORT, "u", "p", timeout=1).info()
+    with socket.socket() as silent:  # accepts, never speaks
+        silent.bind(("127.0.41.7", PORT))
+        silent.listen()
+        with pytest.raises(Unreachable, match=f"127.0.41.7:{PORT} did not answer within 0.3 s"):
+            EngineClient("127.0.41.7", PORT, "u", "p", timeout=0.3).info()
 
 
 def test_full_mirror_identical(pair) -> None:

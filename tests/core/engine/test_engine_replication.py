@@ -97,16 +97,54 @@ def test_queue_spills_to_disk_and_recovers(tmp_path, admins) -> None:
     src = Server(tmp_path / "FS01", "127.0.41.1", admins, mem_limit=4).start()
     tgt = Server(tmp_path / "FS02", "127.0.41.2", admins).start()
     try:
-        src.data.mkdir(parents=True)
+        populate(src.data, files=3)
         s, _ = protect(src, tgt, "full", replicate=True)
         tgt.stop()  # target down: ops pile up and spill
         for i in range(30):
             (src.data / f"n{i}.txt").write_bytes(f"n{i}".encode())
+        (src.data / "f0.bin").unlink()  # a delete while down must still reach the target
+        os.rename(src.data / "sub" / "f1.bin", src.data / "f1-renamed.bin")
         wait_for(lambda: s.stats(SET).queued_ops >= 30, 5, "ops queued")
         assert (src.state / "spill" / f"{SET}.spill").exists()
         tgt.start()
         wait_for(lambda: same(src, tgt), 15, "target equal to source after reconnect")
+        assert not (tgt.data / "f0.bin").exists() and not (tgt.data / "sub" / "f1.bin").exists()
         wait_for(lambda: s.stats(SET).replication_status == "replicating", 5, "replicating")
     finally:
         src.stop()
         tgt.stop()
+
+
+def test_moves_into_and_out_of_the_set(pair, watcher) -> None:
+    src, tgt = pair
+    populate(src.data, files=3)
+    outside = src.vol["E"] / "Outside"
+    (outside / "tree" / "leaf").mkdir(parents=True)
+    (outside / "tree" / "leaf" / "x.txt").write_bytes(b"moved in")
+    protect(src, tgt, "full", replicate=True)
+    os.rename(outside / "tree", src.data / "tree")  # a whole tree arrives
+    os.rename(src.data / "f0.bin", outside / "f0.bin")  # a file leaves the set
+    wait_for(lambda: same(src, tgt), 5, "target equal to source")
+    assert (tgt.data / "tree" / "leaf" / "x.txt").read_bytes() == b"moved in"
+    assert not (tgt.vol["E"] / "Outside").exists()
+
+
+def test_restore_is_a_reverse_checksum_mirror(pair) -> None:
+    """After failover the target's data changed; restore copies it back exactly."""
+    src, tgt = pair
+    populate(src.data, files=6)
+    s, t = protect(src, tgt, "full", replicate=True)
+    wait_for(lambda: same(src, tgt), 5, "protected")
+    s.disconnect(SET)
+    (tgt.data / "written-on-target.txt").write_bytes(b"during failover")
+    (tgt.data / "f0.bin").unlink()
+    with open(tgt.data / "sub" / "f1.bin", "r+b") as fh:
+        fh.write(b"changed on the target")
+    (src.data / "stale-on-source.txt").write_bytes(b"must go")
+    t.create_set(SET, RULES)
+    s.accept(SET, "restore-token")
+    t.connect(SET, src.ip, PORT, "restore-token", mirror_type="checksum", replicate=False,
+              delete_orphans=True)
+    wait_for(lambda: t.stats(SET).mirror_status == "complete", 5, "restore")
+    assert same(src, tgt)
+    assert not (src.data / "stale-on-source.txt").exists()

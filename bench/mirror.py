@@ -1,0 +1,213 @@
+"""Full-mirror throughput of the appmgr engine against an rsync daemon (issue 2).
+
+Data set (cached under ``--data``, default a temp dir): one 512 MiB file plus
+1,500 files of 4 KiB-1 MiB (triangular sizes, mode 4 KiB: ~1 GB in all),
+random incompressible bytes from a fixed seed.
+
+(a) engine: two ``python -m core.engine`` processes on 127.0.41.1 and
+    127.0.41.2; time from ``connect(mirror_type="full", replicate=False)`` to
+    ``mirror_status == "complete"`` (the engine reports complete only after the
+    target confirmed the last file), target directory empty before each run.
+(b) rsync: ``rsync --daemon --no-detach`` on 127.0.41.3:8730, then
+    ``rsync -a --whole-file src/ rsync://127.0.41.3:8730/mod/`` into an empty dir.
+
+Runs alternate (engine, rsync, engine, ...) after ``sync``, each into a new
+empty directory (ext4 creates files slowly right after many deletions, so
+no run deletes anything before another run); the median of ``--runs`` is
+reported. MB = 10^6 bytes. Results: bench/results/mirror.json.
+Run: ``python -m bench.mirror [--data DIR] [--runs N]`` (needs rsync).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from core.engine.auth import password_key  # noqa: E402
+from core.engine.client import EngineClient  # noqa: E402
+from core.model.rules import Rule  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+SRC_IP, TGT_IP, RSYNC_IP, PORT, RSYNC_PORT = "127.0.41.1", "127.0.41.2", "127.0.41.3", 6320, 8730
+USER, PASSWORD = "BENCH\\admin", "bench-password"
+SEED, BIG, FILES, KIB, MIB = 20240601, 512 << 20, 1500, 1024, 1 << 20
+
+
+def make_dataset(data: Path) -> tuple[Path, int, int]:
+    """The cached data set: (directory, file count, total bytes)."""
+    src = data / "source" / "E" / "Bench"
+    stamp = data / "source" / "dataset.json"
+    if stamp.exists():
+        meta = json.loads(stamp.read_text())
+        return src, meta["files"], meta["bytes"]
+    shutil.rmtree(data / "source", ignore_errors=True)
+    rnd = random.Random(SEED)
+    (src / "big").mkdir(parents=True)
+    total = 0
+    with open(src / "big" / "big.bin", "wb") as fh:
+        for _ in range(BIG // (8 * MIB)):
+            fh.write(rnd.randbytes(8 * MIB))
+    total += BIG
+    for i in range(FILES):
+        d = src / f"d{i % 40:02d}"
+        d.mkdir(exist_ok=True)
+        size = int(rnd.triangular(4 * KIB, MIB, 4 * KIB))
+        (d / f"f{i:04d}.bin").write_bytes(rnd.randbytes(size))
+        total += size
+    stamp.write_text(json.dumps({"files": FILES + 1, "bytes": total, "seed": SEED}))
+    return src, FILES + 1, total
+
+
+def wait_port(ip: str, port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex((ip, port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {ip}:{port}")
+
+
+def engine(ip: str, state: Path, vol_e: Path, admins: Path) -> subprocess.Popen[str]:
+    cmd = [sys.executable, "-m", "core.engine", "--listen", ip, "--port", str(PORT), "--state",
+           str(state), "--volume", f"E={vol_e}", "--admins", str(admins), "--log-level", "WARNING"]
+    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert p.stdout is not None
+    if not p.stdout.readline().startswith("READY"):
+        raise RuntimeError(f"engine on {ip} did not start")
+    return p
+
+
+def fresh(path: Path) -> None:
+    """A new empty directory; dirty pages of earlier runs written out first."""
+    path.mkdir(parents=True)
+    os.sync()
+
+
+def run_engine(src_c: EngineClient, work: Path, admins: Path, n: int) -> tuple[float, Path]:
+    """One timed Full mirror into a target engine whose E: volume is a new empty dir."""
+    target_e = work / f"engine-run{n}" / "E"
+    fresh(target_e)
+    tgt = engine(TGT_IP, work / f"engine-run{n}" / "state", target_e, admins)
+    try:
+        tgt_c = EngineClient(TGT_IP, PORT, USER, PASSWORD, timeout=30)
+        name, token = f"bench{n}", f"token-{n}"
+        src_c.create_set(name, [Rule("E:\\Bench")])
+        tgt_c.accept(name, token)
+        tgt_c.close()
+        t0 = time.perf_counter()
+        src_c.connect(name, TGT_IP, PORT, token, mirror_type="full", replicate=False)
+        while (st := src_c.stats(name)).mirror_status not in ("complete", "error"):
+            time.sleep(0.01)
+        elapsed = time.perf_counter() - t0
+    finally:
+        tgt.terminate()
+        tgt.wait(10)
+    if st.mirror_status != "complete":
+        raise RuntimeError(f"engine mirror failed: {st.last_error}")
+    src_c.disconnect(name)
+    src_c.delete_set(name)
+    return elapsed, target_e / "Bench"
+
+
+def run_rsync(src: Path, rsync_root: Path, n: int) -> float:
+    """One timed rsync into a new empty directory of the daemon's module."""
+    fresh(rsync_root / f"run{n}")
+    t0 = time.perf_counter()
+    subprocess.run(["rsync", "-a", "--whole-file", f"{src}/",
+                    f"rsync://{RSYNC_IP}:{RSYNC_PORT}/mod/run{n}/"], check=True)
+    return time.perf_counter() - t0
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    def listing(root: Path) -> dict[str, int]:
+        return {str(p.relative_to(root)): p.stat().st_size for p in root.rglob("*") if p.is_file()}
+
+    la, lb = listing(a), listing(b)
+    if la != lb:
+        return False
+    return all((a / k).read_bytes() == (b / k).read_bytes() for k in la)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, help="cache directory for the data set")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--out", type=Path, default=RESULTS / "mirror.json")
+    args = ap.parse_args(argv)
+    if shutil.which("rsync") is None:
+        print("rsync is not installed (apt-get install rsync)", file=sys.stderr)
+        return 2
+    data = args.data or Path(tempfile.gettempdir()) / "appmgr-bench-mirror"
+    src, nfiles, nbytes = make_dataset(data)
+    work = Path(tempfile.mkdtemp(prefix="appmgr-bench-", dir=data))
+    admins = work / "admins.json"
+    admins.write_text(json.dumps({"users": {USER: password_key(PASSWORD)}}))
+    rsync_root = work / "rsync"
+    rsync_root.mkdir()
+    conf = work / "rsyncd.conf"
+    conf.write_text(f"pid file = {work}/rsyncd.pid\nuse chroot = no\n[mod]\npath = {rsync_root}\n"
+                    "read only = no\nuid = root\ngid = root\n")
+    procs = [
+        engine(SRC_IP, work / "src-state", src.parent, admins),
+        subprocess.Popen(["rsync", "--daemon", "--no-detach", "--config", str(conf),
+                          "--address", RSYNC_IP, "--port", str(RSYNC_PORT)]),
+    ]
+    eng_t: list[float] = []
+    rs_t: list[float] = []
+    try:
+        wait_port(RSYNC_IP, RSYNC_PORT)
+        src_c = EngineClient(SRC_IP, PORT, USER, PASSWORD, timeout=30)
+        for n in range(args.runs):
+            seconds, copy = run_engine(src_c, work, admins, n)
+            eng_t.append(seconds)
+            if n == 0 and not same_tree(src, copy):
+                raise RuntimeError("engine copy differs from the source")
+            rs_t.append(run_rsync(src, rsync_root, n))
+            print(f"run {n + 1}: engine {eng_t[-1]:.2f} s, rsync {rs_t[-1]:.2f} s", flush=True)
+        src_c.close()
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+    e_med, r_med = statistics.median(eng_t), statistics.median(rs_t)
+    e_mbs, r_mbs = nbytes / e_med / 1e6, nbytes / r_med / 1e6
+    rsync_version = subprocess.run(["rsync", "--version"], capture_output=True,
+                                   text=True).stdout.splitlines()[0]
+    result = {
+        "benchmark": "full mirror of a 1 GB mixed data set, engine vs rsync daemon on loopback",
+        "dataset": {"files": nfiles, "bytes": nbytes, "seed": SEED},
+        "runs": args.runs,
+        "engine": {"seconds": eng_t, "median_s": e_med, "mb_per_s": e_mbs},
+        "rsync": {"seconds": rs_t, "median_s": r_med, "mb_per_s": r_mbs,
+                  "command": "rsync -a --whole-file src/ rsync://127.0.41.3:8730/mod/"},
+        "ratio_engine_to_rsync": e_mbs / r_mbs,
+        "target_ratio": 0.5,
+        "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform(), "rsync": rsync_version},
+        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"engine {e_mbs:.0f} MB/s, rsync {r_mbs:.0f} MB/s, ratio {e_mbs / r_mbs:.2f} "
+          f"(target >= 0.5) -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,9 +8,10 @@ Every method may raise the typed errors of :mod:`core.errors`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from core.model.server import Server
+if TYPE_CHECKING:  # only an annotation here: adapters start without the model package
+    from core.model.server import Server
 
 
 # --- credentials -----------------------------------------------------------

@@ -69,6 +69,17 @@ class PairStore:
         write_json(self._configs / f"{pair_key(cfg.app, cfg.source, cfg.target)}.json", cfg.to_dict())
         self.discard_draft(cfg.app, cfg.source, cfg.target)
 
+    def configs(self) -> list[ProtectionConfig]:
+        """Every saved configuration (any application), in file-name order."""
+        if not self._configs.exists():
+            return []
+        out = []
+        for p in sorted(self._configs.glob("*.json")):
+            d = read_json(p)
+            if d:
+                out.append(ProtectionConfig.from_dict(d))
+        return out
+
     # drafts
     def load_draft(self, app: str, source: str, target: str) -> ProtectionConfig | None:
         d = read_json(self._drafts / f"{pair_key(app, source, target)}.json")

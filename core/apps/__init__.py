@@ -4,9 +4,12 @@ from core.apps.base import (
     ALL_PHASES,
     AppDefaults,
     Application,
+    PlanParts,
+    StepSpec,
     TreeItem,
     apply_selection,
     effective_rules,
+    spec,
 )
 from core.apps.registry import applications, get_app, protectable_app
 
@@ -14,10 +17,13 @@ __all__ = [
     "ALL_PHASES",
     "AppDefaults",
     "Application",
+    "PlanParts",
+    "StepSpec",
     "TreeItem",
     "applications",
     "apply_selection",
     "effective_rules",
     "get_app",
     "protectable_app",
+    "spec",
 ]

@@ -2,7 +2,9 @@
 
 Single values are checked when parsed (:mod:`core.config.parsers`); here
 are the rules that need more than one field or the servers: IP mapping,
-route, shares, TTL advice. Errors block Enable Protection; warnings do not.
+route, TTL advice, the application's own protected items (its module's
+``selection_problems``) and the cluster and monitoring rules of
+:mod:`core.config.check_rules`. Errors block Enable Protection; warnings do not.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
+from core.apps.registry import get_app
 from core.config.defaults import server_ips
 from core.errors import InvalidInput
 from core.model.config import ProtectionConfig
@@ -52,6 +55,11 @@ def config_problems(cfg: ProtectionConfig, source: Server, target: Server) -> Co
     _identity(cfg, source, target, out)
     _connection(cfg, source, target, out)
     _other(cfg, target, out)
+    from core.config.check_rules import more_problems
+
+    errors, warnings = more_problems(cfg, source, target)
+    out.errors += errors
+    out.warnings += warnings
     return out
 
 
@@ -129,11 +137,6 @@ def _connection(cfg: ProtectionConfig, source: Server, target: Server,
                                        f"{conn.route} is not an IP of {target.name}"))
     elif not conn.route:
         out.errors.append(InvalidInput("connection.route", "no route: pick a target IP"))
-    existing = {s.name.upper() for s in source.user_shares()}
-    for name in conn.shares:
-        if name.upper() not in existing:
-            out.errors.append(InvalidInput("connection.shares",
-                                           f"{source.name} has no share named {name!r}"))
     letters = source.volume_letters
     for path in conn.volume_paths:
         if path[:1].upper() not in letters:
@@ -142,8 +145,9 @@ def _connection(cfg: ProtectionConfig, source: Server, target: Server,
                                            f"for {path}"))
     if cfg.advanced.override_rules and not any(r.include for r in cfg.advanced.rules):
         out.errors.append(InvalidInput("advanced.rules", "the overridden rules include nothing"))
-    elif not cfg.advanced.override_rules and not conn.shares and not conn.volume_paths:
-        out.errors.append(InvalidInput("connection.shares", "nothing is selected to protect"))
+    errors, warnings = get_app(cfg.app).selection_problems(cfg, source, target)
+    out.errors += errors
+    out.warnings += warnings
 
 
 def _other(cfg: ProtectionConfig, target: Server, out: ConfigProblems) -> None:
@@ -152,7 +156,7 @@ def _other(cfg: ProtectionConfig, target: Server, out: ConfigProblems) -> None:
                                        f"{cfg.snapshots.interval_min} min is too short: "
                                        f"at least {MIN_SNAPSHOT_INTERVAL}"))
     known = {s.name.upper() for s in target.services}
-    for svc in cfg.failover.services:
+    for svc in [] if cfg.failover.resources else cfg.failover.services:
         if target.services and svc.name.upper() not in known:
             out.warnings.append(InvalidInput("failover.services",
                                              f"{target.name} has no service named {svc.name}"))

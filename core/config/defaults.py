@@ -11,9 +11,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from core.apps.base import Application
+from core.apps.common import virtual_server
 from core.apps.registry import get_app
 from core.config.edit import get_text, set_value
-from core.config.fields import FIELDS
+from core.config.fields import FIELDS, applies
 from core.config.parsers import parse_ipv4, parse_port
 from core.errors import InvalidInput
 from core.model.config import (
@@ -38,6 +39,7 @@ def default_config(
     dns_ttl: int | None = None,
     pair_defaults: Mapping[str, Any] | None = None,
     dns_servers: Iterable[DnsServerEntry | str] = (),
+    compression: int | None = None,
 ) -> ProtectionConfig:
     """A new pair's configuration.
 
@@ -46,13 +48,17 @@ def default_config(
     user's last non-machine choices, as ``{"monitoring.missed": 3}`` or
     nested ``{"monitoring": {"missed": 3}}``; values that no longer parse
     are ignored. ``dns_servers`` adds servers or sets the port of known
-    ones (``"127.0.10.1:10053"``).
+    ones (``"127.0.10.1:10053"``). ``compression`` is the level the target
+    already has for its other pairs (one setting per target).
     """
     app = get_app(app) if isinstance(app, str) else app
-    src_ips, tgt_ips = server_ips(source), server_ips(target)
+    src_ips = server_ips(source)
+    preferred = getattr(app, "preferred_target_ips", lambda _t: [])(target)
+    tgt_ips = list(dict.fromkeys([*preferred, *server_ips(target)]))
     ip_map = dict(zip(src_ips, tgt_ips, strict=False))
     current_ttl = dns_ttl if dns_ttl is not None else FALLBACK_TTL
     d = app.defaults
+    vs = virtual_server(target)
     cfg = ProtectionConfig(
         app=app.id,
         source=source.name.upper(),
@@ -66,18 +72,26 @@ def default_config(
                 ip_address=d.identity_ip, server_name=d.identity_name,
                 shares=d.identity_shares, spns=d.identity_spns),
             services=app.default_services(source, target),
+            resources=virtual_server(source) is not None,
         ),
         connection=ConnectionSection(
-            route=tgt_ips[0] if tgt_ips else "",
-            shares=[s.name for s in source.user_shares()],
+            # a cluster's data goes through its virtual server's IP (F-10)
+            route=vs.ip if vs is not None else next(iter(server_ips(target)), ""),
             mirror_type="checksum",
             compression=0,
         ),
     )
-    cfg.advanced.set_name = app.set_name(cfg.source, cfg.target)
+    for key, value in app.default_selection(source).items():
+        setattr(cfg.connection, key, value)
+    adv = cfg.advanced
+    adv.items_server_name, adv.items_shares, adv.items_spns = (
+        d.items_server_name, d.items_shares, d.items_spns)
+    adv.set_name = app.set_name(cfg.source, cfg.target)
     _apply_choices(cfg, pair_defaults or {})
     if not cfg.failover.dns.update_ttl:
         cfg.failover.dns.ttl = current_ttl
+    if compression is not None:
+        cfg.connection.compression = compression
     return cfg
 
 
@@ -87,16 +101,19 @@ def non_machine_choices(cfg: ProtectionConfig) -> dict[str, str]:
     The TTL counts only when the user asked for it to be set; otherwise it is
     the source's own TTL, a machine fact.
     """
-    out = {k: get_text(cfg, k) for k, spec in FIELDS.items() if not spec.machine}
+    out = {k: get_text(cfg, k) for k, spec in FIELDS.items()
+           if not spec.machine and applies(spec, cfg.app)}
     if not cfg.failover.dns.update_ttl:
         out.pop("failover.dns.ttl", None)
     return out
 
 
 def server_ips(server: Server) -> list[str]:
-    """The server's IPv4 addresses in NIC order, without duplicates."""
+    """The server's IPv4 addresses in NIC order (a virtual server's own IP first),
+    without duplicates."""
+    vs = virtual_server(server)
     out: list[str] = []
-    for ip in [*server.ips, *(ip for nic in server.nics for ip in nic.ips)]:
+    for ip in [*([vs.ip] if vs else []), *server.ips, *(ip for nic in server.nics for ip in nic.ips)]:
         if ip not in out:
             out.append(ip)
     return out

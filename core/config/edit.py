@@ -2,7 +2,8 @@
 
 All or nothing: assignments are applied to a copy, and the first bad one
 raises :class:`InvalidInput` naming its key, leaving the caller's config as
-it was (nothing saved half-way, SPEC F-4).
+it was (nothing saved half-way, SPEC F-4). Fields of another application
+are refused, and so are the advanced ones outside the advanced context.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import difflib
 from typing import Any
 
 from core.apps.registry import get_app
-from core.config.fields import FIELDS, PLAN_EDIT_PREFIX, FieldSpec
+from core.config.fields import FIELDS, PLAN_EDIT_PREFIX, FieldSpec, applies
 from core.errors import InvalidInput
 from core.model.config import ProtectionConfig
 
@@ -45,16 +46,23 @@ def get_text(cfg: ProtectionConfig, key: str) -> str:
     return spec.fmt(_get(cfg, spec.key))
 
 
+def config_keys(cfg: ProtectionConfig) -> list[str]:
+    """The keys that belong to ``cfg``'s application, in table order."""
+    return [k for k, s in FIELDS.items() if applies(s, cfg.app)]
+
+
 def as_assignments(cfg: ProtectionConfig, *, machine: bool = True) -> list[str]:
     """The whole config as ``key=value`` lines (``machine=False``: only the portable ones)."""
-    return [f"{k}={get_text(cfg, k)}" for k, s in FIELDS.items() if machine or not s.machine]
+    return [f"{k}={get_text(cfg, k)}" for k in config_keys(cfg)
+            if machine or not FIELDS[k].machine]
 
 
-def apply_assignments(cfg: ProtectionConfig, assignments: list[str]) -> ProtectionConfig:
+def apply_assignments(cfg: ProtectionConfig, assignments: list[str], *,
+                      advanced: bool = True) -> ProtectionConfig:
     """A NEW config with every ``section.key=value`` applied in order.
 
     Raises InvalidInput(key, message) on the first bad assignment; ``cfg`` is
-    never modified.
+    never modified. ``advanced=False`` refuses the advanced-only fields.
     """
     new = copy.deepcopy(cfg)
     for item in assignments:
@@ -63,20 +71,35 @@ def apply_assignments(cfg: ProtectionConfig, assignments: list[str]) -> Protecti
         if not sep or not key:
             raise InvalidInput(str(item) or "--set", "write section.key=value, "
                                "for example monitoring.interval=5")
-        set_value(new, key, text)
+        set_value(new, key, text, advanced=advanced)
     return new
 
 
-def set_value(cfg: ProtectionConfig, key: str, text: str) -> None:
+def set_value(cfg: ProtectionConfig, key: str, text: str, *, advanced: bool = True) -> None:
     """Parse ``text`` for ``key`` and store it in ``cfg`` (in place). InvalidInput on bad input."""
     if key.startswith(PLAN_EDIT_PREFIX):
         _set_plan_edit(cfg, key, text)
         return
     spec = field_spec(key)
+    app = get_app(cfg.app)
+    if not applies(spec, app.id):
+        owners = " and ".join(get_app(a).title for a in spec.apps)
+        raise InvalidInput(spec.key, f"only for {owners} pairs, not {app.title}")
+    if spec.advanced and not advanced:
+        raise InvalidInput(spec.key, "an advanced option: start appmgr with --advanced "
+                                     "to change it")
+    before = _get(cfg, spec.key)
     _set(cfg, spec.key, spec.parse(text, spec.key, cfg))
     if spec.key == "failover.dns.ttl":
         # typing a TTL means "set it on failover" (the form's checkbox follows)
         cfg.failover.dns.update_ttl = True
+    elif spec.key == "connection.sql_mode" and before != cfg.connection.sql_mode:
+        from core.apps.sqlcommon import mode_services
+
+        mode_services(cfg)  # the target's SQL services stop only in instance mode
+        app.complete_selection(cfg, None)
+    elif spec.key == "connection.databases":
+        app.complete_selection(cfg, None)  # instance mode brings the system databases
 
 
 def _set_plan_edit(cfg: ProtectionConfig, key: str, text: str) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from core.console.apps_setup import AppsSetupMixin
+from core.console.configure import ConfigureMixin
 from core.console.protect import ProtectMixin
 from core.console.setup import SetupMixin
+from core.console.tabs import TabsMixin
 from core.context import Context
 from core.logs import log_action as _log_action
 from core.logs import setup_logging
@@ -16,19 +19,29 @@ from core.settings import Settings, load_settings, save_settings, set_option
 from core.store import PairStore
 
 
-class Console(SetupMixin, ProtectMixin):
-    """One administrator's session over a Context (lab or real estate)."""
+class Console(SetupMixin, AppsSetupMixin, ConfigureMixin, TabsMixin, ProtectMixin):
+    """One administrator's session over a Context (lab or real estate).
+
+    ``advanced`` (--advanced) unlocks the advanced options, ``nosqlsearch``
+    (--nosqlsearch) skips the automatic SQL scan, ``alt_dns`` (--altdns)
+    says DNS updates use plain RFC 2136 (the Context's DNS adapter does it).
+    """
 
     def __init__(self, ctx: Context, *, advanced: bool = False, debug: bool = False,
-                 lab_account: tuple[str, str] | None = None) -> None:
+                 lab_account: tuple[str, str] | None = None, nosqlsearch: bool = False,
+                 alt_dns: bool = False) -> None:
         self.ctx = ctx
         self.lab = ctx.lab
+        self.nosqlsearch = nosqlsearch
+        self._aliases: dict[str, str] = {}
+        self._farms: dict[str, object] = {}
         self.store = PairStore(ctx.paths)
         self._settings_path = ctx.paths.config / "settings.json"
         self._settings_lock = threading.Lock()
         self._settings: Settings = load_settings(self._settings_path)
         ctx.settings = self._settings
         self.advanced = advanced or self._settings.show_advanced
+        self.alt_dns = alt_dns or self._settings.alt_dns
         self.domain = ctx.domain
         self.lab_account = lab_account
         self.lists = ServerLists(ctx.paths.config / "server_lists.json")

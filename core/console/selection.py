@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.apps.common import is_cluster_node
+from core.apps.support import check_shared_machine
 from core.errors import AppmgrError, InvalidInput
 from core.model.config import ProtectionConfig
 from core.model.server import Server
@@ -24,6 +26,8 @@ class PairSelection:
     draft: bool = False
     messages: list[str] = field(default_factory=list)
     failover_offered: bool = False
+    #: the target is the like-named cluster of the source: its setup dialog comes next
+    like_named: bool = False
 
 
 def check_roles(store: PairStore, app: str, source: str, target: str) -> None:
@@ -50,3 +54,23 @@ def ips_changed(saved: ProtectionConfig, source: Server | None, target: Server |
     if source is not None and not set(saved.failover.dns.ip_map) <= set(source.ips):
         return True
     return target is not None and not set(saved.failover.dns.ip_map.values()) <= set(target.ips)
+
+
+def running_apps(server: Server) -> list[str]:
+    """The applications whose inventory shows on ``server``."""
+    a = server.apps
+    found = {"exchange": a.exchange is not None, "sql": bool(a.sql),
+             "sharepoint": a.sharepoint is not None, "blackberry": a.blackberry is not None}
+    return [k for k, v in found.items() if v]
+
+
+def check_server(app: str, server: Server, role: str) -> None:
+    """A cluster node is never a pair member (its virtual server is); Exchange and
+    BlackBerry are never protected on one machine (F-1.2). InvalidInput naming ``role``."""
+    if is_cluster_node(server):
+        cluster = server.apps.cluster.name if server.apps.cluster else "a cluster"
+        raise InvalidInput(role, f"{server.name} is a node of {cluster}: select its virtual "
+                                 "server instead")
+    problem = check_shared_machine(app, running_apps(server), server.name)
+    if problem:
+        raise InvalidInput(role, problem)

@@ -1,4 +1,4 @@
-"""Setup and configuration half of the console façade (SPEC F-5, F-6)."""
+"""Setup half of the console façade (SPEC F-5): domain, discovery, logins, pairs."""
 
 from __future__ import annotations
 
@@ -6,56 +6,106 @@ import threading
 from typing import TYPE_CHECKING
 
 from core import discovery
+from core.apps import likenamed
 from core.apps.registry import applications, get_app, protectable_app
-from core.config.check import config_problems
-from core.config.defaults import default_config
-from core.config.edit import apply_assignments
 from core.console.selection import (
     PairSelection,
     check_roles,
+    check_server,
     ips_changed,
     source_unreachable_note,
 )
 from core.credentials.usernames import parse_user, same_user
-from core.errors import AppmgrError, AuthFailed, InvalidInput, StateError
+from core.errors import AppmgrError, AuthFailed, InvalidInput
 from core.logs import log_action
-from core.model.config import ProtectionConfig
 from core.model.server import Server
 from core.model.state import PairState
 from core.ports import Credential, DirectoryComputer
-from core.protection.pair import plan_text
-from core.protection.plan import phases_of
-from core.settings import remember_pair_defaults, with_last_pair
+from core.settings import with_last_pair
 
 if TYPE_CHECKING:
     from core.console.console import Console
-
-#: states in which the configuration may be edited (F-6.6)
-EDITABLE = {PairState.UNPROTECTED, PairState.VALIDATED, PairState.ERROR}
 
 
 class SetupMixin:
     _inventories: dict[str, Server]
     _inv_lock: threading.Lock
+    #: like-named targets (``EVS1_LN``) -> the target cluster node they are read from
+    _aliases: dict[str, str]
 
     # --- domain and servers ----------------------------------------------------------
     def applications(self: Console) -> list:
         return applications()
 
     def default_domain(self: Console, app: str) -> str:
-        return self.domain
+        """The domain prefilled on Setup; Exchange: the forest root, where its objects
+        live (F-5.1). AuthFailed when the cached credentials cannot read the directory
+        (the domain login dialog asks for others)."""
+        if not get_app(app).defaults.extra.get("forest_root"):
+            return self.domain
+        try:
+            directory = self.ctx.directory()
+            try:
+                root = directory.root_dse().forest_root
+            finally:
+                directory.close()
+        except AuthFailed:
+            raise
+        except AppmgrError:
+            return self.domain
+        return root.lower() or self.domain
 
     def set_domain(self: Console, name: str) -> str:
         self.domain = discovery.check_domain_name(name)
         return self.domain
 
+    def domain_login(self: Console, domain: str, user: str, password: str) -> str:
+        """The domain login dialog: cache credentials that may read ``domain``."""
+        name = discovery.check_domain_name(domain)
+        if not password:
+            raise InvalidInput("password", "enter the password of this account")
+        dom, account = parse_user(user, name)
+        old = self.ctx.secrets.get("domain", name)
+        self.ctx.secrets.put("domain", name, Credential(f"{account}@{dom}" if "." in dom
+                                                        else f"{dom}\\{account}", password))
+        if name == (self.ctx.domain or "").lower():
+            try:
+                directory = self.ctx.directory()
+                directory.root_dse()
+                directory.close()
+            except AuthFailed:
+                if old is None:
+                    self.ctx.secrets.delete("domain", name)
+                else:
+                    self.ctx.secrets.put("domain", name, old)
+                raise
+        self.domain = name
+        log_action("domain login", domain=name)
+        return name
+
     def discover(self: Console, app: str) -> list[DirectoryComputer]:
+        """The application's servers (F-5.2), cluster nodes hidden; with --nosqlsearch
+        the SQL scan (SQL, SharePoint back ends) is skipped: use Advanced Find."""
+        application = get_app(app)
+        if self.nosqlsearch and getattr(application, "directory_query", "") == "sql_servers":
+            log_action("discover skipped (--nosqlsearch)", app=application.id)
+            return []
+        directory = self.ctx.directory()
+        try:
+            found = application.discover(directory)
+        finally:
+            directory.close()
+        log_action("discover", app=application.id, found=len(found))
+        return found
+
+    def search(self: Console, app: str) -> list[DirectoryComputer]:
+        """Advanced Find "Search": every server of the domain, cluster nodes hidden."""
         directory = self.ctx.directory()
         try:
             found = discovery.discover(directory, get_app(app).id)
         finally:
             directory.close()
-        log_action("discover", app=app, found=len(found))
+        log_action("search", app=app, found=len(found))
         return found
 
     def server_list(self: Console, app: str) -> list[str]:
@@ -72,7 +122,7 @@ class SetupMixin:
 
     # --- credentials and inventories ------------------------------------------------
     def needs_login(self: Console, server: str) -> bool:
-        return self.ctx.secrets.get("server", server) is None
+        return self.ctx.secrets.get("server", self._aliases.get(server.upper(), server)) is None
 
     def login(self: Console, server: str, user: str, password: str) -> Server:
         domain, name = parse_user(user, self.domain)
@@ -100,29 +150,45 @@ class SetupMixin:
         return self.lab_account
 
     def inventory(self: Console, server: str, refresh: bool = False) -> Server:
-        key = server.upper()
+        """A server's inventory (cached); a like-named target reads its cluster node."""
+        key = self._aliases.get(server.upper(), server).upper()
         with self._inv_lock:
             if not refresh and key in self._inventories:
                 return self._inventories[key]
-        inv = self.ctx.host(server).inventory()
+        inv = self.ctx.host(key).inventory()
         with self._inv_lock:
             self._inventories[key] = inv
         return inv
 
     def select_pair(self: Console, app: str, source: str, target: str) -> PairSelection:
+        """Choose a pair: the selection rules of F-5.5 (and F-5.6 like-named targets)."""
         app_id = protectable_app(app).id
+        target, like_named = likenamed.parse_target(target)
         check_roles(self.store, app_id, source, target)
         rec = self.store.record(app_id, source, target)
-        sel = PairSelection(app_id, source.upper(), target.upper(), rec.pair_state)
+        sel = PairSelection(app_id, source.upper(), target.upper(), rec.pair_state,
+                            like_named=like_named)
         src_inv = tgt_inv = None
         try:
             src_inv = self.inventory(source)
         except AppmgrError as exc:
             sel.messages.append(source_unreachable_note(source, target, exc))
-        try:
-            tgt_inv = self.inventory(target)
-        except AppmgrError as exc:
-            sel.messages.append(f"{target.upper()} does not answer: {exc}")
+        if src_inv is not None:
+            check_server(app_id, src_inv, "source")
+            if like_named and not likenamed.offers_like_named(src_inv):
+                raise InvalidInput("target", f"{src_inv.name} is not an Exchange 2003 virtual "
+                                             "server: like-named clusters are for Exchange 2003")
+        if like_named and target.upper() not in self._aliases:
+            sel.messages.append(f"Set up the like-named cluster of {source.upper()}: a target "
+                                "node, its network, the IP address to create, the subnet mask "
+                                "and the storage resources.")
+        else:
+            try:
+                tgt_inv = self.inventory(target)
+            except AppmgrError as exc:
+                sel.messages.append(f"{target.upper()} does not answer: {exc}")
+            if tgt_inv is not None and not like_named:
+                check_server(app_id, tgt_inv, "target")
         if rec.pair_state == PairState.FAILURE_DETECTED:
             sel.failover_offered = True
             sel.messages.append(f"{target.upper()}'s monitor has declared {source.upper()} "
@@ -137,77 +203,3 @@ class SetupMixin:
         self._update_settings(with_last_pair(self.settings(), app_id, source, target))
         log_action("select pair", app=app_id, source=source, target=target)
         return sel
-
-    # --- configuration ---------------------------------------------------------------
-    def load_config(self: Console, app: str, source: str, target: str, *,
-                    reuse: bool = True) -> ProtectionConfig:
-        app_id = protectable_app(app).id
-        if reuse:
-            saved = self.store.load_config(app_id, source, target)
-            if saved is not None:
-                return saved
-        return self.default_config(app_id, source, target)
-
-    def load_draft(self: Console, app: str, source: str, target: str) -> ProtectionConfig | None:
-        return self.store.load_draft(get_app(app).id, source, target)
-
-    def default_config(self: Console, app: str, source: str, target: str) -> ProtectionConfig:
-        src, tgt = self.inventory(source), self.inventory(target)
-        return default_config(app, src, tgt, dns_ttl=self._current_ttl(src),
-                              pair_defaults=self.settings().pair_defaults)
-
-    def _current_ttl(self: Console, src: Server) -> int | None:
-        for ip in src.dns_servers:
-            try:
-                rr = self.ctx.dns(ip, None).lookup(src.fqdn, "A")
-            except AppmgrError:
-                continue
-            return rr.ttl if rr else None
-        return None
-
-    def apply(self: Console, cfg: ProtectionConfig, assignments: list[str]) -> ProtectionConfig:
-        return apply_assignments(cfg, assignments)
-
-    def config_warnings(self: Console, cfg: ProtectionConfig) -> list[str]:
-        probs = config_problems(cfg, self.inventory(cfg.source), self.inventory(cfg.target))
-        return [str(w) for w in probs.warnings]
-
-    def save_config(self: Console, cfg: ProtectionConfig) -> None:
-        state = self.store.record(cfg.app, cfg.source, cfg.target).pair_state
-        if state not in EDITABLE:
-            raise StateError(f"the pair is {state.value}: disable protection before changing "
-                             "its configuration")
-        probs = config_problems(cfg, self.inventory(cfg.source), self.inventory(cfg.target))
-        if probs.errors:
-            raise probs.errors[0]
-        self.store.save_config(cfg)
-        self._update_settings(remember_pair_defaults(self.settings(), cfg))
-        log_action("save configuration", pair=f"{cfg.source}->{cfg.target}")
-
-    def save_draft(self: Console, cfg: ProtectionConfig) -> None:
-        self.store.save_draft(cfg)
-
-    def discard_draft(self: Console, cfg: ProtectionConfig) -> None:
-        self.store.discard_draft(cfg.app, cfg.source, cfg.target)
-
-    def plan_text(self: Console, cfg: ProtectionConfig, phase: str) -> str:
-        return plan_text(self.ctx, self.store, cfg, phase)
-
-    def plan_phases(self: Console, cfg: ProtectionConfig) -> list[str]:
-        return list(phases_of(cfg))
-
-    def dns_test(self: Console, cfg: ProtectionConfig) -> list[str]:
-        from core.validation.context import dns_credential
-
-        src = self.inventory(cfg.source)
-        cred = dns_credential(self.ctx, cfg, self.domain)
-        lines = []
-        for entry in cfg.failover.dns.servers:
-            addr = entry.ip if entry.port == 53 else f"{entry.ip}:{entry.port}"
-            dns = self.ctx.dns(addr, cred)
-            zone = dns.zone_of(src.fqdn)
-            dns.probe_update(zone)
-            lines.append(f"{addr}: answers for {zone}; the DNS credentials may update it")
-        if not lines:
-            raise InvalidInput("failover.dns.servers", "add at least one DNS server")
-        return lines

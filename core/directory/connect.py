@@ -18,17 +18,19 @@ the name the certificate carries.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import math
+import socket
 import ssl
 import warnings
 
 from ldap3 import KERBEROS, NONE, NTLM, SASL, SIMPLE, Connection, Server, Tls
 
-from core.credentials.usernames import parse_user
 from core.directory.ldap_directory import LdapDirectory
 from core.directory.ldap_errors import check, ldap_errors
 from core.directory.locator import domain_controllers
+from core.directory.partitions import DEFAULT_PARALLEL
 from core.errors import AuthFailed, InvalidInput, Unreachable
 from core.ports import Credential
 
@@ -48,10 +50,11 @@ def open_directory(
     ca_file: str | None = None,
     auth: str = "simple",
     timeout: float = 5.0,
-    page_size: int = 500,
+    page_size: int = 1000,
     default_domain: str = "",
     read_only: bool = True,
     locate: bool = True,
+    parallel: int = DEFAULT_PARALLEL,
 ) -> LdapDirectory:
     """Connect and bind to ``server``; the returned directory owns the connection.
 
@@ -59,7 +62,8 @@ def open_directory(
     controllers are tried in DC-locator order when ``locate``). ``timeout``
     bounds the TCP connect and every wait for an answer (the latter in whole
     seconds, rounded up: ldap3 sets SO_RCVTIMEO from an int). ``read_only``
-    False allows writes (SPN moves). Raises Unreachable (no answer in time),
+    False allows writes (SPN moves). ``parallel`` connections (opened when a big
+    discovery search needs them) share the server's work. Raises Unreachable (no answer in time),
     AuthFailed (bad credentials, no Kerberos ticket, untrusted certificate),
     Refused (the server wants signing or TLS) or InvalidInput (bad arguments).
     """
@@ -85,15 +89,17 @@ def open_directory(
     hosts = (domain_controllers(server, timeout) if locate else []) or [server]
     last: Unreachable | None = None
     for host in hosts:
+        args = (host, credential, port, use_ssl, start_tls, tls, auth, timeout, default_domain,
+                read_only)
         try:
-            conn = _bind(host, credential, port, use_ssl, start_tls, tls, auth, timeout,
-                         default_domain, read_only)
+            conn = _bind(*args)
         except Unreachable as exc:
             last = exc
             continue
         log.info("bound to %s as %s (%s%s)", host, credential.user if credential else "(ticket)",
                  auth, ", ldaps" if use_ssl else ", starttls" if start_tls else "")
-        return LdapDirectory(conn, page_size=page_size)
+        return LdapDirectory(conn, page_size=page_size, parallel=parallel,
+                             opener=functools.partial(_bind, *args))
     assert last is not None
     raise last
 
@@ -112,12 +118,17 @@ def _bind(host: str, credential: Credential | None, port: int | None, use_ssl: b
         "receive_timeout": max(1, math.ceil(timeout)),
         "raise_exceptions": False,
         "auto_referrals": False,
+        # no schema is read (get_info=NONE): skip ldap3's per-value formatting, the
+        # adapter reads raw_attributes only (a fifth of the client's time per entry)
+        "check_names": False,
     }
     if auth == "simple":
         assert credential is not None
         kwargs.update(user=credential.user, password=credential.password, authentication=SIMPLE)
     elif auth == "ntlm":
         assert credential is not None
+        from core.credentials.usernames import parse_user  # NTLM only
+
         domain, user = parse_user(credential.user, default_domain)
         # ldap3's NTLM wants DOMAIN\user; a UPN's DNS suffix is accepted by AD there.
         kwargs.update(user=f"{domain}\\{user}", password=credential.password, authentication=NTLM)
@@ -128,6 +139,7 @@ def _bind(host: str, credential: Credential | None, port: int | None, use_ssl: b
     try:
         with ldap_errors(where):
             conn.open()
+            _no_delay(conn)
             if start_tls and not conn.start_tls():
                 check(conn.result, where)
             with warnings.catch_warnings():
@@ -142,6 +154,15 @@ def _bind(host: str, credential: Credential | None, port: int | None, use_ssl: b
         _close_quietly(conn)
         raise
     return conn
+
+
+def _no_delay(conn: Connection) -> None:
+    """Send each request at once (TCP_NODELAY): ldap3 leaves Nagle on, and a bind after
+    the TLS handshake then waits for the server's delayed ACK (~40 ms on Linux)."""
+    sock = getattr(conn, "socket", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def _close_quietly(conn: Connection) -> None:

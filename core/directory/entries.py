@@ -31,6 +31,9 @@ COMPUTER_ATTRIBUTES = (
     "distinguishedName",
 )
 
+#: What the big discovery searches ask for: the DN comes with every entry anyway.
+DISCOVERY_ATTRIBUTES = tuple(a for a in COMPUTER_ATTRIBUTES if a != "distinguishedName")
+
 #: Attributes of an Exchange server object (configuration NC) discovery reads.
 EXCHANGE_ATTRIBUTES = ("cn", "networkAddress", "serialNumber")
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ldap3 import ALL_ATTRIBUTES, BASE, MODIFY_ADD, MODIFY_DELETE, SUBTREE, Connection
@@ -20,6 +21,7 @@ from ldap3.utils.conv import escape_filter_chars
 
 from core.directory.entries import (
     COMPUTER_ATTRIBUTES,
+    DISCOVERY_ATTRIBUTES,
     EXCHANGE_ATTRIBUTES,
     computer_from_attrs,
     decode_values,
@@ -28,6 +30,7 @@ from core.directory.entries import (
     spns_naming,
 )
 from core.directory.ldap_errors import check, ldap_errors
+from core.directory.partitions import usn_partitions
 from core.errors import AppmgrError, InvalidInput, NotFound, ProtocolError, Refused
 from core.ports import DirectoryComputer, RootDse
 
@@ -50,7 +53,10 @@ class LdapDirectory:
 
     ``root_dse`` may be given when the server cannot serve the rootDSE itself
     (ldap3's mock); a real server is asked. ``base_dn`` defaults to the
-    rootDSE's default naming context.
+    rootDSE's default naming context. With ``opener`` (opens and binds one
+    more connection like ``conn``) and ``parallel`` > 1 the big discovery
+    searches run partitioned on that many connections
+    (:mod:`core.directory.partitions`); the extra ones are kept until :meth:`close`.
     """
 
     def __init__(
@@ -61,6 +67,8 @@ class LdapDirectory:
         *,
         root_dse: RootDse | None = None,
         time_limit: int = 60,
+        opener: Callable[[], Connection] | None = None,
+        parallel: int = 1,
     ) -> None:
         if page_size < 1:
             raise InvalidInput("page size", "must be at least 1")
@@ -70,6 +78,9 @@ class LdapDirectory:
         self._root_dse = root_dse
         self._time_limit = time_limit
         self._lock = threading.RLock()
+        self._opener = opener
+        self._parallel = max(1, parallel)
+        self._extra: list[Connection] = []
         #: Pages read by the last paged search, and the entries the server put in
         #: each (tests prove paging on servers that would also answer unpaged).
         self.last_pages = 0
@@ -105,12 +116,12 @@ class LdapDirectory:
 
     def servers(self) -> list[DirectoryComputer]:
         """Every computer of the domain running a server OS, in directory order."""
-        entries = self._paged(SERVERS_FILTER)
+        entries = self._search_all(SERVERS_FILTER)
         return [computer_from_attrs(e["dn"], e["raw_attributes"]) for e in entries]
 
     def sql_servers(self) -> list[DirectoryComputer]:
         """Computers with an ``MSSQLSvc/`` SPN (SQL Server instances), in directory order."""
-        entries = self._paged(SQL_FILTER)
+        entries = self._search_all(SQL_FILTER)
         return [computer_from_attrs(e["dn"], e["raw_attributes"]) for e in entries]
 
     def exchange_servers(self) -> list[DirectoryComputer]:
@@ -166,8 +177,10 @@ class LdapDirectory:
 
     def close(self) -> None:
         with self._lock, ldap_errors(self.where):
-            if not self._conn.closed:
-                self._conn.unbind()
+            for conn in [self._conn, *self._extra]:
+                if not conn.closed:
+                    conn.unbind()
+            self._extra = []
 
     # --- internals --------------------------------------------------------
     def base_dn(self) -> str:
@@ -191,30 +204,80 @@ class LdapDirectory:
     def _paged(self, search_filter: str, base: str | None = None,
                attributes: Sequence[str] = COMPUTER_ATTRIBUTES) -> list[dict[str, Any]]:
         base = base or self.base_dn()
-        out: list[dict[str, Any]] = []
-        cookie: bytes | None = None
-        sizes: list[int] = []
         with self._lock:
-            while True:
-                with ldap_errors(self.where):
-                    ok = self._conn.search(
-                        base, search_filter, SUBTREE,
-                        attributes=list(attributes),
-                        paged_size=self._page_size, paged_cookie=cookie,
-                        time_limit=self._time_limit,
-                    )
-                if not ok:
-                    check(self._conn.result, self.where)
-                page = self._entries(self._conn.response)
-                sizes.append(len(page))
-                out.extend(page)
-                cookie = self._next_cookie(self._conn.result)
-                if not cookie:
-                    break
+            out, sizes = self._paged_on(self._conn, base, search_filter, attributes)
             self.last_pages, self.last_page_sizes = len(sizes), sizes
-            pages = len(sizes)
-        log.debug("search %s under %s: %d entries in %d page(s)", search_filter, base, len(out), pages)
+        log.debug("search %s under %s: %d entries in %d page(s)", search_filter, base, len(out),
+                  len(sizes))
         return out
+
+    def _paged_on(self, conn: Connection, base: str, search_filter: str,
+                  attributes: Sequence[str]) -> tuple[list[dict[str, Any]], list[int]]:
+        """Every page of one search on ``conn``: the entries and each page's size."""
+        out: list[dict[str, Any]] = []
+        sizes: list[int] = []
+        cookie: bytes | None = None
+        while True:
+            with ldap_errors(self.where):
+                ok = conn.search(base, search_filter, SUBTREE, attributes=list(attributes),
+                                 paged_size=self._page_size, paged_cookie=cookie,
+                                 time_limit=self._time_limit)
+            if not ok:
+                check(conn.result, self.where)
+            page = self._entries(conn.response)
+            sizes.append(len(page))
+            out.extend(page)
+            cookie = self._next_cookie(conn.result)
+            if not cookie:
+                return out, sizes
+
+    def _search_all(self, search_filter: str,
+                    attributes: Sequence[str] = DISCOVERY_ATTRIBUTES) -> list[dict[str, Any]]:
+        """A big search: partitioned on parallel connections when possible, else paged."""
+        if self._parallel < 2 or self._opener is None:
+            return self._paged(search_filter, attributes=attributes)
+        base = self.base_dn()
+        with self._lock:
+            parts = usn_partitions(search_filter, self._highest_usn(), self._parallel)
+            kept, opener = list(self._extra), self._opener
+            opened: dict[int, Connection] = {}
+
+            def work(i: int) -> tuple[list[dict[str, Any]], list[int]]:
+                if i == 0:
+                    conn = self._conn
+                elif i - 1 < len(kept):
+                    conn = kept[i - 1]
+                else:  # opened in the worker: the bind overlaps the first partition's search
+                    conn = opened[i] = opener()
+                return self._paged_on(conn, base, parts[i], attributes)
+
+            try:
+                with ThreadPoolExecutor(len(parts)) as pool:
+                    results = list(pool.map(work, range(len(parts))))
+            finally:
+                self._extra = kept + [opened[k] for k in sorted(opened)]
+            seen: set[str] = set()
+            out = []
+            for entries, _ in results:
+                for e in entries:
+                    if e["dn"] not in seen:  # the ranges are disjoint; stay safe anyway
+                        seen.add(e["dn"])
+                        out.append(e)
+            self.last_page_sizes = [n for _, sizes in results for n in sizes]
+            self.last_pages = len(self.last_page_sizes)
+        log.debug("search %s under %s: %d entries in %d partitions", search_filter, base,
+                  len(out), len(parts))
+        return out
+
+    def _highest_usn(self) -> int:
+        """The DC's highestCommittedUSN (rootDSE): where the partitions end."""
+        with ldap_errors(self.where):
+            ok = self._conn.search("", "(objectClass=*)", BASE,
+                                   attributes=["highestCommittedUSN"], time_limit=self._time_limit)
+        entries = self._entries(self._conn.response) if ok else []
+        raw = decode_values((entries[0]["raw_attributes"] if entries else {})
+                            .get("highestCommittedUSN"))
+        return int(raw[0]) if raw and raw[0].isdigit() else 0
 
     @staticmethod
     def _entries(response: list[dict[str, Any]] | None) -> list[dict[str, Any]]:

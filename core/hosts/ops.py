@@ -39,6 +39,11 @@ OPS: dict[str, str] = {
     "share_remove": "remove a share",
     "path_exists": "check paths",
     "engine_status": "report the engine status",
+    "cluster_info": "report its cluster",
+    "exchange_inventory": "report its Exchange configuration",
+    "sql_inventory": "report its SQL Server instances",
+    "sharepoint_inventory": "report its SharePoint configuration",
+    "bes_inventory": "report its BlackBerry Enterprise Server",
 }
 
 HEADER = "# appmgr-op: "

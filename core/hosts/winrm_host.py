@@ -8,6 +8,7 @@ stateless, so one WinrmHost may be used from several threads at once.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import time
@@ -21,6 +22,7 @@ import winrm.exceptions as wexc
 from winrm.protocol import Protocol
 
 from core.errors import AppmgrError, AuthFailed, InvalidInput, ProtocolError, Refused, Unreachable
+from core.hosts.app_merge import app_ops, with_apps
 from core.hosts.failures import parse_output, script_failure
 from core.hosts.inventory import engine_from_json, path_results, server_from_inventory
 from core.hosts.ops import OPS, encode_command, parse_script, render_script
@@ -29,7 +31,9 @@ from core.ports import Credential
 
 TRANSPORTS = ("ntlm", "basic", "kerberos", "credssp")
 #: Seconds an operation may run on the host beyond the network timeout.
-OP_BUDGET = {"inventory": 20.0, "path_exists": 10.0}
+OP_BUDGET = {"inventory": 20.0, "path_exists": 10.0, "cluster_info": 20.0,
+             "exchange_inventory": 20.0, "sql_inventory": 30.0, "sharepoint_inventory": 20.0,
+             "bes_inventory": 10.0}
 _SHARE_BAD_CHARS = set('"/\\[]:|<>+=;,?*')
 
 
@@ -65,13 +69,20 @@ class WinrmHost:
         self.ca_path = ca_path or os.environ.get("REQUESTS_CA_BUNDLE") or \
             os.environ.get("CURL_CA_BUNDLE") or None
         self.label = f"{name} ({address})" if name else address
+        #: the name the console asked for: a cluster network name answers as its virtual server
+        self.name = "" if not name or _is_ip(name) else name.split(".", 1)[0].upper()
         self._clock = clock
         host = f"[{address}]" if ":" in address else address
         self.url = f"{scheme}://{host}:{port}/wsman"
 
     # --- HostControl ----------------------------------------------------------------
     def inventory(self) -> Server:
-        return server_from_inventory(self.run_op("inventory", {}))
+        """The host inventory, then the application operations its services call for
+        (one round trip each), merged into one Server with ``apps`` filled."""
+        base = server_from_inventory(self.run_op("inventory", {}))
+        name = self.name or base.name
+        docs = {op: self.run_op(op, params) for op, params in app_ops(base.services, name)}
+        return with_apps(base, name, docs)
 
     def set_service(self, name: str, running: bool) -> None:
         if not name.strip() or any(c in name for c in "*?[]"):
@@ -222,6 +233,14 @@ class WinrmHost:
         if isinstance(exc, (ET.ParseError, StopIteration, AssertionError, KeyError, ValueError)):
             return ProtocolError(f"{where} answered something that is not WS-Management")
         return ProtocolError(f"WinRM to {self.label} failed: {type(exc).__name__}")
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_share_name(name: str) -> None:

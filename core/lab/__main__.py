@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     ctl.start()
     print(f"lab up: {estate.domain} on {estate.net}.x, DNS {estate.dns_ip}:{sup.dns_port}",
           flush=True)
-    while not done.wait(0.5):
+    while not done.wait(0.1):
         pass
     ctl.stop()
     sup.stop()

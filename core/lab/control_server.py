@@ -23,7 +23,9 @@ class ControlServer:
         self._server = socketserver.ThreadingUnixStreamServer(str(path), handler)
         self._server.daemon_threads = True
         self._path = path
-        self._thread = threading.Thread(target=self._server.serve_forever, name="lab-control",
+        # a short poll: `lab down` waits for this thread to notice the shutdown
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, name="lab-control",
                                         daemon=True)
 
     def start(self) -> None:

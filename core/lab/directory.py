@@ -12,7 +12,13 @@ reads it exactly as it reads a real AD, with two lab-only helps:
   looked up first (an unknown name still fails the bind, as on AD).
 
 Lab roles ``cluster-node`` / ``cluster-virtual`` on a server add the cluster
-SPNs of the convention in :mod:`core.directory.entries`.
+SPNs of the convention in :mod:`core.directory.entries` (a virtual server's
+computer object carries no operating system, as on AD). SQL Server instances
+register ``MSSQLSvc/<fqdn>:<port>`` and ``MSSQLSvc/<fqdn>`` (default instance)
+or ``MSSQLSvc/<fqdn>:<INSTANCE>`` (named); a clustered instance registers on
+its virtual server. Exchange servers get their objects in the configuration
+NC (:mod:`core.lab.directory_exchange`); ``member_of`` of the estate makes
+groups under ``CN=Users`` (``member`` and the computers' ``memberOf``).
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from core.directory.entries import ad_os_version, dns_to_dn
 from core.directory.ldap_directory import LdapDirectory
 from core.directory.ldap_errors import check, ldap_errors
 from core.errors import AuthFailed, InvalidInput
-from core.lab.estate import Estate, LabServer
+from core.lab.directory_exchange import add_exchange_tree, extend_schema
+from core.lab.estate import NODE, VIRTUAL, Estate, LabServer
 from core.ports import Credential, RootDse
 
 _PERSON = ["top", "person", "organizationalPerson", "user"]
@@ -40,14 +47,25 @@ def lab_root_dse(estate: Estate) -> RootDse:
 
 
 def lab_directory(
-    estate: Estate, credential: Credential | None = None, *, page_size: int = 500
+    estate: Estate, credential: Credential | None = None, *, page_size: int = 500,
+    read_only: bool = True,
 ) -> LdapDirectory:
     """A directory over the lab's mock DIT, bound as ``credential`` (default: the lab admin).
 
     A wrong password raises AuthFailed, as a real domain controller would.
+    ``read_only=False`` allows changes (moving SPNs) for the life of this object:
+    every call builds the DIT afresh from the estate.
     """
+    conn = lab_connection(estate, credential, read_only=read_only)
+    return LdapDirectory(conn, page_size=page_size, root_dse=lab_root_dse(estate))
+
+
+def lab_connection(estate: Estate, credential: Credential | None = None, *,
+                   read_only: bool = True) -> Connection:
+    """A bound ldap3 connection (mock strategy) to a fresh lab DIT built from ``estate``."""
     dc = estate.server(estate.dns_server)
     server = Server(dc.fqdn(estate.domain), get_info=OFFLINE_AD_2012_R2)
+    extend_schema(server.schema)
     seed = Connection(server, client_strategy=MOCK_SYNC)
     seed.bind()  # anonymous: the seeding connection only adds entries and finds bind DNs
     _populate(seed, estate)
@@ -55,14 +73,14 @@ def lab_directory(
     bind_dn = _bind_dn(seed, estate, cred.user)
     conn = Connection(
         server, user=bind_dn, password=cred.password, client_strategy=MOCK_SYNC,
-        read_only=True, raise_exceptions=False,
+        read_only=read_only, raise_exceptions=False,
     )
     where = f"directory server {server.host}"
     with ldap_errors(where):
         if not conn.bind():
             check(conn.result, where)
             raise AuthFailed(f"{where} rejected the login")
-    return LdapDirectory(conn, page_size=page_size, root_dse=lab_root_dse(estate))
+    return conn
 
 
 def _bind_dn(seed: Connection, estate: Estate, user: str) -> str:
@@ -91,38 +109,71 @@ def _populate(seed: Connection, estate: Estate) -> None:
     add(f"OU=Domain Controllers,{base}", {"objectClass": ["top", "organizationalUnit"]})
     add(f"CN=Computers,{base}", {"objectClass": ["top", "container"]})
     add(f"CN=Users,{base}", {"objectClass": ["top", "container"]})
+    groups = _groups(estate, base)
     for s in estate.servers:
         dn, attrs = _computer(s, estate, base)
+        member_of = sorted(g for g, members in groups.items() if dn in members)
+        if member_of:
+            attrs["memberOf"] = member_of
         if not add(dn, attrs):
             raise InvalidInput("estate", f"cannot add {s.name} to the lab directory")
     admin = _user(seed, estate, base, estate.admin_user, estate.admin_password)
     dns_admin = _user(seed, estate, base, estate.dns_admin_user, estate.dns_admin_password)
-    add(f"CN=Domain Admins,CN=Users,{base}", {
-        "objectClass": ["top", "group"], "sAMAccountName": "Domain Admins", "member": [admin]})
-    add(f"CN=DnsAdmins,CN=Users,{base}", {
-        "objectClass": ["top", "group"], "sAMAccountName": "DnsAdmins",
-        "member": sorted({admin, dns_admin})})
+    groups.setdefault(f"CN=Domain Admins,CN=Users,{base}", set()).add(admin)
+    groups.setdefault(f"CN=DnsAdmins,CN=Users,{base}", set()).update({admin, dns_admin})
+    for dn, members in groups.items():
+        add(dn, {"objectClass": ["top", "group"], "sAMAccountName": dn[3:].split(",", 1)[0],
+                 "member": sorted(members)})
+    try:
+        add_exchange_tree(add, estate)
+    except ValueError as exc:
+        raise InvalidInput("estate", str(exc)) from None
+
+
+def _groups(estate: Estate, base: str) -> dict[str, set[str]]:
+    """Group DN -> member DNs, from the servers' ``member_of``."""
+    out: dict[str, set[str]] = {}
+    for s in estate.servers:
+        for g in s.member_of:
+            out.setdefault(f"CN={g},CN=Users,{base}", set()).add(_computer_dn(s, base))
+    return out
+
+
+def _computer_dn(s: LabServer, base: str) -> str:
+    return f"CN={s.name},{'OU=Domain Controllers' if 'dc' in s.roles else 'CN=Computers'},{base}"
+
+
+def sql_spns(s: LabServer, fqdn: str) -> list[str]:
+    """The ``MSSQLSvc`` SPNs the server's SQL Server instances register."""
+    spns = []
+    for inst in s.apps.sql:
+        spns.append(f"MSSQLSvc/{fqdn}:{s.sql_ports[inst.name]}")
+        spns.append(f"MSSQLSvc/{fqdn}" if inst.default else f"MSSQLSvc/{fqdn}:{inst.name}")
+    return spns
 
 
 def _computer(s: LabServer, estate: Estate, base: str) -> tuple[str, dict[str, object]]:
     fqdn = s.fqdn(estate.domain)
     is_dc = "dc" in s.roles
-    dn = f"CN={s.name},{'OU=Domain Controllers' if is_dc else 'CN=Computers'},{base}"
+    dn = _computer_dn(s, base)
     spns = [f"HOST/{s.name}", f"HOST/{fqdn}"]
-    if "cluster-virtual" in s.roles:
-        spns.append(f"MSClusterVirtualServer/{fqdn}")
-    if "cluster-node" in s.roles:
+    if VIRTUAL in s.roles:
+        spns += [f"MSClusterVirtualServer/{s.name}", f"MSClusterVirtualServer/{fqdn}"]
+    if NODE in s.roles:
         spns += [f"MSServerClusterMgmtAPI/{s.name}", f"MSServerClusterMgmtAPI/{fqdn}"]
-    return dn, {
+    spns += sql_spns(s, fqdn)
+    attrs: dict[str, object] = {
         "objectClass": _PERSON + ["computer"],
         "sAMAccountName": f"{s.name}$",
         "dNSHostName": fqdn,
-        "operatingSystem": s.os,
-        "operatingSystemVersion": ad_os_version(s.os_version),
         "servicePrincipalName": spns,
         "distinguishedName": dn,
         "userAccountControl": str(_SERVER_TRUST if is_dc else _WORKSTATION_TRUST),
     }
+    if not s.virtual:  # a cluster network name's computer object has no operating system
+        attrs["operatingSystem"] = s.os
+        attrs["operatingSystemVersion"] = ad_os_version(s.os_version)
+    return dn, attrs
 
 
 def _user(seed: Connection, estate: Estate, base: str, user: str, password: str) -> str:

@@ -115,7 +115,11 @@ def find_zone(zones: dict[Name, Zone], name: Name) -> Zone | None:
 
 
 def build_zones(estate: Estate) -> dict[Name, Zone]:
-    """The forward and reverse zones of ``estate``: SOA, NS -> the DNS server, A and PTR."""
+    """The forward and reverse zones of ``estate``: SOA, NS -> the DNS server, MX -> the
+    estate's mail server, an A record per server holding every address of it (a second
+    address, e.g. an SMTP virtual server's, registers like Windows does: under the
+    server's name) and a PTR per address. Cluster virtual servers and cluster names are
+    servers of the estate, so they get theirs too."""
     domain = estate.domain.rstrip(".") + "."
     ns = estate.server(estate.dns_server).fqdn(estate.domain).rstrip(".") + "."
     soa = f"{ns} hostmaster.{domain} 1 900 600 86400 {min(estate.ttl, 300)}"
@@ -128,16 +132,20 @@ def build_zones(estate: Estate) -> dict[Name, Zone]:
     fwd, rev = zones[dns.name.from_text(domain)], zones[dns.name.from_text(estate.reverse_zone + ".")]
     for s in estate.servers:
         host = dns.name.from_text(s.fqdn(estate.domain).rstrip(".") + ".")
-        fwd.put(host, rdataset("A", estate.ttl, [s.ip]))
-        rev.put(dns.name.from_text(s.ip.split(".")[-1], rev.origin),
-                rdataset("PTR", estate.ttl, [host.to_text()]))
+        fwd.put(host, rdataset("A", estate.ttl, list(s.ips)))
+        for ip in s.ips:
+            rev.put(dns.name.from_text(ip.split(".")[-1], rev.origin),
+                    rdataset("PTR", estate.ttl, [host.to_text()]))
+    if estate.mx:
+        mail = estate.server(estate.mx).fqdn(estate.domain).rstrip(".") + "."
+        fwd.put(fwd.origin, rdataset("MX", estate.ttl, [f"10 {mail}"]))
     return zones
 
 
 def estate_fingerprint(estate: Estate) -> str:
     """Changes when the estate's zones would change (domain, net, servers, key, ttl)."""
-    parts = [estate.domain, estate.net, estate.dns_server, str(estate.ttl)]
-    parts += [f"{s.name}={s.ip}" for s in estate.servers]
+    parts = [estate.domain, estate.net, estate.dns_server, str(estate.ttl), estate.mx]
+    parts += [f"{s.name}={','.join(s.ips)}" for s in estate.servers]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
 

@@ -4,19 +4,27 @@ The loader turns it into :class:`Estate`, from which the lab serves DNS,
 WinRM and engines, and builds the directory. Windows paths on a lab server
 map to real directories: ``E:\\Shares\\Data`` on FS01 lives under
 ``<lab>/servers/FS01/E/Shares/Data``.
+
+Clusters: ``[[clusters]]`` names the nodes; a server with ``cluster = "NAME"``
+is one of its virtual servers (an Exchange virtual server, a SQL network
+name), owned by one node, with its own IP and its own disks (a virtual
+server's drive E: lives under ``<lab>/servers/<VS>/E`` whichever node owns
+it). The cluster's own name becomes a virtual server entry too.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from core.errors import InvalidInput
+from core.model.apps import AppInventory, ClusterInfo, VirtualServer
 from core.model.server import EngineInfo, Nic, Server, Service, Share, Volume
+
+NODE, VIRTUAL = "cluster-node", "cluster-virtual"
 
 
 @dataclass(frozen=True)
@@ -34,9 +42,38 @@ class LabServer:
     shares: tuple[Share, ...]
     files: dict[str, str] = field(default_factory=dict)
     faults: tuple[str, ...] = ()
+    #: more addresses on the server's NIC (e.g. an SMTP virtual server's)
+    extra_ips: tuple[str, ...] = ()
+    #: applications on it; ``cluster`` is filled by :meth:`Estate.apps_of`
+    apps: AppInventory = field(default_factory=AppInventory)
+    sql_ports: dict[str, int] = field(default_factory=dict)  # instance -> TCP port
+    member_of: tuple[str, ...] = ()  # domain groups of the computer account
+    admins: tuple[str, ...] = ()  # local "appmgr Admins" (empty: the lab administrator)
+    cluster: str = ""  # the cluster of a node or a virtual server
+    owner: str = ""  # virtual server: the node that has its group online
+    group: str = ""  # virtual server: its cluster group
+    resources: tuple[tuple[str, str], ...] = ()  # virtual server: (name, type), online order
 
     def fqdn(self, domain: str) -> str:
         return f"{self.name.lower()}.{domain}"
+
+    @property
+    def ips(self) -> tuple[str, ...]:
+        return (self.ip, *self.extra_ips)
+
+    @property
+    def virtual(self) -> bool:
+        """A virtual server of an estate cluster (served by its owner node). A server
+        given only the ``cluster-virtual`` role is a plain lab machine whose computer
+        object carries the virtual server SPN."""
+        return bool(self.cluster) and VIRTUAL in self.roles
+
+
+@dataclass(frozen=True)
+class LabCluster:
+    name: str
+    nodes: tuple[str, ...]
+    node_failover_seconds: int = 60
 
 
 @dataclass(frozen=True)
@@ -55,6 +92,39 @@ class Estate:
     ttl: int
     servers: tuple[LabServer, ...]
     source: Path | None = None
+    clusters: tuple[LabCluster, ...] = ()
+    exchange_org: str = "LAB"
+    mx: str = ""  # server the domain's MX record names
+
+    @property
+    def hosts(self) -> tuple[LabServer, ...]:
+        """The machines: every server that is not a cluster virtual server."""
+        return tuple(s for s in self.servers if not s.virtual)
+
+    def owned(self, name: str) -> tuple[LabServer, ...]:
+        """The virtual servers whose group is online on node ``name``."""
+        return tuple(s for s in self.servers if s.virtual and s.owner == name.upper())
+
+    def drives_of(self, s: LabServer) -> tuple[str, ...]:
+        """A machine's drive letters: its own and the disks of the groups it owns."""
+        return (*s.volumes, *(v for vs in self.owned(s.name) for v in vs.volumes))
+
+    def cluster_of(self, s: LabServer) -> LabCluster | None:
+        return next((c for c in self.clusters if c.name == s.cluster), None)
+
+    def virtual_server(self, s: LabServer) -> VirtualServer:
+        """A virtual server as the cluster reports it (resources in online order)."""
+        return VirtualServer(s.name, s.ip, s.group, tuple(r[0] for r in s.resources),
+                             s.volumes, s.owner)
+
+    def apps_of(self, s: LabServer) -> AppInventory:
+        """The server's applications with its cluster, as the console should read them."""
+        c = self.cluster_of(s)
+        if c is None:
+            return s.apps
+        vss = tuple(self.virtual_server(v) for v in self.servers
+                    if v.virtual and v.cluster == c.name and v.name != c.name)
+        return replace(s.apps, cluster=ClusterInfo(c.name, c.nodes, vss, c.node_failover_seconds))
 
     def server(self, name: str) -> LabServer:
         for s in self.servers:
@@ -73,24 +143,29 @@ class Estate:
         return f"{c}.{b}.{a}.in-addr.arpa"
 
     def as_server(self, s: LabServer, engine_running: bool = True) -> Server:
-        """The inventory a console would read from this lab server."""
+        """The inventory a console would read from this lab server (a virtual server's
+        OS, services and engine are its owner's)."""
+        host = self.server(s.owner) if s.virtual else s
+        ips = s.ips if s.virtual else (*s.ips, *(v.ip for v in self.owned(s.name)))
+        volumes = s.volumes if s.virtual else self.drives_of(s)
         return Server(
             name=s.name,
             fqdn=s.fqdn(self.domain),
-            ips=(s.ip,),
-            os_name=s.os,
-            os_version=s.os_version,
-            nics=(Nic("Local Area Connection", (s.ip,)),),
-            volumes=tuple(Volume(v, label=f"{v} drive") for v in s.volumes),
-            services=s.services,
+            ips=ips,
+            os_name=host.os,
+            os_version=host.os_version,
+            nics=(Nic(s.group if s.virtual else "Local Area Connection", ips),),
+            volumes=tuple(Volume(v, label=f"{v} drive") for v in volumes),
+            services=host.services,
             shares=s.shares,
             roles=s.roles,
-            engine=EngineInfo(s.engine_installed, s.engine_installed and engine_running,
-                              s.engine_version, s.engine_port) if s.engine_installed
+            engine=EngineInfo(host.engine_installed, host.engine_installed and engine_running,
+                              host.engine_version, host.engine_port) if host.engine_installed
             else EngineInfo(False, False),
             domain=self.domain,
             dns_servers=(self.dns_ip,),
-            admin_group_members=(self.admin_user,),
+            admin_group_members=host.admins or (self.admin_user,),
+            apps=self.apps_of(s),
         )
 
 
@@ -113,61 +188,10 @@ def load_estate(path: Path | None = None, net: str | None = None) -> Estate:
 
 
 def parse_estate(data: dict[str, Any], net: str | None = None, source: Path | None = None) -> Estate:
-    d = data.get("domain") or {}
-    net = net or d.get("net", "127.0.10")
-    _check_net(net)
-    servers = tuple(_server(s, net) for s in data.get("servers", []))
-    names = [s.name for s in servers]
-    if len(set(names)) != len(names):
-        raise InvalidInput("estate", "server names must be unique")
-    est = Estate(
-        domain=str(d.get("name", "lab.example.com")).lower(),
-        netbios=str(d.get("netbios", "LAB")).upper(),
-        net=net,
-        admin_user=d.get("admin_user", "LAB\\Administrator"),
-        admin_password=d.get("admin_password", ""),
-        dns_admin_user=d.get("dns_admin_user", d.get("admin_user", "")),
-        dns_admin_password=d.get("dns_admin_password", d.get("admin_password", "")),
-        tsig_key_name=d.get("tsig_key_name", "appmgr-lab-key."),
-        tsig_algorithm=d.get("tsig_algorithm", "hmac-sha256"),
-        tsig_secret=d.get("tsig_secret", ""),
-        dns_server=d.get("dns_server", names[0] if names else ""),
-        ttl=int(d.get("ttl", 1200)),
-        servers=servers,
-        source=source,
-    )
-    est.server(est.dns_server)  # must exist
-    return est
+    """An :class:`Estate` from the estate file's data; InvalidInput names what is wrong."""
+    from core.lab.estate_parse import parse
 
-
-def _check_net(net: str) -> None:
-    try:
-        addr = ipaddress.IPv4Address(net + ".0")
-    except ValueError as exc:
-        raise InvalidInput("net", f"{net!r} is not the first three octets of an IPv4 address") from exc
-    if not addr.is_loopback:
-        raise InvalidInput("net", "the lab only uses loopback addresses (127.x.y)")
-
-
-def _server(s: dict[str, Any], net: str) -> LabServer:
-    eng = s.get("engine") or {}
-    return LabServer(
-        name=str(s["name"]).upper(),
-        ip=f"{net}.{int(s['host'])}",
-        os=s.get("os", "Windows Server 2008 Enterprise"),
-        os_version=s.get("os_version", "6.0.6002"),
-        roles=tuple(s.get("roles", [])),
-        volumes=tuple(v.upper().rstrip(":") for v in s.get("volumes", ["C"])),
-        engine_installed=bool(eng.get("installed", False)),
-        engine_version=str(eng.get("version", "")),
-        engine_port=int(eng.get("port", 6320)),
-        services=tuple(Service(x["name"], x.get("display", ""), x.get("state", "running"),
-                               x.get("start_mode", "auto")) for x in s.get("services", [])),
-        shares=tuple(Share(x["name"], x["path"], bool(x.get("admin", False)),
-                           x.get("description", "")) for x in s.get("shares", [])),
-        files=dict(s.get("files", {})),
-        faults=tuple(s.get("faults", [])),
-    )
+    return parse(data, net, source)
 
 
 def volume_dir(lab_root: Path, server: str, letter: str) -> Path:

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.hosts.clixml import format_error
-from core.lab.estate import Estate, LabServer, volume_dir, windows_to_local
+from core.lab.app_ops import AppOps
+from core.lab.estate import Estate, LabServer, volume_dir
 from core.lab.host_state import HostState
+from core.lab.ps_failure import PsFailure, bad_param
 from core.model.server import Share
 
 ENGINE_SERVICE = "appmgrengine"
@@ -30,33 +31,13 @@ _WIN_PATH = re.compile(r"^([A-Za-z]):(\\.*)?$")
 ServiceHook = Callable[[str, bool], None]
 
 
-class PsFailure(Exception):
-    """A PowerShell error record the lab reports instead of output."""
-
-    def __init__(self, message: str, category: str = "OperationStopped",
-                 exception: str = "RuntimeException", statement: str = "throw",
-                 target: str = "", activity: str = "", error_id: str = "") -> None:
-        super().__init__(message)
-        self.record = dict(message=message, category=category, exception=exception,
-                           statement=statement, target=target, activity=activity,
-                           error_id=error_id)
-
-    def clixml(self) -> bytes:
-        return format_error(**self.record)
-
-
-def _bad_param(name: str, why: str) -> PsFailure:
-    return PsFailure(f"Cannot validate argument on parameter '{name}'. {why}",
-                     "InvalidData", "ParameterBindingValidationException", target=name)
-
-
 def _windows_word(value: str) -> str:
     """"running" -> "Running", "start_pending" -> "Start Pending" (Win32_Service spelling)."""
     return " ".join(w.capitalize() for w in value.replace("_", " ").split())
 
 
 @dataclass
-class LabHost:
+class LabHost(AppOps):
     """One lab server as the target of host operations."""
 
     estate: Estate
@@ -96,17 +77,29 @@ class LabHost:
         return {"installed": True, "running": up, "version": s.engine_version,
                 "port": s.engine_port}
 
+    def drive_dir(self, letter: str) -> Path | None:
+        """The real directory behind drive ``letter``: the server's own volume or the disk
+        of a cluster group it owns (that disk belongs to the virtual server)."""
+        letter = letter.upper()
+        if letter in self.server.volumes:
+            return volume_dir(self.lab_root, self.server.name, letter)
+        for vs in self.estate.owned(self.server.name):
+            if letter in vs.volumes:
+                return volume_dir(self.lab_root, vs.name, letter)
+        return None
+
     def local(self, win_path: str) -> Path | None:
         """The real directory behind ``win_path``; None off this server's volumes."""
         m = _WIN_PATH.match(win_path)
-        if not m or m.group(1).upper() not in self.server.volumes:
+        root = self.drive_dir(m.group(1)) if m else None
+        if m is None or root is None:
             return None
-        root = volume_dir(self.lab_root, self.server.name, m.group(1)).resolve()
-        path = windows_to_local(self.lab_root, self.server.name, win_path).resolve()
-        return path if path.is_relative_to(root) else None
+        parts = [p for p in re.split(r"[\\/]", m.group(2) or "") if p]
+        path = root.joinpath(*parts).resolve()
+        return path if path.is_relative_to(root.resolve()) else None
 
     def _volume(self, letter: str) -> dict[str, Any]:
-        where = volume_dir(self.lab_root, self.server.name, letter)
+        where = self.drive_dir(letter) or volume_dir(self.lab_root, self.server.name, letter)
         while not where.exists() and where != where.parent:
             where = where.parent
         usage = shutil.disk_usage(where)
@@ -131,8 +124,10 @@ class LabHost:
             "hostname": s.name, "domain": est.domain,
             "domain_role": 5 if "dc" in s.roles else 3, "gc": "gc" in s.roles,
             "os": {"caption": f"Microsoft {s.os} ", "version": s.os_version},
-            "nics": [{"name": "Local Area Connection", "ips": [self.ip], "prefix": 24}],
-            "volumes": [self._volume(v) for v in s.volumes],
+            # a cluster node also carries the addresses of the groups it owns
+            "nics": [{"name": "Local Area Connection", "prefix": 24,
+                      "ips": [*s.ips, *(vs.ip for vs in est.owned(s.name))]}],
+            "volumes": [self._volume(v) for v in est.drives_of(s)],
             "services": services,
             "shares": [{"name": x.name, "path": x.path, "description": x.description,
                         "admin": x.admin} for x in list(self.state.shares)],
@@ -147,12 +142,12 @@ class LabHost:
     def op_service_set(self, params: dict[str, Any]) -> dict[str, Any]:
         name, running = params.get("name"), params.get("running")
         if not isinstance(name, str) or not name:
-            raise _bad_param("Name", "The argument is null or empty.")
+            raise bad_param("Name", "The argument is null or empty.")
         if not isinstance(running, bool):
-            raise _bad_param("running", "The argument is not a boolean.")
+            raise bad_param("running", "The argument is not a boolean.")
         timeout = params.get("timeout", 30)
         if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < 0:
-            raise _bad_param("timeout", "The argument is not a number of seconds.")
+            raise bad_param("timeout", "The argument is not a number of seconds.")
         svc = self.state.service(name)
         if svc is None:
             raise PsFailure(f"Get-Service : Cannot find any service with service name '{name}'.",
@@ -192,7 +187,7 @@ class LabHost:
         for key in keys:
             v = params.get(key, "" if key == "description" else None)
             if not isinstance(v, str) or (key != "description" and not v):
-                raise _bad_param(key, "The argument is null or empty.")
+                raise bad_param(key, "The argument is null or empty.")
             values.append(v)
         return values
 
@@ -220,7 +215,7 @@ class LabHost:
     def op_path_exists(self, params: dict[str, Any]) -> dict[str, Any]:
         paths = params.get("paths")
         if not isinstance(paths, list):
-            raise _bad_param("paths", "The argument is not a list of paths.")
+            raise bad_param("paths", "The argument is not a list of paths.")
         results = []
         for p in paths:
             local = self.local(p) if isinstance(p, str) else None

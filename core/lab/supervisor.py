@@ -1,9 +1,12 @@
 """The lab supervisor: one process serving a whole estate on loopback (F-14).
 
 It runs the DNS server (asyncio, in its own thread), one WinRM endpoint per
-server, and one real engine process per server with the engine installed.
+machine (answering on its addresses and on those of the cluster groups it
+owns), and one real engine process per server with the engine installed
+(a cluster virtual server's listens on the virtual server's address).
 ``fail``/``heal`` stop and restart a server's endpoints: a real outage for
-heartbeats, WinRM and the engine alike.
+heartbeats, WinRM and the engine alike. Cluster groups do not move to
+another node when their owner fails: they go down with it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -39,18 +43,25 @@ class LabSupervisor:
         self._dns: Any = None
         self._winrm: dict[str, Any] = {}
         self._engines: dict[str, EngineProcess] = {}
-        self._up: dict[str, bool] = {}
+        self._failed: set[str] = set()  # virtual servers failed on their own
         self._lock = threading.RLock()
 
     # --- lifecycle -------------------------------------------------------------
     def start(self) -> None:
         self.lab_root.mkdir(parents=True, exist_ok=True)
         prepare(self.estate, self.lab_root)
-        self._loop_thread.start()
         try:
+            # engines first, forked while this process has no thread yet; they start
+            # listening while the DNS server and the WinRM endpoints come up
+            engines = [self._engine(s.name) for s in self.estate.servers if s.engine_installed]
+            for eng in engines:
+                eng.fork()
+            self._loop_thread.start()
             self._start_dns()
-            for s in self.estate.servers:
-                self._start_server(s.name)
+            for s in self.estate.hosts:
+                self._start_winrm(s.name)
+            for eng in engines:
+                eng.wait_listening()
         except BaseException:
             self.stop()
             raise
@@ -58,8 +69,13 @@ class LabSupervisor:
 
     def stop(self) -> None:
         with self._lock:
-            for name in list(self._up):
-                self._stop_server(name)
+            for eng in self._engines.values():
+                eng.terminate()  # all at once: each engine persists its state as it exits
+            with ThreadPoolExecutor(8) as pool:
+                list(pool.map(lambda w: w.stop(), list(self._winrm.values())))
+            self._winrm.clear()
+            for eng in self._engines.values():
+                eng.stop()
             self._stop_dns()
             runtime_path(self.lab_root).unlink(missing_ok=True)
         if self._loop.is_running():
@@ -69,20 +85,50 @@ class LabSupervisor:
 
     # --- fail / heal -------------------------------------------------------------
     def fail(self, name: str) -> None:
+        """Stop a server answering: a machine's WinRM (with the cluster groups it owns),
+        engines and, for the DNS server, DNS; a virtual server's address and engine."""
         s = self.estate.server(name)
         with self._lock:
-            self._stop_server(s.name)
-            if s.name == self.estate.server(self.estate.dns_server).name:
-                self._stop_dns()
+            if s.virtual:
+                self._failed.add(s.name)
+                w = self._winrm.get(s.owner)
+                if w is not None:
+                    w.unserve(s.ip)
+                self._stop_engine(s.name)
+            else:
+                w = self._winrm.pop(s.name, None)
+                if w is not None:
+                    w.stop()
+                for member in (s, *self.estate.owned(s.name)):
+                    self._stop_engine(member.name)
+                if s.name == self.estate.server(self.estate.dns_server).name:
+                    self._stop_dns()
             self._write_runtime()
 
     def heal(self, name: str) -> None:
         s = self.estate.server(name)
         with self._lock:
-            if s.name == self.estate.server(self.estate.dns_server).name and self._dns is None:
-                self._start_dns()
-            self._start_server(s.name)
+            if s.virtual:
+                self._failed.discard(s.name)
+                w = self._winrm.get(s.owner)
+                if w is not None:
+                    w.serve(s.ip)
+                    self._start_engine(s.name)
+            else:
+                if s.name == self.estate.server(self.estate.dns_server).name and self._dns is None:
+                    self._start_dns()
+                self._start_winrm(s.name)
+                for member in (s, *self.estate.owned(s.name)):
+                    if member.name not in self._failed:
+                        self._start_engine(member.name)
             self._write_runtime()
+
+    def up(self, name: str) -> bool:
+        """Whether ``name`` answers: a virtual server only while its owner does too."""
+        s = self.estate.server(name)
+        if s.virtual:
+            return s.name not in self._failed and s.owner in self._winrm
+        return s.name in self._winrm
 
     # --- parts -------------------------------------------------------------------
     def _start_dns(self) -> None:
@@ -99,19 +145,31 @@ class LabSupervisor:
             asyncio.run_coroutine_threadsafe(self._dns.stop(), self._loop).result(10)
             self._dns = None
 
-    def _start_server(self, name: str) -> None:
+    def _start_winrm(self, name: str) -> None:
         from core.lab.winrm_server import LabWinrmServer
 
+        if name in self._winrm:
+            return
         s = self.estate.server(name)
-        if name not in self._winrm:
-            w = LabWinrmServer(self.estate, s.name, self.lab_root, s.ip, WINRM_PORT,
-                               on_service=lambda svc, start: self._engine_service(name, svc, start))
-            w.start()
-            self._winrm[name] = w
-        if s.engine_installed:
-            eng = self._engines.setdefault(name, EngineProcess(s, self.lab_root))
-            eng.start()
-        self._up[name] = True
+        groups = [vs.ip for vs in self.estate.owned(name) if vs.name not in self._failed]
+        w = LabWinrmServer(self.estate, s.name, self.lab_root, s.ip, WINRM_PORT,
+                           on_service=lambda svc, start: self._engine_service(name, svc, start),
+                           extra_ips=[*s.extra_ips, *groups])
+        w.start()
+        self._winrm[name] = w
+
+    def _engine(self, name: str) -> EngineProcess:
+        s = self.estate.server(name)
+        return self._engines.setdefault(name, EngineProcess(s, self.lab_root))
+
+    def _start_engine(self, name: str) -> None:
+        if self.estate.server(name).engine_installed:
+            self._engine(name).start()
+
+    def _stop_engine(self, name: str) -> None:
+        eng = self._engines.get(name)
+        if eng is not None:
+            eng.stop()
 
     def _engine_service(self, name: str, service: str, start: bool) -> None:
         """Starting/stopping the engine's service over WinRM starts/stops its process."""
@@ -120,26 +178,22 @@ class LabSupervisor:
             raise ValueError(f"Cannot {'start' if start else 'stop'} service {service}")
         eng.start() if start else eng.stop()
 
-    def _stop_server(self, name: str) -> None:
-        w = self._winrm.pop(name, None)
-        if w is not None:
-            w.stop()
-        eng = self._engines.get(name)
-        if eng is not None:
-            eng.stop()
-        self._up[name] = False
-
     def runtime(self) -> LabRuntime:
         servers = {}
         for s in self.estate.servers:
             servers[s.name] = {
                 "ip": s.ip,
+                "ips": list(s.ips),
                 "fqdn": s.fqdn(self.estate.domain),
                 "winrm_port": WINRM_PORT,
                 "engine_port": s.engine_port if s.engine_installed else None,
-                "up": self._up.get(s.name, False),
+                "up": self.up(s.name),
                 "volumes": {v: str(volume_dir(self.lab_root, s.name, v)) for v in s.volumes},
             }
+            if s.cluster:
+                servers[s.name]["cluster"] = s.cluster
+            if s.virtual:
+                servers[s.name]["owner"] = s.owner
         return LabRuntime(os.getpid(), self.estate.domain, self.estate.net, self.estate.dns_ip,
                           self.dns_port, str(self.estate.source or ""), servers)
 

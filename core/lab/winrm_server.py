@@ -16,6 +16,7 @@ import hmac
 import json
 import threading
 import uuid
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -39,16 +40,18 @@ class LabWinrmServer:
     """The WinRM endpoint of one lab server; ``start()``/``stop()`` may repeat."""
 
     def __init__(self, estate: Estate, server_name: str, lab_root: Path, ip: str,
-                 port: int = 5985, on_service: ServiceHook | None = None) -> None:
+                 port: int = 5985, on_service: ServiceHook | None = None,
+                 extra_ips: Sequence[str] = ()) -> None:
         self.estate = estate
         self.server = estate.server(server_name)
         self.lab_root = lab_root
         self.ip = ip
+        #: every address it answers on: its own, then e.g. the cluster groups it owns
+        self.ips = [ip, *(x for x in extra_ips if x != ip)]
         self.port = port
         self.on_service = on_service
         self.host: LabHost | None = None
-        self._http: WsmanHttpServer | None = None
-        self._thread: threading.Thread | None = None
+        self._https: dict[str, tuple[WsmanHttpServer, threading.Thread]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._shells: dict[str, dict[str, Future[Result]]] = {}
         self._lock = threading.Lock()
@@ -59,40 +62,57 @@ class LabWinrmServer:
 
     @property
     def running(self) -> bool:
-        return self._http is not None
+        return bool(self._https)
 
     def start(self) -> None:
         """Load the server's state (persisted or from the estate) and start serving."""
-        if self._http is not None:
+        if self._https:
             return
         state = HostState.load(self.estate, self.server, self.lab_root)
         self.host = LabHost(self.estate, self.server, self.lab_root, self.ip, state,
                             self.on_service)
-        try:
-            http = WsmanHttpServer((self.ip, self.port), self)
-        except OSError as exc:
-            raise Refused(f"cannot serve WinRM for {self.server.name} on {self.ip}:{self.port}: "
-                          f"{exc.strerror or exc}") from exc
-        self._http = http
         self._pool = ThreadPoolExecutor(4, thread_name_prefix=f"lab-ps-{self.server.name}")
-        self._thread = threading.Thread(target=http.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"lab-winrm-{self.server.name}", daemon=True)
-        self._thread.start()
+        try:
+            for ip in self.ips:
+                self.serve(ip)
+        except Refused:
+            self.stop()
+            raise
+
+    def serve(self, ip: str) -> None:
+        """Answer on one more address (a cluster group coming online on this node)."""
+        if ip in self._https:
+            return
+        try:
+            http = WsmanHttpServer((ip, self.port), self)
+        except OSError as exc:
+            raise Refused(f"cannot serve WinRM for {self.server.name} on {ip}:{self.port}: "
+                          f"{exc.strerror or exc}") from exc
+        thread = threading.Thread(target=http.serve_forever, kwargs={"poll_interval": 0.05},
+                                  name=f"lab-winrm-{self.server.name}-{ip}", daemon=True)
+        thread.start()
+        self._https[ip] = (http, thread)
+        if ip not in self.ips:
+            self.ips.append(ip)
+
+    def unserve(self, ip: str) -> None:
+        """Stop answering on one address and drop its connections."""
+        entry = self._https.pop(ip, None)
+        if ip in self.ips and ip != self.ip:
+            self.ips.remove(ip)
+        if entry is not None:
+            _close(*entry)
 
     def stop(self) -> None:
         """Stop serving and drop open connections: a real outage for the console."""
-        http, self._http = self._http, None
-        if http is None:
-            return
         if self.host is not None:
             self.host.stopped.set()
-        http.shutdown()
-        http.close_connections()
-        http.server_close()
-        if self._thread is not None:
-            self._thread.join(5)
+        https, self._https = self._https, {}
+        for entry in https.values():
+            _close(*entry)
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
         with self._lock:
             self._shells.clear()
 
@@ -142,10 +162,11 @@ class LabWinrmServer:
                                    f"The request for the Windows Remote Shell with ShellId "
                                    f"{req.shell_id} failed because the shell was not found "
                                    "on the server.")
-        if req.action == soap.ACTION_COMMAND and self._pool is not None:
+        pool = self._pool
+        if req.action == soap.ACTION_COMMAND and pool is not None:
             command_id = str(uuid.uuid4()).upper()
             line = " ".join([req.command, *req.arguments])
-            commands[command_id] = self._pool.submit(self.execute, line)
+            commands[command_id] = pool.submit(self.execute, line)
             return 200, soap.command_response(req, command_id)
         if req.action == soap.ACTION_RECEIVE:
             future = commands.get(req.command_id)
@@ -219,3 +240,10 @@ class LabWinrmServer:
         except Exception as exc:  # a lab bug must look like a failed script, not a dead server
             return b"", format_error(f"The lab failed to run {op}: {type(exc).__name__}: {exc}"), 1
         return (json.dumps(result, separators=(",", ":")) + "\r\n").encode("utf-8"), b"", 0
+
+
+def _close(http: WsmanHttpServer, thread: threading.Thread) -> None:
+    http.shutdown()
+    http.close_connections()
+    http.server_close()
+    thread.join(5)

@@ -106,6 +106,7 @@ class BlackBerryServer:
     database: str = "BESMgmt"
     edition: str = "Enterprise"
     consolidated: bool = True  # BES and its database on one server
+    program_path: str = ""  # BES installation folder (logs and configuration files)
 
 
 # --- clusters ----------------------------------------------------------------------
@@ -116,6 +117,7 @@ class VirtualServer:
     group: str = ""
     resources: tuple[str, ...] = ()  # in the order they come online
     drives: tuple[str, ...] = ()  # physical disk resources (drive letters)
+    owner: str = ""  # node that has the group online now
 
 
 @dataclass(frozen=True)

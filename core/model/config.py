@@ -54,6 +54,21 @@ class FailoverSection:
     dns: DnsFailover = field(default_factory=DnsFailover)
     identity: IdentityFailover = field(default_factory=IdentityFailover)
     services: list[ServiceItem] = field(default_factory=list)
+    #: cluster pairs: ``services`` names cluster resources (brought online, not started)
+    resources: bool = False
+
+
+@dataclass
+class AppMonitoring:
+    """Application monitoring (beta, advanced only, never for clusters; SPEC F-6.2)."""
+
+    enabled: bool = False
+    interval: int = 60  # seconds between application checks
+    error_threshold: int = 3  # consecutive errors before an alert
+    method: str = "builtin"  # builtin | script
+    script_path: str = ""  # custom script (.ps1 or .vbs) when method is script
+    script_engine: str = "ps1"  # ps1 | vb
+    wmi_user: str = ""  # its password lives only in the SecretStore
 
 
 @dataclass
@@ -64,6 +79,7 @@ class MonitoringSection:
     interval: int = 5  # seconds
     missed: int = 5
     trigger: str = "all"  # all | any
+    application: AppMonitoring = field(default_factory=AppMonitoring)
 
     @property
     def failure_after(self) -> int:
@@ -84,6 +100,14 @@ class ConnectionSection:
     volume_paths: list[str] = field(default_factory=list)  # extra Windows paths
     mirror_type: str = "checksum"  # full | checksum
     compression: int = 0  # 0 = off, 1 (min) … 9 (max)
+    #: Exchange: the storage groups protected (their stores come with them)
+    storage_groups: list[str] = field(default_factory=list)
+    #: SQL protection mode: instance | database | many-to-one (database-only modes)
+    sql_mode: str = "instance"
+    #: SQL, SharePoint, BlackBerry: protected databases as ``INSTANCE/name``
+    databases: list[str] = field(default_factory=list)
+    #: database-only modes: ``INSTANCE/name`` -> folder on the target for its files
+    target_paths: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -97,6 +121,27 @@ class AdvancedSection:
     create_scripts: bool = True
     create_connection: bool = True
     create_monitor: bool = True
+    #: items to failover with DNS failover (defaults per application, SPEC F-6.5)
+    items_server_name: bool = False
+    items_shares: bool = True
+    items_spns: bool = False
+    #: Exchange: force AD replication while rehoming, wait at most this long
+    force_ad_replication: bool = True
+    ad_max_wait_min: int = 30
+    #: Exchange 2003: the domain controller updated during failover (a name, never an IP)
+    targeted_dc: str = ""
+
+
+@dataclass
+class ClusterSection:
+    """Like-named cluster setup (SPEC F-5.6, Exchange 2003 only)."""
+
+    like_named: bool = False
+    target_node: str = ""  # a node of the target cluster
+    network: str = ""  # NIC of that node that gets the new IP address
+    ip: str = ""  # IP address to create for the target's stand-in
+    subnet_mask: str = ""
+    storage: list[str] = field(default_factory=list)  # drive letters of disk resources
 
 
 @dataclass
@@ -109,6 +154,7 @@ class ProtectionConfig:
     snapshots: SnapshotsSection = field(default_factory=SnapshotsSection)
     connection: ConnectionSection = field(default_factory=ConnectionSection)
     advanced: AdvancedSection = field(default_factory=AdvancedSection)
+    cluster: ClusterSection = field(default_factory=ClusterSection)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -116,8 +162,6 @@ class ProtectionConfig:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ProtectionConfig:
         return _build(cls, d)
-
-
 
 
 def _build(cls: type, d: Any) -> Any:
@@ -149,5 +193,7 @@ _FIELD_TYPES: dict[tuple[type, str], type] = {
     (ProtectionConfig, "snapshots"): SnapshotsSection,
     (ProtectionConfig, "connection"): ConnectionSection,
     (ProtectionConfig, "advanced"): AdvancedSection,
+    (ProtectionConfig, "cluster"): ClusterSection,
+    (MonitoringSection, "application"): AppMonitoring,
     (AdvancedSection, "rules"): Rule,
 }

@@ -38,6 +38,8 @@ class PlanFacts:
     port: int = DEFAULT_PORT
     shares: tuple[ShareFact, ...] = ()
     rules: tuple[Rule, ...] = field(default=())
+    #: what the application's own plan steps need (its module's ``plan_facts``)
+    app: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -57,6 +59,7 @@ class PlanFacts:
             port=int(d.get("port", DEFAULT_PORT)),
             shares=tuple(ShareFact(**s) for s in d.get("shares", ())),
             rules=tuple(Rule.from_dict(r) for r in d.get("rules", ())),
+            app=dict(d.get("app", {})),
         )
 
 
@@ -98,12 +101,9 @@ def facts_from(
     cfg: ProtectionConfig, source: Server, target: Server, domain: str = "", port: int = DEFAULT_PORT
 ) -> PlanFacts:
     """Plan facts from a configuration and the two servers' inventories (no I/O)."""
-    by_name = {s.name.upper(): s for s in source.user_shares()}
-    shares = tuple(
-        ShareFact(s.name, s.path, s.description)
-        for s in (by_name.get(n.upper()) for n in cfg.connection.shares)
-        if s is not None
-    )
+    app = get_app(cfg.app)
+    shares = tuple(ShareFact(s.name, s.path, s.description)
+                   for s in app.shares_to_publish(cfg, source))
     route = cfg.connection.route or (target.ips[0] if target.ips else "")
     return PlanFacts(
         set_name=set_name_of(cfg),
@@ -113,7 +113,8 @@ def facts_from(
         route=route,
         port=port,
         shares=shares,
-        rules=tuple(effective_rules(get_app(cfg.app), cfg, source)),
+        rules=tuple(effective_rules(app, cfg, source)),
+        app=app.plan_facts(cfg, source, target),
     )
 
 

@@ -1,12 +1,19 @@
 """The failover plan: four phases generated from the configuration (SPEC F-6.5).
 
+The skeleton is the same for every application; each application's module
+adds its own steps at fixed places (:class:`core.apps.PlanParts`):
+
 - post-failover (on the target, after the source failed): stop replication,
-  start the target services in order, publish the source's shares on the
-  target, DNS failover of the source's name to the mapped target IPs.
-- pre-failback (on the target, before the source takes over again): stop the
-  services in reverse order, withdraw the published shares, DNS failback.
-- post-restore (on the source, after its data came back): prove it answers
-  and that its Server service runs, so clients reconnect.
+  delete the monitor, start the target services in order (cluster: bring the
+  resources online; like-named: create them first), the application's steps
+  (publish shares, rehome Exchange users, attach SQL databases, items to
+  failover), DNS failover of the source's name to the mapped target IPs.
+- pre-failback (on the target, before the source takes over again): the
+  application's first steps (Exchange users back, detach databases), stop
+  the services in reverse order, its last steps (withdraw shares, SPNs
+  back), DNS failback.
+- post-restore (on the source, after its data came back): prove it answers,
+  start the services it needs, the application's steps (public folders).
 - post-failback: re-establish protection (connection source → target with a
   checksum mirror, then the failover monitor).
 
@@ -22,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from core.apps import ALL_PHASES, get_app
+from core.apps import ALL_PHASES, StepSpec, get_app
 from core.model.config import ProtectionConfig
 from core.protection.facts import PlanFacts
 from core.protection.script import Step, parse, render
@@ -35,15 +42,16 @@ _TITLES = {
     "post-restore": "runs on {src} after its data was restored from {tgt}",
     "post-failback": "re-establishes protection {src} -> {tgt}",
 }
-#: services that must run on the source once its data is back (File server: the
-#: Server service, so clients reconnect to the shares)
-_SOURCE_SERVICES: dict[str, tuple[str, ...]] = {"fileprint": ("LanmanServer",)}
 _BASE = re.compile(r"^#\s*base:\s*([0-9a-f]+)\s*$", re.MULTILINE)
 
 
 def phases_of(cfg: ProtectionConfig) -> tuple[str, ...]:
-    """The phases this application uses (File server: all four)."""
+    """The phases this application uses (every application: all four)."""
     return tuple(p for p in PHASES if p in get_app(cfg.app).plan_phases)
+
+
+def _steps(specs: list[StepSpec]) -> list[Step]:
+    return [Step(verb, args, dict(options)) for verb, args, options in specs]
 
 
 def _dns_steps(cfg: ProtectionConfig, facts: PlanFacts, verb: str) -> list[Step]:
@@ -61,25 +69,47 @@ def _dns_steps(cfg: ProtectionConfig, facts: PlanFacts, verb: str) -> list[Step]
     return [Step(verb, (facts.source_fqdn, *mapping), opts)]
 
 
+def _start(cfg: ProtectionConfig, names: list[str], side: dict[str, str]) -> list[Step]:
+    """Start services, or bring cluster resources online (like-named: create them first)."""
+    if not cfg.failover.resources:
+        return [Step("start-service", (n,), dict(side)) for n in names]
+    out: list[Step] = []
+    for n in names:
+        if cfg.cluster.like_named and not side:
+            out.append(Step("create-resource", (n,)))
+        out.append(Step("resource-online", (n,), dict(side)))
+    return out
+
+
+def _stop(cfg: ProtectionConfig, names: list[str]) -> list[Step]:
+    if not cfg.failover.resources:
+        return [Step("stop-service", (n,)) for n in reversed(names)]
+    out: list[Step] = []
+    for n in reversed(names):
+        out.append(Step("resource-offline", (n,)))
+        if cfg.cluster.like_named:
+            out.append(Step("delete-resource", (n,)))
+    return out
+
+
 def generate(cfg: ProtectionConfig, facts: PlanFacts) -> dict[str, list[Step]]:
     """The generated steps of every phase (user edits not applied)."""
+    parts = get_app(cfg.app).plan_parts(cfg, facts)
     services = [s.name for s in cfg.failover.services]
     name = facts.set_name
     post_failover = [Step("stop-replication", (name,)), Step("stop-monitor", (name,))]
-    post_failover += [Step("start-service", (s,)) for s in services]
-    post_failover += [
-        Step("publish-share", (sh.name, sh.path), {"description": sh.description} if sh.description else {})
-        for sh in facts.shares
-    ]
+    post_failover += _start(cfg, services, {})
+    post_failover += _steps(parts.after_start)
     post_failover += _dns_steps(cfg, facts, "dns-failover")
 
-    pre_failback = [Step("stop-service", (s,)) for s in reversed(services)]
-    pre_failback += [Step("withdraw-share", (sh.name,)) for sh in facts.shares]
+    pre_failback = _steps(parts.before_stop) + _stop(cfg, services)
+    pre_failback += _steps(parts.after_stop)
     pre_failback += _dns_steps(cfg, facts, "dns-failback")
 
     post_restore = [Step("check-source")]
-    source_services = list(dict.fromkeys([*_SOURCE_SERVICES.get(cfg.app, ()), *services]))
-    post_restore += [Step("start-service", (s,), {"on": "source"}) for s in source_services]
+    source_services = list(dict.fromkeys([*parts.source_services, *services]))
+    post_restore += _start(cfg, source_services, {"on": "source"})
+    post_restore += _steps(parts.post_restore)
 
     reprotect = {"port": str(facts.port), "mirror": "checksum"}
     if facts.route:

@@ -242,3 +242,7 @@ def create_monitor(env: PairEnv, s: Step) -> str:
     )
     env.rec.monitoring = True
     return f"{env.cfg.target} monitors {', '.join(ips)}"
+
+
+# the application verbs register themselves into STEPS (Exchange, SQL, clusters, items)
+from core.protection import steps_apps as _steps_apps  # noqa: E402, F401

@@ -24,8 +24,57 @@ class VerbSpec:
     options: dict[str, str] = field(default_factory=dict)
 
 
+_EXCH_OPTS = {"sgs": "text", "replicate": "onoff", "wait": "int", "dc": "text"}
+
+#: verbs of the application plans (Exchange, SQL, clusters, items to failover)
+APP_VERBS: dict[str, VerbSpec] = {
+    "add-name": VerbSpec(
+        "add-name NAME", "Answer to the source's NAME on the target (alternate computer name).",
+        ("text",)),
+    "remove-name": VerbSpec(
+        "remove-name NAME", "Stop answering to NAME on the target.", ("text",)),
+    "move-spns": VerbSpec(
+        "move-spns FROM TO [owner=NAME]",
+        "Move the AD host SPNs naming OWNER (default FROM) from FROM's computer object to TO's.",
+        ("text", "text"), options={"owner": "text"}),
+    "exchange-failover": VerbSpec(
+        "exchange-failover SOURCE TARGET [sgs=A|B] [replicate=on|off] [wait=MIN] [dc=NAME]",
+        "Rehome the users of the storage groups and the public folders from SOURCE to TARGET "
+        "in AD, forcing AD replication when replicate=on (waiting at most wait minutes).",
+        ("text", "text"), options=_EXCH_OPTS),
+    "exchange-failback": VerbSpec(
+        "exchange-failback SOURCE TARGET [sgs=A|B] [replicate=on|off] [wait=MIN] [dc=NAME]",
+        "Rehome the users and public folders from TARGET back to SOURCE in AD.",
+        ("text", "text"), options=_EXCH_OPTS),
+    "exchange-public-folders": VerbSpec(
+        "exchange-public-folders SERVER [dc=NAME]",
+        "Rehome the public folders hosted on SERVER to it again.", ("text",),
+        options={"dc": "text"}),
+    "sql-attach": VerbSpec(
+        "sql-attach INSTANCE DATABASE FILE...",
+        "Attach DATABASE from its files to the target's INSTANCE (database-only modes).",
+        ("text", "text"), rest="text", rest_min=1),
+    "sql-detach": VerbSpec(
+        "sql-detach INSTANCE DATABASE", "Detach DATABASE from the target's INSTANCE.",
+        ("text", "text")),
+    "create-resource": VerbSpec(
+        "create-resource NAME [group=GROUP]",
+        "Create the source's cluster resource NAME on the target cluster, as on the source.",
+        ("text",), options={"group": "text"}),
+    "delete-resource": VerbSpec(
+        "delete-resource NAME", "Delete the cluster resource NAME from the target cluster.",
+        ("text",)),
+    "resource-online": VerbSpec(
+        "resource-online NAME [on=target|source]", "Bring a cluster resource online.",
+        ("text",), options={"on": "side"}),
+    "resource-offline": VerbSpec(
+        "resource-offline NAME [on=target|source]", "Take a cluster resource offline.",
+        ("text",), options={"on": "side"}),
+}
+
 # Kinds: text, int, ip, ipmap (SOURCE_IP=TARGET_IP), side (source|target),
-# mirror (full|checksum), method (heartbeat|icmp), trigger (all|any), level (0-9).
+# mirror (full|checksum), method (heartbeat|icmp), trigger (all|any), level (0-9),
+# onoff (on|off).
 VERBS: dict[str, VerbSpec] = {
     "stop-replication": VerbSpec(
         "stop-replication SET",
@@ -102,9 +151,11 @@ VERBS: dict[str, VerbSpec] = {
         },
     ),
     "wait": VerbSpec("wait SECONDS", "Pause (e.g. to let a service settle).", ("int",)),
+    **APP_VERBS,
 }
 
 _CHOICES = {
+    "onoff": ("on", "off"),
     "side": ("target", "source"),
     "mirror": ("full", "checksum"),
     "method": ("heartbeat", "icmp"),

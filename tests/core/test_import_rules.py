@@ -14,11 +14,14 @@ ROOT = Path(__file__).resolve().parents[2]
 UI = ("textual", "rich", "tui")
 #: library -> the only core paths allowed to import it (adapters and the lab)
 ADAPTER_ONLY = {
-    "ldap3": ("core/directory/", "core/lab/directory"),
-    "dns": ("core/dns/adapter", "core/dns/tsig", "core/dns/", "core/lab/dns"),
-    "winrm": ("core/hosts/",),
-    "keyring": ("core/credentials/",),
-    "keyrings": ("core/credentials/",),
+    "ldap3": ("core/directory/connect", "core/directory/ldap_", "core/lab/directory"),
+    "dns": ("core/dns/adapter", "core/dns/dnspython_key", "core/dns/outcomes", "core/dns/gss_tsig",
+            "core/dns/srv", "core/lab/dns_"),
+    "winrm": ("core/hosts/winrm_host",),
+    "requests": ("core/hosts/winrm_host",),
+    "gssapi": ("core/dns/gss_tsig", "core/directory/connect"),
+    "keyring": ("core/credentials/backend", "core/credentials/memory", "core/credentials/store"),
+    "keyrings": ("core/credentials/backend",),
 }
 
 

@@ -101,7 +101,8 @@ def test_names_outside_the_zones_are_refused(server: LabDnsServer) -> None:
 
 def test_any_and_tcp_queries(server: LabDnsServer) -> None:
     r = ask(server, ZONE, "ANY", tcp=True)
-    assert {rrset.rdtype for rrset in r.answer} == {dns.rdatatype.SOA, dns.rdatatype.NS}
+    assert {rrset.rdtype for rrset in r.answer} == {dns.rdatatype.SOA, dns.rdatatype.NS,
+                                                    dns.rdatatype.MX}
 
 
 def test_large_answers_are_truncated_over_udp_and_whole_over_tcp(
@@ -179,7 +180,8 @@ def test_signed_update_applies_and_bumps_the_serial_once(server: LabDnsServer, e
     assert update(server, u) == dns.rcode.NOERROR
     r = ask(server, "fs01.lab.example.com", "A")
     assert [rd.to_text() for rd in r.answer[0]] == ["127.0.42.12"] and r.answer[0].ttl == 60
-    assert values(server, ZONE, "MX") == {"10 fs01.lab.example.com."}
+    # the estate's MX (EXCH01) stays beside the added one
+    assert values(server, ZONE, "MX") == {"10 fs01.lab.example.com.", "10 exch01.lab.example.com."}
     assert serial(server) == 2 and serial(server, REV) == 1
 
 
@@ -241,12 +243,16 @@ def test_update_operations(server: LabDnsServer, estate: Estate) -> None:
 def test_apex_soa_and_ns_survive_deletes_and_noops_keep_the_serial(
         server: LabDnsServer, estate: Estate) -> None:
     u = signed(estate)
-    u.delete(ZONE)  # everything at the apex: SOA and NS must stay
     u.delete(ZONE, "NS", "dc01.lab.example.com.")  # the last NS must stay
     u.delete("nosuch", "A")  # nothing there
     assert update(server, u) == dns.rcode.NOERROR
-    assert values(server, ZONE, "NS") == {"dc01.lab.example.com."}
     assert serial(server) == 1
+    u = signed(estate)
+    u.delete(ZONE)  # everything at the apex: the MX goes, SOA and NS must stay
+    assert update(server, u) == dns.rcode.NOERROR
+    assert values(server, ZONE, "NS") == {"dc01.lab.example.com."}
+    assert values(server, ZONE, "MX") == set()
+    assert serial(server) == 2
 
 
 def test_names_outside_the_zone_are_notzone(server: LabDnsServer, estate: Estate) -> None:

@@ -8,6 +8,7 @@ shared TSIG keys at all (BADKEY). Every outcome is read back with ``dig`` from S
 from __future__ import annotations
 
 import base64
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def test_unsigned_update_of_a_secure_only_zone_is_refused(samba: Peers) -> None:
 
 
 def test_gss_tsig_update_is_applied(samba: Peers) -> None:
-    name = "gss01.lab.example.com."
+    name = f"gss-{uuid.uuid4().hex[:8]}.lab.example.com."  # new on every run
     gss(samba).apply(ZoneChange(ZONE, expect=(RRSet(name, "A", 0, ()),),
                                 replace=(RRSet(name, "A", 60, ("127.0.10.80", "127.0.10.81")),)))
     assert dig(samba, name) == ["127.0.10.80", "127.0.10.81"]

@@ -10,10 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fake_api import FakeApi  # noqa: E402
-from fake_estate import NOW  # noqa: E402
-
-from tui.app import AppmgrApp  # noqa: E402
+from tui_fake_api import FakeApi  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +22,3 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def api() -> FakeApi:
     return FakeApi()
-
-
-def make_app(api: FakeApi, **kwargs: object) -> AppmgrApp:
-    kwargs.setdefault("preselect_app", "fileprint")
-    return AppmgrApp(api, clock=lambda: NOW, **kwargs)

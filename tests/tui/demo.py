@@ -13,8 +13,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[2]))
 
-from fake_api import FakeApi  # noqa: E402
-from fake_estate import FakeSettings  # noqa: E402
+from tui_fake_api import FakeApi  # noqa: E402
+from tui_fake_estate import FakeSettings  # noqa: E402
 
 from tui.app import AppmgrApp  # noqa: E402
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import make_app
 from textual.widgets import Input, Static, TabbedContent
-from tui_helpers import press, reopen_pair, settle
+from tui_helpers import make_app, press, reopen_pair, settle
 
 from tui.configure.dns_dialog import DnsDialog
 from tui.screens.configure import ConfigureScreen

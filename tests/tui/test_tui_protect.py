@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import make_app
 from textual.widgets import DataTable, ProgressBar, Static, TabbedContent
-from tui_helpers import choose_pair, notices, press, settle, validate_and_fix
+from tui_helpers import choose_pair, make_app, notices, press, reopen_pair, settle, validate_and_fix
 
 from core.model.state import PairState
 from tui.screens.confirm import ConfirmScreen
@@ -38,10 +37,10 @@ async def test_validate_shows_rows_and_errors_block_enable(api):
 
 
 async def test_filter_and_details_of_a_row(api):
+    reopen_pair(api)
     app = make_app(api)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await choose_pair(pilot)
         await press(pilot, "v")
         await press(pilot, "shift+tab", "shift+tab", "shift+tab")  # table ← Fix All ← Fix ←
         assert app.focused is app.screen.query_one("#val-filter")
@@ -56,11 +55,25 @@ async def test_filter_and_details_of_a_row(api):
         assert table.row_count == 0  # no errors left under the Errors filter
 
 
-async def test_fix_then_enable_then_monitor_shows_progress(api):
+async def test_fix_all_repairs_and_adopts_a_changed_configuration(api):
+    reopen_pair(api)
     app = make_app(api)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await choose_pair(pilot)
+        await press(pilot, "v")
+        await press(pilot, "shift+tab", "enter")  # the results table ← Fix All
+        assert sorted(api.called("fix")) == [("dns.ttl",), ("engine.running",)]
+        statuses = {r.id: r.status for r in app.screen.session.results}
+        assert set(statuses.values()) == {"passed"}
+        assert app.screen.session.cfg.failover.dns.ttl == 300
+        assert app.screen.check_action("enable", ())
+
+
+async def test_fix_then_enable_then_monitor_shows_progress(api):
+    reopen_pair(api)
+    app = make_app(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         await validate_and_fix(pilot)
         assert api.called("fix") == [("engine.running",)]
         assert app.screen.check_action("enable", ())
@@ -90,10 +103,10 @@ async def test_fix_then_enable_then_monitor_shows_progress(api):
 
 
 async def test_failure_detected_prompts_and_failover_runs(api):
+    reopen_pair(api)
     app = make_app(api)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await choose_pair(pilot)
         api.state = PairState.PROTECTED
         api.fail_source()
         await press(pilot, "ctrl+r")
@@ -125,10 +138,10 @@ async def test_failure_detected_prompts_and_failover_runs(api):
 
 
 async def test_not_now_does_not_fail_over_and_does_not_nag(api):
+    reopen_pair(api)
     app = make_app(api)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await choose_pair(pilot)
         api.state = PairState.PROTECTED
         api.fail_source()
         await press(pilot, "ctrl+r")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import make_app
 from textual.widgets import Input, OptionList, Select, Static
-from tui_helpers import choose_pair, notices, press, reopen_pair, settle
+from tui_helpers import choose_pair, make_app, notices, press, reopen_pair, settle
 
 from tui.screens.advanced_find import AdvancedFindScreen
 from tui.screens.login import LoginScreen

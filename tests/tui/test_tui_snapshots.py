@@ -7,10 +7,9 @@ stable. Update after looking at them: ``pytest tests/tui --snapshot-update``.
 from __future__ import annotations
 
 import pytest
-from conftest import make_app
-from fake_api import FakeApi
 from textual.pilot import Pilot
-from tui_helpers import press, reopen_pair, settle
+from tui_fake_api import FakeApi
+from tui_helpers import make_app, press, reopen_pair, settle
 
 from core.model.state import PairState
 
@@ -18,11 +17,14 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 TABS = ["failover", "monitoring", "snapshots", "connection", "advanced"]
 
 
-def shot(snap_compare, api: FakeApi, size, *keys: str, advanced: bool = False) -> bool:
+def shot(snap_compare, api: FakeApi, size, *keys: str, advanced: bool = False,
+         linger: float = 0.0) -> bool:
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
         for key in keys:
             await press(pilot, key)
+        if linger:  # a pressed button flashes for 0.2 s: take the picture after it
+            await pilot.pause(linger)
 
     return snap_compare(make_app(api, advanced=advanced), terminal_size=size,
                         run_before=run_before)
@@ -47,7 +49,7 @@ def test_configure_tab(snap_compare, size, tab):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_advanced_find(snap_compare, size):
-    assert shot(snap_compare, FakeApi(), size, "tab", "tab", "enter", "enter")
+    assert shot(snap_compare, FakeApi(), size, "tab", "tab", "enter", "enter", linger=0.4)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import make_app
 from textual.command import CommandPalette
 from textual.widgets import Input, Static
-from tui_helpers import notices, press, reopen_pair, settle
+from tui_helpers import make_app, notices, press, reopen_pair, settle
 
 from tui.screens.log_viewer import LogViewerScreen
 from tui.screens.menu import MenuScreen
@@ -117,3 +116,21 @@ async def test_later_actions_say_so_and_welcome_opens_on_a_fresh_start(api):
         assert any("Manage Snapshots comes in a later release." in n for n in notices(app))
         await press(pilot, "D")
         assert any("Exchange only; comes in a later release" in n for n in notices(app))
+
+
+async def test_steps_dialog_shows_each_outcome_in_place_of_its_announcement(api):
+    from tui.screens.steps import StepsScreen
+
+    def job(progress):
+        for step in ("create set", "start mirror"):
+            progress(f"{step}…")
+            progress(f"{step}: ok")
+        return []
+
+    app = make_app(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(StepsScreen("Enable protection", job))
+        await settle(pilot)
+        assert [str(t) for t in app.screen._lines] == ["· create set: ok", "· start mirror: ok"]
+        assert "Done." in str(app.screen.query_one("#steps-state").render())

@@ -56,13 +56,12 @@ async def choose_pair(pilot: Pilot, source_down: int = 1, target_down: int = 2) 
 
 
 async def validate_and_fix(pilot: Pilot) -> None:
-    """v, then focus the results table and fix its one fixable error with f."""
+    """v (the results table takes the focus), then f on the fixable error row."""
     await press(pilot, "v")
-    screen = pilot.app.screen
-    while pilot.app.focused is not screen.query_one("#val-table"):
-        await pilot.press("tab")
-    # the error row is the last one; f fixes the highlighted row
-    await press(pilot, "ctrl+end", "f")
+    table = pilot.app.screen.query_one("#val-table")
+    assert pilot.app.focused is table
+    row = table.get_row_index("engine.running")
+    await press(pilot, "ctrl+home", *["down"] * row, "f")
 
 
 def notices(app) -> list[str]:
@@ -72,8 +71,18 @@ def notices(app) -> list[str]:
 
 def reopen_pair(api, source: str = "FS01", target: str = "FS02") -> None:
     """Settings that reopen a pair on start (F-4), credentials cached: no dialogs."""
-    from fake_estate import LastPair
+    from tui_fake_estate import LastPair
 
     api._settings.load_last_pair = True
     api._settings.last_pair = LastPair("fileprint", source, target)
     api.logged_in.update({source, target})
+
+
+def make_app(api, **kwargs: object):
+    """The console over the fake façade, File server preselected, time fixed."""
+    from tui_fake_estate import NOW
+
+    from tui.app import AppmgrApp
+
+    kwargs.setdefault("preselect_app", "fileprint")
+    return AppmgrApp(api, clock=lambda: NOW, **kwargs)

@@ -28,21 +28,24 @@ def open_console(args: argparse.Namespace) -> Console:
     settings = load_settings(paths.config / "settings.json")
     advanced = bool(getattr(args, "advanced", False))
     debug = bool(getattr(args, "debug", False))
+    # launch flags of F-2 that the console itself honours
+    flags = {"nosqlsearch": bool(getattr(args, "nosqlsearch", False)),
+             "alt_dns": bool(getattr(args, "altdns", False)) or settings.alt_dns}
     if use_lab(args):
         from core.lab.context import lab_context, running_lab
 
         ctx = lab_context(paths, settings)
         _, estate = running_lab(paths)
         return Console(ctx, advanced=advanced, debug=debug,
-                       lab_account=(estate.admin_user, estate.admin_password))
+                       lab_account=(estate.admin_user, estate.admin_password), **flags)
     from core.discovery import default_domain
     from core.wiring import real_context
 
     domain_file = paths.config / "domain.txt"
     domain = domain_file.read_text().strip() if domain_file.exists() else default_domain()
     ctx = real_context(paths, settings, domain, passphrase=_ask_passphrase,
-                       alt_dns=bool(getattr(args, "altdns", False)) or settings.alt_dns)
-    return Console(ctx, advanced=advanced, debug=debug)
+                       alt_dns=flags["alt_dns"])
+    return Console(ctx, advanced=advanced, debug=debug, **flags)
 
 
 def _ask_passphrase(new: bool) -> str | None:

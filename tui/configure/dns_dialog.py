@@ -21,7 +21,8 @@ from tui.configure import form
 from tui.widgets.form_scroll import FormScroll
 from tui.widgets.help_line import HelpLine, HelpLineHost
 
-PATHS = ("failover.dns.update_ttl", "failover.dns.ttl", "failover.dns.user",
+# ttl before update_ttl: core turns update_ttl on when a TTL is typed; the box decides
+PATHS = ("failover.dns.ttl", "failover.dns.update_ttl", "failover.dns.user",
          "failover.dns.client_server")
 
 
@@ -128,7 +129,7 @@ class DnsDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | None]):
             self._render_servers()
 
     # --- OK and Test ---------------------------------------------------------------
-    def _build(self) -> tuple[ProtectionConfig, list[str]] | None:
+    def _build(self) -> tuple[ProtectionConfig, list[str], str] | None:
         form.clear_errors(self)
         ip_map: dict[str, str] = {}
         for i, ip in enumerate(self.source_ips):
@@ -142,16 +143,26 @@ class DnsDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | None]):
         cfg.failover.dns.servers = list(self.servers)
         cfg.failover.dns.ip_map = ip_map
         changes = form.assignments(self, self.cfg, PATHS)
-        password = self.query_one("#dns-password", Input).value
-        if password:  # routed by core to the credential cache, never kept in the config
-            changes.append(f"failover.dns.password={password}")
-        return cfg, changes
+        return cfg, changes, self.query_one("#dns-password", Input).value
+
+    def _apply_job(self, cfg: ProtectionConfig, changes: list[str],
+                   password: str) -> ProtectionConfig:
+        """Thread: apply the fields; a typed password goes to the credential cache."""
+        api = self.app.api
+        new = api.apply(cfg, changes)
+        if password:
+            store = getattr(api, "set_dns_credentials", None)
+            if store is not None:
+                store(new, new.failover.dns.user, password)
+            else:  # a façade without the method may take it as a (never saved) setting
+                new = api.apply(new, [f"failover.dns.password={password}"])
+        return new
 
     @on(Button.Pressed, "#dns-ok")
     def _ok(self) -> None:
         built = self._build()
         if built is not None:
-            self.call_api("apply", self.app.api.apply, *built)
+            self.call_api("apply", self._apply_job, *built)
 
     def api_apply(self, cfg: ProtectionConfig, _tag: Any) -> None:
         self.dismiss(cfg)
@@ -172,7 +183,7 @@ class DnsDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | None]):
             return
         api = self.app.api
         self._test_result("Testing…", ok=True)
-        self.call_api("dns_test", lambda: api.dns_test(api.apply(*built)))
+        self.call_api("dns_test", lambda: api.dns_test(self._apply_job(*built)))
 
     def api_dns_test(self, lines: list[str], _tag: Any) -> None:
         self._test_result("\n".join(["✔ " + line for line in lines]) or "✔ OK", ok=True)

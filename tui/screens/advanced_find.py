@@ -71,13 +71,19 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
         table = self.query_one("#find-results", DataTable)
         table.clear(columns=True)
         table.add_column("Name", key="name", width=7)
-        table.add_column("IP", key="ip", width=12)
-        # the OS column takes the rest, so nothing hides behind a scrollbar
-        table.add_column("Operating system", key="os", width=max(12, table.size.width - 28))
+        with_ips = any(getattr(c, "ips", ()) for c in computers)
+        # the directory knows DNS names; IPs only where the façade adds them
+        table.add_column("IP" if with_ips else "DNS name", key="ip", width=12)
+        # the OS column takes the rest of the left pane (2/3 of the dialog), so nothing
+        # hides behind a scrollbar; computed from the terminal size, not a moving layout
+        inner = min(104, self.app.size.width) - 4
+        table.add_column("Operating system", key="os", width=max(12, inner * 2 // 3 - 30))
         for c in computers:
-            ips = ", ".join(getattr(c, "ips", ()) or ()) or "—"
+            ips = (", ".join(getattr(c, "ips", ()) or ()) if with_ips
+                   else c.dns_host_name) or "—"
             os_text = " ".join(x for x in (c.operating_system, c.os_version) if x) or "—"
-            table.add_row(c.name, ips, Text(os_text, overflow="ellipsis", no_wrap=True),
+            table.add_row(c.name, Text(ips, overflow="ellipsis", no_wrap=True),
+                          Text(os_text, overflow="ellipsis", no_wrap=True),
                           key=c.name)
         self.query_one("#find-state", Static).update(f"{len(computers)} servers found")
         table.focus()

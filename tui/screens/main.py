@@ -98,6 +98,13 @@ class MainScreen(MainActions, ApiCaller, HelpLineHost, Screen[None]):
             switcher.current = "later-page"
         self._actions_changed()
 
+    @on(TaskList.OptionSelected, "#tasks")
+    def _task_entered(self) -> None:
+        """Enter on a task goes to its page."""
+        if getattr(self.session.application, "protectable", False):
+            self.query_one("#app-page", TabbedContent).active = "tab-setup"
+            self.query_one("#source").focus()
+
     def _reset_pair(self) -> None:
         self.session.reset_pair()
         self._prompted_failure = False
@@ -128,6 +135,8 @@ class MainScreen(MainActions, ApiCaller, HelpLineHost, Screen[None]):
         self.query_one(SetupPane).show_notes("\n".join(getattr(selection, "messages", [])))
         self.query_one(MonitorPane).start(s.app_id, s.source, s.target)
         self.refresh_allowed()
+        if getattr(selection, "failover_offered", False):  # F-5.5: the target saw a failure
+            self.offer_failover(None)
 
     def api_failed_select_pair(self, err: BaseException, tag: tuple[str, str]) -> None:
         self.query_one(SetupPane).show_notes(error_text(err), "error")
@@ -152,6 +161,8 @@ class MainScreen(MainActions, ApiCaller, HelpLineHost, Screen[None]):
     def _results_changed(self, event: ValidationPane.ResultsChanged) -> None:
         self.session.results = event.results
         self.session.validated = event.validated
+        if event.cfg is not None:
+            self.session.cfg = event.cfg
         self.refresh_allowed()
         self._actions_changed()
 

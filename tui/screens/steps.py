@@ -26,6 +26,8 @@ class StepsScreen(ApiCaller, ModalScreen[bool]):
         self.title_text = title
         self.job = job
         self.ok: bool | None = None
+        self._pending = ""  # the step announced last ("…"), awaiting its outcome
+        self._lines: list[Text] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="steps", classes="dialog"):
@@ -39,7 +41,18 @@ class StepsScreen(ApiCaller, ModalScreen[bool]):
         self.call_api("steps", self.job, progress=True)
 
     def progress_steps(self, text: str) -> None:
-        self.query_one(RichLog).write(Text(f"· {text}", style="#d8dee9"))
+        line = Text(f"· {text}", style="#d8dee9")
+        # "create set…" then "create set: ok": the outcome replaces the announcement
+        if self._pending and text.startswith(self._pending):
+            self._lines[-1] = line
+            log = self.query_one(RichLog)
+            log.clear()
+            for old in self._lines:
+                log.write(old)
+        else:
+            self._lines.append(line)
+            self.query_one(RichLog).write(line)
+        self._pending = text[:-1] if text.endswith("…") else ""
 
     def api_steps(self, result: Any, _tag: Any) -> None:
         log = self.query_one(RichLog)

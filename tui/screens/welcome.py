@@ -9,14 +9,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 WELCOME = """\
-appmgr protects Windows application servers: it replicates a source server's
-data to a target server, watches the source, and fails over to the target
-when the source dies.
+appmgr protects Windows application servers: it replicates a
+source server's data to a target server, watches the source, and
+fails over to the target when the source dies.
 
-  1. Choose an application on the left (↑↓), then Tab to the Setup tab.
-  2. Choose a source and a target server (you log in the first time).
+  1. Choose an application on the left (↑↓ then Enter).
+  2. Choose a source and a target (you log in the first time).
   3. Configure Protection (c) if the defaults do not suit you.
-  4. Validate (v): fix the errors the health check finds (f).
+  4. Validate (v) and fix what the health check finds (f).
   5. Enable Protection (e), then watch the Monitor tab.
 
 F1 help · F10 menu · ctrl+p every action · q exit"""

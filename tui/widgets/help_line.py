@@ -3,23 +3,41 @@
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Static
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
 from tui.help_text import help_for
 
 
-class HelpLine(Static):
-    """A ``Static`` that echoes the focused widget's help text."""
+class HelpLine(Widget):
+    """One line echoing the focused widget's help text.
+
+    A reactive that only repaints (no layout pass): it changes on every
+    focus move, so it must be cheap.
+    """
 
     DEFAULT_CLASSES = "help-line"
+    text: reactive[str] = reactive("", layout=False)
+
+    def __init__(self, text: str = "", **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.text = text
+
+    def render(self) -> Content:
+        return Content(self.text)  # plain text: a backslash or bracket is not markup
 
     def show_for(self, widget: object) -> None:
-        self.update(help_for(widget))
+        self.text = help_for(widget)
 
 
 class HelpLineHost:
     """Mixin for screens: keep their HelpLine in step with the focus."""
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        for line in self.query(HelpLine):
-            line.show_for(event.widget)
+        widget = event.widget
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False  # a blinking cursor repaints forever over slow SSH
+        for line in self.query(HelpLine):  # type: ignore[attr-defined]
+            line.show_for(widget)

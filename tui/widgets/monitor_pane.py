@@ -68,6 +68,7 @@ class MonitorPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("Protection status: —", id="mon-state")
         yield Static("Choose a source and a target on the Setup tab.", id="mon-refresh")
+        yield Static("", id="mon-problems")
         with Collapsible(title="Protection details", id="mon-details", collapsed=True):
             with Horizontal(classes="row"):
                 yield Label("Mirror", classes="label")
@@ -177,8 +178,14 @@ class MonitorPane(VerticalScroll):
             "monitor": MONITOR_STATES.get(mon_state, mon_state),
             "snapshot": ago(s.last_snapshot, now) if s.last_snapshot else "none",
         }
+        problems = list(getattr(status, "errors", []) or [])
+        if getattr(s, "last_error", ""):
+            problems.insert(0, s.last_error)
         if not getattr(status, "source_reachable", True):
-            values["heartbeat"] += " · source unreachable"
+            problems.append("The source does not answer.")
+        if not getattr(status, "target_reachable", True):
+            problems.append("The target does not answer.")
+        self.query_one("#mon-problems", Static).update("\n".join(f"▲ {p}" for p in problems))
         table = self.query_one("#mon-table", DataTable)
         for key, text in values.items():
             table.update_cell(key, "value", text)
@@ -192,6 +199,7 @@ class MonitorPane(VerticalScroll):
         self.stop()
         self.query_one("#mon-state", Static).update("Protection status: —")
         self.query_one("#mon-refresh", Static).update(note)
+        self.query_one("#mon-problems", Static).update("")
         table = self.query_one("#mon-table", DataTable)
         for key, _ in ROWS:
             table.update_cell(key, "value", "—")

@@ -74,12 +74,16 @@ class SetupPane(ApiCaller, Vertical):
         self._domain = domain
         self.query_one("#domain", Input).value = domain
         self.set_servers(servers)
+        if not servers:
+            self.show_notes("No servers on the list yet: Find… searches the domain for them.")
         preset, self._preset = self._preset, None
         if preset and all(name in servers for name in preset):
             for role, name in zip(ROLES, preset, strict=True):
                 self.query_one(f"#{role}", Select).value = name
 
     def set_servers(self, names: list[str]) -> None:
+        if names and not any(self._chosen.values()):
+            self.show_notes("")
         for role in ROLES:
             select = self.query_one(f"#{role}", Select)
             current = self._chosen[role]

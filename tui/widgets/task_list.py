@@ -22,7 +22,9 @@ class TaskList(OptionList):
         self._apps = {a.id: a for a in apps}
         self.clear_options()
         for a in apps:
-            label = Text(a.task_label, style="" if a.protectable else "dim")
+            # SPEC F-3's short names ("Protect Exchange") keep the list narrow at 80 columns
+            name = a.task_label if len(a.task_label) <= 20 else a.task_label.removesuffix(" Server")
+            label = Text(name, style="" if a.protectable else "dim")
             self.add_option(Option(label, id=a.id))
 
     def select_app(self, app_id: str) -> None:

@@ -32,10 +32,12 @@ class ValidationPane(ApiCaller, Vertical):
     """Runs the health check and shows one row per check; f fixes a row."""
 
     class ResultsChanged(Message):
-        def __init__(self, results: list[Any], validated: bool) -> None:
+        def __init__(self, results: list[Any], validated: bool,
+                     cfg: ProtectionConfig | None) -> None:
             super().__init__()
             self.results = results
             self.validated = validated
+            self.cfg = cfg  # a Fix may change the configuration (e.g. the TTL)
 
     class FixRequested(Message):
         def __init__(self, check_id: str | None) -> None:
@@ -105,14 +107,20 @@ class ValidationPane(ApiCaller, Vertical):
             self.query_one("#val-summary", Static).update(f"Fixing {plural(len(ids), 'check')}…")
             self.call_api("fix", self._fix_job, ids)
 
-    def _fix_job(self, ids: list[str]) -> Any:
-        """Thread: fix each check, then validate again for the true picture."""
-        api = self.app.api
-        for check_id in ids:
-            api.fix(self.cfg, check_id)
-        return api.validate(self.cfg)
+    def _fix_job(self, ids: list[str]) -> tuple[Any, ProtectionConfig | None]:
+        """Thread: fix each check, then validate again for the true picture.
 
-    def api_fix(self, report: Any, _tag: Any) -> None:
+        A fix that changes the configuration returns the one to use from now on.
+        """
+        api, cfg = self.app.api, self.cfg
+        for check_id in ids:
+            result = api.fix(cfg, check_id)
+            if getattr(result, "config_changed", False):
+                cfg = result.config
+        return api.validate(cfg), cfg
+
+    def api_fix(self, result: tuple[Any, ProtectionConfig | None], _tag: Any) -> None:
+        report, self.cfg = result
         self.api_validate(report, None)
 
     def api_failed_fix(self, err: BaseException, _tag: Any) -> None:
@@ -138,7 +146,7 @@ class ValidationPane(ApiCaller, Vertical):
 
     def _changed(self) -> None:
         self._render_rows()
-        self.post_message(self.ResultsChanged(list(self.results), True))
+        self.post_message(self.ResultsChanged(list(self.results), True, self.cfg))
 
     def on_resize(self) -> None:
         self._render_rows()

@@ -18,22 +18,33 @@ def test_five_applications_in_task_list_order() -> None:
     assert all(isinstance(a, Application) for a in apps)
 
 
-def test_only_file_server_is_protectable_and_the_others_say_why() -> None:
+def test_all_five_applications_are_protectable() -> None:
     by_id = {a.id: a for a in applications()}
-    assert by_id["fileprint"].protectable and by_id["fileprint"].not_protectable_reason == ""
     assert by_id["fileprint"].title == "File Server"
-    assert by_id["exchange"].not_protectable_reason == "Exchange protection comes in a later release"
-    for app_id in ("exchange", "sql", "sharepoint", "blackberry"):
-        app = by_id[app_id]
-        assert not app.protectable
-        assert app.not_protectable_reason.endswith("comes in a later release")
-        with pytest.raises(InvalidInput, match="later release"):
-            protectable_app(app_id)
+    for app in by_id.values():
+        assert app.protectable and app.not_protectable_reason == ""
+        assert protectable_app(app.id) is app
+        assert app.plan_phases == ("post-failover", "pre-failback", "post-restore",
+                                   "post-failback")
+
+
+def test_defaults_that_differ_per_application() -> None:
+    d = {a.id: a.defaults for a in applications()}
+    items = {k: (v.identity_name, v.identity_shares, v.identity_spns) for k, v in d.items()}
+    assert items == {"exchange": (False,) * 3, "sql": (False,) * 3, "fileprint": (True,) * 3,
+                     "sharepoint": (False,) * 3, "blackberry": (False,) * 3}
+    assert all(v.identity_ip for v in d.values())
+    assert {k for k, v in d.items() if not v.graceful_failover} == {"fileprint", "sharepoint"}
+    assert {k for k, v in d.items() if v.advanced_shown} == {"sharepoint"}
+    sp = d["sharepoint"]
+    assert (sp.items_server_name, sp.items_shares, sp.items_spns) == (True, False, True)
+    assert {k for k, v in d.items() if v.spn_warning} == {"exchange"}
 
 
 @pytest.mark.parametrize(("app_id", "name"), [
     ("fileprint", "fileprint_FS01_FS02"), ("exchange", "xdag01_FS01_FS02"),
-    ("sql", "sqldag01_FS01_FS02")])
+    ("sql", "sqldag01_FS01_FS02"), ("sharepoint", "spdag01_FS01_FS02"),
+    ("blackberry", "bbdag01_FS01_FS02")])
 def test_replication_set_names(app_id: str, name: str) -> None:
     assert get_app(app_id).set_name("fs01", "Fs02") == name
 

@@ -115,7 +115,7 @@ def test_nothing_changes_when_one_assignment_is_bad() -> None:
     ("monitoring.intervall=1", "monitoring.interval"),
     ("interval=1", "monitoring.interval"),
     ("connection.share=Data", "connection.shares"),
-    ("nonsense.key=1", "settings start with one of advanced, connection"),
+    ("nonsense.key=1", "settings start with one of advanced, cluster, connection"),
 ])
 def test_unknown_keys_list_close_matches(assignment: str, suggestion: str) -> None:
     with pytest.raises(InvalidInput, match="unknown setting") as info:

@@ -29,6 +29,12 @@ MAXIMAL = {
     "share_add": {"name": "n'" * 40, "path": LONG_PATH, "description": "it's" * 64},
     "share_remove": {"name": "n'" * 40},
     "path_exists": {"paths": [LONG_PATH] * 6},
+    # a NetBIOS name has at most 15 characters; a DNS host label 63
+    "cluster_info": {},
+    "exchange_inventory": {"server": "x'" * 32},
+    "sql_inventory": {"server": "x'" * 32},
+    "sharepoint_inventory": {},
+    "bes_inventory": {},
 }
 
 

@@ -35,7 +35,10 @@ provision() {
   samba-tool user setexpiry Administrator --noexpiry -H "$S/private/sam.ldb" >/dev/null
   if [ -n "${SEED_LDIF:-}" ]; then
     # offline: ldbadd straight into sam.ldb while samba is stopped (much faster than over LDAP)
-    for f in $SEED_LDIF; do ldbadd -H "$S/private/sam.ldb" "$f" > /dev/null; done
+    for f in $SEED_LDIF; do
+      t=$(now); ldbadd -H "$S/private/sam.ldb" "$f" > /dev/null
+      echo "samba: seeded $(basename "$f") in $(secs "$t" "$(now)")s" >&2
+    done
   fi
 }
 
@@ -45,11 +48,16 @@ start)
   ip link set lo up
   ip -4 addr show dev lo | grep -q " $IP/32" || ip addr add "$IP/32" dev lo
   t0=$(now)
-  if [ -n "${SAMBA_CACHE:-}" ] && [ -d "$SAMBA_CACHE/samba" ]; then
+  if [ -n "${SAMBA_CACHE:-}" ] && [ -f "$SAMBA_CACHE/origin" ]; then
+    # a provisioned (and seeded) copy: smb.conf names the directory it was made in
     rm -rf "$S"; cp -a "$SAMBA_CACHE/samba" "$S"; rm -f "$S/samba.pid"
+    sed -i "s#$(cat "$SAMBA_CACHE/origin")#$S#g" "$S/etc/smb.conf"
   else
     provision
-    if [ -n "${SAMBA_CACHE:-}" ]; then rm -rf "$SAMBA_CACHE"; mkdir -p "$SAMBA_CACHE"; cp -a "$S" "$SAMBA_CACHE/samba"; fi
+    if [ -n "${SAMBA_CACHE:-}" ]; then
+      rm -rf "$SAMBA_CACHE"; mkdir -p "$SAMBA_CACHE"; cp -a "$S" "$SAMBA_CACHE/samba"
+      echo "$S" > "$SAMBA_CACHE/origin"   # written last: a half-made cache is never used
+    fi
   fi
   t1=$(now)
   samba -i -s "$S/etc/smb.conf" < /dev/null > "$S/samba.out" 2>&1 &

@@ -1,4 +1,4 @@
-"""Value types and the lab-like estate behind the fake ConsoleApi (see fake_api.py)."""
+"""Value types and the lab-like estate behind the fake ConsoleApi (see tui_fake_api.py)."""
 
 from __future__ import annotations
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import threading
 from copy import deepcopy
+from types import SimpleNamespace
 from typing import Any
 
-from fake_estate import (
+from tui_fake_estate import (
     APPS,
     CHOICES,
     LAB_PASSWORD,
@@ -213,8 +214,11 @@ class FakeApi:
                         "passed" if drive_ok else "error",
                         "E: exists on the target" if drive_ok else
                         f"{cfg.target} has no E: volume (used by Data, Users)."),
+            CheckResult("dns.ttl", "DNS TTL 300 s or less", "dns", "passed", "TTL 300 s on failover")
+            if cfg.failover.dns.update_ttl and cfg.failover.dns.ttl <= 300 else
             CheckResult("dns.ttl", "DNS TTL 300 s or less", "dns", "warning",
-                        "fs01.lab.example.com has TTL 1200 s; clients may wait 20 min."),
+                        "fs01.lab.example.com has TTL 1200 s; clients may wait 20 min.",
+                        fixable=True),
             CheckResult("dns.reverse", "Reverse lookup zone exists", "dns", "passed",
                         "10.0.127.in-addr.arpa"),
         ]
@@ -229,7 +233,10 @@ class FakeApi:
     def fix(self, cfg: ProtectionConfig, check_id: str) -> Any:
         self._rec("fix", check_id)
         self.fixed.add(check_id)
-        return None
+        new = deepcopy(cfg)
+        if check_id == "dns.ttl":  # like core: a fix may change the configuration
+            new.failover.dns.update_ttl, new.failover.dns.ttl = True, 300
+        return SimpleNamespace(result=None, config=new, config_changed=new != cfg)
 
     # --- protection -------------------------------------------------------------------
     def allowed_actions(self, app: str, source: str, target: str) -> dict[str, Any]:

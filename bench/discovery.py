@@ -1,0 +1,92 @@
+"""Discovery of SQL servers among 20,000 computers: appmgr vs ``ldapsearch -E pr=1000/noprompt``.
+
+Both are whole processes against the same Samba AD DC (seeded offline with 20,000
+computers, 2,000 of them with ``MSSQLSvc/`` SPNs; the seeded directory is cached in
+``APPMGR_BENCH_CACHE``), over LDAPS with the DC's certificate checked, simple bind,
+the same filter and pages of 1,000. The anchor asks for every attribute (ldapsearch's
+default); a second anchor asks for the attributes appmgr reads. Target: ratio <= 1.0.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.common import (
+    ADMIN_PASS,
+    ADMIN_UPN,
+    DC_NAME,
+    INSIDE,
+    PY,
+    Lab,
+    cannot_run,
+    compare,
+    reexec_in_namespace,
+    report,
+    time_process,
+)
+
+COUNT = int(os.environ.get("APPMGR_BENCH_COMPUTERS", "20000"))
+TARGET = 1.0
+
+
+def _expected() -> int:
+    from tests.peers.servers import seed
+
+    return len(seed.expected_sql(COUNT)) + len(seed.cluster_nodes() & {"SQLNODE1"})
+
+
+def measure(lab: Lab) -> dict[str, object]:
+    from core.directory.entries import COMPUTER_ATTRIBUTES
+    from core.directory.ldap_directory import SQL_FILTER
+
+    want = _expected()
+    pw = lab.lab / "pw"
+    pw.write_text(ADMIN_PASS)
+    pw.chmod(0o600)
+    env = {**os.environ, "APPMGR_BENCH_USER": ADMIN_UPN, "APPMGR_BENCH_PASS": ADMIN_PASS,
+           "LDAPTLS_CACERT": lab.ca}
+
+    def count_ours(out: str) -> None:
+        assert int(out.strip()) == want, f"appmgr found {out.strip()}, expected {want}"
+
+    def count_ldif(out: str) -> None:
+        n = sum(1 for ln in out.splitlines() if ln.startswith("dn: "))
+        assert n == want, f"ldapsearch found {n}, expected {want}"
+
+    ours = [PY, "-m", "bench._discover_once", DC_NAME, lab.ca, "1000"]
+    base = ["ldapsearch", "-LLL", "-x", "-H", f"ldaps://{DC_NAME}", "-D", ADMIN_UPN,
+            "-y", str(pw), "-b", "DC=lab,DC=example,DC=com", "-E", "pr=1000/noprompt", SQL_FILTER]
+    all_attrs = compare(lambda: time_process(ours, env, count_ours),
+                        lambda: time_process(base, env, count_ldif))
+    same_attrs = compare(lambda: time_process(ours, env, count_ours),
+                         lambda: time_process([*base, *COMPUTER_ATTRIBUTES], env, count_ldif))
+    return {"computers": COUNT, "found": want,
+            "vs_ldapsearch": {**all_attrs, "anchor": "ldapsearch -E pr=1000/noprompt",
+                              "target": TARGET},
+            "vs_ldapsearch_same_attributes": {**same_attrs, "target": TARGET,
+                                              "anchor": "ldapsearch -E pr=1000/noprompt ATTRS"}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    why = cannot_run()
+    if why:
+        print(f"bench.discovery: skipped: {why}")
+        return 0
+    if os.environ.get(INSIDE) != "1":
+        return reexec_in_namespace("bench.discovery", argv)
+    lab = Lab(Path(tempfile.mkdtemp(prefix="appmgr-bench.")))
+    try:
+        lab.resolver()
+        print(lab.start_samba(COUNT), flush=True)
+        report("discovery", measure(lab))
+    finally:
+        lab.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

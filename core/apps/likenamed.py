@@ -1,0 +1,115 @@
+"""Like-named clusters (SPEC F-5.6, F-10; Exchange 2003 only).
+
+Selecting an Exchange 2003 virtual server as its own target means "the same
+EVS on a standby cluster": the target list offers ``EVS1 (like-named)``.
+The pair's target is then ``EVS1_LN`` — the temporary name resource that
+Enable Protection creates on the target cluster and the connection uses.
+The setup dialog asks for a node of the target cluster, the network (NIC)
+that gets a new IP address, that address and its subnet mask, and the
+storage resources: every drive letter holding the EVS's data that the
+target node also has is preselected and locked.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from core.apps.common import virtual_server
+from core.errors import InvalidInput
+from core.model.config import ClusterSection
+from core.model.server import Server
+
+SUFFIX = " (like-named)"
+TEMP_SUFFIX = "_LN"
+
+
+def label(name: str) -> str:
+    """``EVS1`` -> ``EVS1 (like-named)`` (how the target list shows it)."""
+    return f"{name.upper()}{SUFFIX}"
+
+
+def parse_target(text: str) -> tuple[str, bool]:
+    """``EVS1 (like-named)`` or ``EVS1_LN`` -> (``EVS1_LN``, True); other names as typed."""
+    raw = text.strip()
+    if raw.lower().endswith(SUFFIX.strip().lower()):
+        return raw[: -len(SUFFIX.strip())].strip().upper() + TEMP_SUFFIX, True
+    if raw.upper().endswith(TEMP_SUFFIX):
+        return raw.upper(), True
+    return raw, False
+
+
+def source_of(target: str) -> str:
+    """``EVS1_LN`` -> ``EVS1``."""
+    return target.upper().removesuffix(TEMP_SUFFIX)
+
+
+def offers_like_named(source: Server) -> bool:
+    """An Exchange 2003 virtual server may be protected by a like-named cluster."""
+    exch = source.apps.exchange
+    return (virtual_server(source) is not None and exch is not None
+            and exch.version.startswith("2003"))
+
+
+@dataclass
+class LikeNamedChoices:
+    """What the setup dialog shows: the defaults and what may be picked."""
+
+    setup: ClusterSection
+    networks: list[str] = field(default_factory=list)
+    drives: list[str] = field(default_factory=list)  # the target node's drive letters
+    locked: list[str] = field(default_factory=list)  # on both sides: cannot be deselected
+
+
+def source_drives(source: Server) -> list[str]:
+    vs = virtual_server(source)
+    return [d.rstrip(":\\").upper() for d in vs.drives] if vs else []
+
+
+def choices(source: Server, node: Server) -> LikeNamedChoices:
+    """Defaults of the setup dialog once the user connected to ``node``."""
+    nic = node.nics[0] if node.nics else None
+    mask = str(ipaddress.IPv4Network(f"0.0.0.0/{nic.subnet_prefix}").netmask) if nic else ""
+    have = sorted(node.volume_letters)
+    locked = [d for d in source_drives(source) if d in have]
+    setup = ClusterSection(True, node.name.upper(), nic.name if nic else "", "", mask, locked)
+    return LikeNamedChoices(setup, [n.name for n in node.nics], have, locked)
+
+
+def problems(section: ClusterSection, source: Server, node: Server) -> list[InvalidInput]:
+    """Everything wrong with a like-named setup against the source EVS and the target node."""
+    out: list[InvalidInput] = []
+    if not offers_like_named(source):
+        out.append(InvalidInput("cluster.like_named", f"{source.name} is not an Exchange 2003 "
+                                "virtual server: like-named clusters are for Exchange 2003 only"))
+    cluster = node.apps.cluster
+    if not section.target_node:
+        out.append(InvalidInput("cluster.target_node", "enter a node of the target cluster"))
+    elif cluster is None or section.target_node.upper() not in {n.upper() for n in cluster.nodes}:
+        out.append(InvalidInput("cluster.target_node",
+                                f"{section.target_node} is not a node of a cluster"))
+    nics = {n.name: n for n in node.nics}
+    nic = nics.get(section.network)
+    if nic is None:
+        out.append(InvalidInput("cluster.network", f"{node.name} has no network named "
+                                                   f"{section.network!r}"))
+    if not section.ip:
+        out.append(InvalidInput("cluster.ip", "enter the IP address to create"))
+    elif section.ip in {ip for n in node.nics for ip in n.ips} | set(node.ips):
+        out.append(InvalidInput("cluster.ip", f"{section.ip} is already used by {node.name}"))
+    if not section.subnet_mask:
+        out.append(InvalidInput("cluster.subnet_mask", "enter the subnet mask"))
+    elif nic is not None and section.ip and nic.ips:
+        net = ipaddress.IPv4Network(f"{nic.ips[0]}/{section.subnet_mask}", strict=False)
+        if ipaddress.IPv4Address(section.ip) not in net:
+            out.append(InvalidInput("cluster.ip", f"{section.ip} is not on the network of "
+                                                  f"{section.network} ({net})"))
+    have = node.volume_letters
+    chosen = {d.upper() for d in section.storage}
+    for d in source_drives(source):
+        if d in have and d not in chosen:
+            out.append(InvalidInput("cluster.storage", f"{d}: holds the virtual server's data "
+                                                       "on both clusters and cannot be left out"))
+    for d in sorted(chosen - have):
+        out.append(InvalidInput("cluster.storage", f"{node.name} has no {d}: disk resource"))
+    return out

@@ -1,0 +1,137 @@
+"""The SQL Server application (SPEC F-1, F-6 as they apply to ``sql``).
+
+Protection modes (Connection tab): SQL instance (default) replicates each
+protected instance's program and data files except ``Binn`` (system
+databases but tempdb required); Database only replicates the .mdf/.ldf/.ndf
+files of the chosen user databases, which the plan attaches on the target
+at failover (optionally from another target folder); Database only
+many-to-one does the same for several sources to one target, where names
+or target paths must be unique. Services: each protected instance's engine
+and agent (and SQL Browser for a named instance); only the engine service
+cannot be removed. The replication set is ``sqldag01_SRC_TGT``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.apps import sqlcommon as sq
+from core.apps.base import ALL_PHASES, AppDefaults, PlanParts, Problems, TreeItem, spec
+from core.apps.common import (
+    AppBase,
+    cluster_resources,
+    folder_rules,
+    item_steps,
+    services,
+    virtual_server,
+)
+from core.errors import InvalidInput
+from core.model.config import ProtectionConfig, ServiceItem
+from core.model.rules import Rule
+from core.model.server import Server
+
+
+@dataclass(frozen=True)
+class SqlApp(AppBase):
+    id: str = "sql"
+    title: str = "SQL Server"
+    task_label: str = "Protect SQL Server"
+    protectable: bool = True
+    not_protectable_reason: str = ""
+    set_prefix: str = "sqldag01"
+    plan_phases: tuple[str, ...] = ALL_PHASES
+    selection_key: str = "connection.databases"
+    directory_query: str = "sql_servers"  # computers with MSSQLSvc SPNs (F-5.2)
+    defaults: AppDefaults = field(default_factory=lambda: AppDefaults(identity_ip=True))
+
+    def version_of(self, server: Server) -> str:
+        insts = server.apps.sql
+        default = next((i for i in insts if i.default), insts[0] if insts else None)
+        return default.version if default else ""
+
+    def protected_items(self, source: Server, config: ProtectionConfig | None = None) -> TreeItem:
+        return sq.sql_tree(source, list(source.apps.sql), config,
+                           self.default_selection(source)["databases"],
+                           f"SQL Server instances on {source.name}")
+
+    def default_selection(self, source: Server) -> dict[str, Any]:
+        keys = [k for inst in source.apps.sql for k in sq.all_keys(inst)]
+        return {"sql_mode": "instance", "databases": keys}
+
+    def complete_selection(self, config: ProtectionConfig, source: Server | None) -> None:
+        config.connection.databases = sq.normalise(config.connection.databases,
+                                                   config.connection.sql_mode)
+
+    def default_services(self, source: Server, target: Server) -> list[ServiceItem]:
+        if virtual_server(source) is not None:
+            return cluster_resources(source)
+        names = [n for inst in source.apps.sql for n in sq.instance_services(inst)]
+        return services(names, target)
+
+    def removable_service(self, item: ServiceItem) -> bool:
+        return item.user_added or not sq.is_engine_service(item.name)
+
+    def generate_rules(self, config: ProtectionConfig, source: Server) -> list[Rule]:
+        conn = config.connection
+        if conn.sql_mode == "instance":
+            rules = sq.instance_rules(source, conn.databases)
+        else:
+            rules = sq.database_rules(source, conn.databases)
+        return rules + folder_rules(list(conn.volume_paths))
+
+    def selection_problems(self, config: ProtectionConfig, source: Server,
+                           target: Server) -> Problems:
+        conn = config.connection
+        errors = sq.database_problems(config, source)
+        if not config.advanced.override_rules and not conn.databases and not conn.volume_paths:
+            errors.append(InvalidInput("connection.databases", "nothing is selected to protect"))
+        errors += _target_path_problems(config, source, target)
+        return errors, []
+
+    def plan_facts(self, config: ProtectionConfig, source: Server,
+                   target: Server) -> dict[str, Any]:
+        conn = config.connection
+        if conn.sql_mode not in sq.DB_MODES:
+            return {"sql_mode": conn.sql_mode}
+        dbs = [{"instance": sq.split_key(k)[0], "name": sq.split_key(k)[1],
+                "files": sq.target_files(source, config, k)} for k in conn.databases]
+        return {"sql_mode": conn.sql_mode, "databases": dbs,
+                "source_version": self.version_of(source),
+                "target_version": self.version_of(target)}
+
+    def plan_parts(self, config: ProtectionConfig, facts: Any) -> PlanParts:
+        start, stop = item_steps(config, facts)
+        app = getattr(facts, "app", {}) or {}
+        attach = [spec("sql-attach", d["instance"], d["name"], *d["files"])
+                  for d in app.get("databases", []) if d.get("files")]
+        detach = [spec("sql-detach", d["instance"], d["name"])
+                  for d in reversed(app.get("databases", [])) if d.get("files")]
+        return PlanParts(after_start=attach + start, before_stop=detach, after_stop=stop)
+
+
+def _target_path_problems(cfg: ProtectionConfig, source: Server,
+                          target: Server) -> list[InvalidInput]:
+    """Remapped target folders: database-only modes, selected databases, existing
+    drives; and no two files of this pair land on one path of the target."""
+    conn = cfg.connection
+    key = "connection.target_paths"
+    errors: list[InvalidInput] = []
+    if conn.target_paths and conn.sql_mode not in sq.DB_MODES:
+        return [InvalidInput(key, "a database is mapped to a target path only in the "
+                                  "database-only modes (connection.sql_mode=database)")]
+    chosen = {k.upper() for k in conn.databases}
+    for db, path in conn.target_paths.items():
+        if db.upper() not in chosen:
+            errors.append(InvalidInput(key, f"{db} is not a selected database"))
+        elif target.volumes and path[:1].upper() not in target.volume_letters:
+            errors.append(InvalidInput(key, f"{target.name} has no {path[:1].upper()}: volume "
+                                            f"for {path}"))
+    if conn.sql_mode in sq.DB_MODES:
+        files = Counter(p.upper() for k in conn.databases for p in sq.target_files(source, cfg, k))
+        clash = sorted(p for p, n in files.items() if n > 1)
+        if clash:
+            errors.append(InvalidInput(key, f"two databases would use {clash[0]} on "
+                                            f"{target.name}: give one its own target path"))
+    return errors

@@ -1,0 +1,97 @@
+"""Application-specific Setup actions (SPEC F-5.3, F-5.6, SharePoint front end).
+
+- Test SQL (Manage SQL Servers): is SQL Server installed and reachable.
+- SharePoint "Get Config": the front end's farm names its back-end SQL
+  server, which becomes the source.
+- Target choices: the current list without the source, plus the source's
+  like-named cluster for an Exchange 2003 virtual server; its setup dialog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from core.apps import likenamed
+from core.apps.registry import get_app
+from core.apps.sharepoint import backend_of
+from core.apps.support import check_like_named
+from core.errors import AppmgrError, NotFound
+from core.logs import log_action
+
+if TYPE_CHECKING:
+    from core.console.console import Console
+
+
+@dataclass
+class SharePointSource:
+    """What Get Config found: the back end to protect and the farm."""
+
+    front_end: str
+    source: str  # the back-end SQL server (the pair's source)
+    instance: str  # its SQL instance holding the farm ("MSSQLSERVER" or a name)
+    farm: Any  # core.model.apps.SharePointFarm
+
+
+class AppsSetupMixin:
+    _farms: dict[str, Any]
+    _aliases: dict[str, str]
+
+    def test_sql(self: Console, server: str) -> list[str]:
+        """One line per SQL Server instance; NotFound when none answers."""
+        inv = self.inventory(server, refresh=True)
+        if not inv.apps.sql:
+            raise NotFound(f"{inv.name}: SQL Server is not installed or does not answer")
+        lines = []
+        for inst in inv.apps.sql:
+            kind = "default instance" if inst.default else "named instance"
+            line = (f"{inv.name}\\{inst.name} ({kind}): SQL Server {inst.version} "
+                    f"{inst.edition} ({inst.bits} bit), {len(inst.databases)} databases")
+            missing = [p for p in ("tcp", "np") if p not in inst.protocols]
+            if missing:
+                line += (f"; enable {' and '.join({'tcp': 'TCP/IP', 'np': 'Named Pipes'}[p] for p in missing)} "
+                         "for remote connections")
+            lines.append(line)
+        log_action("test sql", server=server, instances=len(lines))
+        return lines
+
+    def sharepoint_get_config(self: Console, front_end: str) -> SharePointSource:
+        """Get Config: read the front end's farm; its back-end SQL server is the source."""
+        inv = self.inventory(front_end, refresh=True)
+        host, inst, farm = backend_of(inv)
+        self._farms[host.upper()] = farm
+        self.lists.add("sharepoint", host)
+        log_action("sharepoint get config", front_end=front_end, source=host)
+        return SharePointSource(inv.name.upper(), host.upper(), inst, farm)
+
+    def target_choices(self: Console, app: str, source: str,
+                       candidates: list[str] | None = None) -> list[str]:
+        """Targets to offer for ``source``: the candidates (default: the current list)
+        without the source; an Exchange 2003 virtual server adds ``NAME (like-named)``."""
+        app_id = get_app(app).id
+        names = candidates if candidates is not None else self.server_list(app_id)
+        out = [n for n in names if n.upper() != source.upper()]
+        try:
+            inv = self.inventory(source)
+        except AppmgrError:
+            return out
+        version = get_app(app_id).version_of(inv)
+        if likenamed.offers_like_named(inv) and not check_like_named(app_id, version):
+            out.append(likenamed.label(inv.name))
+        return out
+
+    def like_named_setup(self: Console, source: str, node: str) -> likenamed.LikeNamedChoices:
+        """Connect to a node of the target cluster: the setup dialog's defaults and choices.
+
+        From now on the like-named target ``SOURCE_LN`` is read from ``node``.
+        """
+        src = self.inventory(source)
+        node_inv = self.inventory(node, refresh=True)
+        choices = likenamed.choices(src, node_inv)
+        problems = [p for p in likenamed.problems(choices.setup, src, node_inv)
+                    if p.field in ("cluster.like_named", "cluster.target_node")]
+        if problems:
+            raise problems[0]
+        self._aliases[f"{source.upper()}{likenamed.TEMP_SUFFIX}"] = node_inv.name.upper()
+        log_action("like-named setup", source=source, node=node)
+        return choices

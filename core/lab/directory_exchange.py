@@ -1,0 +1,86 @@
+"""Exchange in the lab directory: the schema ldap3's offline AD schema lacks, and the
+Exchange organization's tree in the configuration NC.
+
+ldap3's ``OFFLINE_AD_2012_R2`` schema knows ``msExchConfigurationContainer``
+but none of the classes below it, and its mock refuses entries of unknown
+classes. The lab adds the classes and the one attribute it needs, under a
+private OID arc (not Microsoft's OIDs; the same arc the Samba peer recipe
+uses), exactly as AD names them, so queries written for a real forest —
+``(objectClass=msExchExchangeServer)`` under the configuration NC — find the
+lab's servers:
+
+``CN=<server>,CN=Servers,CN=<admin group>,CN=Administrative Groups,CN=<org>,
+CN=Microsoft Exchange,CN=Services,CN=Configuration,<root NC>``
+with ``networkAddress`` (``ncacn_ip_tcp:<fqdn>``, ``ncacn_nb_nb:<NAME>``),
+``serialNumber`` (``Version 8.1 (Build 30240.6)``) and
+``msExchCurrentServerRoles`` (2007 and later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ldap3.protocol.rfc4512 import AttributeTypeInfo, ObjectClassInfo
+
+from core.directory.entries import dns_to_dn
+from core.hosts.app_versions import exchange_role_bits, exchange_serial
+from core.lab.app_json import exchange_server_dn
+from core.lab.estate import Estate
+
+_ARC = "1.3.6.1.4.1.55555.1"
+_INTEGER = "1.3.6.1.4.1.1466.115.121.1.27"
+ATTRIBUTES = (f"( {_ARC}.1 NAME 'msExchCurrentServerRoles' SYNTAX '{_INTEGER}' SINGLE-VALUE )",)
+CLASSES = (
+    f"( {_ARC}.101 NAME 'msExchOrganizationContainer' SUP container STRUCTURAL )",
+    f"( {_ARC}.102 NAME 'msExchAdminGroupContainer' SUP container STRUCTURAL )",
+    f"( {_ARC}.103 NAME 'msExchAdminGroup' SUP container STRUCTURAL )",
+    f"( {_ARC}.104 NAME 'msExchServersContainer' SUP container STRUCTURAL )",
+    f"( {_ARC}.100 NAME 'msExchExchangeServer' SUP top STRUCTURAL "
+    "MAY ( networkAddress $ serialNumber $ msExchCurrentServerRoles ) )",
+)
+
+Add = Callable[[str, dict[str, Any]], bool]
+
+
+def extend_schema(schema: Any) -> None:
+    """Add the Exchange classes and attribute to an ldap3 ``SchemaInfo`` (idempotent)."""
+    for name, info in AttributeTypeInfo.from_definition(list(ATTRIBUTES)).items():
+        schema.attribute_types[name] = info
+    for name, info in ObjectClassInfo.from_definition(list(CLASSES)).items():
+        schema.object_classes[name] = info
+
+
+def add_exchange_tree(add: Add, estate: Estate) -> list[str]:
+    """The organization, its administrative groups and one server object per Exchange
+    server of the estate; returns the server objects' DNs."""
+    exchange = [(s, s.apps.exchange) for s in estate.servers if s.apps.exchange is not None]
+    if not exchange:
+        return []
+    base = dns_to_dn(estate.domain)
+    org = f"CN={estate.exchange_org},CN=Microsoft Exchange,CN=Services,CN=Configuration,{base}"
+    add(f"CN=Services,CN=Configuration,{base}", {"objectClass": ["top", "container"]})
+    add(f"CN=Microsoft Exchange,CN=Services,CN=Configuration,{base}",
+        {"objectClass": ["top", "container", "msExchConfigurationContainer"]})
+    add(org, {"objectClass": ["top", "container", "msExchOrganizationContainer"]})
+    add(f"CN=Administrative Groups,{org}",
+        {"objectClass": ["top", "container", "msExchAdminGroupContainer"]})
+    dns: list[str] = []
+    for s, ex in exchange:
+        assert ex is not None
+        group = f"CN={ex.admin_group},CN=Administrative Groups,{org}"
+        add(group, {"objectClass": ["top", "container", "msExchAdminGroup"]})
+        add(f"CN=Servers,{group}", {"objectClass": ["top", "container", "msExchServersContainer"]})
+        dn = exchange_server_dn(estate, s.name, ex)
+        attrs: dict[str, Any] = {
+            "objectClass": ["top", "msExchExchangeServer"],
+            "networkAddress": [f"ncacn_ip_tcp:{s.fqdn(estate.domain)}", f"ncacn_nb_nb:{s.name}"],
+            "serialNumber": [exchange_serial(ex.version)],
+        }
+        bits = exchange_role_bits(ex.roles)
+        if bits:
+            attrs["msExchCurrentServerRoles"] = str(bits)
+        if not add(dn, attrs):
+            raise ValueError(f"cannot add the Exchange server object of {s.name}")
+        dns.append(dn)
+    return dns

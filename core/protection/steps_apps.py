@@ -1,0 +1,112 @@
+"""Thin implementations of the application verbs (Exchange, SQL, clusters, items).
+
+Each one is a single call through a port: the AD host SPNs through the
+Directory (``move_spns``), everything else as a named host operation
+(``HostControl.run_op``) on the server that does the work. What those host
+operations do on a real server or in the lab belongs to the host control;
+here they are only asked for, with their parameters, and a failure comes
+back as the typed error the host raised. Registered into
+:data:`core.protection.steps.STEPS` when that module is imported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.protection.env import PairEnv
+from core.protection.script import Step
+from core.protection.steps import step
+
+
+def _op(env: PairEnv, side: str, op: str, params: dict[str, Any]) -> Any:
+    return env.host(side).run_op(op, params)
+
+
+@step("add-name")
+def add_name(env: PairEnv, s: Step) -> str:
+    _op(env, "target", "name_add", {"name": s.args[0]})
+    return f"{env.cfg.target} answers to {s.args[0]}"
+
+
+@step("remove-name")
+def remove_name(env: PairEnv, s: Step) -> str:
+    _op(env, "target", "name_remove", {"name": s.args[0]})
+    return f"{env.cfg.target} no longer answers to {s.args[0]}"
+
+
+@step("move-spns")
+def move_spns(env: PairEnv, s: Step) -> str:
+    directory = env.ctx.directory()
+    try:
+        moved = directory.move_spns(s.args[0], s.args[1], owner=s.opt("owner") or None)
+    finally:
+        directory.close()
+    return f"{len(moved)} SPN(s) moved from {s.args[0]} to {s.args[1]}"
+
+
+def _rehome(env: PairEnv, s: Step, back: bool) -> str:
+    src, tgt = s.args
+    old, new = (tgt, src) if back else (src, tgt)
+    params = {"from": old, "to": new,
+              "storage_groups": [g for g in (s.opt("sgs") or "").split("|") if g],
+              "replicate": (s.opt("replicate") or "on") == "on",
+              "wait_min": int(s.opt("wait") or 30), "dc": s.opt("dc") or ""}
+    _op(env, "target", "exchange_rehome", params)
+    return f"users and public folders of {old} rehomed to {new}"
+
+
+@step("exchange-failover")
+def exchange_failover(env: PairEnv, s: Step) -> str:
+    return _rehome(env, s, back=False)
+
+
+@step("exchange-failback")
+def exchange_failback(env: PairEnv, s: Step) -> str:
+    return _rehome(env, s, back=True)
+
+
+@step("exchange-public-folders")
+def exchange_public_folders(env: PairEnv, s: Step) -> str:
+    _op(env, "source", "exchange_public_folders", {"server": s.args[0], "dc": s.opt("dc") or ""})
+    return f"public folders of {s.args[0]} rehomed"
+
+
+@step("sql-attach")
+def sql_attach(env: PairEnv, s: Step) -> str:
+    inst, db, *files = s.args
+    _op(env, "target", "sql_attach", {"instance": inst, "database": db, "files": files})
+    return f"{db} attached to {env.cfg.target}\\{inst}"
+
+
+@step("sql-detach")
+def sql_detach(env: PairEnv, s: Step) -> str:
+    inst, db = s.args
+    _op(env, "target", "sql_detach", {"instance": inst, "database": db})
+    return f"{db} detached from {env.cfg.target}\\{inst}"
+
+
+def _resource(env: PairEnv, s: Step, action: str) -> str:
+    side = s.opt("on", "target") or "target"
+    _op(env, side, "cluster_resource",
+        {"action": action, "name": s.args[0], "group": s.opt("group") or ""})
+    return f"resource {s.args[0]}: {action} on {env.name(side)}"
+
+
+@step("create-resource")
+def create_resource(env: PairEnv, s: Step) -> str:
+    return _resource(env, s, "create")
+
+
+@step("delete-resource")
+def delete_resource(env: PairEnv, s: Step) -> str:
+    return _resource(env, s, "delete")
+
+
+@step("resource-online")
+def resource_online(env: PairEnv, s: Step) -> str:
+    return _resource(env, s, "online")
+
+
+@step("resource-offline")
+def resource_offline(env: PairEnv, s: Step) -> str:
+    return _resource(env, s, "offline")

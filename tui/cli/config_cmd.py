@@ -1,0 +1,70 @@
+"""``appmgr config show|set|plan SRC TGT --app APP`` (SPEC F-15, issue 4 item 7).
+
+- show: the configuration the pair would use (saved, else the defaults of
+  F-6), as ``section.key=value`` lines or, with ``--json``, as JSON.
+- set: ``section.key=value …`` with the form's validation and messages;
+  nothing is saved when any value is refused (exit code of the error).
+- plan: the generated (or edited) failover plan phases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("config", parents=[common], help="show, set or plan a pair's configuration")
+    verbs = p.add_subparsers(dest="config_command", metavar="show|set|plan", required=True)
+    for verb, text in (("show", "print the configuration (defaults when not saved yet)"),
+                       ("set", "change settings: section.key=value …"),
+                       ("plan", "print the failover plan phases")):
+        v = verbs.add_parser(verb, parents=[common], help=text)
+        v.add_argument("source", help="source server (e.g. SQL01)")
+        v.add_argument("target", help="target server (e.g. SQL02)")
+        v.add_argument("--app", default="fileprint", help="application (default fileprint)")
+        v.add_argument("--advanced", action="store_true", default=argparse.SUPPRESS,
+                       help="allow the advanced options")
+        if verb == "show":
+            v.add_argument("--json", action="store_true")
+        elif verb == "set":
+            v.add_argument("assignments", nargs="+", metavar="SECTION.KEY=VALUE")
+        else:
+            v.add_argument("--phase", default="", help="only this phase")
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui.cli.session import open_console
+
+    console = open_console(args)
+    verb = args.config_command
+    if verb == "show":
+        doc = console.config_show(args.app, args.source, args.target)
+        if args.json:
+            print(json.dumps(doc["config"], indent=2))
+        else:
+            cfg = doc["config"]
+            what = "saved configuration" if doc["saved"] else "defaults (not saved yet)"
+            print(f"# {cfg['source']} -> {cfg['target']} ({cfg['app']}): {what}")
+            print("\n".join(doc["assignments"]))
+        return 0
+    if verb == "set":
+        change = console.config_set(args.app, args.source, args.target, list(args.assignments))
+        cfg = change.config
+        print(f"saved: {cfg.source} -> {cfg.target} ({cfg.app})")
+        for line in change.notices:
+            print(f"note: {line}")
+        for line in change.warnings:
+            print(f"warning: {line}", file=sys.stderr)
+        return 0
+    cfg = console.load_config(args.app, args.source, args.target)
+    phases = console.plan_all(cfg)
+    if args.phase:
+        if args.phase not in phases:
+            print(f"appmgr: unknown phase {args.phase!r}; phases are {', '.join(phases)}",
+                  file=sys.stderr)
+            return 2
+        phases = {args.phase: phases[args.phase]}
+    print("\n".join(phases.values()), end="")
+    return 0

@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory gssapi
 	$(VENV)/bin/ruff check core tui tests bench
 	$(PY) -m pytest -q --ignore=tests/peers
-	scripts/peers.sh -q
+	PY=$(PY) scripts/peers.sh -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check core tui tests bench

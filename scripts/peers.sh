@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PY=${PY:-$ROOT/.venv/bin/python}
+[[ $PY == /* ]] || PY=$ROOT/$PY
 SERVERS=$ROOT/tests/peers/servers
 export SAMBA_IP=${SAMBA_IP:-127.0.10.1} BIND_IP=${BIND_IP:-127.0.10.2} ADMIN_PASS=${ADMIN_PASS:-'Passw0rd!Lab'}
 PEER_COUNT=${PEER_COUNT:-2000}
@@ -27,11 +28,12 @@ if [[ "${1:-}" != "--inside" ]]; then
   "$PY" -c "import gssapi, ldap3, dns" 2>/dev/null || missing+=("python gssapi (pip extra 'gssapi')")
   ((${#missing[@]})) && why+=("missing: ${missing[*]} (scripts/test-deps.sh installs them as root)")
   if ((${#why[@]})); then
+    reason=$(IFS=';'; echo "${why[*]}" | sed 's/;/; /g')
     if [[ "${CI:-}" == "true" ]]; then
-      echo "peers: CANNOT RUN in CI: ${why[*]}" >&2
+      echo "peers: CANNOT RUN the peer tests in CI: $reason" >&2
       exit 1
     fi
-    echo "peers: SKIPPED the peer tests (Samba AD, BIND9): ${why[*]}" >&2
+    echo "peers: SKIPPED the peer tests (real Samba AD and BIND9): $reason" >&2
     exit 0
   fi
   LAB=$(mktemp -d /tmp/appmgr-peers.XXXXXX)
@@ -39,7 +41,7 @@ if [[ "${1:-}" != "--inside" ]]; then
   # the seed LDIF is made outside the namespace (plain Python, no servers needed)
   "$PY" -m tests.peers.servers.seed --count "$PEER_COUNT" --chunk 100000 --out "$LAB/seed" >/dev/null
   rc=0
-  unshare --net --mount --fork -- "$0" --inside "$@" || rc=$?
+  unshare --net --mount --fork -- "$ROOT/scripts/peers.sh" --inside "$@" || rc=$?
   if [[ $rc -eq 0 && -z "${PEERS_KEEP:-}" ]]; then rm -rf "$LAB"; else echo "peers: lab kept in $LAB"; fi
   exit $rc
 fi

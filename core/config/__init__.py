@@ -2,13 +2,20 @@
 
 from core.config.check import ConfigProblems, config_problems, failure_after_text
 from core.config.defaults import default_config, non_machine_choices
-from core.config.edit import apply_assignments, field_help, get_text, settable_keys
+from core.config.edit import (
+    apply_assignments,
+    config_keys,
+    field_help,
+    get_text,
+    settable_keys,
+)
 from core.config.reuse import can_reuse, reuse_problem
 
 __all__ = [
     "ConfigProblems",
     "apply_assignments",
     "can_reuse",
+    "config_keys",
     "config_problems",
     "default_config",
     "failure_after_text",

@@ -61,6 +61,15 @@ class Console(SetupMixin, AppsSetupMixin, ConfigureMixin, TabsMixin, ProtectMixi
         _log_action("option", key=key)
         return new
 
+    def set_options(self, values: dict[str, str]) -> Settings:
+        """Validate every value first, then save once: all or nothing (F-4)."""
+        new = self.settings()
+        for key, value in values.items():
+            new = set_option(new, key, value)
+        self._update_settings(new)
+        _log_action("options", keys=",".join(sorted(values)))
+        return new
+
     def _update_settings(self, new: Settings) -> None:
         with self._settings_lock:
             save_settings(new, self._settings_path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from core.apps.registry import protectable_app
+from core.apps.registry import get_app, protectable_app
 from core.console.api import Progress
 from core.errors import InvalidInput
 from core.logs import log_action, read_verbose_log, tail_lines
@@ -88,6 +88,11 @@ class ProtectMixin:
                  progress: Progress | None = None, *, force: bool = False) -> list[Any]:
         from core.protection import failover as _failover
 
+        application = get_app(app)
+        if force and not application.defaults.graceful_failover:
+            # F-9.2: no graceful (soft) failover while the source is up for these
+            raise InvalidInput("failover", f"{application.title} has no graceful failover: "
+                                           "fail over once the source has failed")
         log_action("failover", pair=f"{source}->{target}", force=force)
         return _failover.failover(self.ctx, self.store, app, source, target, progress, force=force)
 

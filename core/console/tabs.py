@@ -19,6 +19,7 @@ from core.config.fields import FIELDS, applies
 from core.errors import InvalidInput
 from core.model.config import ProtectionConfig, ServiceItem
 from core.protection.facts import facts_from, service_port
+from core.protection.pair import plan_text
 from core.protection.plan import generated_text, phase_text, phases_of, stale_edits
 
 if TYPE_CHECKING:
@@ -127,6 +128,13 @@ class TabsMixin:
         return [*out, cushion] if cushion else out
 
     # --- Advanced tab: the plan ----------------------------------------------------
+    def plan_text(self: Console, cfg: ProtectionConfig, phase: str) -> str:
+        """A phase's script to show or edit (the written one once protection is on)."""
+        return plan_text(self.ctx, self.store, cfg, phase)
+
+    def plan_phases(self: Console, cfg: ProtectionConfig) -> list[str]:
+        return list(phases_of(cfg))
+
     def _facts(self: Console, cfg: ProtectionConfig):  # noqa: ANN202 - PlanFacts
         source, target = self.pair_servers(cfg)
         return facts_from(cfg, source, target, self.ctx.domain, service_port(self.ctx))

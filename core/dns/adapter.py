@@ -49,6 +49,7 @@ class DnspythonDns:
         self.key = key
         self.timeout = timeout
         self._token = token or (lambda: secrets.token_hex(8))
+        self._zones: dict[str, str] = {}
         self._dnskey = dnspython_key(key) if key is not None else None
 
     def __repr__(self) -> str:
@@ -103,8 +104,18 @@ class DnspythonDns:
         return None
 
     def zone_of(self, name: str) -> str:
-        """The zone holding ``name``: the SOA owner the server names, walking up the labels."""
-        current = dns.name.from_text(fqdn(name))
+        """The zone holding ``name``: the SOA owner the server names, walking up the labels.
+
+        Remembered per name for the life of this client (a failover asks for the
+        same names' zones several times; zone cuts do not move during one).
+        """
+        key = fqdn(name)
+        if key not in self._zones:
+            self._zones[key] = self._find_zone(key)
+        return self._zones[key]
+
+    def _find_zone(self, name: str) -> str:
+        current = dns.name.from_text(name)
         while current != dns.name.root:
             try:
                 resp = self._query(current.to_text(), "SOA")
@@ -115,7 +126,7 @@ class DnspythonDns:
                     if rrset.rdtype == dns.rdatatype.SOA and current.is_subdomain(rrset.name):
                         return rrset.name.to_text().lower()
             current = current.parent()
-        raise NotFound(f"the DNS server {self.label} serves no zone holding {fqdn(name)}")
+        raise NotFound(f"the DNS server {self.label} serves no zone holding {name}")
 
     # --- updates -----------------------------------------------------------------
     def _update(self, zone: str) -> dns.update.UpdateMessage:

@@ -45,6 +45,7 @@ cluster_info::
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from typing import Any
@@ -112,15 +113,19 @@ def exchange_from_json(doc: Any) -> ExchangeInventory | None:
 
 
 def smtp_ips(bindings: list[Any]) -> tuple[str, ...]:
-    """Bound IPs of SMTP virtual servers / receive connectors (``ip:port[:host]``), in order.
-
-    All-unassigned bindings (``:25:``, ``0.0.0.0:25``) name no address and are skipped.
-    """
+    """Bound IPs of SMTP virtual servers / receive connectors (``ip:port[:host]``,
+    ``[v6]:port``), in order. All-unassigned bindings (``:25:``, ``0.0.0.0:25``,
+    ``[::]:25``) name no address and are skipped."""
     out: list[str] = []
     for b in bindings:
-        ip = _str(b).split(":", 1)[0].strip()
-        if ip and ip != "0.0.0.0" and ip not in out:
-            out.append(ip)
+        text = _str(b).strip()
+        host = text[1:text.find("]")] if text.startswith("[") else text.split(":", 1)[0]
+        try:
+            ip = ipaddress.ip_address(host.strip())
+        except ValueError:
+            continue
+        if not ip.is_unspecified and str(ip) not in out:
+            out.append(str(ip))
     return tuple(out)
 
 
@@ -206,6 +211,10 @@ def blackberry_from_json(doc: Any) -> BlackBerryServer | None:
     )
 
 
+def _kind(resource: dict[str, Any]) -> str:
+    return _str(resource.get("type")).strip().lower()
+
+
 def cluster_from_json(doc: Any) -> tuple[ClusterInfo, dict[str, VirtualServer]] | None:
     """``cluster_info`` output: the cluster, and every group with a network name by that name.
 
@@ -223,10 +232,11 @@ def cluster_from_json(doc: Any) -> tuple[ClusterInfo, dict[str, VirtualServer]] 
         res = _dicts(g, "resources")
         longest = max([longest, *(_int(r.get("pending_ms")) for r in res)])
         net = next((_str(r.get("network_name")).upper() for r in res
-                    if _str(r.get("network_name"))), "")
+                    if _kind(r) == "network name" and _str(r.get("network_name"))), "")
         if not net:
             continue
-        ip = next((_str(r.get("ip")) for r in res if _str(r.get("ip"))), "")
+        ip = next((_str(r.get("ip")) for r in res if _kind(r) == "ip address" and _str(r.get("ip"))),
+                  "")
         named[net] = VirtualServer(net, ip, _str(g.get("name")),
                                    tuple(_str(r.get("name")) for r in res),
                                    tuple(_str(d).rstrip(":").upper() for d in _list(g.get("drives"))),

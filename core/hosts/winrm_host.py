@@ -80,7 +80,10 @@ class WinrmHost:
         """The host inventory, then the application operations its services call for
         (one round trip each), merged into one Server with ``apps`` filled."""
         base = server_from_inventory(self.run_op("inventory", {}))
-        name = self.name or base.name
+        # only a cluster node answers for other names (its virtual servers); anywhere else
+        # the name asked for may be an alias, and the applications know the host's own
+        clustered = any(s.name.lower() == "clussvc" for s in base.services)
+        name = (self.name or base.name) if clustered else base.name
         docs = {op: self.run_op(op, params) for op, params in app_ops(base.services, name)}
         return with_apps(base, name, docs)
 

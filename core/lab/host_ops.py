@@ -129,8 +129,11 @@ class LabHost(AppOps):
                       "ips": [*s.ips, *(vs.ip for vs in est.owned(s.name))]}],
             "volumes": [self._volume(v) for v in est.drives_of(s)],
             "services": services,
+            # ... and shares the disks of those groups
             "shares": [{"name": x.name, "path": x.path, "description": x.description,
-                        "admin": x.admin} for x in list(self.state.shares)],
+                        "admin": x.admin}
+                       for x in [*self.state.shares, *(x for vs in est.owned(s.name)
+                                                       for x in vs.shares)]],
             "dns_servers": [est.dns_ip],
             "engine": engine,
             "admins": list(self.state.admins),

@@ -46,7 +46,8 @@ class HostState:
                            [str(a) for a in doc.get("admins", [])])
             except TypeError:
                 pass  # a file from another version: start again from the estate
-        return cls(path, list(server.services), list(server.shares), [estate.admin_user])
+        return cls(path, list(server.services), list(server.shares),
+                   list(server.admins) or [estate.admin_user])
 
     def save(self) -> None:
         with self.lock:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,13 @@ WINRM_PORT = 5985
 def default_dns_port() -> int:
     """Port 53 when we may bind it (root), else a high port."""
     return 53 if os.geteuid() == 0 else 10053
+
+
+def extra_winrm_ips(estate: Estate, name: str, failed: Collection[str] = ()) -> list[str]:
+    """The addresses machine ``name`` answers WinRM on besides its own: its extra ones
+    and those of the cluster groups it owns (unless that virtual server was failed)."""
+    s = estate.server(name)
+    return [*s.extra_ips, *(vs.ip for vs in estate.owned(name) if vs.name not in failed)]
 
 
 class LabSupervisor:
@@ -151,10 +159,9 @@ class LabSupervisor:
         if name in self._winrm:
             return
         s = self.estate.server(name)
-        groups = [vs.ip for vs in self.estate.owned(name) if vs.name not in self._failed]
         w = LabWinrmServer(self.estate, s.name, self.lab_root, s.ip, WINRM_PORT,
                            on_service=lambda svc, start: self._engine_service(name, svc, start),
-                           extra_ips=[*s.extra_ips, *groups])
+                           extra_ips=extra_winrm_ips(self.estate, name, self._failed))
         w.start()
         self._winrm[name] = w
 

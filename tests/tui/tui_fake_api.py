@@ -150,9 +150,6 @@ class FakeApi:
         new = deepcopy(cfg)
         for item in assignments:
             path, _, value = item.partition("=")
-            if path == "failover.dns.password":
-                self.dns_password_set = True
-                continue
             *parents, leaf = path.split(".")
             obj = new
             for p in parents:
@@ -181,6 +178,18 @@ class FakeApi:
 
     def discard_draft(self, cfg: ProtectionConfig) -> None:
         self._rec("discard_draft", cfg.source, cfg.target)
+
+    def load_draft(self, app: str, source: str, target: str) -> ProtectionConfig | None:
+        self._rec("load_draft", app, source, target)
+        return deepcopy(self.drafts[-1]) if self.drafts else None
+
+    def set_dns_credentials(self, cfg: ProtectionConfig, user: str,
+                            password: str) -> ProtectionConfig:
+        self._rec("set_dns_credentials", user)
+        self.dns_password_set = True
+        new = deepcopy(cfg)
+        new.failover.dns.user = user
+        return new
 
     def plan_phases(self, cfg: ProtectionConfig) -> list[str]:
         return ["post-failover", "pre-failback", "post-restore", "post-failback"]
@@ -354,6 +363,16 @@ class FakeApi:
             if not value.isdigit() or not lo <= int(value) <= hi:
                 raise InvalidInput(key, f"must be from {lo} to {hi}")
             setattr(self._settings, key, int(value))
+        return self.settings()
+
+    def set_options(self, values: dict[str, str]) -> Any:
+        saved = deepcopy(self._settings)
+        try:
+            for key, value in values.items():
+                self.set_option(key, value)
+        except InvalidInput:
+            self._settings = saved  # all or nothing, like the real façade
+            raise
         return self.settings()
 
     def clear_credentials(self) -> int:

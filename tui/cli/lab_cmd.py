@@ -55,10 +55,13 @@ def run(args: argparse.Namespace) -> int:
 
 def format_status(rt: LabRuntime) -> str:
     lines = [f"lab {rt.domain}  DNS {rt.dns_ip}:{rt.dns_port}  supervisor pid {rt.pid}", ""]
-    lines.append(f"{'server':<8}{'fqdn':<24}{'ip':<15}{'up':<5}volumes")
+    w_name = max([6, *(len(n) for n in rt.servers)]) + 2
+    w_fqdn = max([4, *(len(s["fqdn"]) for s in rt.servers.values())]) + 2
+    lines.append(f"{'server':<{w_name}}{'fqdn':<{w_fqdn}}{'ip':<15}{'up':<5}volumes")
     for name, s in rt.servers.items():
         vols = ", ".join(f"{k}: → {v}" for k, v in s["volumes"].items())
-        lines.append(f"{name:<8}{s['fqdn']:<24}{s['ip']:<15}{'yes' if s['up'] else 'NO':<5}{vols}")
+        lines.append(f"{name:<{w_name}}{s['fqdn']:<{w_fqdn}}{s['ip']:<15}"
+                     f"{'yes' if s['up'] else 'NO':<5}{vols}")
     return "\n".join(lines)
 
 
@@ -114,13 +117,26 @@ def _down(root: Path, wait: float = 30.0) -> int:
     control(root, "down")
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        try:
-            os.kill(rt.pid, 0)
-        except ProcessLookupError:
+        if not _running(rt.pid):
             print("lab down")
             return 0
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise Unreachable(f"the lab supervisor (pid {rt.pid}) did not stop within {wait:.0f} s")
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an exited supervisor waits for init to reap it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _env() -> dict[str, str]:

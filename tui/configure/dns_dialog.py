@@ -151,11 +151,7 @@ class DnsDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | None]):
         api = self.app.api
         new = api.apply(cfg, changes)
         if password:
-            store = getattr(api, "set_dns_credentials", None)
-            if store is not None:
-                store(new, new.failover.dns.user, password)
-            else:  # a façade without the method may take it as a (never saved) setting
-                new = api.apply(new, [f"failover.dns.password={password}"])
+            new = api.set_dns_credentials(new, new.failover.dns.user, password)
         return new
 
     @on(Button.Pressed, "#dns-ok")

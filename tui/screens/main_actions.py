@@ -95,12 +95,23 @@ class MainActions:
         def answered(yes: bool | None) -> None:
             load(bool(yes))
 
+        def draft_answered(yes: bool | None) -> None:
+            def job() -> Any:
+                draft = api.load_draft(app_id, source, target)
+                if yes and draft is not None:
+                    return draft
+                if draft is not None:
+                    api.discard_draft(draft)
+                return api.load_config(app_id, source, target, reuse=True)
+
+            self.call_api("load_config", job, tag=then)
+
         sel = s.selection
         if sel is not None and getattr(sel, "draft", False):
             self.app.push_screen(ConfirmScreen(
                 "Unsaved configuration",
                 f"An unsaved configuration of {source} → {target} was kept as a draft.\n"
-                "Continue with it?", yes="Use the draft", no="Start over"), answered)
+                "Continue with it?", yes="Use the draft", no="Start over"), draft_answered)
         elif sel is not None and getattr(sel, "reuse_offered", False):
             self.app.push_screen(ConfirmScreen(
                 "Previous configuration",

@@ -116,9 +116,7 @@ class OptionsScreen(ApiCaller, HelpLineHost, ModalScreen[Any]):
         api = self.app.api
 
         def save() -> Any:
-            for key, value in changed.items():
-                api.set_option(key, value)
-            return api.settings()
+            return api.set_options(changed)
 
         self.call_api("save", save)
 

@@ -6,8 +6,9 @@ if (-not $c) { ConvertTo-Json -InputObject @{cluster = $null} -Compress; return 
 function Rel($o, $w) { @(Get-WmiObject -Namespace $ns -Query "ASSOCIATORS OF {$($o.__RELPATH)} WHERE $w") }
 $groups = @(foreach ($g in Get-WmiObject MSCluster_ResourceGroup -Namespace $ns) {
   $res = Rel $g 'AssocClass=MSCluster_ResourceGroupToResource'
-  $drives = @(foreach ($r in @($res | Where-Object { $_.Type -eq 'Physical Disk' })) {
-    foreach ($d in (Rel $r 'ResultClass=MSCluster_Disk')) { Rel $d 'ResultClass=MSCluster_DiskPartition' | ForEach-Object { "$($_.Path)".TrimEnd(':') } } })
+  # disk classes appeared with Windows 2008: older clusters report no drives
+  $drives = @(try { foreach ($r in @($res | Where-Object { $_.Type -eq 'Physical Disk' })) {
+    foreach ($d in (Rel $r 'ResultClass=MSCluster_Disk')) { Rel $d 'ResultClass=MSCluster_DiskPartition' | ForEach-Object { "$($_.Path)".TrimEnd(':') } } } } catch { })
   @{name = $g.Name; owner = "$((Rel $g 'AssocClass=MSCluster_NodeToActiveGroup' | Select-Object -First 1).Name)"; drives = $drives
     resources = @($res | ForEach-Object { @{name = $_.Name; type = $_.Type; pending_ms = [int]$_.PendingTimeout
       ip = "$($_.PrivateProperties.Address)"; network_name = "$($_.PrivateProperties.Name)"} })} })

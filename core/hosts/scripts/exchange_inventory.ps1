@@ -1,6 +1,6 @@
 # The Exchange 2003/2007 server $p.server as Active Directory describes it (configuration
 # NC over ADSI: storage groups, stores, SMTP bindings), plus local paths from the registry.
-$cfg = ([ADSI]'LDAP://RootDSE').configurationNamingContext
+$cfg = "$(([ADSI]'LDAP://RootDSE').configurationNamingContext)"
 function Find($base, $f, $one) {
   $s = New-Object DirectoryServices.DirectorySearcher([ADSI]"LDAP://$base", $f)
   if ($one) { $s.SearchScope = 'OneLevel' }

@@ -107,9 +107,9 @@ def test_topology_refuses_one_to_many_and_many_to_one(world: FakeWorld) -> None:
 def test_protectable(world: FakeWorld) -> None:
     assert run_check(world, config_for(world), "app.protectable").status is Status.PASSED
     cfg = config_for(world)
-    cfg.app = "exchange"
+    cfg.app = "exchange"  # every application is protectable since issue 4
     res = run_check(world, cfg, "app.protectable")
-    assert (res.status, res.reason) == (Status.ERROR, "Exchange protection comes in a later release")
+    assert (res.status, res.reason) == (Status.PASSED, "Exchange protection is available")
 
 
 # --- directory.domain_suffix ----------------------------------------------------------------

@@ -27,6 +27,9 @@ if [[ "${1:-}" != "--inside" ]]; then
   done
   "$PY" -c "import gssapi, ldap3, dns" 2>/dev/null || missing+=("python gssapi (pip extra 'gssapi')")
   ((${#missing[@]})) && why+=("missing: ${missing[*]} (scripts/test-deps.sh installs them as root)")
+  if [[ $(id -u) -eq 0 ]] && ! unshare --net --mount --fork -- true 2>/dev/null; then
+    why+=("this machine does not allow private namespaces (unshare --net --mount)")
+  fi
   if ((${#why[@]})); then
     reason=$(IFS=';'; echo "${why[*]}" | sed 's/;/; /g')
     if [[ "${CI:-}" == "true" ]]; then

@@ -131,23 +131,6 @@ class ConfigureMixin:
     def save_draft(self: Console, cfg: ProtectionConfig) -> None:
         self.store.save_draft(cfg)
 
-    def dns_test(self: Console, cfg: ProtectionConfig) -> list[str]:
-        """F-6.1 Test: one line per DNS server; raises on the first failure."""
-        from core.validation.context import dns_credential
-
-        src = self.inventory(cfg.source)
-        cred = dns_credential(self.ctx, cfg, self.domain)
-        lines = []
-        for entry in cfg.failover.dns.servers:
-            addr = entry.ip if entry.port == 53 else f"{entry.ip}:{entry.port}"
-            dns = self.ctx.dns(addr, cred)
-            zone = dns.zone_of(src.fqdn)
-            dns.probe_update(zone)
-            lines.append(f"{addr}: answers for {zone}; the DNS credentials may update it")
-        if not lines:
-            raise InvalidInput("failover.dns.servers", "add at least one DNS server")
-        return lines
-
     def discard_draft(self: Console, cfg: ProtectionConfig) -> None:
         self.store.discard_draft(cfg.app, cfg.source, cfg.target)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from core.console.apps_setup import AppsSetupMixin
 from core.console.configure import ConfigureMixin
+from core.console.dns_account import DnsAccountMixin
 from core.console.protect import ProtectMixin
 from core.console.setup import SetupMixin
 from core.console.tabs import TabsMixin
@@ -19,7 +20,8 @@ from core.settings import Settings, load_settings, save_settings, set_option
 from core.store import PairStore
 
 
-class Console(SetupMixin, AppsSetupMixin, ConfigureMixin, TabsMixin, ProtectMixin):
+class Console(SetupMixin, AppsSetupMixin, ConfigureMixin, DnsAccountMixin, TabsMixin,
+              ProtectMixin):
     """One administrator's session over a Context (lab or real estate).
 
     ``advanced`` (--advanced) unlocks the advanced options, ``nosqlsearch``

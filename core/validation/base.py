@@ -2,9 +2,12 @@
 
 A check is a small named unit: it reads the :class:`ValidationContext`
 (gathered once per run) and returns an :class:`Outcome`. Checks register
-themselves with :func:`check`; a Fix registers with :func:`fix_for`.
-A Fix either repairs a server (returns None) or returns a corrected
-configuration (a config fix, e.g. the TTL).
+themselves with :func:`check`, saying which applications they apply to
+(``apps``, empty for all) and in which topologies (``when``, decided once
+the servers are read). A Fix registers with :func:`fix_for`: it either
+repairs a server, the DNS or an engine (returns None) or returns a
+corrected configuration (a config fix, e.g. the TTL). Fix All runs the
+fixes in ascending ``order`` (see :data:`FIX_ORDER`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,12 @@ if TYPE_CHECKING:
     from core.validation.context import ValidationContext
 
 GROUPS = ("servers", "application", "dns", "directory", "engine", "configuration")
+APPS = ("exchange", "sql", "fileprint", "sharepoint", "blackberry")
+SQL_BACKED = ("sql", "sharepoint", "blackberry")
+
+#: Fix All order: what other repairs need first (a running engine, the admin group), then
+#: host settings, DNS, databases (detach last among the servers), then the configuration.
+FIX_ORDER = {"engine": 10, "access": 20, "host": 30, "dns": 40, "database": 50, "config": 90}
 
 
 class Status(StrEnum):
@@ -70,6 +79,7 @@ def error(reason: str, fixable: bool | None = None) -> Outcome:
 Run = Callable[["ValidationContext"], Outcome]
 Fix = Callable[["ValidationContext"], ProtectionConfig | None]
 Applies = Callable[["Application", ProtectionConfig], bool]
+When = Callable[["ValidationContext"], bool]
 
 
 def _always(app: Application, cfg: ProtectionConfig) -> bool:
@@ -89,8 +99,15 @@ class Check:
     run: Run
     applies: Applies = _always
     fix: Fix | None = None
-    #: what the check talks to: "source", "target", "dns" (named in a timeout reason)
+    #: what the check talks to: "source", "target", "dns", "directory" (named in a timeout)
     touches: tuple[str, ...] = ()
+    #: the applications it applies to; empty: every application
+    apps: tuple[str, ...] = ()
+    #: the topology it applies to, in words ("any", "cluster", "database-only", …)
+    topology: str = "any"
+    #: decided after the servers are read (e.g. "a virtual server is involved")
+    when: When | None = None
+    fix_order: int = FIX_ORDER["host"]
 
     def result(self, outcome: Outcome) -> CheckResult:
         fixable = outcome.fixable
@@ -99,28 +116,42 @@ class Check:
         return CheckResult(self.id, self.title, self.group, outcome.status, outcome.reason,
                            bool(fixable))
 
+    def describe(self) -> dict[str, Any]:
+        """The check as documentation: id, title, group, applications, topology, Fix."""
+        return {"id": self.id, "title": self.title, "group": self.group,
+                "apps": list(self.apps or APPS), "topology": self.topology,
+                "fix": self.fix is not None}
+
 
 _REGISTRY: dict[str, Check] = {}
 
 
 def check(id: str, title: str, group: str, *, applies: Applies = _always,
-          touches: tuple[str, ...] = ()) -> Callable[[Run], Check]:
+          touches: tuple[str, ...] = (), apps: tuple[str, ...] = (), topology: str = "any",
+          when: When | None = None) -> Callable[[Run], Check]:
     """Register the decorated ``run(vctx) -> Outcome`` as a check."""
     if group not in GROUPS:
         raise ValueError(f"unknown check group {group!r}")
+    unknown = set(apps) - set(APPS)
+    if unknown:
+        raise ValueError(f"unknown application(s) {sorted(unknown)} for check {id!r}")
 
     def register(run: Run) -> Check:
         if id in _REGISTRY:
             raise ValueError(f"check {id!r} registered twice")
-        _REGISTRY[id] = Check(id, title, group, run, applies, None, touches)
+        _REGISTRY[id] = Check(id, title, group, run, applies, None, touches, tuple(apps),
+                              topology, when)
         return _REGISTRY[id]
     return register
 
 
-def fix_for(check_id: str) -> Callable[[Fix], Fix]:
-    """Register the decorated ``fix(vctx)`` as the Fix of a registered check."""
+def fix_for(check_id: str, order: str = "host") -> Callable[[Fix], Fix]:
+    """Register the decorated ``fix(vctx)`` as the Fix of a registered check.
+
+    ``order`` names its place in Fix All (a key of :data:`FIX_ORDER`).
+    """
     def register(fn: Fix) -> Fix:
-        _REGISTRY[check_id] = replace(_REGISTRY[check_id], fix=fn)
+        _REGISTRY[check_id] = replace(_REGISTRY[check_id], fix=fn, fix_order=FIX_ORDER[order])
         return fn
     return register
 

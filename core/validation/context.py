@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from core.apps.base import Application
+from core.apps.common import virtual_server
 from core.apps.registry import get_app
 from core.context import Context
 from core.errors import AppmgrError, AuthFailed, ProtocolError, Unreachable
+from core.model.apps import SharePointFarm
 from core.model.config import DnsServerEntry, ProtectionConfig
 from core.model.server import Server
-from core.ports import Credential, Dns
+from core.ports import Credential, Directory, Dns
 from core.store import PairStore
+from core.validation.admin_host import AdminHost
 from core.validation.threads import spawn
 
 DEFAULT_SERVICE_PORT = 6320
@@ -69,6 +72,10 @@ class ValidationContext:
     store: PairStore
     domain: str
     dns_credential: Credential | None = None
+    #: the machine the console runs on (injectable: tests give their own)
+    admin: AdminHost = field(default_factory=AdminHost.detect)
+    #: SharePoint farms known from Get Config, by back-end server name (upper case)
+    farms: dict[str, SharePointFarm] = field(default_factory=dict)
     # per-run caches: not copied by dataclasses.replace (init=False), so a new config starts clean
     _dns: dict[str, Dns] = field(default_factory=dict, repr=False, init=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, init=False)
@@ -100,6 +107,24 @@ class ValidationContext:
             raise value
         return value
 
+    def directory(self) -> Directory:
+        """The domain's directory, opened once per run (typed errors re-raised each time)."""
+        return self.memo("directory", self.ctx.directory)
+
+    def clustered(self) -> bool:
+        """Whether a cluster virtual server is one of the pair (as far as the servers answered)."""
+        return any(s.server is not None and virtual_server(s.server) is not None
+                   for s in (self.source, self.target))
+
+    def close(self) -> None:
+        """Close what the run opened (the directory)."""
+        kind, value = self._memo.get("directory", ("", None))
+        if kind == "ok":
+            try:
+                value.close()
+            except Exception:  # closing is best effort; the results are already made
+                pass
+
     def source_fqdn(self) -> str:
         srv = self.source.server
         if srv is not None and srv.fqdn:
@@ -107,11 +132,15 @@ class ValidationContext:
         return f"{self.source.name.lower()}.{self.domain}" if self.domain else self.source.name
 
 
-def gather(ctx: Context, cfg: ProtectionConfig, *, timeout: float | None = None) -> ValidationContext:
+def gather(ctx: Context, cfg: ProtectionConfig, *, timeout: float | None = None,
+           admin: AdminHost | None = None,
+           farms: dict[str, SharePointFarm] | None = None) -> ValidationContext:
     """Build the ValidationContext: both inventories and engine infos, concurrently.
 
     Each remote read is bounded by ``timeout`` (default: three times the
-    context's per-call timeout); failures are kept as typed errors.
+    context's per-call timeout); failures are kept as typed errors. ``admin``
+    describes the console's machine (detected when None); ``farms`` are the
+    SharePoint farms the console learnt from Get Config (back end -> farm).
     """
     timeout = timeout if timeout is not None else max(ctx.timeout * 3, 1.0)
     app = get_app(cfg.app)
@@ -131,7 +160,8 @@ def gather(ctx: Context, cfg: ProtectionConfig, *, timeout: float | None = None)
     return ValidationContext(
         ctx=ctx, app=app, config=cfg, source=src, target=tgt,
         service_port=service_port(ctx.settings), store=PairStore(ctx.paths), domain=domain,
-        dns_credential=dns_credential(ctx, cfg, domain))
+        dns_credential=dns_credential(ctx, cfg, domain), admin=admin or AdminHost.detect(),
+        farms={k.upper(): f for k, f in (farms or {}).items()})
 
 
 def _inventory(ctx: Context, name: str) -> Server:

@@ -7,63 +7,24 @@ waiting for. Nothing here hangs or lets a traceback reach the user.
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
 
 from core.context import Context
-from core.errors import AppmgrError, InvalidInput, ProtocolError, Unreachable
+from core.model.apps import SharePointFarm
 from core.model.config import ProtectionConfig
-from core.validation.base import Check, CheckResult, Status, error, get_check, registered_checks
+from core.validation.base import Check, CheckResult, error, registered_checks
 from core.validation.context import ValidationContext, gather
+from core.validation.report import FixOutcome, ValidationReport
 from core.validation.threads import spawn
 
 log = logging.getLogger("appmgr.validation")
 Progress = Callable[[str], None]
 OnResult = Callable[[CheckResult], None]
 
-
-@dataclass(frozen=True)
-class ValidationReport:
-    results: tuple[CheckResult, ...]
-
-    @property
-    def ok(self) -> bool:
-        """True when no check reported an error (warnings do not block, SPEC F-7)."""
-        return not self.errors
-
-    @property
-    def errors(self) -> list[CheckResult]:
-        return [r for r in self.results if r.status is Status.ERROR]
-
-    @property
-    def warnings(self) -> list[CheckResult]:
-        return [r for r in self.results if r.status is Status.WARNING]
-
-    @property
-    def fixable(self) -> list[CheckResult]:
-        return [r for r in self.results if r.fixable and r.status is not Status.PASSED]
-
-    def result(self, check_id: str) -> CheckResult:
-        return next(r for r in self.results if r.id == check_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "results": [r.to_dict() for r in self.results]}
-
-    def to_json(self) -> str:
-        """``{"ok": bool, "results": [{"id","title","group","status","reason","fixable"}]}``."""
-        return json.dumps(self.to_dict(), indent=2)
-
-
-@dataclass(frozen=True)
-class FixResult:
-    result: CheckResult  # the check re-run after the Fix
-    config: ProtectionConfig  # the configuration to use from now on
-    config_changed: bool
+__all__ = ["FixOutcome", "ValidationReport", "applicable", "default_timeout", "validate"]
 
 
 def default_timeout(ctx: Context) -> float:
@@ -80,18 +41,21 @@ def validate(
     timeout: float | None = None,
     checks: Sequence[Check] | None = None,
     vctx: ValidationContext | None = None,
+    farms: dict[str, SharePointFarm] | None = None,
 ) -> ValidationReport:
     """Run every check that applies to ``cfg`` and report (SPEC F-7).
 
     ``progress`` gets one line per finished check, ``on_result`` the result
     itself (both called on the calling thread). ``timeout`` bounds each
-    check (and the gathering of the inventories).
+    check (and the gathering of the inventories). ``farms``: SharePoint
+    farms the console knows from Get Config (back end -> farm).
     """
     timeout = timeout if timeout is not None else default_timeout(ctx)
+    own = vctx is None
     if vctx is None:
         _say(progress, f"Reading {cfg.source} and {cfg.target}")
-        vctx = gather(ctx, cfg, timeout=timeout)
-    chosen = [c for c in (checks or registered_checks()) if _applies(c, vctx)]
+        vctx = gather(ctx, cfg, timeout=timeout, farms=farms)
+    chosen = applicable(vctx, checks)
     done: queue.Queue[str] = queue.Queue()
     futures = {}
     for c in chosen:
@@ -119,64 +83,31 @@ def validate(
             if on_result:
                 on_result(res)
         results.append(res)
+    if own and len(finished) == len(chosen):  # a cut check may still use the directory
+        vctx.close()
     return ValidationReport(tuple(results))
 
 
-def fix(ctx: Context, cfg: ProtectionConfig, check_id: str, *,
-        timeout: float | None = None) -> FixResult:
-    """Run the Fix of ``check_id``, then re-run that check.
-
-    A configuration Fix returns the corrected config in ``FixResult.config``
-    (the caller saves it); a server Fix re-reads the servers before the
-    check runs again. Raises InvalidInput when the check has no Fix, and
-    the Fix's typed error when it fails.
-    """
-    timeout = timeout if timeout is not None else default_timeout(ctx)
-    try:
-        chk = get_check(check_id)
-    except KeyError:
-        raise InvalidInput("check", f"there is no check {check_id!r}") from None
-    if chk.fix is None:
-        raise InvalidInput("check", f"{chk.title}: appmgr cannot fix this; see the reason")
-    vctx = gather(ctx, cfg, timeout=timeout)
-    fut = spawn(chk.fix, vctx, name=f"fix-{chk.id}")
-    try:
-        new_cfg = fut.result(timeout=timeout)
-    except TimeoutError:
-        raise Unreachable(f"{chk.title}: the Fix did not finish within {timeout:g} s") from None
-    except AppmgrError:
-        raise
-    except Exception as exc:
-        log.exception("fix of %s failed", chk.id)
-        raise ProtocolError(f"{chk.title}: the Fix failed ({type(exc).__name__}: {exc})") from None
-    # a server Fix changed the servers: read them again; a config Fix changed only the config
-    vctx = gather(ctx, cfg, timeout=timeout) if new_cfg is None else replace(vctx, config=new_cfg)
-    report = validate(ctx, vctx.config, timeout=timeout, checks=[chk], vctx=vctx)
-    return FixResult(report.result(chk.id), vctx.config, new_cfg is not None)
-
-
-def fix_all(ctx: Context, cfg: ProtectionConfig, report: ValidationReport, *,
-            progress: Progress | None = None,
-            timeout: float | None = None) -> tuple[ValidationReport, ProtectionConfig]:
-    """Fix All: every fixable result in turn, then a whole new validation."""
-    for res in report.fixable:
-        try:
-            cfg = fix(ctx, cfg, res.id, timeout=timeout).config
-            _say(progress, f"Fixed: {res.title}")
-        except AppmgrError as exc:
-            _say(progress, f"Could not fix {res.title}: {exc}")
-    return validate(ctx, cfg, progress=progress, timeout=timeout), cfg
+def applicable(vctx: ValidationContext, checks: Sequence[Check] | None = None) -> list[Check]:
+    """The checks (default: all registered) that apply to this pair, in report order."""
+    return [c for c in (checks or registered_checks()) if _applies(c, vctx)]
 
 
 def _applies(c: Check, vctx: ValidationContext) -> bool:
+    if c.apps and vctx.app.id not in c.apps:
+        return False
     try:
-        return bool(c.applies(vctx.app, vctx.config))
+        if not c.applies(vctx.app, vctx.config):
+            return False
+        return c.when is None or bool(c.when(vctx))
     except Exception:  # a broken applies-rule must not hide the check
         log.exception("applies() of check %s failed", c.id)
         return True
 
 
 def _run_one(c: Check, vctx: ValidationContext) -> CheckResult:
+    from core.errors import AppmgrError
+
     try:
         return c.result(c.run(vctx))
     except AppmgrError as exc:
@@ -195,6 +126,8 @@ def _timed_out(c: Check, vctx: ValidationContext, timeout: float) -> CheckResult
         elif what == "dns":
             ips = [s.ip for s in vctx.config.failover.dns.servers]
             names.append(f"DNS server {', '.join(ips)}" if ips else "the DNS servers")
+        elif what == "directory":
+            names.append(f"the directory of {vctx.domain or 'the domain'}")
     waiting = f" waiting for {' and '.join(names)}" if names else ""
     return c.result(error(f"no answer within {timeout:g} s{waiting}", fixable=False))
 

@@ -26,6 +26,7 @@ def test_the_matrix_is_one_data_file_covering_every_application() -> None:
 def test_guide_rows_and_current_rows_marked_as_ours(app: str, version: str, ours: bool) -> None:
     row = s.version_row(app, version)
     assert row is not None and row.ours is ours
+    assert s.row_for("blackberry", "Windows Server 2008", "4.1.6").ours is True
 
 
 @pytest.mark.parametrize(("app", "version", "os_name", "ok"), [
@@ -43,7 +44,8 @@ def test_guide_rows_and_current_rows_marked_as_ours(app: str, version: str, ours
     ("sharepoint", "2000", "Windows Server 2008 Enterprise", False),
     ("sharepoint", "2008", "Windows Server 2008 Enterprise", True),
     ("blackberry", "4.1.6", "Windows Server 2003 Standard", True),
-    ("blackberry", "4.1.6", "Windows Server 2008 Standard", False),
+    ("blackberry", "4.1.6", "Windows Server 2008 Standard", True),  # ours
+    ("blackberry", "4.1.4", "Windows Server 2008 Standard", False),
     ("exchange", "2010", "Windows Server 2008 R2", False),  # an unknown version
 ])
 def test_os_combinations(app: str, version: str, os_name: str, ok: bool) -> None:

@@ -10,6 +10,7 @@ default); a second anchor asks for the attributes appmgr reads. Target: ratio <=
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         report("discovery", measure(lab))
     finally:
         lab.stop()
+        shutil.rmtree(lab.lab, ignore_errors=True)  # a copy of the seeded DC: hundreds of MB
     return 0
 
 

@@ -18,6 +18,7 @@ from core.config.field_parsers import fmt_services
 from core.config.fields import FIELDS, applies
 from core.errors import InvalidInput
 from core.model.config import ProtectionConfig, ServiceItem
+from core.model.rules import Rule
 from core.protection.facts import facts_from, service_port
 from core.protection.pair import plan_text
 from core.protection.plan import generated_text, phase_text, phases_of, stale_edits
@@ -70,6 +71,12 @@ class TabsMixin:
             paths[database] = path
         text = ";".join(f"{k}={v}" for k, v in paths.items())
         return self.apply(cfg, [f"connection.target_paths={text}"])
+
+    # --- Advanced tab: replication set rules ------------------------------------------
+    def generated_rules(self: Console, cfg: ProtectionConfig) -> list[Rule]:
+        """The rules generated from the protected items (what "reset to generated" gives)."""
+        source, _target = self.pair_servers(cfg)
+        return get_app(cfg.app).generate_rules(cfg, source)
 
     # --- Failover tab: services / resources --------------------------------------------
     def service_choices(self: Console, cfg: ProtectionConfig) -> list[str]:

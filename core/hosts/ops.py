@@ -44,6 +44,13 @@ OPS: dict[str, str] = {
     "sql_inventory": "report its SQL Server instances",
     "sharepoint_inventory": "report its SharePoint configuration",
     "bes_inventory": "report its BlackBerry Enterprise Server",
+    # the health check's fixes (and the firewall query of the SharePoint check)
+    "firewall_port": "check or open a firewall port",
+    "sql_detach": "detach a database",
+    "admin_group_add": "add an account to the appmgr Admins group",
+    "sql_protocols": "change the protocols of a SQL Server instance",
+    "service_account": "change the account of a service",
+    "dns_zone_add": "create a DNS zone",
 }
 
 HEADER = "# appmgr-op: "

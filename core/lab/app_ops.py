@@ -8,16 +8,21 @@ whose group is online on it; any other name finds nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from core.lab import app_json
 from core.lab.estate import Estate, LabServer
 from core.lab.ps_failure import bad_param
+from core.model.apps import SqlInstance
 
 
 class AppOps:
     estate: Estate
     server: LabServer
+    #: provided by FixOps: the server's SQL instances and service accounts as they are now
+    sql_instances: Callable[[LabServer], tuple[SqlInstance, ...]]
+    service_account: Callable[[str, str], str]
 
     def _named(self, params: dict[str, Any]) -> LabServer | None:
         name = params.get("server")
@@ -32,11 +37,15 @@ class AppOps:
         s = self._named(params)
         if s is None:
             return {"exchange": None}
-        return app_json.exchange_json(self.estate, s, self.server.engine_installed)
+        doc = app_json.exchange_json(self.estate, s, self.server.engine_installed)
+        if doc["exchange"] and doc["exchange"]["service_account"]:
+            ex = doc["exchange"]
+            ex["service_account"] = self.service_account("AppMgrEngine", ex["service_account"])
+        return doc
 
     def op_sql_inventory(self, params: dict[str, Any]) -> dict[str, Any]:
         s = self._named(params)
-        return app_json.sql_json(s.apps.sql if s is not None else ())
+        return app_json.sql_json(self.sql_instances(s) if s is not None else ())
 
     def op_sharepoint_inventory(self, params: dict[str, Any]) -> dict[str, Any]:
         return app_json.sharepoint_json(self.server.apps.sharepoint)

@@ -40,7 +40,7 @@ from core.dns.tsig_key import TsigKey
 from core.lab.dns_answer import answer_query
 from core.lab.dns_tcp import serve_tcp
 from core.lab.dns_update import process_update
-from core.lab.dns_zones import Zone, build_zones, load_zones, save_zones
+from core.lab.dns_zones import Zone, build_zones, empty_zone, load_zones, save_zones
 from core.lab.estate import Estate
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,22 @@ class LabDnsServer:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._tcp.wait_closed(), 2.0)
             self._tcp = None
+
+    async def add_zone_async(self, origin: str) -> bool:
+        """Create an empty zone (SOA, NS) and save it; False when it exists. Runs on the
+        server's loop, like updates, so the two never race."""
+        return self.add_zone(origin)
+
+    def add_zone(self, origin: str) -> bool:
+        name = dns.name.from_text(origin.rstrip(".") + ".")
+        if name in self._zones:
+            return False
+        zones = dict(self._zones)
+        zones[name] = empty_zone(self.estate, name)
+        save_zones(self.state_file, zones, self.estate)
+        self._zones = zones
+        log.info("lab DNS created zone %s", name.to_text())
+        return True
 
     @property
     def zones(self) -> dict[dns.name.Name, Zone]:

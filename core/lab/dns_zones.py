@@ -114,6 +114,17 @@ def find_zone(zones: dict[Name, Zone], name: Name) -> Zone | None:
     return best
 
 
+def empty_zone(estate: Estate, origin: Name) -> Zone:
+    """A zone with only its SOA and NS (the estate's DNS server) records."""
+    domain = estate.domain.rstrip(".") + "."
+    ns = estate.server(estate.dns_server).fqdn(estate.domain).rstrip(".") + "."
+    soa = f"{ns} hostmaster.{domain} 1 900 600 86400 {min(estate.ttl, 300)}"
+    zone = Zone(origin)
+    zone.put(origin, rdataset("SOA", estate.ttl, [soa]))
+    zone.put(origin, rdataset("NS", estate.ttl, [ns]))
+    return zone
+
+
 def build_zones(estate: Estate) -> dict[Name, Zone]:
     """The forward and reverse zones of ``estate``: SOA, NS -> the DNS server, MX -> the
     estate's mail server, an A record per server holding every address of it (a second
@@ -121,13 +132,9 @@ def build_zones(estate: Estate) -> dict[Name, Zone]:
     server's name) and a PTR per address. Cluster virtual servers and cluster names are
     servers of the estate, so they get theirs too."""
     domain = estate.domain.rstrip(".") + "."
-    ns = estate.server(estate.dns_server).fqdn(estate.domain).rstrip(".") + "."
-    soa = f"{ns} hostmaster.{domain} 1 900 600 86400 {min(estate.ttl, 300)}"
     zones: dict[Name, Zone] = {}
     for origin in (domain, estate.reverse_zone.rstrip(".") + "."):
-        zone = Zone(dns.name.from_text(origin))
-        zone.put(zone.origin, rdataset("SOA", estate.ttl, [soa]))
-        zone.put(zone.origin, rdataset("NS", estate.ttl, [ns]))
+        zone = empty_zone(estate, dns.name.from_text(origin))
         zones[zone.origin] = zone
     fwd, rev = zones[dns.name.from_text(domain)], zones[dns.name.from_text(estate.reverse_zone + ".")]
     for s in estate.servers:

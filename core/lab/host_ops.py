@@ -20,6 +20,7 @@ from typing import Any
 
 from core.lab.app_ops import AppOps
 from core.lab.estate import Estate, LabServer, volume_dir
+from core.lab.fix_ops import FixOps, ZoneHook
 from core.lab.host_state import HostState
 from core.lab.ps_failure import PsFailure, bad_param
 from core.model.server import Share
@@ -37,7 +38,7 @@ def _windows_word(value: str) -> str:
 
 
 @dataclass
-class LabHost(AppOps):
+class LabHost(FixOps, AppOps):
     """One lab server as the target of host operations."""
 
     estate: Estate
@@ -46,6 +47,8 @@ class LabHost(AppOps):
     ip: str
     state: HostState
     on_service: ServiceHook | None = None
+    #: the lab DNS server's zone creation (only on the DNS server's own host)
+    on_zone: ZoneHook | None = None
     probe_timeout: float = 0.3
     clock: Callable[[], float] = time.monotonic
     #: set when the endpoint stops: waits end at once (a stopped lab must not linger)

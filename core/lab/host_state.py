@@ -1,4 +1,6 @@
-"""The simulated Windows state of one lab server: services, shares, admin group.
+"""The simulated Windows state of one lab server: services, shares, admin group, and what
+the health check's fixes change (firewall ports, detached databases, SQL protocols,
+service accounts).
 
 It starts as the estate describes the server; every change is written
 atomically to ``<lab>/servers/NAME/host_state.json`` so it survives a restart
@@ -8,6 +10,7 @@ of the lab (and ``lab fail``/``heal``).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,14 @@ class HostState:
     services: list[Service]
     shares: list[Share]
     admins: list[str]
+    #: inbound TCP ports the (simulated) Windows Firewall blocks; every other port is open
+    closed_ports: list[int] = field(default_factory=list)
+    #: detached databases, "SERVER/INSTANCE/database" in lower case
+    detached: list[str] = field(default_factory=list)
+    #: client protocols of an instance ("SERVER/INSTANCE" upper case) when changed
+    protocols: dict[str, list[str]] = field(default_factory=dict)
+    #: service (lower case) -> the account it runs as, when changed
+    accounts: dict[str, str] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @classmethod
@@ -43,8 +54,13 @@ class HostState:
                 return cls(path,
                            [Service(**s) for s in doc.get("services", [])],
                            [Share(**s) for s in doc.get("shares", [])],
-                           [str(a) for a in doc.get("admins", [])])
-            except TypeError:
+                           [str(a) for a in doc.get("admins", [])],
+                           [int(x) for x in doc.get("closed_ports", [])],
+                           [str(x) for x in doc.get("detached", [])],
+                           {str(k): [str(x) for x in v]
+                            for k, v in doc.get("protocols", {}).items()},
+                           {str(k): str(v) for k, v in doc.get("accounts", {}).items()})
+            except (TypeError, ValueError, AttributeError):
                 pass  # a file from another version: start again from the estate
         return cls(path, list(server.services), list(server.shares),
                    list(server.admins) or [estate.admin_user])
@@ -53,7 +69,11 @@ class HostState:
         with self.lock:
             doc: dict[str, Any] = {"services": [asdict(s) for s in self.services],
                                    "shares": [asdict(s) for s in self.shares],
-                                   "admins": list(self.admins)}
+                                   "admins": list(self.admins),
+                                   "closed_ports": list(self.closed_ports),
+                                   "detached": list(self.detached),
+                                   "protocols": dict(self.protocols),
+                                   "accounts": dict(self.accounts)}
             write_json(self.path, doc)
 
     # --- services -------------------------------------------------------------------
@@ -70,6 +90,12 @@ class HostState:
                         self.save()
                     return self.services[i]
         raise KeyError(name)
+
+    def change(self, edit: Callable[[HostState], None]) -> None:
+        """Apply ``edit`` under the lock and save (the fixes' changes)."""
+        with self.lock:
+            edit(self)
+            self.save()
 
     # --- shares ---------------------------------------------------------------------
     def share(self, name: str) -> Share | None:

@@ -159,11 +159,20 @@ class LabSupervisor:
         if name in self._winrm:
             return
         s = self.estate.server(name)
+        dns_host = s.name == self.estate.server(self.estate.dns_server).name
         w = LabWinrmServer(self.estate, s.name, self.lab_root, s.ip, WINRM_PORT,
                            on_service=lambda svc, start: self._engine_service(name, svc, start),
-                           extra_ips=extra_winrm_ips(self.estate, name, self._failed))
+                           extra_ips=extra_winrm_ips(self.estate, name, self._failed),
+                           on_zone=self._add_zone if dns_host else None)
         w.start()
         self._winrm[name] = w
+
+    def _add_zone(self, zone: str) -> bool:
+        """A zone created on the DNS server's host (``dns_zone_add``): in the lab DNS, on its loop."""
+        dns = self._dns
+        if dns is None:
+            raise ValueError("the DNS Server service is not running")
+        return asyncio.run_coroutine_threadsafe(dns.add_zone_async(zone), self._loop).result(10)
 
     def _engine(self, name: str) -> EngineProcess:
         s = self.estate.server(name)

@@ -27,6 +27,7 @@ from core.hosts.clixml import format_error
 from core.hosts.ops import decode_command, parse_script
 from core.lab import wsman_soap as soap
 from core.lab.estate import Estate
+from core.lab.fix_ops import ZoneHook
 from core.lab.host_ops import LabHost, PsFailure, ServiceHook
 from core.lab.host_state import HostState
 from core.lab.wsman_http import WsmanHttpServer
@@ -41,7 +42,7 @@ class LabWinrmServer:
 
     def __init__(self, estate: Estate, server_name: str, lab_root: Path, ip: str,
                  port: int = 5985, on_service: ServiceHook | None = None,
-                 extra_ips: Sequence[str] = ()) -> None:
+                 extra_ips: Sequence[str] = (), on_zone: ZoneHook | None = None) -> None:
         self.estate = estate
         self.server = estate.server(server_name)
         self.lab_root = lab_root
@@ -50,6 +51,7 @@ class LabWinrmServer:
         self.ips = [ip, *(x for x in extra_ips if x != ip)]
         self.port = port
         self.on_service = on_service
+        self.on_zone = on_zone
         self.host: LabHost | None = None
         self._https: dict[str, tuple[WsmanHttpServer, threading.Thread]] = {}
         self._pool: ThreadPoolExecutor | None = None
@@ -70,7 +72,7 @@ class LabWinrmServer:
             return
         state = HostState.load(self.estate, self.server, self.lab_root)
         self.host = LabHost(self.estate, self.server, self.lab_root, self.ip, state,
-                            self.on_service)
+                            self.on_service, self.on_zone)
         self._pool = ThreadPoolExecutor(4, thread_name_prefix=f"lab-ps-{self.server.name}")
         try:
             for ip in self.ips:

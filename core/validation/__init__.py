@@ -2,11 +2,13 @@
 
 from core.validation.base import Check, CheckResult, Status, get_check, registered_checks
 from core.validation.context import ValidationContext, gather
-from core.validation.runner import FixResult, ValidationReport, fix, fix_all, validate
+from core.validation.report import FixOutcome, ValidationReport
+from core.validation.runner import FixResult, fix, fix_all, validate
 
 __all__ = [
     "Check",
     "CheckResult",
+    "FixOutcome",
     "FixResult",
     "Status",
     "ValidationContext",

@@ -7,6 +7,7 @@ readable reason, never raised, so every check can still report.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import wait
@@ -120,10 +121,9 @@ class ValidationContext:
         """Close what the run opened (the directory)."""
         kind, value = self._memo.get("directory", ("", None))
         if kind == "ok":
-            try:
+            # closing is best effort: the results are already made
+            with contextlib.suppress(Exception):
                 value.close()
-            except Exception:  # closing is best effort; the results are already made
-                pass
 
     def source_fqdn(self) -> str:
         srv = self.source.server

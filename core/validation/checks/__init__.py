@@ -1,10 +1,17 @@
-"""The built-in checks; importing this package registers them all."""
+"""The built-in checks; importing this package registers them all.
 
-from core.validation.checks import (  # noqa: F401  (imported for registration)
-    configuration,
-    directory,
-    dns,
-    engine,
-    pairs,
-    servers,
+Modules are imported in this order so each group of the report reads from the
+basics to the details (credentials before drive letters, the application's
+support before its settings).
+"""
+
+from importlib import import_module
+
+MODULES = (
+    "servers", "program_files", "admin_host", "pairs", "versions", "clusters", "exchange",
+    "exchange_paths", "sql", "sql_dbonly", "sharepoint", "blackberry", "dns", "dns_zone",
+    "directory", "domain", "engine", "configuration", "monitoring",
 )
+
+for _name in MODULES:
+    import_module(f"core.validation.checks.{_name}")

@@ -62,3 +62,33 @@ def update_server(v: ValidationContext) -> tuple[DnsServerEntry, Dns, str]:
 def reverse_name(ip: str) -> str:
     """``127.0.10.11`` -> ``11.10.0.127.in-addr.arpa``."""
     return ".".join(reversed(ip.split("."))) + ".in-addr.arpa"
+
+
+def both_servers(v: ValidationContext) -> tuple[Server, Server]:
+    """Both inventories, or the typed error naming the first server that did not answer."""
+    return v.source.require(), v.target.require()
+
+
+def cached_user(v: ValidationContext, name: str) -> str:
+    """The account cached for server ``name`` (SPEC F-12), or the domain's; "" when none."""
+    for kind, key in (("server", name.upper()), ("server", name.lower()), ("domain", v.domain)):
+        try:
+            cred = v.ctx.secrets.get(kind, key) if key else None
+        except AppmgrError:
+            return ""
+        if cred is not None:
+            return cred.user
+    return ""
+
+
+def clustered(v: ValidationContext) -> bool:
+    """``when`` rule of the cluster checks: a virtual server is one of the pair."""
+    return v.clustered()
+
+
+def running_apps(server: Server) -> list[str]:
+    """The applications whose inventory shows on ``server``."""
+    a = server.apps
+    found = {"exchange": a.exchange is not None, "sql": bool(a.sql),
+             "sharepoint": a.sharepoint is not None, "blackberry": a.blackberry is not None}
+    return [k for k, on in found.items() if on]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+
 from core.config.check import MIN_SNAPSHOT_INTERVAL, ConfigProblems, config_problems
-from core.validation.base import Outcome, check, dns_failover, error, passed, warning
+from core.model.config import ProtectionConfig
+from core.validation.base import Outcome, check, dns_failover, error, fix_for, passed, warning
 from core.validation.context import ValidationContext
 
-#: fields with a check of their own
-_OWN = ("failover.dns.ip_map", "failover.dns.ttl", "snapshots.")
+#: fields with a check of their own (ip map, TTL, snapshots, failover type, monitoring, clusters)
+_OWN = ("failover.dns.ip_map", "failover.dns.ttl", "snapshots.", "failover.type",
+        "monitoring.application.", "monitoring.missed", "cluster.")
 
 
 def _problems(v: ValidationContext) -> ConfigProblems:
@@ -34,6 +38,14 @@ def snapshots(v: ValidationContext) -> Outcome:
         return error(f"snapshots every {snap.interval_min} min: the interval must be at least "
                      f"{MIN_SNAPSHOT_INTERVAL} min")
     return passed(f"every {snap.interval_min} min")
+
+
+@fix_for("config.snapshots", order="config")
+def snapshot_interval(v: ValidationContext) -> ProtectionConfig:
+    """Take snapshots every 15 minutes, the shortest interval allowed."""
+    cfg = copy.deepcopy(v.config)
+    cfg.snapshots.interval_min = MIN_SNAPSHOT_INTERVAL
+    return cfg
 
 
 @check("config.consistency", "Configuration matches the servers", "configuration")

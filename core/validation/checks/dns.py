@@ -48,7 +48,8 @@ def _reverse_zone(v: ValidationContext, ip: str) -> str:
 def reverse_zone(v: ValidationContext) -> Outcome:
     ips = _monitored(v)
     if not ips:
-        return error("no source IP is monitored, so there is no reverse zone to look for")
+        return error("no source IP is monitored, so there is no reverse zone to look for",
+                     fixable=False)
     entry, _, _ = update_server(v)
     problems, zones = [], []
     for ip in ips:
@@ -57,7 +58,9 @@ def reverse_zone(v: ValidationContext) -> Outcome:
         except NotFound:
             problems.append(f"DNS server {entry.ip} has no reverse lookup zone for {ip} "
                             f"({reverse_name(ip)})")
-    return verdict(problems, f"{', '.join(sorted(set(zones)))} holds the PTR records")
+    if problems:
+        return error("; ".join(problems) + " (Fix creates it when the credentials allow)")
+    return passed(f"{', '.join(sorted(set(zones)))} holds the PTR records")
 
 
 @check("dns.update_rights", "DNS credentials may update the zone", "dns", applies=dns_failover,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from core.apps.base import effective_rules
 from core.apps.support import os_family, row_for, supported_families
-from core.errors import AppmgrError
 from core.model.server import Server
-from core.validation.base import Outcome, check, error, passed, warning
-from core.validation.checks.common import both, per_side, verdict
+from core.validation.base import Outcome, check, error, fix_for, passed, warning
+from core.validation.checks.common import both, cached_user, per_side, verdict
 from core.validation.context import Side, ValidationContext
 
 
@@ -24,7 +23,7 @@ def admin_group(v: ValidationContext) -> Outcome:
     unsure: list[str] = []
 
     def probe(side: Side, srv: Server) -> list[str]:
-        user = _server_user(v, side.name)
+        user = cached_user(v, side.name)
         if not user:
             unsure.append(f"no cached account for {side.name} to look for")
             return []
@@ -39,8 +38,27 @@ def admin_group(v: ValidationContext) -> Outcome:
     if problems:
         return error("; ".join(problems))
     if unsure:
-        return warning("could not check: " + "; ".join(unsure))
+        return warning("could not check: " + "; ".join(unsure), fixable=False)
     return passed(f"the account is in the engine admin group on {both(v)}")
+
+
+def _not_members(v: ValidationContext) -> list[tuple[str, str]]:
+    """(server, account) where the cached account is not in the engine admin group."""
+    out = []
+    for side in (v.source, v.target):
+        srv, user = side.server, cached_user(v, side.name)
+        if srv is None or not user or not srv.admin_group_members:
+            continue
+        if not any(same_account(user, m, v.domain) for m in srv.admin_group_members):
+            out.append((side.name, user))
+    return out
+
+
+@fix_for("servers.admin_group", order="access")
+def add_to_admin_group(v: ValidationContext) -> None:
+    """Add the cached account to the engine admin group (needs local administrator rights)."""
+    for name, user in _not_members(v):
+        v.ctx.host(name).run_op("admin_group_add", {"user": user})
 
 
 @check("servers.os", "Operating system supported and identical", "servers",
@@ -86,18 +104,6 @@ def drive_letters(v: ValidationContext) -> Outcome:
         problems.append(f"{letter}: used by {first} is missing on {target.name}{also}")
     letters = ", ".join(f"{x}:" for x in sorted(users)) or "no drive"
     return verdict(problems, f"{target.name} has {letters}")
-
-
-def _server_user(v: ValidationContext, name: str) -> str:
-    """The account cached for ``name`` (SPEC F-12), or the domain's."""
-    for kind, key in (("server", name.upper()), ("server", name.lower()), ("domain", v.domain)):
-        try:
-            cred = v.ctx.secrets.get(kind, key) if key else None
-        except AppmgrError:
-            return ""
-        if cred is not None:
-            return cred.user
-    return ""
 
 
 def same_account(a: str, b: str, dns_domain: str = "") -> bool:

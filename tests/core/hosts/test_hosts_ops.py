@@ -35,6 +35,14 @@ MAXIMAL = {
     "sql_inventory": {"server": "x'" * 32},
     "sharepoint_inventory": {},
     "bes_inventory": {},
+    # the health check's fixes: SQL identifiers 128, UPNs 256, DNS names 253
+    "firewall_port": {"port": 65535, "open": True},
+    "sql_detach": {"server": "x'" * 32, "instance": "i'" * 8, "database": "d'" * 64},
+    "admin_group_add": {"user": "u'" * 128},
+    "sql_protocols": {"instance": "i'" * 8, "enable": ["tcp", "np", "sm"],
+                      "disable": ["tcp", "np", "sm"], "restart": True},
+    "service_account": {"name": "s'" * 128, "account": "LocalSystem"},
+    "dns_zone_add": {"zone": "z" * 253, "secure": True},
 }
 
 

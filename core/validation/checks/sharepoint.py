@@ -1,0 +1,107 @@
+"""SharePoint checks (guide, SharePoint requirements): identical SharePoint versions on the
+source's and the target's farms, and port 6350 open for SharePoint communication."""
+
+from __future__ import annotations
+
+from concurrent.futures import wait
+from typing import Any
+
+from core.apps.sqlcommon import parse_sql_server
+from core.context import Context
+from core.errors import AppmgrError, ProtocolError
+from core.hosts.inventory_apps import sharepoint_from_json
+from core.model.apps import SharePointFarm
+from core.validation.base import Outcome, check, error, fix_for, passed, warning
+from core.validation.context import Side, ValidationContext
+from core.validation.threads import spawn
+
+SHAREPOINT = ("sharepoint",)
+PORT = 6350
+#: a domain with more servers is not scanned for front ends (use Get Config instead)
+SCAN_LIMIT = 64
+
+
+def _farm_on(ctx: Context, name: str) -> SharePointFarm | None:
+    return sharepoint_from_json(ctx.host(name).run_op("sharepoint_inventory", {}))
+
+
+def _scan(v: ValidationContext) -> dict[str, SharePointFarm]:
+    """Front ends of the domain by the back end their farm uses (what Get Config reads)."""
+    pair = {v.source.name, v.target.name}
+    names = [c.name.upper() for c in v.directory().servers()
+             if not c.is_cluster_node and "OU=DOMAIN CONTROLLERS," not in c.dn.upper()
+             and c.name.upper() not in pair]
+    if len(names) > SCAN_LIMIT:
+        return {}
+    jobs = {n: spawn(_farm_on, v.ctx, n, name=f"sp-farm-{n}") for n in names}
+    wait(jobs.values(), timeout=v.ctx.timeout)
+    found: dict[str, SharePointFarm] = {}
+    for job in jobs.values():
+        if job.done() and job.exception() is None and job.result() is not None:
+            farm = job.result()
+            found.setdefault(parse_sql_server(farm.sql_server)[0], farm)
+    return found
+
+
+def farm_of(v: ValidationContext, side: Side) -> SharePointFarm | None:
+    """The farm whose back end is ``side``: its own, the console's (Get Config), else found."""
+    srv = side.server
+    if srv is not None and srv.apps.sharepoint is not None:
+        return srv.apps.sharepoint
+    if side.name in v.farms:
+        return v.farms[side.name]
+    try:
+        return v.memo("sp-scan", lambda: _scan(v)).get(side.name)
+    except AppmgrError:
+        return None
+
+
+@check("sharepoint.versions", "Identical SharePoint versions", "application", apps=SHAREPOINT,
+       touches=("source", "target", "directory"))
+def versions(v: ValidationContext) -> Outcome:
+    v.source.require(), v.target.require()
+    farms = {s.name: farm_of(v, s) for s in (v.source, v.target)}
+    unknown = [n for n, f in farms.items() if f is None]
+    if unknown:
+        return warning(f"no SharePoint front end using {' or '.join(unknown)} was found: run "
+                       "Get Config on its front end so its version can be compared")
+    (a_name, a), (b_name, b) = farms.items()
+    assert a is not None and b is not None
+    if a.version != b.version:
+        return error(f"the farm on {a_name} runs {a.version} but the one on {b_name} runs "
+                     f"{b.version}: SharePoint versions must be identical")
+    fronts = ", ".join(dict.fromkeys([*a.front_ends, *b.front_ends])) or "their front ends"
+    return passed(f"{a.version} on both farms ({fronts})")
+
+
+def _port_state(v: ValidationContext, name: str) -> dict[str, Any]:
+    doc = v.ctx.host(name).run_op("firewall_port", {"port": PORT})
+    if not isinstance(doc, dict) or not isinstance(doc.get("open"), bool):
+        raise ProtocolError(f"{name} answered the firewall query with {doc!r}")
+    return doc
+
+
+def _closed(v: ValidationContext) -> list[str]:
+    out = []
+    for side in (v.source, v.target):
+        side.require()
+        if not _port_state(v, side.name)["open"]:
+            out.append(side.name)
+    return out
+
+
+@check("sharepoint.port_6350", "Port 6350 open for SharePoint on both servers", "application",
+       apps=SHAREPOINT, touches=("source", "target"))
+def port_6350(v: ValidationContext) -> Outcome:
+    closed = _closed(v)
+    if closed:
+        return error(f"the Windows Firewall of {' and '.join(closed)} blocks TCP port {PORT}, "
+                     "which SharePoint communication needs (Fix opens it)")
+    return passed(f"TCP port {PORT} is open on {v.source.name} and {v.target.name}")
+
+
+@fix_for("sharepoint.port_6350", order="host")
+def open_port(v: ValidationContext) -> None:
+    """Add an inbound allow rule for TCP 6350 where the firewall blocks it."""
+    for name in _closed(v):
+        v.ctx.host(name).run_op("firewall_port", {"port": PORT, "open": True})

@@ -141,6 +141,8 @@ def _alive(pid: int) -> bool:
 def _children(pid: int) -> list[int]:
     out = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        kids = (task / "children").read_text().split()
-        out += [int(k) for k in kids]
+        try:  # a thread may end while we look
+            out += [int(k) for k in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            continue
     return out

@@ -39,8 +39,15 @@ def _processes(pid: int) -> list[int]:
     while todo:
         p = todo.pop()
         out.append(p)
-        for task in Path(f"/proc/{p}/task").iterdir():
-            todo += [int(k) for k in (task / "children").read_text().split()]
+        try:
+            tasks = list(Path(f"/proc/{p}/task").iterdir())
+        except FileNotFoundError:
+            continue
+        for task in tasks:
+            try:  # a thread may end while we look
+                todo += [int(k) for k in (task / "children").read_text().split()]
+            except FileNotFoundError:
+                continue
     return out
 
 

@@ -23,6 +23,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# An installed appmgr has compiled bytecode (pip writes .pyc files); a shell that
+# sets PYTHONDONTWRITEBYTECODE would make every run recompile every module and
+# measure the compiler, not appmgr. The warm-up run writes the .pyc files.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 RESULTS = ROOT / "bench" / "results"
 SERVERS = ROOT / "tests" / "peers" / "servers"
 PY = sys.executable

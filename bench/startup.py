@@ -30,7 +30,9 @@ NET = "127.0.61"
 
 
 def _env(home: Path) -> dict[str, str]:
-    return {**os.environ, "APPMGR_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    # as installed: compiled bytecode (see bench/common.py)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "APPMGR_HOME": str(home), "PYTHONPATH": str(ROOT)}
 
 
 def wall(cmd: list[str], env: dict[str, str], runs: int) -> float:

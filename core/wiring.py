@@ -1,14 +1,17 @@
 """Wiring the console to a real estate: the Context of plain ``appmgr``.
 
 Real adapters against the administrator's domain: LDAP to a domain
-controller found by name, WinRM (NTLM) to the servers, the engine client,
-and DNS updates signed with the DNS credentials (with ``--altdns`` the DNS
-user is a TSIG key name and the password its secret).
+controller found by name (DC locator, StartTLS, CA from ``APPMGR_LDAP_CA``),
+WinRM (NTLM) to the servers, the engine client, and DNS updates signed with
+GSS-TSIG from the Kerberos ticket cache (what AD-integrated zones require:
+``kinit`` as the DNS account first). With ``--altdns`` the DNS user is a TSIG
+key name and the password its secret (plain RFC 2136 servers such as BIND).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import threading
 
@@ -69,11 +72,21 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
 
     def dns(address: str, cred: Credential | None) -> Dns:
         ip, _, port = address.partition(":")
-        key = TsigKey(cred.user, "hmac-sha256", cred.password) if cred and alt_dns else None
-        return DnspythonDns(ip, int(port) if port else 53, key=key, timeout=timeout)
+        p = int(port) if port else 53
+        if cred is None or alt_dns:
+            key = TsigKey(cred.user, "hmac-sha256", cred.password) if cred else None
+            return DnspythonDns(ip, p, key=key, timeout=timeout)
+        from core.dns.gss_tsig import GssTsigDns
+
+        try:
+            server_name = socket.gethostbyaddr(ip)[0]
+        except OSError:
+            server_name = ip
+        return GssTsigDns(ip, p, server_name=server_name, timeout=timeout)
 
     def directory() -> Directory:
         return open_directory(domain, secrets.get("domain", domain), start_tls=True,
+                              ca_file=os.environ.get("APPMGR_LDAP_CA") or None,
                               timeout=timeout, default_domain=domain)
 
     return Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,

@@ -1,55 +1,51 @@
 """A deterministic in-memory ConsoleApi for the TUI tests (the TUI's port double).
 
-File server estate FS01/FS02/FS03 in lab.example.com; the first validation of
-FS01 → FS02 has a fixable error, a warning and passes; enable moves the pair
-Mirroring → Protected over successive ``status`` calls; ``fail_source`` makes
-the target's monitor report a failure. Every call is recorded in ``calls`` as
-``(method, args)``. Time is fixed (``NOW``) so snapshots are stable.
+The estate is the default lab estate (all five applications, a cluster, a
+like-named cluster; see tui_fake_estate.py). Setup, configuration and the
+tab helpers behave like core's façade — the tab helpers and the
+application Setup actions ARE core's mixins over this fake's inventories —
+while the health check and protection are scripted (tui_fake_protect.py).
+Every call the tests care about is recorded in ``calls`` as ``(method, args)``.
+Time is fixed (``NOW``) so snapshots are stable.
 """
 
 from __future__ import annotations
 
 import threading
-from copy import deepcopy
 from types import SimpleNamespace
 from typing import Any
 
-from tui_fake_estate import (
-    APPS,
-    CHOICES,
-    LAB_PASSWORD,
-    LAB_USER,
-    LIMITS,
-    MIRROR_TOTAL,
-    NOW,
-    OPTION_LIMITS,
-    SERVERS,
-    CheckResult,
-    FakeSettings,
-    PairSelection,
-    PairStatus,
-    StepResult,
-    ValidationReport,
-)
+from tui_fake_estate import NOW, FakeSettings
+from tui_fake_protect import FakeProtectMixin
+from tui_fake_setup import FakeLists, FakeSetupMixin
 
-from core.errors import AuthFailed, InvalidInput, StateError
-from core.model.config import DnsServerEntry, ProtectionConfig, ServiceItem
+from core.apps import applications
+from core.console.apps_setup import AppsSetupMixin
+from core.console.tabs import TabsMixin
+from core.model.config import ProtectionConfig
 from core.model.state import PairState as ST
-from core.model.stats import JobStats
-from core.ports import DirectoryComputer, MonitorStatus
 
-PROTECTED_LIKE = {ST.MIRRORING, ST.PROTECTED, ST.FAILURE_DETECTED}
+#: core's own methods whose calls are recorded too
+RECORDED = ("test_sql", "sharepoint_get_config", "target_choices", "like_named_setup",
+            "select_items", "set_sql_mode", "set_target_path", "add_service",
+            "remove_service", "move_service", "add_app_services", "regenerate_plan",
+            "protected_items", "monitoring_hints", "plan_stale", "generated_rules")
 
 
-class FakeApi:
+class FakeApi(FakeSetupMixin, FakeProtectMixin, TabsMixin, AppsSetupMixin):
     lab = True
     advanced = False
+    nosqlsearch = False
+    alt_dns = False
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.lock = threading.Lock()
-        self.servers = ["FS01", "FS02", "FS03"]
+        self.lists = FakeLists()
         self.logged_in: set[str] = set()
+        self.down: set[str] = set()  # servers that do not answer
+        self.domain = "lab.example.com"
+        self.directory_denied = False  # the cached domain credentials are refused
         self.state = ST.UNPROTECTED
         self.monitoring = True
         self.mirror_percent = 0.0
@@ -59,6 +55,14 @@ class FakeApi:
         self.dns_password_set = False
         self._settings = FakeSettings()
         self.reuse_offered = False
+        #: compression per target and the other pairs to it (one setting per target)
+        self.target_compression: dict[str, int] = {}
+        self.other_pairs: dict[str, list[str]] = {}
+        self._aliases: dict[str, str] = {}
+        self._farms: dict[str, Any] = {}
+        # what TabsMixin's plan helpers read from a Context
+        self.ctx = SimpleNamespace(domain="lab.example.com",
+                                   settings=SimpleNamespace(service_port=6320))
 
     def _rec(self, name: str, *args: Any) -> None:
         with self.lock:
@@ -70,316 +74,21 @@ class FakeApi:
     def now(self) -> float:
         return NOW
 
-    # --- setup ---------------------------------------------------------------------
     def applications(self) -> list[Any]:
-        return list(APPS)
+        return applications()
 
-    def default_domain(self, app: str) -> str:
-        return "lab.example.com"
 
-    def set_domain(self, name: str) -> str:
-        self._rec("set_domain", name)
-        if "." not in name.strip("."):
-            raise InvalidInput("domain", f"“{name}” has no suffix (e.g. corp.example.com).")
-        return name.lower()
+def _recorded(name: str) -> Any:
+    inner = getattr(FakeApi, name)
 
-    def discover(self, app: str) -> list[DirectoryComputer]:
-        self._rec("discover", app)
-        out = []
-        for name in ("DC01", "FS01", "FS02", "FS03"):
-            ip = {"DC01": "127.0.10.1"}.get(name) or SERVERS[name].ips[0]
-            c = DirectoryComputer(name, f"CN={name},OU=Servers,DC=lab,DC=example,DC=com",
-                                  f"{name.lower()}.lab.example.com",
-                                  "Windows Server 2008 Enterprise", "6.0 (6002)")
-            object.__setattr__(c, "ips", (ip,))
-            out.append(c)
-        return out
+    def method(self: FakeApi, *args: Any, **kwargs: Any) -> Any:
+        self._rec(name, *args)
+        return inner(self, *args, **kwargs)
 
-    def server_list(self, app: str) -> list[str]:
-        return list(self.servers)
+    method.__name__ = name
+    method.__doc__ = inner.__doc__
+    return method
 
-    def add_server(self, app: str, name: str) -> list[str]:
-        self._rec("add_server", app, name)
-        if name.upper() not in self.servers:
-            self.servers.append(name.upper())
-        return list(self.servers)
 
-    def remove_server(self, app: str, name: str) -> list[str]:
-        self._rec("remove_server", app, name)
-        self.servers = [s for s in self.servers if s != name.upper()]
-        return list(self.servers)
-
-    def needs_login(self, server: str) -> bool:
-        return server not in self.logged_in
-
-    def login(self, server: str, user: str, password: str) -> Any:
-        self._rec("login", server, user)
-        if password != LAB_PASSWORD:
-            raise AuthFailed(f"{server} refused the user name or password of {user}.")
-        self.logged_in.add(server)
-        return SERVERS[server]
-
-    def lab_credentials(self) -> tuple[str, str] | None:
-        return (LAB_USER, LAB_PASSWORD) if self.lab else None
-
-    def inventory(self, server: str, refresh: bool = False) -> Any:
-        return SERVERS[server]
-
-    def select_pair(self, app: str, source: str, target: str) -> Any:
-        self._rec("select_pair", app, source, target)
-        notes = []
-        if target == "FS03":
-            notes.append("FS03 has no E: volume; validation will say more.")
-        return PairSelection(self.state, reuse_offered=self.reuse_offered, messages=notes)
-
-    # --- configuration -------------------------------------------------------------
-    def load_config(self, app: str, source: str, target: str, *, reuse: bool = True) -> Any:
-        self._rec("load_config", app, source, target, reuse)
-        cfg = ProtectionConfig(app, source, target)
-        cfg.failover.dns.servers = [DnsServerEntry("127.0.10.1", role="both")]
-        cfg.failover.dns.ip_map = {SERVERS[source].ips[0]: SERVERS[target].ips[0]}
-        cfg.failover.dns.user = "LAB\\dnsadmin"
-        cfg.failover.services = [ServiceItem("LanmanServer")]
-        cfg.connection.route = SERVERS[target].ips[0]
-        cfg.connection.shares = ["Data", "Users"]
-        cfg.advanced.set_name = f"fileprint_{source}_{target}"
-        return cfg
-
-    def apply(self, cfg: ProtectionConfig, assignments: list[str]) -> ProtectionConfig:
-        self._rec("apply", [a for a in assignments if "password" not in a])
-        new = deepcopy(cfg)
-        for item in assignments:
-            path, _, value = item.partition("=")
-            *parents, leaf = path.split(".")
-            obj = new
-            for p in parents:
-                obj = getattr(obj, p)
-            old = getattr(obj, leaf)
-            if isinstance(old, bool):
-                setattr(obj, leaf, value == "true")
-            elif isinstance(old, int):
-                lo, hi = LIMITS.get(path, (0, 10**9))
-                if not value.lstrip("-").isdigit() or not lo <= int(value) <= hi:
-                    raise InvalidInput(path, f"must be a whole number from {lo} to {hi}")
-                setattr(obj, leaf, int(value))
-            else:
-                if path in CHOICES and value not in CHOICES[path]:
-                    raise InvalidInput(path, f"must be one of {', '.join(CHOICES[path])}")
-                setattr(obj, leaf, value)
-        return new
-
-    def save_config(self, cfg: ProtectionConfig) -> None:
-        self._rec("save_config", cfg.source, cfg.target)
-        self.saved.append(deepcopy(cfg))
-
-    def save_draft(self, cfg: ProtectionConfig) -> None:
-        self._rec("save_draft", cfg.source, cfg.target)
-        self.drafts.append(deepcopy(cfg))
-
-    def discard_draft(self, cfg: ProtectionConfig) -> None:
-        self._rec("discard_draft", cfg.source, cfg.target)
-
-    def load_draft(self, app: str, source: str, target: str) -> ProtectionConfig | None:
-        self._rec("load_draft", app, source, target)
-        return deepcopy(self.drafts[-1]) if self.drafts else None
-
-    def set_dns_credentials(self, cfg: ProtectionConfig, user: str,
-                            password: str) -> ProtectionConfig:
-        self._rec("set_dns_credentials", user)
-        self.dns_password_set = True
-        new = deepcopy(cfg)
-        new.failover.dns.user = user
-        return new
-
-    def plan_phases(self, cfg: ProtectionConfig) -> list[str]:
-        return ["post-failover", "pre-failback", "post-restore", "post-failback"]
-
-    def plan_text(self, cfg: ProtectionConfig, phase: str) -> str:
-        return (f"# {phase} for {cfg.source} -> {cfg.target} (generated)\n"
-                f"stop-replication {cfg.advanced.set_name}\n"
-                f"start-service LanmanServer on {cfg.target}\n"
-                f"dns-failover {cfg.source} -> {cfg.target}\n")
-
-    def dns_test(self, cfg: ProtectionConfig) -> list[str]:
-        self._rec("dns_test", cfg.failover.dns.user)
-        return ["127.0.10.1 answers; LAB\\dnsadmin may update lab.example.com"]
-
-    # --- health check ----------------------------------------------------------------
-    def validate(self, cfg: ProtectionConfig, progress: Any = None) -> Any:
-        self._rec("validate", cfg.source, cfg.target)
-        if progress:
-            progress("Checking the engines…")
-        drive_ok = "E" in SERVERS[cfg.target].volume_letters
-        rows = [
-            CheckResult("engine.installed", "Engine installed on both", "engine", "passed",
-                        "FS01 0.1.0, FS02 0.1.0"),
-            CheckResult("engine.running", f"Engine running on {cfg.target}", "engine",
-                        "passed" if "engine.running" in self.fixed else "error",
-                        "The engine is running." if "engine.running" in self.fixed else
-                        f"The engine service is stopped on {cfg.target}.", fixable=True),
-            CheckResult("os.identical", "OS supported and identical", "servers", "passed",
-                        "Windows Server 2008 Enterprise on both"),
-            CheckResult("drive.letters", "Drive letters exist on target", "servers",
-                        "passed" if drive_ok else "error",
-                        "E: exists on the target" if drive_ok else
-                        f"{cfg.target} has no E: volume (used by Data, Users)."),
-            CheckResult("dns.ttl", "DNS TTL 300 s or less", "dns", "passed", "TTL 300 s on failover")
-            if cfg.failover.dns.update_ttl and cfg.failover.dns.ttl <= 300 else
-            CheckResult("dns.ttl", "DNS TTL 300 s or less", "dns", "warning",
-                        "fs01.lab.example.com has TTL 1200 s; clients may wait 20 min.",
-                        fixable=True),
-            CheckResult("dns.reverse", "Reverse lookup zone exists", "dns", "passed",
-                        "10.0.127.in-addr.arpa"),
-        ]
-        if cfg.monitoring.interval * cfg.monitoring.missed < 2:
-            rows.append(CheckResult("monitor.timing", "Monitor timing", "configuration",
-                                    "warning", "Failure declared after less than 2 s."))
-        report = ValidationReport(rows)
-        if report.ok and self.state == ST.UNPROTECTED:
-            self.state = ST.VALIDATED
-        return report
-
-    def fix(self, cfg: ProtectionConfig, check_id: str) -> Any:
-        self._rec("fix", check_id)
-        self.fixed.add(check_id)
-        new = deepcopy(cfg)
-        if check_id == "dns.ttl":  # like core: a fix may change the configuration
-            new.failover.dns.update_ttl, new.failover.dns.ttl = True, 300
-        return SimpleNamespace(result=None, config=new, config_changed=new != cfg)
-
-    # --- protection -------------------------------------------------------------------
-    def allowed_actions(self, app: str, source: str, target: str) -> dict[str, Any]:
-        s = self.state
-        up = s in PROTECTED_LIKE
-
-        def when(ok: bool, why: str) -> str | None:
-            return None if ok else why
-
-        return {
-            "configure": ("Configure Protection", when(not up and s != ST.FAILED_OVER,
-                                                       "Disable protection to change it.")),
-            "validate": ("Validate", when(not up, "Protection is enabled.")),
-            "enable": ("Enable Protection", when(s in (ST.UNPROTECTED, ST.VALIDATED),
-                                                 f"Protection is {s.value.lower()}.")),
-            "disable": ("Disable Protection", when(up, "Protection is not enabled.")),
-            "enable_monitoring": ("Enable Monitoring", when(up and not self.monitoring,
-                                                            "Monitoring is on or not set up.")),
-            "disable_monitoring": ("Disable Monitoring", when(up and self.monitoring,
-                                                              "Monitoring is off.")),
-            "failover": ("Failover", when(s == ST.FAILURE_DETECTED,
-                                          "No failover condition: the source answers.")),
-            "failback": ("Failback", when(s == ST.FAILED_OVER, "The pair is not failed over.")),
-            "restore": ("Restore", when(s == ST.FAILING_BACK, "Fail back first.")),
-        }
-
-    def enable(self, cfg: ProtectionConfig, progress: Any = None) -> None:
-        self._rec("enable", cfg.source, cfg.target)
-        if self.state not in (ST.UNPROTECTED, ST.VALIDATED):
-            raise StateError("Protection is already enabled.")
-        for step in ("create replication set", "write failover scripts", "create connection",
-                     "start mirror", "create failover monitor"):
-            if progress:
-                progress(step)
-        self.state, self.mirror_percent = ST.MIRRORING, 0.0
-
-    def disable(self, app: str, source: str, target: str) -> None:
-        self._rec("disable", source, target)
-        self.state = ST.UNPROTECTED
-
-    def set_monitoring(self, app: str, source: str, target: str, on: bool) -> None:
-        self._rec("set_monitoring", on)
-        self.monitoring = on
-
-    def fail_source(self) -> None:
-        self.state = ST.FAILURE_DETECTED
-
-    def status(self, app: str, source: str, target: str) -> Any:
-        self._rec("status", source, target)
-        with self.lock:
-            if self.state == ST.MIRRORING:
-                self.mirror_percent = min(100.0, self.mirror_percent + 40.0)
-                if self.mirror_percent >= 100.0:
-                    self.state = ST.PROTECTED
-            s, pct = self.state, self.mirror_percent
-        up = s in PROTECTED_LIKE
-        failed = s == ST.FAILURE_DETECTED
-        sent = int(MIRROR_TOTAL * pct / 100)
-        stats = JobStats(
-            mirror_status="complete" if s == ST.PROTECTED or failed else
-            ("mirroring" if s == ST.MIRRORING else "idle"),
-            mirror_percent=pct, replication_status="replicating" if up else "stopped",
-            bytes_sent=sent, bytes_sent_compressed=sent * 2 // 3,
-            bytes_remaining=MIRROR_TOTAL - sent if up else 0,
-            queued_ops=12 if s == ST.MIRRORING else 0,
-            transfer_rate=[0, 52_428_800, 41_943_040][min(2, int(pct // 40))] if up else 0,
-            last_heartbeat=NOW - (25 if failed else 3) if up else None,
-            missed_heartbeats=5 if failed else 0, missed_threshold=5,
-            monitor_state="failover_condition" if failed else ("monitoring" if up else "off"))
-        monitor = MonitorStatus(f"fileprint_{source}_{target}", stats.monitor_state,
-                                stats.last_heartbeat, stats.missed_heartbeats, 5) if up else None
-        return PairStatus(s, stats, monitor, source_reachable=not failed)
-
-    def _steps(self, name: str, steps: list[str], progress: Any, end: ST) -> list[Any]:
-        self._rec(name)
-        out = []
-        for step in steps:
-            if progress:
-                progress(step)
-            out.append(StepResult(step, True, "done"))
-        self.state = end
-        return out
-
-    def failover(self, app: str, source: str, target: str, progress: Any = None) -> list[Any]:
-        return self._steps("failover", ["stop replication", f"publish shares on {target}",
-                                        f"DNS: fs01 A and PTR -> {SERVERS[target].ips[0]}"],
-                           progress, ST.FAILED_OVER)
-
-    def failback(self, app: str, source: str, target: str, progress: Any = None) -> list[Any]:
-        return self._steps("failback", [f"withdraw shares on {target}", "DNS back to source"],
-                           progress, ST.FAILING_BACK)
-
-    def restore(self, app: str, source: str, target: str, progress: Any = None) -> list[Any]:
-        return self._steps("restore", ["reverse checksum mirror", "protect again"],
-                           progress, ST.PROTECTED)
-
-    # --- logs, options, credentials -------------------------------------------------
-    def log_text(self, kind: str, server: str | None = None, lines: int = 500) -> str:
-        self._rec("log_text", kind, server)
-        head = f"{kind} log" + (f" of {server}" if server else "")
-        body = [f"2023-11-14 22:13:{i:02d} {head}: entry {i}" for i in range(40)]
-        body.insert(20, "2023-11-14 22:13:20 DNS update of fs01.lab.example.com accepted")
-        return "\n".join(body)
-
-    def settings(self) -> Any:
-        return deepcopy(self._settings)
-
-    def set_option(self, key: str, value: str) -> Any:
-        self._rec("set_option", key, value)
-        current = getattr(self._settings, key)
-        if isinstance(current, bool):
-            setattr(self._settings, key, value == "true")
-        else:
-            lo, hi = OPTION_LIMITS[key]
-            if not value.isdigit() or not lo <= int(value) <= hi:
-                raise InvalidInput(key, f"must be from {lo} to {hi}")
-            setattr(self._settings, key, int(value))
-        return self.settings()
-
-    def set_options(self, values: dict[str, str]) -> Any:
-        saved = deepcopy(self._settings)
-        try:
-            for key, value in values.items():
-                self.set_option(key, value)
-        except InvalidInput:
-            self._settings = saved  # all or nothing, like the real façade
-            raise
-        return self.settings()
-
-    def clear_credentials(self) -> int:
-        self._rec("clear_credentials")
-        count = len(self.logged_in)
-        self.logged_in.clear()
-        return count
-
-    def log_action(self, text: str) -> None:
-        self._rec("log_action", text)
+for _name in RECORDED:
+    setattr(FakeApi, _name, _recorded(_name))

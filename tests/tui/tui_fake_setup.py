@@ -73,8 +73,6 @@ class FakeSetupMixin:
     _aliases: dict[str, str]
     _farms: dict[str, Any]
 
-    def _rec(self, name: str, *args: Any) -> None: ...
-
     # --- domain and discovery (F-5.1, F-5.2) ----------------------------------------
     def default_domain(self, app: str) -> str:
         if not get_app(app).defaults.extra.get("forest_root"):
@@ -177,8 +175,11 @@ class FakeSetupMixin:
                                 "node, its network, the IP address to create, the subnet mask "
                                 "and the storage resources.")
         else:
-            tgt = self.inventory(target)
-            if not like_named:
+            try:
+                tgt = self.inventory(target)
+            except AppmgrError as exc:
+                sel.messages.append(f"{target.upper()} does not answer: {exc}")
+            if tgt is not None and not like_named:
                 check_server(app_id, tgt, "target")
         if target.upper() == "FS03":
             sel.messages.append("FS03 has no E: volume; validation will say more.")

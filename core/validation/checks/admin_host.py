@@ -15,6 +15,15 @@ def domain_controllers(v: ValidationContext) -> list[DirectoryComputer]:
                                   if "OU=DOMAIN CONTROLLERS," in c.dn.upper()])
 
 
+def _address(v: ValidationContext, dc: DirectoryComputer) -> str:
+    for name in (dc.name, dc.dns_host_name):
+        try:
+            return v.ctx.resolve(name) if name else ""
+        except AppmgrError:
+            continue
+    return ""
+
+
 @check("servers.console_not_dc", "The console does not run on a domain controller", "servers",
        touches=("directory",))
 def console_not_dc(v: ValidationContext) -> Outcome:
@@ -29,11 +38,8 @@ def console_not_dc(v: ValidationContext) -> Outcome:
             return error(f"this admin host {me.name} is the domain controller {dc.name}: run "
                          "the console from another machine (credentials cannot be verified "
                          "on a local machine)")
-        try:
-            ip = v.ctx.resolve(dc.dns_host_name or dc.name)
-        except AppmgrError:
-            continue
-        if ip in mine:
+        ip = _address(v, dc)
+        if ip and ip in mine:
             return error(f"this admin host ({ip}) is the domain controller {dc.name}: run "
                          "the console from another machine")
     names = ", ".join(sorted(d.name for d in dcs)) or "none found"

@@ -109,7 +109,7 @@ def ttl(v: ValidationContext) -> Outcome:
     return passed(f"the TTL {how} {value} s")
 
 
-@fix_for("dns.ttl")
+@fix_for("dns.ttl", order="config")
 def set_ttl(v: ValidationContext) -> ProtectionConfig | None:
     """A configuration fix: set the TTL to 300 s on failover."""
     return apply_assignments(v.config, [f"failover.dns.ttl={RECOMMENDED_TTL}",

@@ -30,7 +30,7 @@ def engine_running(v: ValidationContext) -> Outcome:
     return verdict(problems, f"running on {both(v)}", fixable=bool(stopped))
 
 
-@fix_for("engine.running")
+@fix_for("engine.running", order="engine")
 def start_engines(v: ValidationContext) -> ProtectionConfig | None:
     """Start the engine service where it is installed but stopped."""
     for side in (v.source, v.target):

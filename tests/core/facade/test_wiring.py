@@ -1,0 +1,42 @@
+"""The real estate's Context: which adapter each factory builds (nothing is contacted)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from core.dns.adapter import DnspythonDns
+from core.dns.gss_tsig import GssTsigDns
+from core.errors import AuthFailed
+from core.paths import AppPaths
+from core.ports import Credential
+from core.wiring import real_context
+
+
+@pytest.fixture()
+def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppPaths:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "core.credentials.memory.MemoryKeyring")
+    return AppPaths(tmp_path / "c", tmp_path / "s", tmp_path / "l", tmp_path / "lab").ensure()
+
+
+def test_dns_updates_use_gss_tsig_unless_altdns(paths: AppPaths) -> None:
+    cred = Credential("dnsadmin@corp.example.com", "pw")
+    ctx = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com")
+    assert isinstance(ctx.dns("127.0.0.1", cred), GssTsigDns)
+    assert type(ctx.dns("127.0.0.1:5353", None)) is DnspythonDns
+    alt = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com",
+                       alt_dns=True)
+    d = alt.dns("127.0.0.1", Credential("failover-key.", "c2VjcmV0"))
+    assert type(d) is DnspythonDns and d.signed
+
+
+def test_servers_need_cached_credentials_first(paths: AppPaths) -> None:
+    ctx = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com")
+    with pytest.raises(AuthFailed, match="log in to it first"):
+        ctx.engine("127.0.0.9")
+    ctx.secrets.put("server", "127.0.0.9", Credential("CORP\\admin", "pw"))
+    eng = ctx.engine("127.0.0.9")
+    assert (eng.host, eng.port, eng.user) == ("127.0.0.9", 6320, "CORP\\admin")
+    assert "pw" not in repr(eng)

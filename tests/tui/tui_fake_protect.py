@@ -1,0 +1,222 @@
+"""Health check, protection, logs and options half of the fake ConsoleApi.
+
+The first validation has a fixable error, a warning and passes; enable moves
+the pair Mirroring -> Protected over successive ``status`` calls;
+``fail_source`` makes the target's monitor report a failure.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from types import SimpleNamespace
+from typing import Any
+
+from tui_fake_estate import (
+    MIRROR_TOTAL,
+    NOW,
+    OPTION_LIMITS,
+    CheckResult,
+    PairStatus,
+    StepResult,
+    ValidationReport,
+)
+
+from core.apps.registry import get_app
+from core.errors import InvalidInput, StateError
+from core.model.config import ProtectionConfig
+from core.model.state import PairState as ST
+from core.model.stats import JobStats
+from core.ports import MonitorStatus
+
+PROTECTED_LIKE = {ST.MIRRORING, ST.PROTECTED, ST.FAILURE_DETECTED}
+
+
+class FakeProtectMixin:
+    state: ST
+    monitoring: bool
+    mirror_percent: float
+    fixed: set[str]
+    lock: Any
+    _settings: Any
+    logged_in: set[str]
+
+    # --- health check ----------------------------------------------------------------
+    def validate(self, cfg: ProtectionConfig, progress: Any = None) -> Any:
+        self._rec("validate", cfg.source, cfg.target)
+        if progress:
+            progress("Checking the engines…")
+        drive_ok = "E" in self.inventory(cfg.target).volume_letters
+        rows = [
+            CheckResult("engine.installed", "Engine installed on both", "engine", "passed",
+                        f"{cfg.source} 0.1.0, {cfg.target} 0.1.0"),
+            CheckResult("engine.running", f"Engine running on {cfg.target}", "engine",
+                        "passed" if "engine.running" in self.fixed else "error",
+                        "The engine is running." if "engine.running" in self.fixed else
+                        f"The engine service is stopped on {cfg.target}.", fixable=True),
+            CheckResult("os.identical", "OS supported and identical", "servers", "passed",
+                        "Windows Server 2008 Enterprise on both"),
+            CheckResult("drive.letters", "Drive letters exist on target", "servers",
+                        "passed" if drive_ok else "error",
+                        "E: exists on the target" if drive_ok else
+                        f"{cfg.target} has no E: volume (used by Data, Users)."),
+            CheckResult("dns.ttl", "DNS TTL 300 s or less", "dns", "passed", "TTL 300 s on failover")
+            if cfg.failover.dns.update_ttl and cfg.failover.dns.ttl <= 300 else
+            CheckResult("dns.ttl", "DNS TTL 300 s or less", "dns", "warning",
+                        "fs01.lab.example.com has TTL 1200 s; clients may wait 20 min.",
+                        fixable=True),
+            CheckResult("dns.reverse", "Reverse lookup zone exists", "dns", "passed",
+                        "10.0.127.in-addr.arpa"),
+        ]
+        if cfg.monitoring.interval * cfg.monitoring.missed < 2:
+            rows.append(CheckResult("monitor.timing", "Monitor timing", "configuration",
+                                    "warning", "Failure declared after less than 2 s."))
+        report = ValidationReport(rows)
+        if report.ok and self.state == ST.UNPROTECTED:
+            self.state = ST.VALIDATED
+        return report
+
+    def fix(self, cfg: ProtectionConfig, check_id: str) -> Any:
+        self._rec("fix", check_id)
+        self.fixed.add(check_id)
+        new = deepcopy(cfg)
+        if check_id == "dns.ttl":  # like core: a fix may change the configuration
+            new.failover.dns.update_ttl, new.failover.dns.ttl = True, 300
+        return SimpleNamespace(result=None, config=new, config_changed=new != cfg)
+
+    # --- protection -------------------------------------------------------------------
+    def allowed_actions(self, app: str, source: str, target: str) -> dict[str, Any]:
+        s = self.state
+        up = s in PROTECTED_LIKE
+
+        def when(ok: bool, why: str) -> str | None:
+            return None if ok else why
+
+        return {
+            "configure": ("Configure Protection", when(not up and s != ST.FAILED_OVER,
+                                                       "Disable protection to change it.")),
+            "validate": ("Validate", when(not up, "Protection is enabled.")),
+            "enable": ("Enable Protection", when(s in (ST.UNPROTECTED, ST.VALIDATED),
+                                                 f"Protection is {s.value.lower()}.")),
+            "disable": ("Disable Protection", when(up, "Protection is not enabled.")),
+            "enable_monitoring": ("Enable Monitoring", when(up and not self.monitoring,
+                                                            "Monitoring is on or not set up.")),
+            "disable_monitoring": ("Disable Monitoring", when(up and self.monitoring,
+                                                              "Monitoring is off.")),
+            "failover": ("Failover", when(s == ST.FAILURE_DETECTED,
+                                          "No failover condition: the source answers.")),
+            "failback": ("Failback", when(s == ST.FAILED_OVER, "The pair is not failed over.")),
+            "restore": ("Restore", when(s == ST.FAILING_BACK, "Fail back first.")),
+        }
+
+    def enable(self, cfg: ProtectionConfig, progress: Any = None) -> None:
+        self._rec("enable", cfg.source, cfg.target)
+        if self.state not in (ST.UNPROTECTED, ST.VALIDATED):
+            raise StateError("Protection is already enabled.")
+        for step in ("create replication set", "write failover scripts", "create connection",
+                     "start mirror", "create failover monitor"):
+            if progress:
+                progress(step)
+        self.state, self.mirror_percent = ST.MIRRORING, 0.0
+
+    def disable(self, app: str, source: str, target: str) -> None:
+        self._rec("disable", source, target)
+        self.state = ST.UNPROTECTED
+
+    def set_monitoring(self, app: str, source: str, target: str, on: bool) -> None:
+        self._rec("set_monitoring", on)
+        self.monitoring = on
+
+    def fail_source(self) -> None:
+        """Test hook: the target's monitor declares the source failed."""
+        self.state = ST.FAILURE_DETECTED
+
+    def status(self, app: str, source: str, target: str) -> Any:
+        self._rec("status", source, target)
+        with self.lock:
+            if self.state == ST.MIRRORING:
+                self.mirror_percent = min(100.0, self.mirror_percent + 40.0)
+                if self.mirror_percent >= 100.0:
+                    self.state = ST.PROTECTED
+            s, pct = self.state, self.mirror_percent
+        up = s in PROTECTED_LIKE
+        failed = s == ST.FAILURE_DETECTED
+        sent = int(MIRROR_TOTAL * pct / 100)
+        stats = JobStats(
+            mirror_status="complete" if s == ST.PROTECTED or failed else
+            ("mirroring" if s == ST.MIRRORING else "idle"),
+            mirror_percent=pct, replication_status="replicating" if up else "stopped",
+            bytes_sent=sent, bytes_sent_compressed=sent * 2 // 3,
+            bytes_remaining=MIRROR_TOTAL - sent if up else 0,
+            queued_ops=12 if s == ST.MIRRORING else 0,
+            transfer_rate=[0, 52_428_800, 41_943_040][min(2, int(pct // 40))] if up else 0,
+            last_heartbeat=NOW - (25 if failed else 3) if up else None,
+            missed_heartbeats=5 if failed else 0, missed_threshold=5,
+            monitor_state="failover_condition" if failed else ("monitoring" if up else "off"))
+        monitor = MonitorStatus(get_app(app).set_name(source, target), stats.monitor_state,
+                                stats.last_heartbeat, stats.missed_heartbeats, 5) if up else None
+        return PairStatus(s, stats, monitor, source_reachable=not failed)
+
+    def _steps(self, name: str, steps: list[str], progress: Any, end: ST) -> list[Any]:
+        self._rec(name)
+        out = []
+        for step in steps:
+            if progress:
+                progress(step)
+            out.append(StepResult(step, True, "done"))
+        self.state = end
+        return out
+
+    def failover(self, app: str, source: str, target: str, progress: Any = None) -> list[Any]:
+        return self._steps("failover", ["stop replication", f"start services on {target}",
+                                        f"DNS: {source.lower()} A and PTR -> {self.inventory(target).ips[0]}"],
+                           progress, ST.FAILED_OVER)
+
+    def failback(self, app: str, source: str, target: str, progress: Any = None) -> list[Any]:
+        return self._steps("failback", [f"withdraw shares on {target}", "DNS back to source"],
+                           progress, ST.FAILING_BACK)
+
+    def restore(self, app: str, source: str, target: str, progress: Any = None) -> list[Any]:
+        return self._steps("restore", ["reverse checksum mirror", "protect again"],
+                           progress, ST.PROTECTED)
+
+    # --- logs, options, credentials -------------------------------------------------
+    def log_text(self, kind: str, server: str | None = None, lines: int = 500) -> str:
+        self._rec("log_text", kind, server)
+        head = f"{kind} log" + (f" of {server}" if server else "")
+        body = [f"2023-11-14 22:13:{i:02d} {head}: entry {i}" for i in range(40)]
+        body.insert(20, "2023-11-14 22:13:20 DNS update of fs01.lab.example.com accepted")
+        return "\n".join(body)
+
+    def settings(self) -> Any:
+        return deepcopy(self._settings)
+
+    def set_option(self, key: str, value: str) -> Any:
+        self._rec("set_option", key, value)
+        current = getattr(self._settings, key)
+        if isinstance(current, bool):
+            setattr(self._settings, key, value == "true")
+        else:
+            lo, hi = OPTION_LIMITS[key]
+            if not value.isdigit() or not lo <= int(value) <= hi:
+                raise InvalidInput(key, f"must be from {lo} to {hi}")
+            setattr(self._settings, key, int(value))
+        return self.settings()
+
+    def set_options(self, values: dict[str, str]) -> Any:
+        saved = deepcopy(self._settings)
+        try:
+            for key, value in values.items():
+                self.set_option(key, value)
+        except InvalidInput:
+            self._settings = saved  # all or nothing, like the real façade
+            raise
+        return self.settings()
+
+    def clear_credentials(self) -> int:
+        self._rec("clear_credentials")
+        count = len(self.logged_in)
+        self.logged_in.clear()
+        return count
+
+    def log_action(self, text: str) -> None:
+        self._rec("log_action", text)

@@ -23,6 +23,8 @@ class UiAction:
     pair: str | None = None  # key of ConsoleApi.allowed_actions that decides
     later: str = ""  # non-empty: not in this release, and why
     footer: bool = True
+    #: non-empty: only for these applications (e.g. Manage SQL Servers)
+    apps: tuple[str, ...] = ()
 
     @property
     def footer_label(self) -> str:
@@ -77,8 +79,9 @@ ACTIONS: tuple[UiAction, ...] = (
     UiAction("target_exch_log", "Y", "View target ExchFailover log", "Actions",
              "Exchange failover log of the target",
              later=_later("The Exchange failover log", "Exchange"), footer=False),
-    UiAction("manage_sql", "Q", "Manage SQL Servers", "Actions", "Find and test SQL servers",
-             later=_later("Manage SQL Servers", "SQL Server and SharePoint"), footer=False),
+    UiAction("manage_sql", "Q", "Manage SQL Servers", "Actions",
+             "Search, add, remove and test SQL servers", footer=False,
+             apps=("sql", "sharepoint")),
     UiAction("verify_target", "V", "Verify Target Data", "Actions",
              "Mount a snapshot of the target data",
              later=_later("Verify Target Data", "Exchange and SQL Server"), footer=False),

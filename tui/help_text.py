@@ -120,11 +120,28 @@ HELP: dict[str, str] = {
 }
 
 
+def field_help_of(widget_id: str) -> str:
+    """Core's one-line help of the setting edited by ``f-section-key`` ("" if none)."""
+    from core.config.edit import field_help
+    from core.errors import InvalidInput
+
+    if not widget_id.startswith("f-"):
+        return ""
+    try:
+        return field_help(widget_id[2:].replace("-", "."))
+    except InvalidInput:
+        return ""
+
+
 def help_for(widget: object) -> str:
-    """The help text of ``widget`` or of its nearest ancestor that has one."""
+    """The help text of ``widget`` or of its nearest ancestor that has one: a setting's
+    own help from core first (SPEC F-3), else the UI's text for the widget."""
     node = widget
     while node is not None:
         wid = getattr(node, "id", None)
+        core_help = field_help_of(wid) if wid else ""
+        if core_help:
+            return core_help
         if wid and wid in HELP:
             return HELP[wid]
         tip = getattr(node, "tooltip", None)

@@ -15,6 +15,9 @@ from core.model.config import ProtectionConfig
 from tui.actions import TWIN_OF, TWINS, UiAction
 from tui.fmt import plural, state_name
 
+TITLES = {"exchange": "Exchange", "sql": "SQL Server", "fileprint": "File Server",
+          "sharepoint": "SharePoint", "blackberry": "BlackBerry"}
+
 
 @dataclass
 class Session:
@@ -61,6 +64,9 @@ class Session:
         """The action's current label and why it may not run (None = it may)."""
         if ua.later:
             return ua.label, ua.later
+        if ua.apps and self.app_id not in ua.apps:
+            names = " and ".join(TITLES.get(a, a) for a in ua.apps)
+            return ua.label, f"{ua.label} is for {names} only."
         if ua.pair is None:
             return ua.label, None
         if self.application is not None and not getattr(self.application, "protectable", True):

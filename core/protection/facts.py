@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from core.apps import effective_rules, get_app
 from core.context import Context
 from core.model.config import ProtectionConfig
 from core.model.rules import Rule
@@ -65,6 +64,8 @@ class PlanFacts:
 
 def set_name_of(cfg: ProtectionConfig) -> str:
     """The replication set's name: the Advanced tab's value, else the application's."""
+    from core.apps import get_app  # lazily: `appmgr status` never needs the app modules
+
     return cfg.advanced.set_name or get_app(cfg.app).set_name(cfg.source, cfg.target)
 
 
@@ -101,6 +102,8 @@ def facts_from(
     cfg: ProtectionConfig, source: Server, target: Server, domain: str = "", port: int = DEFAULT_PORT
 ) -> PlanFacts:
     """Plan facts from a configuration and the two servers' inventories (no I/O)."""
+    from core.apps import effective_rules, get_app
+
     app = get_app(cfg.app)
     shares = tuple(ShareFact(s.name, s.path, s.description)
                    for s in app.shares_to_publish(cfg, source))

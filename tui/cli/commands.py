@@ -123,14 +123,22 @@ def _unprotect(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    console = open_console(args)
+    # Not through the Console: a script may call this every second, so it loads
+    # only the Context, the pair store and the status reader.
+    from core.protection.status import pair_status
+    from core.store import PairStore
+    from tui.cli.session import open_context
+
+    ctx = open_context(args)
+    store = PairStore(ctx.paths)
     if bool(args.source) != bool(args.target):
         print("appmgr: name both the source and the target, or neither", file=sys.stderr)
         return 2
-    pairs = [(args.app, args.source, args.target)] if args.source else console.pairs()
+    pairs = ([(args.app, args.source, args.target)] if args.source
+             else [(r.app, r.source, r.target) for r in store.records()])
     n = 0
     while True:
-        docs = [console.status(a, s, t).to_dict() for a, s, t in pairs]
+        docs = [pair_status(ctx, store, a, s, t).to_dict() for a, s, t in pairs]
         if args.json:
             print(json.dumps(docs[0] if args.source else docs), flush=True)
         else:
@@ -138,7 +146,7 @@ def _status(args: argparse.Namespace) -> int:
         n += 1
         if not args.watch or (args.count and n >= args.count):
             return 0
-        st = console.settings()
+        st = ctx.settings
         time.sleep(1 if st.refresh_auto else st.refresh_interval)
 
 

@@ -81,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("appmgr: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `appmgr status --watch | head`: the reader left, we stop
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from typing import TYPE_CHECKING
 
-from core.console import Console
 from core.lab.runtime import read_runtime
 from core.paths import app_paths
 from core.settings import load_settings
+
+if TYPE_CHECKING:
+    from core.console import Console
+    from core.context import Context
 
 
 def use_lab(args: argparse.Namespace) -> bool:
@@ -23,7 +27,26 @@ def use_lab(args: argparse.Namespace) -> bool:
     return False
 
 
+def open_context(args: argparse.Namespace) -> Context:
+    """Only the Context: enough for `status`, which must start fast (no Console, no apps)."""
+    paths = app_paths().ensure()
+    settings = load_settings(paths.config / "settings.json")
+    if use_lab(args):
+        from core.lab.context import lab_context
+
+        return lab_context(paths, settings)
+    from core.discovery import default_domain
+    from core.wiring import real_context
+
+    domain_file = paths.config / "domain.txt"
+    domain = domain_file.read_text().strip() if domain_file.exists() else default_domain()
+    return real_context(paths, settings, domain, passphrase=_ask_passphrase,
+                        alt_dns=bool(getattr(args, "altdns", False)) or settings.alt_dns)
+
+
 def open_console(args: argparse.Namespace) -> Console:
+    from core.console import Console
+
     paths = app_paths().ensure()
     settings = load_settings(paths.config / "settings.json")
     advanced = bool(getattr(args, "advanced", False))

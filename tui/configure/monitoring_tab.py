@@ -1,4 +1,4 @@
-"""Configure Protection → Monitoring (SPEC F-6.2)."""
+"""Configure Protection → Monitoring (SPEC F-6.2), with application monitoring (beta)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,40 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Static
+from textual.widgets import Checkbox, Input, RadioSet, Static
 
+from core.config.check import failure_after_text
+from core.errors import AppmgrError
 from core.model.config import ProtectionConfig
+from tui.api_calls import ApiCaller
 from tui.configure import form
+from tui.configure.info import ADVANCED_NOTE, FormInfo, clustered
 
 PATHS = ("monitoring.enabled", "monitoring.manual_intervention", "monitoring.method",
          "monitoring.interval", "monitoring.missed", "monitoring.trigger")
+APP = "monitoring.application."
+APP_PATHS = tuple(APP + k for k in ("enabled", "interval", "error_threshold", "method",
+                                    "script_path", "script_engine", "wmi_user"))
+BETA = ("Application monitoring is a beta feature: it watches the application's health on "
+        "the source and alerts, but is not meant for production use.\nTurn it on?")
 
 
-class MonitoringTab(VerticalScroll):
+def hints_job(api: Any, cfg: ProtectionConfig, changes: list[str]) -> list[str]:
+    """Thread: the façade's hints for the values typed so far ([] when they do not parse)."""
+    try:
+        return list(api.monitoring_hints(api.apply(cfg, changes)))
+    except AppmgrError:  # a half-typed number: the local line stands alone
+        return []
+
+
+class MonitoringTab(ApiCaller, VerticalScroll):
     can_focus = False  # Tab goes straight to the fields
 
-    def __init__(self, cfg: ProtectionConfig, **kwargs: Any) -> None:
+    def __init__(self, cfg: ProtectionConfig, info: FormInfo, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.cfg = cfg
+        self.info = info
+        self._beta_confirmed = cfg.monitoring.application.enabled
 
     def compose(self) -> ComposeResult:
         m = self.cfg.monitoring
@@ -35,25 +54,88 @@ class MonitoringTab(VerticalScroll):
         yield from form.row("Missed packets", form.number("monitoring.missed", self.cfg),
                             "monitoring.missed")
         yield Static("", id="failure-after")
+        yield Static("", id="monitor-warning", classes="note -warn")
         yield from form.row("Failover trigger", form.radio("monitoring.trigger", m.trigger, [
             ("All monitored IPs fail", "all"), ("Any one fails", "any")]), "monitoring.trigger")
+        if self.info.shows(APP + "enabled"):
+            yield from self._application()
+
+    def _application(self) -> ComposeResult:
+        a = self.cfg.monitoring.application
+        yield Static("Application monitoring (beta)", classes="section-title section")
+        if clustered(self.cfg):
+            yield Static("Not available for clusters.", classes="note")
+        elif not self.info.can_edit(APP + "enabled"):
+            yield Static(ADVANCED_NOTE, classes="note")
+        yield form.check("Monitor the application (beta)", APP + "enabled", self.cfg)
+        yield from form.row("Check interval", form.number(APP + "interval", self.cfg),
+                            APP + "interval", "seconds")
+        yield from form.row("Error threshold", form.number(APP + "error_threshold", self.cfg),
+                            APP + "error_threshold", "errors in a row")
+        yield from form.row("Checks", form.radio(APP + "method", a.method, [
+            ("Built-in", "builtin"), ("Custom script", "script")]), APP + "method")
+        script = Input(a.script_path, id=form.field_id(APP + "script_path"), compact=True,
+                       placeholder=r"C:\Scripts\check.ps1")
+        yield from form.row("Script", script, APP + "script_path")
+        yield from form.row("Script engine", form.radio(APP + "script_engine", a.script_engine, [
+            ("PowerShell", "ps1"), ("VBScript", "vb")]), APP + "script_engine")
+        user = Input(a.wmi_user, id=form.field_id(APP + "wmi_user"), compact=True,
+                     placeholder=r"DOMAIN\user")
+        yield from form.row("WMI user", user, APP + "wmi_user")
 
     def on_mount(self) -> None:
+        if self.info.shows(APP + "enabled"):
+            locked = clustered(self.cfg) or not self.info.can_edit(APP + "enabled")
+            for path in APP_PATHS:
+                self.query_one(f"#{form.field_id(path)}").disabled = locked
+            self._app_method_changed()
         self._failure_after()
 
+    # --- live hints ------------------------------------------------------------------
     @on(Input.Changed, "#f-monitoring-interval,#f-monitoring-missed")
+    @on(Checkbox.Changed, "#f-monitoring-enabled")
     def _failure_after(self) -> None:
         interval = self.query_one("#f-monitoring-interval", Input).value.strip()
         missed = self.query_one("#f-monitoring-missed", Input).value.strip()
         label = self.query_one("#failure-after", Static)
         if interval.isdigit() and missed.isdigit():
-            label.update(f"A failure is declared after {int(interval) * int(missed)} s "
-                         f"({interval} s × {missed} missed).")
+            label.update(f"→ {failure_after_text(int(interval), int(missed))} "
+                         f"({interval} s × {missed} missed)")
         else:
-            label.update("A failure is declared after interval × missed packets.")
+            label.update("→ a failure is declared after interval × missed packets")
+        changes = form.assignments(self, self.cfg, PATHS[:1] + PATHS[3:5])
+        self.call_api("hints", hints_job, self.app.api, self.screen.cfg, changes)
 
-    def collect(self, cfg: ProtectionConfig) -> None:
-        """Nothing structured on this tab: every field is a scalar assignment."""
+    def api_hints(self, hints: list[str], _tag: Any) -> None:
+        warning = "\n".join(f"▲ {h}" for h in hints[1:])
+        self.query_one("#monitor-warning", Static).update(warning)
+
+    # --- application monitoring ------------------------------------------------------
+    @on(Checkbox.Changed, "#f-monitoring-application-enabled")
+    def _beta(self, event: Checkbox.Changed) -> None:
+        if not event.value or self._beta_confirmed:
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            self._beta_confirmed = bool(yes)
+            if not yes:
+                event.checkbox.value = False
+
+        self.app.push_screen(ConfirmScreen("Application monitoring (beta)", BETA,
+                                           yes="Turn it on", no="Cancel",
+                                           dialog_id="beta-confirm"), answered)
+
+    @on(RadioSet.Changed, "#f-monitoring-application-method")
+    def _app_method_changed(self) -> None:
+        radio = self.query_one(f"#{form.field_id(APP + 'method')}", RadioSet)
+        script = form.widget_text(radio) == "script" and not radio.disabled
+        for path in (APP + "script_path", APP + "script_engine"):
+            self.query_one(f"#{form.field_id(path)}").disabled = not script
+
+    def cfg_changed(self, cfg: ProtectionConfig) -> None:
+        self.cfg = cfg
 
     def assignments(self, base: ProtectionConfig) -> list[str]:
-        return form.assignments(self, base, PATHS)
+        paths = PATHS + (APP_PATHS if self.info.can_edit(APP + "enabled") else ())
+        return form.assignments(self, base, paths)

@@ -1,4 +1,4 @@
-"""Advanced Find / Manage Servers (SPEC F-5.3)."""
+"""Advanced Find / Manage SQL Servers (SPEC F-5.3): Search, add, remove, Test SQL."""
 
 from __future__ import annotations
 
@@ -22,15 +22,18 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
 
     BINDINGS = [Binding("escape", "close", "Close")]
 
-    def __init__(self, app_id: str, domain: str) -> None:
+    def __init__(self, app_id: str, domain: str, *, sql: bool = False,
+                 manage_sql: bool = False) -> None:
         super().__init__()
         self.app_id = app_id
         self.domain = domain
+        self.sql = sql or manage_sql  # SQL Server and SharePoint: Test SQL
+        self.title_text = "Manage SQL Servers" if manage_sql else "Advanced Find"
         self.current: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="find-dialog", classes="dialog wide"):
-            yield Static(f"Advanced Find — servers of {self.domain or 'the domain'}",
+            yield Static(f"{self.title_text} — servers of {self.domain or 'the domain'}",
                          classes="dialog-title")
             with Horizontal(id="find-panes"):
                 with Vertical(id="find-left"):
@@ -46,7 +49,10 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
                 yield Button("Add name", id="find-add-name", compact=True)
                 yield Button("Add →", id="find-add", compact=True)
                 yield Button("Remove", id="find-remove", compact=True)
+                if self.sql:
+                    yield Button("Test SQL", id="find-test-sql", compact=True)
                 yield Button("Close", id="find-close", compact=True)
+            yield Static("", id="find-test-result")
             yield HelpLine("")
 
     def on_mount(self) -> None:
@@ -65,9 +71,9 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
     @on(Button.Pressed, "#find-search")
     def _search(self) -> None:
         self.query_one("#find-state", Static).update("Searching…")
-        self.call_api("discover", self.app.api.discover, self.app_id)
+        self.call_api("search", self.app.api.search, self.app_id)
 
-    def api_discover(self, computers: list[Any], _tag: Any) -> None:
+    def api_search(self, computers: list[Any], _tag: Any) -> None:
         table = self.query_one("#find-results", DataTable)
         table.clear(columns=True)
         table.add_column("Name", key="name", width=7)
@@ -88,7 +94,7 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
         self.query_one("#find-state", Static).update(f"{len(computers)} servers found")
         table.focus()
 
-    def api_failed_discover(self, err: BaseException, _tag: Any) -> None:
+    def api_failed_search(self, err: BaseException, _tag: Any) -> None:
         self.query_one("#find-state", Static).update(error_text(err))
 
     @on(DataTable.RowSelected, "#find-results")
@@ -120,6 +126,32 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
             return
         name = current.get_option_at_index(current.highlighted).id or ""
         self.call_api("remove_server", self.app.api.remove_server, self.app_id, name)
+
+    @on(Button.Pressed, "#find-test-sql")
+    def _test_sql(self) -> None:
+        """Test SQL: is SQL Server installed and reachable on the highlighted server."""
+        current = self.query_one("#find-current", OptionList)
+        typed = self.query_one("#find-name", Input).value.strip()
+        if current.highlighted is not None and not typed:
+            name = current.get_option_at_index(current.highlighted).id or ""
+        else:
+            name = typed
+        if not name:
+            self.notify("Highlight a server on the current list first.", severity="warning")
+            return
+        self._test_result(f"Testing SQL Server on {name.upper()}…", ok=True)
+        self.call_api("test_sql", self.app.api.test_sql, name, tag=name)
+
+    def api_test_sql(self, lines: list[str], _name: str) -> None:
+        self._test_result("\n".join(f"✔ {line}" for line in lines), ok=True)
+
+    def api_failed_test_sql(self, err: BaseException, _name: str) -> None:
+        self._test_result(f"✖ {error_text(err)}", ok=False)
+
+    def _test_result(self, text: str, ok: bool) -> None:
+        result = self.query_one("#find-test-result", Static)
+        result.update(text)
+        result.set_class(not ok, "-error")
 
     @on(Button.Pressed, "#find-close")
     def action_close(self) -> None:

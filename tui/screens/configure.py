@@ -1,11 +1,14 @@
 """Configure Protection (SPEC F-6): five tabs; OK validates through core and saves.
 
-OK collects the structured parts (services, shares, rules, scripts) into a
-copy of the configuration and the changed scalar fields into
-``section.key=value`` assignments, then calls ``api.apply`` — the same
-validation as the headless ``--set`` — and ``api.save_config``. An
-``InvalidInput`` is shown at the field it names and nothing is saved.
-Cancel keeps unsaved changes as a draft (F-6.6).
+``self.cfg`` is the working configuration: the structured edits (services,
+protected items, SQL mode, target paths, DNS and identity dialogs, plan
+edits) go through the façade's tab helpers as they are made and replace it
+(``change``). The scalar fields are collected on OK as ``section.key=value``
+assignments for ``api.apply`` — the same validation as the headless
+``config set`` — then ``api.save_config``. An ``InvalidInput`` is shown at
+the field it names and nothing is saved. Before saving, user edits of the
+failover scripts that the changed configuration would regenerate are
+offered for regeneration (F-6.5). Cancel keeps unsaved changes as a draft.
 """
 
 from __future__ import annotations
@@ -27,42 +30,46 @@ from tui.configure import form
 from tui.configure.advanced_tab import AdvancedTab
 from tui.configure.connection_tab import ConnectionTab
 from tui.configure.failover_tab import FailoverTab
+from tui.configure.info import FormInfo
 from tui.configure.monitoring_tab import MonitoringTab
 from tui.configure.snapshots_tab import SnapshotsTab
+from tui.screens.configure_save import SaveFlow
 from tui.widgets.help_line import HelpLine, HelpLineHost
 
 Result = tuple[str, ProtectionConfig] | None  # ("saved" | "draft", cfg)
+TABS = ("failover", "monitoring", "snapshots", "connection", "advanced")
 
 
-class ConfigureScreen(ApiCaller, HelpLineHost, ModalScreen[Result]):
+class ConfigureScreen(SaveFlow, ApiCaller, HelpLineHost, ModalScreen[Result]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "ok", "OK"),
     ]
 
-    def __init__(self, cfg: ProtectionConfig) -> None:
+    def __init__(self, cfg: ProtectionConfig, info: FormInfo | None = None) -> None:
         super().__init__()
         self.base = cfg
         self.cfg = deepcopy(cfg)
+        self.info = info or FormInfo()
         self.source: Any = None
         self.target: Any = None
 
     def compose(self) -> ComposeResult:
-        cfg, advanced = self.cfg, bool(getattr(self.app, "advanced", False))
+        cfg, info = self.cfg, self.info
         with Vertical(id="configure", classes="dialog full"):
             yield Static(f"Configure Protection — {cfg.source} → {cfg.target}",
                          classes="dialog-title")
             with TabbedContent(id="cfg-tabs"):
                 with TabPane("Failover", id="tab-failover"):
-                    yield FailoverTab(cfg, id="failover-tab")
+                    yield FailoverTab(cfg, info, id="failover-tab")
                 with TabPane("Monitoring", id="tab-monitoring"):
-                    yield MonitoringTab(cfg, id="monitoring-tab")
+                    yield MonitoringTab(cfg, info, id="monitoring-tab")
                 with TabPane("Snapshots", id="tab-snapshots"):
                     yield SnapshotsTab(cfg, id="snapshots-tab")
                 with TabPane("Connection", id="tab-connection"):
-                    yield ConnectionTab(cfg, id="connection-tab")
+                    yield ConnectionTab(cfg, info, id="connection-tab")
                 with TabPane("Advanced", id="tab-advanced"):
-                    yield AdvancedTab(cfg, advanced, id="advanced-tab")
+                    yield AdvancedTab(cfg, info, id="advanced-tab")
             yield Static("", id="cfg-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", id="cfg-ok", variant="primary", compact=True)
@@ -70,36 +77,53 @@ class ConfigureScreen(ApiCaller, HelpLineHost, ModalScreen[Result]):
                 yield Static("ctrl+s OK · Esc cancel", classes="hint")
             yield HelpLine("")
 
-    def _tabs(self) -> list[Any]:
-        return [self.query_one(f"#{name}-tab") for name in
-                ("failover", "monitoring", "snapshots", "connection", "advanced")]
+    def tabs(self) -> list[Any]:
+        return [self.query_one(f"#{name}-tab") for name in TABS]
 
     def on_mount(self) -> None:
         self.query_one("#cfg-tabs").query_one("Tabs").focus()
         self.refresh_inventory()
 
     def refresh_inventory(self) -> None:
-        api, cfg = self.app.api, self.cfg
-        self.call_api("inventories", lambda: (api.inventory(cfg.source, refresh=True)
-                                              if self.source else api.inventory(cfg.source),
+        api, cfg, again = self.app.api, self.cfg, self.source is not None
+        self.call_api("inventories", lambda: (api.inventory(cfg.source, refresh=again),
                                               api.inventory(cfg.target)))
 
     def api_inventories(self, servers: tuple[Any, Any], _tag: Any) -> None:
         self.source, self.target = servers
-        for tab in self._tabs():
+        for tab in self.tabs():
             if hasattr(tab, "set_inventory"):
                 tab.set_inventory(self.source, self.target)
 
     def api_failed_inventories(self, err: BaseException, _tag: Any) -> None:
-        self._general_error(f"Server details unavailable: {error_text(err)}")
+        self.general_error(f"Server details unavailable: {error_text(err)}")
+
+    # --- the working configuration -------------------------------------------------
+    def change(self, cfg: ProtectionConfig) -> None:
+        """A structured edit came back from the façade: every tab shows it."""
+        self.cfg = cfg
+        for tab in self.tabs():
+            tab.cfg_changed(cfg)
+
+    def pending(self) -> tuple[ProtectionConfig, list[str]]:
+        """The working configuration and the scalar fields changed on the tabs."""
+        changes: list[str] = []
+        for tab in self.tabs():
+            changes += tab.assignments(self.cfg)
+        return deepcopy(self.cfg), changes
+
+    @on(TabbedContent.TabActivated, "#cfg-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-advanced":
+            self.query_one("#advanced-tab", AdvancedTab).shown()
 
     # --- sub-dialogs ---------------------------------------------------------------
     @on(Button.Pressed, "#dns-configure")
     def _dns(self) -> None:
         from tui.configure.dns_dialog import DnsDialog
 
-        self.app.push_screen(DnsDialog(self.cfg, self.source, self.target,
-                                       bool(getattr(self.app, "advanced", False))),
+        advanced = self.info.can_edit("failover.dns.client_server")
+        self.app.push_screen(DnsDialog(self.cfg, self.source, self.target, advanced),
                              self._dialog_done)
 
     @on(Button.Pressed, "#identity-configure")
@@ -111,73 +135,22 @@ class ConfigureScreen(ApiCaller, HelpLineHost, ModalScreen[Result]):
 
     def _dialog_done(self, cfg: ProtectionConfig | None) -> None:
         if cfg is not None:
-            self.cfg = cfg
+            self.change(cfg)
 
-    # --- OK / Cancel ---------------------------------------------------------------
-    def _collect(self) -> tuple[ProtectionConfig, list[str]]:
-        copy = deepcopy(self.cfg)
-        changes: list[str] = []
-        for tab in self._tabs():
-            tab.collect(copy)
-            changes += tab.assignments(self.cfg)
-        return copy, changes
+    # --- errors ----------------------------------------------------------------------
+    def show_field_error(self, err: InvalidInput) -> bool:
+        """Show ``err`` at its field, on its tab; False when no field of the form has it."""
+        widget = form.show_error(self, err)
+        if widget is None:
+            return False
+        pane = next((a for a in widget.ancestors if isinstance(a, TabPane)), None)
+        if pane is not None:
+            self.query_one("#cfg-tabs", TabbedContent).active = pane.id or ""
+        if widget.focusable:
+            self.call_after_refresh(widget.focus)
+        return True
 
-    @on(Button.Pressed, "#cfg-ok")
-    def action_ok(self) -> None:
-        form.clear_errors(self)
-        copy, changes = self._collect()
-        api = self.app.api
-
-        def job() -> ProtectionConfig:
-            new = api.apply(copy, changes)
-            api.save_config(new)
-            return new
-
-        self.call_api("save", job)
-
-    def api_save(self, cfg: ProtectionConfig, _tag: Any) -> None:
-        self.notify("Configuration saved.")
-        self.dismiss(("saved", cfg))
-
-    def api_failed_save(self, err: BaseException, _tag: Any) -> None:
-        if isinstance(err, InvalidInput):
-            widget = form.show_error(self, err)
-            if widget is not None:
-                pane = next((a for a in widget.ancestors if isinstance(a, TabPane)), None)
-                if pane is not None:
-                    self.query_one("#cfg-tabs", TabbedContent).active = pane.id or ""
-                self.call_after_refresh(widget.focus)
-                self._general_error(f"Not saved: {err.message}")
-                return
-        self._general_error(f"Not saved: {error_text(err)}")
-
-    def _general_error(self, text: str) -> None:
+    def general_error(self, text: str) -> None:
         line = self.query_one("#cfg-error", Static)
         line.update(text)
         line.set_class(bool(text), "-shown")
-
-    @on(Button.Pressed, "#cfg-cancel")
-    def action_cancel(self) -> None:
-        copy, changes = self._collect()
-        if not changes and copy.to_dict() == self.base.to_dict():
-            self.dismiss(None)
-            return
-        api = self.app.api
-
-        def job() -> ProtectionConfig:
-            try:
-                draft = api.apply(copy, changes)
-            except InvalidInput:
-                draft = copy  # keep what can be kept; the bad value is typed again
-            api.save_draft(draft)
-            return draft
-
-        self.call_api("draft", job)
-
-    def api_draft(self, cfg: ProtectionConfig, _tag: Any) -> None:
-        self.notify("Changes not applied; kept as a draft for next time.")
-        self.dismiss(("draft", cfg))
-
-    def api_failed_draft(self, err: BaseException, _tag: Any) -> None:
-        self.notify(f"Draft not kept: {error_text(err)}", severity="warning")
-        self.dismiss(None)

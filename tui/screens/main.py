@@ -91,7 +91,7 @@ class MainScreen(MainActions, ApiCaller, HelpLineHost, Screen[None]):
         if app.protectable:
             switcher.current = "app-page"
             preset, self._preset = self._preset, None
-            self.query_one(SetupPane).load(app.id, preset)
+            self.query_one(SetupPane).load(app, preset)
         else:
             reason = app.not_protectable_reason or "This application comes in a later release."
             self.query_one("#later-page", Static).update(f"{app.task_label}\n\n{reason}")
@@ -132,11 +132,42 @@ class MainScreen(MainActions, ApiCaller, HelpLineHost, Screen[None]):
         if tag != (s.source, s.target):
             return
         s.selection = selection
+        # a like-named target ("EVS1 (like-named)") is the pair's EVS1_LN from now on
+        s.target = getattr(selection, "target", "") or s.target
         self.query_one(SetupPane).show_notes("\n".join(getattr(selection, "messages", [])))
+        if getattr(selection, "like_named", False) and s.cfg is None:
+            self._like_named_setup(tag[1])
+            return
+        self._pair_ready()
+
+    def _pair_ready(self) -> None:
+        s = self.session
         self.query_one(MonitorPane).start(s.app_id, s.source, s.target)
         self.refresh_allowed()
-        if getattr(selection, "failover_offered", False):  # F-5.5: the target saw a failure
+        self._update_header()
+        if getattr(s.selection, "failover_offered", False):  # F-5.5: the target saw a failure
             self.offer_failover(None)
+
+    def _like_named_setup(self, label: str) -> None:
+        """F-5.6: the like-named cluster's setup dialog comes before anything else."""
+        from tui.screens.like_named import LikeNamedScreen
+
+        s = self.session
+
+        def done(cfg: Any) -> None:
+            if cfg is None:
+                self.query_one(SetupPane).clear_target()
+                self.query_one(SetupPane).show_notes("Like-named cluster not set up: choose "
+                                                     "the target again to set it up.")
+                self._reset_pair()
+                self._actions_changed()
+                return
+            s.cfg = cfg
+            self.query_one(SetupPane).show_notes(
+                f"Like-named cluster set up: {cfg.target} on node {cfg.cluster.target_node}.")
+            self._pair_ready()
+
+        self.app.push_screen(LikeNamedScreen(s.app_id, s.source, label), done)
 
     def api_failed_select_pair(self, err: BaseException, tag: tuple[str, str]) -> None:
         self.query_one(SetupPane).show_notes(error_text(err), "error")

@@ -289,6 +289,9 @@ class MainActions:
     def action_target_dfo_log(self) -> None:
         self._logs("dfo", self.session.target or None)
 
+    def action_manage_sql(self) -> None:
+        self.query_one("#setup").open_find(manage_sql=True)
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 

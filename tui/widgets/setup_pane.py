@@ -10,13 +10,15 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
-from core.errors import InvalidInput, Unreachable
+from core.errors import Unreachable
 from tui.api_calls import ApiCaller, error_text
+from tui.widgets.setup_load import SQL_QUERY, SetupLoadMixin
 
 ROLES = ("source", "target")
+LIKE_NAMED = " (like-named)"
 
 
-class SetupPane(ApiCaller, Vertical):
+class SetupPane(SetupLoadMixin, ApiCaller, Vertical):
     """Chooses the pair; logs in to each server the first time it is chosen."""
 
     class PairChosen(Message):
@@ -36,15 +38,22 @@ class SetupPane(ApiCaller, Vertical):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.app_id = ""
+        self.auto = ""  # the application's discovery query ("" = Advanced Find only)
         self._preset: tuple[str, str] | None = None
         self._domain = ""
         self._chosen = {"source": "", "target": ""}
+        self._current: list[str] = []  # the application's current list (persisted)
+        self._found: list[str] = []  # found by the automatic discovery (F-5.2)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Label("Domain", classes="label")
             yield Input(id="domain", compact=True, placeholder="e.g. corp.example.com")
         yield Static("", id="err-domain", classes="field-error")
+        with Horizontal(classes="row", id="front-end-row"):
+            yield Label("Front end", classes="label")
+            yield Input(id="front-end", compact=True, placeholder="SharePoint front end")
+            yield Button("Get Config", id="get-config", compact=True)
         with Horizontal(classes="row"):
             yield Label("Source", classes="label")
             yield Select([], id="source", prompt="(choose)", compact=True)
@@ -60,45 +69,78 @@ class SetupPane(ApiCaller, Vertical):
         yield notes
 
     # --- loading --------------------------------------------------------------
-    def load(self, app_id: str, preset: tuple[str, str] | None = None) -> None:
-        """Show ``app_id``'s domain and servers; ``preset`` reopens a pair (F-4 load last)."""
-        self.app_id = app_id
+    def load(self, application: Any, preset: tuple[str, str] | None = None) -> None:
+        """Show the application's domain and servers; ``preset`` reopens a pair (F-4)."""
+        self.app_id = application.id
+        self.auto = getattr(application, "directory_query", "") or ""
         self._preset = preset
         self._chosen = {"source": "", "target": ""}
-        self.show_notes("")
-        api = self.app.api
-        self.call_api("setup_load", lambda: (api.default_domain(app_id), api.server_list(app_id)))
+        self._current, self._found = [], []
+        self.query_one("#front-end-row").display = bool(getattr(application, "needs_farm",
+                                                                False))
+        for role in ROLES:
+            self.query_one(f"#{role}", Select).set_options([])
+        self.reload()
 
-    def api_setup_load(self, result: tuple[str, list[str]], _tag: Any) -> None:
-        domain, servers = result
-        self._domain = domain
-        self.query_one("#domain", Input).value = domain
-        self.set_servers(servers)
-        if not servers:
-            self.show_notes("No servers on the list yet: Find… searches the domain for them.")
+    def apply_preset(self, names: list[str]) -> None:
         preset, self._preset = self._preset, None
-        if preset and all(name in servers for name in preset):
+        if preset and all(name in names for name in preset):
             for role, name in zip(ROLES, preset, strict=True):
                 self.query_one(f"#{role}", Select).value = name
 
-    def set_servers(self, names: list[str]) -> None:
+    def names(self) -> list[str]:
+        return sorted(set(self._current) | set(self._found))
+
+    def set_servers(self, current: list[str] | None = None) -> list[str]:
+        """Offer the current list plus what discovery found; keep the chosen pair."""
+        if current is not None:
+            self._current = list(current)
+        names = self.names()
         if names and not any(self._chosen.values()):
             self.show_notes("")
-        for role in ROLES:
-            select = self.query_one(f"#{role}", Select)
-            current = self._chosen[role]
+        self._set_options("source", names)
+        self._refresh_targets()
+        return names
+
+    def _set_options(self, role: str, names: list[str]) -> None:
+        select = self.query_one(f"#{role}", Select)
+        pending = "" if select.value == Select.NULL else str(select.value)
+        current = self._chosen[role] or pending
+        with select.prevent(Select.Changed):  # a refill is no choice of the user's
             select.set_options([(n, n) for n in names])
             if current in names:
                 select.value = current
-            elif current:
-                self._chosen[role] = ""
-                self.post_message(self.PairCleared())
+        if current not in names and self._chosen[role]:
+            self._chosen[role] = ""
+            self.post_message(self.PairCleared())
+
+    def _refresh_targets(self) -> None:
+        """Targets for the chosen source (core adds ``NAME (like-named)`` where it applies)."""
+        names, source = self.names(), self._chosen["source"]
+        if not source:
+            self._set_options("target", names)
+            return
+        self.call_api("targets", self.app.api.target_choices, self.app_id, source, names,
+                      tag=(self.app_id, source, tuple(names)))
+
+    def api_targets(self, choices: list[str], tag: tuple[str, str, tuple[str, ...]]) -> None:
+        if tag[:2] == (self.app_id, self._chosen["source"]):
+            self._set_options("target", list(choices))
+
+    def api_failed_targets(self, _err: BaseException, tag: tuple[str, str, tuple[str, ...]]) -> None:
+        if tag[:2] == (self.app_id, self._chosen["source"]):
+            self._set_options("target", [n for n in tag[2] if n != tag[1]])
 
     def clear_pair(self) -> None:
         self._chosen = {"source": "", "target": ""}
         for role in ROLES:
             self.query_one(f"#{role}", Select).clear()
+        self._refresh_targets()
         self.show_notes("")
+
+    def clear_target(self) -> None:
+        self._chosen["target"] = ""
+        self.query_one("#target", Select).clear()
 
     def show_notes(self, text: str, severity: str = "info") -> None:
         notes = self.query_one("#pair-notes", Static)
@@ -113,30 +155,7 @@ class SetupPane(ApiCaller, Vertical):
                 button.disabled = reason is not None
                 button.tooltip = reason
 
-    # --- domain (F-5.1) ---------------------------------------------------------
-    @on(Input.Submitted, "#domain")
-    @on(Input.Blurred, "#domain")
-    def _domain_entered(self, event: Input.Submitted | Input.Blurred) -> None:
-        value = event.value.strip()
-        if value and value != self._domain:
-            self.call_api("set_domain", self.app.api.set_domain, value)
-
-    def api_set_domain(self, domain: str, _tag: Any) -> None:
-        self._domain = domain
-        self.query_one("#domain", Input).value = domain
-        self._field_error("")
-        api = self.app.api
-        self.call_api("setup_load", lambda: (domain, api.server_list(self.app_id)))
-
-    def api_failed_set_domain(self, err: BaseException, _tag: Any) -> None:
-        self._field_error(err.message if isinstance(err, InvalidInput) else error_text(err))
-
-    def _field_error(self, text: str) -> None:
-        err = self.query_one("#err-domain", Static)
-        err.update(text)
-        err.set_class(bool(text), "-shown")
-
-    # --- servers (F-5.4, F-5.5) --------------------------------------------------
+    # --- servers (F-5.4, F-5.5, F-5.6) ----------------------------------------------
     @on(Select.Changed, "#source")
     @on(Select.Changed, "#target")
     def _server_changed(self, event: Select.Changed) -> None:
@@ -145,6 +164,8 @@ class SetupPane(ApiCaller, Vertical):
         if value == Select.NULL:
             if self._chosen[role]:
                 self._chosen[role] = ""
+                if role == "source":
+                    self._refresh_targets()
                 self.post_message(self.PairCleared())
             return
         name = str(value)
@@ -155,9 +176,11 @@ class SetupPane(ApiCaller, Vertical):
             self.show_notes(f"{name} is already the {other}; choose another server.", "error")
             self._revert(role)
             return
+        if name.endswith(LIKE_NAMED):  # its setup dialog logs in to a node of the cluster
+            self._accept(role, name)
+            return
         self.show_notes(f"Checking {name}…")
-        api = self.app.api
-        self.call_api("needs_login", api.needs_login, name, tag=(role, name),
+        self.call_api("needs_login", self.app.api.needs_login, name, tag=(role, name),
                       group=f"needs_login:{role}")
 
     def api_needs_login(self, needed: bool, tag: tuple[str, str]) -> None:
@@ -187,6 +210,8 @@ class SetupPane(ApiCaller, Vertical):
     def _accept(self, role: str, name: str) -> None:
         self._chosen[role] = name
         self.show_notes("")
+        if role == "source":
+            self._refresh_targets()
         if all(self._chosen.values()):
             self.post_message(self.PairChosen(self._chosen["source"], self._chosen["target"]))
 
@@ -200,13 +225,19 @@ class SetupPane(ApiCaller, Vertical):
     # --- buttons ---------------------------------------------------------------
     @on(Button.Pressed, "#find")
     def _find(self) -> None:
+        self.open_find()
+
+    def open_find(self, manage_sql: bool = False) -> None:
+        """Advanced Find, or Manage SQL Servers (with Test SQL) for the SQL applications."""
         from tui.screens.advanced_find import AdvancedFindScreen
 
         def done(names: list[str] | None) -> None:
             if names is not None:
                 self.set_servers(names)
 
-        self.app.push_screen(AdvancedFindScreen(self.app_id, self._domain), done)
+        self.app.push_screen(AdvancedFindScreen(self.app_id, self._domain,
+                                                sql=self.auto == SQL_QUERY,
+                                                manage_sql=manage_sql), done)
 
     @on(Button.Pressed, "#btn-configure,#btn-validate,#btn-enable")
     def _action_button(self, event: Button.Pressed) -> None:

@@ -10,7 +10,8 @@ from core.validation.base import Outcome, check, error, passed, warning
 from core.validation.checks.common import both_servers, update_server
 from core.validation.context import ValidationContext
 
-#: the guide says these are protected in a flat domain only (its notes beat its tables)
+#: the guide's notes say these are protected "in a flat domain only": read as source and
+#: target in one domain (its own table allows child domains, so a child domain is not refused)
 FLAT_ONLY = ("sharepoint",)
 
 
@@ -72,9 +73,9 @@ def domain_topology(v: ValidationContext) -> Outcome:
     kind = topology(src, tgt, root)
     app = v.app
     shown = kind.replace("-", "/").replace("single/forest", "flat (single forest)")
-    if app.id in FLAT_ONLY and kind != "single-forest":
-        return error(f"{app.title} is protected in a flat domain only; {v.source.name} is in "
-                     f"{src} and {v.target.name} in {tgt} ({shown})")
+    if app.id in FLAT_ONLY and src != tgt:
+        return error(f"{app.title} is protected in a flat domain only (source and target in "
+                     f"one domain); {v.source.name} is in {src} and {v.target.name} in {tgt}")
     source = v.source.require()
     version = app.version_of(source)
     if check_version(app.id, version):  # app.version reports the version itself

@@ -139,6 +139,9 @@ def child_gc(v: ValidationContext) -> Outcome:
         gcs = _global_catalogs(v, root)
     except AppmgrError as exc:
         return warning(f"could not list the global catalogs of {root}: {exc}")
+    if not gcs:
+        return warning(f"DNS lists no global catalog of {root} (_gc._tcp.{root}): check that "
+                       f"{', '.join(children)} has one")
     missing = [c for c in children if not any(within(g, c) for g in gcs)]
     if missing:
         return error(f"no domain controller of {', '.join(missing)} is a global catalog: "

@@ -8,7 +8,7 @@ from typing import Any
 
 from core.apps.sqlcommon import parse_sql_server
 from core.context import Context
-from core.errors import AppmgrError, ProtocolError
+from core.errors import AppmgrError
 from core.hosts.inventory_apps import sharepoint_from_json
 from core.model.apps import SharePointFarm
 from core.validation.base import Outcome, check, error, fix_for, passed, warning
@@ -74,34 +74,39 @@ def versions(v: ValidationContext) -> Outcome:
     return passed(f"{a.version} on both farms ({fronts})")
 
 
-def _port_state(v: ValidationContext, name: str) -> dict[str, Any]:
-    doc = v.ctx.host(name).run_op("firewall_port", {"port": PORT})
+def _port_open(v: ValidationContext, name: str) -> bool | None:
+    """Whether the firewall of ``name`` lets TCP 6350 in (None: its answer made no sense)."""
+    doc: Any = v.ctx.host(name).run_op("firewall_port", {"port": PORT})
     if not isinstance(doc, dict) or not isinstance(doc.get("open"), bool):
-        raise ProtocolError(f"{name} answered the firewall query with {doc!r}")
-    return doc
+        return None
+    return bool(doc["open"])
 
 
-def _closed(v: ValidationContext) -> list[str]:
-    out = []
+def _states(v: ValidationContext) -> dict[str, bool | None]:
     for side in (v.source, v.target):
         side.require()
-        if not _port_state(v, side.name)["open"]:
-            out.append(side.name)
-    return out
+    return {s.name: _port_open(v, s.name) for s in (v.source, v.target)}
 
 
 @check("sharepoint.port_6350", "Port 6350 open for SharePoint on both servers", "application",
        apps=SHAREPOINT, touches=("source", "target"))
 def port_6350(v: ValidationContext) -> Outcome:
-    closed = _closed(v)
+    states = _states(v)
+    closed = [n for n, on in states.items() if on is False]
     if closed:
         return error(f"the Windows Firewall of {' and '.join(closed)} blocks TCP port {PORT}, "
                      "which SharePoint communication needs (Fix opens it)")
+    unknown = [n for n, on in states.items() if on is None]
+    if unknown:
+        return warning(f"could not tell whether TCP port {PORT} is open on "
+                       f"{' and '.join(unknown)}: its firewall answer made no sense",
+                       fixable=False)
     return passed(f"TCP port {PORT} is open on {v.source.name} and {v.target.name}")
 
 
 @fix_for("sharepoint.port_6350", order="host")
 def open_port(v: ValidationContext) -> None:
     """Add an inbound allow rule for TCP 6350 where the firewall blocks it."""
-    for name in _closed(v):
-        v.ctx.host(name).run_op("firewall_port", {"port": PORT, "open": True})
+    for name, on in _states(v).items():
+        if on is False:
+            v.ctx.host(name).run_op("firewall_port", {"port": PORT, "open": True})

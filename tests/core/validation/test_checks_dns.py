@@ -61,7 +61,8 @@ def test_reverse_zone_fails_when_missing(world: FakeWorld) -> None:
     res = run_check(world, config_for(world), "dns.reverse_zone")
     assert res.status is Status.ERROR
     assert res.reason == ("DNS server 127.0.10.1 has no reverse lookup zone for 127.0.10.11 "
-                          "(11.10.0.127.in-addr.arpa)")
+                          "(11.10.0.127.in-addr.arpa) (Fix creates it when the credentials allow)")
+    assert res.fixable
 
 
 # --- dns.update_rights --------------------------------------------------------------------

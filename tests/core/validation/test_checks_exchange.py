@@ -146,6 +146,13 @@ def test_child_gc_passes_with_a_gc_in_the_child(lab: FakeWorld) -> None:
     assert (res.status, res.reason) == (Status.PASSED, "emea.lab.example.com has a global catalog")
 
 
+def test_child_gc_warns_when_dns_lists_no_global_catalog(lab: FakeWorld) -> None:
+    for name in ("EXCH01", "EXCH02"):
+        change(lab, name, domain="emea.lab.example.com")
+    res = check(lab, app_config(lab, "exchange", "EXCH01", "EXCH02"), "exchange.child_gc")
+    assert res.status is Status.WARNING and "_gc._tcp.lab.example.com" in res.reason
+
+
 def test_child_gc_fails_without_one(lab: FakeWorld) -> None:
     _child(lab, ["dc01.lab.example.com"])
     res = check(lab, app_config(lab, "exchange", "EXCH01", "EXCH02"), "exchange.child_gc")

@@ -30,8 +30,13 @@ def gate() -> Iterator[threading.Event]:
 def test_fs01_to_fs02_is_ok_and_json_has_the_stable_shape(world: FakeWorld) -> None:
     report = validate(world.ctx, config_for(world))
     data = json.loads(report.to_json())
-    assert set(data) == {"ok", "results"} and data["ok"] is True
+    assert set(data) == {"ok", "counts", "groups", "results"} and data["ok"] is True
     assert data == report.to_dict()
+    assert sum(data["counts"].values()) == len(data["results"])
+    assert list(data["groups"]) == [g for g in GROUPS if any(r["group"] == g
+                                                             for r in data["results"])]
+    for group, counts in data["groups"].items():
+        assert sum(counts.values()) == sum(r["group"] == group for r in data["results"])
     for r in data["results"]:
         assert set(r) == {"id", "title", "group", "status", "reason", "fixable"}
         assert r["status"] in {"passed", "warning", "error"} and r["group"] in GROUPS
@@ -47,7 +52,7 @@ def test_fs01_to_fs03_fails_on_the_missing_drive(world: FakeWorld) -> None:
 
 def test_every_check_is_registered_once_and_has_its_own_test() -> None:
     checks = registered_checks()
-    assert len({c.id for c in checks}) == len(checks) >= 15
+    assert len({c.id for c in checks}) == len(checks) >= 50
     assert all(c.group in GROUPS and c.title for c in checks)
     tested = "".join(p.read_text() for p in HERE.glob("test_checks_*.py"))
     untested = [c.id for c in checks if f'"{c.id}"' not in tested]
@@ -180,5 +185,56 @@ def test_fix_all_repairs_everything_it_can(world: FakeWorld) -> None:
     notes: list[str] = []
     report, new_cfg = fix_all(world.ctx, cfg, first, progress=notes.append)
     assert report.fixable == [] and new_cfg.failover.dns.ttl == 300
-    assert "Fixed: Engine installed and running on both servers" in notes
+    # the engine first (other repairs talk to it), the configuration last
+    assert [(f.id, f.ok, f.status) for f in report.fixes] == [
+        ("engine.running", True, Status.PASSED), ("dns.ttl", True, Status.PASSED)]
+    assert notes[:2] == ["Fixed: Engine installed and running on both servers (now passed)",
+                         "Fixed: TTL of the source's records at most 300 s (now passed)"]
+    assert json.loads(report.to_json())["fixes"][0] == {
+        "id": "engine.running", "title": "Engine installed and running on both servers",
+        "ok": True, "message": "running on FS01 and FS02", "status": "passed"}
     assert get_check("dns.ttl").fix is not None
+
+
+def test_fix_all_records_a_failing_fix_and_goes_on(world: FakeWorld) -> None:
+    world.hosts["FS01"].set_service(ENGINE_SERVICE, False)
+    cfg = config_for(world, "FS01", "FS02", "failover.dns.update_ttl=off")
+    cfg.failover.dns.ttl = 900
+    world.dns["127.0.10.1"].zones["lab.example.com."].clear()
+
+    def refuse(name: str, running: bool) -> None:
+        raise Refused("access denied starting AppMgrEngine on FS01")
+
+    world.hosts["FS01"].set_service = refuse  # type: ignore[method-assign]
+    report, new_cfg = fix_all(world.ctx, cfg, validate(world.ctx, cfg))
+    assert [(f.id, f.ok) for f in report.fixes] == [("engine.running", False), ("dns.ttl", True)]
+    assert report.fixes[0].message == "access denied starting AppMgrEngine on FS01"
+    assert str(report.fixes[0]).startswith("Could not fix Engine installed")
+    assert report.result("engine.running").status is Status.ERROR
+    assert new_cfg.failover.dns.ttl == 300
+
+
+def test_when_rules_and_apps_choose_the_checks(world: FakeWorld) -> None:
+    seen: list[str] = []
+    only_sql = Check("t.sql", "SQL only", "application", lambda v: passed("x"), apps=("sql",))
+    never = Check("t.never", "Never", "servers", lambda v: passed("x"), when=lambda v: False)
+    broken = Check("t.broken", "Broken rule", "servers", lambda v: passed("ran"),
+                   when=lambda v: seen.append("asked") or 1 / 0)  # type: ignore[func-returns-value]
+    report = validate(world.ctx, config_for(world), checks=[only_sql, never, broken])
+    assert [r.id for r in report.results] == ["t.broken"] and seen == ["asked"]
+
+
+def test_every_check_describes_its_applications_and_topology() -> None:
+    docs = [c.describe() for c in registered_checks()]
+    assert {d["topology"] for d in docs} >= {"any", "cluster", "database-only", "like-named"}
+    by_id = {d["id"]: d for d in docs}
+    assert by_id["exchange.target_not_dc"]["apps"] == ["exchange"]
+    assert by_id["servers.credentials"]["apps"] == ["exchange", "sql", "fileprint",
+                                                    "sharepoint", "blackberry"]
+    assert by_id["sql.target_db_offline"]["fix"] is True
+
+
+def test_grouped_report_keeps_group_order(world: FakeWorld) -> None:
+    report = validate(world.ctx, config_for(world))
+    assert list(report.grouped()) == [g for g in GROUPS if g in {r.group for r in report.results}]
+    assert report.counts()["passed"] + report.counts()["warning"] == len(report.results)

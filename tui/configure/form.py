@@ -103,6 +103,11 @@ def row(label: str, widget: Widget, path: str | None = None,
         yield Static("", id=error_id(path), classes="field-error")
 
 
+def error_line(path: str) -> Static:
+    """The (hidden until needed) message line of the setting at ``path``."""
+    return Static("", id=error_id(path), classes="field-error")
+
+
 def number(path: str, cfg: Any) -> Input:
     return Input(text_of(get_path(cfg, path)), id=field_id(path), compact=True,
                  classes="number")

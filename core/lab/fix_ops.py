@@ -40,6 +40,9 @@ class FixOps:
     server: LabServer
     state: HostState
     on_zone: ZoneHook | None
+    #: provided by LabHost: whether a service is the engine's, and whether the engine runs
+    _is_engine: Callable[[str], bool]
+    engine_running: Callable[[], bool]
 
     # --- the views the inventory operations answer with --------------------------
     def sql_instances(self, s: LabServer) -> tuple[SqlInstance, ...]:
@@ -108,7 +111,8 @@ class FixOps:
             raise PsFailure(f"Cannot find any service with service name '{name}'.",
                             "ObjectNotFound", "RuntimeException")
         self.state.change(lambda st: st.accounts.__setitem__(svc.name.lower(), "LocalSystem"))
-        return {"name": svc.name, "account": "LocalSystem", "restarted": svc.state == "running"}
+        running = self.engine_running() if self._is_engine(svc.name) else svc.state == "running"
+        return {"name": svc.name, "account": "LocalSystem", "restarted": running}
 
     def op_admin_group_add(self, params: dict[str, Any]) -> dict[str, Any]:
         user = _text(params, "user")

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from core.validation.context import ValidationContext
 
 GROUPS = ("servers", "application", "dns", "directory", "engine", "configuration")
+#: what a check may talk to while it runs (it then runs on its own thread, with a deadline)
+REMOTE = {"dns", "directory", "hosts"}
 APPS = ("exchange", "sql", "fileprint", "sharepoint", "blackberry")
 SQL_BACKED = ("sql", "sharepoint", "blackberry")
 
@@ -99,7 +101,8 @@ class Check:
     run: Run
     applies: Applies = _always
     fix: Fix | None = None
-    #: what the check talks to: "source", "target", "dns", "directory" (named in a timeout)
+    #: what the check reads: "source", "target" (their inventories, gathered before), or
+    #: talks to while it runs: "dns", "directory", "hosts" (named in a timeout reason)
     touches: tuple[str, ...] = ()
     #: the applications it applies to; empty: every application
     apps: tuple[str, ...] = ()
@@ -108,6 +111,8 @@ class Check:
     #: decided after the servers are read (e.g. "a virtual server is involved")
     when: When | None = None
     fix_order: int = FIX_ORDER["host"]
+    #: runs on the caller's thread: it only reads what was gathered (no remote call can hang)
+    inline: bool = False
 
     def result(self, outcome: Outcome) -> CheckResult:
         fixable = outcome.fixable
@@ -129,7 +134,11 @@ _REGISTRY: dict[str, Check] = {}
 def check(id: str, title: str, group: str, *, applies: Applies = _always,
           touches: tuple[str, ...] = (), apps: tuple[str, ...] = (), topology: str = "any",
           when: When | None = None) -> Callable[[Run], Check]:
-    """Register the decorated ``run(vctx) -> Outcome`` as a check."""
+    """Register the decorated ``run(vctx) -> Outcome`` as a check.
+
+    A check whose ``touches`` name nothing it calls while running (only the gathered
+    "source" and "target") runs inline; any remote call must be declared in ``touches``.
+    """
     if group not in GROUPS:
         raise ValueError(f"unknown check group {group!r}")
     unknown = set(apps) - set(APPS)
@@ -139,8 +148,10 @@ def check(id: str, title: str, group: str, *, applies: Applies = _always,
     def register(run: Run) -> Check:
         if id in _REGISTRY:
             raise ValueError(f"check {id!r} registered twice")
+        inline = not set(touches) & REMOTE
+        shown = "dns-failover" if applies is dns_failover and topology == "any" else topology
         _REGISTRY[id] = Check(id, title, group, run, applies, None, touches, tuple(apps),
-                              topology, when)
+                              shown, when, inline=inline)
         return _REGISTRY[id]
     return register
 

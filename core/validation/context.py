@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import wait
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from core.apps.base import Application
@@ -25,7 +26,6 @@ from core.model.server import Server
 from core.ports import Credential, Directory, Dns
 from core.store import PairStore
 from core.validation.admin_host import AdminHost
-from core.validation.threads import spawn
 
 DEFAULT_SERVICE_PORT = 6320
 T = TypeVar("T")
@@ -78,7 +78,7 @@ class ValidationContext:
     #: SharePoint farms known from Get Config, by back-end server name (upper case)
     farms: dict[str, SharePointFarm] = field(default_factory=dict)
     # per-run caches: not copied by dataclasses.replace (init=False), so a new config starts clean
-    _dns: dict[str, Dns] = field(default_factory=dict, repr=False, init=False)
+    _dns: dict[tuple[str, str], Dns] = field(default_factory=dict, repr=False, init=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, init=False)
 
@@ -87,11 +87,22 @@ class ValidationContext:
 
     def dns(self, entry: DnsServerEntry) -> Dns:
         """The DNS adapter for one configured server (created once, shared by checks)."""
+        return self._dns_for(entry, self.dns_credential)
+
+    def unsigned_dns(self, entry: DnsServerEntry) -> Dns:
+        """The DNS adapter of one server without credentials (unsigned updates)."""
+        return self._dns_for(entry, None)
+
+    def _dns_for(self, entry: DnsServerEntry, cred: Credential | None) -> Dns:
+        from core.validation.shared import SharedDns, shared
+
         addr = entry.ip if entry.port == 53 else f"{entry.ip}:{entry.port}"
+        key = (addr, cred.user if cred is not None else "")
         with self._lock:
-            if addr not in self._dns:
-                self._dns[addr] = self.ctx.dns(addr, self.dns_credential)
-            return self._dns[addr]
+            if key not in self._dns:
+                self._dns[key] = SharedDns(self.ctx.dns(addr, cred), shared(self.ctx),
+                                           ("dns", id(self.ctx.dns), *key))
+            return self._dns[key]
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per run (e.g. the source's zone); errors are re-raised each time."""
@@ -111,6 +122,13 @@ class ValidationContext:
     def directory(self) -> Directory:
         """The domain's directory, opened once per run (typed errors re-raised each time)."""
         return self.memo("directory", self.ctx.directory)
+
+    def fact(self, key: str, compute: Callable[[], T]) -> T:
+        """A directory fact shared by the validations of this Context for a short while
+        (see :mod:`core.validation.shared`); errors are re-raised, never kept."""
+        from core.validation.shared import shared
+
+        return shared(self.ctx).fact((id(self.ctx.directory), key), compute)
 
     def clustered(self) -> bool:
         """Whether a cluster virtual server is one of the pair (as far as the servers answered)."""
@@ -146,8 +164,13 @@ def gather(ctx: Context, cfg: ProtectionConfig, *, timeout: float | None = None,
     app = get_app(cfg.app)
     src, tgt = Side("source", cfg.source.upper()), Side("target", cfg.target.upper())
     sides = {"source": src, "target": tgt}
-    jobs = {(role, kind): spawn(_inventory if kind == "inv" else _engine_info, ctx, side.name)
-            for role, side in sides.items() for kind in ("inv", "eng")}
+    from core.validation.shared import shared
+
+    # a read of the same server by a validation running at the same time is shared
+    flights = shared(ctx)
+    jobs = {(role, kind): flights.flight(
+        (kind, side.name), partial(_inventory if kind == "inv" else _engine_info, ctx, side.name))
+        for role, side in sides.items() for kind in ("inv", "eng")}
     wait(jobs.values(), timeout=timeout)
     for (role, kind), fut in jobs.items():
         side = sides[role]

@@ -21,6 +21,7 @@ from core.validation.base import CheckResult, get_check
 from core.validation.context import gather
 from core.validation.report import FixOutcome, ValidationReport
 from core.validation.runner import Progress, default_timeout, validate
+from core.validation.shared import shared
 from core.validation.threads import spawn
 
 log = logging.getLogger("appmgr.validation")
@@ -64,6 +65,7 @@ def fix(ctx: Context, cfg: ProtectionConfig, check_id: str, *, timeout: float | 
         vctx.close()
     # a server Fix changed the servers: read them again; a config Fix changed only the config
     if new_cfg is None:
+        shared(ctx).forget()  # what the Fix changed (a DNS zone…) must be read afresh
         vctx = gather(ctx, cfg, timeout=timeout, farms=farms)
     else:
         vctx = replace(vctx, config=new_cfg)

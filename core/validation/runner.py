@@ -59,12 +59,20 @@ def validate(
     done: queue.Queue[str] = queue.Queue()
     futures = {}
     for c in chosen:
+        if c.inline:
+            continue
         fut = spawn(_run_one, c, vctx, name=f"check-{c.id}")
         fut.add_done_callback(lambda _f, cid=c.id: done.put(cid))
         futures[c.id] = fut
     # a real-time deadline: it bounds real waits on threads, whatever the injected clock
     deadline = time.monotonic() + timeout
     finished: dict[str, CheckResult] = {}
+    for c in chosen:  # what only reads the gathered inventories runs here, meanwhile
+        if c.inline:
+            finished[c.id] = _run_one(c, vctx)
+            _say(progress, str(finished[c.id]))
+            if on_result:
+                on_result(finished[c.id])
     while len(finished) < len(chosen):
         remaining = deadline - time.monotonic()
         try:
@@ -128,6 +136,8 @@ def _timed_out(c: Check, vctx: ValidationContext, timeout: float) -> CheckResult
             names.append(f"DNS server {', '.join(ips)}" if ips else "the DNS servers")
         elif what == "directory":
             names.append(f"the directory of {vctx.domain or 'the domain'}")
+        elif what == "hosts" and not {"source", "target"} & set(c.touches):
+            names.append(f"{vctx.source.name} and {vctx.target.name}")
     waiting = f" waiting for {' and '.join(names)}" if names else ""
     return c.result(error(f"no answer within {timeout:g} s{waiting}", fixable=False))
 

@@ -6,7 +6,17 @@ from textual.widgets import Input, OptionList, Select, Static
 from tui_helpers import choose_pair, make_app, notices, press, reopen_pair, settle
 
 from tui.screens.advanced_find import AdvancedFindScreen
+from tui.screens.domain_login import DomainLoginScreen
 from tui.screens.login import LoginScreen
+
+
+def options(app, role: str) -> list[str]:
+    return [str(value) for _prompt, value in app.screen.query_one(f"#{role}", Select)._options
+            if value != Select.NULL]
+
+
+def notes(app) -> str:
+    return str(app.screen.query_one("#pair-notes", Static).render())
 
 
 async def test_choose_source_and_target_logs_in_and_selects_pair(api):
@@ -18,7 +28,8 @@ async def test_choose_source_and_target_logs_in_and_selects_pair(api):
         assert isinstance(app.screen, LoginScreen)
         assert app.screen.query_one("#login-user", Input).value == "LAB\\Administrator"
         await press(pilot, "enter")
-        await press(pilot, "tab", "enter", "down", "down", "enter")
+        assert options(app, "target") == ["FS02", "FS03"]  # never the source itself
+        await press(pilot, "tab", "enter", "down", "enter")
         assert isinstance(app.screen, LoginScreen)
         await press(pilot, "enter")
         assert app.screen.query_one("#source", Select).value == "FS01"
@@ -46,14 +57,19 @@ async def test_wrong_password_keeps_login_open_with_the_reason(api):
         assert api.called("select_pair") == []
 
 
-async def test_same_server_twice_is_refused(api):
+async def test_changing_the_source_offers_the_other_servers_as_targets(api):
     app = make_app(api)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await choose_pair(pilot, 1, 1)
-        assert app.screen.query_one("#target", Select).value == Select.NULL
-        assert "already the source" in str(app.screen.query_one("#pair-notes").render())
-        assert api.called("select_pair") == []
+        await choose_pair(pilot, 1, 1)  # FS01 → FS02
+        await press(pilot, "shift+tab", "enter", "down", "enter")  # the target: refused
+        assert "FS02 is already the target" in notes(app)
+        assert app.screen.query_one("#source", Select).value == "FS01"
+        await press(pilot, "enter", "down", "down", "enter", "enter")  # FS03, log in
+        assert app.screen.query_one("#source", Select).value == "FS03"
+        assert options(app, "target") == ["FS01", "FS02"]
+        assert app.screen.query_one("#target", Select).value == "FS02"
+        assert api.called("select_pair")[-1] == ("fileprint", "FS03", "FS02")
 
 
 async def test_single_label_domain_shows_message_at_the_field(api):
@@ -64,7 +80,42 @@ async def test_single_label_domain_shows_message_at_the_field(api):
         assert app.focused is app.screen.query_one("#domain")
         await press(pilot, "end", "ctrl+u", *"corp", "enter")
         error = app.screen.query_one("#err-domain", Static)
-        assert "no suffix" in str(error.render()) and error.has_class("-shown")
+        assert "suffix" in str(error.render()) and error.has_class("-shown")
+
+
+async def test_each_application_prefills_its_domain_and_lists_its_servers(api):
+    api.nosqlsearch = True
+    app = make_app(api, preselect_app="exchange")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#domain", Input).value == "lab.example.com"  # forest root
+        assert options(app, "source") == ["DC02", "EVS1", "EXCH01", "EXCH02", "EXCH03"]
+        assert "5 servers found" in notes(app)
+        await press(pilot, "shift+tab", "shift+tab", "shift+tab", "down")  # tasks: SQL Server
+        assert "skipped (--nosqlsearch)" in notes(app)
+        assert options(app, "source") == []
+        await press(pilot, "down")  # File Server: no automatic discovery (Advanced Find)
+        assert options(app, "source") == ["FS01", "FS02", "FS03"]
+        assert api.called("discover") == [("exchange",)]
+
+
+async def test_domain_login_dialog_when_the_cached_credentials_are_refused(api):
+    api.directory_denied = True
+    app = make_app(api, preselect_app="exchange")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        login = app.screen
+        assert isinstance(login, DomainLoginScreen)
+        assert "cannot read" in str(login.query_one(".dialog-text").render())
+        await press(pilot, "shift+tab")  # Log in → Password
+        assert app.focused is login.query_one("#dlogin-password")
+        await press(pilot, "ctrl+u", *"nope", "enter")
+        assert "rejected the login" in str(login.query_one("#dlogin-error").render())
+        assert app.screen is login
+        await press(pilot, "ctrl+u", *"Lab-Passw0rd!", "enter")
+        assert app.screen is not login
+        assert api.called("domain_login")[-1] == ("lab.example.com", "LAB\\Administrator")
+        assert "EXCH01" in options(app, "source")
 
 
 async def test_advanced_find_search_add_and_remove(api):
@@ -74,33 +125,30 @@ async def test_advanced_find_search_add_and_remove(api):
         await press(pilot, "tab", "tab", "enter")  # Source → Target → Find…
         find = app.screen
         assert isinstance(find, AdvancedFindScreen)
-        await press(pilot, "enter")  # Search
-        assert api.called("discover") == [("fileprint",)]
-        assert find.query_one("#find-results").row_count == 4
-        await press(pilot, "enter")  # the highlighted row (DC01) → current list
-        assert api.called("add_server") == [("fileprint", "DC01")]
+        assert not find.query("#find-test-sql")  # Test SQL is for the SQL applications
+        await press(pilot, "enter")  # Search: every server of the domain, nodes hidden
+        assert api.called("search") == [("fileprint",)]
+        names = [str(k.value) for k in find.query_one("#find-results").rows]
+        assert "EXNODE1" not in names and {"EVS1", "SQLVS1", "BES01"} <= set(names)
+        await press(pilot, "enter")  # the highlighted row (BES01) → current list
+        assert api.called("add_server") == [("fileprint", "BES01")]
         current = find.query_one("#find-current", OptionList)
         assert current.option_count == 4
         await press(pilot, "tab", "tab", *"fs09", "enter")  # Add by name
-        assert api.servers[-1] == "FS09"
+        assert "FS09" in api.server_list("fileprint")
         await press(pilot, "shift+tab", "home", "tab", "tab", "tab", "tab", "enter")  # Remove
-        assert api.called("remove_server") == [("fileprint", "FS01")]
+        assert api.called("remove_server") == [("fileprint", "BES01")]
         await press(pilot, "escape")
-        names = [o[0] for o in app.screen.query_one("#source", Select)._options]
-        assert "DC01" in [str(n) for n in names] and "FS01" not in [str(n) for n in names]
+        assert options(app, "source") == ["FS01", "FS02", "FS03", "FS09"]
 
 
-async def test_non_protectable_application_says_why(api):
+async def test_manage_sql_servers_only_for_the_sql_applications(api):
     app = make_app(api)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await press(pilot, "shift+tab", "shift+tab", "shift+tab", "up")  # tasks: SQL Server
-        page = app.screen.query_one("#later-page", Static)
-        assert page.display
-        assert "Protecting SQL Server comes in a later release." in str(page.render())
-        await press(pilot, "v")
-        assert any("later release" in n for n in notices(app))
-        assert api.called("validate") == []
+        await press(pilot, "Q")
+        assert any("for SQL Server and SharePoint only" in n for n in notices(app))
+        assert not isinstance(app.screen, AdvancedFindScreen)
 
 
 async def test_load_last_pair_on_startup_reopens_it(api):
@@ -109,5 +157,5 @@ async def test_load_last_pair_on_startup_reopens_it(api):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert api.called("select_pair") == [("fileprint", "FS01", "FS03")]
-        assert "FS03 has no E: volume" in str(app.screen.query_one("#pair-notes").render())
+        assert "FS03 has no E: volume" in notes(app)
         assert api.called("login") == []

@@ -9,6 +9,10 @@ from textual.pilot import Pilot
 _CHARS = {"space": " ", "enter": "\r", "tab": "\t"}
 
 
+def _busy(pilot: Pilot) -> bool:
+    return any(not w.is_finished for w in pilot.app.workers)
+
+
 async def settle(pilot: Pilot) -> None:
     """Let workers finish and their messages be handled (no sleeping on a clock).
 
@@ -17,8 +21,17 @@ async def settle(pilot: Pilot) -> None:
     for _ in range(8):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
+        if not _busy(pilot):
             return
+
+
+async def _drain(pilot: Pilot) -> None:
+    """Like ``settle`` after a pause already taken: nothing more when no worker runs."""
+    for _ in range(8):
+        if not _busy(pilot):
+            return
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 async def press(pilot: Pilot, *keys: str) -> None:
@@ -39,15 +52,16 @@ async def press(pilot: Pilot, *keys: str) -> None:
         if not typing_on:
             screen = app.screen
             await pilot.pause()
-            if app.screen is not screen:  # a dialog opened or closed: let it settle
-                await settle(pilot)
-    await settle(pilot)
+            if app.screen is not screen:  # a dialog opened or closed: let it mount
+                await pilot.pause()
+            await _drain(pilot)
 
 
-async def choose_pair(pilot: Pilot, source_down: int = 1, target_down: int = 2) -> None:
+async def choose_pair(pilot: Pilot, source_down: int = 1, target_down: int = 1) -> None:
     """From the Source field: open it, choose a server, log in; Tab, same for Target.
 
-    ``*_down`` is how many ↓ from the blank entry (FS01 = 1, FS02 = 2, FS03 = 3).
+    ``*_down`` is how many ↓ from the blank entry (sources FS01 = 1, FS02 = 2, FS03 = 3;
+    the targets leave the source out: FS01 → FS02 = 1, FS03 = 2).
     """
     await press(pilot, "enter", *["down"] * source_down, "enter")
     await press(pilot, "enter")  # the login dialog has the lab account filled in
@@ -64,17 +78,27 @@ async def validate_and_fix(pilot: Pilot) -> None:
     await press(pilot, "ctrl+home", *["down"] * row, "f")
 
 
+async def focus_on(pilot: Pilot, selector: str, key: str = "tab", limit: int = 60) -> None:
+    """Press ``key`` (Tab) until the widget matching ``selector`` has the focus."""
+    target = pilot.app.screen.query_one(selector)
+    for _ in range(limit):
+        if pilot.app.focused is target:
+            return
+        await press(pilot, key)
+    raise AssertionError(f"{selector} never took the focus with {key}")
+
+
 def notices(app) -> list[str]:
     """Messages of the notifications on show (Textual keeps them on the app)."""
     return [n.message for n in app._notifications]
 
 
-def reopen_pair(api, source: str = "FS01", target: str = "FS02") -> None:
+def reopen_pair(api, source: str = "FS01", target: str = "FS02", app: str = "fileprint") -> None:
     """Settings that reopen a pair on start (F-4), credentials cached: no dialogs."""
     from tui_fake_estate import LastPair
 
     api._settings.load_last_pair = True
-    api._settings.last_pair = LastPair("fileprint", source, target)
+    api._settings.last_pair = LastPair(app, source, target)
     api.logged_in.update({source, target})
 
 

@@ -23,7 +23,7 @@ PATHS = ("connection.route", "connection.sql_mode", "connection.mirror_type",
 COMPRESSION = [("Off", "0")] + [(f"Level {n}" + (" (min)" if n == 1 else " (max)" if n == 9
                                                 else ""), str(n)) for n in range(1, 10)]
 MODES = {"instance": "SQL instance", "database": "Database only",
-         "many-to-one": "Database only, many-to-one"}
+         "many-to-one": "Many-to-one"}
 ITEMS_ERROR = "connection.items"
 
 

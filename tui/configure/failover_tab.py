@@ -78,7 +78,7 @@ class FailoverTab(ApiCaller, VerticalScroll):
             radio = self.query_one("#f-failover-type", RadioSet)
             for button in radio.query("RadioButton"):
                 button.disabled = button.name == "identity"
-        self._render()
+        self._render_list()
         self._type_changed()
         self._refresh_info()
 
@@ -87,7 +87,7 @@ class FailoverTab(ApiCaller, VerticalScroll):
         self.cfg = cfg
         if before != {s.name for s in cfg.failover.services}:
             self._refresh_info()
-        self._render(self._highlighted_name())
+        self._render_list(self._highlighted_name())
 
     def _refresh_info(self) -> None:
         self.call_api("services_info", services_info, self.app.api, self.screen.cfg)
@@ -99,7 +99,7 @@ class FailoverTab(ApiCaller, VerticalScroll):
             select.set_options([(n, n) for n in choices])
         self.query_one("#service-name", Input).suggester = SuggestFromList(
             choices, case_sensitive=False)
-        self._render(self._highlighted_name())
+        self._render_list(self._highlighted_name())
 
     def api_failed_services_info(self, err: BaseException, _tag: Any) -> None:
         self._error(f"The target's services are unavailable: {error_text(err)}")
@@ -110,11 +110,11 @@ class FailoverTab(ApiCaller, VerticalScroll):
         self.query_one("#dns-configure", Button).disabled = kind != "dns"
         self.query_one("#identity-configure", Button).disabled = kind != "identity"
         if not clustered(self.cfg):
-            self.query_one("#identity-note", Static).update(
-                IDENTITY_NOTE if kind == "identity" else "")
+            form.set_note(self.query_one("#identity-note", Static),
+                          IDENTITY_NOTE if kind == "identity" else "")
 
     # --- the list --------------------------------------------------------------------
-    def _render(self, highlight: str | None = None) -> None:
+    def _render_list(self, highlight: str | None = None) -> None:
         listing = self.query_one("#services-list", OptionList)
         services = self.cfg.failover.services
         listing.clear_options()
@@ -143,7 +143,7 @@ class FailoverTab(ApiCaller, VerticalScroll):
 
     def api_service_op(self, cfg: ProtectionConfig, highlight: str | None) -> None:
         self.screen.change(cfg)
-        self._render(highlight)
+        self._render_list(highlight)
 
     def api_failed_service_op(self, err: BaseException, _tag: Any) -> None:
         self._error(err.message if isinstance(err, InvalidInput) else error_text(err))

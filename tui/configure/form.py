@@ -103,6 +103,12 @@ def row(label: str, widget: Widget, path: str | None = None,
         yield Static("", id=error_id(path), classes="field-error")
 
 
+def set_note(line: Static, text: str) -> None:
+    """Show ``text`` on a note line; an empty note takes no room (80×24 is tight)."""
+    line.update(text)
+    line.display = bool(text)
+
+
 def error_line(path: str) -> Static:
     """The (hidden until needed) message line of the setting at ``path``."""
     return Static("", id=error_id(path), classes="field-error")

@@ -18,6 +18,7 @@ from core.model.config import ProtectionConfig
 from tui.api_calls import ApiCaller
 from tui.configure import form
 from tui.configure.failover_tab import IDENTITY_NOTE
+from tui.configure.info import NO_SPNS
 from tui.widgets.form_scroll import FormScroll
 from tui.widgets.help_line import HelpLine, HelpLineHost
 
@@ -64,6 +65,7 @@ class IdentityDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | Non
                 for path, label in ITEMS:
                     yield form.check(label, path, self.cfg)
                 yield Static("", id="subnet-warning", classes="note -warn")
+                yield Static("", id="identity-spn-warning", classes="note -warn")
                 yield Static(IDENTITY_NOTE, classes="note")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", id="ident-ok", variant="primary", compact=True)
@@ -75,7 +77,12 @@ class IdentityDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | Non
 
     @on(Select.Changed, "#f-failover-identity-target_nic")
     @on(Checkbox.Changed, "#f-failover-identity-ip_address")
+    @on(Checkbox.Changed, "#f-failover-identity-spns")
     def _nic_changed(self) -> None:
+        warn = NO_SPNS.get(self.cfg.app, "")
+        spns = self.query_one("#f-failover-identity-spns", Checkbox).value
+        form.set_note(self.query_one("#identity-spn-warning", Static),
+                      f"▲ {warn}" if warn and spns else "")
         name = form.widget_text(self.query_one("#f-failover-identity-target_nic", Select))
         nic = self.nics.get(name)
         ips = ", ".join(nic.ips) if nic else "—"
@@ -83,9 +90,9 @@ class IdentityDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | Non
         moving_ip = self.query_one("#f-failover-identity-ip_address", Checkbox).value
         apart = bool(nic and nic.ips and self.source_ips and not same_subnet(
             nic.ips[0], self.source_ips[0], nic.subnet_prefix))
-        self.query_one("#subnet-warning", Static).update(
-            "▲ Source and target are on different subnets: do not move the IP address."
-            if apart and moving_ip else "")
+        form.set_note(self.query_one("#subnet-warning", Static),
+                      "▲ Source and target are on different subnets: do not move the IP "
+                      "address." if apart and moving_ip else "")
 
     @on(Button.Pressed, "#ident-ok")
     def _ok(self) -> None:

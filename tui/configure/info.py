@@ -15,6 +15,8 @@ ADVANCED = frozenset({
     "monitoring.application.script_engine", "monitoring.application.wmi_user",
     "advanced.create_set", "advanced.create_scripts", "advanced.create_connection",
     "advanced.create_monitor"})
+#: applications that must not move the AD host SPNs (a warning, F-6.1)
+NO_SPNS = {"exchange": "Exchange must not move the AD host SPNs: leave SPNs off."}
 ADVANCED_NOTE = "Advanced options: start appmgr with --advanced to change them."
 
 

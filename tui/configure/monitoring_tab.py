@@ -89,6 +89,7 @@ class MonitoringTab(ApiCaller, VerticalScroll):
             for path in APP_PATHS:
                 self.query_one(f"#{form.field_id(path)}").disabled = locked
             self._app_method_changed()
+        form.set_note(self.query_one("#monitor-warning", Static), "")
         self._failure_after()
 
     # --- live hints ------------------------------------------------------------------
@@ -108,7 +109,7 @@ class MonitoringTab(ApiCaller, VerticalScroll):
 
     def api_hints(self, hints: list[str], _tag: Any) -> None:
         warning = "\n".join(f"▲ {h}" for h in hints[1:])
-        self.query_one("#monitor-warning", Static).update(warning)
+        form.set_note(self.query_one("#monitor-warning", Static), warning)
 
     # --- application monitoring ------------------------------------------------------
     @on(Checkbox.Changed, "#f-monitoring-application-enabled")

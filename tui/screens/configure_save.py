@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on
+from textual.message_pump import MessagePump
 from textual.widgets import Button
 
 from core.errors import InvalidInput
@@ -33,8 +34,9 @@ def save_job(api: Any, cfg: ProtectionConfig, changes: list[str],
     return "saved", new, list(api.save_config(new) or [])
 
 
-class SaveFlow:
-    """Part of :class:`tui.screens.configure.ConfigureScreen`."""
+class SaveFlow(MessagePump):
+    """Part of :class:`tui.screens.configure.ConfigureScreen` (a MessagePump so that its
+    ``@on`` handlers are registered)."""
 
     base: ProtectionConfig
     cfg: ProtectionConfig

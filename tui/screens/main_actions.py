@@ -129,23 +129,9 @@ class MainActions:
         self.ensure_config(self._open_configure)
 
     def _open_configure(self) -> None:
-        from tui.screens.configure import ConfigureScreen
+        from tui.configure.info import load_info
 
         s = self.session
-
-        def closed(result: tuple[str, Any] | None) -> None:
-            if result is None:
-                return
-            kind, cfg = result
-            if kind == "saved":
-                s.cfg, s.draft = cfg, None
-                s.results, s.validated = [], False
-                self.query_one("#validation").clear(
-                    "Configuration saved: validate again (v).")
-                self.refresh_allowed()
-                self._actions_changed()
-            else:
-                s.draft = cfg
 
         def open_with(use_draft: bool | None) -> None:
             cfg = s.draft if use_draft and s.draft is not None else s.cfg
@@ -153,7 +139,7 @@ class MainActions:
                 api = self.app.api
                 self.call_api("discard_draft", api.discard_draft, s.draft)
                 s.draft = None
-            self.app.push_screen(ConfigureScreen(cfg), closed)
+            self.call_api("configure_info", load_info, self.app.api, cfg, tag=cfg)
 
         if s.draft is not None:
             self.app.push_screen(ConfirmScreen(
@@ -161,6 +147,25 @@ class MainActions:
                 "Continue with them?", yes="Continue", no="Discard"), open_with)
         else:
             open_with(False)
+
+    def api_configure_info(self, info: Any, cfg: Any) -> None:
+        from tui.screens.configure import ConfigureScreen
+
+        self.app.push_screen(ConfigureScreen(cfg, info), self._configure_closed)
+
+    def _configure_closed(self, result: tuple[str, Any] | None) -> None:
+        s = self.session
+        if result is None:
+            return
+        kind, cfg = result
+        if kind == "saved":
+            s.cfg, s.draft = cfg, None
+            s.results, s.validated = [], False
+            self.query_one("#validation").clear("Configuration saved: validate again (v).")
+            self.refresh_allowed()
+            self._actions_changed()
+        else:
+            s.draft = cfg
 
     def api_discard_draft(self, _result: Any, _tag: Any) -> None:
         pass

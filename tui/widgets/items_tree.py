@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
@@ -69,7 +70,7 @@ class ItemsTree(Tree[Any]):
         """Render ``root`` (a TreeItem), keeping the cursor on the same key."""
         cursor = self.cursor_node.data.key if self.cursor_node and self.cursor_node.data else None
         self.clear()
-        self.root.set_label(root.label)
+        self.root.set_label(_label(root))
         self.root.data = root
         self.root.expand()
         for child in root.children:
@@ -93,9 +94,13 @@ class ItemsTree(Tree[Any]):
             self._add(node, child)
 
 
-def _label(item: Any) -> str:
+def _label(item: Any) -> Text:
+    """Plain text (a path's backslash or bracket is no markup)."""
     if item.kind in ("root", "volumes"):
-        return item.label
+        return Text(item.label, style="bold")
     mark = "☑" if item.selected else "☐"
-    suffix = "  (required)" if item.locked else ""
-    return f"{mark} {item.label}{suffix}"
+    if not item.locked:
+        return Text(f"{mark} {item.label}")
+    name, sep, rest = item.label.partition(" (")
+    return Text.assemble(f"{mark} {name} ", ("required", "italic"),
+                         f"{' (' if sep else ''}{rest}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -25,6 +26,11 @@ def rules_text(rules: list[Rule]) -> str:
     return ";".join(f"{KINDS[(r.include, r.recursive)]}:{r.path}" for r in rules)
 
 
+def tail(path: str, width: int) -> str:
+    """The end of a long path (where the folders differ): ``…\\MSSQL\\Binn``."""
+    return path if len(path) <= width else "…" + path[len(path) - width + 1:]
+
+
 class RulesPanel(ApiCaller, Vertical):
     def __init__(self, cfg: ProtectionConfig, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -34,8 +40,10 @@ class RulesPanel(ApiCaller, Vertical):
 
     def compose(self) -> ComposeResult:
         yield form.check("Override generated rules", "advanced.override_rules", self.cfg)
+        # the path takes what the dialog leaves (nothing hides behind a scrollbar)
+        self.path_width = max(20, min(110, self.app.size.width) - 36)
         table = DataTable(id="rules-table", cursor_type="row")
-        table.add_column("Path", key="path")
+        table.add_column("Path", key="path", width=self.path_width)
         table.add_column("Rule", key="rule", width=8)
         table.add_column("Subfolders", key="recursive", width=10)
         yield table
@@ -51,7 +59,7 @@ class RulesPanel(ApiCaller, Vertical):
             yield Button("Reset to generated", id="rule-reset", compact=True)
 
     def on_mount(self) -> None:
-        self._render()
+        self._render_rules()
         self.refresh_generated(self.cfg)
 
     def refresh_generated(self, cfg: ProtectionConfig) -> None:
@@ -60,7 +68,7 @@ class RulesPanel(ApiCaller, Vertical):
 
     def api_generated_rules(self, rules: list[Rule], _tag: Any) -> None:
         self.generated = list(rules)
-        self._render()
+        self._render_rules()
 
     def api_failed_generated_rules(self, err: BaseException, _tag: Any) -> None:
         form.show_error(self, InvalidInput("advanced.rules", "The generated rules are "
@@ -73,15 +81,16 @@ class RulesPanel(ApiCaller, Vertical):
     def _override_changed(self) -> None:
         if self._override() and not self.rules:
             self.rules = list(self.generated)
-        self._render()
+        self._render_rules()
 
-    def _render(self) -> None:
+    def _render_rules(self) -> None:
         override = self._override()
         table = self.query_one("#rules-table", DataTable)
         row = table.cursor_row
         table.clear()
         for rule in self.rules if override else self.generated:
-            table.add_row(rule.path, "include" if rule.include else "exclude",
+            table.add_row(Text(tail(rule.path, self.path_width)),
+                          "include" if rule.include else "exclude",
                           "yes" if rule.recursive else "no")
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
@@ -100,19 +109,19 @@ class RulesPanel(ApiCaller, Vertical):
         recursive = self.query_one("#rule-recursive", Checkbox).value
         self.rules.append(Rule(path, include, recursive))
         field.value = ""
-        self._render()
+        self._render_rules()
 
     @on(Button.Pressed, "#rule-remove")
     def _remove_rule(self) -> None:
         table = self.query_one("#rules-table", DataTable)
         if self.rules and table.row_count:
             del self.rules[min(table.cursor_row, len(self.rules) - 1)]
-            self._render()
+            self._render_rules()
 
     @on(Button.Pressed, "#rule-reset")
     def _reset_rules(self) -> None:
         self.rules = list(self.generated)
-        self._render()
+        self._render_rules()
 
     def assignments(self, base: ProtectionConfig) -> list[str]:
         out = form.assignments(self, base, ("advanced.override_rules",))

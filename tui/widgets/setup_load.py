@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on
+from textual.message_pump import MessagePump
 from textual.widgets import Button, Input, Select
 
 from core.errors import AppmgrError, AuthFailed, InvalidInput
@@ -15,9 +16,25 @@ from tui.api_calls import error_text
 SQL_QUERY = "sql_servers"
 
 
+class DomainRefused(Exception):
+    """The cached credentials cannot read the directory; ``domain`` is the one to offer."""
+
+    def __init__(self, err: AuthFailed, domain: str) -> None:
+        super().__init__(str(err))
+        self.err, self.domain = err, domain
+
+
 def load_job(api: Any, app_id: str, auto: str, domain: str | None) -> tuple[Any, ...]:
     """Thread: the domain to show, the current list, the discovered servers (None when
     the application has no automatic discovery) and a note about the discovery."""
+    try:
+        return _load(api, app_id, auto, domain)
+    except AuthFailed as err:
+        # the admin host's own domain (no directory read for File server) to log in to
+        raise DomainRefused(err, domain or api.default_domain("fileprint")) from err
+
+
+def _load(api: Any, app_id: str, auto: str, domain: str | None) -> tuple[Any, ...]:
     shown = domain if domain is not None else api.default_domain(app_id)
     current = api.server_list(app_id)
     if not auto:
@@ -34,8 +51,9 @@ def load_job(api: Any, app_id: str, auto: str, domain: str | None) -> tuple[Any,
     return shown, current, found, ""
 
 
-class SetupLoadMixin:
-    """Part of :class:`tui.widgets.setup_pane.SetupPane`."""
+class SetupLoadMixin(MessagePump):
+    """Part of :class:`tui.widgets.setup_pane.SetupPane` (a MessagePump so that its
+    ``@on`` handlers are registered)."""
 
     app_id: str
     auto: str
@@ -72,19 +90,20 @@ class SetupLoadMixin:
     def api_failed_setup_load(self, err: BaseException, app_id: str) -> None:
         if app_id != self.app_id:
             return
-        if not isinstance(err, AuthFailed):
+        if not isinstance(err, DomainRefused):
             self.show_notes(error_text(err), "error")
             return
         from tui.screens.domain_login import DomainLoginScreen
+
+        reason = error_text(err.err)
 
         def done(domain: str | None) -> None:
             if domain:
                 self.reload()
             else:
-                self.show_notes(f"Not logged in to the domain: {error_text(err)}", "error")
+                self.show_notes(f"Not logged in to the domain: {reason}", "error")
 
-        self.app.push_screen(DomainLoginScreen(self._domain or str(
-            self.query_one("#domain", Input).value), error_text(err)), done)
+        self.app.push_screen(DomainLoginScreen(err.domain, reason), done)
 
     # --- domain (F-5.1) -------------------------------------------------------------
     @on(Input.Submitted, "#domain")
@@ -145,6 +164,7 @@ class SetupLoadMixin:
         self.set_servers()
         note = (f"{found.front_end}: {getattr(farm, 'version', 'SharePoint')} farm on "
                 f"{found.source}{instance} — {found.source} is the source.")
+        self._source_note = (found.source, note)
         self.query_one("#source", Select).value = found.source
         self.show_notes(note)
 

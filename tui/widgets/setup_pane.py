@@ -44,6 +44,7 @@ class SetupPane(SetupLoadMixin, ApiCaller, Vertical):
         self._chosen = {"source": "", "target": ""}
         self._current: list[str] = []  # the application's current list (persisted)
         self._found: list[str] = []  # found by the automatic discovery (F-5.2)
+        self._source_note: tuple[str, str] | None = None  # (source, what Get Config found)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -209,7 +210,8 @@ class SetupPane(SetupLoadMixin, ApiCaller, Vertical):
 
     def _accept(self, role: str, name: str) -> None:
         self._chosen[role] = name
-        self.show_notes("")
+        kept = self._source_note  # what Get Config said about this source stays on show
+        self.show_notes(kept[1] if role == "source" and kept and kept[0] == name else "")
         if role == "source":
             self._refresh_targets()
         if all(self._chosen.values()):

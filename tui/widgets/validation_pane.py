@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -12,20 +14,40 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
+from core.atomic import write_text
+from core.errors import AppmgrError
 from core.model.config import ProtectionConfig
+from core.paths import app_paths
 from tui.api_calls import ApiCaller, error_text
 from tui.fmt import CHECK_GLYPHS, check_glyph, plural
 
 FILTERS = [("All results", "all"), ("Errors", "error"), ("Warnings", "warning"),
            ("Passed", "passed")]
 GROUP_ORDER = ("servers", "application", "dns", "directory", "engine", "configuration")
+#: (check id, the Fix ran, the check's status afterwards or why the Fix failed)
+Outcome = tuple[str, bool, str]
+
+
+def export_json(report: Any) -> str:
+    """The report as ``validate --json`` prints it (any report-like object works)."""
+    if hasattr(report, "to_json"):
+        return str(report.to_json())
+    rows = [{"id": r.id, "title": r.title, "group": getattr(r, "group", ""),
+             "status": str(r.status), "reason": r.reason, "fixable": bool(r.fixable)}
+            for r in report.results]
+    return json.dumps({"ok": not any(r["status"] == "error" for r in rows), "results": rows},
+                      indent=2)
 
 
 class ValidationTable(DataTable):
-    BINDINGS = [Binding("f", "fix", "Fix", tooltip="Repair the selected check")]
+    BINDINGS = [Binding("f", "fix", "Fix", tooltip="Repair the selected check"),
+                Binding("s", "save", "Save", tooltip="Save the results as JSON")]
 
     def action_fix(self) -> None:
         self.post_message(ValidationPane.FixRequested(None))
+
+    def action_save(self) -> None:
+        self.post_message(ValidationPane.SaveRequested())
 
 
 class ValidationPane(ApiCaller, Vertical):
@@ -44,11 +66,16 @@ class ValidationPane(ApiCaller, Vertical):
             super().__init__()
             self.check_id = check_id
 
+    class SaveRequested(Message):
+        pass
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.cfg: ProtectionConfig | None = None
         self.results: list[Any] = []
+        self.report: Any = None
         self._filter = "all"
+        self._fix_note = ""  # what the last Fix / Fix All did, under the counts
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row section"):
@@ -67,7 +94,7 @@ class ValidationPane(ApiCaller, Vertical):
         self.call_api("validate", self.app.api.validate, cfg, progress=True)
 
     def clear(self, note: str = "Not validated yet: press v to run the health check.") -> None:
-        self.results = []
+        self.results, self.report, self._fix_note = [], None, ""
         self._render_rows()
         self.query_one("#val-summary", Static).update(note)
 
@@ -75,7 +102,10 @@ class ValidationPane(ApiCaller, Vertical):
         self.query_one("#val-summary", Static).update(text)
 
     def api_validate(self, report: Any, _tag: Any) -> None:
+        self.report = report
         self.results = list(report.results)
+        if _tag != "fixed":
+            self._fix_note = ""
         self._changed()
         if not isinstance(self.app.focused, Input):  # so f and Enter work at once
             self.query_one("#val-table", ValidationTable).focus()
@@ -94,7 +124,7 @@ class ValidationPane(ApiCaller, Vertical):
             self.notify(f"“{row.title}” cannot be fixed from the console.", severity="warning")
             return
         self.query_one("#val-summary", Static).update(f"Fixing “{row.title}”…")
-        self.call_api("fix", self._fix_job, [row.id])
+        self.call_api("fix", self._fix_job, [row.id], False)
 
     @on(Button.Pressed, "#fix")
     def _fix_button(self) -> None:
@@ -102,26 +132,75 @@ class ValidationPane(ApiCaller, Vertical):
 
     @on(Button.Pressed, "#fix-all")
     def _fix_all(self) -> None:
-        ids = [r.id for r in self.results if r.fixable and r.status != "passed"]
-        if ids:
-            self.query_one("#val-summary", Static).update(f"Fixing {plural(len(ids), 'check')}…")
-            self.call_api("fix", self._fix_job, ids)
+        from core.validation.fixes import fix_order
 
-    def _fix_job(self, ids: list[str]) -> tuple[Any, ProtectionConfig | None]:
-        """Thread: fix each check, then validate again for the true picture.
+        rows = fix_order([r for r in self.results if r.fixable and r.status != "passed"])
+        if rows:
+            self.query_one("#val-summary", Static).update(f"Fixing {plural(len(rows), 'check')}…")
+            self.call_api("fix", self._fix_job, [r.id for r in rows], True)
+
+    def _fix_job(self, ids: list[str], keep_going: bool) -> tuple[Any, Any, list[Outcome]]:
+        """Thread: fix each check (Fix All: in the safe order, recording each outcome and
+        going on after a failure), then validate again for the true picture.
 
         A fix that changes the configuration returns the one to use from now on.
         """
         api, cfg = self.app.api, self.cfg
+        outcomes: list[Outcome] = []
         for check_id in ids:
-            result = api.fix(cfg, check_id)
+            try:
+                result = api.fix(cfg, check_id)
+            except AppmgrError as exc:
+                if not keep_going:
+                    raise
+                outcomes.append((check_id, False, error_text(exc)))
+                continue
             if getattr(result, "config_changed", False):
                 cfg = result.config
-        return api.validate(cfg), cfg
+            after = getattr(result, "result", None)
+            outcomes.append((check_id, True, str(getattr(after, "status", "") or "")))
+        return api.validate(cfg), cfg, outcomes
 
-    def api_fix(self, result: tuple[Any, ProtectionConfig | None], _tag: Any) -> None:
-        report, self.cfg = result
-        self.api_validate(report, None)
+    def api_fix(self, result: tuple[Any, Any, list[Outcome]], _tag: Any) -> None:
+        report, self.cfg, outcomes = result
+        self._fix_note = self._describe(outcomes)
+        for check_id, ok, text in outcomes:
+            if not ok:
+                row = self._by_id(check_id)
+                self.notify(f"Could not fix “{row.title if row else check_id}”: {text}",
+                            severity="error")
+        self.api_validate(report, "fixed")
+
+    def _describe(self, outcomes: list[Outcome]) -> str:
+        """One line: what the Fix (or Fix All) did and each check's status afterwards."""
+        parts = []
+        for check_id, ok, text in outcomes:
+            row = self._by_id(check_id)
+            title = row.title if row else check_id
+            parts.append(f"{title}: {'now ' + text if ok and text else 'fixed' if ok else 'not fixed'}")
+        done = sum(1 for _, ok, _ in outcomes if ok)
+        head = f"Fixed {done} of {len(outcomes)}" if len(outcomes) > 1 else "Fix"
+        return f"{head} — " + "; ".join(parts) if parts else ""
+
+    # --- saving (JSON export) -----------------------------------------------------------
+    @on(SaveRequested)
+    def _save(self, event: SaveRequested) -> None:
+        event.stop()
+        if self.report is None or self.cfg is None:
+            self.notify("Nothing to save: validate first.", severity="warning")
+            return
+        path = self.save_path()
+        try:
+            write_text(path, export_json(self.report))
+        except OSError as exc:
+            self.notify(f"Could not save {path}: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"Saved the results to {path}")
+
+    def save_path(self) -> Path:
+        cfg = self.cfg
+        assert cfg is not None
+        return app_paths().state / "validation" / f"{cfg.app}_{cfg.source}_{cfg.target}.json"
 
     def api_failed_fix(self, err: BaseException, _tag: Any) -> None:
         self.query_one("#val-summary", Static).update(f"Fix failed: {error_text(err)}")
@@ -195,6 +274,8 @@ class ValidationPane(ApiCaller, Vertical):
                 summary.append(f"{glyph} {n} {label}   ", style=colour)
             if fixable:
                 summary.append(f"⚒ {len(fixable)} fixable: f", style="italic")
+            if self._fix_note:
+                summary.append(f"\n{self._fix_note}", style="italic")
             self.query_one("#val-summary", Static).update(summary)
 
     def set_enable_note(self, text: str) -> None:

@@ -11,8 +11,12 @@ from core.validation.context import ValidationContext
 
 def domain_controllers(v: ValidationContext) -> list[DirectoryComputer]:
     """The domain's controllers as the directory lists them (read once per run)."""
-    return v.memo("dcs", lambda: [c for c in v.directory().servers()
-                                  if "OU=DOMAIN CONTROLLERS," in c.dn.upper()])
+    return [c for c in domain_servers(v) if "OU=DOMAIN CONTROLLERS," in c.dn.upper()]
+
+
+def domain_servers(v: ValidationContext) -> list[DirectoryComputer]:
+    """Every server of the domain (Advanced Find's search), shared for a short while."""
+    return v.fact("servers", lambda: list(v.directory().servers()))
 
 
 def _address(v: ValidationContext, dc: DirectoryComputer) -> str:

@@ -13,10 +13,9 @@ from core.validation.context import ValidationContext
        applies=dns_failover, touches=("dns",))
 def secure_updates(v: ValidationContext) -> Outcome:
     entry, _, zone = update_server(v)
-    addr = entry.ip if entry.port == 53 else f"{entry.ip}:{entry.port}"
     try:
         # an unsigned probe (it changes nothing): a secure-only zone must refuse it
-        v.ctx.dns(addr, None).probe_update(zone)
+        v.unsigned_dns(entry).probe_update(zone)
     except (Refused, NotFound) as exc:
         return passed(f"{zone} on {entry.ip} refuses unsigned updates ({type(exc).__name__})")
     except AppmgrError as exc:

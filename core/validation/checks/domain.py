@@ -17,7 +17,7 @@ FLAT_ONLY = ("sharepoint",)
 
 def forest_root(v: ValidationContext) -> str:
     """The forest root domain as the directory names it (read once per run)."""
-    return v.memo("forest-root", lambda: v.directory().root_dse().forest_root.lower().rstrip("."))
+    return v.fact("forest-root", lambda: v.directory().root_dse().forest_root.lower().rstrip("."))
 
 
 def within(domain: str, root: str) -> bool:
@@ -66,7 +66,7 @@ def _child_has_dns(v: ValidationContext, child: str) -> bool:
 
 
 @check("app.domain_topology", "Domain topology supported by the application", "directory",
-       touches=("source", "target", "directory"))
+       touches=("source", "target", "directory", "dns"))
 def domain_topology(v: ValidationContext) -> Outcome:
     root = forest_root(v)
     src, tgt = domains(v)

@@ -107,7 +107,7 @@ def dc_cluster_node(v: ValidationContext) -> Outcome:
         if cluster is None:
             continue
         for node in cluster.nodes:
-            comp = v.memo(f"computer:{node}", lambda n=node: v.directory().computer(n))
+            comp = v.fact(f"computer:{node.upper()}", lambda n=node: v.directory().computer(n))
             checked.append(node)
             if comp is not None and "OU=DOMAIN CONTROLLERS," in comp.dn.upper():
                 problems.append(f"{node}, a node of {cluster.name}, is a domain controller")

@@ -12,6 +12,7 @@ from core.errors import AppmgrError
 from core.hosts.inventory_apps import sharepoint_from_json
 from core.model.apps import SharePointFarm
 from core.validation.base import Outcome, check, error, fix_for, passed, warning
+from core.validation.checks.admin_host import domain_servers
 from core.validation.context import Side, ValidationContext
 from core.validation.threads import spawn
 
@@ -27,10 +28,8 @@ def _farm_on(ctx: Context, name: str) -> SharePointFarm | None:
 
 def _scan(v: ValidationContext) -> dict[str, SharePointFarm]:
     """Front ends of the domain by the back end their farm uses (what Get Config reads)."""
-    pair = {v.source.name, v.target.name}
-    names = [c.name.upper() for c in v.directory().servers()
-             if not c.is_cluster_node and "OU=DOMAIN CONTROLLERS," not in c.dn.upper()
-             and c.name.upper() not in pair]
+    names = [c.name.upper() for c in domain_servers(v)
+             if not c.is_cluster_node and "OU=DOMAIN CONTROLLERS," not in c.dn.upper()]
     if len(names) > SCAN_LIMIT:
         return {}
     jobs = {n: spawn(_farm_on, v.ctx, n, name=f"sp-farm-{n}") for n in names}
@@ -51,13 +50,13 @@ def farm_of(v: ValidationContext, side: Side) -> SharePointFarm | None:
     if side.name in v.farms:
         return v.farms[side.name]
     try:
-        return v.memo("sp-scan", lambda: _scan(v)).get(side.name)
+        return v.fact("sp-scan", lambda: _scan(v)).get(side.name)
     except AppmgrError:
         return None
 
 
 @check("sharepoint.versions", "Identical SharePoint versions", "application", apps=SHAREPOINT,
-       touches=("source", "target", "directory"))
+       touches=("source", "target", "directory", "hosts"))
 def versions(v: ValidationContext) -> Outcome:
     v.source.require(), v.target.require()
     farms = {s.name: farm_of(v, s) for s in (v.source, v.target)}
@@ -89,7 +88,7 @@ def _states(v: ValidationContext) -> dict[str, bool | None]:
 
 
 @check("sharepoint.port_6350", "Port 6350 open for SharePoint on both servers", "application",
-       apps=SHAREPOINT, touches=("source", "target"))
+       apps=SHAREPOINT, touches=("source", "target", "hosts"))
 def port_6350(v: ValidationContext) -> Outcome:
     states = _states(v)
     closed = [n for n, on in states.items() if on is False]

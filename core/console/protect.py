@@ -29,7 +29,7 @@ class ProtectMixin:
         from core.protection import enable as _enable
         from core.validation.runner import validate
 
-        report = validate(self.ctx, cfg, progress=progress)
+        report = validate(self.ctx, cfg, progress=progress, farms=self._farms or None)
         rec = self.store.record(cfg.app, cfg.source, cfg.target)
         if rec.pair_state in (PairState.UNPROTECTED, PairState.VALIDATED):
             _enable.mark_validated(self.store, cfg.app, cfg.source, cfg.target, report.ok)
@@ -37,10 +37,22 @@ class ProtectMixin:
                    errors=len(report.errors), warnings=len(report.warnings))
         return report
 
+    def fix_all(self: Console, cfg: ProtectionConfig, report: ValidationReport,
+                progress: Progress | None = None) -> tuple[ValidationReport, ProtectionConfig]:
+        """Every available Fix in a safe order; the corrected configuration is saved."""
+        from core.validation.runner import fix_all
+
+        new_report, new_cfg = fix_all(self.ctx, cfg, report, progress=progress,
+                                      farms=self._farms or None)
+        if new_cfg != cfg:
+            self.store.save_config(new_cfg)
+        log_action("fix all", pair=f"{cfg.source}->{cfg.target}", ok=new_report.ok)
+        return new_report, new_cfg
+
     def fix(self: Console, cfg: ProtectionConfig, check_id: str) -> FixResult:
         from core.validation.runner import fix
 
-        result = fix(self.ctx, cfg, check_id)
+        result = fix(self.ctx, cfg, check_id, farms=self._farms or None)
         if result.config_changed:
             self.store.save_config(result.config)
         log_action("fix", check=check_id, status=result.result.status)

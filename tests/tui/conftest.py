@@ -15,7 +15,7 @@ from tui_fake_api import FakeApi  # noqa: E402
 
 # Pilot.pause() waits for the CPU to idle in 20 ms slices; the fake façade answers
 # at once, so 5 ms slices see the same idle moments four times sooner.
-textual._wait.SLEEP_GRANULARITY = 0.005
+textual._wait.SLEEP_GRANULARITY = 0.01
 textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20.0
 
 

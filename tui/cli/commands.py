@@ -98,10 +98,7 @@ def _validate(args: argparse.Namespace) -> int:
     cfg = _config(console, args)
     report = console.validate(cfg)
     if args.fix_all and report.fixable:
-        from core.validation.runner import fix_all
-
-        report, cfg = fix_all(console.ctx, cfg, report)
-        console.store.save_config(cfg)
+        report, cfg = console.fix_all(cfg, report)
     print(report.to_json() if args.json else output.report(report))
     return 0 if report.ok else 1
 

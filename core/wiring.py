@@ -10,19 +10,18 @@ key name and the password its secret (plain RFC 2136 servers such as BIND).
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import socket
-import threading
 
 from core.context import Context
+from core.context_parts import AddressBook, cached_credential, is_ip, split_address
 from core.credentials.backend import PassphraseCallback
 from core.credentials.store import open_store
 from core.directory.connect import open_directory
 from core.dns.adapter import DnspythonDns
 from core.dns.tsig_key import TsigKey
 from core.engine.client import EngineClient
-from core.errors import AuthFailed, NotFound
+from core.errors import NotFound
 from core.hosts.winrm_host import WinrmHost
 from core.paths import AppPaths
 from core.ports import Credential, Directory, Dns, Engine, HostControl
@@ -33,34 +32,24 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
                  timeout: float = 5.0) -> Context:
     secrets = open_store(paths.config, passphrase)
     service_port = getattr(settings, "service_port", 6320)
-    addresses: dict[str, str] = {}
-    lock = threading.Lock()
+    book = AddressBook(paths.state / "addresses.json")
 
     def resolve(name: str) -> str:
-        # Remember the first answer: after a DNS failover the source's name
-        # points at the target, but the console must still reach the source.
-        try:
-            ipaddress.ip_address(name)
+        if is_ip(name):
             return name
-        except ValueError:
-            pass
         fq = name if "." in name else f"{name}.{domain}"
-        with lock:
-            if fq.lower() in addresses:
-                return addresses[fq.lower()]
+        known = book.get(fq)
+        if known:
+            return known
         try:
-            ip = socket.getaddrinfo(fq, None, socket.AF_INET)[0][4][0]
+            ip = str(socket.getaddrinfo(fq, None, socket.AF_INET)[0][4][0])
         except OSError as exc:
             raise NotFound(f"{fq} cannot be resolved: {exc.strerror or exc}") from exc
-        with lock:
-            addresses[fq.lower()] = str(ip)
-        return str(ip)
+        book.remember(fq, ip)
+        return ip
 
     def credential(kind: str, name: str) -> Credential:
-        cred = secrets.get(kind, name)
-        if cred is None:
-            raise AuthFailed(f"no credentials are cached for {name}: log in to it first")
-        return cred
+        return cached_credential(secrets, kind, name)
 
     def host(name: str) -> HostControl:
         return WinrmHost(resolve(name), credential("server", name), transport="ntlm",
@@ -71,8 +60,7 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
         return EngineClient(resolve(name), service_port, cred.user, cred.password, timeout)
 
     def dns(address: str, cred: Credential | None) -> Dns:
-        ip, _, port = address.partition(":")
-        p = int(port) if port else 53
+        ip, p = split_address(address)
         if cred is None or alt_dns:
             key = TsigKey(cred.user, "hmac-sha256", cred.password) if cred else None
             return DnspythonDns(ip, p, key=key, timeout=timeout)

@@ -8,12 +8,12 @@ only the engines (``status``) never pays for pywinrm, ldap3 or dnspython.
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 
 from core.context import Context
+from core.context_parts import cached_credential, is_ip, split_address
 from core.credentials.lab import lab_store
-from core.errors import AuthFailed, NotFound, Unreachable
+from core.errors import NotFound, Unreachable
 from core.lab.estate import Estate, load_estate
 from core.lab.runtime import LabRuntime, read_runtime
 from core.paths import AppPaths
@@ -37,21 +37,15 @@ def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Cont
     def resolve(name: str) -> str:
         # A lab server's own address comes from the lab, not from DNS: after a
         # DNS failover the source's name answers with the target's IP.
-        try:
-            ipaddress.ip_address(name)
+        if is_ip(name):
             return name
-        except ValueError:
-            pass
         short = name.split(".")[0].upper()
         if short in rt.servers:
             return rt.servers[short]["ip"]
         raise NotFound(f"there is no server named {name} in the lab domain {estate.domain}")
 
     def credential(kind: str, name: str) -> Credential:
-        cred = secrets.get(kind, name)
-        if cred is None:
-            raise AuthFailed(f"no credentials are cached for {name}")
-        return cred
+        return cached_credential(secrets, kind, name)
 
     def host(name: str) -> HostControl:
         from core.hosts.winrm_host import WinrmHost
@@ -69,8 +63,7 @@ def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Cont
         from core.dns.adapter import DnspythonDns
         from core.lab.dns_accounts import account_key
 
-        ip, _, port = address.partition(":")
-        p = int(port) if port else 53
+        ip, p = split_address(address)
         if ip == rt.dns_ip and p == 53:
             p = rt.dns_port  # the lab serves DNS on a high port when not root
         key = account_key(cred.user, cred.password, estate.domain, estate.tsig_algorithm) \

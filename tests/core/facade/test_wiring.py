@@ -40,3 +40,15 @@ def test_servers_need_cached_credentials_first(paths: AppPaths) -> None:
     eng = ctx.engine("127.0.0.9")
     assert (eng.host, eng.port, eng.user) == ("127.0.0.9", 6320, "CORP\\admin")
     assert "pw" not in repr(eng)
+
+
+def test_an_address_once_learned_wins_over_dns(tmp_path: Path) -> None:
+    from core.context_parts import AddressBook
+
+    book = AddressBook(tmp_path / "addresses.json")
+    book.remember("FS01.corp.example.com", "10.0.0.11")
+    # a DNS failover later points fs01 at the target; a new process still reaches FS01
+    again = AddressBook(tmp_path / "addresses.json")
+    assert again.get("fs01.CORP.example.com") == "10.0.0.11"
+    again.forget("fs01.corp.example.com")
+    assert AddressBook(tmp_path / "addresses.json").get("fs01.corp.example.com") is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 HELP: dict[str, str] = {
     # main window
     "app-page": "←→ switch between Setup and Monitor; Tab moves into the page.",
-    "cfg-tabs": "←→ switch tabs; Tab moves into the page; ctrl+s OK; Esc cancels.",
+    "cfg-tabs": "←→ tabs (ctrl+PgDn/PgUp from any field) · Tab: into the page · ctrl+s OK",
     "login-ok": "Check the account on the server and cache it.",
     "login-cancel": "Do not log in; the server is not selected.",
     "tasks": "Choose the application to protect; ↑↓ to move.",
@@ -17,6 +17,8 @@ HELP: dict[str, str] = {
     "source": "The server to protect. Enter opens the list; you log in the first time.",
     "target": "The server that takes over if the source fails.",
     "find": "Advanced Find: list every server of the domain and manage this list.",
+    "front-end": "A SharePoint front end (web server); Get Config finds its back-end SQL server.",
+    "get-config": "Read the front end's farm: its back-end SQL server becomes the source.",
     "btn-configure": "Open Configure Protection (c).",
     "btn-validate": "Run the health check of the pair (v).",
     "btn-enable": "Enable Protection once validation shows no errors (e).",
@@ -37,14 +39,26 @@ HELP: dict[str, str] = {
     "find-add-name": "Add the server named on the left to the current list.",
     "find-add": "Add the highlighted found server to the current list.",
     "find-remove": "Remove the highlighted server from the current list.",
+    "find-test-sql": "Test SQL on the server named on the left, else the highlighted one.",
+    # domain login
+    "dlogin-domain": "The domain to read, with a suffix (e.g. lab.example.com).",
+    "dlogin-user": r"An account that may read the domain: DOMAIN\user or user@domain.",
+    "dlogin-password": "Its password; it goes to the credential cache only.",
+    "dlogin-ok": "Check the account against the domain and cache it.",
+    # like-named cluster
+    "lnc-connect": "Connect to this node: read its networks and disks.",
+    "lnc-drives": "Disk resources of the target cluster; locked ones hold the source's data.",
+    "lnc-ok": "Save the like-named cluster setup with the pair's configuration.",
     # configure: failover
     "f-failover-type": "DNS failover rewrites the source's DNS records; Identity moves name and IP.",
     "dns-configure": "Configure DNS failover: DNS servers, IP mapping, TTL and DNS account.",
     "identity-configure": "Configure Identity failover (run by the engine, not the console).",
     "services-list": "Services started on failover top-down and stopped bottom-up.",
+    "service-choice": "The target's services not on the list yet; the one chosen goes to Add.",
+    "services-app": "Add the application's own services (started on failover, stopped on failback).",
     "service-name": "A service of the target, or any service name, to add to the list.",
     "service-add": "Add the service named on the left.",
-    "service-remove": "Remove the selected service (only ones you added).",
+    "service-remove": "Remove the selected service (required ones stay; the message says why).",
     "service-up": "Start the selected service earlier.",
     "service-down": "Start the selected service later.",
     "service-must-stop": "The service must be stopped on the target while protected.",
@@ -75,10 +89,13 @@ HELP: dict[str, str] = {
     # configure: snapshots
     "f-snapshots-enabled": "Take periodic snapshots of the target's data.",
     "f-snapshots-interval_min": "Minutes between snapshots (15 or more).",
-    "f-snapshots-start_at": "Empty: start now; else a date and time, e.g. 2025-01-31 22:00.",
+    "snap-start": "Take the first snapshot now, or at the date and time below.",
     # configure: connection
     "f-connection-route": "The target IP address the replicated data goes through.",
-    "items-tree": "Space toggles an item; shares and any path under Volumes are protected.",
+    "items-tree": "Space toggles an item; an instance toggles its databases; Volumes: any data.",
+    "tp-database": "Database only: the database whose files go to another folder on the target.",
+    "tp-path": r"The folder on the target for its files, e.g. F:\SQL\Sales (empty: same path).",
+    "tp-set": "Map the database to the folder (empty folder: back to the same path).",
     "volume-path": r"A path on the source to protect as well, e.g. E:\Apps\Data.",
     "volume-add": "Add the path typed on the left under Volumes.",
     "items-refresh": "Read the source's shares and volumes again.",
@@ -95,8 +112,9 @@ HELP: dict[str, str] = {
     "rule-reset": "Throw away your rules and use the generated ones.",
     "f-advanced-set_name": "Name of the replication set on the engines.",
     "plan-phase": "Which failover script to show.",
-    "plan-text": "The script generated from this configuration (read-only here).",
+    "plan-text": "The script that runs for this phase (read-only here: Edit opens $EDITOR).",
     "plan-edit": "Edit this script in $EDITOR; your edit is kept with the configuration.",
+    "plan-regenerate": "Replace your edit of this script by the generated one (asked first).",
     "f-advanced-create_set": "Advanced: create the replication set on enable.",
     "f-advanced-create_scripts": "Advanced: write the failover scripts on enable.",
     "f-advanced-create_connection": "Advanced: create the connection (start the mirror).",
@@ -117,6 +135,15 @@ HELP: dict[str, str] = {
     "log-kind": "Which log to read.",
     "log-text": "The log; / searches, n finds the next match.",
     "log-search": "Text to find; Enter finds the next match.",
+}
+
+
+#: help of widgets made one per item (``dns-mon-0``, ``lnc-drive-E``), by id prefix
+PREFIX_HELP: dict[str, str] = {
+    "dns-mon-": "Monitor this source IP; on failover its DNS records point at the target IP.",
+    "dns-map-": "The target IP this source IP fails over to (each needs its own).",
+    "ident-mon-": "Monitor this source IP; identity failover moves it to the target NIC.",
+    "lnc-drive-": "A disk resource of the target cluster for the like-named virtual server.",
 }
 
 
@@ -144,6 +171,9 @@ def help_for(widget: object) -> str:
             return core_help
         if wid and wid in HELP:
             return HELP[wid]
+        prefix = next((p for p in PREFIX_HELP if wid and wid.startswith(p)), None)
+        if prefix is not None:
+            return PREFIX_HELP[prefix]
         tip = getattr(node, "tooltip", None)
         if isinstance(tip, str) and tip:
             return tip

@@ -98,27 +98,23 @@ async def test_every_tab_of_every_application_by_keyboard(api, case: Case):
         services = [s.name for s in screen.cfg.failover.services]
         assert services != [s.name for s in before.failover.services]
 
-        await focus_on(pilot, "#cfg-tabs Tabs")
-        await press(pilot, "right")  # Monitoring
+        await press(pilot, "ctrl+pagedown")  # Monitoring
         await focus_on(pilot, "#f-monitoring-interval")
         await press(pilot, "ctrl+u", *"10")
         assert "after 50 s" in str(screen.query_one("#failure-after", Static).render())
 
-        await focus_on(pilot, "#cfg-tabs Tabs", "shift+tab")
-        await press(pilot, "right")  # Snapshots
+        await press(pilot, "ctrl+pagedown")  # Snapshots
         await focus_on(pilot, "#f-snapshots-enabled")
         await press(pilot, "space", "tab", "ctrl+u", *"30")
 
-        await focus_on(pilot, "#cfg-tabs Tabs", "shift+tab")
-        await press(pilot, "right")  # Connection
+        await press(pilot, "ctrl+pagedown")  # Connection
         await focus_on(pilot, "#items-tree")
         await tree_to(pilot, case.item)
         await press(pilot, "space")
         await focus_on(pilot, "#f-connection-mirror_type")
         await press(pilot, "right", "space")  # Full
 
-        await focus_on(pilot, "#cfg-tabs Tabs", "shift+tab")
-        await press(pilot, "right")  # Advanced
+        await press(pilot, "ctrl+pagedown")  # Advanced
         await focus_on(pilot, "#f-advanced-items_spns")
         await press(pilot, "space")
         spn = str(screen.query_one("#spn-warning", Static).render())

@@ -100,6 +100,10 @@ async def test_fix_then_enable_then_monitor_shows_progress(api):
         # labels follow state: the e key now disables, m disables monitoring
         assert main.check_action("disable", ()) and main.check_action("enable", ()) is False
         assert main.check_action("disable_monitoring", ())
+        await press(pilot, "e", "y")  # Disable protection, after a question
+        steps = app.screen
+        assert isinstance(steps, StepsScreen) and steps.ok
+        assert api.called("disable") == [("FS01", "FS02")]
 
 
 async def test_failure_detected_prompts_and_failover_runs(api):

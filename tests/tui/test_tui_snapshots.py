@@ -1,4 +1,7 @@
-"""Snapshots of every screen at 80×24 and 120×40 (pytest-textual-snapshot).
+"""Snapshots (pytest-textual-snapshot) of every screen: every Configure Protection tab
+of every application at 80×24 and one tab per application at 120×40, Setup per
+application, the application dialogs, and the other screens — at 80×24, some also
+at 120×40 (each snapshot costs ~1.3 s: the suite must stay under ~3 minutes).
 
 The fake façade fixes time and data, polls only on ctrl+r, so the pictures are
 stable. Update after looking at them: ``pytest tests/tui --snapshot-update``.
@@ -9,83 +12,162 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 from tui_fake_api import FakeApi
-from tui_helpers import make_app, press, reopen_pair, settle
+from tui_helpers import focus_on, make_app, press, reopen_pair, settle
 
 from core.model.state import PairState
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+SMALL = (80, 24)
 TABS = ["failover", "monitoring", "snapshots", "connection", "advanced"]
+PAIRS = {"exchange": ("EXCH01", "EXCH02"), "sql": ("SQL01", "SQL02"),
+         "fileprint": ("FS01", "FS02"), "sharepoint": ("SQL05A", "SQL05B"),
+         "blackberry": ("BES01", "BES02")}
+#: at 120×40 one tab per application, so that every tab is seen large once
+LARGE = {"exchange": "advanced", "sql": "connection", "fileprint": "failover",
+         "sharepoint": "monitoring", "blackberry": "snapshots"}
 
 
-def shot(snap_compare, api: FakeApi, size, *keys: str, advanced: bool = False,
-         linger: float = 0.0) -> bool:
+def shot(snap_compare, api: FakeApi, size, *keys: str, app_id: str = "fileprint",
+         advanced: bool = False, steps=None) -> bool:
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
         for key in keys:
             await press(pilot, key)
-        if linger:  # a pressed button flashes for 0.2 s: take the picture after it
-            await pilot.pause(linger)
+        if steps is not None:
+            await steps(pilot)
 
-    return snap_compare(make_app(api, advanced=advanced), terminal_size=size,
-                        run_before=run_before)
+    return snap_compare(make_app(api, preselect_app=app_id, advanced=advanced),
+                        terminal_size=size, run_before=run_before)
 
 
-def paired() -> FakeApi:
+def paired(app_id: str = "fileprint", advanced: bool = False) -> FakeApi:
     api = FakeApi()
-    reopen_pair(api)
+    api.advanced = advanced
+    reopen_pair(api, *PAIRS[app_id], app=app_id)
     return api
 
 
+# --- Setup (F-5) -------------------------------------------------------------------
 @pytest.mark.parametrize("size", SIZES)
 def test_main_setup(snap_compare, size):
     assert shot(snap_compare, paired(), size)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("app_id", ["exchange", "sql", "blackberry"])
+def test_setup_of_application(snap_compare, app_id):
+    assert shot(snap_compare, paired(app_id), SMALL, app_id=app_id)
+
+
+def test_setup_discovery_nosqlsearch(snap_compare):
+    api = FakeApi()
+    api.nosqlsearch = True
+    assert shot(snap_compare, api, SMALL, app_id="sql")
+
+
+def test_sharepoint_get_config(snap_compare):
+    async def steps(pilot: Pilot) -> None:
+        await focus_on(pilot, "#front-end")
+        await press(pilot, *"SP01", "enter", "enter", "enter")  # two logins
+
+    assert shot(snap_compare, FakeApi(), SMALL, app_id="sharepoint", steps=steps)
+
+
+# --- Configure Protection (F-6): every tab of every application --------------------------
+@pytest.mark.parametrize("app_id", list(PAIRS))
 @pytest.mark.parametrize("tab", range(len(TABS)), ids=TABS)
-def test_configure_tab(snap_compare, size, tab):
-    assert shot(snap_compare, paired(), size, "c", *["right"] * tab, advanced=tab == 4)
+def test_configure_tab(snap_compare, app_id, tab):
+    advanced = app_id == "fileprint"  # one application shows the --advanced controls
+    assert shot(snap_compare, paired(app_id, advanced), SMALL, "c",
+                *["ctrl+pagedown"] * tab, app_id=app_id, advanced=advanced)
 
 
+@pytest.mark.parametrize("app_id", list(LARGE))
+def test_configure_tab_large(snap_compare, app_id):
+    tab = TABS.index(LARGE[app_id])
+    assert shot(snap_compare, paired(app_id), (120, 40), "c", *["ctrl+pagedown"] * tab,
+                app_id=app_id)
+
+
+@pytest.mark.parametrize("dialog", ["dns", "identity"])
+def test_exchange_failover_dialogs(snap_compare, dialog):
+    async def steps(pilot: Pilot) -> None:
+        if dialog == "identity":
+            await focus_on(pilot, "#f-failover-type")
+            await press(pilot, "right", "space")
+        await focus_on(pilot, f"#{dialog}-configure")
+        await press(pilot, "enter")
+        if dialog == "identity":
+            await focus_on(pilot, "#f-failover-identity-spns")
+            await press(pilot, "space")  # Exchange must not move SPNs: the warning
+
+    assert shot(snap_compare, paired("exchange"), SMALL, "c", app_id="exchange", steps=steps)
+
+
+# --- application dialogs (F-5.3, F-5.6, F-5.1) ------------------------------------------
 @pytest.mark.parametrize("size", SIZES)
-def test_advanced_find(snap_compare, size):
-    assert shot(snap_compare, FakeApi(), size, "tab", "tab", "enter", "enter", linger=0.4)
+def test_like_named_setup(snap_compare, size):
+    api = FakeApi()
+    api.logged_in.update({"EVS1", "EXNODE2"})
+
+    async def steps(pilot: Pilot) -> None:
+        await press(pilot, "enter", "down", "down", "enter")  # EVS1
+        await press(pilot, "tab", "enter", "end", "enter")  # EVS1 (like-named)
+        await press(pilot, *"EXNODE2", "enter")  # connect to a node
+        await press(pilot, *"127.0.10.86")
+
+    assert shot(snap_compare, api, size, app_id="exchange", steps=steps)
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_login(snap_compare, size):
-    assert shot(snap_compare, FakeApi(), size, "enter", "down", "enter")
+def test_manage_sql_servers(snap_compare):
+    async def steps(pilot: Pilot) -> None:
+        await focus_on(pilot, "#find-name")
+        await press(pilot, *"SQL01", "enter")
+        await focus_on(pilot, "#find-current")
+        await press(pilot, "home")
+        await focus_on(pilot, "#find-test-sql")
+        await press(pilot, "enter")
+
+    assert shot(snap_compare, FakeApi(), SMALL, "Q", app_id="sql", steps=steps)
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_validation_pane(snap_compare, size):
-    assert shot(snap_compare, paired(), size, "v")
+def test_domain_login(snap_compare):
+    api = FakeApi()
+    api.directory_denied = True
+    assert shot(snap_compare, api, SMALL, app_id="exchange")
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_monitor_tab(snap_compare, size):
+# --- the other screens --------------------------------------------------------------
+def test_advanced_find(snap_compare):
+    assert shot(snap_compare, FakeApi(), SMALL, "tab", "tab", "enter", "enter")
+
+
+def test_login(snap_compare):
+    assert shot(snap_compare, FakeApi(), SMALL, "enter", "down", "enter")
+
+
+def test_validation_pane(snap_compare):
+    assert shot(snap_compare, paired(), SMALL, "v")
+
+
+def test_monitor_tab(snap_compare):
     api = paired()
     api.state = PairState.MIRRORING
-    assert shot(snap_compare, api, size)
+    assert shot(snap_compare, api, (120, 40))
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_failover_prompt(snap_compare, size):
+def test_failover_prompt(snap_compare):
     api = paired()
     api.fail_source()
-    assert shot(snap_compare, api, size)
+    assert shot(snap_compare, api, SMALL)
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_options(snap_compare, size):
-    assert shot(snap_compare, paired(), size, "o")
+def test_options(snap_compare):
+    assert shot(snap_compare, paired(), SMALL, "o")
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_log_viewer(snap_compare, size):
-    assert shot(snap_compare, paired(), size, "s")
+def test_log_viewer(snap_compare):
+    assert shot(snap_compare, paired(), SMALL, "s")
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_about(snap_compare, size):
-    assert shot(snap_compare, paired(), size, "a")
+def test_about(snap_compare):
+    assert shot(snap_compare, paired(), SMALL, "a")

@@ -15,6 +15,7 @@ import threading
 from types import SimpleNamespace
 from typing import Any
 
+from tui_fake_config import FakeConfigMixin
 from tui_fake_estate import NOW, FakeSettings
 from tui_fake_protect import FakeProtectMixin
 from tui_fake_setup import FakeLists, FakeSetupMixin
@@ -32,7 +33,7 @@ RECORDED = ("test_sql", "sharepoint_get_config", "target_choices", "like_named_s
             "protected_items", "monitoring_hints", "plan_stale", "generated_rules")
 
 
-class FakeApi(FakeSetupMixin, FakeProtectMixin, TabsMixin, AppsSetupMixin):
+class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, TabsMixin, AppsSetupMixin):
     lab = True
     advanced = False
     nosqlsearch = False

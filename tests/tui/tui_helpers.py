@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
 _CHARS = {"space": " ", "enter": "\r", "tab": "\t"}
+
+
+def _running(pilot: Pilot) -> list:
+    return [w for w in pilot.app.workers if not w.is_finished and not w.is_cancelled]
 
 
 def _busy(pilot: Pilot) -> bool:
@@ -19,10 +25,16 @@ async def settle(pilot: Pilot) -> None:
     A finished worker's message may start another worker, hence the loop.
     """
     for _ in range(8):
-        await pilot.app.workers.wait_for_complete()
+        await _wait_workers(pilot)
         await pilot.pause()
         if not _busy(pilot):
             return
+
+
+async def _wait_workers(pilot: Pilot) -> None:
+    running = _running(pilot)
+    if running:  # a cancelled one is not waited for (its wait() raises)
+        await asyncio.wait([asyncio.ensure_future(w.wait()) for w in running])
 
 
 async def _drain(pilot: Pilot) -> None:
@@ -30,7 +42,7 @@ async def _drain(pilot: Pilot) -> None:
     for _ in range(8):
         if not _busy(pilot):
             return
-        await pilot.app.workers.wait_for_complete()
+        await _wait_workers(pilot)
         await pilot.pause()
 
 

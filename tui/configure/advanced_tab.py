@@ -9,7 +9,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Input, Static
+from textual.widgets import Checkbox, Input, Static, TabbedContent
 
 from core.model.config import ProtectionConfig
 from tui.configure import form
@@ -69,8 +69,7 @@ class AdvancedTab(VerticalScroll):
                 yield form.error_line(key)
 
     def on_mount(self) -> None:
-        self._spns()
-        self.query_one(PlanPanel).refresh_plans(self.cfg, [])
+        self._spns()  # rules and scripts are read when the tab is shown (``shown``)
 
     @on(Checkbox.Changed, "#f-advanced-items_spns")
     def _spns(self) -> None:
@@ -79,13 +78,15 @@ class AdvancedTab(VerticalScroll):
         form.set_note(self.query_one("#spn-warning", Static), f"▲ {warn}" if warn and on else "")
 
     def shown(self) -> None:
-        """The tab came into view: show the scripts with the form's pending changes."""
+        """The tab came into view: the generated rules, and the scripts with the form's
+        pending changes (generating them asks the servers: only when looked at)."""
+        self.query_one(RulesPanel).refresh_generated(self.cfg)
         self.query_one(PlanPanel).refresh_plans(*self.screen.pending())
 
     def cfg_changed(self, cfg: ProtectionConfig) -> None:
         self.cfg = cfg
-        self.query_one(RulesPanel).refresh_generated(cfg)
-        self.query_one(PlanPanel).refresh_plans(*self.screen.pending())
+        if self.screen.query_one("#cfg-tabs", TabbedContent).active == "tab-advanced":
+            self.shown()
 
     def assignments(self, base: ProtectionConfig) -> list[str]:
         return (self.query_one(RulesPanel).assignments(base)

@@ -98,8 +98,12 @@ class ConnectionTab(ApiCaller, VerticalScroll):
         database_only = self.cfg.connection.sql_mode != "instance"
         self.query_one("#target-path-row").display = database_only
         select = self.query_one("#tp-database", Select)
+        chosen = form.widget_text(select)
+        databases = list(self.cfg.connection.databases)
         with select.prevent(Select.Changed):
-            select.set_options([(k, k) for k in self.cfg.connection.databases])
+            select.set_options([(k, k) for k in databases])
+            if chosen in databases:
+                select.value = chosen
 
     # --- the tree ---------------------------------------------------------------------
     def api_items(self, root: Any, _tag: Any) -> None:

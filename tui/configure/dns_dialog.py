@@ -26,6 +26,9 @@ PATHS = ("failover.dns.ttl", "failover.dns.update_ttl", "failover.dns.user",
          "failover.dns.client_server")
 
 
+ADVISED_TTL = 300
+
+
 def default_servers(source: Any, target: Any) -> list[DnsServerEntry]:
     """The DNS servers of source and target, labelled source/target/both."""
     src = list(getattr(source, "dns_servers", ()))
@@ -77,6 +80,7 @@ class DnsDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | None]):
                                                    self.cfg))
                 yield from form.row("TTL", form.number("failover.dns.ttl", self.cfg),
                                     "failover.dns.ttl", "s (300 or less recommended)")
+                yield Static("", id="ttl-warning", classes="note -warn")
                 user = Input(dns.user, id="f-failover-dns-user", compact=True,
                              placeholder=r"DOMAIN\user")
                 yield from form.row("DNS user", user, "failover.dns.user")
@@ -97,7 +101,17 @@ class DnsDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | None]):
 
     def on_mount(self) -> None:
         self._render_servers()
+        self._ttl_changed()
         self.query_one("#dns-server-ip", Input).focus()
+
+    @on(Input.Changed, "#f-failover-dns-ttl")
+    def _ttl_changed(self) -> None:
+        """Live advice (F-6.1): a long TTL keeps clients on the old address that long."""
+        text = self.query_one("#f-failover-dns-ttl", Input).value.strip()
+        long = text.isdigit() and int(text) > ADVISED_TTL
+        form.set_note(self.query_one("#ttl-warning", Static),
+                      f"▲ {text} s: clients may keep the source's address that long; "
+                      f"{ADVISED_TTL} s or less is advised." if long else "")
 
     def _render_servers(self) -> None:
         listing = self.query_one("#dns-servers", OptionList)

@@ -131,6 +131,10 @@ class FailoverTab(ApiCaller, VerticalScroll):
         names = [s.name for s in services]
         if names:
             listing.highlighted = names.index(highlight) if highlight in names else 0
+        else:
+            what = "resources" if self.cfg.failover.resources else "services"
+            listing.add_option(Option(f"(no {what}: add the ones failover must start)",
+                                      disabled=True))
 
     def _highlighted_name(self) -> str | None:
         index = self.query_one("#services-list", OptionList).highlighted

@@ -64,9 +64,9 @@ class MonitoringTab(ApiCaller, VerticalScroll):
         a = self.cfg.monitoring.application
         yield Static("Application monitoring (beta)", classes="section-title section")
         if clustered(self.cfg):
-            yield Static("Not available for clusters.", classes="note")
+            yield Static("Not available for clusters.", id="app-monitoring-note", classes="note")
         elif not self.info.can_edit(APP + "enabled"):
-            yield Static(ADVANCED_NOTE, classes="note")
+            yield Static(ADVANCED_NOTE, id="app-monitoring-note", classes="note")
         yield form.check("Monitor the application (beta)", APP + "enabled", self.cfg)
         yield from form.row("Check interval", form.number(APP + "interval", self.cfg),
                             APP + "interval", "seconds")

@@ -44,6 +44,11 @@ class ConfigureScreen(SaveFlow, ApiCaller, HelpLineHost, ModalScreen[Result]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "ok", "OK"),
+        # from any field straight to the next / previous tab (the pages are long at 80×24)
+        Binding("ctrl+pagedown,alt+right", "switch_tab(1)", "Next tab", show=False,
+                priority=True),
+        Binding("ctrl+pageup,alt+left", "switch_tab(-1)", "Previous tab", show=False,
+                priority=True),
     ]
 
     def __init__(self, cfg: ProtectionConfig, info: FormInfo | None = None) -> None:
@@ -74,7 +79,7 @@ class ConfigureScreen(SaveFlow, ApiCaller, HelpLineHost, ModalScreen[Result]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", id="cfg-ok", variant="primary", compact=True)
                 yield Button("Cancel", id="cfg-cancel", compact=True)
-                yield Static("ctrl+s OK · Esc cancel", classes="hint")
+                yield Static("ctrl+s OK · Esc cancel · ctrl+PgDn/PgUp tabs", classes="hint")
             yield HelpLine("")
 
     def tabs(self) -> list[Any]:
@@ -111,6 +116,12 @@ class ConfigureScreen(SaveFlow, ApiCaller, HelpLineHost, ModalScreen[Result]):
         for tab in self.tabs():
             changes += tab.assignments(self.cfg)
         return deepcopy(self.cfg), changes
+
+    def action_switch_tab(self, step: int) -> None:
+        tabs = self.query_one("#cfg-tabs", TabbedContent)
+        ids = [f"tab-{name}" for name in TABS]
+        tabs.active = ids[(ids.index(tabs.active) + step) % len(ids)]
+        tabs.query_one("Tabs").focus()
 
     @on(TabbedContent.TabActivated, "#cfg-tabs")
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:

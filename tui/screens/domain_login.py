@@ -29,7 +29,9 @@ class DomainLoginScreen(ApiCaller, HelpLineHost, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="domain-login", classes="dialog narrow"):
             yield Static("Log in to the domain", classes="dialog-title")
-            yield Static(f"{self.reason}\n" if self.reason else "", classes="dialog-text")
+            reason = self.reason[:1].upper() + self.reason[1:]
+            yield Static(f"{reason}." if reason and not reason.endswith(".") else reason,
+                         classes="dialog-text")
             yield Static("", id="lab-account")
             for label, wid, password in (("Domain", "dlogin-domain", False),
                                          ("User", "dlogin-user", False),

@@ -45,7 +45,7 @@ class LikeNamedScreen(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | No
             yield Static("", id=form.error_id("cluster.target_node"), classes="field-error")
             yield from form.row("Network", Select([], id="f-cluster-network", compact=True,
                                                   disabled=True), "cluster.network")
-            yield from form.row("IP address to create", Input(
+            yield from form.row("New IP address", Input(
                 id="f-cluster-ip", compact=True, disabled=True), "cluster.ip")
             yield from form.row("Subnet mask", Input(id="f-cluster-subnet_mask", compact=True,
                                                      disabled=True), "cluster.subnet_mask")

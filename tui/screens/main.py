@@ -14,6 +14,7 @@ from tui.actions import BY_ID, bindings
 from tui.api_calls import ApiCaller, error_text
 from tui.palette import ActionsProvider
 from tui.screens.main_actions import MainActions
+from tui.screens.main_configure import ConfigureActions
 from tui.session import Session
 from tui.widgets.help_line import HelpLine, HelpLineHost
 from tui.widgets.monitor_pane import MonitorPane
@@ -23,7 +24,7 @@ from tui.widgets.task_list import TaskList
 from tui.widgets.validation_pane import ValidationPane
 
 
-class MainScreen(MainActions, ApiCaller, HelpLineHost, Screen[None]):
+class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[None]):
     BINDINGS = bindings()
     COMMANDS = {ActionsProvider}
 

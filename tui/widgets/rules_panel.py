@@ -60,7 +60,6 @@ class RulesPanel(ApiCaller, Vertical):
 
     def on_mount(self) -> None:
         self._render_rules()
-        self.refresh_generated(self.cfg)
 
     def refresh_generated(self, cfg: ProtectionConfig) -> None:
         self.cfg = cfg

@@ -17,11 +17,11 @@ from typing import Any
 
 from core.apps import sqlcommon as sq
 from core.apps.base import ALL_PHASES, AppDefaults, Problems, TreeItem
-from core.apps.common import AppBase, folder_rules, services
+from core.apps.common import services
+from core.apps.sql_backed import SqlBackedApp
 from core.errors import InvalidInput
 from core.model.apps import SqlInstance
 from core.model.config import ProtectionConfig, ServiceItem
-from core.model.rules import Rule
 from core.model.server import Server
 
 #: BES 4.1 services, in start order (all must be stopped on the target)
@@ -42,7 +42,7 @@ def bes_instances(source: Server) -> list[SqlInstance]:
 
 
 @dataclass(frozen=True)
-class BlackBerryApp(AppBase):
+class BlackBerryApp(SqlBackedApp):
     id: str = "blackberry"
     title: str = "BlackBerry"
     task_label: str = "Protect BlackBerry Server"
@@ -76,20 +76,10 @@ class BlackBerryApp(AppBase):
         names += [(n, True) for n in BES_SERVICES]
         return services(names, target)
 
-    def removable_service(self, item: ServiceItem) -> bool:
-        return item.user_added or not sq.is_engine_service(item.name)
-
-    def generate_rules(self, config: ProtectionConfig, source: Server) -> list[Rule]:
-        return (sq.instance_rules(source, config.connection.databases)
-                + folder_rules(list(config.connection.volume_paths)))
-
     def selection_problems(self, config: ProtectionConfig, source: Server,
                            target: Server) -> Problems:
         conn = config.connection
-        errors: list[InvalidInput] = []
-        if conn.sql_mode != "instance":
-            errors.append(InvalidInput("connection.sql_mode", "BlackBerry is protected in SQL "
-                                                              "instance mode only"))
+        errors: list[InvalidInput] = self.instance_mode_errors(config)
         bes = source.apps.blackberry
         if bes is not None and not bes.consolidated:
             errors.append(InvalidInput("source", f"{source.name} runs a distributed BES: only "

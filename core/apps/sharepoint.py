@@ -19,11 +19,11 @@ from typing import Any
 
 from core.apps import sqlcommon as sq
 from core.apps.base import ALL_PHASES, AppDefaults, Problems, TreeItem
-from core.apps.common import AppBase, folder_rules, services
+from core.apps.common import services
+from core.apps.sql_backed import SqlBackedApp
 from core.errors import InvalidInput
 from core.model.apps import SharePointFarm, SqlInstance
 from core.model.config import ProtectionConfig, ServiceItem
-from core.model.rules import Rule
 from core.model.server import Server
 
 #: SharePoint services in start order (MOSS adds Office SharePoint Server Search)
@@ -58,7 +58,7 @@ def farm_instances(source: Server) -> list[SqlInstance]:
 
 
 @dataclass(frozen=True)
-class SharePointApp(AppBase):
+class SharePointApp(SqlBackedApp):
     id: str = "sharepoint"
     title: str = "SharePoint"
     task_label: str = "Protect SharePoint Server"
@@ -108,20 +108,10 @@ class SharePointApp(AppBase):
         names = SHAREPOINT_SERVICES + (MOSS_SERVICES if moss else ())
         return [ServiceItem(n, False, True) for n in names]
 
-    def removable_service(self, item: ServiceItem) -> bool:
-        return item.user_added or not sq.is_engine_service(item.name)
-
-    def generate_rules(self, config: ProtectionConfig, source: Server) -> list[Rule]:
-        return (sq.instance_rules(source, config.connection.databases)
-                + folder_rules(list(config.connection.volume_paths)))
-
     def selection_problems(self, config: ProtectionConfig, source: Server,
                            target: Server) -> Problems:
         conn = config.connection
-        errors: list[InvalidInput] = []
-        if conn.sql_mode != "instance":
-            errors.append(InvalidInput("connection.sql_mode", "SharePoint is protected in SQL "
-                                                              "instance mode only"))
+        errors: list[InvalidInput] = self.instance_mode_errors(config)
         allowed = [i.name for i in farm_instances(source)]
         errors += sq.database_problems(config, source, allowed)
         if not config.advanced.override_rules and not conn.databases and not conn.volume_paths:

@@ -21,6 +21,7 @@ def open_console(args: argparse.Namespace) -> int:
     # a closed terminal or SSH session (SIGHUP) must still stop the lab we started
     signal.signal(signal.SIGHUP, _exit_on_signal)
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    _watch_terminal()
     if args.lab and read_runtime(paths.lab) is None:
         from tui.cli.lab_cmd import start_detached
 
@@ -49,3 +50,27 @@ def open_console(args: argparse.Namespace) -> int:
 
 def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
+
+
+def _watch_terminal(period: float = 1.0) -> None:
+    """Hang up when the terminal goes away even if no SIGHUP reaches us (under
+    `make run`, make gets the hangup and waits for us), so the lab is stopped."""
+    import os
+    import threading
+    import time
+
+    try:
+        fd = os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY)
+    except OSError:
+        return
+
+    def watch() -> None:
+        while True:
+            time.sleep(period)
+            try:
+                os.tcgetpgrp(fd)
+            except OSError:  # EIO/ENOTTY: the terminal hung up
+                os.kill(os.getpid(), signal.SIGHUP)
+                return
+
+    threading.Thread(target=watch, name="terminal-watch", daemon=True).start()

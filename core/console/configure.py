@@ -95,8 +95,9 @@ class ConfigureMixin:
     # --- edit and check -------------------------------------------------------------
     def apply(self: Console, cfg: ProtectionConfig, assignments: list[str]) -> ProtectionConfig:
         """A new config with ``section.key=value`` applied; advanced-only fields need
-        --advanced. InvalidInput names the field."""
-        return apply_assignments(cfg, assignments, advanced=self.advanced)
+        --advanced (or an application that shows them, SharePoint). InvalidInput names
+        the field."""
+        return apply_assignments(cfg, assignments, advanced=self.advanced_shown(cfg.app))
 
     def config_problems(self: Console, cfg: ProtectionConfig) -> Any:
         return config_problems(cfg, *self.pair_servers(cfg))

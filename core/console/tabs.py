@@ -39,8 +39,8 @@ class TabsMixin:
 
     def editable_keys(self: Console, cfg: ProtectionConfig) -> list[str]:
         """The fields of this pair's application the user may change now."""
-        return [k for k, s in FIELDS.items()
-                if applies(s, cfg.app) and (self.advanced or not s.advanced)]
+        shown = self.advanced_shown(cfg.app)  # SharePoint: advanced options always shown
+        return [k for k, s in FIELDS.items() if applies(s, cfg.app) and (shown or not s.advanced)]
 
     # --- Connection tab: protected items --------------------------------------------
     def protected_items(self: Console, cfg: ProtectionConfig, refresh: bool = False) -> TreeItem:

@@ -95,16 +95,24 @@ async def test_application_monitoring_is_beta_advanced_and_confirmed(api):
         assert (saved.enabled, saved.wmi_user) == (True, "LAB\\monitor")
 
 
-async def test_application_monitoring_is_not_for_clusters_nor_without_advanced(api):
-    reopen_pair(api, "SQL05A", "SQL05B", app="sharepoint")  # SharePoint shows it, read-only
+async def test_application_monitoring_needs_advanced_outside_sharepoint(api):
+    reopen_pair(api, "SQL01", "SQL02", app="sql")  # SQL: advanced options need --advanced
+    app = make_app(api, preselect_app="sql")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_tab(pilot, 1)
+        assert not screen.query("#f-monitoring-application-enabled")  # advanced only
+
+
+async def test_sharepoint_shows_its_advanced_options_editable(api):
+    reopen_pair(api, "SQL05A", "SQL05B", app="sharepoint")  # F-6: shown by default
     app = make_app(api, preselect_app="sharepoint")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = await open_tab(pilot, 1)
-        box = screen.query_one("#f-monitoring-application-enabled")
-        assert box.disabled and "--advanced" in shown(screen, "#app-monitoring-note")
+        assert not screen.query_one("#f-monitoring-application-enabled").disabled
         await press(pilot, "ctrl+pagedown", "ctrl+pagedown", "ctrl+pagedown")
-        assert screen.query_one("#f-advanced-create_set").disabled
+        assert not screen.query_one("#f-advanced-create_set").disabled
         assert screen.query_one("#f-advanced-items_spns").value is True  # SharePoint's default
 
 

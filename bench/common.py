@@ -178,3 +178,28 @@ class Lab:
             subprocess.run([str(SERVERS / "bind.sh"), "stop"], env=self.env, check=False)
         if self.samba:
             subprocess.run([str(SERVERS / "samba.sh"), "stop"], env=self.env, check=False)
+
+
+def run_benchmark(name: str, argv: Sequence[str] | None, start: Callable[[Lab], str],
+                  measure: Callable[[Lab], dict[str, object]]) -> int:
+    """The ``main`` of a peer benchmark: skip with a reason, re-run inside a private
+    network namespace, start the servers it needs (``start``), measure, report,
+    and clean up the lab copy (a seeded DC is hundreds of MB)."""
+    import tempfile
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    why = cannot_run()
+    if why:
+        print(f"bench.{name}: skipped: {why}")
+        return 0
+    if os.environ.get(INSIDE) != "1":
+        return reexec_in_namespace(f"bench.{name}", argv)
+    lab = Lab(Path(tempfile.mkdtemp(prefix="appmgr-bench.")))
+    try:
+        lab.resolver()
+        print(start(lab), flush=True)
+        report(name, measure(lab))
+    finally:
+        lab.stop()
+        shutil.rmtree(lab.lab, ignore_errors=True)
+    return 0

@@ -11,21 +11,16 @@ send one UPDATE per zone with prerequisites. Whole processes; target: ratio <= 2
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from bench.common import (
     BIND_IP,
-    INSIDE,
     PY,
     SERVERS,
     Lab,
-    cannot_run,
     compare,
-    reexec_in_namespace,
-    report,
+    run_benchmark,
     sh,
     time_process,
 )
@@ -90,22 +85,7 @@ def measure(lab: Lab) -> dict[str, object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    why = cannot_run()
-    if why:
-        print(f"bench.dfo: skipped: {why}")
-        return 0
-    if os.environ.get(INSIDE) != "1":
-        return reexec_in_namespace("bench.dfo", argv)
-    lab = Lab(Path(tempfile.mkdtemp(prefix="appmgr-bench.")))
-    try:
-        lab.resolver()
-        print(lab.start_bind(), flush=True)
-        report("dfo", measure(lab))
-    finally:
-        lab.stop()
-        shutil.rmtree(lab.lab, ignore_errors=True)  # a copy of the seeded DC: hundreds of MB
-    return 0
+    return run_benchmark("dfo", argv, lambda lab: lab.start_bind(), measure)
 
 
 if __name__ == "__main__":

@@ -10,22 +10,16 @@ default); a second anchor asks for the attributes appmgr reads. Target: ratio <=
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
-from pathlib import Path
 
 from bench.common import (
     ADMIN_PASS,
     ADMIN_UPN,
     DC_NAME,
-    INSIDE,
     PY,
     Lab,
-    cannot_run,
     compare,
-    reexec_in_namespace,
-    report,
+    run_benchmark,
     time_process,
 )
 
@@ -72,22 +66,7 @@ def measure(lab: Lab) -> dict[str, object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    why = cannot_run()
-    if why:
-        print(f"bench.discovery: skipped: {why}")
-        return 0
-    if os.environ.get(INSIDE) != "1":
-        return reexec_in_namespace("bench.discovery", argv)
-    lab = Lab(Path(tempfile.mkdtemp(prefix="appmgr-bench.")))
-    try:
-        lab.resolver()
-        print(lab.start_samba(COUNT), flush=True)
-        report("discovery", measure(lab))
-    finally:
-        lab.stop()
-        shutil.rmtree(lab.lab, ignore_errors=True)  # a copy of the seeded DC: hundreds of MB
-    return 0
+    return run_benchmark("discovery", argv, lambda lab: lab.start_samba(COUNT), measure)
 
 
 if __name__ == "__main__":

@@ -44,8 +44,9 @@ from core.model.rules import Rule  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 SRC_IP, TGT_IP, RSYNC_IP, PORT, RSYNC_PORT = "127.0.41.1", "127.0.41.2", "127.0.41.3", 6320, 8730
-#: the bench engines' own account, made up for each run
-USER, PASSWORD = "BENCH\\admin", secrets.token_urlsafe(16)
+#: the bench engines' own account; its password is drawn anew for each run
+USER = "BENCH\\admin"
+PASSWORD = secrets.token_urlsafe(16)
 SEED, BIG, FILES, KIB, MIB = 20240601, 512 << 20, 1500, 1024, 1 << 20
 
 

@@ -24,6 +24,7 @@ from core.errors import (
     Refused,
     Unreachable,
 )
+from core.kerberos import kerberos_error as _kerberos_error
 
 log = logging.getLogger("appmgr.protocol.ldap")
 
@@ -131,22 +132,9 @@ def _is_gssapi(exc: BaseException) -> bool:
 
 
 def kerberos_error(exc: BaseException, where: str) -> AppmgrError:
-    """A Kerberos (GSSAPI) failure as a sentence: no ticket, expired, unknown service, no KDC."""
-    text = str(exc)
-    name = type(exc).__name__
-    if name == "MissingCredentialsError" or "No Kerberos credentials" in text:
-        return AuthFailed(f"{where}: there is no Kerberos ticket on this host; run kinit "
-                          "(or point KRB5CCNAME at a ticket cache) and try again")
-    if name == "ExpiredCredentialsError" or "expired" in text.lower():
-        return AuthFailed(f"{where}: the Kerberos ticket has expired; run kinit again")
-    if "not found in Kerberos database" in text:
-        return AuthFailed(f"{where}: the Kerberos realm does not know this server's service "
-                          "name; connect by the DC's host name")
-    if "Cannot contact any KDC" in text or "Cannot find KDC" in text:
-        return Unreachable(f"{where}: no Kerberos KDC of the realm answers")
-    if "Clock skew" in text:
-        return AuthFailed(f"{where}: the clocks of this host and the KDC differ too much")
-    return AuthFailed(f"{where}: the Kerberos login failed ({name})")
+    """A Kerberos failure of an LDAP bind as a sentence."""
+    return _kerberos_error(exc, where, "the Kerberos realm does not know this server's "
+                                       "service name; connect by the DC's host name")
 
 
 def check(result: Mapping[str, Any] | None, where: str) -> None:

@@ -36,7 +36,8 @@ import dns.update
 
 from core.dns.adapter import DnspythonDns
 from core.dns.names import fqdn
-from core.errors import AppmgrError, AuthFailed, NotFound, ProtocolError, Unreachable
+from core.errors import AppmgrError, AuthFailed, NotFound, ProtocolError
+from core.kerberos import kerberos_error
 from core.ports import ZoneChange
 
 #: Lifetime asked for the negotiated key (the server may shorten it).
@@ -169,17 +170,6 @@ def _tkey_answer(resp: dns.message.Message) -> dns.rdtypes.ANY.TKEY.TKEY | None:
 
 
 def _kerberos_error(exc: BaseException, where: str, server_name: str) -> AppmgrError:
-    text = str(exc)
-    name = type(exc).__name__
-    if name == "MissingCredentialsError" or "No Kerberos credentials" in text:
-        return AuthFailed(f"{where}: there is no Kerberos ticket on this host; run kinit "
-                          "(or point KRB5CCNAME at a ticket cache)")
-    if name == "ExpiredCredentialsError" or "expired" in text.lower():
-        return AuthFailed(f"{where}: the Kerberos ticket has expired; run kinit again")
-    if "not found in Kerberos database" in text:
-        return AuthFailed(f"{where}: the Kerberos realm knows no service DNS/{server_name}; "
-                          "name the DNS server by its host name")
-    if "Cannot contact any KDC" in text or "Cannot find KDC" in text:
-        return Unreachable(f"{where}: no Kerberos KDC of the realm answers")
-    return AuthFailed(f"{where}: the Kerberos login failed ({name})")
+    return kerberos_error(exc, where, f"the Kerberos realm knows no service DNS/{server_name}; "
+                                      "name the DNS server by its host name")
 

@@ -109,7 +109,11 @@ class SetupMixin:
         return found
 
     def server_list(self: Console, app: str) -> list[str]:
-        return self.lists.current(get_app(app).id)
+        """The current list, plus the servers of pairs this application already has
+        (a pair protected headless shows up in the console without Find…)."""
+        app_id = get_app(app).id
+        paired = {n for r in self.store.records() if r.app == app_id for n in (r.source, r.target)}
+        return sorted(set(self.lists.current(app_id)) | paired)
 
     def add_server(self: Console, app: str, name: str) -> list[str]:
         return self.lists.add(get_app(app).id, name)

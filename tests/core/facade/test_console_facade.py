@@ -67,3 +67,10 @@ def test_configuration_is_locked_while_protected(console: Console) -> None:
     console.store.save_record(rec)
     with pytest.raises(StateError, match="disable protection"):
         console.save_config(cfg)
+
+
+def test_servers_of_known_pairs_are_on_the_list(console: Console) -> None:
+    assert console.server_list("fileprint") == []
+    console.store.save_record(console.store.record("fileprint", "FS01", "FS02"))
+    assert console.server_list("fileprint") == ["FS01", "FS02"]
+    assert console.server_list("sql") == []

@@ -1,6 +1,6 @@
 """Health check benchmark of issue 5: how long validation of a lab pair takes.
 
-Against a lab started here (net 127.0.63; real WinRM, DNS, directory and engines):
+Against a lab started here (net 127.0.70; real WinRM, DNS, directory and engines):
 
 - one pair: the whole health check (read both servers, run every check that applies) of
   each application's clean pair, median of ``--runs``; anchor: the same checks run one
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bench.common import PY, ROOT, report
 
-NET = "127.0.63"
+NET = "127.0.70"
 PAIRS = [("fileprint", "FS01", "FS02"), ("exchange", "EXCH01", "EXCH02"),
          ("sql", "SQL01", "SQL02"), ("sharepoint", "SQL05A", "SQL05B"),
          ("blackberry", "BES01", "BES02")]

@@ -1,9 +1,13 @@
-"""HostControl over WinRM (pywinrm): the only module of core that imports winrm.
+"""HostControl over WinRM (pywinrm); with :mod:`core.hosts.winrm_shell` the only modules of
+core that import winrm.
 
-Each operation opens a shell, runs ``powershell -EncodedCommand <script>``,
-reads stdout/stderr until the command is done or the operation's deadline
-passes, and closes the shell. A ``Protocol`` per call keeps the object
-stateless, so one WinrmHost may be used from several threads at once.
+An operation runs ``powershell -EncodedCommand <script>`` in a remote shell
+and reads stdout/stderr until the command is done or the operation's deadline
+passes. A shell (with its own ``Protocol`` and HTTP session) lives for one
+call: one operation, or an inventory's base read and its application reads
+in a row — every request costs the console CPU (SOAP building, HTTP), so the
+shell is not opened and closed per operation. Nothing is shared between
+calls, so one WinrmHost may be used from several threads at once.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ import os
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
-from contextlib import suppress
 from typing import Any
 
 import requests
@@ -23,17 +26,13 @@ from winrm.protocol import Protocol
 
 from core.errors import AppmgrError, AuthFailed, InvalidInput, ProtocolError, Refused, Unreachable
 from core.hosts.app_merge import app_ops, with_apps
-from core.hosts.failures import parse_output, script_failure
 from core.hosts.inventory import engine_from_json, path_results, server_from_inventory
-from core.hosts.ops import OPS, encode_command, parse_script, render_script
+from core.hosts.ops import OPS, render_script
+from core.hosts.winrm_shell import WinrmShell
 from core.model.server import EngineInfo, Server
 from core.ports import Credential
 
 TRANSPORTS = ("ntlm", "basic", "kerberos", "credssp")
-#: Seconds an operation may run on the host beyond the network timeout.
-OP_BUDGET = {"inventory": 20.0, "path_exists": 10.0, "cluster_info": 20.0,
-             "exchange_inventory": 20.0, "sql_inventory": 30.0, "sharepoint_inventory": 20.0,
-             "bes_inventory": 10.0}
 _SHARE_BAD_CHARS = set('"/\\[]:|<>+=;,?*')
 
 
@@ -79,12 +78,13 @@ class WinrmHost:
     def inventory(self) -> Server:
         """The host inventory, then the application operations its services call for
         (one round trip each), merged into one Server with ``apps`` filled."""
-        base = server_from_inventory(self.run_op("inventory", {}))
-        # only a cluster node answers for other names (its virtual servers); anywhere else
-        # the name asked for may be an alias, and the applications know the host's own
-        clustered = any(s.name.lower() == "clussvc" for s in base.services)
-        name = (self.name or base.name) if clustered else base.name
-        docs = {op: self.run_op(op, params) for op, params in app_ops(base.services, name)}
+        with self._shell() as shell:
+            base = server_from_inventory(shell.run_op("inventory", {}))
+            # only a cluster node answers for other names (its virtual servers); anywhere else
+            # the name asked for may be an alias, and the applications know the host's own
+            clustered = any(s.name.lower() == "clussvc" for s in base.services)
+            name = (self.name or base.name) if clustered else base.name
+            docs = {op: shell.run_op(op, params) for op, params in app_ops(base.services, name)}
         return with_apps(base, name, docs)
 
     def set_service(self, name: str, running: bool) -> None:
@@ -111,9 +111,8 @@ class WinrmHost:
 
     def run_op(self, op: str, params: dict[str, Any]) -> Any:
         """Run one named operation and return its parsed JSON output."""
-        if op not in OPS:
-            raise InvalidInput("op", f"there is no host operation named {op!r}")
-        return self.run_script(render_script(op, params))
+        with self._shell() as shell:
+            return shell.run_op(op, params)
 
     # --- more operations ------------------------------------------------------------
     def engine_status(self) -> EngineInfo:
@@ -123,27 +122,27 @@ class WinrmHost:
         """Which of ``paths`` exist on the host (as many round trips as the size limit needs)."""
         result: dict[str, bool] = {}
         batch: list[str] = []
-        for path in paths:
-            try:
-                render_script("path_exists", {"paths": [*batch, path]})
-                batch.append(path)
-            except InvalidInput:
-                if not batch:
-                    raise
-                result |= path_results(self.run_op("path_exists", {"paths": batch}))
-                batch = [path]
-        if batch:
-            result |= path_results(self.run_op("path_exists", {"paths": batch}))
+        with self._shell() as shell:
+            for path in paths:
+                try:
+                    render_script("path_exists", {"paths": [*batch, path]})
+                    batch.append(path)
+                except InvalidInput:
+                    if not batch:
+                        raise
+                    result |= path_results(shell.run_op("path_exists", {"paths": batch}))
+                    batch = [path]
+            if batch:
+                result |= path_results(shell.run_op("path_exists", {"paths": batch}))
         return result
 
     def run_script(self, script: str) -> Any:
         """Run a rendered script (see :func:`core.hosts.ops.render_script`); its JSON output."""
-        op = parse_script(script)[0] or "script"
-        budget = self.service_wait if op == "service_set" else OP_BUDGET.get(op, 0.0)
-        stdout, stderr, code = self._execute(op, script, self.timeout + budget)
-        if code != 0:
-            raise script_failure(self.label, op, code, stderr)
-        return parse_output(self.label, op, stdout)
+        with self._shell() as shell:
+            return shell.run_script(script)
+
+    def _shell(self) -> WinrmShell:
+        return WinrmShell(self)
 
     # --- transport --------------------------------------------------------------------
     def _protocol(self) -> Protocol:
@@ -154,56 +153,6 @@ class WinrmHost:
                         ca_trust_path=self.ca_path,  # type: ignore[arg-type]
                         read_timeout_sec=read, operation_timeout_sec=read - 1,
                         proxy=None)  # WinRM goes straight to the server, never via HTTP_PROXY
-
-    def _execute(self, op: str, script: str, budget: float) -> tuple[bytes, bytes, int]:
-        deadline = self._clock() + budget
-        proto: Protocol | None = None
-        shell = command = None
-        healthy = True
-        try:
-            proto = self._protocol()
-            # 65001: the script's JSON may carry any character; the OEM code page would mangle it
-            shell = proto.open_shell(codepage=65001, noprofile=True)
-            command = proto.run_command(shell, "powershell", [
-                "-NoProfile", "-NonInteractive", "-EncodedCommand", encode_command(script)])
-            return self._receive(proto, shell, command, deadline, op, budget)
-        except AppmgrError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - every library failure becomes a typed error
-            healthy = False
-            raise self._translate(exc, op) from None
-        finally:
-            if proto is not None:
-                self._cleanup(proto, shell, command, healthy)
-
-    def _receive(self, proto: Protocol, shell: str, command: str, deadline: float, op: str,
-                 budget: float) -> tuple[bytes, bytes, int]:
-        out: list[bytes] = []
-        err: list[bytes] = []
-        while True:
-            try:
-                o, e, code, done = proto.get_command_output_raw(shell, command)
-                out.append(o)
-                err.append(e)
-                if done:
-                    return b"".join(out), b"".join(err), code
-            except wexc.WinRMOperationTimeoutError:
-                pass  # the host is still working; ask again until our own deadline
-            if self._clock() >= deadline:
-                raise Unreachable(f"{self.label} did not finish when asked to "
-                                  f"{OPS.get(op, 'run a script')} within {budget:g} s")
-
-    @staticmethod
-    def _cleanup(proto: Protocol, shell: str | None, command: str | None, healthy: bool) -> None:
-        # after a transport failure another request would only wait for the same timeout
-        if healthy and shell is not None:
-            if command is not None:
-                with suppress(Exception):
-                    proto.cleanup_command(shell, command)
-            with suppress(Exception):
-                proto.close_shell(shell)
-        with suppress(Exception):
-            proto.transport.close_session()
 
     def _translate(self, exc: Exception, op: str) -> AppmgrError:
         where = f"{self.label} on WinRM port {self.port}"

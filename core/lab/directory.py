@@ -23,7 +23,11 @@ groups under ``CN=Users`` (``member`` and the computers' ``memberOf``).
 
 from __future__ import annotations
 
-from ldap3 import MOCK_SYNC, OFFLINE_AD_2012_R2, SUBTREE, Connection, Server
+from functools import cache
+
+from ldap3 import MOCK_SYNC, NONE, SUBTREE, Connection, Server
+from ldap3.protocol.rfc4512 import DsaInfo, SchemaInfo
+from ldap3.protocol.schemas.ad2012R2 import ad_2012_r2_dsa_info, ad_2012_r2_schema
 from ldap3.utils.conv import escape_filter_chars
 
 from core.credentials.usernames import parse_user
@@ -64,8 +68,10 @@ def lab_connection(estate: Estate, credential: Credential | None = None, *,
                    read_only: bool = True) -> Connection:
     """A bound ldap3 connection (mock strategy) to a fresh lab DIT built from ``estate``."""
     dc = estate.server(estate.dns_server)
-    server = Server(dc.fqdn(estate.domain), get_info=OFFLINE_AD_2012_R2)
-    extend_schema(server.schema)
+    server = Server(dc.fqdn(estate.domain), get_info=NONE)
+    schema, dsa = _offline_ad()
+    server.attach_schema_info(schema)
+    server.attach_dsa_info(dsa)
     seed = Connection(server, client_strategy=MOCK_SYNC)
     seed.bind()  # anonymous: the seeding connection only adds entries and finds bind DNs
     _populate(seed, estate)
@@ -81,6 +87,15 @@ def lab_connection(estate: Estate, credential: Credential | None = None, *,
             check(conn.result, where)
             raise AuthFailed(f"{where} rejected the login")
     return conn
+
+
+@cache
+def _offline_ad() -> tuple[SchemaInfo, DsaInfo]:
+    """ldap3's offline AD 2012 R2 schema with the Exchange classes, parsed once: parsing
+    costs more than building the lab's whole DIT, and no connection changes it."""
+    schema = SchemaInfo.from_json(ad_2012_r2_schema)
+    extend_schema(schema)
+    return schema, DsaInfo.from_json(ad_2012_r2_dsa_info)
 
 
 def _bind_dn(seed: Connection, estate: Estate, user: str) -> str:

@@ -17,7 +17,7 @@ ADAPTER_ONLY = {
     "ldap3": ("core/directory/connect", "core/directory/ldap_", "core/lab/directory"),
     "dns": ("core/dns/adapter", "core/dns/dnspython_key", "core/dns/outcomes", "core/dns/gss_tsig",
             "core/dns/srv", "core/lab/dns_"),
-    "winrm": ("core/hosts/winrm_host",),
+    "winrm": ("core/hosts/winrm_host", "core/hosts/winrm_shell"),
     "requests": ("core/hosts/winrm_host",),
     "gssapi": ("core/dns/gss_tsig", "core/directory/connect"),
     "keyring": ("core/credentials/backend", "core/credentials/memory", "core/credentials/store"),

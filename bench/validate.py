@@ -8,6 +8,12 @@ Against a lab started here (net 127.0.70; real WinRM, DNS, directory and engines
 - 20 pairs at once: 20 validations started together, wall time until the last report;
   anchor: the same 20 validations one after another.
 
+Both first with lab hosts that answer at once (the lab runs an operation in microseconds,
+so what is measured is the console's own CPU: twenty pairs are twenty times the work, on
+one core), then with hosts that take ``--host-latency`` seconds per PowerShell command
+(``lab up --host-latency``; starting powershell.exe on a real server takes a few hundred
+milliseconds), where the concurrency of the health check is what decides.
+
 Targets: one pair ≤ 1 s; 20 pairs concurrently ≤ 3 × one pair. Results in
 bench/results/validate.json. Run: ``python -m bench.validate [--runs N]``.
 """
@@ -96,20 +102,34 @@ def _median(fn, runs: int) -> tuple[float, list[float]]:  # noqa: ANN001
     return statistics.median(times), times
 
 
-def run(runs: int) -> dict[str, object]:
-    home = Path(tempfile.mkdtemp(prefix="appmgr-bench-validate-"))
+def _open(home: Path):  # noqa: ANN202 - (ctx, configs), core types imported lazily
+    from core.console import Console
+    from core.lab.context import lab_context
+    from core.paths import app_paths
+    from core.settings import load_settings
+
     os.environ["APPMGR_HOME"] = str(home)
+    paths = app_paths()
+    ctx = lab_context(paths, load_settings(paths.config / "settings.json"))
+    console = Console(ctx)
+    return ctx, {p: console.load_config(*p) for p in dict.fromkeys(PAIRS + TWENTY)}
+
+
+def _together(ctx, configs) -> float:  # noqa: ANN001
+    _cold(ctx)
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(len(TWENTY)) as pool:
+        reports = list(pool.map(lambda p: _concurrent(ctx, configs[p], False), TWENTY))
+    assert len(reports) == len(TWENTY)
+    return time.perf_counter() - t0
+
+
+def _instant(runs: int) -> dict[str, object]:
+    """Hosts that answer at once: what the console itself costs (CPU on loopback)."""
+    home = Path(tempfile.mkdtemp(prefix="appmgr-bench-validate-"))
     _lab(home, "up", "--detach", "--net", NET)
     try:
-        from core.console import Console
-        from core.lab.context import lab_context
-        from core.paths import app_paths
-        from core.settings import load_settings
-
-        paths = app_paths()
-        ctx = lab_context(paths, load_settings(paths.config / "settings.json"))
-        console = Console(ctx)
-        configs = {p: console.load_config(*p) for p in dict.fromkeys(PAIRS + TWENTY)}
+        ctx, configs = _open(home)
         one: dict[str, object] = {}
         for pair in PAIRS:
             cfg = configs[pair]
@@ -122,21 +142,13 @@ def run(runs: int) -> dict[str, object]:
                                    "target_s": 1.0, "met": conc <= 1.0}
         single = statistics.median(v["appmgr_median_s"] for v in one.values())  # type: ignore[index]
 
-        def together() -> float:
-            _cold(ctx)
-            t0 = time.perf_counter()
-            with ThreadPoolExecutor(len(TWENTY)) as pool:
-                reports = list(pool.map(lambda p: _concurrent(ctx, configs[p], False), TWENTY))
-            assert len(reports) == len(TWENTY)
-            return time.perf_counter() - t0
-
         def one_by_one() -> float:
             took = 0.0
             for p in TWENTY:  # each validation cold, as if run on its own
                 took += _concurrent(ctx, configs[p])
             return took
 
-        conc20, conc20_all = _median(together, max(3, runs // 2))
+        conc20, conc20_all = _median(lambda: _together(ctx, configs), max(3, runs // 2))
         seq20, seq20_all = _median(one_by_one, max(3, runs // 2))
         twenty = {"appmgr_median_s": conc20, "anchor_median_s": seq20,
                   "ratio_vs_anchor": conc20 / seq20, "appmgr_s": conc20_all,
@@ -155,11 +167,37 @@ def run(runs: int) -> dict[str, object]:
         _lab(home, "down")
 
 
+def _slow_hosts(runs: int, latency: float) -> dict[str, object]:
+    """Hosts that take ``latency`` s per PowerShell command, as real servers do."""
+    home = Path(tempfile.mkdtemp(prefix="appmgr-bench-validate-slow-"))
+    _lab(home, "up", "--detach", "--net", NET, "--host-latency", str(latency))
+    try:
+        ctx, configs = _open(home)
+        per_pair = {" ".join(p): _median(lambda c=configs[p]: _concurrent(ctx, c), runs)[0]
+                    for p in PAIRS}
+        single = statistics.median(per_pair.values())
+        conc20, conc20_all = _median(lambda: _together(ctx, configs), runs)
+        return {"host_latency_s": latency, "runs": runs, "one_pair_median_s": per_pair,
+                "one_pair_s": single, "twenty_pairs_s": conc20, "twenty_pairs_runs_s": conc20_all,
+                "vs_one_pair": conc20 / single, "target_vs_one_pair": 3.0,
+                "met": conc20 <= 3 * single}
+    finally:
+        _lab(home, "down")
+
+
+def run(runs: int, latency: float) -> dict[str, object]:
+    doc = _instant(runs)
+    doc["slow_hosts"] = _slow_hosts(max(2, runs // 3), latency)
+    return doc
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.validate", description=__doc__)
     p.add_argument("--runs", type=int, default=7)
+    p.add_argument("--host-latency", type=float, default=0.3,
+                   help="seconds per host command in the second scenario (powershell.exe start)")
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
-    doc = run(args.runs)
+    doc = run(args.runs, args.host_latency)
     for name, res in doc["one_pair"].items():  # type: ignore[union-attr]
         print(f"one pair {name}: {res['appmgr_median_s'] * 1000:.0f} ms concurrent, "
               f"{res['anchor_median_s'] * 1000:.0f} ms one check after another "
@@ -169,6 +207,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{tw['anchor_median_s'] * 1000:.0f} ms (ratio {tw['ratio_vs_anchor']:.2f}); "  # type: ignore[index]
           f"{tw['vs_one_pair']:.2f} x one pair (target <= 3: "  # type: ignore[index]
           f"{'met' if tw['met'] else 'NOT met'})")  # type: ignore[index]
+    sl = doc["slow_hosts"]
+    print(f"hosts taking {sl['host_latency_s']:g} s per command: one pair "  # type: ignore[index]
+          f"{sl['one_pair_s'] * 1000:.0f} ms, 20 pairs at once "  # type: ignore[index]
+          f"{sl['twenty_pairs_s'] * 1000:.0f} ms = {sl['vs_one_pair']:.2f} x one pair "  # type: ignore[index]
+          f"(target <= 3: {'met' if sl['met'] else 'NOT met'})")  # type: ignore[index]
     print(f"appmgr --lab validate FS01 FS02 --json (whole process): "
           f"{doc['cli_one_pair']['median_s'] * 1000:.0f} ms")  # type: ignore[index]
     report("validate", {"what": "health check of lab pairs (in process, real protocols)",

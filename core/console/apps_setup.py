@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from core.apps import likenamed
+from core.apps.farm_memory import remember_front_ends
 from core.apps.registry import get_app
 from core.apps.sharepoint import backend_of
 from core.apps.support import check_like_named
@@ -60,6 +61,7 @@ class AppsSetupMixin:
         inv = self.inventory(front_end, refresh=True)
         host, inst, farm = backend_of(inv)
         self._farms[host.upper()] = farm
+        remember_front_ends(self.ctx.paths, {host: inv.name})
         self.lists.add("sharepoint", host)
         log_action("sharepoint get config", front_end=front_end, source=host)
         return SharePointSource(inv.name.upper(), host.upper(), inst, farm)

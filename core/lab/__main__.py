@@ -20,13 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--estate", type=Path)
     ap.add_argument("--net")
     ap.add_argument("--dns-port", type=int)
+    ap.add_argument("--host-latency", type=float, default=0.0)
     a = ap.parse_args(argv)
     try:
         estate = load_estate(a.estate, net=a.net)
     except AppmgrError as exc:
         print(f"appmgr lab: {exc}", file=sys.stderr)
         return 2
-    sup = LabSupervisor(estate, a.root, a.dns_port)
+    sup = LabSupervisor(estate, a.root, a.dns_port, host_latency=a.host_latency)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())

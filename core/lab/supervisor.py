@@ -41,9 +41,12 @@ def extra_winrm_ips(estate: Estate, name: str, failed: Collection[str] = ()) -> 
 
 
 class LabSupervisor:
-    def __init__(self, estate: Estate, lab_root: Path, dns_port: int | None = None) -> None:
+    def __init__(self, estate: Estate, lab_root: Path, dns_port: int | None = None,
+                 host_latency: float = 0.0) -> None:
         self.estate = estate
         self.lab_root = lab_root
+        #: seconds each host operation takes (see LabWinrmServer.latency)
+        self.host_latency = host_latency
         self.dns_port = dns_port or default_dns_port()
         self._loop = asyncio.new_event_loop()
         self._loop_thread = threading.Thread(target=self._loop.run_forever, name="lab-dns",
@@ -163,7 +166,8 @@ class LabSupervisor:
         w = LabWinrmServer(self.estate, s.name, self.lab_root, s.ip, WINRM_PORT,
                            on_service=lambda svc, start: self._engine_service(name, svc, start),
                            extra_ips=extra_winrm_ips(self.estate, name, self._failed),
-                           on_zone=self._add_zone if dns_host else None)
+                           on_zone=self._add_zone if dns_host else None,
+                           latency=self.host_latency)
         w.start()
         self._winrm[name] = w
 

@@ -15,6 +15,7 @@ import base64
 import hmac
 import json
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -42,7 +43,8 @@ class LabWinrmServer:
 
     def __init__(self, estate: Estate, server_name: str, lab_root: Path, ip: str,
                  port: int = 5985, on_service: ServiceHook | None = None,
-                 extra_ips: Sequence[str] = (), on_zone: ZoneHook | None = None) -> None:
+                 extra_ips: Sequence[str] = (), on_zone: ZoneHook | None = None,
+                 latency: float = 0.0) -> None:
         self.estate = estate
         self.server = estate.server(server_name)
         self.lab_root = lab_root
@@ -52,6 +54,9 @@ class LabWinrmServer:
         self.port = port
         self.on_service = on_service
         self.on_zone = on_zone
+        #: seconds each PowerShell command takes before it runs: 0 answers at once; a real
+        #: server needs a few hundred ms to start powershell.exe (``lab up --host-latency``)
+        self.latency = latency
         self.host: LabHost | None = None
         self._https: dict[str, tuple[WsmanHttpServer, threading.Thread]] = {}
         self._pool: ThreadPoolExecutor | None = None
@@ -73,7 +78,7 @@ class LabWinrmServer:
         state = HostState.load(self.estate, self.server, self.lab_root)
         self.host = LabHost(self.estate, self.server, self.lab_root, self.ip, state,
                             self.on_service, self.on_zone)
-        self._pool = ThreadPoolExecutor(4, thread_name_prefix=f"lab-ps-{self.server.name}")
+        self._pool = ThreadPoolExecutor(16, thread_name_prefix=f"lab-ps-{self.server.name}")
         try:
             for ip in self.ips:
                 self.serve(ip)
@@ -199,6 +204,8 @@ class LabWinrmServer:
 
     def execute(self, command_line: str) -> Result:
         """Run one shell command line: (stdout, stderr, exit code)."""
+        if self.latency > 0:
+            time.sleep(self.latency)
         tokens = command_line.split()
         if not tokens:
             return b"", b"", 0

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core.apps.farm_memory import remembered_front_end
 from core.console import Console
 from core.errors import AuthFailed, InvalidInput, NotFound, Unreachable
 from core.model.state import PairState
@@ -203,6 +204,8 @@ def test_sharepoint_get_config_fills_the_source_with_the_back_end(console: Conso
     found = console.sharepoint_get_config("SPFE")
     assert (found.front_end, found.source, found.instance) == ("SPFE", "SPDB1", "MSSQLSERVER")
     assert "SPDB1" in console.server_list("sharepoint")
+    # a later health check (even from another process) asks this front end, not the domain
+    assert remembered_front_end(console.ctx.paths, "SPDB1") == "SPFE"
     cfg = console.load_config("sharepoint", "SPDB1", "SQL03")
     assert "MSSQLSERVER/WSS_Content" in cfg.connection.databases
     assert "MSSQLSERVER/Payroll" not in cfg.connection.databases  # not the farm's

@@ -297,3 +297,51 @@ def test_invalid_arguments_are_refused_before_any_call(estate: Estate) -> None:
         h.add_share("ok", "\\\\server\\share")
     with pytest.raises(InvalidInput, match="not a service name"):
         h.set_service("Spool*", True)
+
+
+def _count_actions(w: LabWinrmServer) -> list[str]:
+    from core.lab import wsman_soap as soap
+
+    seen: list[str] = []
+    handle = w.handle
+
+    def counting(body: bytes) -> tuple[int, bytes]:
+        seen.append(soap.parse_request(body).action.rsplit("/", 1)[-1])
+        return handle(body)
+
+    w.handle = counting  # type: ignore[method-assign]
+    return seen
+
+
+def test_an_inventory_reads_the_host_and_its_applications_in_one_shell(
+        estate: Estate, serve: Callable) -> None:
+    w = serve("SQL01")
+    seen = _count_actions(w)
+    inv = host(estate, "SQL01").inventory()
+    assert inv.apps.sql  # the application read ran
+    # one shell for the base read and the SQL read; finished commands are not signalled
+    assert seen.count("Create") == 1 and seen.count("Delete") == 1
+    assert seen.count("Command") == 2 and "Signal" not in seen
+
+
+def test_a_command_past_its_deadline_is_terminated(estate: Estate, serve: Callable,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    w = serve("FS01", latency=3.0)
+    seen = _count_actions(w)
+    h = host(estate, timeout=1)
+    monkeypatch.setitem(__import__("core.hosts.winrm_shell", fromlist=["x"]).OP_BUDGET,
+                        "engine_status", 0.0)
+    with pytest.raises(Unreachable, match="did not finish"):
+        h.engine_status()
+    assert "Signal" in seen and seen[-1] == "Delete"
+
+
+def test_host_latency_delays_every_command(estate: Estate, serve: Callable,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.lab.winrm_server as ws
+
+    slept: list[float] = []
+    monkeypatch.setattr(ws.time, "sleep", slept.append)
+    serve("SQL01", latency=0.25)
+    host(estate, "SQL01").inventory()
+    assert slept.count(0.25) == 2  # base read and SQL read

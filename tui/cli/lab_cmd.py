@@ -23,6 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     up.add_argument("--net", help="first three octets of the lab's loopback /24, e.g. 127.0.10")
     up.add_argument("--dns-port", type=int, help="DNS port (default 53 as root, else 10053)")
     up.add_argument("--detach", action="store_true", help="run in the background")
+    up.add_argument("--host-latency", type=float, metavar="SECONDS",
+                    help="how long each host operation takes before it runs, like PowerShell "
+                         "starting on a real server (default 0: at once)")
     st = lsub.add_parser("status", help="servers, addresses, volumes and whether they are up")
     st.add_argument("--json", action="store_true")
     for verb, text in (("fail", "make a server stop answering"), ("heal", "bring it back")):
@@ -76,6 +79,12 @@ def _up(root: Path, args: argparse.Namespace) -> int:
         argv += ["--net", args.net]
     if args.dns_port:
         argv += ["--dns-port", str(args.dns_port)]
+    if args.host_latency:
+        if not 0 <= args.host_latency <= 30:
+            print("appmgr lab up: --host-latency must be between 0 and 30 seconds",
+                  file=sys.stderr)
+            return 2
+        argv += ["--host-latency", str(args.host_latency)]
     if not args.detach:
         from core.lab.__main__ import main as lab_main
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from concurrent.futures import wait
 from typing import Any
 
+from core.apps.farm_memory import remember_front_ends, remembered_front_end
 from core.apps.sqlcommon import parse_sql_server
 from core.context import Context
 from core.errors import AppmgrError
@@ -26,31 +27,52 @@ def _farm_on(ctx: Context, name: str) -> SharePointFarm | None:
     return sharepoint_from_json(ctx.host(name).run_op("sharepoint_inventory", {}))
 
 
-def _scan(v: ValidationContext) -> dict[str, SharePointFarm]:
-    """Front ends of the domain by the back end their farm uses (what Get Config reads)."""
+def _scan(v: ValidationContext) -> dict[str, tuple[str, SharePointFarm]]:
+    """Front ends of the domain by the back end their farm uses (what Get Config reads):
+    back end -> (front end, farm)."""
     names = [c.name.upper() for c in domain_servers(v)
              if not c.is_cluster_node and "OU=DOMAIN CONTROLLERS," not in c.dn.upper()]
     if len(names) > SCAN_LIMIT:
         return {}
     jobs = {n: spawn(_farm_on, v.ctx, n, name=f"sp-farm-{n}") for n in names}
     wait(jobs.values(), timeout=v.ctx.timeout)
-    found: dict[str, SharePointFarm] = {}
-    for job in jobs.values():
+    found: dict[str, tuple[str, SharePointFarm]] = {}
+    for name, job in jobs.items():
         if job.done() and job.exception() is None and job.result() is not None:
             farm = job.result()
-            found.setdefault(parse_sql_server(farm.sql_server)[0], farm)
+            found.setdefault(_back_end(farm), (name, farm))
+    remember_front_ends(v.ctx.paths, {b: fe for b, (fe, _f) in found.items()})
     return found
 
 
+def _back_end(farm: SharePointFarm) -> str:
+    return parse_sql_server(farm.sql_server)[0].upper()
+
+
+def _find(v: ValidationContext, back_end: str) -> SharePointFarm | None:
+    """The farm over ``back_end``: asked of the front end found last time, else scanned for."""
+    front_end = remembered_front_end(v.ctx.paths, back_end)
+    if front_end:
+        try:
+            farm = _farm_on(v.ctx, front_end)
+        except AppmgrError:
+            farm = None  # gone or down: look again
+        if farm is not None and _back_end(farm) == back_end:
+            return farm
+    hit = v.fact("sp-scan", lambda: _scan(v)).get(back_end)
+    return hit[1] if hit else None
+
+
 def farm_of(v: ValidationContext, side: Side) -> SharePointFarm | None:
-    """The farm whose back end is ``side``: its own, the console's (Get Config), else found."""
+    """The farm whose back end is ``side``: its own, the console's (Get Config), else the
+    one its remembered front end reports, else found by asking the domain's servers."""
     srv = side.server
     if srv is not None and srv.apps.sharepoint is not None:
         return srv.apps.sharepoint
     if side.name in v.farms:
         return v.farms[side.name]
     try:
-        return v.fact("sp-scan", lambda: _scan(v)).get(side.name)
+        return v.fact(f"sp-farm:{side.name}", lambda: _find(v, side.name))
     except AppmgrError:
         return None
 

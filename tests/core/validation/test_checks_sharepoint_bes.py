@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core.apps.farm_memory import remember_front_ends, remembered_front_end
 from core.validation import Status, fix
 from core.validation.base import get_check
 from core.validation.context import gather
@@ -47,6 +48,47 @@ def test_versions_use_the_farms_of_get_config_and_warn_when_none(lab: FakeWorld)
     vctx = gather(lab.ctx, cfg, admin=ADMIN_HOST, farms={"sql05a": farm, "SQL05B": farm})
     report = validate(lab.ctx, cfg, checks=[get_check("sharepoint.versions")], vctx=vctx)
     assert report.result("sharepoint.versions").status is Status.PASSED
+
+
+def _sp_asked(lab: FakeWorld) -> list[str]:
+    return sorted(n for n, h in lab.hosts.items()
+                  if any(c[:2] == ("run_op", "sharepoint_inventory") for c in h.calls))
+
+
+def _fresh_run(lab: FakeWorld) -> None:
+    from core.validation.shared import shared
+
+    shared(lab.ctx).forget()
+    for h in lab.hosts.values():
+        h.calls.clear()
+
+
+def test_a_front_end_found_once_is_asked_again_instead_of_scanning(lab: FakeWorld) -> None:
+    cfg = app_config(lab, "sharepoint", "SQL05A", "SQL05B")
+    check(lab, cfg, "sharepoint.versions")
+    assert remembered_front_end(lab.ctx.paths, "sql05a") == "SP01"
+    _fresh_run(lab)
+    res = check(lab, cfg, "sharepoint.versions")
+    assert (res.status, res.reason) == (Status.PASSED, "MOSS 2007 on both farms (SP01, SP02)")
+    assert _sp_asked(lab) == ["SP01", "SP02"]  # no scan of the domain
+
+
+def test_a_remembered_front_end_that_moved_on_leads_to_a_scan(lab: FakeWorld) -> None:
+    cfg = app_config(lab, "sharepoint", "SQL05A", "SQL05B")
+    remember_front_ends(lab.ctx.paths, {"SQL05A": "SP02", "SQL05B": "FS01"})  # both wrong
+    res = check(lab, cfg, "sharepoint.versions")
+    assert res.status is Status.PASSED
+    assert "FS02" in _sp_asked(lab)  # scanned
+    assert remembered_front_end(lab.ctx.paths, "SQL05A") == "SP01"
+    assert remembered_front_end(lab.ctx.paths, "SQL05B") == "SP02"
+
+
+def test_a_damaged_memory_file_costs_a_scan_not_an_error(lab: FakeWorld) -> None:
+    lab.ctx.paths.state.mkdir(parents=True, exist_ok=True)
+    (lab.ctx.paths.state / "sharepoint_front_ends.json").write_text("{not json")
+    res = check(lab, app_config(lab, "sharepoint", "SQL05A", "SQL05B"), "sharepoint.versions")
+    assert res.status is Status.PASSED
+    assert remembered_front_end(lab.ctx.paths, "SQL05A") == "SP01"
 
 
 # --- sharepoint.port_6350 -------------------------------------------------------------------

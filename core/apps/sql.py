@@ -78,7 +78,7 @@ class SqlApp(AppBase):
         if conn.sql_mode == "instance":
             rules = sq.instance_rules(source, conn.databases)
         else:
-            rules = sq.database_rules(source, conn.databases)
+            rules = sq.database_rules(source, conn.databases, conn.target_paths)
         return rules + folder_rules(list(conn.volume_paths))
 
     def selection_problems(self, config: ProtectionConfig, source: Server,

@@ -141,14 +141,26 @@ def instance_rules(source: Server, keys: list[str]) -> list[Rule]:
     return rules
 
 
-def database_rules(source: Server, keys: list[str]) -> list[Rule]:
-    """Database-only modes: the .mdf, .ldf and .ndf files of the selected databases."""
+def database_rules(source: Server, keys: list[str],
+                   target_paths: dict[str, str] | None = None) -> list[Rule]:
+    """Database-only modes: the .mdf, .ldf and .ndf files of the selected databases,
+    each landing in its database's remapped target folder when it has one."""
     rules: list[Rule] = []
     for key in keys:
         found = find_db(source, key)
         if found and not is_system(found[1].name):
-            rules += [Rule(f.path, True, False) for f in found[1].files]
+            folder = _remap(target_paths or {}, key)
+            rules += [Rule(f.path, True, False, _in_folder(folder, f.path) if folder else "")
+                      for f in found[1].files]
     return rules
+
+
+def _remap(target_paths: dict[str, str], key: str) -> str:
+    return {k.upper(): v for k, v in target_paths.items()}.get(key.upper(), "")
+
+
+def _in_folder(folder: str, path: str) -> str:
+    return folder.rstrip("\\") + "\\" + path.rstrip("\\").rpartition("\\")[2]
 
 
 def target_files(source: Server, cfg: ProtectionConfig, key: str) -> list[str]:
@@ -156,11 +168,8 @@ def target_files(source: Server, cfg: ProtectionConfig, key: str) -> list[str]:
     found = find_db(source, key)
     if not found:
         return []
-    remap = {k.upper(): v for k, v in cfg.connection.target_paths.items()}.get(key.upper())
-    if not remap:
-        return [f.path for f in found[1].files]
-    return [remap.rstrip("\\") + "\\" + f.path.rstrip("\\").rpartition("\\")[2]
-            for f in found[1].files]
+    folder = _remap(cfg.connection.target_paths, key)
+    return [_in_folder(folder, f.path) if folder else f.path for f in found[1].files]
 
 
 def instance_services(inst: SqlInstance, running_target: bool = False) -> list[tuple[str, bool]]:

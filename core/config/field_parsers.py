@@ -133,7 +133,8 @@ RULE_KINDS = {"include": (True, True), "exclude": (False, True),
 
 
 def rules(text: str, key: str, _cfg: ProtectionConfig) -> list[Rule]:
-    """``KIND:PATH`` items separated by ``;`` (KIND include, exclude, include-flat, exclude-flat)."""
+    """``KIND:PATH`` items separated by ``;`` (KIND include, exclude, include-flat, exclude-flat);
+    an include may name where it lands on the target: ``KIND:PATH>TARGET``."""
     out: list[Rule] = []
     for part in (x.strip() for x in text.split(";") if x.strip()):
         kind, sep, path = part.partition(":")
@@ -141,13 +142,18 @@ def rules(text: str, key: str, _cfg: ProtectionConfig) -> list[Rule]:
             raise InvalidInput(key, f"{part!r}: write include:PATH, exclude:PATH, "
                                     "include-flat:PATH or exclude-flat:PATH")
         include, recursive = RULE_KINDS[kind.strip().lower()]
-        out.append(Rule(p.parse_windows_path(path, key), include, recursive))
+        path, arrow, target = path.partition(">")
+        if arrow and not include:
+            raise InvalidInput(key, f"{part!r}: only an include rule lands on another target path")
+        out.append(Rule(p.parse_windows_path(path, key), include, recursive,
+                        p.parse_windows_path(target, key) if arrow else ""))
     return out
 
 
 def fmt_rules(v: list[Rule]) -> str:
     kinds = {flags: kind for kind, flags in RULE_KINDS.items()}
-    return ";".join(f"{kinds[(r.include, r.recursive)]}:{r.path}" for r in v)
+    return ";".join(f"{kinds[(r.include, r.recursive)]}:{r.path}"
+                    + (f">{r.target}" if r.target else "") for r in v)
 
 
 def user(text: str, key: str) -> str:

@@ -133,7 +133,8 @@ FIELDS: dict[str, FieldSpec] = {s.key: s for s in (
     _spec("advanced.override_rules", _BOOL, f.on,
           "Use your own replication set rules instead of the generated ones", True),
     _spec("advanced.rules", f.rules, f.fmt_rules,
-          "Replication set rules: include:PATH, exclude:PATH, include-flat:PATH … separated by ';'",
+          "Replication set rules: include:PATH, exclude:PATH, include-flat:PATH … separated by "
+          "';' (include:PATH>TARGET lands PATH at TARGET on the target server)",
           True),
     _spec("advanced.set_name", f.simple(f.set_name), str, "Name of the replication set", True),
     _spec("advanced.items_server_name", _BOOL, f.on,

@@ -43,6 +43,8 @@ def _rules(items: Any) -> list[Rule]:
         try:
             rule = Rule.from_dict(d)
             split_win(rule.path)
+            if rule.target:
+                split_win(rule.target)
         except (KeyError, TypeError, VolumeError) as exc:
             raise _bad(f"bad rule {d!r}: {exc}") from exc
         rules.append(rule)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from typing import BinaryIO
@@ -68,7 +69,13 @@ def rename(old: str, new: str, size: int | None, mtime_ns: int | None) -> bool:
     if os.path.isdir(new) and not os.path.islink(new):
         shutil.rmtree(new)
     os.makedirs(os.path.dirname(new), exist_ok=True)
-    os.replace(old, new)
+    try:
+        os.replace(old, new)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        delete(old)  # mapped paths may put old and new on two volumes: send the content
+        return True
     if size is None:
         return False
     st = os.stat(new)

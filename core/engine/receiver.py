@@ -1,13 +1,15 @@
 """The target's end of a data channel: applies the source's frames in order.
 
 Every path is checked against the set's rules (sent by the source in
-``begin``) and mapped through this server's volumes; anything outside the
-set, or on a volume this server lacks, ends the channel with an error frame
-whose message says why. Whole files are written to a temporary name and
-renamed into place; block patches are written in place. Copies carry the
-source's modification time. Disk work runs in order on a FsWorker thread,
-overlapping with reading the socket; anything answered (acks, listings,
-sums) waits until the work before it is done.
+``begin``), mapped to where it lands on this server (rules that name a
+target, see :mod:`core.engine.pathmap`) and through this server's volumes;
+anything outside the set, or on a volume this server lacks, ends the channel
+with an error frame whose message says why. Listings are made on this
+server's disk and speak source paths again. Whole files are written to a
+temporary name and renamed into place; block patches are written in place.
+Copies carry the source's modification time. Disk work runs in order on a
+FsWorker thread, overlapping with reading the socket; anything answered
+(acks, listings, sums) waits until the work before it is done.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any, BinaryIO
 
 from core.engine import blocks, fsops, protocol
 from core.engine.fsworker import FsWorker
+from core.engine.pathmap import MappedMatcher, PathMap
 from core.engine.rules import RuleMatcher
 from core.engine.scan import TMP_PREFIX, scan
 from core.engine.volumes import VolumeError, VolumeMap
@@ -47,6 +50,9 @@ class Receiver:
         self.writer = writer
         self.on_rules = on_rules
         self.matcher = RuleMatcher([])
+        self.paths = PathMap([])
+        #: what scans of this server's disk use: the rules, or their images when mapped
+        self.local_matcher: RuleMatcher | MappedMatcher = self.matcher
         self.fs = FsWorker()
         self._partial: dict[str, Any] = {}
 
@@ -83,7 +89,7 @@ class Receiver:
     def _local(self, win: str) -> str:
         if not self.matcher.includes(win):
             raise Rejected(f"{win} is outside replication set {self.name}")
-        return os.fspath(self.volumes.to_local(win))
+        return os.fspath(self.volumes.to_local(self.paths.to_target(win)))
 
     async def _drop(self, plen: int) -> None:
         await protocol.copy_payload(self.reader, plen, None)
@@ -94,7 +100,10 @@ class Receiver:
         await self.fs.flush()
         rules = [Rule.from_dict(d) for d in h.get("rules", [])]
         self.matcher = RuleMatcher(rules)
-        for root in self.matcher.roots():
+        self.paths = PathMap(rules)
+        self.local_matcher = (self.matcher if self.paths.identity
+                              else MappedMatcher(self.matcher, self.paths))
+        for root in self.local_matcher.roots():
             self.volumes.to_local(root)  # a missing volume fails here, readably
         if self.on_rules:
             self.on_rules(rules)
@@ -102,8 +111,10 @@ class Receiver:
 
     async def _op_list(self, h: dict[str, Any], plen: int) -> None:
         await self._drop(plen)
+        back = self.paths.to_source
         rows = await self.fs.call(
-            lambda: [[e.win, e.is_dir, e.size, e.mtime_ns] for e in scan(self.matcher, self.volumes)]
+            lambda: [[back(e.win), e.is_dir, e.size, e.mtime_ns]
+                     for e in scan(self.local_matcher, self.volumes)]
         )
         payload = zlib.compress(json.dumps(rows).encode("utf-8"), 1)
         await self._send({"op": "listing", "count": len(rows)}, payload)

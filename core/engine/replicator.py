@@ -188,10 +188,14 @@ class Replicator:
 
     # --- watching ---------------------------------------------------------------
     def _start_watcher(self) -> None:
-        roots = []
+        roots: list[str] = []
         for r in self.matcher.roots():
             with contextlib.suppress(VolumeError):
-                roots.append(self._local(r))
+                local = self._local(r)
+                # a file rule (a database, a store) or a folder still to come is watched
+                # through its parent; _on_change keeps only the set's paths
+                roots.append(local if os.path.isdir(local) else os.path.dirname(local))
+        roots = _outermost(roots)
 
         def wants(local: str) -> bool:
             try:
@@ -226,6 +230,15 @@ class Replicator:
                 self.queue.push({"kind": "tree", "path": new})
         elif inc:
             self.queue.push({"kind": op["kind"], "path": win})
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    """The paths that are not below (or equal to) another one of them."""
+    out: list[str] = []
+    for p in sorted(set(paths)):
+        if not any(p.startswith(o.rstrip(os.sep) + os.sep) for o in out):
+            out.append(p)
+    return out
 
 
 def _describe(exc: BaseException, spec: ConnSpec) -> str:

@@ -11,8 +11,8 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
-from core.engine.rules import RuleMatcher
 from core.engine.volumes import VolumeError, VolumeMap
 
 log = logging.getLogger(__name__)
@@ -28,11 +28,19 @@ class Entry:
     mtime_ns: int = 0
 
 
+class Matcher(Protocol):
+    """What a scan asks of the set (RuleMatcher, or MappedMatcher on a target)."""
+
+    def includes(self, win_path: str) -> bool: ...
+    def wants_dir(self, win_path: str) -> bool: ...
+    def roots(self) -> list[str]: ...
+
+
 def win_child(parent: str, name: str) -> str:
     return parent.rstrip("\\") + "\\" + name
 
 
-def scan(matcher: RuleMatcher, volumes: VolumeMap) -> Iterator[Entry]:
+def scan(matcher: Matcher, volumes: VolumeMap) -> Iterator[Entry]:
     """Every file and directory of the set that exists on this server."""
     for root in matcher.roots():
         try:
@@ -48,7 +56,7 @@ def scan(matcher: RuleMatcher, volumes: VolumeMap) -> Iterator[Entry]:
             yield Entry(root, local, False, st.st_size, st.st_mtime_ns)
 
 
-def scan_dir(matcher: RuleMatcher, local_dir: str, win_dir: str) -> Iterator[Entry]:
+def scan_dir(matcher: Matcher, local_dir: str, win_dir: str) -> Iterator[Entry]:
     """The set's entries strictly below one directory."""
     try:
         with os.scandir(local_dir) as it:

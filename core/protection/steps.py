@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.engine.pathmap import reverse_rules
 from core.errors import NotFound, Refused, Unreachable
 from core.protection.env import PairEnv, as_stats, ignore_missing
 from core.protection.errors import MirrorTimeout
@@ -183,7 +184,8 @@ def restore_mirror(env: PairEnv, s: Step) -> str:
     ignore_missing(src.delete_set, rname)
     token = env.token_factory()
     src.accept(rname, token)
-    tgt.create_set(rname, list(env.facts.rules))
+    # the target sends from where the data landed (rules that remap a path map back)
+    tgt.create_set(rname, reverse_rules(env.facts.rules))
     if not env.facts.source_ips:
         raise NotFound(f"No address of {env.cfg.source} is known to restore to.")
     tgt.connect(

@@ -180,3 +180,18 @@ async def test_cluster_pair_resources_dns_only_and_cushion_warning(api):
         await focus_on(pilot, "#f-monitoring-interval")
         await press(pilot, "ctrl+u", *"20")  # 100 s: enough cushion
         assert not screen.query_one("#monitor-warning").display
+
+
+def test_overridden_rules_keep_where_a_remapped_file_lands() -> None:
+    """Overriding the generated rules of a remapped database must not drop the remap."""
+    from core.config.field_parsers import rules as parse_rules
+    from core.model.config import ProtectionConfig
+    from core.model.rules import Rule
+    from tui.widgets.rules_panel import rules_text
+
+    mapped = [Rule("E:\\SQLData\\Sales.mdf", True, False, "E:\\FromSQL01\\Sales\\Sales.mdf"),
+              Rule("E:\\Tmp", include=False)]
+    text = rules_text(mapped)
+    assert text == ("include-flat:E:\\SQLData\\Sales.mdf>E:\\FromSQL01\\Sales\\Sales.mdf;"
+                    "exclude:E:\\Tmp")
+    assert parse_rules(text, "advanced.rules", ProtectionConfig("sql", "SQL01", "SQL02")) == mapped

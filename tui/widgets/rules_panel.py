@@ -22,8 +22,9 @@ KINDS = {(True, True): "include", (False, True): "exclude", (True, False): "incl
 
 
 def rules_text(rules: list[Rule]) -> str:
-    """The rules in the syntax ``advanced.rules`` reads (``include:PATH;…``)."""
-    return ";".join(f"{KINDS[(r.include, r.recursive)]}:{r.path}" for r in rules)
+    """The rules in the syntax ``advanced.rules`` reads (``include:PATH[>TARGET];…``)."""
+    return ";".join(f"{KINDS[(r.include, r.recursive)]}:{r.path}"
+                    + (f">{r.target}" if r.target else "") for r in rules)
 
 
 def tail(path: str, width: int) -> str:
@@ -88,7 +89,8 @@ class RulesPanel(ApiCaller, Vertical):
         row = table.cursor_row
         table.clear()
         for rule in self.rules if override else self.generated:
-            table.add_row(Text(tail(rule.path, self.path_width)),
+            shown = f"{rule.path} → {rule.target}" if rule.target else rule.path
+            table.add_row(Text(tail(shown, self.path_width)),
                           "include" if rule.include else "exclude",
                           "yes" if rule.recursive else "no")
         if table.row_count:

@@ -93,9 +93,10 @@ def drive_letters(v: ValidationContext) -> Outcome:
     for rule in effective_rules(v.app, v.config, source):
         if not rule.include:
             continue
-        letter = rule.path[:1].upper()
+        lands = rule.target or rule.path  # a remapped database lands on its target path
+        letter = lands[:1].upper()
         name = share_of.get(rule.path.upper().rstrip("\\"))
-        users.setdefault(letter, []).append(f"share {name}" if name else rule.path)
+        users.setdefault(letter, []).append(f"share {name}" if name else lands)
     missing = sorted(set(users) - target.volume_letters)
     problems = []
     for letter in missing:

@@ -100,6 +100,25 @@ def test_target_paths_rules() -> None:
                                                            S["SQL02"]).errors[0])
 
 
+def test_remapped_databases_land_in_their_target_folder() -> None:
+    """The replication set carries the remap: each file of a remapped database lands
+    in its folder on the target (the engine honours Rule.target); others stay put."""
+    cfg = _cfg("connection.sql_mode=many-to-one",
+               "connection.databases=MSSQLSERVER/sales,MSSQLSERVER/hr",
+               "connection.target_paths=MSSQLSERVER/sales=E:\\FromSQL01\\sales")
+    rules = APP.generate_rules(cfg, S["SQL01"])
+    assert rules == [
+        Rule("E:\\SQLData\\MSSQLSERVER\\sales.mdf", True, False,
+             "E:\\FromSQL01\\sales\\sales.mdf"),
+        Rule("F:\\SQLLogs\\MSSQLSERVER\\sales_log.ldf", True, False,
+             "E:\\FromSQL01\\sales\\sales_log.ldf"),
+        Rule("E:\\SQLData\\MSSQLSERVER\\hr.mdf", True, False),
+        Rule("F:\\SQLLogs\\MSSQLSERVER\\hr_log.ldf", True, False)]
+    # what the plan attaches is where the engine puts the files
+    files = [f for d in APP.plan_facts(cfg, S["SQL01"], S["SQL02"])["databases"] for f in d["files"]]
+    assert files == [r.target or r.path for r in rules]
+
+
 def test_unknown_databases_and_missing_required_system_databases_are_errors() -> None:
     cfg = _cfg()
     cfg.connection.databases = ["MSSQLSERVER/nope", "INST2/x", "MSSQLSERVER/sales"]

@@ -61,6 +61,8 @@ def base() -> ProtectionConfig:
     ("advanced.override_rules=on", "advanced.override_rules", True),
     ("advanced.rules=include:E:\\Data;exclude-flat:E:\\Data\\Tmp", "advanced.rules",
      [Rule("E:\\Data"), Rule("E:\\Data\\Tmp", include=False, recursive=False)]),
+    ("advanced.rules=include-flat:E:\\D\\a.mdf>f:/R/a.mdf", "advanced.rules",
+     [Rule("E:\\D\\a.mdf", recursive=False, target="F:\\R\\a.mdf")]),
     ("advanced.set_name=fileprint_custom", "advanced.set_name", "fileprint_custom"),
     ("advanced.create_monitor=off", "advanced.create_monitor", False),
 ])
@@ -88,6 +90,8 @@ def test_every_kind_of_field(assignment: str, path: str, expected: object) -> No
     ("connection.mirror_type=fast", "connection.mirror_type", "checksum, full"),
     ("monitoring.enabled=maybe", "monitoring.enabled", "on or off"),
     ("advanced.rules=keep:E:\\x", "advanced.rules", "include:PATH"),
+    ("advanced.rules=exclude:E:\\x>F:\\y", "advanced.rules", "only an include rule"),
+    ("advanced.rules=include:E:\\x>y", "advanced.rules", "absolute Windows path"),
     ("advanced.set_name=bad name", "advanced.set_name", "letters, digits"),
     ("connection.volume_paths=Shares", "connection.volume_paths", "absolute Windows path"),
     ("failover.services=Svc/maybe", "failover.services", "NAME/stop"),
@@ -154,7 +158,7 @@ def test_plan_edits_are_set_and_reset() -> None:
 
 def test_every_field_has_help_and_round_trips() -> None:
     cfg = apply_assignments(base(), [
-        "failover.services=A/stop,B/run", "advanced.rules=include:E:\\D;exclude:E:\\D\\T",
+        "failover.services=A/stop,B/run", "advanced.rules=include:E:\\D>F:\\X;exclude:E:\\D\\T",
         "connection.volume_paths=C:\\X;E:\\Y", "failover.dns.client_server=127.0.10.1",
         "failover.dns.user=dns@lab.example.com", "snapshots.start_at=2025-02-01T03:00"])
     assert set(FIELDS) <= set(settable_keys())

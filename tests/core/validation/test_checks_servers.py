@@ -112,3 +112,9 @@ def test_drives_cover_volume_paths_and_overridden_rules(world: FakeWorld) -> Non
     cfg = config_for(world, "FS05", "FS02", "advanced.override_rules=on",
                      "advanced.rules=include:E:\\Data;exclude:F:\\Tmp")
     assert run_check(world, cfg, "servers.drives").status is Status.PASSED
+    # a rule that lands on another target path needs that path's drive, not the source's
+    cfg = config_for(world, "FS05", "FS02", "advanced.override_rules=on",
+                     "advanced.rules=include:F:\\Apps>E:\\FromFS05\\Apps;"
+                     "include:E:\\Data>Q:\\Data")
+    assert run_check(world, cfg, "servers.drives").reason == (
+        "Q: used by share Data is missing on FS02")

@@ -35,3 +35,6 @@ class Context:
     lab: bool = False
     #: how long one remote call may take before it counts as unreachable
     timeout: float = 5.0
+    #: host control of a server by name with other credentials than its login
+    #: (application monitoring's WMI account); None where no such account can be used
+    host_as: Callable[[str, Credential], HostControl] | None = None

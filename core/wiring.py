@@ -52,8 +52,11 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
         return cached_credential(secrets, kind, name)
 
     def host(name: str) -> HostControl:
-        return WinrmHost(resolve(name), credential("server", name), transport="ntlm",
-                         timeout=timeout, name=name.upper())
+        return host_as(name, credential("server", name))
+
+    def host_as(name: str, cred: Credential) -> HostControl:
+        return WinrmHost(resolve(name), cred, transport="ntlm", timeout=timeout,
+                         name=name.upper())
 
     def engine(name: str) -> Engine:
         cred = credential("server", name)
@@ -79,4 +82,4 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
 
     return Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
                    dns=dns, resolve=resolve, domain=domain, settings=settings, lab=False,
-                   timeout=timeout)
+                   timeout=timeout, host_as=host_as)

@@ -88,6 +88,11 @@ def problems(section: ClusterSection, source: Server, node: Server) -> list[Inva
     elif cluster is None or section.target_node.upper() not in {n.upper() for n in cluster.nodes}:
         out.append(InvalidInput("cluster.target_node",
                                 f"{section.target_node} is not a node of a cluster"))
+    elif source.apps.cluster is not None and source.apps.cluster.name.upper() == \
+            cluster.name.upper():
+        out.append(InvalidInput("cluster.target_node", f"{section.target_node} is a node of "
+                                f"{cluster.name}, {source.name}'s own cluster: choose a node "
+                                "of the standby cluster"))
     nics = {n.name: n for n in node.nics}
     nic = nics.get(section.network)
     if nic is None:
@@ -95,7 +100,8 @@ def problems(section: ClusterSection, source: Server, node: Server) -> list[Inva
                                                    f"{section.network!r}"))
     if not section.ip:
         out.append(InvalidInput("cluster.ip", "enter the IP address to create"))
-    elif section.ip in {ip for n in node.nics for ip in n.ips} | set(node.ips):
+    elif section.ip in ({ip for n in node.nics for ip in n.ips} | set(node.ips)) - {
+            _own_ip(source, node)}:
         out.append(InvalidInput("cluster.ip", f"{section.ip} is already used by {node.name}"))
     if not section.subnet_mask:
         out.append(InvalidInput("cluster.subnet_mask", "enter the subnet mask"))
@@ -112,4 +118,79 @@ def problems(section: ClusterSection, source: Server, node: Server) -> list[Inva
                                                        "on both clusters and cannot be left out"))
     for d in sorted(chosen - have):
         out.append(InvalidInput("cluster.storage", f"{node.name} has no {d}: disk resource"))
+    out += _group_problems(source, node)
     return out
+
+
+def source_group(source: Server) -> str:
+    """The source EVS's cluster group: the target cluster needs a group of that name."""
+    vs = virtual_server(source)
+    return vs.group if vs else ""
+
+
+def _group_problems(source: Server, node: Server) -> list[InvalidInput]:
+    """The guide's prerequisite: the target cluster has a group named like the source's
+    (holding its disks). Only when the node reported its cluster's groups."""
+    cluster, group = node.apps.cluster, source_group(source)
+    if cluster is None or not cluster.groups or not group:
+        return []
+    if any(g.name.lower() == group.lower() for g in cluster.groups):
+        return []
+    return [InvalidInput("cluster.target_node", f"{cluster.name} has no group named "
+                                                f"{group!r}: create it with the disks of "
+                                                f"{source.name} before protecting")]
+
+
+def _own_ip(source: Server, node: Server) -> str:
+    """The address of this pair's own IP address resource, once Enable Protection made it
+    (re-validating a protected pair must not find its own address "already used")."""
+    cluster = node.apps.cluster
+    mine = temp_name(source.name)
+    vs = next((v for v in cluster.virtual_servers if v.name.upper() == mine), None) \
+        if cluster else None
+    return vs.ip if vs else ""
+
+
+# --- the stand-in's resources on the target cluster (F-10) -------------------------
+#: where the two script resources' scripts are on every node of the target cluster
+SCRIPT_DIR = "C:\\Program Files\\appmgr\\cluster"
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """One cluster resource Enable Protection creates (``cluster_resource`` create)."""
+
+    name: str
+    type: str
+    private: dict[str, str]
+    depends: tuple[str, ...] = ()
+    online: bool = False
+
+    def params(self, group: str) -> dict[str, object]:
+        return {"action": "create", "name": self.name, "group": group, "type": self.type,
+                "private": dict(self.private), "depends": list(self.depends),
+                "online": self.online}
+
+
+def temp_name(source: str) -> str:
+    """``EVS1`` -> ``EVS1_LN``: the temporary name resource and the pair's target."""
+    return f"{source_of(source)}{TEMP_SUFFIX}"
+
+
+def stand_in_resources(source: str, section: ClusterSection) -> list[ResourceSpec]:
+    """The four resources created on the target cluster at Enable Protection, in creation
+    order: the IP address and the temporary name ``SOURCE_LN`` (online: the connection
+    between the clusters uses them), then the two generic script resources that run the
+    pair's post-failover and pre-failback scripts on the node owning the group (offline
+    until a failover brings them online)."""
+    ln = temp_name(source)
+    ip = f"{ln} IP Address"
+    scripts = [(f"{ln} post-failover script", "post_failover_LN.vbs"),
+               (f"{ln} pre-failback script", "pre_failback_LN.vbs")]
+    return [
+        ResourceSpec(ip, "IP Address", {"Address": section.ip, "SubnetMask": section.subnet_mask,
+                                        "Network": section.network}, (), True),
+        ResourceSpec(ln, "Network Name", {"Name": ln}, (ip,), True),
+        *(ResourceSpec(name, "Generic Script", {"ScriptFilepath": f"{SCRIPT_DIR}\\{ln}\\{f}"},
+                       (ln,)) for name, f in scripts),
+    ]

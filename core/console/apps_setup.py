@@ -4,7 +4,8 @@
 - SharePoint "Get Config": the front end's farm names its back-end SQL
   server, which becomes the source.
 - Target choices: the current list without the source, plus the source's
-  like-named cluster for an Exchange 2003 virtual server; its setup dialog.
+  like-named cluster for an Exchange 2003 virtual server; its setup dialog,
+  and the same setup headless (``like_named_save``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from core.apps import likenamed
 from core.apps.farm_memory import remember_front_ends
-from core.apps.registry import get_app
+from core.apps.registry import get_app, protectable_app
 from core.apps.sharepoint import backend_of
 from core.apps.support import check_like_named
+from core.console.configure import ConfigChange
+from core.console.selection import check_roles
 from core.errors import AppmgrError, NotFound
 from core.logs import log_action
 
@@ -61,10 +64,15 @@ class AppsSetupMixin:
         inv = self.inventory(front_end, refresh=True)
         host, inst, farm = backend_of(inv)
         self._farms[host.upper()] = farm
-        remember_front_ends(self.ctx.paths, {host: inv.name})
+        self.remember_front_end(host, inv.name)
         self.lists.add("sharepoint", host)
         log_action("sharepoint get config", front_end=front_end, source=host)
         return SharePointSource(inv.name.upper(), host.upper(), inst, farm)
+
+    def remember_front_end(self: Console, back_end: str, front_end: str) -> None:
+        """Keep where ``back_end``'s front end is, so that a later health check (even in
+        another process) asks that front end instead of every server of the domain."""
+        remember_front_ends(self.ctx.paths, {back_end: front_end})
 
     def target_choices(self: Console, app: str, source: str,
                        candidates: list[str] | None = None) -> list[str]:
@@ -97,3 +105,31 @@ class AppsSetupMixin:
         self._aliases[f"{source.upper()}{likenamed.TEMP_SUFFIX}"] = node_inv.name.upper()
         log_action("like-named setup", source=source, node=node)
         return choices
+
+    def like_named_save(self: Console, app: str, source: str, node: str, ip: str,
+                        network: str = "", subnet_mask: str = "",
+                        storage: list[str] | None = None) -> ConfigChange:
+        """The like-named setup dialog without the dialog (headless, F-5.6): connect to
+        ``node`` (:meth:`like_named_setup`), then apply the network, the IP address to
+        create, the subnet mask and the storage resources with the form's validation, and
+        save the pair ``SOURCE -> SOURCE_LN``. Empty network, mask and ``storage=None``
+        take the dialog's defaults (the node's first network, its mask, the drives locked
+        on both clusters). InvalidInput names the field (``cluster.ip`` …); nothing is
+        saved when any value is refused."""
+        app_id = protectable_app(app).id
+        target = likenamed.temp_name(source)
+        check_roles(self.store, app_id, source, target)
+        choices = self.like_named_setup(source, node)
+        setup = choices.setup
+        drives = setup.storage if storage is None else storage
+        assignments = [f"cluster.target_node={setup.target_node}",
+                       f"cluster.network={network or setup.network}", f"cluster.ip={ip}",
+                       f"cluster.subnet_mask={subnet_mask or setup.subnet_mask}",
+                       f"cluster.storage={','.join(drives)}"]
+        # another node's configuration maps the DNS failover to that node: start afresh
+        saved = self.store.load_config(app_id, source, target)
+        reuse = saved is not None and saved.cluster.target_node.upper() == setup.target_node
+        cfg = self.apply(self.load_config(app_id, source, target, reuse=reuse), assignments)
+        notices = self.save_config(cfg)
+        log_action("like-named setup saved", source=source, node=setup.target_node)
+        return ConfigChange(cfg, notices, self.config_warnings(cfg))

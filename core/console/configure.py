@@ -73,6 +73,12 @@ class ConfigureMixin:
 
     def default_config(self: Console, app: str, source: str, target: str) -> ProtectionConfig:
         target, like_named = likenamed.parse_target(target)
+        if like_named and self._node_of(target) is None:
+            raise InvalidInput("target", f"{target.upper()} is the like-named cluster of "
+                                         f"{likenamed.source_of(target)} and is not set up yet: "
+                                         "set it up first (Setup's like-named dialog, or "
+                                         f"`appmgr config like-named {likenamed.source_of(target)}"
+                                         " --node NODE --ip IP`)")
         src, tgt = self._source_inventory(app, source), self.inventory(target)
         cfg = default_config(app, src, tgt, dns_ttl=self._current_ttl(src),
                              pair_defaults=self.settings().pair_defaults,

@@ -11,6 +11,7 @@ from core.console.dns_account import DnsAccountMixin
 from core.console.protect import ProtectMixin
 from core.console.setup import SetupMixin
 from core.console.tabs import TabsMixin
+from core.console.wmi_account import WmiAccountMixin
 from core.context import Context
 from core.logs import log_action as _log_action
 from core.logs import setup_logging
@@ -20,8 +21,8 @@ from core.settings import Settings, load_settings, save_settings, set_option
 from core.store import PairStore
 
 
-class Console(SetupMixin, AppsSetupMixin, ConfigureMixin, DnsAccountMixin, TabsMixin,
-              ProtectMixin):
+class Console(SetupMixin, AppsSetupMixin, ConfigureMixin, DnsAccountMixin, WmiAccountMixin,
+              TabsMixin, ProtectMixin):
     """One administrator's session over a Context (lab or real estate).
 
     ``advanced`` (--advanced) unlocks the advanced options, ``nosqlsearch``

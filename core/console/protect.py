@@ -29,7 +29,7 @@ class ProtectMixin:
         from core.protection import enable as _enable
         from core.validation.runner import validate
 
-        report = validate(self.ctx, cfg, progress=progress, farms=self._farms or None)
+        report = validate(self._routed_ctx(), cfg, progress=progress, farms=self._farms or None)
         rec = self.store.record(cfg.app, cfg.source, cfg.target)
         if rec.pair_state in (PairState.UNPROTECTED, PairState.VALIDATED):
             _enable.mark_validated(self.store, cfg.app, cfg.source, cfg.target, report.ok)
@@ -42,7 +42,7 @@ class ProtectMixin:
         """Every available Fix in a safe order; the corrected configuration is saved."""
         from core.validation.runner import fix_all
 
-        new_report, new_cfg = fix_all(self.ctx, cfg, report, progress=progress,
+        new_report, new_cfg = fix_all(self._routed_ctx(), cfg, report, progress=progress,
                                       farms=self._farms or None)
         if new_cfg != cfg:
             self.store.save_config(new_cfg)
@@ -52,7 +52,7 @@ class ProtectMixin:
     def fix(self: Console, cfg: ProtectionConfig, check_id: str) -> FixResult:
         from core.validation.runner import fix
 
-        result = fix(self.ctx, cfg, check_id, farms=self._farms or None)
+        result = fix(self._routed_ctx(), cfg, check_id, farms=self._farms or None)
         if result.config_changed:
             self.store.save_config(result.config)
         log_action("fix", check=check_id, status=result.result.status)
@@ -73,24 +73,24 @@ class ProtectMixin:
             first = report.errors[0]
             raise InvalidInput("validation", f"{len(report.errors)} check(s) failed, first: "
                                              f"{first.title}: {first.reason}")
-        rec = _enable.enable(self.ctx, cfg, self.store, progress, validated=report)
+        rec = _enable.enable(self._routed_ctx(), cfg, self.store, progress, validated=report)
         log_action("enable protection", pair=f"{cfg.source}->{cfg.target}")
         return rec
 
     def disable(self: Console, app: str, source: str, target: str) -> None:
         from core.protection import disable as _disable
 
-        _disable.disable(self.ctx, self.store, app, source, target)
+        _disable.disable(self._routed_ctx(), self.store, app, source, target)
         log_action("disable protection", pair=f"{source}->{target}")
 
     def set_monitoring(self: Console, app: str, source: str, target: str, on: bool) -> None:
         from core.protection import disable as _disable
 
-        _disable.set_monitoring(self.ctx, self.store, app, source, target, on)
+        _disable.set_monitoring(self._routed_ctx(), self.store, app, source, target, on)
         log_action("monitoring", pair=f"{source}->{target}", on=on)
 
     def status(self: Console, app: str, source: str, target: str) -> PairStatus:
-        return pair_status(self.ctx, self.store, app, source, target)
+        return pair_status(self._routed_ctx(), self.store, app, source, target)
 
     def pairs(self: Console) -> list[tuple[str, str, str]]:
         """Every pair appmgr knows, for the dashboard and ``status`` without a pair."""
@@ -106,21 +106,22 @@ class ProtectMixin:
             raise InvalidInput("failover", f"{application.title} has no graceful failover: "
                                            "fail over once the source has failed")
         log_action("failover", pair=f"{source}->{target}", force=force)
-        return _failover.failover(self.ctx, self.store, app, source, target, progress, force=force)
+        return _failover.failover(self._routed_ctx(), self.store, app, source, target, progress,
+                                  force=force)
 
     def failback(self: Console, app: str, source: str, target: str,
                  progress: Progress | None = None) -> list[Any]:
         from core.protection import failback as _failback
 
         log_action("failback", pair=f"{source}->{target}")
-        return _failback.failback(self.ctx, self.store, app, source, target, progress)
+        return _failback.failback(self._routed_ctx(), self.store, app, source, target, progress)
 
     def restore(self: Console, app: str, source: str, target: str,
                 progress: Progress | None = None) -> list[Any]:
         from core.protection import restore as _restore
 
         log_action("restore", pair=f"{source}->{target}")
-        return _restore.restore(self.ctx, self.store, app, source, target, progress)
+        return _restore.restore(self._routed_ctx(), self.store, app, source, target, progress)
 
     # --- logs -------------------------------------------------------------------------
     def log_text(self: Console, kind: str, server: str | None = None, lines: int = 500) -> str:

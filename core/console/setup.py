@@ -21,10 +21,12 @@ from core.logs import log_action
 from core.model.server import Server
 from core.model.state import PairState
 from core.ports import Credential, DirectoryComputer
+from core.protection.like_named import routed, saved_node
 from core.settings import with_last_pair
 
 if TYPE_CHECKING:
     from core.console.console import Console
+    from core.context import Context
 
 
 class SetupMixin:
@@ -126,7 +128,17 @@ class SetupMixin:
 
     # --- credentials and inventories ------------------------------------------------
     def needs_login(self: Console, server: str) -> bool:
-        return self.ctx.secrets.get("server", self._aliases.get(server.upper(), server)) is None
+        return self.ctx.secrets.get("server", self._node_of(server) or server) is None
+
+    def _node_of(self: Console, server: str) -> str | None:
+        """The standby cluster node a like-named target is read from: the one just
+        connected to in the setup dialog, else the pair's saved configuration's."""
+        key = server.strip().upper()
+        return self._aliases.get(key) or saved_node(self.store, key)
+
+    def _routed_ctx(self: Console) -> Context:
+        """The Context for validation and protection: a like-named target through its node."""
+        return routed(self.ctx, self._node_of)
 
     def login(self: Console, server: str, user: str, password: str) -> Server:
         domain, name = parse_user(user, self.domain)
@@ -155,7 +167,7 @@ class SetupMixin:
 
     def inventory(self: Console, server: str, refresh: bool = False) -> Server:
         """A server's inventory (cached); a like-named target reads its cluster node."""
-        key = self._aliases.get(server.upper(), server).upper()
+        key = (self._node_of(server) or server).upper()
         with self._inv_lock:
             if not refresh and key in self._inventories:
                 return self._inventories[key]
@@ -182,7 +194,7 @@ class SetupMixin:
             if like_named and not likenamed.offers_like_named(src_inv):
                 raise InvalidInput("target", f"{src_inv.name} is not an Exchange 2003 virtual "
                                              "server: like-named clusters are for Exchange 2003")
-        if like_named and target.upper() not in self._aliases:
+        if like_named and self._node_of(target) is None:
             sel.messages.append(f"Set up the like-named cluster of {source.upper()}: a target "
                                 "node, its network, the IP address to create, the subnet mask "
                                 "and the storage resources.")

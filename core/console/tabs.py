@@ -137,7 +137,7 @@ class TabsMixin:
     # --- Advanced tab: the plan ----------------------------------------------------
     def plan_text(self: Console, cfg: ProtectionConfig, phase: str) -> str:
         """A phase's script to show or edit (the written one once protection is on)."""
-        return plan_text(self.ctx, self.store, cfg, phase)
+        return plan_text(self._routed_ctx(), self.store, cfg, phase)
 
     def plan_phases(self: Console, cfg: ProtectionConfig) -> list[str]:
         return list(phases_of(cfg))

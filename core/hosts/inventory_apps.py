@@ -40,7 +40,7 @@ cluster_info::
     {"cluster": {"name": "EXCLUS", "nodes": ["EXNODE1", "EXNODE2"], "detect_ms": 5000,
       "groups": [{"name": "EVS1 Group", "owner": "EXNODE1", "drives": ["E"],
         "resources": [{"name", "type": "IP Address", "pending_ms": 85000,
-                       "ip": "127.0.10.65", "network_name": ""}]}]}}
+                       "ip": "127.0.10.65", "network_name": "", "online": true}]}]}}
 """
 
 from __future__ import annotations
@@ -55,7 +55,9 @@ from core.hosts import app_versions as v
 from core.hosts.inventory import _dicts, _int, _list, _str
 from core.model.apps import (
     BlackBerryServer,
+    ClusterGroup,
     ClusterInfo,
+    ClusterResource,
     ExchangeInventory,
     ExchangeStore,
     SharePointFarm,
@@ -219,18 +221,21 @@ def cluster_from_json(doc: Any) -> tuple[ClusterInfo, dict[str, VirtualServer]] 
     """``cluster_info`` output: the cluster, and every group with a network name by that name.
 
     The cluster's own group (named like the cluster) is in the second result but not in
-    :attr:`ClusterInfo.virtual_servers`. Node failover time is the heartbeat detection
-    plus the longest time a resource may take to come online (an upper bound).
+    :attr:`ClusterInfo.virtual_servers`; every group, with its resources, is in
+    :attr:`ClusterInfo.groups`. Node failover time is the heartbeat detection plus the
+    longest time a resource may take to come online (an upper bound).
     """
     c = _section(doc, "cluster", "cluster")
     if c is None:
         return None
     name = _str(c.get("name")).upper()
     named: dict[str, VirtualServer] = {}
+    groups: list[ClusterGroup] = []
     longest = 0
     for g in _dicts(c, "groups"):
         res = _dicts(g, "resources")
         longest = max([longest, *(_int(r.get("pending_ms")) for r in res)])
+        groups.append(_group(g, res))
         net = next((_str(r.get("network_name")).upper() for r in res
                     if _kind(r) == "network name" and _str(r.get("network_name"))), "")
         if not net:
@@ -243,5 +248,14 @@ def cluster_from_json(doc: Any) -> tuple[ClusterInfo, dict[str, VirtualServer]] 
                                    _str(g.get("owner")).upper())
     seconds = math.ceil((_int(c.get("detect_ms")) + longest) / 1000)
     info = ClusterInfo(name, tuple(_str(n).upper() for n in _list(c.get("nodes"))),
-                       tuple(vs for n, vs in named.items() if n != name), seconds)
+                       tuple(vs for n, vs in named.items() if n != name), seconds, tuple(groups))
     return info, named
+
+
+def _group(g: dict[str, Any], res: list[dict[str, Any]]) -> ClusterGroup:
+    resources = tuple(ClusterResource(_str(r.get("name")), _str(r.get("type")),
+                                      _str(r.get("ip")), _str(r.get("network_name")).upper(),
+                                      r.get("online") is not False) for r in res)
+    return ClusterGroup(_str(g.get("name")), _str(g.get("owner")).upper(),
+                        tuple(_str(d).rstrip(":").upper() for d in _list(g.get("drives"))),
+                        resources)

@@ -40,6 +40,7 @@ OPS: dict[str, str] = {
     "path_exists": "check paths",
     "engine_status": "report the engine status",
     "cluster_info": "report its cluster",
+    "cluster_resource": "create or delete a cluster resource",
     "exchange_inventory": "report its Exchange configuration",
     "sql_inventory": "report its SQL Server instances",
     "sharepoint_inventory": "report its SharePoint configuration",
@@ -51,6 +52,8 @@ OPS: dict[str, str] = {
     "sql_protocols": "change the protocols of a SQL Server instance",
     "service_account": "change the account of a service",
     "dns_zone_add": "create a DNS zone",
+    # application monitoring's Test (F-6.2): run as the WMI account
+    "wmi_check": "answer a WMI query of its services",
 }
 
 HEADER = "# appmgr-op: "

@@ -8,10 +8,12 @@ parses a lab server exactly as it parses a real one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from core.directory.entries import dns_to_dn
 from core.hosts import app_versions as v
+from core.lab.cluster_state import LabResource
 from core.lab.estate import Estate, LabServer
 from core.model.apps import BlackBerryServer, ExchangeInventory, SharePointFarm, SqlInstance
 
@@ -98,8 +100,10 @@ def bes_json(bes: BlackBerryServer | None, host: str) -> dict[str, Any]:
                            "db_name": bes.database, "host": host}}
 
 
-def cluster_json(estate: Estate, s: LabServer) -> dict[str, Any]:
-    """The cluster of node ``s`` with every group (the cluster's own one included)."""
+def cluster_json(estate: Estate, s: LabServer,
+                 created: Sequence[LabResource] = ()) -> dict[str, Any]:
+    """The cluster of node ``s`` with every group (the cluster's own one and the disk-only
+    ones included) and, in their groups, the resources ``created`` at run time."""
     c = estate.cluster_of(s)
     if c is None:
         return {"cluster": None}
@@ -111,8 +115,20 @@ def cluster_json(estate: Estate, s: LabServer) -> dict[str, Any]:
             continue
         res = [{"name": n, "type": t, "pending_ms": pending,
                 "ip": vs.ip if t == "IP Address" else "",
-                "network_name": vs.name if t == "Network Name" else ""} for n, t in vs.resources]
+                "network_name": vs.name if t == "Network Name" else "", "online": True}
+               for n, t in vs.resources]
         groups.append({"name": vs.group, "owner": vs.owner, "drives": list(vs.volumes),
                        "resources": res})
+    for g in c.groups:
+        groups.append({"name": g.name, "owner": g.owner, "drives": list(g.drives),
+                       "resources": [{"name": f"Disk {d}:", "type": "Physical Disk",
+                                      "pending_ms": pending, "ip": "", "network_name": "",
+                                      "online": True} for d in g.drives]})
+    for r in created:
+        group = next((g for g in groups if g["name"] == r.group), None)
+        if group is not None:
+            group["resources"].append({"name": r.name, "type": r.type, "pending_ms": pending,
+                                       "ip": r.ip, "network_name": r.network_name,
+                                       "online": r.online})
     return {"cluster": {"name": c.name, "nodes": list(c.nodes), "detect_ms": detect,
                         "groups": groups}}

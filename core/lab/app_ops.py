@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core.lab import app_json
+from core.lab.cluster_state import LabResource
 from core.lab.estate import Estate, LabServer
 from core.lab.ps_failure import bad_param
 from core.model.apps import SqlInstance
@@ -23,6 +24,8 @@ class AppOps:
     #: provided by FixOps: the server's SQL instances and service accounts as they are now
     sql_instances: Callable[[LabServer], tuple[SqlInstance, ...]]
     service_account: Callable[[str, str], str]
+    #: provided by ClusterOps: the resources created on this node's cluster
+    created_resources: Callable[[], list[LabResource]]
 
     def _named(self, params: dict[str, Any]) -> LabServer | None:
         name = params.get("server")
@@ -54,4 +57,4 @@ class AppOps:
         return app_json.bes_json(self.server.apps.blackberry, self.server.name)
 
     def op_cluster_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        return app_json.cluster_json(self.estate, self.server)
+        return app_json.cluster_json(self.estate, self.server, self.created_resources())

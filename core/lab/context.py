@@ -48,10 +48,13 @@ def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Cont
         return cached_credential(secrets, kind, name)
 
     def host(name: str) -> HostControl:
+        return host_as(name, credential("server", name))
+
+    def host_as(name: str, cred: Credential) -> HostControl:
         from core.hosts.winrm_host import WinrmHost
 
-        return WinrmHost(resolve(name), credential("server", name), port=5985, transport="basic",
-                         timeout=timeout, name=name.upper())
+        return WinrmHost(resolve(name), cred, port=5985, transport="basic", timeout=timeout,
+                         name=name.upper())
 
     def engine(name: str) -> Engine:
         from core.engine.client import EngineClient
@@ -77,4 +80,4 @@ def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Cont
 
     return Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
                    dns=dns, resolve=resolve, domain=estate.domain, settings=settings, lab=True,
-                   timeout=timeout)
+                   timeout=timeout, host_as=host_as)

@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import InvalidInput
-from core.model.apps import AppInventory, ClusterInfo, VirtualServer
+from core.model.apps import (
+    AppInventory,
+    ClusterGroup,
+    ClusterInfo,
+    ClusterResource,
+    VirtualServer,
+)
 from core.model.server import EngineInfo, Nic, Server, Service, Share, Volume
 
 NODE, VIRTUAL = "cluster-node", "cluster-virtual"
@@ -70,10 +76,21 @@ class LabServer:
 
 
 @dataclass(frozen=True)
+class LabGroup:
+    """A cluster group holding only disks (a standby cluster's group for a like-named
+    virtual server). In the lab its disks are volumes of the node that owns it."""
+
+    name: str
+    owner: str
+    drives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class LabCluster:
     name: str
     nodes: tuple[str, ...]
     node_failover_seconds: int = 60
+    groups: tuple[LabGroup, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,9 +139,17 @@ class Estate:
         c = self.cluster_of(s)
         if c is None:
             return s.apps
-        vss = tuple(self.virtual_server(v) for v in self.servers
-                    if v.virtual and v.cluster == c.name and v.name != c.name)
-        return replace(s.apps, cluster=ClusterInfo(c.name, c.nodes, vss, c.node_failover_seconds))
+        members = [v for v in self.servers if v.virtual and v.cluster == c.name]
+        vss = tuple(self.virtual_server(v) for v in members if v.name != c.name)
+        # every group as cluster_info reports it (the resources created at run time aside)
+        groups = tuple(ClusterGroup(v.group, v.owner, v.volumes, tuple(
+            ClusterResource(n, t, v.ip if t == "IP Address" else "",
+                            v.name if t == "Network Name" else "") for n, t in v.resources))
+            for v in members)
+        groups += tuple(ClusterGroup(g.name, g.owner, g.drives, tuple(
+            ClusterResource(f"Disk {d}:", "Physical Disk") for d in g.drives)) for g in c.groups)
+        return replace(s.apps, cluster=ClusterInfo(c.name, c.nodes, vss, c.node_failover_seconds,
+                                                   groups))
 
     def server(self, name: str) -> LabServer:
         for s in self.servers:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import InvalidInput
-from core.lab.estate import NODE, VIRTUAL, Estate, LabCluster, LabServer
+from core.lab.estate import NODE, VIRTUAL, Estate, LabCluster, LabGroup, LabServer
 from core.lab.estate_apps import parse_apps
 from core.model.server import Service, Share
 
@@ -169,4 +169,25 @@ def _cluster(raw: dict[str, Any], servers: list[LabServer],
             base += [(f"Disk {v}:", "Physical Disk") for v in s.volumes]
             s = replace(s, owner=owner, resources=(*base, *s.resources))
         out.append(s)
-    return LabCluster(name, nodes, seconds), out
+    taken = {s.group for s in out if s.virtual and s.cluster == name}
+    groups = tuple(_group(g, name, nodes, by_name, taken) for g in raw.get("groups", []))
+    return LabCluster(name, nodes, seconds, groups), out
+
+
+def _group(raw: dict[str, Any], cluster: str, nodes: tuple[str, ...],
+           by_name: dict[str, LabServer], taken: set[str]) -> LabGroup:
+    """A disk-only group: its owner is a node and its drives are the owner's volumes."""
+    name = str(raw.get("name", "")).strip()
+    owner = str(raw.get("owner", nodes[0])).upper()
+    drives = tuple(str(d).upper().rstrip(":") for d in raw.get("drives", []))
+    if not name or name in taken:
+        raise InvalidInput("estate", f"cluster {cluster}: group {name!r} needs a name of its own")
+    if owner not in nodes:
+        raise InvalidInput("estate", f"cluster {cluster}: group {name}: owner {owner} is not "
+                                     "one of its nodes")
+    missing = [d for d in drives if d not in by_name[owner].volumes]
+    if missing:
+        raise InvalidInput("estate", f"cluster {cluster}: group {name}: {owner} has no "
+                                     f"{', '.join(d + ':' for d in missing)} volume")
+    taken.add(name)
+    return LabGroup(name, owner, drives)

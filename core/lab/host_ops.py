@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from core.lab.app_ops import AppOps
+from core.lab.cluster_ops import ClusterOps
 from core.lab.estate import Estate, LabServer, volume_dir
 from core.lab.fix_ops import FixOps, ZoneHook
 from core.lab.host_state import HostState
@@ -38,7 +39,7 @@ def _windows_word(value: str) -> str:
 
 
 @dataclass
-class LabHost(FixOps, AppOps):
+class LabHost(FixOps, AppOps, ClusterOps):
     """One lab server as the target of host operations."""
 
     estate: Estate
@@ -129,7 +130,8 @@ class LabHost(FixOps, AppOps):
             "os": {"caption": f"Microsoft {s.os} ", "version": s.os_version},
             # a cluster node also carries the addresses of the groups it owns
             "nics": [{"name": "Local Area Connection", "prefix": 24,
-                      "ips": [*s.ips, *(vs.ip for vs in est.owned(s.name))]}],
+                      "ips": [*s.ips, *(vs.ip for vs in est.owned(s.name)),
+                              *self.created_ips()]}],
             "volumes": [self._volume(v) for v in est.drives_of(s)],
             "services": services,
             # ... and shares the disks of those groups
@@ -227,3 +229,11 @@ class LabHost(FixOps, AppOps):
             local = self.local(p) if isinstance(p, str) else None
             results.append({"path": p, "exists": bool(local is not None and local.exists())})
         return {"results": results}
+
+    def op_wmi_check(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Application monitoring's Test: the services as Win32_Service lists them.
+        (The endpoint already refused any account but the lab admin: on a lab server
+        only its administrators have WMI access.)"""
+        services = self.op_inventory({})["services"]
+        return {"namespace": "root\\cimv2",
+                "services": [{"name": s["name"], "state": s["state"]} for s in services]}

@@ -126,6 +126,27 @@ class ClusterInfo:
     nodes: tuple[str, ...]
     virtual_servers: tuple[VirtualServer, ...] = ()
     node_failover_seconds: int = 60  # time a node failover takes (for the monitor cushion)
+    #: every group of the cluster (with or without a network name); () when not read
+    groups: tuple[ClusterGroup, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClusterGroup:
+    """One resource group of a cluster as its nodes report it."""
+
+    name: str
+    owner: str = ""
+    drives: tuple[str, ...] = ()  # physical disk resources (drive letters)
+    resources: tuple[ClusterResource, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClusterResource:
+    name: str
+    type: str  # "IP Address", "Network Name", "Physical Disk", "Generic Script", ...
+    ip: str = ""  # an IP address resource's address
+    network_name: str = ""  # a network name resource's name
+    online: bool = True
 
 
 # --- everything on one server ---------------------------------------------------------

@@ -2,13 +2,15 @@
 
 Disable undoes Enable Protection: delete the target's failover monitor,
 disconnect the source, delete the set on the source, withdraw the target's
-acceptance (files stay where they are on both servers). Objects already
-gone are fine; a server that does not answer stops the undo.
+acceptance (files stay where they are on both servers), and for a
+like-named pair delete the stand-in's cluster resources Enable created.
+Objects already gone are fine; a server that does not answer stops the undo.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from core.context import Context
@@ -17,6 +19,7 @@ from core.model.state import PairState
 from core.protection.env import Progress, ignore_missing
 from core.protection.errors import StepsFailed
 from core.protection.facts import PlanFacts, set_name_of
+from core.protection.like_named import RECORD_KEY, delete_steps
 from core.protection.locks import operation
 from core.protection.pair import remove_scripts, save_record
 from core.protection.state_machine import check_transition, require
@@ -53,37 +56,44 @@ def _disable(
     rec = store.record(app, source, target)
     require(rec.pair_state, "disable")
     name = _set_of(store, rec)
-    steps: list[tuple[str, str, Callable[[Any], Any]]] = [
+    on_engine: list[tuple[str, str, Callable[[Any], Any]]] = [
         (f"delete the failover monitor on {rec.target}", rec.target, lambda e: e.delete_monitor(name)),
         (f"disconnect {rec.source}", rec.source, lambda e: e.disconnect(name)),
         (f"delete replication set {name} on {rec.source}", rec.source, lambda e: e.delete_set(name)),
         (f"remove {name} from {rec.target}", rec.target, lambda e: e.delete_set(name)),
     ]
+    steps = [(title, partial(_engine_call, ctx, server, call)) for title, server, call in on_engine]
+    steps += delete_steps(ctx, store, rec)
     done: list[str] = []
-    for i, (title, server, call) in enumerate(steps):
+    for i, (title, run) in enumerate(steps):
         try:
-            engine = ctx.engine(server)
-            try:
-                ignore_missing(call, engine)
-            finally:
-                engine.close()
+            said = run()
         except AppmgrError as exc:
             rec.state = S.ERROR.value if done or rec.pair_state == S.ERROR else rec.state
             rec.last_error = f"Disable Protection: {title}: {exc}"
             save_record(ctx, store, rec)
             raise StepsFailed("Disable Protection", title, exc, done,
-                              [t for t, _s, _c in steps[i:]],
+                              [t for t, _r in steps[i:]],
                               "Run Disable Protection again when the server answers.") from exc
         done.append(title)
         if progress:
-            progress(f"{title}: ok")
+            progress(f"{title}: {said}")
     remove_scripts(ctx, app, source, target)
     check_transition(rec.pair_state, S.UNPROTECTED)
     rec.state = S.UNPROTECTED.value
+    rec.extra.pop(RECORD_KEY, None)
     rec.token, rec.facts, rec.monitoring = "", {}, False
     rec.phase, rec.steps_done, rec.last_error = "", [], ""
     save_record(ctx, store, rec)
     return rec
+
+
+def _engine_call(ctx: Context, server: str, call: Callable[[Any], Any]) -> str:
+    engine = ctx.engine(server)
+    try:
+        return "ok" if ignore_missing(call, engine) else "already gone"
+    finally:
+        engine.close()
 
 
 def set_monitoring(

@@ -1,9 +1,10 @@
 """Enable Protection (SPEC F-8.1); Disable and the monitoring toggle are in
 :mod:`core.protection.disable`.
 
-Enable, after a clean validation: a fresh connection token; the target
-accepts the set's data with it; the source creates the replication set;
-the failover scripts are written; the source connects and starts the
+Enable, after a clean validation: a like-named pair's stand-in resources
+are created on the target cluster (F-10); a fresh connection token; the
+target accepts the set's data with it; the source creates the replication
+set; the failover scripts are written; the source connects and starts the
 mirror; the target creates the failover monitor. Each step can be skipped
 in advanced mode (``config.advanced.create_*``). A failed step stops,
 undoes what was done (in reverse), records the error and raises StepsFailed
@@ -23,6 +24,7 @@ from core.model.state import PairState
 from core.protection.env import PairEnv, Progress, TokenFactory, ignore_missing, new_token
 from core.protection.errors import StepsFailed
 from core.protection.facts import gather_facts
+from core.protection.like_named import RECORD_KEY, create_actions, created_names
 from core.protection.locks import operation, record_lock
 from core.protection.pair import remove_scripts, write_scripts
 from core.protection.plan import PHASES, phase_steps
@@ -114,13 +116,13 @@ def _enable(
     rec = store.record(cfg.app, cfg.source, cfg.target)
     if rec.pair_state != S.UNPROTECTED:
         require(rec.pair_state, "enable")
-    facts, _source, target = gather_facts(ctx, cfg)
+    facts, source, target = gather_facts(ctx, cfg)
     env = PairEnv(ctx, store, cfg, rec, facts, token_factory, progress)
     for phase in PHASES:  # a malformed user edit stops us before anything is done
         phase_steps(cfg, facts, phase)
     token = token_factory()
     done: list[_Action] = []
-    actions = _enable_actions(env, token)
+    actions = create_actions(ctx, cfg, source, target, env.say) + _enable_actions(env, token)
     try:
         for action in actions:
             env.say(f"{action[0]}…")
@@ -141,6 +143,9 @@ def _enable(
     rec.target_ips = list(target.ips)
     rec.last_error = ""
     rec.phase, rec.steps_done = "", []
+    rec.extra.pop(RECORD_KEY, None)
+    if created_names(cfg):
+        rec.extra[RECORD_KEY] = created_names(cfg)
     env.save()
     return rec
 

@@ -67,9 +67,10 @@ def test_sql_servers_register_port_and_instance_spns(conn: Connection) -> None:
 
 def test_cluster_names_and_nodes_by_their_spns(conn: Connection) -> None:
     virtual = search(conn, BASE_DN, "(servicePrincipalName=MSClusterVirtualServer/*)", ["cn"])
-    assert _names(virtual) == {"EVS1", "EXCLUS", "SQLVS1", "SQLCLUS"}
+    assert _names(virtual) == {"EVS1", "EXCLUS", "EXCLUS2", "SQLVS1", "SQLCLUS"}
     nodes = search(conn, BASE_DN, "(servicePrincipalName=MSServerClusterMgmtAPI/*)", ["cn"])
-    assert _names(nodes) == {"EXNODE1", "EXNODE2", "SQLNODE1", "SQLNODE2"}
+    assert _names(nodes) == {"EXNODE1", "EXNODE2", "EXNODE3", "EXNODE4", "SQLNODE1",
+                             "SQLNODE2"}
     d = lab_directory(load_estate(net="127.0.44"))
     listed = {c.name: c for c in d.servers()}
     assert listed["EVS1"].is_cluster_virtual and listed["SQLNODE2"].is_cluster_node

@@ -72,13 +72,20 @@ async def test_like_named_cluster_setup_dialog(api):
         assert api.called("select_pair") == [("exchange", "EVS1", "EVS1 (like-named)")]
         await press(pilot, "enter")  # OK before connecting: the node is asked for
         assert "enter a node" in str(dialog.query_one("#err-cluster-target_node").render())
-        await press(pilot, *"exnode2", "enter")
+        await press(pilot, *"exnode2", "enter")  # a node of EVS1's own cluster
+        assert isinstance(app.screen, LoginScreen)
+        await press(pilot, "enter")
+        assert "EVS1's own cluster" in str(dialog.query_one("#err-cluster-target_node").render())
+        await focus_on(pilot, "#f-cluster-target_node")
+        await press(pilot, "ctrl+u", *"exnode3", "enter")  # a node of the standby EXCLUS2
         assert isinstance(app.screen, LoginScreen)
         await press(pilot, "enter")
         assert app.focused is dialog.query_one("#f-cluster-ip")
         assert dialog.query_one("#f-cluster-network", Select).value == "Local Area Connection"
         assert dialog.query_one("#f-cluster-subnet_mask", Input).value == "255.255.255.0"
         assert dialog.query_one("#lnc-drive-C", Checkbox).value is False
+        locked = dialog.query_one("#lnc-drive-E", Checkbox)
+        assert locked.value is True and locked.disabled  # EVS1's data on both clusters
         await press(pilot, *"10.9.9.9")
         await focus_on(pilot, "#lnc-ok")
         await press(pilot, "enter")
@@ -86,12 +93,12 @@ async def test_like_named_cluster_setup_dialog(api):
         assert "not on the network" in str(error.render()) and app.focused is dialog.query_one(
             "#f-cluster-ip")
         assert api.saved == []
-        await press(pilot, "ctrl+u", *"127.0.10.86")
+        await press(pilot, "ctrl+u", *"127.0.10.160")
         await focus_on(pilot, "#lnc-ok")
         await press(pilot, "enter")
         assert app.screen is not dialog
         saved = api.saved[-1]
-        assert (saved.target, saved.cluster.target_node, saved.cluster.ip) == (
-            "EVS1_LN", "EXNODE2", "127.0.10.86")
+        assert (saved.target, saved.cluster.target_node, saved.cluster.ip,
+                saved.cluster.storage) == ("EVS1_LN", "EXNODE3", "127.0.10.160", ["E", "F"])
         assert app.screen.session.target == "EVS1_LN"
         assert "EVS1 → EVS1_LN" in str(app.screen.query_one("#pair-header").render())

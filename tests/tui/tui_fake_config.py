@@ -1,6 +1,6 @@
 """Configuration half of the fake ConsoleApi (see tui_fake_api.py): load, apply,
 save (with core's cross-field checks and the per-target compression notice),
-drafts, the DNS account and the plan text."""
+drafts, the DNS and WMI accounts and the plan text."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ from core.apps.registry import get_app, protectable_app
 from core.config.check import config_problems
 from core.config.defaults import default_config
 from core.config.edit import apply_assignments
-from core.errors import InvalidInput, StateError
+from core.errors import AuthFailed, InvalidInput, StateError
 from core.model.config import ProtectionConfig
 from core.model.state import PairState as ST
+
+#: the password the fake's source accepts for the WMI account
+WMI_PASSWORD = "Wmi-S3cret!"
 
 
 class FakeConfigMixin:
@@ -26,6 +29,8 @@ class FakeConfigMixin:
     other_pairs: dict[str, list[str]]
     state: Any
     advanced: bool
+    #: the WMI password in the fake credential cache (None: nothing cached)
+    wmi_cached: str | None = None
 
     # --- configuration (F-6) ---------------------------------------------------------
     def _saved_config(self, app: str, source: str, target: str) -> ProtectionConfig | None:
@@ -108,6 +113,41 @@ class FakeConfigMixin:
             raise InvalidInput("failover.dns.servers", "add at least one DNS server")
         return [f"{s.ip}: answers for lab.example.com.; the DNS credentials may update it"
                 for s in cfg.failover.dns.servers]
+
+    # --- application monitoring's WMI account (F-6.2) --------------------------------------
+    def set_wmi_credentials(self, cfg: ProtectionConfig, user: str,
+                            password: str) -> ProtectionConfig:
+        self._rec("set_wmi_credentials", user)  # never the password
+        if not user.strip():
+            raise InvalidInput("monitoring.application.wmi_user",
+                               "enter a user name (DOMAIN\\user, user@domain or user)")
+        if not password:
+            raise InvalidInput("monitoring.application.wmi_password",
+                               "enter the WMI user's password")
+        new = apply_assignments(cfg, [f"monitoring.application.wmi_user={user}"],
+                                advanced=self.advanced)
+        self.wmi_cached = password
+        return new
+
+    def wmi_test(self, cfg: ProtectionConfig) -> list[str]:
+        user = cfg.monitoring.application.wmi_user
+        self._rec("wmi_test", user)
+        if self.wmi_cached is None:
+            raise InvalidInput("monitoring.application.wmi_password",
+                               f"no WMI password is cached for {cfg.source}: enter the "
+                               f"password of {user}")
+        if self.wmi_cached != WMI_PASSWORD:
+            self.wmi_cached = None
+            raise AuthFailed(f"{cfg.source} refused the WMI login as {user}: wrong user name "
+                             "or password. The cached WMI password was dropped; type it again")
+        return [f"{cfg.source}: WMI login as {user} works; 2 services answered "
+                "(MSSQLSERVER Running, SQLSERVERAGENT Running)"]
+
+    def clear_wmi_credentials(self, cfg: ProtectionConfig) -> int:
+        self._rec("clear_wmi_credentials", cfg.source)
+        removed = 0 if self.wmi_cached is None else 1
+        self.wmi_cached = None
+        return removed
 
     def plan_text(self, cfg: ProtectionConfig, phase: str) -> str:
         from core.protection.plan import phase_text

@@ -5,6 +5,9 @@
 - set: ``section.key=value …`` with the form's validation and messages;
   nothing is saved when any value is refused (exit code of the error).
 - plan: the generated (or edited) failover plan phases.
+- like-named SRC --node NODE --ip IP [--network NET] [--mask MASK] [--storage E,F]:
+  the like-named cluster setup dialog (F-5.6) headless; the pair is then
+  ``SRC SRC_LN`` for validate, config, protect and status.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import sys
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("config", parents=[common], help="show, set or plan a pair's configuration")
-    verbs = p.add_subparsers(dest="config_command", metavar="show|set|plan", required=True)
+    verbs = p.add_subparsers(dest="config_command", metavar="show|set|plan|like-named",
+                             required=True)
     for verb, text in (("show", "print the configuration (defaults when not saved yet)"),
                        ("set", "change settings: section.key=value …"),
                        ("plan", "print the failover plan phases")):
@@ -32,6 +36,16 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
             v.add_argument("assignments", nargs="+", metavar="SECTION.KEY=VALUE")
         else:
             v.add_argument("--phase", default="", help="only this phase")
+    v = verbs.add_parser("like-named", parents=[common],
+                         help="set up the like-named cluster of an Exchange 2003 virtual server")
+    v.add_argument("source", help="the Exchange 2003 virtual server (e.g. EVS1)")
+    v.add_argument("--app", default="exchange", help="application (default exchange)")
+    v.add_argument("--node", required=True, help="a node of the standby cluster")
+    v.add_argument("--ip", required=True, help="the IP address to create on it")
+    v.add_argument("--network", default="", help="the node's network (default: its first)")
+    v.add_argument("--mask", default="", help="subnet mask (default: the network's)")
+    v.add_argument("--storage", default=None, metavar="E,F",
+                   help="drive letters of the disk resources (default: those on both)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
 
     console = open_console(args)
     verb = args.config_command
+    if verb == "like-named":
+        return _like_named(console, args)
     if verb == "show":
         doc = console.config_show(args.app, args.source, args.target)
         if args.json:
@@ -67,4 +83,20 @@ def run(args: argparse.Namespace) -> int:
             return 2
         phases = {args.phase: phases[args.phase]}
     print("\n".join(phases.values()), end="")
+    return 0
+
+
+def _like_named(console, args: argparse.Namespace) -> int:  # noqa: ANN001 - the Console
+    storage = None if args.storage is None else [d for d in args.storage.split(",") if d.strip()]
+    change = console.like_named_save(args.app, args.source, args.node, args.ip,
+                                     network=args.network, subnet_mask=args.mask,
+                                     storage=storage)
+    cfg, c = change.config, change.config.cluster
+    print(f"saved: {cfg.source} -> {cfg.target} ({cfg.app}), like-named on node "
+          f"{c.target_node}: {c.ip}/{c.subnet_mask} on {c.network!r}, "
+          f"storage {','.join(c.storage) or 'none'}")
+    for line in change.notices:
+        print(f"note: {line}")
+    for line in change.warnings:
+        print(f"warning: {line}", file=sys.stderr)
     return 0

@@ -28,20 +28,26 @@ def use_lab(args: argparse.Namespace) -> bool:
 
 
 def open_context(args: argparse.Namespace) -> Context:
-    """Only the Context: enough for `status`, which must start fast (no Console, no apps)."""
+    """Only the Context: enough for `status`, which must start fast (no Console, no apps).
+    A like-named target (``EVS1_LN``) is reached through its node, as the Console does."""
+    from core.protection.like_named import store_routed
+    from core.store import PairStore
+
     paths = app_paths().ensure()
     settings = load_settings(paths.config / "settings.json")
     if use_lab(args):
         from core.lab.context import lab_context
 
-        return lab_context(paths, settings)
+        ctx = lab_context(paths, settings)
+        return store_routed(ctx, PairStore(ctx.paths))
     from core.discovery import default_domain
     from core.wiring import real_context
 
     domain_file = paths.config / "domain.txt"
     domain = domain_file.read_text().strip() if domain_file.exists() else default_domain()
-    return real_context(paths, settings, domain, passphrase=_ask_passphrase,
-                        alt_dns=bool(getattr(args, "altdns", False)) or settings.alt_dns)
+    ctx = real_context(paths, settings, domain, passphrase=_ask_passphrase,
+                       alt_dns=bool(getattr(args, "altdns", False)) or settings.alt_dns)
+    return store_routed(ctx, PairStore(ctx.paths))
 
 
 def open_console(args: argparse.Namespace) -> Console:

@@ -6,13 +6,13 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Input, RadioSet, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, Input, RadioSet, Static
 
 from core.config.check import failure_after_text
-from core.errors import AppmgrError
+from core.errors import AppmgrError, InvalidInput
 from core.model.config import ProtectionConfig
-from tui.api_calls import ApiCaller
+from tui.api_calls import ApiCaller, error_text
 from tui.configure import form
 from tui.configure.info import ADVANCED_NOTE, FormInfo, clustered
 
@@ -21,6 +21,10 @@ PATHS = ("monitoring.enabled", "monitoring.manual_intervention", "monitoring.met
 APP = "monitoring.application."
 APP_PATHS = tuple(APP + k for k in ("enabled", "interval", "error_threshold", "method",
                                     "script_path", "script_engine", "wmi_user"))
+#: the WMI account's password: never a config field, only the credential cache (F-12)
+PASSWORD = APP + "wmi_password"
+#: what is enabled and disabled with the application-monitoring fields
+WMI_CONTROLS = ("#" + form.field_id(PASSWORD), "#wmi-test", "#wmi-clear")
 BETA = ("Application monitoring is a beta feature: it watches the application's health on "
         "the source and alerts, but is not meant for production use.\nTurn it on?")
 
@@ -31,6 +35,15 @@ def hints_job(api: Any, cfg: ProtectionConfig, changes: list[str]) -> list[str]:
         return list(api.monitoring_hints(api.apply(cfg, changes)))
     except AppmgrError:  # a half-typed number: the local line stands alone
         return []
+
+
+def wmi_test_job(api: Any, cfg: ProtectionConfig, changes: list[str], password: str) -> list[str]:
+    """Thread: Test with the fields as typed; a typed password is cached first (as the
+    DNS dialog's Test does)."""
+    new = api.apply(cfg, changes)
+    if password:
+        new = api.set_wmi_credentials(new, new.monitoring.application.wmi_user, password)
+    return list(api.wmi_test(new))
 
 
 class MonitoringTab(ApiCaller, VerticalScroll):
@@ -82,12 +95,21 @@ class MonitoringTab(ApiCaller, VerticalScroll):
         user = Input(a.wmi_user, id=form.field_id(APP + "wmi_user"), compact=True,
                      placeholder=r"DOMAIN\user")
         yield from form.row("WMI user", user, APP + "wmi_user")
+        yield from form.row("Password", Input(id=form.field_id(PASSWORD), password=True,
+                                              compact=True), PASSWORD)
+        yield Horizontal(Button("Test", id="wmi-test", compact=True),
+                         Button("Clear cached credentials", id="wmi-clear", compact=True),
+                         classes="row")
+        yield Static("", id="wmi-result", classes="note")
 
     def on_mount(self) -> None:
         if self.info.shows(APP + "enabled"):
             locked = clustered(self.cfg) or not self.info.can_edit(APP + "enabled")
             for path in APP_PATHS:
                 self.query_one(f"#{form.field_id(path)}").disabled = locked
+            for selector in WMI_CONTROLS:
+                self.query_one(selector).disabled = locked
+            form.set_note(self.query_one("#wmi-result", Static), "")
             self._app_method_changed()
         form.set_note(self.query_one("#monitor-warning", Static), "")
         self._failure_after()
@@ -133,6 +155,57 @@ class MonitoringTab(ApiCaller, VerticalScroll):
         script = form.widget_text(radio) == "script" and not radio.disabled
         for path in (APP + "script_path", APP + "script_engine"):
             self.query_one(f"#{form.field_id(path)}").disabled = not script
+
+    # --- the WMI account: Test and Clear cached credentials (F-6.2) ----------------------
+    def wmi_password(self) -> str:
+        """The typed WMI password ("" when the fields are not shown or locked)."""
+        found = self.query(f"#{form.field_id(PASSWORD)}").results(Input)
+        field = next(iter(found), None)
+        return field.value if field is not None and not field.disabled else ""
+
+    @on(Button.Pressed, "#wmi-test")
+    def _wmi_test(self) -> None:
+        form.clear_errors(self)
+        changes = form.assignments(self, self.screen.cfg, APP_PATHS)
+        self._wmi_result("Testing…", ok=True)
+        self.call_api("wmi_test", wmi_test_job, self.app.api, self.screen.cfg, changes,
+                      self.wmi_password())
+
+    def api_wmi_test(self, lines: list[str], _tag: Any) -> None:
+        self._wmi_result("\n".join("✔ " + line for line in lines) or "✔ OK", ok=True)
+
+    def api_failed_wmi_test(self, err: BaseException, _tag: Any) -> None:
+        self._wmi_failed(err)
+
+    @on(Button.Pressed, "#wmi-clear")
+    def _wmi_clear(self) -> None:
+        form.clear_errors(self)
+        self.call_api("wmi_clear", self.app.api.clear_wmi_credentials, self.screen.cfg)
+
+    def api_wmi_clear(self, removed: int, _tag: Any) -> None:
+        self.query_one(f"#{form.field_id(PASSWORD)}", Input).value = ""
+        source = self.screen.cfg.source
+        self._wmi_result(f"Cleared the cached WMI credentials of {source} ({removed} "
+                         f"entr{'y' if removed == 1 else 'ies'})." if removed else
+                         f"No WMI credentials were cached for {source}.", ok=True)
+
+    def api_failed_wmi_clear(self, err: BaseException, _tag: Any) -> None:
+        self._wmi_failed(err)
+
+    def _wmi_failed(self, err: BaseException) -> None:
+        if isinstance(err, InvalidInput) and (field := form.show_error(self, err)) is not None:
+            self._wmi_result("", ok=True)
+            if field.focusable:
+                field.focus()
+        else:
+            self._wmi_result("✖ " + error_text(err), ok=False)
+
+    def _wmi_result(self, text: str, ok: bool) -> None:
+        line = self.query_one("#wmi-result", Static)
+        form.set_note(line, text)
+        line.set_class(not ok, "-error")
+        if text:  # the note is the tab's last line: show it once it is laid out
+            self.call_after_refresh(self.scroll_end, animate=False)
 
     def cfg_changed(self, cfg: ProtectionConfig) -> None:
         self.cfg = cfg

@@ -18,12 +18,15 @@ from core.errors import InvalidInput
 from core.model.config import ProtectionConfig
 from tui.api_calls import error_text
 from tui.configure import form
+from tui.configure.monitoring_tab import MonitoringTab
 
 
 def save_job(api: Any, cfg: ProtectionConfig, changes: list[str],
-             regenerate: list[str] | None = None) -> tuple[str, ProtectionConfig, list[str]]:
+             regenerate: list[str] | None = None,
+             wmi_password: str = "") -> tuple[str, ProtectionConfig, list[str]]:
     """Thread: ("stale", cfg, phases) when edited scripts would be regenerated and
-    nobody was asked yet, else ("saved", cfg, notices)."""
+    nobody was asked yet, else ("saved", cfg, notices). A typed WMI password goes to the
+    credential cache just before saving: when it is refused, nothing is saved."""
     new = api.apply(cfg, changes)
     if regenerate is None:
         stale = api.plan_stale(new)
@@ -31,6 +34,8 @@ def save_job(api: Any, cfg: ProtectionConfig, changes: list[str],
             return "stale", new, stale
     elif regenerate:
         new = api.regenerate_plan(new, regenerate)
+    if wmi_password:
+        new = api.set_wmi_credentials(new, new.monitoring.application.wmi_user, wmi_password)
     return "saved", new, list(api.save_config(new) or [])
 
 
@@ -41,12 +46,17 @@ class SaveFlow(MessagePump):
     base: ProtectionConfig
     cfg: ProtectionConfig
 
+    def wmi_password(self) -> str:
+        """The WMI password typed on the Monitoring tab ("" when none)."""
+        return self.query_one("#monitoring-tab", MonitoringTab).wmi_password()
+
     @on(Button.Pressed, "#cfg-ok")
     def action_ok(self) -> None:
         form.clear_errors(self)
         self.general_error("")
         copy, changes = self.pending()
-        self.call_api("save", save_job, self.app.api, copy, changes)
+        self.call_api("save", save_job, self.app.api, copy, changes,
+                      wmi_password=self.wmi_password())
 
     def api_save(self, result: tuple[str, ProtectionConfig, list[str]], _tag: Any) -> None:
         kind, cfg, extra = result
@@ -70,7 +80,8 @@ class SaveFlow(MessagePump):
             if regenerate is None:
                 return
             chosen = phases if regenerate else []
-            self.call_api("save", save_job, self.app.api, cfg, [], chosen)
+            self.call_api("save", save_job, self.app.api, cfg, [], chosen,
+                          wmi_password=self.wmi_password())
 
         self.app.push_screen(ConfirmScreen("Failover scripts", body, yes="Regenerate",
                                            no="Keep my edits", dialog_id="plan-stale"),

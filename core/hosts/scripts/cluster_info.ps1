@@ -1,5 +1,5 @@
 # Failover cluster membership and its groups (root\MSCluster WMI, Windows 2003 and later):
-# nodes, each group's owner, resources (IP address, network name, online timeout) and disks.
+# nodes, each group's owner, resources (IP address, network name, online timeout, online) and disks.
 $ns = 'root\MSCluster'
 $c = try { Get-WmiObject MSCluster_Cluster -Namespace $ns } catch { $null }
 if (-not $c) { ConvertTo-Json -InputObject @{cluster = $null} -Compress; return }
@@ -11,7 +11,7 @@ $groups = @(foreach ($g in Get-WmiObject MSCluster_ResourceGroup -Namespace $ns)
     foreach ($d in (Rel $r 'ResultClass=MSCluster_Disk')) { Rel $d 'ResultClass=MSCluster_DiskPartition' | ForEach-Object { "$($_.Path)".TrimEnd(':') } } } } catch { })
   @{name = $g.Name; owner = "$((Rel $g 'AssocClass=MSCluster_NodeToActiveGroup' | Select-Object -First 1).Name)"; drives = $drives
     resources = @($res | ForEach-Object { @{name = $_.Name; type = $_.Type; pending_ms = [int]$_.PendingTimeout
-      ip = "$($_.PrivateProperties.Address)"; network_name = "$($_.PrivateProperties.Name)"} })} })
+      ip = "$($_.PrivateProperties.Address)"; network_name = "$($_.PrivateProperties.Name)"; online = ([int]$_.State -eq 2)} })} })
 $o = @{name = $c.Name; nodes = @(Get-WmiObject MSCluster_Node -Namespace $ns | ForEach-Object { $_.Name })
   detect_ms = [int]$c.SameSubnetDelay * [int]$c.SameSubnetThreshold; groups = $groups}
 ConvertTo-Json -InputObject @{cluster = $o} -Depth 6 -Compress

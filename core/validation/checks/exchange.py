@@ -40,11 +40,21 @@ def target_not_dc(v: ValidationContext) -> Outcome:
     return passed(f"{target.name} is not a domain controller")
 
 
+def like_named_target(v: ValidationContext, side: Side) -> bool:
+    """The target of a like-named pair: a standby cluster node with Exchange installed but
+    no Exchange server object of its own; the source virtual server moves there as itself."""
+    return v.config.cluster.like_named and side.role == "target"
+
+
 @check("exchange.admin_group", "Same Exchange administrative group", "application",
        apps=EXCHANGE, touches=("source", "target"))
 def admin_group(v: ValidationContext) -> Outcome:
     src, tgt = both_servers(v)
-    a, b = exchange_of(v.source, src), exchange_of(v.target, tgt)
+    a = exchange_of(v.source, src)
+    if like_named_target(v, v.target):
+        return passed(f"like-named: {src.name} moves to the standby cluster as itself, in "
+                      f"{a.admin_group!r}")
+    b = exchange_of(v.target, tgt)
     if a.admin_group.lower() != b.admin_group.lower():
         return error(f"{src.name} is in the administrative group {a.admin_group!r} but "
                      f"{tgt.name} in {b.admin_group!r}: both must be in the same one")
@@ -55,6 +65,8 @@ def admin_group(v: ValidationContext) -> Outcome:
        apps=EXCHANGE, touches=("source", "target"))
 def role(v: ValidationContext) -> Outcome:
     def probe(side: Side, srv: Server) -> list[str]:
+        if like_named_target(v, side):
+            return []  # the role is the source virtual server's, checked on the source
         ex = exchange_of(side, srv)
         roles = {r.lower() for r in ex.roles}
         if ex.version.startswith(("2000", "2003")):

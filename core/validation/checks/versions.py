@@ -42,6 +42,12 @@ def versions_of(v: ValidationContext, side: Side, srv: Server) -> list[tuple[str
         names = [i.name for i in protected_instances(v, source)] if source is not None else []
         insts = [srv.apps.sql_instance(n) for n in names] or list(srv.apps.sql)
         return [(f"{side.name}\\{i.name}", matrix_version(i)) for i in insts if i is not None]
+    source = v.source.server
+    if v.config.cluster.like_named and side.role == "target" and source is not None:
+        # a standby node has Exchange installed but no server object of its own: the source
+        # virtual server's version is the one that will run there
+        installed = any(s.name.lower() == "msexchangeis" for s in srv.services)
+        return [(side.name, app.version_of(source) if installed else "")]
     return [(side.name, app.version_of(srv))]
 
 

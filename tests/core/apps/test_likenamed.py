@@ -8,7 +8,9 @@ import pytest
 
 from core.apps import likenamed
 from core.config import apply_assignments, config_problems, default_config
+from core.model.apps import ClusterGroup, VirtualServer
 from core.model.config import ClusterSection
+from core.model.server import Nic
 from tests.core.apps.app_estate import app_servers
 
 S = app_servers()
@@ -82,3 +84,51 @@ def test_cluster_settings_belong_to_like_named_pairs_only() -> None:
     cfg = default_config("exchange", S["EXCH01"], S["EXCH02"])
     cfg = apply_assignments(cfg, ["cluster.ip=127.0.10.99"])
     assert "like-named" in str(config_problems(cfg, S["EXCH01"], S["EXCH02"]).errors[0])
+
+
+def _standby(**cluster: object) -> object:
+    """EXNODE3 with its cluster EXCLUS2 changed (groups, virtual servers)."""
+    node = S["EXNODE3"]
+    info = dataclasses.replace(node.apps.cluster, **cluster)
+    return dataclasses.replace(node, apps=dataclasses.replace(node.apps, cluster=info))
+
+
+def test_the_standby_cluster_needs_a_group_named_like_the_source_s() -> None:
+    good = dataclasses.replace(likenamed.choices(S["EVS1"], S["EXNODE3"]).setup,
+                               ip="127.0.10.160")
+    other = _standby(groups=(ClusterGroup("Cluster Group", "EXNODE3", ("Q",)),))
+    (found,) = likenamed.problems(good, S["EVS1"], other)
+    assert found.field == "cluster.target_node"
+    assert found.message == ("EXCLUS2 has no group named 'EVS1 Group': create it with the "
+                             "disks of EVS1 before protecting")
+    ready = _standby(groups=(ClusterGroup("EVS1 Group", "EXNODE3", ("E",)),))
+    assert likenamed.problems(good, S["EVS1"], ready) == []
+
+
+def test_the_stand_in_s_own_address_is_not_taken_for_another_s() -> None:
+    """Re-validating a protected pair: the node now carries the IP Enable Protection made."""
+    good = dataclasses.replace(likenamed.choices(S["EVS1"], S["EXNODE3"]).setup,
+                               ip="127.0.10.160")
+    node = _standby(virtual_servers=(VirtualServer("EVS1_LN", "127.0.10.160", "EVS1 Group"),))
+    node = dataclasses.replace(node, nics=(Nic("Public", ("127.0.10.63", "127.0.10.160"), 24),))
+    assert likenamed.problems(good, S["EVS1"], node) == []
+    stranger = dataclasses.replace(node, apps=S["EXNODE3"].apps)
+    assert "already used by EXNODE3" in likenamed.problems(good, S["EVS1"], stranger)[0].message
+
+
+def test_the_four_stand_in_resources_in_creation_order() -> None:
+    setup = ClusterSection(True, "EXNODE3", "Public", "127.0.10.160", "255.255.255.0", ["E"])
+    res = likenamed.stand_in_resources("evs1", setup)
+    assert [(r.name, r.type, r.depends, r.online) for r in res] == [
+        ("EVS1_LN IP Address", "IP Address", (), True),
+        ("EVS1_LN", "Network Name", ("EVS1_LN IP Address",), True),
+        ("EVS1_LN post-failover script", "Generic Script", ("EVS1_LN",), False),
+        ("EVS1_LN pre-failback script", "Generic Script", ("EVS1_LN",), False)]
+    assert res[0].params("EVS1 Group") == {
+        "action": "create", "name": "EVS1_LN IP Address", "group": "EVS1 Group",
+        "type": "IP Address", "private": {"Address": "127.0.10.160",
+                                          "SubnetMask": "255.255.255.0", "Network": "Public"},
+        "depends": [], "online": True}
+    assert res[3].private == {"ScriptFilepath": "C:\\Program Files\\appmgr\\cluster\\EVS1_LN\\"
+                                                "pre_failback_LN.vbs"}
+    assert likenamed.temp_name("EVS1_LN") == "EVS1_LN"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 
 import pytest
@@ -22,7 +23,7 @@ from core.hosts.inventory_apps import (
     smtp_ips,
     sql_from_json,
 )
-from core.model.apps import SqlFile, VirtualServer
+from core.model.apps import ClusterResource, SqlFile, VirtualServer
 from core.model.server import Service
 
 CONFIG = "CN=Configuration,DC=lab,DC=example,DC=com"
@@ -182,6 +183,24 @@ def test_cluster_virtual_servers_and_failover_time() -> None:
         "EVS1", "10.0.0.65", "EVS1 Group", ("EVS1 IP Address", "EVS1 Network Name"),
         ("E", "F"), "EXNODE1"),)
     assert set(named) == {"EXCLUS", "EVS1"}  # the cluster's own name, not in the list
+
+
+def test_cluster_groups_list_every_resource_and_its_state() -> None:
+    doc = copy.deepcopy(CLUSTER)
+    doc["cluster"]["groups"][2]["resources"] = [  # a script resource made offline
+        {"name": "EVS1_LN post-failover script", "type": "Generic Script", "pending_ms": 0,
+         "ip": "", "network_name": "", "online": False}]
+    parsed = cluster_from_json(doc)
+    assert parsed is not None
+    groups = {g.name: g for g in parsed[0].groups}
+    assert list(groups) == ["Cluster Group", "EVS1 Group", "Available Storage"]
+    evs = groups["EVS1 Group"]
+    assert (evs.owner, evs.drives) == ("EXNODE1", ("E", "F"))
+    assert evs.resources == (
+        ClusterResource("EVS1 IP Address", "IP Address", "10.0.0.65", "", True),
+        ClusterResource("EVS1 Network Name", "Network Name", "", "EVS1", True))
+    (script,) = groups["Available Storage"].resources
+    assert (script.type, script.online) == ("Generic Script", False)
 
 
 def _node_inventory() -> dict[str, object]:

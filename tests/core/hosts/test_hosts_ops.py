@@ -43,6 +43,12 @@ MAXIMAL = {
                       "disable": ["tcp", "np", "sm"], "restart": True},
     "service_account": {"name": "s'" * 128, "account": "LocalSystem"},
     "dns_zone_add": {"zone": "z" * 253, "secure": True},
+    # like-named clusters: a NetBIOS name + suffix, a cluster group name, a script path
+    "cluster_resource": {"action": "create", "name": "n'" * 16 + " IP Address",
+                         "group": "g'" * 40, "type": "Generic Script",
+                         "private": {"ScriptFilepath": "C:\\" + "p'" * 40},
+                         "depends": ["d'" * 16], "online": True, "wait": 300},
+    "wmi_check": {},
 }
 
 

@@ -78,15 +78,26 @@ def test_node_failover_warns_and_fix_raises_missed_packets(lab: FakeWorld) -> No
 
 # --- cluster.like_named ---------------------------------------------------------------------
 def test_like_named_applies_only_when_chosen_and_checks_the_setup(lab: FakeWorld) -> None:
-    cfg = app_config(lab, "exchange", "EVS1", "EXNODE2")
+    cfg = app_config(lab, "exchange", "EVS1", "EXNODE3")
     assert not applies(lab, cfg, "cluster.like_named")
     cfg.cluster.like_named = True
     res = check(lab, cfg, "cluster.like_named")
     assert res.status is Status.ERROR and "enter a node of the target cluster" in res.reason
-    cfg.cluster.target_node, cfg.cluster.network = "EXNODE2", "Local Area Connection"
-    cfg.cluster.ip, cfg.cluster.subnet_mask = "127.0.10.86", "255.255.255.0"
+    cfg.cluster.target_node, cfg.cluster.network = "EXNODE3", "Local Area Connection"
+    cfg.cluster.ip, cfg.cluster.subnet_mask = "127.0.10.160", "255.255.255.0"
+    cfg.cluster.storage = ["E", "F"]
     res = check(lab, cfg, "cluster.like_named")
     assert res.status is Status.PASSED, res.reason
+
+
+def test_like_named_target_is_a_node_of_another_cluster(lab: FakeWorld) -> None:
+    cfg = app_config(lab, "exchange", "EVS1", "EXNODE2", "cluster.target_node=EXNODE2",
+                     "cluster.network=Local Area Connection", "cluster.ip=127.0.10.160",
+                     "cluster.subnet_mask=/24")
+    cfg.cluster.like_named = True
+    res = check(lab, cfg, "cluster.like_named")
+    assert res.status is Status.ERROR
+    assert "EXNODE2 is a node of EXCLUS, EVS1's own cluster" in res.reason
 
 
 def test_like_named_is_for_exchange_2003_only(lab: FakeWorld) -> None:

@@ -219,3 +219,32 @@ def test_cluster_info_is_what_the_estate_says(lab: FakeWorld) -> None:
     cluster = lab.servers["EVS1"].apps.cluster
     assert isinstance(cluster, ClusterInfo) and cluster.nodes == ("EXNODE1", "EXNODE2")
     assert isinstance(cluster.virtual_servers[0], VirtualServer)
+
+
+def _like_named(lab: FakeWorld) -> object:
+    """EVS1 -> its standby node EXNODE3 (Exchange installed, no server object of its own)."""
+    cfg = app_config(lab, "exchange", "EVS1", "EXNODE3", "cluster.target_node=EXNODE3",
+                     "cluster.network=Local Area Connection", "cluster.ip=127.0.10.160",
+                     "cluster.subnet_mask=/24", "cluster.storage=E,F")
+    cfg.cluster.like_named = True
+    return cfg
+
+
+def test_a_like_named_target_runs_the_source_virtual_server_s_exchange(lab: FakeWorld) -> None:
+    cfg = _like_named(lab)
+    assert lab.servers["EXNODE3"].apps.exchange is None
+    res = check(lab, cfg, "exchange.admin_group")
+    assert res.status is Status.PASSED and res.reason.startswith(
+        "like-named: EVS1 moves to the standby cluster as itself")
+    assert check(lab, cfg, "exchange.role").status is Status.PASSED
+    res = check(lab, cfg, "app.version")
+    assert (res.status, res.reason) == (Status.PASSED, "Exchange EVS1 2003, EXNODE3 2003")
+
+
+def test_a_like_named_target_without_exchange_installed_fails(lab: FakeWorld) -> None:
+    cfg = _like_named(lab)
+    node = lab.servers["EXNODE3"]
+    change(lab, "EXNODE3", services=tuple(s for s in node.services
+                                          if not s.name.startswith("MSExchange")))
+    res = check(lab, cfg, "app.version")
+    assert res.status is Status.ERROR and res.reason == "Exchange was not found on EXNODE3"

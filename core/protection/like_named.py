@@ -1,0 +1,141 @@
+"""Like-named clusters (SPEC F-5.6, F-10): reaching the target, and its stand-in's resources.
+
+The target of a like-named pair is ``EVS1_LN``: the temporary name that Enable
+Protection creates on the standby cluster. The console reaches that target
+through the node of the standby cluster chosen at setup (``cluster.target_node``
+of the pair's saved configuration): its inventory, host operations and engine.
+:func:`routed` wraps a Context so ``host``/``engine``/``resolve`` of ``EVS1_LN``
+go to that node; every other name is unchanged.
+
+On enable, four resources are created in the target cluster's group named like
+the source's (the guide's prerequisite): an IP address and the temporary name
+(online: the connection between the clusters uses them) and two generic script
+resources (see :func:`core.apps.likenamed.stand_in_resources`). Their names go
+into the pair's record, and disable deletes exactly those, in reverse order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from core.context import Context
+from core.errors import AppmgrError
+from core.model.config import ProtectionConfig
+from core.model.server import Server
+from core.store import PairRecord, PairStore
+
+APP = "exchange"  # like-named clusters are for Exchange 2003 only
+SUFFIX = "_LN"
+OP = "cluster_resource"
+#: PairRecord.extra key: the resources Enable Protection created, in creation order
+RECORD_KEY = "cluster_resources"
+#: (title, do, undo) as Enable Protection runs them
+Action = tuple[str, Callable[[], Any], Callable[[], Any] | None]
+
+
+def saved_node(store: PairStore, name: str) -> str | None:
+    """The standby cluster node a like-named target (``EVS1_LN``) is reached through,
+    from the pair's saved configuration; None for any other name."""
+    key = name.strip().upper()
+    if not key.endswith(SUFFIX) or key == SUFFIX:
+        return None
+    cfg = store.load_config(APP, key.removesuffix(SUFFIX), key)
+    if cfg is None or not cfg.cluster.like_named or not cfg.cluster.target_node:
+        return None
+    return cfg.cluster.target_node.upper()
+
+
+def routed(ctx: Context, node_of: Callable[[str], str | None]) -> Context:
+    """``ctx`` whose host, engine and address of a like-named target are its node's.
+
+    The wrappers look ``ctx``'s adapters up at call time, so a Context changed
+    after this call (tests do) is still the one used.
+    """
+
+    def to(name: str) -> str:
+        return node_of(name) or name
+
+    return replace(ctx, host=lambda n: ctx.host(to(n)), engine=lambda n: ctx.engine(to(n)),
+                   resolve=lambda n: ctx.resolve(to(n)))
+
+
+def store_routed(ctx: Context, store: PairStore) -> Context:
+    """:func:`routed` by the saved configurations alone (headless ``status``)."""
+    return routed(ctx, lambda n: saved_node(store, n))
+
+
+# --- Enable / Disable ------------------------------------------------------------------
+def create_actions(ctx: Context, cfg: ProtectionConfig, source: Server, target: Server,
+                   say: Callable[[str], None]) -> list[Action]:
+    """Enable Protection's steps creating the stand-in's resources (none unless like-named)."""
+    if not cfg.cluster.like_named:
+        return []
+    from core.apps.likenamed import source_group, stand_in_resources
+
+    group = source_group(source)
+    cluster = target.apps.cluster.name if target.apps.cluster else cfg.cluster.target_node
+    out: list[Action] = []
+    for spec in stand_in_resources(cfg.source, cfg.cluster):
+        what = f"{spec.name} ({spec.type}{', online' if spec.online else ''})"
+
+        def do(spec: Any = spec) -> None:
+            say(_create(ctx, cfg.target, spec.params(group), spec.name))
+
+        out.append((f"create cluster resource {what} in {group!r} on {cluster}", do,
+                    lambda name=spec.name: _delete(ctx, cfg.target, name)))
+    return out
+
+
+def _create(ctx: Context, target: str, params: dict[str, Any], name: str) -> str:
+    host = ctx.host(target)
+    try:
+        out = host.run_op(OP, params)
+    except AppmgrError:
+        # created but not brought online: take it away again, then report the failure
+        with contextlib.suppress(AppmgrError):
+            host.run_op(OP, {"action": "delete", "name": name})
+        raise
+    new = not isinstance(out, dict) or out.get("changed") is not False
+    return f"{name}: {'created' if new else 'was already there'}"
+
+
+def _delete(ctx: Context, target: str, name: str) -> bool:
+    """Delete one resource; False when it was already gone."""
+    out = ctx.host(target).run_op(OP, {"action": "delete", "name": name})
+    return not isinstance(out, dict) or out.get("changed") is not False
+
+
+def created_names(cfg: ProtectionConfig) -> list[str]:
+    """What :func:`create_actions` creates, for the pair's record."""
+    if not cfg.cluster.like_named:
+        return []
+    from core.apps.likenamed import stand_in_resources
+
+    return [s.name for s in stand_in_resources(cfg.source, cfg.cluster)]
+
+
+def delete_steps(ctx: Context, store: PairStore,
+                 rec: PairRecord) -> list[tuple[str, Callable[[], str]]]:
+    """Disable Protection's steps deleting what Enable created (reverse order).
+
+    The record names them; a record without the list (enabled by an older
+    version) falls back to the names the saved configuration implies.
+    """
+    names = [str(n) for n in rec.extra.get(RECORD_KEY, [])]
+    if not names:
+        cfg = store.load_config(rec.app, rec.source, rec.target)
+        if cfg is not None and cfg.cluster.like_named:
+            from core.apps.likenamed import stand_in_resources
+
+            names = [s.name for s in stand_in_resources(rec.source, cfg.cluster)]
+    steps = []
+    for name in reversed(names):
+        def run(name: str = name) -> str:
+            gone = _delete(ctx, rec.target, name)
+            return "deleted" if gone else "was already gone"
+
+        steps.append((f"delete cluster resource {name} on {rec.target}", run))
+    return steps

@@ -49,9 +49,12 @@ def start_lab(home: Path, net: str) -> Lab:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    home = tmp_path_factory.mktemp("appmgr-home")
-    lab = start_lab(home, "127.0.51")
+def lab(request: pytest.FixtureRequest,
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """A lab for the test module, on the module's ``NET`` (default 127.0.51): modules run
+    one after another, but a net of its own keeps a lab that failed to stop out of the way."""
+    net = getattr(request.module, "NET", "127.0.51")
+    lab = start_lab(tmp_path_factory.mktemp("appmgr-home"), net)
     try:
         yield lab
     finally:

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 
 import pytest
 
 from core.engine.client import EngineClient
 from core.lab.estate import load_estate
-from tests.lab.conftest import Lab, start_lab
+from tests.lab.conftest import Lab
 
 NET = "127.0.54"
 PAIRS = [  # app, source, target, set prefix
@@ -23,14 +22,6 @@ PAIRS = [  # app, source, target, set prefix
     ("blackberry", "BES01", "BES02", "bbdag01"),
 ]
 
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    lab = start_lab(tmp_path_factory.mktemp("apps-home"), NET)
-    try:
-        yield lab
-    finally:
-        lab.run("lab", "down", check=False)
 
 
 @pytest.mark.parametrize(("app", "members", "absent"), [

@@ -12,29 +12,18 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-
-import pytest
 
 from core.hosts.winrm_host import WinrmHost
 from core.lab.estate import load_estate
 from core.model.apps import ClusterGroup
 from core.ports import Credential
-from tests.lab.conftest import Lab, start_lab
+from tests.lab.conftest import Lab
 
 NET = "127.0.63"
 PAIR = ("EVS1", "EVS1_LN", "--app", "exchange")
 CREATED = ["EVS1_LN IP Address", "EVS1_LN", "EVS1_LN post-failover script",
            "EVS1_LN pre-failback script"]
 
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    lab = start_lab(tmp_path_factory.mktemp("like-named-home"), NET)
-    try:
-        yield lab
-    finally:
-        lab.run("lab", "down", check=False)
 
 
 def evs_group(lab: Lab) -> ClusterGroup:

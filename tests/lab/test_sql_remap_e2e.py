@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
-from tests.lab.conftest import Lab, start_lab
+from tests.lab.conftest import Lab
 
 NET = "127.0.62"
 REMAP = "E:\\FromSQL01\\Sales"
@@ -21,14 +19,6 @@ REMAP = "E:\\FromSQL01\\Sales"
 FILES = ["SQLData/MSSQLSERVER/Sales.mdf", "SQLData/MSSQLSERVER/Sales_2.ndf",
          "SQLLogs/MSSQLSERVER/Sales_log.ldf"]
 
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    lab = start_lab(tmp_path_factory.mktemp("sql-remap-home"), NET)
-    try:
-        yield lab
-    finally:
-        lab.run("lab", "down", check=False)
 
 
 def _wait(pred: Callable[[], object], timeout: float, what: str) -> None:

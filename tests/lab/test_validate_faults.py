@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import dns.message
@@ -21,7 +20,7 @@ import pytest
 from core.hosts.winrm_host import WinrmHost
 from core.lab.estate import load_estate
 from core.ports import Credential
-from tests.lab.conftest import Lab, start_lab
+from tests.lab.conftest import Lab
 
 NET = "127.0.53"
 TTL = {"dns.ttl": "warning"}
@@ -48,14 +47,6 @@ EXPECTED: dict[tuple[str, str, str], dict[str, str]] = {
                                       "cluster.node_failover": "warning"},
 }
 
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    lab = start_lab(tmp_path_factory.mktemp("appmgr-validate"), NET)
-    try:
-        yield lab
-    finally:
-        lab.run("lab", "down", check=False)
 
 
 def validate(lab: Lab, app: str, source: str, target: str, *extra: str) -> dict[str, Any]:

@@ -5,7 +5,6 @@ access), so a wrong password — or any other account — is refused for real.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,18 +14,10 @@ from core.errors import AuthFailed, InvalidInput, Unreachable
 from core.lab.context import lab_context, running_lab
 from core.paths import AppPaths
 from core.settings import load_settings
-from tests.lab.conftest import Lab, start_lab
+from tests.lab.conftest import Lab
 
 NET = "127.0.61"
 
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    lab = start_lab(tmp_path_factory.mktemp("wmi-home"), NET)
-    try:
-        yield lab
-    finally:
-        lab.run("lab", "down", check=False)
 
 
 @pytest.fixture

@@ -72,6 +72,10 @@ HELP: dict[str, str] = {
     "f-failover-dns-user": r"Account in DnsAdmins: DOMAIN\user or user@domain.",
     "dns-password": "Password of the DNS account (kept in the credential cache only).",
     "dns-test": "Prove the DNS servers answer and the account may update the zone.",
+    "f-monitoring-application-wmi_password": "Password of the WMI account (kept in the "
+                                             "credential cache only).",
+    "wmi-test": "Log in to the source as the WMI account and query its services.",
+    "wmi-clear": "Forget the WMI account cached for the source.",
     "f-failover-dns-client_server": "Advanced: which DNS server to update first.",
     # configure: identity dialog
     "f-failover-identity-target_nic": "The target NIC that takes the source's IP addresses.",

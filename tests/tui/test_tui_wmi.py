@@ -9,6 +9,7 @@ from tui_fake_config import WMI_PASSWORD
 from tui_helpers import focus_on, make_app, press, reopen_pair, settle
 
 from tui.screens.configure import ConfigureScreen
+from tui.widgets.help_line import HelpLine
 
 PASSWORD = "#f-monitoring-application-wmi_password"
 
@@ -60,6 +61,7 @@ async def test_ok_caches_the_typed_password_or_saves_nothing(api):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await monitoring_tab(pilot)
         await focus_on(pilot, PASSWORD)
+        assert screen.query_one(HelpLine).text.startswith("Password of the WMI account")
         await press(pilot, *WMI_PASSWORD, "ctrl+s")  # a password without a user: refused
         assert app.screen is screen and api.saved == []
         assert "enter a user name" in shown(screen, "#err-monitoring-application-wmi_user")

@@ -11,10 +11,11 @@ import socket
 from collections.abc import Callable
 
 from core.errors import InvalidInput
+from core.model.apps import APP_IDS
 from core.ports import Directory, DirectoryComputer
 
 #: Application ids (SPEC F-1), as the ``--exchange`` … flags name them.
-APPS = ("exchange", "sql", "fileprint", "sharepoint", "blackberry")
+APPS = APP_IDS
 
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 _LABEL_CHARS = re.compile(r"[^a-z0-9-]")

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from core.atomic import read_json, write_json
+from core.model.apps import APP_IDS
 from core.model.config import ProtectionConfig
 from core.model.state import PairState
 from core.paths import AppPaths
@@ -107,6 +108,13 @@ class PairStore:
             d = read_json(p) or {}
             out.append(PairRecord(**{k: v for k, v in d.items() if k in PairRecord.__dataclass_fields__}))
         return out
+
+    def apps_of(self, source: str, target: str) -> list[str]:
+        """The applications for which ``source`` → ``target`` has a saved configuration or
+        a lifecycle record (a pair set up as exchange needs no ``--app`` afterwards)."""
+        return [app for app in APP_IDS
+                if any((d / f"{pair_key(app, source, target)}.json").exists()
+                       for d in (self._configs, self._records))]
 
     def pairs_with_target(self, target: str) -> list[PairRecord]:
         return [r for r in self.records() if r.target.upper() == target.upper()]

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: the applications appmgr protects, by the ids used everywhere (CLI, configs, file names)
+APP_IDS = ("exchange", "sql", "fileprint", "sharepoint", "blackberry")
+
 
 # --- Exchange ----------------------------------------------------------------
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from core.model.apps import APP_IDS
 from core.model.config import ProtectionConfig
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 GROUPS = ("servers", "application", "dns", "directory", "engine", "configuration")
 #: what a check may talk to while it runs (it then runs on its own thread, with a deadline)
 REMOTE = {"dns", "directory", "hosts"}
-APPS = ("exchange", "sql", "fileprint", "sharepoint", "blackberry")
+APPS = APP_IDS
 SQL_BACKED = ("sql", "sharepoint", "blackberry")
 
 #: Fix All order: what other repairs need first (a running engine, the admin group), then

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from core.console import Console
+from core.store import PairRecord, PairStore
 from tests.core.apps.app_estate import make_world
 from tests.core.doubles import FakeWorld
 from tui.cli import main as cli
@@ -88,9 +89,28 @@ def test_launch_flags_reach_the_console(world: FakeWorld, tmp_path: Path,
 
     args = cli.build_parser().parse_args(["--advanced", "--nosqlsearch", "--altdns", "--sql",
                                           "config", "show", "SQL01", "SQL02"])
-    assert args.sql and args.app == "fileprint"
+    assert args.sql and args.app is None  # resolved from the pair when the command runs
     console = open_console(args)
     assert (console.advanced, console.nosqlsearch, console.alt_dns) == (True, True, True)
     assert seen["alt_dns"] is True
     plain = open_console(cli.build_parser().parse_args(["config", "show", "A1", "B1"]))
     assert (plain.advanced, plain.nosqlsearch, plain.alt_dns) == (False, False, False)
+
+
+def test_a_pair_set_up_for_one_application_needs_no_app(
+        console: Console, world: FakeWorld, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("core.paths.app_paths", lambda: world.ctx.paths)
+    assert cli.main(["config", "show", "SQL01", "SQL02"]) == 0  # nothing saved: fileprint
+    assert "(fileprint): defaults" in capsys.readouterr().out
+    assert cli.main(["config", "set", "SQL01", "SQL02", "--app", "sql",
+                     "monitoring.interval=7"]) == 0
+    capsys.readouterr()
+    assert cli.main(["config", "show", "sql01", "sql02"]) == 0
+    out = capsys.readouterr().out
+    assert "(sql): saved configuration" in out and "\nmonitoring.interval=7\n" in out
+    PairStore(world.ctx.paths).save_record(PairRecord("fileprint", "SQL01", "SQL02"))
+    assert cli.main(["config", "show", "SQL01", "SQL02"]) == 2  # two: which one?
+    assert ("SQL01 → SQL02 is set up for sql and fileprint: say which with --app"
+            in capsys.readouterr().err)
+    assert cli.main(["config", "show", "SQL01", "SQL02", "--app", "sql"]) == 0

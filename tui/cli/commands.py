@@ -17,7 +17,7 @@ def _pair(p: argparse.ArgumentParser, optional: bool = False) -> None:
     nargs = "?" if optional else None
     p.add_argument("source", nargs=nargs, help="source server (e.g. FS01)")
     p.add_argument("target", nargs=nargs, help="target server (e.g. FS02)")
-    p.add_argument("--app", default="fileprint", help="application (default fileprint)")
+    p.add_argument("--app", default=None, help="application (default: the one the pair is set up for, else fileprint)")
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -61,7 +61,27 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "app", "") is None:
+        args.app = pair_app(args)
     return HANDLERS[args.command](args)
+
+
+def pair_app(args: argparse.Namespace) -> str:
+    """The application of the pair named on the command line when ``--app`` is not given:
+    the one it has a configuration or record for (a pair protected as exchange is managed
+    without repeating it), fileprint for a new pair; several → say which."""
+    source, target = getattr(args, "source", None), getattr(args, "target", None)
+    if not source or not target:
+        return "fileprint"
+    from core.errors import InvalidInput
+    from core.paths import app_paths
+    from core.store import PairStore
+
+    apps = PairStore(app_paths()).apps_of(source, target)
+    if len(apps) > 1:
+        raise InvalidInput("app", f"{source.upper()} → {target.upper()} is set up for "
+                                  f"{' and '.join(apps)}: say which with --app")
+    return apps[0] if apps else "fileprint"
 
 
 def open_console(args: argparse.Namespace):  # noqa: ANN201 - lazy: keeps --help/--version fast

@@ -27,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         v = verbs.add_parser(verb, parents=[common], help=text)
         v.add_argument("source", help="source server (e.g. SQL01)")
         v.add_argument("target", help="target server (e.g. SQL02)")
-        v.add_argument("--app", default="fileprint", help="application (default fileprint)")
+        v.add_argument("--app", default=None, help="application (default: the one the pair is set up for, else fileprint)")
         v.add_argument("--advanced", action="store_true", default=argparse.SUPPRESS,
                        help="allow the advanced options")
         if verb == "show":

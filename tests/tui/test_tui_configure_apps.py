@@ -75,10 +75,11 @@ async def failover_tab(pilot, case: Case, screen: ConfigureScreen) -> None:
         await press(pilot, "enter")
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("case", CASES, ids=[c.app for c in CASES])
-async def test_every_tab_of_every_application_by_keyboard(api, case: Case):
+async def test_every_tab_of_every_application_by_keyboard(api, case: Case, size):
     app = make_app(api, preselect_app=case.app)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         if case.app == "sharepoint":  # the source comes from the front end's farm
             await press(pilot, "shift+tab", "shift+tab", *"SP01", "enter")

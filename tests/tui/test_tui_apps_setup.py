@@ -86,16 +86,12 @@ async def test_like_named_cluster_setup_dialog(api):
         assert dialog.query_one("#lnc-drive-C", Checkbox).value is False
         locked = dialog.query_one("#lnc-drive-E", Checkbox)
         assert locked.value is True and locked.disabled  # EVS1's data on both clusters
-        await press(pilot, *"10.9.9.9")
-        await focus_on(pilot, "#lnc-ok")
-        await press(pilot, "enter")
+        await press(pilot, *"10.9.9.9", "enter")  # Enter in the field is OK
         error = dialog.query_one("#err-cluster-ip", Static)
         assert "not on the network" in str(error.render()) and app.focused is dialog.query_one(
             "#f-cluster-ip")
         assert api.saved == []
-        await press(pilot, "ctrl+u", *"127.0.10.160")
-        await focus_on(pilot, "#lnc-ok")
-        await press(pilot, "enter")
+        await press(pilot, "ctrl+u", *"127.0.10.160", "ctrl+s")  # ctrl+s is OK too
         assert app.screen is not dialog
         saved = api.saved[-1]
         assert (saved.target, saved.cluster.target_node, saved.cluster.ip,

@@ -23,7 +23,8 @@ FIELDS = ("cluster.network", "cluster.ip", "cluster.subnet_mask")
 class LikeNamedScreen(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | None]):
     """Dismisses with the pair's saved configuration, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"),
+                Binding("ctrl+s", "ok", "OK")]
 
     def __init__(self, app_id: str, source: str, target: str) -> None:
         super().__init__()
@@ -52,6 +53,9 @@ class LikeNamedScreen(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | No
             yield Static("Storage resources (drive letters)", classes="section-title")
             yield Horizontal(Static("Connect to a node first.", classes="note"),
                              id="lnc-drives", classes="row")
+            locked = Static("", id="lnc-locked", classes="note")
+            locked.display = False  # until a node is connected
+            yield locked
             yield Static("", id=form.error_id("cluster.storage"), classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", id="lnc-ok", variant="primary", compact=True)
@@ -111,9 +115,10 @@ class LikeNamedScreen(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | No
         if not boxes:
             boxes = [Static(f"{node} has no disk to offer.", classes="note")]
         drives.mount_all(boxes)
-        if self.locked:
-            drives.mount(Static(f"  {', '.join(self.locked)}: hold {self.source}'s data on "
-                                "both clusters (locked)", classes="note"))
+        # its own line: beside the boxes it is cut off at 80 columns
+        form.set_note(self.query_one("#lnc-locked", Static),
+                      f"{', '.join(self.locked)}: hold {self.source}'s data on both clusters "
+                      "(locked)" if self.locked else "")
         self.query_one("#f-cluster-ip", Input).focus()
 
     def api_failed_like_named_setup(self, err: BaseException, _node: str) -> None:
@@ -137,6 +142,11 @@ class LikeNamedScreen(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | No
                    for path in FIELDS]
         return [*values, f"cluster.storage={','.join(drives)}"]
 
+    def action_ok(self) -> None:
+        self._ok()
+
+    # Enter in the last fields is OK, as in the other dialogs' single-line forms
+    @on(Input.Submitted, "#f-cluster-ip,#f-cluster-subnet_mask")
     @on(Button.Pressed, "#lnc-ok")
     def _ok(self) -> None:
         form.clear_errors(self)

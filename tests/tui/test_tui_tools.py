@@ -124,6 +124,8 @@ async def test_steps_dialog_shows_each_outcome_in_place_of_its_announcement(api)
     def job(progress):
         for step in ("create set", "start mirror"):
             progress(f"{step}…")
+            if step == "create set":
+                progress("set created")  # a step's own word in between
             progress(f"{step}: ok")
         return []
 
@@ -132,5 +134,29 @@ async def test_steps_dialog_shows_each_outcome_in_place_of_its_announcement(api)
         await settle(pilot)
         await app.push_screen(StepsScreen("Enable protection", job))
         await settle(pilot)
-        assert [str(t) for t in app.screen._lines] == ["· create set: ok", "· start mirror: ok"]
+        assert [str(t) for t in app.screen._lines] == ["· create set: ok", "· set created",
+                                                       "· start mirror: ok"]
         assert "Done." in str(app.screen.query_one("#steps-state").render())
+
+
+async def test_a_long_step_wraps_whole_in_the_steps_dialog_at_80x24(api):
+    from textual.widgets import RichLog
+
+    from tui.screens.steps import StepsScreen
+
+    long = ("create cluster resource EVS1_LN pre-failback script (Generic Script) in "
+            "'EVS1 Group' on EXCLUS2: ok")
+
+    def job(progress):
+        progress(long)
+        return []
+
+    app = make_app(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(StepsScreen("Enable protection", job))
+        await settle(pilot)
+        log = app.screen.query_one(RichLog)
+        shown = [strip.text.rstrip() for strip in log.lines]
+        assert len(shown) > 1 and " ".join(shown) == f"· {long}"  # wrapped, nothing cut
+        assert all(len(line) <= log.scrollable_content_region.width for line in shown)

@@ -27,12 +27,15 @@ class StepsScreen(ApiCaller, ModalScreen[bool]):
         self.job = job
         self.ok: bool | None = None
         self._pending = ""  # the step announced last ("…"), awaiting its outcome
+        self._pending_at = 0  # its line
         self._lines: list[Text] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="steps", classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield RichLog(id="steps-log", wrap=True, markup=False)
+            # min_width: RichLog wraps at max(its width, min_width=78) and crops the rest, so
+            # a long step lost its middle in a dialog narrower than 78 columns
+            yield RichLog(id="steps-log", wrap=True, markup=False, min_width=20)
             yield Static("Running…", id="steps-state")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="steps-close", compact=True, disabled=True)
@@ -42,17 +45,20 @@ class StepsScreen(ApiCaller, ModalScreen[bool]):
 
     def progress_steps(self, text: str) -> None:
         line = Text(f"· {text}", style="#d8dee9")
-        # "create set…" then "create set: ok": the outcome replaces the announcement
+        # "create set…" then "create set: ok": the outcome replaces the announcement, also
+        # when the step said something in between (its detail lines stay below it)
         if self._pending and text.startswith(self._pending):
-            self._lines[-1] = line
+            self._lines[self._pending_at] = line
             log = self.query_one(RichLog)
             log.clear()
             for old in self._lines:
                 log.write(old)
+            self._pending = ""
         else:
             self._lines.append(line)
             self.query_one(RichLog).write(line)
-        self._pending = text[:-1] if text.endswith("…") else ""
+            if text.endswith("…"):
+                self._pending, self._pending_at = text[:-1], len(self._lines) - 1
 
     def api_steps(self, result: Any, _tag: Any) -> None:
         log = self.query_one(RichLog)

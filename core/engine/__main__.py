@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from core.engine.auth import Admins
@@ -44,33 +45,56 @@ def volume_map(specs: list[str]) -> VolumeMap:
     return VolumeMap.for_platform(vols)
 
 
-async def serve(args: argparse.Namespace) -> int:
-    svc = EngineService(args.listen, args.port, args.state, volume_map(args.volume),
-                        Admins(args.admins), hostname=args.hostname)
+async def serve(args: argparse.Namespace, stop: asyncio.Event) -> int:
+    """Run the engine until ``stop`` is set (SIGTERM/SIGINT), then stop it cleanly;
+    when it is set already during start-up, the engine stops right after starting."""
+    try:
+        svc = EngineService(args.listen, args.port, args.state, volume_map(args.volume),
+                            Admins(args.admins), hostname=args.hostname)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"engine cannot use its state in {args.state}: {exc}", file=sys.stderr)
+        return 1
     try:
         await svc.start()
     except OSError as exc:
         print(f"engine cannot listen on {args.listen}:{args.port}: {exc.strerror or exc}",
               file=sys.stderr)
         return 1
-    print(f"READY {args.listen}:{args.port} pid {os.getpid()}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # Windows: no loop signal handlers
-            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
-    await stop.wait()
+    if not stop.is_set():
+        print(f"READY {args.listen}:{args.port} pid {os.getpid()}", flush=True)
+        await stop.wait()
     await svc.stop()
     return 0
 
 
+def _on_signals(callback: Callable[[], None]) -> None:
+    """Call ``callback`` in the running loop on SIGTERM and SIGINT."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, callback)
+        except (NotImplementedError, RuntimeError):  # Windows: no loop signal handlers
+            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(callback))
+
+
 def main(argv: list[str] | None = None) -> int:
+    # Until the loop takes the signals over, a SIGTERM/SIGINT is remembered and makes
+    # the engine stop right after its start (not a kill, nor a KeyboardInterrupt).
+    early: list[int] = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, _frame: early.append(signum))
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s engine %(levelname)s %(name)s: %(message)s")
-    return asyncio.run(serve(args))
+
+    async def run() -> int:
+        stop = asyncio.Event()
+        _on_signals(stop.set)
+        if early:  # arrived before the loop took the signals over
+            stop.set()
+        return await serve(args, stop)
+
+    return asyncio.run(run())
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from typing import Any
 from core.engine import protocol
 from core.engine.counters import Counters
 from core.engine.handshake import open_data
+from core.engine.tasks import close_writer
 
 REPLY_TIMEOUT = 300.0  # a target hashing a very large file answers late, not never
 
@@ -51,9 +52,9 @@ class Channel:
         return cls(reader, writer, counters, compression)
 
     async def close(self) -> None:
-        self.writer.close()
-        with contextlib.suppress(Exception):
-            await self.writer.wait_closed()
+        """Close the channel; a target that does not take the last bytes within a
+        second (stalled, or the engine stopping mid-frame) is dropped instead."""
+        await close_writer(self.writer)
 
     async def pending_error(self) -> str | None:
         """After a broken send: the error the target sent before closing, if any."""

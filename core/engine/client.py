@@ -25,6 +25,10 @@ _KINDS: dict[str, type[Exception]] = {
 }
 
 
+class _Broken(Unreachable):
+    """The connection broke mid-request (the engine stopped, or it went stale)."""
+
+
 class EngineClient:
     """Management API of the engine on ``host:port`` (implements core.ports.Engine)."""
 
@@ -63,10 +67,17 @@ class EngineClient:
         except TimeoutError as exc:
             sock.close()
             raise self._silent() from exc
-        except (OSError, protocol.FrameError) as exc:
+        except ConnectionError as exc:  # e.g. the engine stopping right then
+            sock.close()
+            raise Unreachable(f"engine on {self.where} closed the connection while "
+                              "signing in (is it stopping?)") from exc
+        except (OSError, ValueError, protocol.FrameError) as exc:  # ValueError: a bad nonce
             sock.close()
             raise ProtocolError(f"{self.where} is not an appmgr engine or broke the "
                                 f"connection: {exc}") from exc
+        except ProtocolError:
+            sock.close()
+            raise
         if reply.get("op") != "welcome":
             sock.close()
             raise AuthFailed(f"engine on {self.where}: "
@@ -83,26 +94,35 @@ class EngineClient:
             if self._sock is None:
                 self._sock = self._open()
             try:
-                protocol.send_frame_sync(self._sock, {"op": op, "args": args})
-                reply, _ = protocol.recv_frame_sync(self._sock)
-            except TimeoutError as exc:
-                self._drop()
-                raise self._silent() from exc
-            except (OSError, protocol.FrameError) as exc:
-                self._drop()
+                reply = self._exchange(op, args)
+            except _Broken:
                 if fresh:
-                    raise Unreachable(f"engine on {self.where} closed the connection") from exc
+                    raise
                 self._sock = self._open()  # the old connection went stale: once more
-                try:
-                    protocol.send_frame_sync(self._sock, {"op": op, "args": args})
-                    reply, _ = protocol.recv_frame_sync(self._sock)
-                except (OSError, protocol.FrameError) as exc2:
-                    self._drop()
-                    raise Unreachable(f"engine on {self.where} closed the connection") from exc2
+                reply = self._exchange(op, args)
         if reply.get("ok"):
             return reply.get("result")
         kind = str(reply.get("error", "protocol"))
         raise _KINDS.get(kind, ProtocolError)(str(reply.get("message", "request failed")))
+
+    def _exchange(self, op: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Send one request and read its reply on the open connection; every failure
+        is typed, a broken connection as :class:`_Broken` (retried once by ``call``)."""
+        assert self._sock is not None
+        try:
+            protocol.send_frame_sync(self._sock, {"op": op, "args": args})
+            reply, _ = protocol.recv_frame_sync(self._sock)
+        except TimeoutError as exc:
+            self._drop()
+            raise self._silent() from exc
+        except protocol.FrameError as exc:
+            self._drop()
+            raise ProtocolError(f"engine on {self.where} sent a reply that is not an "
+                                f"engine frame: {exc}") from exc
+        except OSError as exc:
+            self._drop()
+            raise _Broken(f"engine on {self.where} closed the connection") from exc
+        return reply
 
     def _drop(self) -> None:
         if self._sock is not None:

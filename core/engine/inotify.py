@@ -76,7 +76,7 @@ class InotifyWatcher:
         self._loop.add_reader(self._fd, self._readable)
         self._tick()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
         if self._timer:
             self._timer.cancel()
         if self._fd >= 0 and self._loop is not None:

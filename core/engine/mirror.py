@@ -22,6 +22,7 @@ from core.engine.channel import Channel
 from core.engine.counters import Counters
 from core.engine.rules import RuleMatcher
 from core.engine.scan import Entry, scan, scan_dir
+from core.engine.tasks import cancel_and_wait
 from core.engine.volumes import VolumeMap
 from core.model.rules import Rule
 
@@ -72,8 +73,10 @@ async def checksum_file(ch: Channel, e: Entry) -> None:
     mine = asyncio.create_task(asyncio.to_thread(blocks.file_sums, e.local))
     try:
         _, theirs = await ch.reply()
-    finally:
-        src = await mine
+    except BaseException:  # broken channel or the engine stopping: the sums are not needed
+        await cancel_and_wait([mine], f"hashing {e.local}")
+        raise
+    src = await mine
     try:
         size = os.stat(e.local).st_size
         mtime = os.stat(e.local).st_mtime_ns

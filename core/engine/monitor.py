@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.engine.clock import Clock
+from core.engine.tasks import cancel_and_wait
 from core.ports import MonitorStatus
 
 METHODS = ("heartbeat", "icmp")
@@ -121,5 +122,10 @@ class MonitorRunner:
         self._task = asyncio.get_running_loop().create_task(self.run())
 
     def stop(self) -> None:
+        """Cancel the rounds (they end at the next await); :meth:`close` also waits."""
         if self._task:
             self._task.cancel()
+
+    async def close(self) -> None:
+        """Cancel the rounds and wait until they have ended."""
+        await cancel_and_wait([self._task], "the failover monitor")

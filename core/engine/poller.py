@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 
+from core.engine.tasks import cancel_and_wait
 from core.engine.watcher import Emit, Snapshot
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,8 @@ class PollWatcher:
         self._baseline = self.snapshot()
         self._task = asyncio.get_running_loop().create_task(self._run())
 
-    def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
+    async def stop(self) -> None:
+        await cancel_and_wait([self._task], "the change poller")
 
     async def _run(self) -> None:
         prev = self._baseline

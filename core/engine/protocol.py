@@ -109,9 +109,12 @@ async def write_file_frame(
     when the file shrank meanwhile the rest is zero-filled so the stream stays
     framed (the change that shrank it is queued and fixes the copy)."""
     writer.write(encode(header, size))
-    await writer.drain()
     if size == 0:
+        await writer.drain()
         return 0
+    await _flushed(writer)
+    if writer.transport.is_closing():  # sendfile would say "Transport is closing"
+        raise ConnectionResetError("the connection was closed")
     loop = asyncio.get_running_loop()
     sent = await loop.sendfile(writer.transport, fh, 0, size)
     if sent < size:
@@ -122,6 +125,26 @@ async def write_file_frame(
             await writer.drain()
             pad -= n
     return sent
+
+
+async def _flushed(writer: asyncio.StreamWriter) -> None:
+    """Wait until the transport has handed every queued byte to the kernel.
+
+    ``loop.sendfile`` first waits for exactly that on a private future of the
+    transport; cancelled there (the engine stopping while the target reads
+    slowly) it leaves that future cancelled in the transport, whose close then
+    fails with InvalidStateError in a callback (a traceback on stderr) and whose
+    writes fail. Waiting here instead, through the public flow control, means
+    sendfile never has to wait for it."""
+    transport = writer.transport
+    if transport.get_write_buffer_size() == 0:
+        return
+    low, high = transport.get_write_buffer_limits()
+    transport.set_write_buffer_limits(high=0, low=0)  # drain() now waits for empty
+    try:
+        await writer.drain()
+    finally:
+        transport.set_write_buffer_limits(high=high, low=low)
 
 
 # --- blocking side (client) ----------------------------------------------------

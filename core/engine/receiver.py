@@ -29,6 +29,7 @@ from core.engine.fsworker import FsWorker
 from core.engine.pathmap import MappedMatcher, PathMap
 from core.engine.rules import RuleMatcher
 from core.engine.scan import TMP_PREFIX, scan
+from core.engine.tasks import run_to_end
 from core.engine.volumes import VolumeError, VolumeMap
 from core.model.rules import Rule
 
@@ -75,13 +76,18 @@ class Receiver:
             with contextlib.suppress(ConnectionError):
                 await self._send({"op": "error", "message": _say(exc)})
         finally:
-            if self._partial:
-                fh, tmp = self._partial.get("fh"), self._partial["tmp"]
-                with contextlib.suppress(Exception):
-                    await self.fs.submit(lambda: fsops.abort_tmp(fh, tmp))
+            # also when the engine stops meanwhile: no half-written temp file stays
+            # behind and the disk thread has ended before the engine exits
+            await run_to_end(self._finish())
+
+    async def _finish(self) -> None:
+        part = self._partial
+        if part:  # the file is opened on the disk thread: read its handle there too
             with contextlib.suppress(Exception):
-                await self.fs.flush()
-            await asyncio.to_thread(self.fs.close)
+                await self.fs.submit(lambda: fsops.abort_tmp(part.get("fh"), part["tmp"]))
+        with contextlib.suppress(Exception):
+            await self.fs.flush()
+        await asyncio.to_thread(self.fs.close)
 
     async def _send(self, header: dict[str, Any], payload: bytes = b"") -> None:
         await protocol.write_frame(self.writer, header, payload)

@@ -27,6 +27,7 @@ from core.engine.opqueue import OpQueue
 from core.engine.protocol import FrameError
 from core.engine.rules import RuleMatcher
 from core.engine.scan import scan
+from core.engine.tasks import cancel_and_wait
 from core.engine.volumes import VolumeError, VolumeMap
 from core.engine.watcher import Watcher, make_watcher
 from core.model.rules import Rule
@@ -77,13 +78,12 @@ class Replicator:
         self._task = asyncio.get_running_loop().create_task(self._run(), name=f"conn {self.name}")
 
     async def stop(self) -> None:
+        """Stop watching and sending: the task is cancelled and awaited, the channel
+        closed (dropped if the target does not take its last bytes), the queue removed."""
         self._stopping = True  # a cancellation swallowed by a finished await still ends the loops
         if self._watcher:
-            self._watcher.stop()
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+            await self._watcher.stop()
+        await cancel_and_wait([self._task], f"connection {self.name}")
         if self._channel:
             await self._channel.close()
         self.queue.close()

@@ -1,15 +1,23 @@
 """Each TCP connection: challenge, authenticate, then serve the management
-API (administrators) or a data channel (a source engine holding the token)."""
+API (administrators) or a data channel (a source engine holding the token).
+
+Every connection runs in a task the service owns from the moment it is
+accepted (:func:`spawn_connection`), so stopping the engine cancels and awaits
+all of them. The task is ours rather than the stream server's: Python 3.11's
+``start_server`` attaches a done-callback to a coroutine handler's task that
+calls ``task.exception()``, which raises (and logs a CancelledError traceback)
+for a task that ended cancelled.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import TYPE_CHECKING
 
 from core.engine import auth, handshake, protocol
 from core.engine.api import serve_admin
+from core.engine.tasks import close_writer
 
 if TYPE_CHECKING:
     from core.engine.service import EngineService
@@ -18,13 +26,32 @@ log = logging.getLogger(__name__)
 HANDSHAKE_TIMEOUT = 10.0
 
 
+def spawn_connection(
+    svc: EngineService, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    """The stream server's callback: serve the new connection in a task of ``svc``."""
+    if svc.stopping:  # accepted while the engine stops: nobody will serve it
+        writer.transport.abort()
+        return
+    peer = writer.get_extra_info("peername")
+    task = asyncio.get_running_loop().create_task(handle_connection(svc, reader, writer),
+                                                  name=f"connection from {peer}")
+    svc.conn_tasks.add(task)
+
+    def done(t: asyncio.Task[None]) -> None:
+        svc.conn_tasks.discard(t)
+        if not t.cancelled() and t.exception() is not None:  # retrieved: never "never retrieved"
+            log.error("connection from %s ended with an error: %s", peer, t.exception())
+
+    task.add_done_callback(done)
+
+
 async def handle_connection(
     svc: EngineService, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
 ) -> None:
+    """Serve one connection until the peer leaves, breaks the protocol, or the engine
+    stops (the task is then cancelled and ends cancelled, the connection closed)."""
     peer = writer.get_extra_info("peername")
-    task = asyncio.current_task()
-    if task is not None:
-        svc.conn_tasks.add(task)
     try:
         nonce = auth.make_nonce()
         await protocol.write_frame(writer, handshake.challenge(nonce, svc.hostname))
@@ -50,15 +77,10 @@ async def handle_connection(
                                     "token is wrong")
     except (ConnectionError, TimeoutError, protocol.FrameError, asyncio.IncompleteReadError):
         pass
-    except asyncio.CancelledError:
-        pass  # engine stopping; ending quietly keeps asyncio from logging the cancel
     except Exception:  # a bug must not take the engine down
         log.exception("connection from %s failed", peer)
     finally:
-        writer.close()
-        with contextlib.suppress(Exception):
-            await writer.wait_closed()
-        svc.conn_tasks.discard(task)  # type: ignore[arg-type]
+        await close_writer(writer)
 
 
 def _admin_denied(svc: EngineService, user: str) -> str:

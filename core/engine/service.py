@@ -27,6 +27,7 @@ from core.engine.protocol import RemoteError
 from core.engine.receiver import Receiver
 from core.engine.replicator import ConnSpec, Replicator
 from core.engine.state import StateStore
+from core.engine.tasks import cancel_and_wait
 from core.engine.volumes import VolumeMap
 from core.model.rules import Rule
 from core.model.stats import JobStats
@@ -63,20 +64,28 @@ class EngineService:
         self._server: asyncio.Server | None = None
         self._udp: asyncio.DatagramTransport | None = None
         self._prober: Prober | None = None
+        #: set by :meth:`stop`: nothing new starts (connections, replicators, monitors)
+        self.stopping = False
 
     # --- lifecycle -----------------------------------------------------------------
     async def start(self) -> None:
-        from core.engine.server import handle_connection
+        """Listen and resume the persisted connections and monitors. When a port cannot
+        be opened (OSError) what was opened is closed again before the error propagates."""
+        from core.engine.server import spawn_connection
 
         loop = asyncio.get_running_loop()
-        self._server = await asyncio.start_server(
-            lambda r, w: handle_connection(self, r, w), self.listen, self.port, limit=4 << 20,
-            reuse_address=True,
-        )
-        self._udp, _ = await loop.create_datagram_endpoint(
-            Responder, local_addr=(self.listen, self.port)
-        )
-        self._prober = await Prober.create(self.listen)
+        try:
+            self._server = await asyncio.start_server(
+                lambda r, w: spawn_connection(self, r, w), self.listen, self.port,
+                limit=4 << 20, reuse_address=True,
+            )
+            self._udp, _ = await loop.create_datagram_endpoint(
+                Responder, local_addr=(self.listen, self.port)
+            )
+            self._prober = await Prober.create(self.listen)
+        except BaseException:
+            self._close_endpoints()
+            raise
         for name, spec in self.conn_specs.items():
             if name in self.sets:
                 self._start_replicator(name, spec, first_mirror="checksum")
@@ -86,22 +95,30 @@ class EngineService:
                                "version": __version__})
 
     async def stop(self) -> None:
-        self.persist()
+        """Stop serving: stop accepting, end every connection (so no management call
+        starts anything afterwards), then the replicators and monitors, each cancelled
+        and awaited; persist the state last. Returns once nothing of the engine runs."""
+        self.stopping = True
+        try:
+            if self._server:
+                self._server.close()
+            await cancel_and_wait(list(self.conn_tasks), "a connection")
+            for r in list(self.replicators.values()):
+                await r.stop()
+            for m in list(self.monitors.values()):
+                await m.close()
+        finally:
+            self._close_endpoints()
+            self.persist()
+            self.store.clear_ready()
+
+    def _close_endpoints(self) -> None:
         if self._server:
             self._server.close()
-        for r in list(self.replicators.values()):
-            await r.stop()
-        tasks = list(self.conn_tasks)
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        for m in self.monitors.values():
-            m.stop()
         if self._udp:
             self._udp.close()
         if self._prober:
             self._prober.close()
-        self.store.clear_ready()
 
     def persist(self) -> None:
         self.store.save({
@@ -163,15 +180,19 @@ class EngineService:
         self.persist()
 
     def _start_replicator(self, name: str, spec: ConnSpec, first_mirror: str | None = None) -> None:
+        if self.stopping:
+            return  # persisted already: it resumes when the engine starts again
         r = Replicator(name, self.sets[name], spec, self.volumes, self.store.spill_dir,
                        self.clock, first_mirror, self.mem_limit)
         self.replicators[name] = r
         r.start()
 
     async def _stop_replicator(self, name: str) -> None:
-        r = self.replicators.pop(name, None)
+        r = self.replicators.get(name)
         if r:
-            await r.stop()
+            await r.stop()  # listed until stopped: an engine stopping meanwhile stops it too
+            if self.replicators.get(name) is r:
+                del self.replicators[name]
 
     def stats(self, name: str) -> JobStats:
         r = self.replicators.get(name)
@@ -225,7 +246,8 @@ class EngineService:
 
         m = MonitorRunner(spec, probe, self.clock, self.persist, condition)
         self.monitors[name] = m
-        m.start()
+        if not self.stopping:
+            m.start()
 
     def monitor_status(self, name: str) -> MonitorStatus:
         m = self.monitors.get(name)

@@ -19,7 +19,8 @@ Snapshot = Callable[[], dict[str, tuple[bool, int, int]]]
 
 class Watcher(Protocol):
     def start(self) -> None: ...
-    def stop(self) -> None: ...
+    async def stop(self) -> None:
+        """Stop watching; returns once nothing of the watcher runs any more."""
 
 
 def make_watcher(

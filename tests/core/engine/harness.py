@@ -1,5 +1,6 @@
 """Test harness: engines: in-process (a thread with its own event loop) or
-real processes (``python -m core.engine``). Addresses 127.0.41.x only."""
+real processes (``python -m core.engine``). Addresses 127.0.41.x (the shutdown
+tests: 127.0.66.x, on their own port)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,9 @@ USER = "LAB\\Administrator"
 PASSWORD = "Lab-Passw0rd!"
 
 
-def _free_port() -> int:
-    """A port free for TCP and UDP on every test address, so two test runs at
-    once (CI and a developer, say) never fight over 6320."""
+def free_port(net: str = "127.0.41") -> int:
+    """A port free for TCP and UDP on every test address of ``net``, so two test
+    runs at once (CI and a developer, say) never fight over 6320."""
     import random
     import socket
 
@@ -36,7 +37,7 @@ def _free_port() -> int:
                 for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
                     s = socket.socket(socket.AF_INET, kind)
                     socks.append(s)
-                    s.bind((f"127.0.41.{last}", port))
+                    s.bind((f"{net}.{last}", port))
             return port
         except OSError:
             continue
@@ -46,7 +47,7 @@ def _free_port() -> int:
     return 6320
 
 
-PORT = _free_port()
+PORT = free_port()
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -82,8 +83,10 @@ def tree(root: Path) -> dict[str, bytes | None]:
 class Server:
     """One lab-like server: volumes C and E under ``base``, an engine on ``ip``."""
 
-    def __init__(self, base: Path, ip: str, admins: Path, mem_limit: int = 10_000) -> None:
-        self.base, self.ip, self.admins = base, ip, admins
+    def __init__(
+        self, base: Path, ip: str, admins: Path, mem_limit: int = 10_000, port: int = PORT,
+    ) -> None:
+        self.base, self.ip, self.admins, self.port = base, ip, admins, port
         self.vol = {"C": base / "C", "E": base / "E"}
         for d in self.vol.values():
             d.mkdir(parents=True, exist_ok=True)
@@ -103,7 +106,7 @@ class Server:
             loop = asyncio.new_event_loop()
             self._loop = loop
             asyncio.set_event_loop(loop)
-            self.svc = EngineService(self.ip, PORT, self.state, VolumeMap(self.vol),
+            self.svc = EngineService(self.ip, self.port, self.state, VolumeMap(self.vol),
                                      Admins(self.admins), hostname=self.base.name,
                                      mem_limit=self.mem_limit)
             try:
@@ -145,18 +148,24 @@ class Server:
             c.close()
 
     def client(self, password: str = PASSWORD, user: str = USER) -> EngineClient:
-        c = EngineClient(self.ip, PORT, user, password, timeout=5.0)
+        c = EngineClient(self.ip, self.port, user, password, timeout=5.0)
         self._clients.append(c)
         return c
 
 
-def spawn_engine(server: Server) -> subprocess.Popen[str]:
+def engine_argv(server: Server) -> list[str]:
+    """The command line of a real engine process for ``server``."""
+    return [sys.executable, "-m", "core.engine", "--listen", server.ip,
+            "--port", str(server.port), "--state", str(server.state),
+            "--admins", str(server.admins),
+            "--volume", f"C={server.vol['C']}", "--volume", f"E={server.vol['E']}",
+            "--log-level", "WARNING"]
+
+
+def spawn_engine(server: Server, stderr: int | None = None) -> subprocess.Popen[str]:
     """A real engine process for ``server``; returns once it printed READY."""
-    cmd = [sys.executable, "-m", "core.engine", "--listen", server.ip, "--port", str(PORT),
-           "--state", str(server.state), "--admins", str(server.admins),
-           "--volume", f"C={server.vol['C']}", "--volume", f"E={server.vol['E']}",
-           "--log-level", "WARNING"]
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(engine_argv(server), cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=stderr, text=True)
     assert proc.stdout is not None
     line = proc.stdout.readline()
     assert line.startswith("READY "), f"engine did not start: {line!r}"

@@ -110,11 +110,17 @@ class PairStore:
         return out
 
     def apps_of(self, source: str, target: str) -> list[str]:
-        """The applications for which ``source`` → ``target`` has a saved configuration or
-        a lifecycle record (a pair set up as exchange needs no ``--app`` afterwards)."""
+        """The applications ``source`` → ``target`` is set up for (a pair set up as exchange
+        needs no ``--app`` afterwards): those with a saved configuration, else those whose
+        record went beyond a health check (validating alone records the pair too)."""
+        saved = [app for app in APP_IDS
+                 if (self._configs / f"{pair_key(app, source, target)}.json").exists()]
+        if saved:
+            return saved
         return [app for app in APP_IDS
-                if any((d / f"{pair_key(app, source, target)}.json").exists()
-                       for d in (self._configs, self._records))]
+                if (self._records / f"{pair_key(app, source, target)}.json").exists()
+                and self.record(app, source, target).pair_state
+                not in (PairState.UNPROTECTED, PairState.VALIDATED)]
 
     def pairs_with_target(self, target: str) -> list[PairRecord]:
         return [r for r in self.records() if r.target.upper() == target.upper()]

@@ -46,3 +46,11 @@ def remember_front_ends(paths: AppPaths, found: dict[str, str]) -> None:
         merged = {**known, **{b.upper(): f.upper() for b, f in found.items()}}
         if merged != known:
             write_json(paths.state / FILE, merged, mode=0o600)
+
+
+def forget_front_end(paths: AppPaths, back_end: str) -> None:
+    """Drop what is known of ``back_end`` (its front end serves another back end now)."""
+    with _LOCK:
+        known = _load(paths)
+        if known.pop(back_end.upper(), None) is not None:
+            write_json(paths.state / FILE, known, mode=0o600)

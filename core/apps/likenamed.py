@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from core.apps.common import virtual_server
 from core.errors import InvalidInput
+from core.hosts.ops import CLUSTER_WAIT
 from core.model.config import ClusterSection
 from core.model.server import Server
 
@@ -169,7 +170,7 @@ class ResourceSpec:
     def params(self, group: str) -> dict[str, object]:
         return {"action": "create", "name": self.name, "group": group, "type": self.type,
                 "private": dict(self.private), "depends": list(self.depends),
-                "online": self.online}
+                "online": self.online, "wait": CLUSTER_WAIT}
 
 
 def temp_name(source: str) -> str:

@@ -105,9 +105,12 @@ class WmiAccountMixin:
         except AuthFailed:
             # F-12: a rejected cached password is dropped so that it is asked again
             self.ctx.secrets.delete("wmi", src)
-            raise AuthFailed(f"{src} refused the WMI login as {cred.user}: wrong user name or "
-                             "password. The cached WMI password was dropped; type it "
-                             "again") from None
+            # WinRM answers 401 alike for a wrong password and for an account that may
+            # not use WinRM at all (only Administrators and WinRMRemoteWMIUsers__ may)
+            raise AuthFailed(f"{src} refused the WMI login as {cred.user}: a wrong password, "
+                             "or an account that may not log in over WinRM (make it a member "
+                             f"of Administrators or WinRMRemoteWMIUsers__ on {src}). The "
+                             "cached WMI password was dropped; type it again") from None
         except Refused as exc:
             raise Refused(f"{exc} — {cred.user} may log in to {src} but not query WMI: give it "
                           "full WMI access to root\\cimv2 (on Windows 2008 also DCOM and "

@@ -42,10 +42,20 @@ def _what(op: str) -> str:
     return OPS.get(op, f"run the operation {op!r}")
 
 
+#: what PowerShell 2.0 says of the JSON cmdlets every operation uses (ops.py's preamble)
+_JSON_CMDLETS = ("convertfrom-json", "convertto-json")
+OLD_POWERSHELL = ("has PowerShell older than 3.0: appmgr's host operations need PowerShell "
+                  "3.0 or later (Windows Management Framework 3.0, which Windows Server 2003 "
+                  "cannot install)")
+
+
 def script_failure(label: str, op: str, exit_code: int, stderr: bytes) -> AppmgrError:
     """The error for a script that ended with a non-zero exit code."""
     err = parse_clixml(stderr)
     if err is not None:
+        low = err.message.lower()
+        if err.exception == "CommandNotFoundException" and any(c in low for c in _JSON_CMDLETS):
+            return ProtocolError(f"{label} {OLD_POWERSHELL}")
         return error_kind(err)(f"{label} could not {_what(op)}: {err.message}")
     text = readable_stderr(stderr)
     detail = text or f"PowerShell exited with code {exit_code} and no message"

@@ -28,6 +28,10 @@ from typing import Any
 
 from core.errors import InvalidInput
 
+#: Seconds cluster.exe waits for a resource to come online or go offline
+#: (``cluster_resource``'s ``wait``; an Exchange resource may take minutes).
+CLUSTER_WAIT = 120
+
 #: Longest rendered script, in UTF-16 code units (what -EncodedCommand carries).
 MAX_SCRIPT_CHARS = 2500
 

@@ -88,7 +88,12 @@ class ClusterOps:
         if action == "create":
             changed = self._create(c, name, params)
             if params.get("online") is True:
-                self._set_online(c, name, True)
+                try:
+                    self._set_online(c, name, True)
+                except Exception:
+                    if changed:  # as the script does: undo only what this run made
+                        self._delete(c, name)
+                    raise
         elif action == "delete":
             changed = self._delete(c, name)
         elif action in ("online", "offline"):

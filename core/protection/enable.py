@@ -24,7 +24,7 @@ from core.model.state import PairState
 from core.protection.env import PairEnv, Progress, TokenFactory, ignore_missing, new_token
 from core.protection.errors import StepsFailed
 from core.protection.facts import gather_facts
-from core.protection.like_named import RECORD_KEY, create_actions, created_names
+from core.protection.like_named import RECORD_KEY, create_actions
 from core.protection.locks import operation, record_lock
 from core.protection.pair import remove_scripts, write_scripts
 from core.protection.plan import PHASES, phase_steps
@@ -122,7 +122,9 @@ def _enable(
         phase_steps(cfg, facts, phase)
     token = token_factory()
     done: list[_Action] = []
-    actions = create_actions(ctx, cfg, source, target, env.say) + _enable_actions(env, token)
+    created: list[str] = []  # the stand-in resources this Enable really created
+    actions = (create_actions(ctx, cfg, source, target, env.say, created)
+               + _enable_actions(env, token))
     try:
         for action in actions:
             env.say(f"{action[0]}…")
@@ -144,8 +146,8 @@ def _enable(
     rec.last_error = ""
     rec.phase, rec.steps_done = "", []
     rec.extra.pop(RECORD_KEY, None)
-    if created_names(cfg):
-        rec.extra[RECORD_KEY] = created_names(cfg)
+    if created:
+        rec.extra[RECORD_KEY] = list(created)
     env.save()
     return rec
 

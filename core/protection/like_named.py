@@ -7,22 +7,24 @@ of the pair's saved configuration): its inventory, host operations and engine.
 :func:`routed` wraps a Context so ``host``/``engine``/``resolve`` of ``EVS1_LN``
 go to that node; every other name is unchanged.
 
-On enable, four resources are created in the target cluster's group named like
-the source's (the guide's prerequisite): an IP address and the temporary name
-(online: the connection between the clusters uses them) and two generic script
-resources (see :func:`core.apps.likenamed.stand_in_resources`). Their names go
-into the pair's record, and disable deletes exactly those, in reverse order.
+On enable, four resources are created in the target cluster's group named like the
+source's (the guide's prerequisite): an IP address and the temporary name (online: the
+connection between the clusters uses them) and two generic script resources (see
+:func:`core.apps.likenamed.stand_in_resources`). Only what this Enable really created
+goes into the pair's record (a same-named resource that was already there is used,
+never adopted), and disable deletes exactly those, in reverse order. A create that
+fails half-way is undone by the host operation itself, which deletes only a resource
+it created in that run: the console never deletes by name after a failure.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from core.context import Context
-from core.errors import AppmgrError
+from core.hosts.ops import CLUSTER_WAIT
 from core.model.config import ProtectionConfig
 from core.model.server import Server
 from core.store import PairRecord, PairStore
@@ -69,8 +71,9 @@ def store_routed(ctx: Context, store: PairStore) -> Context:
 
 # --- Enable / Disable ------------------------------------------------------------------
 def create_actions(ctx: Context, cfg: ProtectionConfig, source: Server, target: Server,
-                   say: Callable[[str], None]) -> list[Action]:
-    """Enable Protection's steps creating the stand-in's resources (none unless like-named)."""
+                   say: Callable[[str], None], created: list[str]) -> list[Action]:
+    """Enable Protection's steps creating the stand-in's resources (none unless like-named);
+    ``created`` collects the names they really created (what Disable may delete)."""
     if not cfg.cluster.like_named:
         return []
     from core.apps.likenamed import source_group, stand_in_resources
@@ -82,55 +85,39 @@ def create_actions(ctx: Context, cfg: ProtectionConfig, source: Server, target: 
         what = f"{spec.name} ({spec.type}{', online' if spec.online else ''})"
 
         def do(spec: Any = spec) -> None:
-            say(_create(ctx, cfg.target, spec.params(group), spec.name))
+            new = _create(ctx, cfg.target, spec.params(group))
+            if new:
+                created.append(spec.name)
+            say(f"{spec.name}: {'created' if new else 'was already there (used as it is)'}")
 
-        out.append((f"create cluster resource {what} in {group!r} on {cluster}", do,
-                    lambda name=spec.name: _delete(ctx, cfg.target, name)))
+        def undo(name: str = spec.name) -> None:
+            if name in created:  # never one that was there before
+                _delete(ctx, cfg.target, name)
+                created.remove(name)
+
+        out.append((f"create cluster resource {what} in {group!r} on {cluster}", do, undo))
     return out
 
 
-def _create(ctx: Context, target: str, params: dict[str, Any], name: str) -> str:
-    host = ctx.host(target)
-    try:
-        out = host.run_op(OP, params)
-    except AppmgrError:
-        # created but not brought online: take it away again, then report the failure
-        with contextlib.suppress(AppmgrError):
-            host.run_op(OP, {"action": "delete", "name": name})
-        raise
-    new = not isinstance(out, dict) or out.get("changed") is not False
-    return f"{name}: {'created' if new else 'was already there'}"
+def _create(ctx: Context, target: str, params: dict[str, Any]) -> bool:
+    """Create (and bring online) one resource; whether it was created now. On a failure the
+    host operation has already deleted what it created in that run."""
+    out = ctx.host(target).run_op(OP, params)
+    return isinstance(out, dict) and out.get("changed") is True
 
 
 def _delete(ctx: Context, target: str, name: str) -> bool:
     """Delete one resource; False when it was already gone."""
-    out = ctx.host(target).run_op(OP, {"action": "delete", "name": name})
+    out = ctx.host(target).run_op(OP, {"action": "delete", "name": name, "wait": CLUSTER_WAIT})
     return not isinstance(out, dict) or out.get("changed") is not False
-
-
-def created_names(cfg: ProtectionConfig) -> list[str]:
-    """What :func:`create_actions` creates, for the pair's record."""
-    if not cfg.cluster.like_named:
-        return []
-    from core.apps.likenamed import stand_in_resources
-
-    return [s.name for s in stand_in_resources(cfg.source, cfg.cluster)]
 
 
 def delete_steps(ctx: Context, store: PairStore,
                  rec: PairRecord) -> list[tuple[str, Callable[[], str]]]:
-    """Disable Protection's steps deleting what Enable created (reverse order).
-
-    The record names them; a record without the list (enabled by an older
-    version) falls back to the names the saved configuration implies.
-    """
+    """Disable Protection's steps deleting what Enable created (reverse order): the
+    names the record lists, and only those (a resource of that name that Enable found
+    already there is not ours to delete)."""
     names = [str(n) for n in rec.extra.get(RECORD_KEY, [])]
-    if not names:
-        cfg = store.load_config(rec.app, rec.source, rec.target)
-        if cfg is not None and cfg.cluster.like_named:
-            from core.apps.likenamed import stand_in_resources
-
-            names = [s.name for s in stand_in_resources(rec.source, cfg.cluster)]
     steps = []
     for name in reversed(names):
         def run(name: str = name) -> str:

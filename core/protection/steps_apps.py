@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import StateError
+from core.hosts.ops import CLUSTER_WAIT
 from core.protection.env import PairEnv
 from core.protection.script import Step
 from core.protection.steps import step
@@ -89,7 +90,8 @@ def sql_detach(env: PairEnv, s: Step) -> str:
 def _resource(env: PairEnv, s: Step, action: str) -> str:
     side = s.opt("on", "target") or "target"
     _op(env, side, "cluster_resource",
-        {"action": action, "name": s.args[0], "group": s.opt("group") or ""})
+        {"action": action, "name": s.args[0], "group": s.opt("group") or "",
+         "wait": CLUSTER_WAIT})
     return f"resource {s.args[0]}: {action} on {env.name(side)}"
 
 

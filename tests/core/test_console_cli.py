@@ -109,8 +109,16 @@ def test_a_pair_set_up_for_one_application_needs_no_app(
     assert cli.main(["config", "show", "sql01", "sql02"]) == 0
     out = capsys.readouterr().out
     assert "(sql): saved configuration" in out and "\nmonitoring.interval=7\n" in out
-    PairStore(world.ctx.paths).save_record(PairRecord("fileprint", "SQL01", "SQL02"))
-    assert cli.main(["config", "show", "SQL01", "SQL02"]) == 2  # two: which one?
-    assert ("SQL01 → SQL02 is set up for sql and fileprint: say which with --app"
+    store = PairStore(world.ctx.paths)
+    # `validate SQL01 SQL02` (fileprint by default) records the pair: not a set-up
+    store.save_record(PairRecord("fileprint", "SQL01", "SQL02", state="Validated"))
+    assert cli.main(["config", "show", "SQL01", "SQL02"]) == 0
+    assert "(sql): saved configuration" in capsys.readouterr().out
+    # no configuration saved here: records of protected pairs decide
+    store.save_record(PairRecord("exchange", "EXCH01", "EXCH02", state="Protected"))
+    assert cli.main(["config", "show", "EXCH01", "EXCH02"]) == 0
+    assert "(exchange)" in capsys.readouterr().out
+    store.save_record(PairRecord("sql", "EXCH01", "EXCH02", state="Mirroring"))
+    assert cli.main(["config", "show", "EXCH01", "EXCH02"]) == 2  # two: which one?
+    assert ("EXCH01 → EXCH02 is set up for exchange and sql: say which with --app"
             in capsys.readouterr().err)
-    assert cli.main(["config", "show", "SQL01", "SQL02", "--app", "sql"]) == 0

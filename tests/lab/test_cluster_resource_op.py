@@ -108,6 +108,9 @@ def test_online_needs_dependencies_and_the_script_file(hosts: dict[str, LabHost]
     n3.run("cluster_resource", IP | {"online": False})
     with pytest.raises(PsFailure, match="dependency EVS1_LN IP Address is not online"):
         n3.run("cluster_resource", NAME)
+    # the create made it, the online failed: undone, as cluster_resource.ps1 does
+    assert [r["name"] for r in _group(n3)["resources"]] == ["Disk E:", "Disk F:",
+                                                            "EVS1_LN IP Address"]
     n3.run("cluster_resource", {"action": "online", "name": "EVS1_LN IP Address"})
     n3.run("cluster_resource", NAME)
     n3.run("cluster_resource", SCRIPT)

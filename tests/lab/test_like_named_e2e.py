@@ -69,7 +69,8 @@ def test_like_named_setup_validate_protect_unprotect(lab: Lab) -> None:
 
     doc = json.loads(lab.run("--lab", "validate", *PAIR, "--json").stdout)
     findings = {r["id"]: r["status"] for r in doc["results"] if r["status"] != "passed"}
-    assert doc["ok"] and findings == {"dns.ttl": "warning", "cluster.node_failover": "warning"}
+    assert doc["ok"] and findings == {"dns.ttl": "warning", "cluster.node_failover": "warning",
+                                      "cluster.like_named_failover": "warning"}
     passed = {r["id"] for r in doc["results"] if r["status"] == "passed"}
     assert {"cluster.like_named", "exchange.sg_paths", "exchange.admin_group",
             "app.version"} <= passed

@@ -326,7 +326,7 @@ def test_an_inventory_reads_the_host_and_its_applications_in_one_shell(
 
 def test_a_command_past_its_deadline_is_terminated(estate: Estate, serve: Callable,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    w = serve("FS01", latency=3.0)
+    w = serve("FS01", latency=1.5)
     seen = _count_actions(w)
     h = host(estate, timeout=1)
     monkeypatch.setitem(__import__("core.hosts.winrm_shell", fromlist=["x"]).OP_BUDGET,

@@ -54,8 +54,8 @@ def test_wrong_password_is_refused_by_the_lab(lab: Lab, console: Console) -> Non
                                       "not-the-password")
     with pytest.raises(AuthFailed) as info:
         console.wmi_test(cfg)
-    assert str(info.value).startswith(f"SQL01 refused the WMI login as {user}: wrong user "
-                                      "name or password")
+    assert str(info.value).startswith(f"SQL01 refused the WMI login as {user}: a wrong "
+                                      "password, or an account that may not log in over WinRM")
     assert "not-the-password" not in str(info.value) and password not in str(info.value)
     with pytest.raises(InvalidInput) as again:  # the rejected password was dropped
         console.wmi_test(cfg)

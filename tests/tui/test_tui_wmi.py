@@ -74,6 +74,25 @@ async def test_ok_caches_the_typed_password_or_saves_nothing(api):
         assert WMI_PASSWORD not in str(api.saved[-1].to_dict())
 
 
+async def test_a_save_that_fails_keeps_no_typed_wmi_password(api, monkeypatch):
+    from core.errors import StateError
+
+    api.advanced = True
+    reopen_pair(api, "SQL01", "SQL02", app="sql")
+
+    def refuse(_cfg):
+        raise StateError("the configuration could not be written: disk full")
+
+    monkeypatch.setattr(api, "save_config", refuse)
+    app = make_app(api, preselect_app="sql", advanced=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await monitoring_tab(pilot)
+        await focus_on(pilot, "#f-monitoring-application-wmi_user")
+        await press(pilot, *"LAB\\monitor", "tab", *WMI_PASSWORD, "ctrl+s")
+        assert app.screen is screen and "disk full" in shown(screen, "#cfg-error")
+        assert api.wmi_cached is None  # cached for the save, taken out when it failed
+
+
 async def test_cluster_pair_locks_the_wmi_controls(api):
     api.advanced = True
     reopen_pair(api, "SQLVS1", "SQL02", app="sql")

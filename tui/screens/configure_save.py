@@ -26,7 +26,8 @@ def save_job(api: Any, cfg: ProtectionConfig, changes: list[str],
              wmi_password: str = "") -> tuple[str, ProtectionConfig, list[str]]:
     """Thread: ("stale", cfg, phases) when edited scripts would be regenerated and
     nobody was asked yet, else ("saved", cfg, notices). A typed WMI password goes to the
-    credential cache just before saving: when it is refused, nothing is saved."""
+    credential cache just before saving: when it is refused, nothing is saved, and when the
+    save fails, it is taken out of the cache again."""
     new = api.apply(cfg, changes)
     if regenerate is None:
         stale = api.plan_stale(new)
@@ -36,7 +37,13 @@ def save_job(api: Any, cfg: ProtectionConfig, changes: list[str],
         new = api.regenerate_plan(new, regenerate)
     if wmi_password:
         new = api.set_wmi_credentials(new, new.monitoring.application.wmi_user, wmi_password)
-    return "saved", new, list(api.save_config(new) or [])
+    try:
+        notices = list(api.save_config(new) or [])
+    except Exception:
+        if wmi_password:  # not saved: the password typed for it is not kept either
+            api.clear_wmi_credentials(new)
+        raise
+    return "saved", new, notices
 
 
 class SaveFlow(MessagePump):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from concurrent.futures import wait
 from typing import Any
 
-from core.apps.farm_memory import remember_front_ends, remembered_front_end
+from core.apps.farm_memory import forget_front_end, remember_front_ends, remembered_front_end
 from core.apps.sqlcommon import parse_sql_server
 from core.context import Context
 from core.errors import AppmgrError
@@ -14,7 +14,7 @@ from core.hosts.inventory_apps import sharepoint_from_json
 from core.model.apps import SharePointFarm
 from core.validation.base import Outcome, check, error, fix_for, passed, warning
 from core.validation.checks.admin_host import domain_servers
-from core.validation.context import Side, ValidationContext
+from core.validation.context import ValidationContext
 from core.validation.threads import spawn
 
 SHAREPOINT = ("sharepoint",)
@@ -49,39 +49,61 @@ def _back_end(farm: SharePointFarm) -> str:
     return parse_sql_server(farm.sql_server)[0].upper()
 
 
-def _find(v: ValidationContext, back_end: str) -> SharePointFarm | None:
-    """The farm over ``back_end``: asked of the front end found last time, else scanned for."""
-    front_end = remembered_front_end(v.ctx.paths, back_end)
-    if front_end:
-        try:
-            farm = _farm_on(v.ctx, front_end)
-        except AppmgrError:
-            farm = None  # gone or down: look again
+def _remembered(v: ValidationContext, back_ends: list[str]) -> dict[str, SharePointFarm]:
+    """The farms of ``back_ends`` as their remembered front ends report them, asked at once
+    and for at most the context's timeout (a dead front end must leave time for a scan).
+    A front end that no longer serves its back end is forgotten."""
+    paths = v.ctx.paths
+    asked = {b: fe for b in back_ends if (fe := remembered_front_end(paths, b))}
+    jobs = {b: spawn(_farm_on, v.ctx, fe, name=f"sp-farm-{fe}") for b, fe in asked.items()}
+    wait(jobs.values(), timeout=v.ctx.timeout)
+    found: dict[str, SharePointFarm] = {}
+    for back_end, job in jobs.items():
+        if not job.done() or job.exception() is not None:
+            continue  # down or slow: the scan decides
+        farm = job.result()
         if farm is not None and _back_end(farm) == back_end:
-            return farm
-    hit = v.fact("sp-scan", lambda: _scan(v)).get(back_end)
-    return hit[1] if hit else None
+            found[back_end] = farm
+        else:
+            forget_front_end(paths, back_end)
+    return found
 
 
-def farm_of(v: ValidationContext, side: Side) -> SharePointFarm | None:
-    """The farm whose back end is ``side``: its own, the console's (Get Config), else the
-    one its remembered front end reports, else found by asking the domain's servers."""
-    srv = side.server
-    if srv is not None and srv.apps.sharepoint is not None:
-        return srv.apps.sharepoint
-    if side.name in v.farms:
-        return v.farms[side.name]
-    try:
-        return v.fact(f"sp-farm:{side.name}", lambda: _find(v, side.name))
-    except AppmgrError:
-        return None
+def _farms(v: ValidationContext, back_ends: list[str]) -> dict[str, SharePointFarm]:
+    """Farms by back end: asked of the front ends found last time, else scanned for."""
+    found = _remembered(v, back_ends)
+    if any(b not in found for b in back_ends):
+        scanned = v.fact("sp-scan", lambda: _scan(v))
+        found |= {b: scanned[b][1] for b in back_ends if b not in found and b in scanned}
+    return found
+
+
+def farms_of(v: ValidationContext) -> dict[str, SharePointFarm | None]:
+    """The farm whose back end is each server of the pair: its own, the console's (Get
+    Config), else the one its remembered front end reports, else found by asking the
+    domain's servers."""
+    out: dict[str, SharePointFarm | None] = {}
+    for side in (v.source, v.target):
+        srv = side.server
+        if srv is not None and srv.apps.sharepoint is not None:
+            out[side.name] = srv.apps.sharepoint
+        elif side.name in v.farms:
+            out[side.name] = v.farms[side.name]
+    rest = [s.name for s in (v.source, v.target) if s.name not in out]
+    if rest:
+        try:
+            known = v.fact(f"sp-farms:{':'.join(rest)}", lambda: _farms(v, rest))
+        except AppmgrError:
+            known = {}
+        out |= {n: known.get(n) for n in rest}
+    return out
 
 
 @check("sharepoint.versions", "Identical SharePoint versions", "application", apps=SHAREPOINT,
        touches=("source", "target", "directory", "hosts"))
 def versions(v: ValidationContext) -> Outcome:
     v.source.require(), v.target.require()
-    farms = {s.name: farm_of(v, s) for s in (v.source, v.target)}
+    farms = farms_of(v)
     unknown = [n for n, f in farms.items() if f is None]
     if unknown:
         return warning(f"no SharePoint front end using {' or '.join(unknown)} was found: run "

@@ -8,6 +8,7 @@ import pytest
 
 from core.apps import likenamed
 from core.config import apply_assignments, config_problems, default_config
+from core.hosts.ops import CLUSTER_WAIT
 from core.model.apps import ClusterGroup, VirtualServer
 from core.model.config import ClusterSection
 from core.model.server import Nic
@@ -128,7 +129,7 @@ def test_the_four_stand_in_resources_in_creation_order() -> None:
         "action": "create", "name": "EVS1_LN IP Address", "group": "EVS1 Group",
         "type": "IP Address", "private": {"Address": "127.0.10.160",
                                           "SubnetMask": "255.255.255.0", "Network": "Public"},
-        "depends": [], "online": True}
+        "depends": [], "online": True, "wait": CLUSTER_WAIT}
     assert res[3].private == {"ScriptFilepath": "C:\\Program Files\\appmgr\\cluster\\EVS1_LN\\"
                                                 "pre_failback_LN.vbs"}
     assert likenamed.temp_name("EVS1_LN") == "EVS1_LN"

@@ -130,16 +130,7 @@ class Server:
         if self._loop is None or self.svc is None:
             return
         fut = asyncio.run_coroutine_threadsafe(self.svc.stop(), self._loop)
-        try:
-            fut.result(10)
-        except TimeoutError:
-            def dump():
-                for t in asyncio.all_tasks(self._loop):
-                    print("TASK", t)
-                    t.print_stack()
-            self._loop.call_soon_threadsafe(dump)
-            time.sleep(1)
-            raise
+        fut.result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         assert self._thread is not None
         self._thread.join(10)

@@ -113,13 +113,19 @@ async def test_stop_drops_a_peer_that_stopped_reading(
     await svc.start()
     _, writer = await admin_connection(svc)
     request = protocol.encode({"op": "info", "args": {}}) * 1000
-    queued = -1
-    # the engine stops reading once its replies fill every buffer: our queue stops shrinking
-    while writer.transport.get_write_buffer_size() != queued:
-        queued = writer.transport.get_write_buffer_size()
+    loop, transport = asyncio.get_running_loop(), writer.transport
+    deadline = loop.time() + 5
+    while transport.get_write_buffer_size() == 0:  # until the kernel's buffers are full
+        assert loop.time() < deadline, "the engine kept reading everything"
         for _ in range(20):
             writer.write(request)
+        await asyncio.sleep(0.01)
+    # the engine stops reading once its replies fill every buffer: our queue stops shrinking
+    queued = -1
+    while (now := transport.get_write_buffer_size()) != queued:
+        queued = now
         await asyncio.sleep(0.05)
+    assert queued > 0  # the engine really stopped reading: the stall this test is about
     async with asyncio.timeout(4):
         await svc.stop()
     assert described(loop_errors) == [] and not svc.conn_tasks

@@ -129,8 +129,9 @@ def test_signal_during_start_up(tmp_path: Path, admins: Path, sig: int) -> None:
                             stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 5
-        while not srv.state.exists():  # no sleep: signal it as early as possible
+        while not srv.state.exists():  # a millisecond: signal it as early as possible
             assert time.monotonic() < deadline, "the engine did not create its state directory"
+            time.sleep(0.001)
         assert_clean_exit(proc, sig)
         assert not (srv.state / "engine.ready").exists()
         assert not (srv.state / "engine.pid").exists()

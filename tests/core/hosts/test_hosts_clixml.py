@@ -145,3 +145,21 @@ def test_never_raises_on_clixml_like_text(parts: list[str]) -> None:
     assert err is None or (isinstance(err.message, str) and len(err.message) <= 500)
     err_bytes = parse_clixml(text.encode("utf-8", "surrogatepass"))
     assert err_bytes is None or isinstance(err_bytes.message, str)
+
+
+def test_powershell_2_is_named_not_reported_as_a_refusal() -> None:
+    """What powershell.exe 2.0 writes for the preamble's ConvertFrom-Json (Windows Server
+    2003 cannot go beyond PowerShell 2.0)."""
+    from core.errors import ProtocolError
+    from core.hosts.clixml import format_error
+
+    stderr = format_error(
+        "The term 'ConvertFrom-Json' is not recognized as the name of a cmdlet, function, "
+        "script file, or operable program.", "ObjectNotFound", "CommandNotFoundException",
+        "CommandNotFoundException", "$p = ConvertFrom-Json '{}'", 3, "ConvertFrom-Json")
+    err = script_failure("EXNODE3 (10.0.0.83)", "cluster_info", 1, stderr)
+    assert isinstance(err, ProtocolError)
+    assert str(err).startswith("EXNODE3 (10.0.0.83) has PowerShell older than 3.0")
+    other = format_error("The term 'Get-Foo' is not recognized as the name of a cmdlet.",
+                         "ObjectNotFound", "CommandNotFoundException")
+    assert "could not report its cluster" in str(script_failure("X", "cluster_info", 1, other))

@@ -46,6 +46,8 @@ class FakeCluster:
         new = name not in self.resources
         self.resources.setdefault(name, dict(p))
         if name in self.fail_online:
+            if new:  # as cluster_resource.ps1: undo only what this run made
+                del self.resources[name]
             raise self.fail_online[name]
         return {"name": name, "action": action, "changed": new}
 
@@ -131,8 +133,8 @@ def test_disable_tolerates_resources_already_gone(world: FakeWorld, console: Con
 
 def test_a_resource_that_fails_stops_enable_and_everything_is_undone(
         world: FakeWorld, console: Console, cluster: FakeCluster) -> None:
-    cluster.fail_online[NAME_RES] = Refused("EXNODE3 could not create a cluster resource: "
-                                            "the name EVS1_LN is already in use")
+    cluster.fail_online[NAME_RES] = Refused("EXNODE3 could not bring a cluster resource "
+                                            "online: the name EVS1_LN is already in use")
     store, ctx = console.store, console._routed_ctx()
     with pytest.raises(StepsFailed) as err:
         enable(ctx, console.load_config("exchange", "EVS1", "EVS1_LN"), store, validated=True)
@@ -147,6 +149,31 @@ def test_a_resource_that_fails_stops_enable_and_everything_is_undone(
     assert world.engines["EXNODE3"].calls == []  # no engine was touched
     rec = store.record("exchange", "EVS1", "EVS1_LN")
     assert rec.state == "Unprotected" and NAME_RES in rec.last_error
+
+
+def test_a_resource_that_was_already_there_is_used_but_never_deleted(
+        world: FakeWorld, console: Console, cluster: FakeCluster) -> None:
+    theirs = {"name": SCRIPTS[0], "type": "Generic Script", "note": "made by hand"}
+    cluster.resources[SCRIPTS[0]] = theirs
+    store, ctx = console.store, console._routed_ctx()
+    said: list[str] = []
+    enable(ctx, console.load_config("exchange", "EVS1", "EVS1_LN"), store, said.append,
+           validated=True)
+    assert f"{SCRIPTS[0]}: was already there (used as it is)" in said
+    assert SCRIPTS[0] not in store.record("exchange", "EVS1", "EVS1_LN").extra[RECORD_KEY]
+    disable(ctx, store, "exchange", "EVS1", "EVS1_LN")
+    assert cluster.resources == {SCRIPTS[0]: theirs}  # ours gone, theirs kept
+
+
+def test_a_failed_enable_keeps_a_resource_that_was_already_there(
+        world: FakeWorld, console: Console, cluster: FakeCluster) -> None:
+    theirs = {"name": NAME_RES, "type": "Network Name"}
+    cluster.resources[NAME_RES] = theirs
+    cluster.fail_online[NAME_RES] = Refused("EXNODE3 could not bring EVS1_LN online")
+    with pytest.raises(StepsFailed, match="Everything done was undone"):
+        enable(console._routed_ctx(), console.load_config("exchange", "EVS1", "EVS1_LN"),
+               console.store, validated=True)
+    assert cluster.resources == {NAME_RES: theirs}  # our IP address undone, theirs kept
 
 
 def test_a_missing_group_on_the_standby_cluster_is_said(world: FakeWorld, console: Console) -> None:

@@ -90,6 +90,15 @@ def test_like_named_applies_only_when_chosen_and_checks_the_setup(lab: FakeWorld
     assert res.status is Status.PASSED, res.reason
 
 
+def test_like_named_failover_is_said_to_be_by_hand_before_protection(lab: FakeWorld) -> None:
+    cfg = app_config(lab, "exchange", "EVS1", "EXNODE3")
+    assert not applies(lab, cfg, "cluster.like_named_failover")
+    cfg.cluster.like_named = True
+    res = check(lab, cfg, "cluster.like_named_failover")
+    assert res.status is Status.WARNING and not res.fixable
+    assert "re-creating its resources there on failover must be done by hand" in res.reason
+
+
 def test_like_named_target_is_a_node_of_another_cluster(lab: FakeWorld) -> None:
     cfg = app_config(lab, "exchange", "EVS1", "EXNODE2", "cluster.target_node=EXNODE2",
                      "cluster.network=Local Area Connection", "cluster.ip=127.0.10.160",

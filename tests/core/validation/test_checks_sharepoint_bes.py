@@ -83,6 +83,17 @@ def test_a_remembered_front_end_that_moved_on_leads_to_a_scan(lab: FakeWorld) ->
     assert remembered_front_end(lab.ctx.paths, "SQL05B") == "SP02"
 
 
+def test_a_remembered_front_end_that_is_down_leads_to_a_scan(lab: FakeWorld) -> None:
+    from core.errors import Unreachable
+
+    cfg = app_config(lab, "sharepoint", "SQL05A", "SQL05B")
+    remember_front_ends(lab.ctx.paths, {"SQL05A": "FS02"})
+    lab.hosts["FS02"].error = Unreachable("FS02 did not answer on WinRM port 5985")
+    res = check(lab, cfg, "sharepoint.versions")
+    assert (res.status, res.reason) == (Status.PASSED, "MOSS 2007 on both farms (SP01, SP02)")
+    assert remembered_front_end(lab.ctx.paths, "SQL05A") == "SP01"  # found by the scan
+
+
 def test_a_damaged_memory_file_costs_a_scan_not_an_error(lab: FakeWorld) -> None:
     lab.ctx.paths.state.mkdir(parents=True, exist_ok=True)
     (lab.ctx.paths.state / "sharepoint_front_ends.json").write_text("{not json")

@@ -147,7 +147,28 @@ def rules(text: str, key: str, _cfg: ProtectionConfig) -> list[Rule]:
             raise InvalidInput(key, f"{part!r}: only an include rule lands on another target path")
         out.append(Rule(p.parse_windows_path(path, key), include, recursive,
                         p.parse_windows_path(target, key) if arrow else ""))
+    _refuse_overlapping_targets(out, key)
     return out
+
+
+def _parts(win_path: str) -> tuple[str, ...]:
+    return tuple(x.lower() for x in win_path.rstrip("\\").split("\\"))
+
+
+def _refuse_overlapping_targets(rules_: list[Rule], key: str) -> None:
+    """Where two include rules land must not coincide or nest: the target could not tell
+    whose files it holds (restore would send them to the wrong source path)."""
+    lands = [(r.target or r.path, r) for r in rules_ if r.include]
+    for i, (a, ra) in enumerate(lands):
+        for b, rb in lands[i + 1:]:
+            if not (ra.target or rb.target):
+                continue  # unmapped rules land where they are on the source: nothing new
+            pa, pb = _parts(a), _parts(b)
+            short, long_ = sorted((pa, pb), key=len)
+            if long_[:len(short)] == short:
+                raise InvalidInput(key, f"{ra.path} and {rb.path} would land in the same place "
+                                        f"on the target ({a} and {b}): give each its own "
+                                        "target folder")
 
 
 def fmt_rules(v: list[Rule]) -> str:

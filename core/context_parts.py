@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 import threading
 from pathlib import Path
 
 from core.atomic import read_json, write_json
 from core.errors import AuthFailed
 from core.ports import Credential, SecretStore
-
-
-def is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 def cached_credential(secrets: SecretStore, kind: str, name: str) -> Credential:

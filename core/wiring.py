@@ -14,11 +14,12 @@ import os
 import socket
 
 from core.context import Context
-from core.context_parts import AddressBook, cached_credential, is_ip, split_address
+from core.context_parts import AddressBook, cached_credential, split_address
 from core.credentials.backend import PassphraseCallback
 from core.credentials.store import open_store
 from core.directory.connect import open_directory
 from core.dns.adapter import DnspythonDns
+from core.dns.names import is_ip
 from core.dns.tsig_key import TsigKey
 from core.engine.client import EngineClient
 from core.errors import NotFound

@@ -31,6 +31,11 @@ def _load(paths: AppPaths) -> dict[str, str]:
     return {str(k).upper(): str(v).upper() for k, v in doc.items() if isinstance(v, str)}
 
 
+def remembered_front_ends(paths: AppPaths) -> dict[str, str]:
+    """Every known front end by its back end (upper-case names)."""
+    return _load(paths)
+
+
 def remembered_front_end(paths: AppPaths, back_end: str) -> str | None:
     """The front end last found using ``back_end`` (None when none is known)."""
     return _load(paths).get(back_end.upper())

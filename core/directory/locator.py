@@ -9,15 +9,7 @@ domain (a DC's host name, an address) has no such record and is used as is.
 
 from __future__ import annotations
 
-import ipaddress
-
-
-def is_address(name: str) -> bool:
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return True
+from core.dns.names import is_ip
 
 
 def domain_controllers(name: str, timeout: float = 2.0) -> list[str]:
@@ -27,7 +19,7 @@ def domain_controllers(name: str, timeout: float = 2.0) -> list[str]:
     then connects to ``name`` itself.
     """
     name = name.strip().rstrip(".")
-    if not name or is_address(name) or "." not in name:
+    if not name or is_ip(name) or "." not in name:
         return []
     from core.dns.srv import srv_targets
 

@@ -12,7 +12,6 @@ calls, so one WinrmHost may be used from several threads at once.
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import os
 import time
@@ -24,6 +23,7 @@ import requests
 import winrm.exceptions as wexc
 from winrm.protocol import Protocol
 
+from core.dns.names import is_ip
 from core.errors import AppmgrError, AuthFailed, InvalidInput, ProtocolError, Refused, Unreachable
 from core.hosts.app_merge import app_ops, with_apps
 from core.hosts.inventory import engine_from_json, path_results, server_from_inventory
@@ -69,7 +69,7 @@ class WinrmHost:
             os.environ.get("CURL_CA_BUNDLE") or None
         self.label = f"{name} ({address})" if name else address
         #: the name the console asked for: a cluster network name answers as its virtual server
-        self.name = "" if not name or _is_ip(name) else name.split(".", 1)[0].upper()
+        self.name = "" if not name or is_ip(name) else name.split(".", 1)[0].upper()
         self._clock = clock
         host = f"[{address}]" if ":" in address else address
         self.url = f"{scheme}://{host}:{port}/wsman"
@@ -185,14 +185,6 @@ class WinrmHost:
         if isinstance(exc, (ET.ParseError, StopIteration, AssertionError, KeyError, ValueError)):
             return ProtocolError(f"{where} answered something that is not WS-Management")
         return ProtocolError(f"WinRM to {self.label} failed: {type(exc).__name__}")
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _check_share_name(name: str) -> None:

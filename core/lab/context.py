@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.context import Context
-from core.context_parts import cached_credential, is_ip, split_address
+from core.context_parts import cached_credential, split_address
 from core.credentials.lab import lab_store
+from core.dns.names import is_ip
 from core.errors import NotFound, Unreachable
 from core.lab.estate import Estate, load_estate
 from core.lab.runtime import LabRuntime, read_runtime

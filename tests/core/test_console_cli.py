@@ -10,14 +10,8 @@ import pytest
 
 from core.console import Console
 from core.store import PairRecord, PairStore
-from tests.core.apps.app_estate import make_world
 from tests.core.doubles import FakeWorld
 from tui.cli import main as cli
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> FakeWorld:
-    return make_world(tmp_path)
 
 
 @pytest.fixture

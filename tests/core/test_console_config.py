@@ -5,28 +5,16 @@ message naming the field (and nothing saved), and the rules across pairs."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from core.console import Console
 from core.errors import InvalidInput
-from tests.core.apps.app_estate import make_world
 from tests.core.doubles import FakeWorld
 
 PAIRS = {"exchange": ("EXCH01", "EXCH02"), "sql": ("SQL01", "SQL02"),
          "fileprint": ("FS01", "FS02"), "sharepoint": ("SP01", "SP02"),
          "blackberry": ("BES01", "BES02")}
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> FakeWorld:
-    return make_world(tmp_path)
-
-
-@pytest.fixture
-def console(world: FakeWorld) -> Console:
-    return Console(world.ctx)
 
 
 # --- the defaults of F-6, per application -----------------------------------------------------

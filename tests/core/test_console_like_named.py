@@ -4,20 +4,11 @@ later session (its node comes from the saved configuration)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from core.console import Console
 from core.errors import InvalidInput
-from tests.core.apps.app_estate import make_world
 from tests.core.doubles import FakeWorld
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> FakeWorld:
-    return make_world(tmp_path)
-
 
 GOOD = {"app": "exchange", "source": "EVS1", "node": "EXNODE3", "ip": "127.0.10.160"}
 

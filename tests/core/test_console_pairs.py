@@ -4,7 +4,6 @@ every application (F-6.6) and Enable Protection for every application."""
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -13,22 +12,11 @@ from core.console import Console
 from core.errors import InvalidInput
 from core.model.apps import SqlDatabase, SqlFile
 from core.model.state import PairState
-from tests.core.apps.app_estate import make_world
 from tests.core.doubles import FakeWorld
 
 PAIRS = {"exchange": ("EXCH01", "EXCH02"), "sql": ("SQL01", "SQL02"),
          "fileprint": ("FS01", "FS02"), "sharepoint": ("SP01", "SP02"),
          "blackberry": ("BES01", "BES02")}
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> FakeWorld:
-    return make_world(tmp_path)
-
-
-@pytest.fixture
-def console(world: FakeWorld) -> Console:
-    return Console(world.ctx)
 
 
 # --- compression: one setting per target -------------------------------------------------------

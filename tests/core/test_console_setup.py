@@ -4,7 +4,6 @@ rules of F-5.5, like-named clusters (F-5.6), Test SQL and SharePoint Get Config.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -13,18 +12,8 @@ from core.console import Console
 from core.errors import AuthFailed, InvalidInput, NotFound, Unreachable
 from core.model.state import PairState
 from core.store import PairRecord
-from tests.core.apps.app_estate import AppDirectory, make_world
+from tests.core.apps.app_estate import AppDirectory
 from tests.core.doubles import FakeWorld
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> FakeWorld:
-    return make_world(tmp_path)
-
-
-@pytest.fixture
-def console(world: FakeWorld) -> Console:
-    return Console(world.ctx)
 
 
 def _record(console: Console, app: str, src: str, tgt: str, state: PairState) -> None:

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from core.console import Console
 from core.errors import InvalidInput
-from tests.core.apps.app_estate import make_world
 from tests.core.doubles import FakeWorld
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> FakeWorld:
-    return make_world(tmp_path)
-
-
-@pytest.fixture
-def console(world: FakeWorld) -> Console:
-    return Console(world.ctx)
 
 
 def test_services_add_remove_reorder_with_the_removal_rules(console: Console) -> None:

@@ -52,6 +52,12 @@ def storage_groups(v: ValidationContext) -> Outcome:
     return passed(f"same storage groups on both: {shown}")
 
 
+def _differ(prefix: str, paths: list[tuple[str, str, str]], src: str, tgt: str) -> list[str]:
+    """"PREFIXwhat: SRC path, TGT path" for each (what, source's, target's) that differs."""
+    return [f"{prefix}{what}: {src} {mine or '(none)'}, {tgt} {their or '(none)'}"
+            for what, mine, their in paths if not _same(mine, their)]
+
+
 @check("exchange.sg_paths", "Log, system and database paths identical", "application",
        apps=EXCHANGE, touches=("source", "target"))
 def sg_paths(v: ValidationContext) -> Outcome:
@@ -69,20 +75,15 @@ def sg_paths(v: ValidationContext) -> Outcome:
                  ("system files", g.system_path, other.system_path)]
         if _same(g.system_path, g.log_path) and _same(other.system_path, other.log_path):
             pairs = [("logs and system files", g.log_path, other.log_path)]
-        for what, mine, their in pairs:
-            if not _same(mine, their):
-                problems.append(f"{g.name} {what}: {src} {mine or '(none)'}, "
-                                f"{tgt} {their or '(none)'}")
+        problems += _differ(f"{g.name} ", pairs, src, tgt)
         stores = {s.name.upper(): s for s in other.stores}
         for s in g.stores:
             o = stores.get(s.name.upper())
             if o is None:
                 continue
-            for what, mine, their in (("database", s.edb_path, o.edb_path),
-                                      ("streaming file", s.stm_path, o.stm_path)):
-                if not _same(mine, their):
-                    problems.append(f"{s.name} {what}: {src} {mine or '(none)'}, "
-                                    f"{tgt} {their or '(none)'}")
+            problems += _differ(f"{s.name} ", [("database", s.edb_path, o.edb_path),
+                                               ("streaming file", s.stm_path, o.stm_path)],
+                                src, tgt)
     if problems:
         return error("; ".join(problems) + " — the paths must be identical")
     return passed(f"the storage groups' paths are the same on {src} and {tgt}")
@@ -94,10 +95,9 @@ def mta_queue_paths(v: ValidationContext) -> Outcome:
     if v.config.cluster.like_named:
         return passed(_LIKE_NAMED)
     a, b = _inventories(v)
-    problems = [f"{what}: {v.source.name} {mine or '(none)'}, {v.target.name} {their or '(none)'}"
-                for what, mine, their in (("MTA path", a.mta_path, b.mta_path),
-                                          ("queue path", a.queue_path, b.queue_path))
-                if not _same(mine, their)]
+    problems = _differ("", [("MTA path", a.mta_path, b.mta_path),
+                            ("queue path", a.queue_path, b.queue_path)],
+                       v.source.name, v.target.name)
     if problems:
         return error("; ".join(problems) + " — the paths must be identical")
     if not (a.mta_path or a.queue_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from concurrent.futures import wait
 from typing import Any
 
-from core.apps.farm_memory import forget_front_end, remember_front_ends, remembered_front_end
+from core.apps.farm_memory import forget_front_end, remember_front_ends, remembered_front_ends
 from core.apps.sqlcommon import parse_sql_server
 from core.context import Context
 from core.errors import AppmgrError
@@ -54,7 +54,8 @@ def _remembered(v: ValidationContext, back_ends: list[str]) -> dict[str, SharePo
     and for at most the context's timeout (a dead front end must leave time for a scan).
     A front end that no longer serves its back end is forgotten."""
     paths = v.ctx.paths
-    asked = {b: fe for b in back_ends if (fe := remembered_front_end(paths, b))}
+    known = remembered_front_ends(paths)  # one read of the file for both sides
+    asked = {b: known[b] for b in back_ends if b in known}
     jobs = {b: spawn(_farm_on, v.ctx, fe, name=f"sp-farm-{fe}") for b, fe in asked.items()}
     wait(jobs.values(), timeout=v.ctx.timeout)
     found: dict[str, SharePointFarm] = {}

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from core.validation import Status, fix
 from tests.core.doubles import FakeWorld
-from tests.core.validation.appworld import app_config, applies, check, lab_world
-
-
-@pytest.fixture
-def lab(tmp_path: Path) -> FakeWorld:
-    return lab_world(tmp_path)
+from tests.core.validation.appworld import app_config, applies, check
 
 
 def test_cluster_checks_apply_only_to_cluster_pairs(lab: FakeWorld) -> None:

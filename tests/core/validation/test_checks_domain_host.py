@@ -6,8 +6,6 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import pytest
-
 from core.ports import Credential, RootDse
 from core.validation import Status, fix
 from core.validation.admin_host import AdminHost, hosts_entries
@@ -18,14 +16,8 @@ from tests.core.validation.appworld import (
     change,
     change_apps,
     check,
-    lab_world,
     secure_dns,
 )
-
-
-@pytest.fixture
-def lab(tmp_path: Path) -> FakeWorld:
-    return lab_world(tmp_path)
 
 
 class ForestDirectory(FakeDirectory):

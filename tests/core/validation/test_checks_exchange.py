@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
-
-import pytest
 
 from core.model.apps import ClusterInfo, VirtualServer
 from core.ports import DirectoryComputer, RRSet
@@ -17,13 +14,7 @@ from tests.core.validation.appworld import (
     change,
     change_apps,
     check,
-    lab_world,
 )
-
-
-@pytest.fixture
-def lab(tmp_path: Path) -> FakeWorld:
-    return lab_world(tmp_path)
 
 
 def _exch(lab: FakeWorld, server: str, **fields: object) -> None:

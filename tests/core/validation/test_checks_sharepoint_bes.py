@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
-
-import pytest
 
 from core.apps.farm_memory import remember_front_ends, remembered_front_end
 from core.validation import Status, fix
@@ -13,12 +10,7 @@ from core.validation.base import get_check
 from core.validation.context import gather
 from core.validation.runner import validate
 from tests.core.doubles import FakeDirectory, FakeWorld
-from tests.core.validation.appworld import ADMIN_HOST, app_config, change_apps, check, lab_world
-
-
-@pytest.fixture
-def lab(tmp_path: Path) -> FakeWorld:
-    return lab_world(tmp_path)
+from tests.core.validation.appworld import ADMIN_HOST, app_config, change_apps, check
 
 
 # --- sharepoint.versions --------------------------------------------------------------------

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
-
-import pytest
 
 from core.model.apps import SqlDatabase
 from core.ports import Credential
@@ -17,13 +14,7 @@ from tests.core.validation.appworld import (
     change,
     change_apps,
     check,
-    lab_world,
 )
-
-
-@pytest.fixture
-def lab(tmp_path: Path) -> FakeWorld:
-    return lab_world(tmp_path)
 
 
 def _inst(lab: FakeWorld, server: str, name: str, **fields: object) -> None:

@@ -1,5 +1,10 @@
 """``python -m core.engine --listen IP --port 6320 --state DIR --volume E=/dir ...``
 
+The engine's TLS identity (its key, its certificate and the estate CA's) is
+read from ``DIR/tls`` (or ``--tls``); without one it refuses to start and
+says so. ``--admins`` (password hashes, protocol 1) is accepted and ignored:
+administrators are now identified by the console's certificate.
+
 Runs the engine until SIGTERM/SIGINT, then persists its state and exits 0.
 When listening it prints ``READY <ip>:<port> pid <pid>`` on stdout and writes
 ``<state>/engine.ready`` (JSON) and ``<state>/engine.pid``.
@@ -12,11 +17,12 @@ import asyncio
 import logging
 import os
 import signal
+import ssl
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from core.engine.auth import Admins
+from core.engine import tls
 from core.engine.service import EngineService
 from core.engine.volumes import VolumeMap
 
@@ -28,7 +34,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--state", type=Path, required=True, help="directory for persistent state")
     p.add_argument("--volume", action="append", default=[], metavar="L=DIR",
                    help="map drive letter L to a local directory (repeatable)")
-    p.add_argument("--admins", type=Path, help='JSON {"users": {"DOMAIN\\\\user": "<sha256 hex>"}}')
+    p.add_argument("--tls", type=Path,
+                   help="directory with ca.crt, engine.crt, engine.key (default: STATE/tls)")
+    p.add_argument("--admins", type=Path, help=argparse.SUPPRESS)  # protocol 1: ignored
     p.add_argument("--hostname", help="name reported by info (default: this host's name)")
     p.add_argument("--log-level", default="INFO")
     return p.parse_args(argv)
@@ -48,9 +56,20 @@ def volume_map(specs: list[str]) -> VolumeMap:
 async def serve(args: argparse.Namespace, stop: asyncio.Event) -> int:
     """Run the engine until ``stop`` is set (SIGTERM/SIGINT), then stop it cleanly;
     when it is set already during start-up, the engine stops right after starting."""
+    if args.admins:
+        logging.getLogger(__name__).warning(
+            "--admins is ignored: administrators are identified by the console's certificate")
+    try:
+        identity = tls.read_engine_identity(args.tls or tls.engine_dir(args.state))
+    except tls.TlsMissing as exc:
+        print(f"engine cannot start: {exc}", file=sys.stderr)
+        return 1
     try:
         svc = EngineService(args.listen, args.port, args.state, volume_map(args.volume),
-                            Admins(args.admins), hostname=args.hostname)
+                            identity, hostname=args.hostname)
+    except ssl.SSLError as exc:
+        print(f"engine cannot use its TLS certificate: {exc}", file=sys.stderr)
+        return 1
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"engine cannot use its state in {args.state}: {exc}", file=sys.stderr)
         return 1

@@ -122,7 +122,7 @@ async def serve_admin(
     svc: EngineService, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
 ) -> None:
     while True:
-        req, _ = await protocol.read_frame(reader)
+        req, _ = await protocol.read_frame(reader, 0)  # requests carry no payload
         args = req.get("args") if isinstance(req.get("args"), dict) else {}
         try:
             reply = {"ok": True, "result": await dispatch(svc, str(req.get("op")), args)}

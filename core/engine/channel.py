@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import socket
+import ssl
 import zlib
 from typing import Any
 
@@ -42,9 +43,9 @@ class Channel:
     @classmethod
     async def open(
         cls, host: str, port: int, set_name: str, key_hex: str, counters: Counters,
-        compression: int, timeout: float = 10.0,
+        compression: int, context: ssl.SSLContext, timeout: float = 10.0,
     ) -> Channel:
-        reader, writer = await open_data(host, port, set_name, key_hex, timeout)
+        reader, writer = await open_data(host, port, set_name, key_hex, context, timeout)
         sock = writer.get_extra_info("socket")
         if sock is not None:
             with contextlib.suppress(OSError):
@@ -96,7 +97,7 @@ class Channel:
         """The target's entries of the set: ``win path → (is_dir, size, mtime_ns)``."""
         await self.send({"op": "list"})
         _, payload = await self.reply()
-        rows = json.loads(zlib.decompress(payload)) if payload else []
+        rows = json.loads(protocol.inflate(payload, protocol.MAX_LISTING)) if payload else []
         return {r[0]: (bool(r[1]), int(r[2]), int(r[3])) for r in rows}
 
     # --- data ------------------------------------------------------------------

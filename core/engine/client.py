@@ -8,10 +8,11 @@ failures become :mod:`core.errors` with a sentence naming the engine.
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from typing import Any
 
-from core.engine import handshake, protocol
+from core.engine import handshake, protocol, tls
 from core.engine.heartbeat import heartbeat
 from core.errors import AuthFailed, NotFound, ProtocolError, Refused, Unreachable
 from core.model.rules import Rule
@@ -30,17 +31,20 @@ class _Broken(Unreachable):
 
 
 class EngineClient:
-    """Management API of the engine on ``host:port`` (implements core.ports.Engine)."""
+    """Management API of the engine on ``host:port`` (implements core.ports.Engine),
+    over TLS as the estate's console (``identity``: the console's certificate)."""
 
-    def __init__(self, host: str, port: int, user: str, password: str, timeout: float = 5.0) -> None:
-        self.host, self.port, self.user = host, port, user
-        self._password = password
+    def __init__(self, host: str, port: int, identity: tls.Identity,
+                 timeout: float = 5.0) -> None:
+        self.host, self.port = host, port
+        self._identity = identity
+        self._context: ssl.SSLContext | None = None
         self.timeout = timeout
         self._sock: socket.socket | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"EngineClient({self.host!r}, {self.port}, user={self.user!r})"
+        return f"EngineClient({self.host!r}, {self.port})"
 
     @property
     def where(self) -> str:
@@ -49,7 +53,7 @@ class EngineClient:
     # --- transport -----------------------------------------------------------------
     def _open(self) -> socket.socket:
         try:
-            sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            raw = socket.create_connection((self.host, self.port), timeout=self.timeout)
         except TimeoutError as exc:
             raise self._silent() from exc
         except ConnectionRefusedError as exc:
@@ -59,19 +63,40 @@ class EngineClient:
             raise Unreachable(f"engine on {self.where} cannot be reached: "
                               f"{exc.strerror or exc}") from exc
         try:
+            if self._context is None:
+                self._context = tls.client_context(self._identity)
+            # the engine's certificate is verified here, before we send anything
+            sock = self._context.wrap_socket(raw)
+        except TimeoutError as exc:
+            raw.close()
+            raise self._silent() from exc
+        except ssl.SSLError as exc:
+            raw.close()
+            raise self._tls_error(exc) from exc
+        except OSError as exc:
+            raw.close()
+            raise Unreachable(f"engine on {self.where} closed the connection during the "
+                              f"TLS handshake: {exc.strerror or exc}") from exc
+        try:
             chal, _ = protocol.recv_frame_sync(sock)
             if chal.get("op") != "challenge":
                 raise ProtocolError(f"{self.where} did not greet like an appmgr engine")
-            protocol.send_frame_sync(sock, handshake.admin_hello(chal, self.user, self._password))
+            problem = handshake.version_problem(chal, f"the engine on {self.where}")
+            if problem:
+                raise ProtocolError(problem)
+            protocol.send_frame_sync(sock, handshake.admin_hello())
             reply, _ = protocol.recv_frame_sync(sock)
         except TimeoutError as exc:
             sock.close()
             raise self._silent() from exc
+        except ssl.SSLError as exc:  # TLS 1.3: our certificate refused shows on first read
+            sock.close()
+            raise self._tls_error(exc) from exc
         except ConnectionError as exc:  # e.g. the engine stopping right then
             sock.close()
             raise Unreachable(f"engine on {self.where} closed the connection while "
                               "signing in (is it stopping?)") from exc
-        except (OSError, ValueError, protocol.FrameError) as exc:  # ValueError: a bad nonce
+        except (OSError, ValueError, protocol.FrameError) as exc:
             sock.close()
             raise ProtocolError(f"{self.where} is not an appmgr engine or broke the "
                                 f"connection: {exc}") from exc
@@ -83,6 +108,13 @@ class EngineClient:
             raise AuthFailed(f"engine on {self.where}: "
                              f"{reply.get('message', 'authentication failed')}")
         return sock
+
+    def _tls_error(self, exc: ssl.SSLError) -> Exception:
+        text = tls.why_client_failed(exc, f"the engine on {self.where}",
+                                     protocol.PROTOCOL_VERSION)
+        if "plain text" in text:
+            return ProtocolError(text)
+        return AuthFailed(text)
 
     def _silent(self) -> Unreachable:
         return Unreachable(f"engine on {self.where} did not answer within {self.timeout:g} s")

@@ -1,21 +1,33 @@
-"""The first exchange on every TCP connection to an engine.
+"""The first exchange on every TCP connection to an engine, inside TLS.
+
+TLS comes first (:mod:`core.engine.tls`): both sides present a certificate of
+the estate's CA, so by the time a frame is sent the client knows it talks to
+an engine of its estate, and the engine knows the peer's role. Then:
 
 Engine → peer: ``{"op": "challenge", "nonce", "version", "engine"}``.
-Peer → engine: ``{"op": "hello", "channel": "admin", "user", "proof"}`` or
-``{"op": "hello", "channel": "data", "set", "proof"}``.
+Peer → engine: ``{"op": "hello", "channel": "admin", "version"}`` (a console:
+its certificate is its identity) or ``{"op": "hello", "channel": "data", "set",
+"version", "proof"}`` (an engine: ``proof`` is an HMAC of the nonce keyed by
+the set's connection token, which says it may write that set).
 Engine → peer: ``{"op": "welcome"}`` or ``{"op": "denied", "message"}``.
+Either side refuses another protocol version with a sentence naming both.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ssl
 from typing import Any
 
-from core.engine import auth, protocol
+from core.engine import auth, protocol, tls
 
 
 class DeniedError(Exception):
-    """The engine refused our credentials (message is the engine's)."""
+    """The engine refused us (message is the engine's, or names both versions)."""
+
+
+class TlsFailed(Exception):
+    """The TLS handshake failed; the message is a whole sentence saying why."""
 
 
 def challenge(nonce: bytes, engine: str) -> dict[str, Any]:
@@ -23,22 +35,26 @@ def challenge(nonce: bytes, engine: str) -> dict[str, Any]:
             "engine": engine}
 
 
+def version_problem(header: dict[str, Any], peer: str) -> str | None:
+    """None when ``header`` (a challenge or hello) speaks our protocol version; else a
+    sentence naming both versions."""
+    theirs = header.get("version")
+    if theirs == protocol.PROTOCOL_VERSION:
+        return None
+    return (f"{peer} speaks engine protocol version {theirs if theirs is not None else 1}, "
+            f"this side speaks version {protocol.PROTOCOL_VERSION}: install the same appmgr "
+            "release on both")
+
+
 def data_hello(challenge_header: dict[str, Any], set_name: str, key_hex: str) -> dict[str, Any]:
     nonce = bytes.fromhex(str(challenge_header.get("nonce", "")))
     return {"op": "hello", "channel": "data", "set": set_name,
+            "version": protocol.PROTOCOL_VERSION,
             "proof": auth.proof(key_hex, nonce, "data:" + set_name)}
 
 
-def admin_hello(challenge_header: dict[str, Any], user: str, password: str) -> dict[str, Any]:
-    nonce = bytes.fromhex(str(challenge_header.get("nonce", "")))
-    return {"op": "hello", "channel": "admin", "user": user,
-            "proof": auth.proof(auth.password_key(password), nonce, "admin:" + user)}
-
-
-def check_admin(admins: auth.Admins, nonce: bytes, hello: dict[str, Any]) -> bool:
-    user = str(hello.get("user", ""))
-    key = admins.key_for(user)
-    return key is not None and auth.verify(key, nonce, "admin:" + user, str(hello.get("proof")))
+def admin_hello() -> dict[str, Any]:
+    return {"op": "hello", "channel": "admin", "version": protocol.PROTOCOL_VERSION}
 
 
 def check_data(key_hex: str | None, nonce: bytes, hello: dict[str, Any]) -> bool:
@@ -49,21 +65,35 @@ def check_data(key_hex: str | None, nonce: bytes, hello: dict[str, Any]) -> bool
 
 
 async def open_data(
-    host: str, port: int, set_name: str, key_hex: str, timeout: float = 10.0
+    host: str, port: int, set_name: str, key_hex: str, context: ssl.SSLContext,
+    timeout: float = 10.0,
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """Connect to a target engine's data channel for ``set_name`` and authenticate."""
-    async with asyncio.timeout(timeout):
-        reader, writer = await asyncio.open_connection(host, port, limit=4 << 20)
+    """Connect to a target engine's data channel for ``set_name`` over TLS (the target's
+    certificate verified first) and prove we hold the set's token."""
+    where = f"the target engine on {host}:{port}"
     try:
         async with asyncio.timeout(timeout):
-            chal, _ = await protocol.read_frame(reader)
+            reader, writer = await asyncio.open_connection(
+                host, port, limit=4 << 20, ssl=context, server_hostname=host,
+                ssl_handshake_timeout=timeout)
+    except ssl.SSLError as exc:
+        raise TlsFailed(tls.why_client_failed(exc, where, protocol.PROTOCOL_VERSION)) from exc
+    try:
+        async with asyncio.timeout(timeout):
+            chal, _ = await protocol.read_frame(reader, 0)
         if chal.get("op") != "challenge":
             raise protocol.FrameError("the target did not send a challenge")
+        problem = version_problem(chal, where)
+        if problem:
+            raise DeniedError(problem)
         await protocol.write_frame(writer, data_hello(chal, set_name, key_hex))
         async with asyncio.timeout(timeout):
-            reply, _ = await protocol.read_frame(reader)
+            reply, _ = await protocol.read_frame(reader, 0)
         if reply.get("op") != "welcome":
             raise DeniedError(str(reply.get("message", "the target refused the connection")))
+    except ssl.SSLError as exc:  # TLS 1.3: a refused certificate shows on the first read
+        writer.close()
+        raise TlsFailed(tls.why_client_failed(exc, where, protocol.PROTOCOL_VERSION)) from exc
     except BaseException:
         writer.close()
         raise

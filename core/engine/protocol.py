@@ -13,6 +13,7 @@ import asyncio
 import json
 import socket
 import struct
+import zlib
 from typing import Any, BinaryIO
 
 MAGIC = b"AM"
@@ -20,7 +21,9 @@ PREFIX = struct.Struct("!2sIQ")
 MAX_HEADER = 1 << 20
 MAX_SMALL_PAYLOAD = 256 << 20  # payloads read into memory (not streamed) stay below this
 CHUNK = 1 << 20
-PROTOCOL_VERSION = 1
+MAX_DATA = 16 << 20  # a chunk or block frame, compressed or not, and what it inflates to
+MAX_LISTING = 1 << 30  # a target's listing, inflated
+PROTOCOL_VERSION = 2  # 2: TLS with certificates, versions checked at the handshake
 
 
 class FrameError(Exception):
@@ -65,18 +68,41 @@ async def read_header(reader: asyncio.StreamReader) -> tuple[dict[str, Any], int
         raise ConnectionResetError("the peer closed the connection") from exc
 
 
-async def read_payload(reader: asyncio.StreamReader, n: int) -> bytes:
-    if n > MAX_SMALL_PAYLOAD:
-        raise FrameError("payload too large")
+async def read_payload(
+    reader: asyncio.StreamReader, n: int, limit: int = MAX_SMALL_PAYLOAD
+) -> bytes:
+    if n > limit:
+        raise FrameError(f"payload of {n} bytes is larger than the {limit} allowed here")
     try:
         return await reader.readexactly(n) if n else b""
     except asyncio.IncompleteReadError as exc:
         raise ConnectionResetError("the peer closed the connection") from exc
 
 
-async def read_frame(reader: asyncio.StreamReader) -> tuple[dict[str, Any], bytes]:
+async def read_frame(
+    reader: asyncio.StreamReader, limit: int = MAX_SMALL_PAYLOAD
+) -> tuple[dict[str, Any], bytes]:
     header, plen = await read_header(reader)
-    return header, await read_payload(reader, plen)
+    return header, await read_payload(reader, plen, limit)
+
+
+def inflate(payload: bytes, limit: int, expect: int | None = None) -> bytes:
+    """zlib-decompress ``payload`` to at most ``limit`` bytes (``expect`` exactly, when
+    given): a decompression bomb is a FrameError after ``limit + 1`` bytes, not an
+    exhausted memory."""
+    bound = limit if expect is None else min(expect, limit)
+    d = zlib.decompressobj()
+    try:
+        data = d.decompress(payload, bound + 1)
+    except zlib.error as exc:
+        raise FrameError(f"a compressed payload is corrupt: {exc}") from exc
+    if len(data) > bound or d.unconsumed_tail:
+        raise FrameError(f"a compressed payload inflates beyond the {bound} bytes allowed")
+    if not d.eof:
+        raise FrameError("a compressed payload is truncated")
+    if expect is not None and len(data) != expect:
+        raise FrameError("a compressed payload has the wrong length")
+    return data
 
 
 async def copy_payload(reader: asyncio.StreamReader, n: int, out: BinaryIO | None) -> None:

@@ -188,24 +188,32 @@ class Receiver:
         self._partial = {}
 
     async def _chunk(self) -> bytes:
-        header, payload = await protocol.read_frame(self.reader)
+        header, payload = await protocol.read_frame(self.reader, protocol.MAX_DATA)
         if header.get("op") != "chunk":
             raise Rejected("expected a data chunk")
-        data = zlib.decompress(payload) if header.get("z") else payload
-        if len(data) != int(header.get("raw", len(data))):
-            raise Rejected("a data chunk has the wrong length")
-        return data
+        return _data(header, payload)
 
     async def _op_block(self, h: dict[str, Any], plen: int) -> None:
         local = self._local(str(h["path"]))
-        payload = await protocol.read_payload(self.reader, plen)
-        data = zlib.decompress(payload) if h.get("z") else payload
+        payload = await protocol.read_payload(self.reader, plen, protocol.MAX_DATA)
+        data = _data(h, payload)
         await self.fs.submit(lambda: fsops.write_at(local, int(h["offset"]), data), len(data))
 
     async def _op_settle(self, h: dict[str, Any], plen: int) -> None:
         await self._drop(plen)
         local = self._local(str(h["path"]))
         await self.fs.submit(lambda: fsops.settle(local, int(h["size"]), int(h["mtime_ns"])))
+
+
+def _data(header: dict[str, Any], payload: bytes) -> bytes:
+    """A data frame's bytes, inflated within bounds; its ``raw`` length checked."""
+    raw = int(header.get("raw", len(payload)))
+    if not 0 <= raw <= protocol.MAX_DATA:
+        raise Rejected(f"a data frame claims {raw} bytes (at most {protocol.MAX_DATA})")
+    data = protocol.inflate(payload, protocol.MAX_DATA, raw) if header.get("z") else payload
+    if len(data) != raw:
+        raise Rejected("a data frame has the wrong length")
+    return data
 
 
 def _say(exc: BaseException) -> str:

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from core.engine import mirror
 from core.engine.channel import Channel, ChannelError
 from core.engine.clock import Clock
 from core.engine.counters import Counters
-from core.engine.handshake import DeniedError
+from core.engine.handshake import DeniedError, TlsFailed
 from core.engine.opqueue import OpQueue
 from core.engine.protocol import FrameError
 from core.engine.rules import RuleMatcher
@@ -57,9 +58,10 @@ class Replicator:
     def __init__(
         self, name: str, rules: list[Rule], spec: ConnSpec, volumes: VolumeMap,
         spill_dir: Path, clock: Clock, first_mirror: str | None = None,
-        mem_limit: int = 10_000,
+        mem_limit: int = 10_000, *, tls: ssl.SSLContext,
     ) -> None:
         self.name = name
+        self.tls = tls  # this engine's certificate, the estate CA pinned
         self.rules = rules
         self.spec = spec
         self.volumes = volumes
@@ -101,7 +103,7 @@ class Replicator:
             try:
                 self._channel = await Channel.open(
                     self.spec.target, self.spec.port, self.name, self.spec.key, c,
-                    self.spec.compression,
+                    self.spec.compression, self.tls,
                 )
                 await self._mirror(kind)
                 backoff = 0.5
@@ -243,6 +245,8 @@ def _outermost(paths: list[str]) -> list[str]:
 
 def _describe(exc: BaseException, spec: ConnSpec) -> str:
     where = f"{spec.target}:{spec.port}"
+    if isinstance(exc, TlsFailed):
+        return str(exc)
     if isinstance(exc, DeniedError):
         return f"the target engine on {where} refused the connection: {exc}"
     if isinstance(exc, ChannelError):

@@ -1,5 +1,11 @@
-"""Each TCP connection: challenge, authenticate, then serve the management
-API (administrators) or a data channel (a source engine holding the token).
+"""Each TCP connection: TLS, challenge, then the management API (a console) or a
+data channel (a source engine holding the set's token).
+
+TLS is started by the connection's task, not by the stream server, so a peer
+whose handshake fails (plain text, an old engine, a certificate of another
+CA) is logged and counted here instead of vanishing silently. Reading is
+paused from the moment the connection is accepted until TLS takes the
+transport over, so the peer's first bytes reach the TLS layer.
 
 Every connection runs in a task the service owns from the moment it is
 accepted (:func:`spawn_connection`), so stopping the engine cancels and awaits
@@ -13,9 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from typing import TYPE_CHECKING
 
-from core.engine import auth, handshake, protocol
+from core.engine import auth, handshake, protocol, tls
 from core.engine.api import serve_admin
 from core.engine.tasks import close_writer
 
@@ -33,6 +40,7 @@ def spawn_connection(
     if svc.stopping:  # accepted while the engine stops: nobody will serve it
         writer.transport.abort()
         return
+    writer.transport.pause_reading()  # the first bytes are TLS's (see the module doc)
     peer = writer.get_extra_info("peername")
     task = asyncio.get_running_loop().create_task(handle_connection(svc, reader, writer),
                                                   name=f"connection from {peer}")
@@ -53,40 +61,51 @@ async def handle_connection(
     stops (the task is then cancelled and ends cancelled, the connection closed)."""
     peer = writer.get_extra_info("peername")
     try:
+        try:
+            await writer.start_tls(svc.server_tls, ssl_handshake_timeout=HANDSHAKE_TIMEOUT)
+        except (ssl.SSLError, TimeoutError, ConnectionError) as exc:
+            svc.refused += 1
+            log.warning("refused a connection from %s: %s (%d refused so far)",
+                        peer, tls.why_server_refused(exc), svc.refused)
+            return
+        role, who = tls.peer_identity(writer.get_extra_info("peercert"))
         nonce = auth.make_nonce()
         await protocol.write_frame(writer, handshake.challenge(nonce, svc.hostname))
         async with asyncio.timeout(HANDSHAKE_TIMEOUT):
-            hello, _ = await protocol.read_frame(reader)
+            hello, _ = await protocol.read_frame(reader, 0)
         channel = hello.get("channel")
+        problem = handshake.version_problem(hello, f"the peer {who or peer}")
         if hello.get("op") != "hello" or channel not in ("admin", "data"):
             await _deny(writer, "expected a hello")
+        elif problem:
+            log.warning("refused %s: %s", peer, problem)
+            await _deny(writer, problem)
         elif channel == "admin":
-            if handshake.check_admin(svc.admins, nonce, hello):
+            if role == tls.ROLE_CONSOLE:
                 await protocol.write_frame(writer, {"op": "welcome"})
                 await serve_admin(svc, reader, writer)
             else:
-                await _deny(writer, _admin_denied(svc, str(hello.get("user", ""))))
+                await _deny(writer, f"{who} holds an {role or 'unknown'} certificate; the "
+                                    "management API needs the console's")
         else:
             name = str(hello.get("set", ""))
             key = svc.accepts.get(name, {}).get("key")
-            if handshake.check_data(key, nonce, hello):
+            if role != tls.ROLE_ENGINE:
+                await _deny(writer, "a data channel needs an engine certificate")
+            elif handshake.check_data(key, nonce, hello):
                 await protocol.write_frame(writer, {"op": "welcome"})
                 await svc.new_receiver(name, reader, writer).run()
             else:
                 await _deny(writer, f"set {name} is not accepted by this engine or the "
                                     "token is wrong")
-    except (ConnectionError, TimeoutError, protocol.FrameError, asyncio.IncompleteReadError):
+    except protocol.FrameError as exc:
+        log.warning("dropped the connection from %s: %s", peer, exc)
+    except (ConnectionError, TimeoutError, asyncio.IncompleteReadError):
         pass
     except Exception:  # a bug must not take the engine down
         log.exception("connection from %s failed", peer)
     finally:
         await close_writer(writer)
-
-
-def _admin_denied(svc: EngineService, user: str) -> str:
-    if svc.admins.path is None:
-        return "this engine has no administrators configured (start it with --admins FILE)"
-    return f"{user} is not an administrator of this engine or the password is wrong"
 
 
 async def _deny(writer: asyncio.StreamWriter, message: str) -> None:

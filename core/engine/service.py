@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from core import __version__
-from core.engine import icmp
-from core.engine.auth import Admins
+from core.engine import icmp, tls
 from core.engine.clock import Clock, SystemClock
 from core.engine.heartbeat import Prober, Responder
 from core.engine.monitor import MonitorRunner, MonitorSpec
@@ -39,13 +38,17 @@ log = logging.getLogger(__name__)
 class EngineService:
     def __init__(
         self, listen: str, port: int, state_dir: Path, volumes: VolumeMap,
-        admins: Admins, clock: Clock | None = None, hostname: str | None = None,
+        identity: tls.Identity, clock: Clock | None = None, hostname: str | None = None,
         mem_limit: int = 10_000,
     ) -> None:
         self.listen, self.port = listen, port
         self.store = StateStore(state_dir)
         self.volumes = volumes
-        self.admins = admins
+        #: TLS as the server (consoles, source engines) and as a client (its targets)
+        self.server_tls = tls.server_context(identity)
+        self.client_tls = tls.client_context(identity)
+        #: connections whose TLS handshake failed (plain text, wrong CA, no certificate)
+        self.refused = 0
         self.clock = clock or SystemClock()
         self.hostname = hostname or socket.gethostname()
         self.mem_limit = mem_limit
@@ -55,6 +58,8 @@ class EngineService:
         }
         self.accepts: dict[str, dict[str, Any]] = data["accepts"]
         self.conn_specs = {k: ConnSpec(**v) for k, v in data["connections"].items()}
+        #: per set, the key its heartbeats are signed with (both engines of a pair hold it)
+        self.hb_keys: dict[str, str] = data["heartbeat_keys"]
         self.mon_specs = {k: MonitorSpec.from_dict(v["spec"]) for k, v in data["monitors"].items()}
         self.conditions = {k: bool(v.get("condition")) for k, v in data["monitors"].items()}
         self.replicators: dict[str, Replicator] = {}
@@ -80,7 +85,7 @@ class EngineService:
                 limit=4 << 20, reuse_address=True,
             )
             self._udp, _ = await loop.create_datagram_endpoint(
-                Responder, local_addr=(self.listen, self.port)
+                lambda: Responder(self.hb_keys.get), local_addr=(self.listen, self.port)
             )
             self._prober = await Prober.create(self.listen)
         except BaseException:
@@ -124,6 +129,7 @@ class EngineService:
         self.store.save({
             "sets": {k: {"rules": [r.to_dict() for r in v]} for k, v in self.sets.items()},
             "accepts": self.accepts,
+            "heartbeat_keys": self.hb_keys,
             "connections": {k: v.to_dict() for k, v in self.conn_specs.items()},
             "monitors": {k: {"spec": v.to_dict(), "condition": self._condition(k)}
                          for k, v in self.mon_specs.items()},
@@ -155,6 +161,7 @@ class EngineService:
         self.conn_specs.pop(name, None)
         self.sets.pop(name, None)
         self.accepts.pop(name, None)
+        self.hb_keys.pop(name, None)
         w = self.receivers.pop(name, None)
         if w:
             w.close()
@@ -162,6 +169,7 @@ class EngineService:
 
     def accept(self, name: str, key: str) -> None:
         self.accepts[name] = {**self.accepts.get(name, {}), "key": key}
+        self.hb_keys[name] = key
         self.persist()
 
     async def connect(self, name: str, spec: ConnSpec) -> None:
@@ -169,6 +177,7 @@ class EngineService:
             raise RemoteError("not_found", f"replication set {name} does not exist on this engine")
         await self._stop_replicator(name)
         self.conn_specs[name] = spec
+        self.hb_keys[name] = spec.key
         self.persist()
         self._start_replicator(name, spec)
 
@@ -183,7 +192,7 @@ class EngineService:
         if self.stopping:
             return  # persisted already: it resumes when the engine starts again
         r = Replicator(name, self.sets[name], spec, self.volumes, self.store.spill_dir,
-                       self.clock, first_mirror, self.mem_limit)
+                       self.clock, first_mirror, self.mem_limit, tls=self.client_tls)
         self.replicators[name] = r
         r.start()
 
@@ -230,6 +239,10 @@ class EngineService:
                     "refused", "ICMP monitoring needs a raw socket, which this engine may not "
                     "open (run it as root/Administrator) - use the UDP heartbeat method"
                 ) from exc
+        if spec.method != "icmp" and name not in self.hb_keys:
+            raise RemoteError(
+                "refused", f"the heartbeat of monitor {name} is signed with the key of set "
+                f"{name}, which this engine does not hold: accept or connect the set first")
         self.delete_monitor(name, missing_ok=True)
         self.mon_specs[name] = spec
         self._start_monitor(name, spec, False)
@@ -241,8 +254,10 @@ class EngineService:
         async def probe(ip: str) -> bool:
             if spec.method == "icmp":
                 return await asyncio.to_thread(icmp.ping, ip, timeout) is not None
+            key = self.hb_keys.get(name)
             assert self._prober is not None
-            return await self._prober.probe(ip, spec.port, timeout) is not None
+            return key is not None and await self._prober.probe(
+                ip, spec.port, timeout, name, key) is not None
 
         m = MonitorRunner(spec, probe, self.clock, self.persist, condition)
         self.monitors[name] = m

@@ -36,10 +36,18 @@ class StateStore:
 
     def load(self) -> dict[str, Any]:
         data = atomic.read_json(self.file, default=None) or {}
+        accepts = dict(data.get("accepts", {}))
+        connections = dict(data.get("connections", {}))
+        # heartbeat keys came with protocol 2; a file without them gets them from the
+        # set keys it already holds (the same keys a newer file would hold)
+        hb = {k: v["key"] for k, v in connections.items() if v.get("key")}
+        hb.update({k: v["key"] for k, v in accepts.items() if v.get("key")})
+        hb.update(data.get("heartbeat_keys", {}))
         return {
             "sets": dict(data.get("sets", {})),
-            "accepts": dict(data.get("accepts", {})),
-            "connections": dict(data.get("connections", {})),
+            "accepts": accepts,
+            "heartbeat_keys": hb,
+            "connections": connections,
             "monitors": dict(data.get("monitors", {})),
         }
 

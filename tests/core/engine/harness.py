@@ -1,6 +1,10 @@
 """Test harness: engines: in-process (a thread with its own event loop) or
 real processes (``python -m core.engine``). Addresses 127.0.41.x (the shutdown
-tests: 127.0.66.x, on their own port)."""
+tests: 127.0.66.x, on their own port).
+
+Every engine gets a certificate of one test CA (made once per session) in its
+state directory, as the lab and a real installation do; clients connect as
+that CA's console (:func:`client`)."""
 
 from __future__ import annotations
 
@@ -11,16 +15,41 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
-from core.engine.auth import Admins
+from core.engine import pki, tls
 from core.engine.client import EngineClient
 from core.engine.scan import TMP_PREFIX
 from core.engine.service import EngineService
 from core.engine.volumes import VolumeMap
 
-USER = "LAB\\Administrator"
-PASSWORD = "Lab-Passw0rd!"
+
+@cache
+def estate_ca() -> pki.Issued:
+    return pki.new_ca("tests")
+
+
+@cache
+def console_identity() -> tls.Identity:
+    ca = estate_ca()
+    mine = pki.issue(ca, tls.ROLE_CONSOLE, "test console")
+    return tls.Identity(ca.cert_pem, mine.cert_pem, mine.key_pem)
+
+
+def engine_identity(directory: Path, name: str, ip: str) -> tls.Identity:
+    """Issue an engine certificate and install it in ``directory`` (the engine's
+    ``--tls``; outside its state directory, which the engine itself creates)."""
+    ca = estate_ca()
+    mine = pki.issue(ca, tls.ROLE_ENGINE, name, ips=(ip,))
+    ident = tls.Identity(ca.cert_pem, mine.cert_pem, mine.key_pem)
+    tls.write_engine_identity(directory, ident)
+    return ident
+
+
+def client(ip: str, port: int, timeout: float = 5.0) -> EngineClient:
+    """A console's client of the engine on ``ip:port``."""
+    return EngineClient(ip, port, console_identity(), timeout=timeout)
 
 
 def free_port(net: str = "127.0.41") -> int:
@@ -84,13 +113,15 @@ class Server:
     """One lab-like server: volumes C and E under ``base``, an engine on ``ip``."""
 
     def __init__(
-        self, base: Path, ip: str, admins: Path, mem_limit: int = 10_000, port: int = PORT,
+        self, base: Path, ip: str, mem_limit: int = 10_000, port: int = PORT,
     ) -> None:
-        self.base, self.ip, self.admins, self.port = base, ip, admins, port
+        self.base, self.ip, self.port = base, ip, port
         self.vol = {"C": base / "C", "E": base / "E"}
         for d in self.vol.values():
             d.mkdir(parents=True, exist_ok=True)
         self.state = base / "engine"
+        self.tls_dir = base / "tls"
+        self.identity = engine_identity(self.tls_dir, base.name, ip)
         self.mem_limit = mem_limit
         self.data = self.vol["E"] / "Shares" / "Data"
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -107,7 +138,7 @@ class Server:
             self._loop = loop
             asyncio.set_event_loop(loop)
             self.svc = EngineService(self.ip, self.port, self.state, VolumeMap(self.vol),
-                                     Admins(self.admins), hostname=self.base.name,
+                                     self.identity, hostname=self.base.name,
                                      mem_limit=self.mem_limit)
             try:
                 loop.run_until_complete(self.svc.start())
@@ -138,17 +169,27 @@ class Server:
         for c in self._clients:
             c.close()
 
-    def client(self, password: str = PASSWORD, user: str = USER) -> EngineClient:
-        c = EngineClient(self.ip, self.port, user, password, timeout=5.0)
+    def client(self) -> EngineClient:
+        c = client(self.ip, self.port)
         self._clients.append(c)
         return c
+
+
+def share_heartbeat_key(src: Server, tgt: Server, name: str, token: str = "tok") -> str:
+    """Give both engines the set key monitor ``name``'s heartbeats are signed with (in a
+    pair the target accepts the set and the source connects it); returns that key."""
+    from core.engine.auth import token_key
+
+    for s in (tgt, src):
+        s.client().accept(name, token)
+    return token_key(token)
 
 
 def engine_argv(server: Server) -> list[str]:
     """The command line of a real engine process for ``server``."""
     return [sys.executable, "-m", "core.engine", "--listen", server.ip,
             "--port", str(server.port), "--state", str(server.state),
-            "--admins", str(server.admins),
+            "--tls", str(server.tls_dir),
             "--volume", f"C={server.vol['C']}", "--volume", f"E={server.vol['E']}",
             "--log-level", "WARNING"]
 

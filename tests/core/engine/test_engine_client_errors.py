@@ -1,22 +1,24 @@
-"""EngineClient when the engine goes away mid-call: always a typed error with a
-sentence naming the engine, never a raw socket or parsing exception.
-Scripted engines (plain sockets in a thread) on 127.0.66.x."""
+"""EngineClient when the engine goes away mid-call, or is not an engine of the
+estate: always a typed error with a sentence naming the engine, never a raw
+socket, TLS or parsing exception. Scripted engines (sockets in a thread, TLS
+with a certificate of the test CA unless a test says otherwise) on 127.0.66.x."""
 
 from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from core.engine import auth, handshake, protocol
+from core.engine import auth, handshake, pki, protocol, tls
 from core.engine.client import EngineClient
-from core.errors import ProtocolError, Unreachable
+from core.errors import AuthFailed, ProtocolError, Unreachable
 
-from .harness import PASSWORD, USER, Server, free_port
+from .harness import Server, client, estate_ca, free_port
 
 NET = "127.0.66"
 PORT = free_port(NET)
@@ -26,8 +28,9 @@ Script = Callable[[socket.socket, int], None]
 class ScriptedEngine:
     """Accepts connections and runs ``script(conn, n)`` for the n-th one (from 0)."""
 
-    def __init__(self, ip: str, script: Script) -> None:
+    def __init__(self, ip: str, script: Script, context: ssl.SSLContext | None) -> None:
         self.script = script
+        self.context = context
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((ip, PORT))
@@ -43,7 +46,11 @@ class ScriptedEngine:
             except OSError:
                 return
             with conn, contextlib.suppress(OSError):  # the client went away first
-                self.script(conn, n)
+                if self.context is None:
+                    self.script(conn, n)
+                else:
+                    with self.context.wrap_socket(conn, server_side=True) as tconn:
+                        self.script(tconn, n)
             n += 1
 
     def close(self) -> None:
@@ -53,13 +60,19 @@ class ScriptedEngine:
 
 
 @pytest.fixture
-def scripted() -> Iterator[Callable[[int, Script], EngineClient]]:
+def scripted() -> Iterator[Callable[..., EngineClient]]:
     engines: list[ScriptedEngine] = []
     clients: list[EngineClient] = []
 
-    def make(last: int, script: Script) -> EngineClient:
-        engines.append(ScriptedEngine(f"{NET}.{last}", script))
-        clients.append(EngineClient(f"{NET}.{last}", PORT, USER, PASSWORD, timeout=2.0))
+    def make(last: int, script: Script, ca: pki.Issued | None = None,
+             plain: bool = False) -> EngineClient:
+        """An engine on .last signed by ``ca`` (default: the test CA), or in plain text."""
+        ca = ca or estate_ca()
+        mine = pki.issue(ca, tls.ROLE_ENGINE, "FAKE")
+        ctx = None if plain else tls.server_context(
+            tls.Identity(ca.cert_pem, mine.cert_pem, mine.key_pem))
+        engines.append(ScriptedEngine(f"{NET}.{last}", script, ctx))
+        clients.append(client(f"{NET}.{last}", PORT, timeout=2.0))
         return clients[-1]
 
     yield make
@@ -131,11 +144,49 @@ def test_a_stale_connection_is_reopened_once(scripted) -> None:
     assert client.info() == {"n": 1}
 
 
-def test_engine_stopped_between_calls(tmp_path: Path, admins: Path) -> None:
-    srv = Server(tmp_path / "FS01", f"{NET}.35", admins, port=PORT).start()
+def test_engine_stopped_between_calls(tmp_path: Path) -> None:
+    srv = Server(tmp_path / "FS01", f"{NET}.35", port=PORT).start()
     client = srv.client()
     assert client.info()["hostname"] == "FS01"
     srv.stop()
     with pytest.raises(Unreachable, match="refused the connection"):
         client.info()
     client.close()
+
+
+def test_a_plain_text_engine_is_refused_before_anything_is_sent(scripted) -> None:
+    """An engine of protocol 1 (plain text: it greets first with a challenge frame)."""
+    got: list[bytes] = []
+
+    def script(conn: socket.socket, _n: int) -> None:
+        protocol.send_frame_sync(conn, {"op": "challenge", "nonce": "00" * 32, "version": 1})
+        got.append(conn.recv(4096))
+
+    with pytest.raises(ProtocolError, match="answered in plain text, not TLS.*older than "
+                                            "protocol version 2"):
+        scripted(36, script, plain=True).info()
+    assert not got or not got[0].startswith(protocol.MAGIC)  # no hello, let alone a proof
+
+
+def test_an_engine_of_another_ca_is_refused(scripted) -> None:
+    """A spoofed engine (its certificate from another CA) learns nothing: the client
+    stops in the TLS handshake, before any frame."""
+    frames: list[object] = []
+
+    def script(conn: socket.socket, _n: int) -> None:
+        frames.append(protocol.recv_frame_sync(conn))
+
+    with pytest.raises(AuthFailed, match="certificate that this estate's CA did not issue"):
+        scripted(37, script, ca=pki.new_ca("spoofed")).info()
+    assert frames == []
+
+
+def test_an_engine_of_a_newer_protocol_is_named(scripted) -> None:
+    def script(conn: socket.socket, _n: int) -> None:
+        protocol.send_frame_sync(conn, {**handshake.challenge(auth.make_nonce(), "FAKE"),
+                                        "version": 3})
+        protocol.recv_frame_sync(conn)
+
+    with pytest.raises(ProtocolError, match="speaks engine protocol version 3, this side "
+                                            "speaks version 2"):
+        scripted(38, script).info()

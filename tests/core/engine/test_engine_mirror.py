@@ -8,11 +8,10 @@ import socket
 
 import pytest
 
-from core.engine.client import EngineClient
-from core.errors import AuthFailed, NotFound, Unreachable
+from core.errors import NotFound, Unreachable
 from core.model.rules import Rule
 
-from .harness import PORT, tree, wait_for
+from .harness import PORT, client, tree, wait_for
 
 SET = "fileprint_FS01_FS02"
 RULES = [Rule("E:\\Shares\\Data")]
@@ -40,24 +39,20 @@ def protect(src, tgt, mirror_type="full", compression=0, replicate=False, rules=
     return s, t
 
 
-def test_auth_ok_and_wrong_password(pair) -> None:
+def test_the_console_certificate_opens_the_api(pair) -> None:
     src, _ = pair
     info = src.client().info()
     assert info["port"] == PORT and info["hostname"] == "FS01"
-    with pytest.raises(AuthFailed, match="not an administrator .* or the password is wrong"):
-        src.client(password="wrong").info()
-    # the same account spelled as a UPN
-    assert src.client(user="administrator@lab.example.com").info()["version"]
 
 
 def test_unreachable_is_typed() -> None:
     with pytest.raises(Unreachable, match=f"127.0.41.99:{PORT} refused the connection"):
-        EngineClient("127.0.41.99", PORT, "u", "p", timeout=1).info()
+        client("127.0.41.99", PORT, timeout=1).info()
     with socket.socket() as silent:  # accepts, never speaks
         silent.bind(("127.0.41.7", PORT))
         silent.listen()
         with pytest.raises(Unreachable, match=f"127.0.41.7:{PORT} did not answer within 0.3 s"):
-            EngineClient("127.0.41.7", PORT, "u", "p", timeout=0.3).info()
+            client("127.0.41.7", PORT, timeout=0.3).info()
 
 
 def test_full_mirror_identical(pair) -> None:

@@ -11,7 +11,7 @@ from core.engine.heartbeat import heartbeat
 from core.engine.monitor import MonitorLogic, MonitorRunner, MonitorSpec
 from core.errors import InvalidInput, NotFound, Refused
 
-from .harness import PORT, wait_for
+from .harness import PORT, share_heartbeat_key, wait_for
 
 IPS = ("127.0.41.1", "127.0.41.5")
 
@@ -66,15 +66,17 @@ async def test_runner_meets_condition_after_interval_times_missed() -> None:
 
 
 def test_heartbeat_round_trip(pair) -> None:
-    src, _ = pair
-    rtt = heartbeat(src.ip, PORT, timeout=1.0)
+    src, tgt = pair
+    key = share_heartbeat_key(src, tgt, "mon")
+    rtt = heartbeat(src.ip, PORT, "mon", key, timeout=1.0)
     assert rtt is not None and rtt >= 0
-    assert heartbeat("127.0.41.77", PORT, timeout=0.2) is None
+    assert heartbeat("127.0.41.77", PORT, "mon", key, timeout=0.2) is None
 
 
 def test_real_monitor_detects_stopped_source(pair) -> None:
     src, tgt = pair
     t = tgt.client()
+    share_heartbeat_key(src, tgt, "mon")
     t.create_monitor("mon", [src.ip], PORT, "heartbeat", interval=0.1, missed=3, trigger="all")
     wait_for(lambda: t.monitor_status("mon").last_heartbeat, 3, "first heartbeat")
     assert t.monitor_status("mon").state == "monitoring"
@@ -97,6 +99,8 @@ def test_any_vs_all_for_real(pair) -> None:
     src, tgt = pair
     t = tgt.client()
     dead = "127.0.41.66"
+    share_heartbeat_key(src, tgt, "all")
+    share_heartbeat_key(src, tgt, "any")
     t.create_monitor("all", [src.ip, dead], PORT, "heartbeat", interval=0.05, missed=3,
                      trigger="all")
     t.create_monitor("any", [src.ip, dead], PORT, "heartbeat", interval=0.05, missed=3,

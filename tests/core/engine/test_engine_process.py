@@ -6,9 +6,7 @@ import json
 import os
 import signal
 
-from core.engine.client import EngineClient
-
-from .harness import PASSWORD, PORT, USER, Server, spawn_engine, tree, wait_for
+from .harness import PORT, Server, client, spawn_engine, tree, wait_for
 from .test_engine_mirror import RULES, SET, populate
 
 
@@ -17,21 +15,21 @@ def stop(proc) -> int:
     return proc.wait(10)
 
 
-def test_restart_resumes_replication(tmp_path, admins) -> None:
-    src = Server(tmp_path / "FS01", "127.0.41.3", admins)
-    tgt = Server(tmp_path / "FS02", "127.0.41.4", admins)
+def test_restart_resumes_replication(tmp_path) -> None:
+    src = Server(tmp_path / "FS01", "127.0.41.3")
+    tgt = Server(tmp_path / "FS02", "127.0.41.4")
     populate(src.data, files=5)
     ps, pt = spawn_engine(src), spawn_engine(tgt)
     try:
         ready = json.loads((src.state / "engine.ready").read_text())
         assert ready == {"pid": ps.pid, "listen": src.ip, "port": PORT,
                          "version": ready["version"]}
-        s = EngineClient(src.ip, PORT, USER, PASSWORD)
-        t = EngineClient(tgt.ip, PORT, USER, PASSWORD)
+        s = client(src.ip, PORT)
+        t = client(tgt.ip, PORT)
         s.create_set(SET, RULES)
         t.accept(SET, "tok")
         s.connect(SET, tgt.ip, PORT, "tok", mirror_type="full")
-        t.create_monitor("mon", [src.ip], PORT, "heartbeat", 0.1, 2, "all")
+        t.create_monitor(SET, [src.ip], PORT, "heartbeat", 0.1, 2, "all")
         wait_for(lambda: s.stats(SET).mirror_status == "complete", 5, "mirror")
         s.close()
 
@@ -40,11 +38,11 @@ def test_restart_resumes_replication(tmp_path, admins) -> None:
         state = json.loads((src.state / "engine.json").read_text())
         assert SET in state["connections"] and "tok" not in json.dumps(state)
         assert oct(os.stat(src.state / "engine.json").st_mode & 0o777) == "0o600"
-        wait_for(lambda: t.monitor_status("mon").state == "failover_condition", 3, "condition")
+        wait_for(lambda: t.monitor_status(SET).state == "failover_condition", 3, "condition")
         (src.data / "while-down.txt").write_bytes(b"written while the engine was stopped")
 
         ps = spawn_engine(src)  # resumes: checksum re-mirror, then replication
-        s = EngineClient(src.ip, PORT, USER, PASSWORD)
+        s = client(src.ip, PORT)
         wait_for(lambda: s.stats(SET).replication_status == "replicating", 5, "replicating")
         (src.data / "after-restart.txt").write_bytes(b"replicated after restart")
         wait_for(lambda: tree(src.data) == tree(tgt.data), 5, "target equal to source")
@@ -52,7 +50,7 @@ def test_restart_resumes_replication(tmp_path, admins) -> None:
 
         assert stop(pt) == 0  # the target restarts: the monitor keeps its condition
         pt = spawn_engine(tgt)
-        assert t.monitor_status("mon").state == "failover_condition"
+        assert t.monitor_status(SET).state == "failover_condition"
         s.close()
         t.close()
     finally:

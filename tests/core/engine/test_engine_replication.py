@@ -91,11 +91,11 @@ def test_excluded_changes_not_replicated(pair) -> None:
     assert not (tgt.data / "tmp" / "scratch.bin").exists()
 
 
-def test_queue_spills_to_disk_and_recovers(tmp_path, admins) -> None:
+def test_queue_spills_to_disk_and_recovers(tmp_path) -> None:
     from .harness import Server
 
-    src = Server(tmp_path / "FS01", "127.0.41.1", admins, mem_limit=4).start()
-    tgt = Server(tmp_path / "FS02", "127.0.41.2", admins).start()
+    src = Server(tmp_path / "FS01", "127.0.41.1", mem_limit=4).start()
+    tgt = Server(tmp_path / "FS02", "127.0.41.2").start()
     try:
         populate(src.data, files=3)
         s, _ = protect(src, tgt, "full", replicate=True)

@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 
-from core.engine import auth, handshake, protocol, tasks
-from core.engine.auth import Admins
+from core.engine import auth, handshake, protocol, tasks, tls
 from core.engine.monitor import MonitorSpec
 from core.engine.replicator import ConnSpec
 from core.engine.scan import TMP_PREFIX
@@ -27,7 +26,7 @@ from core.engine.service import EngineService
 from core.engine.volumes import VolumeMap
 from core.model.rules import Rule
 
-from .harness import PASSWORD, USER, free_port
+from .harness import console_identity, engine_identity, free_port
 
 NET = "127.0.66"
 PORT = free_port(NET)
@@ -49,11 +48,12 @@ def described(errors: list[dict[str, Any]]) -> list[str]:
     return [f"{c.get('message')}: {c.get('exception')!r}" for c in errors]
 
 
-def engine(base: Path, last: int, admins: Path, vol_e: Path | None = None) -> EngineService:
+def engine(base: Path, last: int, vol_e: Path | None = None) -> EngineService:
     vol_e = vol_e or base / "E"
     vol_e.mkdir(parents=True, exist_ok=True)
-    return EngineService(f"{NET}.{last}", PORT, base / "state", VolumeMap({"E": vol_e}),
-                         Admins(admins), hostname=base.name)
+    ip = f"{NET}.{last}"
+    return EngineService(ip, PORT, base / "state", VolumeMap({"E": vol_e}),
+                         engine_identity(base / "tls", base.name, ip), hostname=base.name)
 
 
 async def admin_connection(svc: EngineService) -> tuple[asyncio.StreamReader,
@@ -63,9 +63,10 @@ async def admin_connection(svc: EngineService) -> tuple[asyncio.StreamReader,
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # fills fast when not read
     sock.setblocking(False)
     await asyncio.get_running_loop().sock_connect(sock, (svc.listen, svc.port))
-    reader, writer = await asyncio.open_connection(sock=sock)
-    chal, _ = await protocol.read_frame(reader)
-    await protocol.write_frame(writer, handshake.admin_hello(chal, USER, PASSWORD))
+    reader, writer = await asyncio.open_connection(
+        sock=sock, ssl=tls.client_context(console_identity()), server_hostname=svc.listen)
+    await protocol.read_frame(reader)
+    await protocol.write_frame(writer, handshake.admin_hello())
     welcome, _ = await protocol.read_frame(reader)
     assert welcome["op"] == "welcome"
     return reader, writer
@@ -82,14 +83,14 @@ def leftover_tasks() -> list[asyncio.Task[Any]]:
     return [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
 
 
-async def test_stop_while_a_connection_closes(tmp_path: Path, admins: Path,
+async def test_stop_while_a_connection_closes(tmp_path: Path,
                                               loop_errors: list[dict[str, Any]]) -> None:
     """The cause of the CancelledError traceback: a connection whose peer had just
     left was cancelled while closing; Python 3.11's stream server then logged
     "Exception in callback StreamReaderProtocol...callback" with a CancelledError.
     Stopping a few loop iterations after the peer left hits that window."""
     for k in range(12):
-        svc = engine(tmp_path / f"FS{k}", 1, admins)
+        svc = engine(tmp_path / f"FS{k}", 1)
         await svc.start()
         _, writer = await admin_connection(svc)
         writer.close()
@@ -103,13 +104,13 @@ async def test_stop_while_a_connection_closes(tmp_path: Path, admins: Path,
 
 
 async def test_stop_drops_a_peer_that_stopped_reading(
-    tmp_path: Path, admins: Path, loop_errors: list[dict[str, Any]],
+    tmp_path: Path, loop_errors: list[dict[str, Any]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A client that sends requests but never reads the replies: the engine's
     replies pile up. Stopping used to wait for them forever (SIGTERM hung)."""
     monkeypatch.setattr(tasks, "CLOSE_TIMEOUT", 0.2)
-    svc = engine(tmp_path / "FS01", 2, admins)
+    svc = engine(tmp_path / "FS01", 2)
     await svc.start()
     _, writer = await admin_connection(svc)
     request = protocol.encode({"op": "info", "args": {}}) * 1000
@@ -150,19 +151,19 @@ def payload(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ("source", 0), ("target", 0), ("source", 6), ("both", 0),
 ])
 async def test_stop_mid_mirror_leaves_nothing_running(
-    tmp_path: Path, admins: Path, payload: Path, loop_errors: list[dict[str, Any]],
+    tmp_path: Path, payload: Path, loop_errors: list[dict[str, Any]],
     first: str, compression: int,
 ) -> None:
     """Source and target engines in this loop, a mirror in flight and a failover
     monitor probing: stopping either side (or both at once) ends every task, logs
     nothing, persists the state and leaves no temp file on the target."""
-    src = engine(tmp_path / "FS01", 3, admins, vol_e=payload)
-    tgt = engine(tmp_path / "FS02", 4, admins)
+    src = engine(tmp_path / "FS01", 3, vol_e=payload)
+    tgt = engine(tmp_path / "FS02", 4)
     await src.start()
     await tgt.start()
     await src.create_set(SET, [Rule("E:\\Data")])
     tgt.accept(SET, auth.token_key("tok"))
-    tgt.create_monitor("mon", MonitorSpec((src.listen,), PORT, "heartbeat", 0.05, 50, "all"))
+    tgt.create_monitor(SET, MonitorSpec((src.listen,), PORT, "heartbeat", 0.05, 50, "all"))
     await src.connect(SET, ConnSpec(tgt.listen, PORT, auth.token_key("tok"), "full",
                                     compression))
     await poll(lambda: src.stats(SET).bytes_sent > 1 << 20, "the mirror under way")
@@ -182,20 +183,20 @@ async def test_stop_mid_mirror_leaves_nothing_running(
         assert not (svc.store.root / "engine.ready").exists()
     state = json.loads(src.store.file.read_text())
     assert SET in state["connections"] and SET in state["sets"]
-    assert "mon" in json.loads(tgt.store.file.read_text())["monitors"]
+    assert SET in json.loads(tgt.store.file.read_text())["monitors"]
     copies = [n for _, _, files in os.walk(tmp_path / "FS02" / "E")
               for n in files if n.startswith(TMP_PREFIX)]
     assert copies == []
 
 
-async def test_stop_with_nothing_started_and_twice(tmp_path: Path, admins: Path,
+async def test_stop_with_nothing_started_and_twice(tmp_path: Path,
                                                   loop_errors: list[dict[str, Any]]) -> None:
     """A second stop, or stop after a failed start, is harmless."""
-    svc = engine(tmp_path / "FS01", 5, admins)
+    svc = engine(tmp_path / "FS01", 5)
     await svc.start()
     await svc.stop()
     await svc.stop()
-    busy = engine(tmp_path / "FS02", 5, admins)  # the same address and port: in use
+    busy = engine(tmp_path / "FS02", 5)  # the same address and port: in use
     with socket.socket() as holder:
         holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         holder.bind((busy.listen, busy.port))

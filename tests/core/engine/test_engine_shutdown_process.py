@@ -9,17 +9,25 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from core.engine import handshake, protocol
-from core.engine.client import EngineClient
+from core.engine import handshake, protocol, tls
 from core.model.rules import Rule
 
-from .harness import PASSWORD, REPO, USER, Server, engine_argv, free_port, spawn_engine, wait_for
+from .harness import (
+    REPO,
+    Server,
+    console_identity,
+    engine_argv,
+    free_port,
+    spawn_engine,
+    wait_for,
+)
 
 NET = "127.0.66"
 PORT = free_port(NET)
@@ -29,8 +37,8 @@ NEVER = ("Traceback", "CancelledError", "Exception in callback", "never retrieve
          "destroyed but it is pending", "InvalidStateError")
 
 
-def server(tmp_path: Path, name: str, last: int, admins: Path) -> Server:
-    return Server(tmp_path / name, f"{NET}.{last}", admins, port=PORT)
+def server(tmp_path: Path, name: str, last: int) -> Server:
+    return Server(tmp_path / name, f"{NET}.{last}", port=PORT)
 
 
 def assert_clean_exit(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> None:
@@ -57,9 +65,9 @@ def stop_all(*procs: subprocess.Popen[str]) -> None:
 
 
 @pytest.mark.parametrize("compression", [0, 9])
-def test_sigterm_mid_mirror(tmp_path: Path, admins: Path, compression: int) -> None:
-    src = server(tmp_path, "FS01", 11, admins)
-    tgt = server(tmp_path, "FS02", 12, admins)
+def test_sigterm_mid_mirror(tmp_path: Path, compression: int) -> None:
+    src = server(tmp_path, "FS01", 11)
+    tgt = server(tmp_path, "FS02", 12)
     src.data.mkdir(parents=True)
     (src.data / "big.bin").write_bytes(os.urandom(16 << 20))
     for i in range(40):
@@ -70,7 +78,7 @@ def test_sigterm_mid_mirror(tmp_path: Path, admins: Path, compression: int) -> N
         s, t = src.client(), tgt.client()
         s.create_set(SET, [Rule("E:\\Shares\\Data")])
         t.accept(SET, "tok")
-        t.create_monitor("mon", [src.ip], PORT, "heartbeat", 0.05, 100, "all")
+        t.create_monitor(SET, [src.ip], PORT, "heartbeat", 0.05, 100, "all")
         s.connect(SET, tgt.ip, PORT, "tok", mirror_type="full", compression=compression)
         wait_for(lambda: s.stats(SET).bytes_sent > 0, 5, "the mirror under way")
         s.close()
@@ -85,7 +93,7 @@ def test_sigterm_mid_mirror(tmp_path: Path, admins: Path, compression: int) -> N
             return
         pt = spawn_engine(tgt, stderr=subprocess.PIPE)  # state persisted: both resume
         ps = spawn_engine(src, stderr=subprocess.PIPE)
-        s = EngineClient(src.ip, PORT, USER, PASSWORD)
+        s = src.client()
         wait_for(lambda: s.stats(SET).mirror_status == "complete", 5, "the resumed mirror")
         s.close()
         assert_clean_exit(ps)
@@ -94,16 +102,17 @@ def test_sigterm_mid_mirror(tmp_path: Path, admins: Path, compression: int) -> N
         stop_all(ps, pt)
 
 
-def test_sigterm_with_a_peer_that_does_not_read(tmp_path: Path, admins: Path) -> None:
+def test_sigterm_with_a_peer_that_does_not_read(tmp_path: Path) -> None:
     """Replies the peer never reads pile up in the engine; it still stops (~1 s)."""
-    srv = server(tmp_path, "FS01", 13, admins)
+    srv = server(tmp_path, "FS01", 13)
     proc = spawn_engine(srv, stderr=subprocess.PIPE)
     try:
-        with socket.socket() as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            sock.connect((srv.ip, PORT))
-            chal, _ = protocol.recv_frame_sync(sock)
-            protocol.send_frame_sync(sock, handshake.admin_hello(chal, USER, PASSWORD))
+        with socket.socket() as raw:
+            raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            raw.connect((srv.ip, PORT))
+            sock = tls.client_context(console_identity()).wrap_socket(raw)
+            protocol.recv_frame_sync(sock)
+            protocol.send_frame_sync(sock, handshake.admin_hello())
             assert protocol.recv_frame_sync(sock)[0]["op"] == "welcome"
             sock.setblocking(False)
             requests = protocol.encode({"op": "info", "args": {}}) * 1000
@@ -112,7 +121,7 @@ def test_sigterm_with_a_peer_that_does_not_read(tmp_path: Path, admins: Path) ->
                 try:
                     sock.send(requests)
                     refused_since = None
-                except BlockingIOError:
+                except (BlockingIOError, ssl.SSLWantWriteError):
                     refused_since = refused_since or time.monotonic()
                     time.sleep(0.01)
             assert_clean_exit(proc)
@@ -121,10 +130,10 @@ def test_sigterm_with_a_peer_that_does_not_read(tmp_path: Path, admins: Path) ->
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_signal_during_start_up(tmp_path: Path, admins: Path, sig: int) -> None:
+def test_signal_during_start_up(tmp_path: Path, sig: int) -> None:
     """A signal that arrives while the engine starts stops it cleanly too (no kill by
     the signal, no KeyboardInterrupt), without a ready file left behind."""
-    srv = server(tmp_path, "FS01", 14, admins)
+    srv = server(tmp_path, "FS01", 14)
     proc = subprocess.Popen(engine_argv(srv), cwd=REPO, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:

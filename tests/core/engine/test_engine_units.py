@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import socket
 from pathlib import Path
@@ -57,25 +56,13 @@ async def test_frame_roundtrip_async(tmp_path: Path) -> None:
     assert got[1] == ({"op": "end"}, b"xyz")
 
 
-def test_auth_proof_and_user_forms() -> None:
-    key = auth.password_key("secret")
+def test_token_proof() -> None:
+    key = auth.token_key("tok")
     nonce = auth.make_nonce()
-    p = auth.proof(key, nonce, "admin:LAB\\admin")
-    assert "secret" not in p and auth.verify(key, nonce, "admin:LAB\\admin", p)
-    assert not auth.verify(key, auth.make_nonce(), "admin:LAB\\admin", p)
-    assert not auth.verify(auth.password_key("other"), nonce, "admin:LAB\\admin", p)
-    assert auth.same_account("LAB\\Administrator", "administrator@lab.example.com")
-    assert auth.same_account("Administrator", "LAB\\administrator")
-    assert not auth.same_account("LAB\\Administrator", "OTHER\\Administrator")
-
-
-def test_admins_file(tmp_path: Path) -> None:
-    f = tmp_path / "a.json"
-    f.write_text(json.dumps({"users": {"LAB\\Administrator": auth.password_key("pw")}}))
-    admins = auth.Admins(f)
-    assert admins.key_for("administrator@lab.example.com") == auth.password_key("pw")
-    assert admins.key_for("LAB\\guest") is None
-    assert auth.Admins(None).key_for("x") is None
+    p = auth.proof(key, nonce, "data:set")
+    assert "tok" not in p and auth.verify(key, nonce, "data:set", p)
+    assert not auth.verify(key, auth.make_nonce(), "data:set", p)
+    assert not auth.verify(auth.token_key("other"), nonce, "data:set", p)
 
 
 def test_volume_map(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import socket
 from core.context import Context
 from core.context_parts import AddressBook, cached_credential, split_address
 from core.credentials.backend import PassphraseCallback
+from core.credentials.estate_tls import console_identity
 from core.credentials.store import open_store
 from core.directory.connect import open_directory
 from core.dns.adapter import DnspythonDns
@@ -60,8 +61,10 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
                          name=name.upper())
 
     def engine(name: str) -> Engine:
-        cred = credential("server", name)
-        return EngineClient(resolve(name), service_port, cred.user, cred.password, timeout)
+        # TLS as the estate's console: its certificate (keyring) is its identity, the
+        # engine's certificate is checked against the estate CA before anything is sent
+        return EngineClient(resolve(name), service_port, console_identity(secrets, domain),
+                            timeout)
 
     def dns(address: str, cred: Credential | None) -> Dns:
         ip, p = split_address(address)

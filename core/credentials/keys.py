@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from core.errors import InvalidInput
 
-KINDS = ("server", "domain", "dns", "wmi")
+KINDS = ("server", "domain", "dns", "wmi", "tls")
+#: kinds that are not cached logins but the estate's own keys (its CA, the console's
+#: certificate): "clear cached credentials" keeps them, or every engine would refuse us
+KEPT_ON_CLEAR = ("tls",)
 
 
 def normalise_key(kind: str, key: str) -> tuple[str, str]:

@@ -23,7 +23,7 @@ from keyring.errors import KeyringError, KeyringLocked, PasswordDeleteError
 
 from core.atomic import read_json, write_json
 from core.credentials.backend import PassphraseCallback, choose_backend
-from core.credentials.keys import KINDS, normalise_key
+from core.credentials.keys import KEPT_ON_CLEAR, KINDS, normalise_key
 from core.errors import AppmgrError, AuthFailed, InvalidInput, Refused
 from core.ports import Credential
 
@@ -97,13 +97,14 @@ class KeyringStore:
         log.info("forgot %s credentials for %s", kind, key.lower())
 
     def clear(self) -> int:
-        """Remove every entry appmgr stored (Options → Clear cached credentials)."""
+        """Remove every cached login appmgr stored (Options → Clear cached credentials);
+        the estate's keys (kind ``tls``) stay."""
         with self._lock:
-            keys = sorted(self._index)
+            keys = sorted(k for k in self._index if k[0] not in KEPT_ON_CLEAR)
             for kk in keys:
                 self._delete_item(kk)
-            self._index.clear()
-            self._cache.clear()
+                self._cache.pop(kk, None)
+            self._index.difference_update(keys)
             self._save_index()
         log.info("cleared %d cached credential(s)", len(keys))
         return len(keys)

@@ -59,9 +59,14 @@ def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Cont
 
     def engine(name: str) -> Engine:
         from core.engine.client import EngineClient
+        from core.engine.tls import TlsMissing
+        from core.lab.certs import console_identity
 
-        cred = credential("server", name)
-        return EngineClient(resolve(name), service_port, cred.user, cred.password, timeout)
+        try:
+            identity = console_identity(paths.lab)
+        except TlsMissing as exc:
+            raise Unreachable(str(exc)) from exc
+        return EngineClient(resolve(name), service_port, identity, timeout)
 
     def dns(address: str, cred: Credential | None) -> Dns:
         from core.dns.adapter import DnspythonDns

@@ -22,6 +22,7 @@ import time
 import traceback
 from pathlib import Path
 
+from core.lab.certs import engine_state_dir
 from core.lab.estate import LabServer
 from core.lab.seed import engine_volume_args
 
@@ -71,11 +72,11 @@ class EngineProcess:
 
     @property
     def state_dir(self) -> Path:
-        return self.lab_root / "servers" / self.server.name / "engine"
+        return engine_state_dir(self.lab_root, self.server.name)
 
     def _argv(self) -> list[str]:
         return ["--listen", self.server.ip, "--port", str(self.server.engine_port),
-                "--state", str(self.state_dir), "--admins", str(self.lab_root / "admins.json"),
+                "--state", str(self.state_dir),
                 *engine_volume_args(self.lab_root, self.server)]
 
     def start(self, wait: float = 10.0) -> None:

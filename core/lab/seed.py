@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from core.atomic import write_json
+from core.lab import certs
 from core.lab.estate import Estate, LabServer, volume_dir, windows_to_local
 
 #: Size of every application file the lab creates: small, but real bytes to mirror.
@@ -40,7 +39,7 @@ def prepare(estate: Estate, lab_root: Path) -> None:
                 if not local.exists():
                     local.parent.mkdir(parents=True, exist_ok=True)
                     local.write_bytes(_app_file(s.name, win_path))
-    write_admins(estate, lab_root / "admins.json")
+    certs.provision(estate, lab_root)
 
 
 def app_paths(s: LabServer) -> tuple[list[str], list[str]]:
@@ -76,12 +75,6 @@ def _places(estate: Estate, lab_root: Path, s: LabServer, win_path: str) -> Iter
 def _app_file(server: str, win_path: str) -> bytes:
     head = f"appmgr lab file {win_path} of {server}\r\n".encode()
     return head[:APP_FILE_BYTES].ljust(APP_FILE_BYTES, b"\0")
-
-
-def write_admins(estate: Estate, path: Path) -> None:
-    """The engine's admin group: the lab administrator, by password hash."""
-    digest = hashlib.sha256(estate.admin_password.encode()).hexdigest()
-    write_json(path, {"users": {estate.admin_user: digest}}, mode=0o600)
 
 
 def engine_volume_args(lab_root: Path, s: LabServer) -> list[str]:

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from core.engine.client import EngineClient
+from core.lab.certs import console_identity
 from core.lab.estate import load_estate
 from tests.lab.conftest import Lab
 
@@ -57,8 +58,8 @@ def test_config_show_then_protect_reaches_protected(lab: Lab, app: str, source: 
     assert state == "Protected"
 
     estate = load_estate(net=NET)
-    engine = EngineClient(estate.server(source).ip, 6320, estate.admin_user,
-                          estate.admin_password)
+    engine = EngineClient(estate.server(source).ip, 6320,
+                          console_identity(lab.home / "lab"))
     try:
         info = engine.info()
     finally:

@@ -1,0 +1,34 @@
+"""The estate's CA and the console's certificate in the SecretStore (keyring)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.credentials.estate_tls import console_identity, issue_engine
+from core.credentials.memory import MemoryKeyring
+from core.credentials.store import INDEX_NAME, KeyringStore
+from core.engine import pki, tls
+
+
+def test_made_once_kept_in_the_keyring_and_kept_by_clear(tmp_path: Path) -> None:
+    backend = MemoryKeyring()
+    store = KeyringStore(backend, tmp_path / INDEX_NAME)
+    first = console_identity(store, "lab.example.com")
+    assert first.key_pem not in (tmp_path / INDEX_NAME).read_text()
+    assert not [p for p in tmp_path.rglob("*") if "PRIVATE KEY" in p.read_text()]
+    again = KeyringStore(backend, tmp_path / INDEX_NAME)  # a new console process
+    assert console_identity(again, "lab.example.com") == first
+    assert again.clear() == 0  # "clear cached credentials" keeps the estate's keys
+    assert console_identity(KeyringStore(backend, tmp_path / INDEX_NAME),
+                            "lab.example.com") == first
+    assert console_identity(again, "other.example.com").ca_pem != first.ca_pem
+
+
+def test_an_engine_request_is_signed_as_an_engine(tmp_path: Path) -> None:
+    store = KeyringStore(MemoryKeyring(), tmp_path / INDEX_NAME)
+    request = pki.make_request("FS01", ips=("10.0.0.5",), dns=("fs01.lab.example.com",))
+    signed = issue_engine(store, "lab.example.com", request.cert_pem)
+    assert signed.key_pem == "" and pki.issued_by(signed.cert_pem, signed.ca_pem)
+    engine = tls.Identity(signed.ca_pem, signed.cert_pem, request.key_pem)
+    tls.server_context(engine)  # the engine's key matches its certificate
+    assert signed.ca_pem == console_identity(store, "lab.example.com").ca_pem

@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import random
-import secrets
 import shutil
 import socket
 import statistics
@@ -38,15 +37,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.engine.auth import password_key  # noqa: E402
+from core.engine import pki, tls  # noqa: E402
 from core.engine.client import EngineClient  # noqa: E402
 from core.model.rules import Rule  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 SRC_IP, TGT_IP, RSYNC_IP, PORT, RSYNC_PORT = "127.0.41.1", "127.0.41.2", "127.0.41.3", 6320, 8730
-#: the bench engines' own account; its password is drawn anew for each run
-USER = "BENCH\\admin"
-PASSWORD = secrets.token_urlsafe(16)
+#: the bench's own CA (engines talk TLS with certificates it issues), new for each run
+CA = pki.new_ca("bench")
 SEED, BIG, FILES, KIB, MIB = 20240601, 512 << 20, 1500, 1024, 1 << 20
 
 
@@ -85,9 +83,19 @@ def wait_port(ip: str, port: int, timeout: float = 10.0) -> None:
     raise RuntimeError(f"nothing listens on {ip}:{port}")
 
 
-def engine(ip: str, state: Path, vol_e: Path, admins: Path) -> subprocess.Popen[str]:
+def identity(role: str, name: str) -> tls.Identity:
+    mine = pki.issue(CA, role, name)
+    return tls.Identity(CA.cert_pem, mine.cert_pem, mine.key_pem)
+
+
+def client(ip: str) -> EngineClient:
+    return EngineClient(ip, PORT, identity(tls.ROLE_CONSOLE, "bench console"), timeout=30)
+
+
+def engine(ip: str, state: Path, vol_e: Path) -> subprocess.Popen[str]:
+    tls.write_engine_identity(tls.engine_dir(state), identity(tls.ROLE_ENGINE, ip))
     cmd = [sys.executable, "-m", "core.engine", "--listen", ip, "--port", str(PORT), "--state",
-           str(state), "--volume", f"E={vol_e}", "--admins", str(admins), "--log-level", "WARNING"]
+           str(state), "--volume", f"E={vol_e}", "--log-level", "WARNING"]
     p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert p.stdout is not None
     if not p.stdout.readline().startswith("READY"):
@@ -101,13 +109,13 @@ def fresh(path: Path) -> None:
     os.sync()
 
 
-def run_engine(src_c: EngineClient, work: Path, admins: Path, n: int) -> tuple[float, Path]:
+def run_engine(src_c: EngineClient, work: Path, n: int) -> tuple[float, Path]:
     """One timed Full mirror into a target engine whose E: volume is a new empty dir."""
     target_e = work / f"engine-run{n}" / "E"
     fresh(target_e)
-    tgt = engine(TGT_IP, work / f"engine-run{n}" / "state", target_e, admins)
+    tgt = engine(TGT_IP, work / f"engine-run{n}" / "state", target_e)
     try:
-        tgt_c = EngineClient(TGT_IP, PORT, USER, PASSWORD, timeout=30)
+        tgt_c = client(TGT_IP)
         name, token = f"bench{n}", f"token-{n}"
         src_c.create_set(name, [Rule("E:\\Bench")])
         tgt_c.accept(name, token)
@@ -158,15 +166,13 @@ def main(argv: list[str] | None = None) -> int:
     data = args.data or Path(tempfile.gettempdir()) / "appmgr-bench-mirror"
     src, nfiles, nbytes = make_dataset(data)
     work = Path(tempfile.mkdtemp(prefix="appmgr-bench-", dir=data))
-    admins = work / "admins.json"
-    admins.write_text(json.dumps({"users": {USER: password_key(PASSWORD)}}))
     rsync_root = work / "rsync"
     rsync_root.mkdir()
     conf = work / "rsyncd.conf"
     conf.write_text(f"pid file = {work}/rsyncd.pid\nuse chroot = no\n[mod]\npath = {rsync_root}\n"
                     "read only = no\nuid = root\ngid = root\n")
     procs = [
-        engine(SRC_IP, work / "src-state", src.parent, admins),
+        engine(SRC_IP, work / "src-state", src.parent),
         subprocess.Popen(["rsync", "--daemon", "--no-detach", "--config", str(conf),
                           "--address", RSYNC_IP, "--port", str(RSYNC_PORT)]),
     ]
@@ -174,9 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     rs_t: list[float] = []
     try:
         wait_port(RSYNC_IP, RSYNC_PORT)
-        src_c = EngineClient(SRC_IP, PORT, USER, PASSWORD, timeout=30)
+        src_c = client(SRC_IP)
         for n in range(args.runs):
-            seconds, copy = run_engine(src_c, work, admins, n)
+            seconds, copy = run_engine(src_c, work, n)
             eng_t.append(seconds)
             if n == 0 and not same_tree(src, copy):
                 raise RuntimeError("engine copy differs from the source")

@@ -77,8 +77,10 @@ class EngineClient:
             raw.close()
             raise Unreachable(f"engine on {self.where} closed the connection during the "
                               f"TLS handshake: {exc.strerror or exc}") from exc
+        greeted = False
         try:
             chal, _ = protocol.recv_frame_sync(sock)
+            greeted = True
             if chal.get("op") != "challenge":
                 raise ProtocolError(f"{self.where} did not greet like an appmgr engine")
             problem = handshake.version_problem(chal, f"the engine on {self.where}")
@@ -94,6 +96,11 @@ class EngineClient:
             raise self._tls_error(exc) from exc
         except ConnectionError as exc:  # e.g. the engine stopping right then
             sock.close()
+            if not greeted:
+                # TLS 1.3: the engine checks our certificate after the handshake ended on
+                # our side; refusing it, it closes (its alert is often lost on the way)
+                raise AuthFailed(f"the engine on {self.where} refused our certificate (it "
+                                 "trusts another estate's CA) or closed the connection") from exc
             raise Unreachable(f"engine on {self.where} closed the connection while "
                               "signing in (is it stopping?)") from exc
         except (OSError, ValueError, protocol.FrameError) as exc:

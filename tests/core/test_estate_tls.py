@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from core.credentials.estate_tls import console_identity, issue_engine
 from core.credentials.memory import MemoryKeyring
 from core.credentials.store import INDEX_NAME, KeyringStore
@@ -32,3 +34,21 @@ def test_an_engine_request_is_signed_as_an_engine(tmp_path: Path) -> None:
     engine = tls.Identity(signed.ca_pem, signed.cert_pem, request.key_pem)
     tls.server_context(engine)  # the engine's key matches its certificate
     assert signed.ca_pem == console_identity(store, "lab.example.com").ca_pem
+
+
+def test_an_engine_made_on_its_host_is_installed(tmp_path: Path) -> None:
+    """The manual path for a real server: request on the engine's host, sign on the
+    console, install on the host; the engine's key never left its directory."""
+    from core.engine import certificate
+
+    store = KeyringStore(MemoryKeyring(), tmp_path / INDEX_NAME)
+    state = tmp_path / "engine"
+    csr = certificate.request(state, "FS01", ["10.0.0.5"], [])
+    signed = issue_engine(store, "lab.example.com", csr)
+    stranger = pki.issue(pki.new_ca("x"), tls.ROLE_ENGINE, "FS01")
+    with pytest.raises(ValueError, match="does not fit this engine's key"):
+        certificate.install(state, stranger.cert_pem + signed.ca_pem)
+    certificate.install(state, signed.cert_pem + signed.ca_pem)
+    ident = tls.read_engine_identity(tls.engine_dir(state))
+    assert ident.cert_pem == signed.cert_pem and ident.ca_pem == signed.ca_pem
+    assert (tls.engine_dir(state) / tls.KEY_FILE).stat().st_mode & 0o077 == 0

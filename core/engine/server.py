@@ -63,7 +63,10 @@ async def handle_connection(
     try:
         try:
             await writer.start_tls(svc.server_tls, ssl_handshake_timeout=HANDSHAKE_TIMEOUT)
-        except (ssl.SSLError, TimeoutError, ConnectionError) as exc:
+        except ConnectionError as exc:  # closed before any TLS: a port probe (lab, monitors)
+            log.debug("connection from %s closed before TLS: %r", peer, exc)
+            return
+        except (ssl.SSLError, TimeoutError) as exc:
             svc.refused += 1
             log.warning("refused a connection from %s: %s (%d refused so far)",
                         peer, tls.why_server_refused(exc), svc.refused)

@@ -52,3 +52,21 @@ def test_an_engine_made_on_its_host_is_installed(tmp_path: Path) -> None:
     ident = tls.read_engine_identity(tls.engine_dir(state))
     assert ident.cert_pem == signed.cert_pem and ident.ca_pem == signed.ca_pem
     assert (tls.engine_dir(state) / tls.KEY_FILE).stat().st_mode & 0o077 == 0
+
+
+def test_appmgr_engine_cert_signs_a_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from core.engine import certificate
+    from tui.cli import main as cli
+
+    monkeypatch.setenv("APPMGR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "core.credentials.memory.MemoryKeyring")
+    (tmp_path / "home" / "config").mkdir(parents=True)
+    (tmp_path / "home" / "config" / "domain.txt").write_text("example.test\n")
+    req = tmp_path / "req.pem"
+    req.write_text(certificate.request(tmp_path / "engine", "FS01", [], []))
+    assert cli.main(["engine-cert", str(req), "--out", str(tmp_path / "signed.pem")]) == 0
+    certificate.install(tmp_path / "engine", (tmp_path / "signed.pem").read_text())
+    assert "PRIVATE KEY" not in (tmp_path / "signed.pem").read_text()
+    assert cli.main(["engine-cert", str(tmp_path / "signed.pem")]) == 1
+    assert "not a certificate request" in capsys.readouterr().err

@@ -38,11 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     for flag in APP_FLAGS:
         group.add_argument(f"--{flag}", action="store_true", help=f"preselect {flag}")
     sub = ap.add_subparsers(dest="command", metavar="command")
-    from tui.cli import commands, dfo_cmd, lab_cmd
+    from tui.cli import commands, dfo_cmd, engine_cert_cmd, lab_cmd
 
     lab_cmd.add_parser(sub)
     commands.add_parsers(sub)
     dfo_cmd.add_parser(sub)
+    engine_cert_cmd.add_parser(sub)
     return ap
 
 
@@ -68,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
             from tui.cli import lab_cmd
 
             return lab_cmd.run(args)
+        if args.command == "engine-cert":
+            from tui.cli import engine_cert_cmd
+
+            return engine_cert_cmd.run(args)
         if args.command == "dfo":  # after global flags (appmgr --debug dfo ...)
             from tui.cli import dfo_cmd
 

@@ -138,6 +138,8 @@ async def write_file_frame(
     if size == 0:
         await writer.drain()
         return 0
+    if writer.get_extra_info("sslcontext") is not None:
+        return await _write_file_tls(writer, fh, size)
     await _flushed(writer)
     if writer.transport.is_closing():  # sendfile would say "Transport is closing"
         raise ConnectionResetError("the connection was closed")
@@ -151,6 +153,27 @@ async def write_file_frame(
             await writer.drain()
             pad -= n
     return sent
+
+
+async def _write_file_tls(writer: asyncio.StreamWriter, fh: BinaryIO, size: int) -> int:
+    """``write_file_frame`` over TLS: no zero-copy there, and asyncio's sendfile
+    fallback reads 16 KiB per executor job (measured: 3x the CPU per GB of plain
+    text); reading 1 MiB per job costs a sixty-fourth of the hops."""
+    read = 0
+    while read < size:
+        data = await asyncio.to_thread(fh.read, min(size - read, CHUNK))
+        if not data:  # the file shrank: zero-filled below, as write_file_frame says
+            break
+        writer.write(data)
+        read += len(data)
+        await writer.drain()
+    pad = size - read
+    while pad:
+        n = min(pad, CHUNK)
+        writer.write(b"\0" * n)
+        await writer.drain()
+        pad -= n
+    return read
 
 
 async def _flushed(writer: asyncio.StreamWriter) -> None:

@@ -9,7 +9,6 @@ import pytest
 
 from core.dns.adapter import DnspythonDns
 from core.dns.gss_tsig import GssTsigDns
-from core.errors import AuthFailed
 from core.paths import AppPaths
 from core.ports import Credential
 from core.wiring import real_context
@@ -32,14 +31,16 @@ def test_dns_updates_use_gss_tsig_unless_altdns(paths: AppPaths) -> None:
     assert type(d) is DnspythonDns and d.signed
 
 
-def test_servers_need_cached_credentials_first(paths: AppPaths) -> None:
+def test_engines_are_reached_as_the_estates_console_not_with_a_password(
+        paths: AppPaths) -> None:
+    """The engine client's identity is the console's certificate (keyring), made on
+    first use; no server password is needed or sent (TLS, issue 9)."""
     ctx = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com")
-    with pytest.raises(AuthFailed, match="log in to it first"):
-        ctx.engine("127.0.0.9")
-    ctx.secrets.put("server", "127.0.0.9", Credential("CORP\\admin", "pw"))
     eng = ctx.engine("127.0.0.9")
-    assert (eng.host, eng.port, eng.user) == ("127.0.0.9", 6320, "CORP\\admin")
-    assert "pw" not in repr(eng)
+    assert (eng.host, eng.port) == ("127.0.0.9", 6320)
+    assert ctx.secrets.get("server", "127.0.0.9") is None
+    blob = ctx.secrets.get("tls", "console:corp.example.com")
+    assert blob is not None and "PRIVATE KEY" not in repr(eng) + repr(blob)
 
 
 def test_an_address_once_learned_wins_over_dns(tmp_path: Path) -> None:

@@ -62,6 +62,8 @@ def provision(estate: Estate, lab_root: Path) -> None:
     """The lab CA, the console's certificate and every engine's, each made when missing
     or not issued by the lab CA."""
     ca = lab_ca(estate, lab_root)
+    # protocol 1's admins file held a password's unsalted SHA-256: nothing reads it now
+    (lab_root / "admins.json").unlink(missing_ok=True)
     d = tls_dir(lab_root)
     console = _read(d, CONSOLE_CERT, CONSOLE_KEY)
     if console is None or not pki.issued_by(console.cert_pem, ca.cert_pem):

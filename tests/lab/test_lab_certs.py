@@ -16,7 +16,9 @@ def test_provision_migrates_a_lab_without_certificates(tmp_path: Path) -> None:
     fs01 = certs.engine_state_dir(tmp_path, "FS01")
     fs01.mkdir(parents=True)
     (fs01 / "engine.json").write_text('{"format": 1, "sets": {}}')  # a protocol-1 engine
+    (tmp_path / "admins.json").write_text('{"users": {"LAB\\\\Administrator": "ab12"}}')
     certs.provision(estate, tmp_path)
+    assert not (tmp_path / "admins.json").exists()  # the password hash is gone
 
     ca = (certs.tls_dir(tmp_path) / certs.CA_CERT).read_text()
     engines = [s for s in estate.servers if s.engine_installed]

@@ -88,3 +88,11 @@ def test_nosqlsearch_says_the_sql_scan_was_skipped(world: FakeWorld,
     assert "without --nosqlsearch" in out.err
     plain = _run(Console(world.ctx), capsys, "--app", "fileprint", "--json")
     assert "skipped" not in plain.err
+
+
+def test_addresses_are_what_dns_says_now(console: Console,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # the console remembers SQL01 at .11 (resolve); DNS has moved it to .99 since
+    console.ctx.lookup = lambda name: {"sql01.lab.example.com": "127.0.80.99"}[name]
+    rows = json.loads(_run(console, capsys, "--app", "sql", "--json").out)
+    assert rows[0]["ip"] == "127.0.80.99"

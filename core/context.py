@@ -38,3 +38,6 @@ class Context:
     #: host control of a server by name with other credentials than its login
     #: (application monitoring's WMI account); None where no such account can be used
     host_as: Callable[[str, Credential], HostControl] | None = None
+    #: what DNS says now, bypassing the addresses ``resolve`` remembers (listings such as
+    #: discovery must not show an address DNS no longer gives); None: same as ``resolve``
+    lookup: Callable[[str], str] | None = None

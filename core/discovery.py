@@ -92,15 +92,18 @@ def check_app(app: str) -> str:
     return low
 
 
-def discover(directory: Directory, app: str) -> list[DirectoryComputer]:
+def discover(directory: Directory, app: str, *,
+             include_disabled: bool = False) -> list[DirectoryComputer]:
     """Servers of the domain offered for ``app`` (Advanced Find), sorted by name.
 
-    Cluster nodes are hidden, virtual servers listed (F-5.2). For now every
-    application sees all servers of the domain; per-application queries
-    (Exchange objects, MSSQLSvc SPNs) come with their application modules.
+    Cluster nodes are hidden, virtual servers listed (F-5.2), disabled computer
+    accounts hidden unless ``include_disabled`` (then marked). Every application
+    sees all servers of the domain here; the per-application queries (Exchange
+    objects, MSSQLSvc SPNs) are the application modules' ``discover``.
     """
     check_app(app)
-    found = [c for c in directory.servers() if not c.is_cluster_node]
+    found = [c for c in directory.servers() if not c.is_cluster_node
+             and (include_disabled or not c.disabled)]
     unique: dict[str, DirectoryComputer] = {}
     for c in found:
         unique.setdefault(c.name, c)

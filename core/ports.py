@@ -52,6 +52,22 @@ class DirectoryComputer:
     spns: tuple[str, ...] = ()
     is_cluster_node: bool = False
     is_cluster_virtual: bool = False
+    #: userAccountControl ACCOUNTDISABLE (bit 2): discovery hides it unless asked
+    disabled: bool = False
+    #: SQL Server instances its ``MSSQLSvc/`` SPNs name (``MSSQLSERVER`` = the default)
+    sql_instances: tuple[str, ...] = ()
+    #: TCP ports its ``MSSQLSvc/host:port`` SPNs name
+    sql_ports: tuple[int, ...] = ()
+    #: the accounts those SPNs are registered on (``SQL01$``, ``svc-sql``, ``gmsa-sql$``)
+    sql_accounts: tuple[str, ...] = ()
+    #: the application's product version the directory gives (Exchange: ``2007``)
+    app_version: str = ""
+    #: an Exchange server's role when it matters for discovery (``edge``)
+    role: str = ""
+    #: supported per the support matrix (None: not judged)
+    supported: bool | None = None
+    #: why it is shown as it is (no computer object, not supported, …)
+    note: str = ""
 
 
 class Directory(Protocol):

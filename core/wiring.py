@@ -36,6 +36,16 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
     service_port = getattr(settings, "service_port", 6320)
     book = AddressBook(paths.state / "addresses.json")
 
+    def lookup(name: str) -> str:
+        """What DNS says now (no remembered address)."""
+        if is_ip(name):
+            return name
+        fq = name if "." in name else f"{name}.{domain}"
+        try:
+            return str(socket.getaddrinfo(fq, None, socket.AF_INET)[0][4][0])
+        except OSError as exc:
+            raise NotFound(f"{fq} cannot be resolved: {exc.strerror or exc}") from exc
+
     def resolve(name: str) -> str:
         if is_ip(name):
             return name
@@ -43,10 +53,7 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
         known = book.get(fq)
         if known:
             return known
-        try:
-            ip = str(socket.getaddrinfo(fq, None, socket.AF_INET)[0][4][0])
-        except OSError as exc:
-            raise NotFound(f"{fq} cannot be resolved: {exc.strerror or exc}") from exc
+        ip = lookup(fq)
         book.remember(fq, ip)
         return ip
 
@@ -86,4 +93,4 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
 
     return Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
                    dns=dns, resolve=resolve, domain=domain, settings=settings, lab=False,
-                   timeout=timeout, host_as=host_as)
+                   timeout=timeout, host_as=host_as, lookup=lookup)

@@ -111,8 +111,10 @@ class Application(Protocol):
     #: the config key the protected-items selection lives in ("connection.shares")
     selection_key: str
 
-    def discover(self, directory: Directory) -> list[DirectoryComputer]:
-        """Servers of the domain running this application (cluster nodes hidden)."""
+    def discover(self, directory: Directory, *,
+                 include_disabled: bool = False) -> list[DirectoryComputer]:
+        """Servers of the domain running this application (cluster nodes hidden; disabled
+        computer accounts hidden unless ``include_disabled``, then marked)."""
         ...
 
     def version_of(self, server: Server) -> str:

@@ -14,14 +14,16 @@ from core.model.server import Server, Share
 from core.ports import Directory, DirectoryComputer
 
 
-def discover_by(directory: Directory, query: str = "") -> list[DirectoryComputer]:
+def discover_by(directory: Directory, query: str = "", *,
+                include_disabled: bool = False) -> list[DirectoryComputer]:
     """Computers a Directory query returns (``servers()`` when the port lacks it),
-    cluster nodes hidden and virtual servers kept, one per name, sorted (F-5.2)."""
+    cluster nodes hidden and virtual servers kept, disabled computer accounts hidden
+    unless asked for (then listed, marked), one per name, sorted (F-5.2)."""
     fn = getattr(directory, query, None) if query else None
     found = fn() if callable(fn) else directory.servers()
     unique: dict[str, DirectoryComputer] = {}
     for c in found:
-        if not c.is_cluster_node:
+        if not c.is_cluster_node and (include_disabled or not c.disabled):
             unique.setdefault(c.name.upper(), c)
     return sorted(unique.values(), key=lambda c: c.name.upper())
 
@@ -123,8 +125,9 @@ class AppBase:
     set_prefix: str
     directory_query: str = ""
 
-    def discover(self, directory: Directory) -> list[DirectoryComputer]:
-        return discover_by(directory, self.directory_query)
+    def discover(self, directory: Directory, *,
+                 include_disabled: bool = False) -> list[DirectoryComputer]:
+        return discover_by(directory, self.directory_query, include_disabled=include_disabled)
 
     def complete_selection(self, config: ProtectionConfig, source: Server | None) -> None:
         return None

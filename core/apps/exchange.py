@@ -14,14 +14,16 @@ replication set is ``xdag01_SRC_TGT``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from core.apps import support
 from core.apps.base import ALL_PHASES, AppDefaults, PlanParts, Problems, TreeItem, spec
 from core.apps.common import (
     AppBase,
     cluster_resources,
     covers,
+    discover_by,
     folder_rules,
     item_steps,
     services,
@@ -33,6 +35,7 @@ from core.model.apps import StorageGroup
 from core.model.config import ProtectionConfig, ServiceItem
 from core.model.rules import Rule
 from core.model.server import Server
+from core.ports import Directory, DirectoryComputer
 
 #: (service, must be stopped on the target) in start order, per Exchange generation
 SERVICES_2003 = (("IISADMIN", False), ("MSExchangeSA", True), ("MSExchangeMTA", True),
@@ -71,6 +74,12 @@ class ExchangeApp(AppBase):
     directory_query: str = "exchange_servers"  # server objects of the configuration NC
     defaults: AppDefaults = field(default_factory=lambda: AppDefaults(
         identity_ip=True, spn_warning=True, extra={"forest_root": True}))
+
+    def discover(self, directory: Directory, *,
+                 include_disabled: bool = False) -> list[DirectoryComputer]:
+        """The forest's Exchange servers, each judged against the support matrix."""
+        return [judged(c) for c in discover_by(directory, self.directory_query,
+                                               include_disabled=include_disabled)]
 
     def version_of(self, server: Server) -> str:
         return server.apps.exchange.version if server.apps.exchange else ""
@@ -161,6 +170,22 @@ class ExchangeApp(AppBase):
             before_stop=[spec("exchange-failback", src, tgt, **opts)],
             after_stop=stop,
             post_restore=[spec("exchange-public-folders", src, dc=adv.targeted_dc)])
+
+
+def judged(c: DirectoryComputer) -> DirectoryComputer:
+    """``supported`` per the support matrix (F-1.1) from the version the directory gives
+    (serialNumber); an Edge Transport server never is (mailbox servers only)."""
+    version = c.app_version
+    if not version or not version.isdigit():
+        why, ok = f"Exchange version unknown ({version or 'no serialNumber'})", None
+    elif support.version_row("exchange", version) is None:
+        why, ok = (f"Exchange {version} is not supported (supported: "
+                   f"{', '.join(support.versions('exchange'))})"), False
+    elif c.role == "edge":
+        why, ok = "an Edge Transport server is not protected (mailbox servers only)", False
+    else:
+        why, ok = "", True
+    return replace(c, supported=ok, note="; ".join(x for x in (c.note, why) if x))
 
 
 def _groups(source: Server) -> tuple[StorageGroup, ...]:

@@ -60,11 +60,16 @@ class ConsoleApi(Protocol):
     def set_domain(self, name: str) -> str:
         """Validate and use a domain; InvalidInput for a single-label name."""
         ...
-    def discover(self, app: str) -> list[DirectoryComputer]:
-        """The application's servers (F-5.2; [] for SQL/SharePoint with --nosqlsearch)."""
+    def discover(self, app: str, include_disabled: bool = False) -> list[DirectoryComputer]:
+        """The application's servers (F-5.2; [] for SQL/SharePoint with --nosqlsearch);
+        disabled computer accounts only with ``include_disabled`` (marked ``disabled``)."""
         ...
-    def search(self, app: str) -> list[DirectoryComputer]:
-        """Advanced Find "Search": every server of the domain, cluster nodes hidden."""
+    def sql_scan_skipped(self, app: str) -> bool:
+        """--nosqlsearch keeps discover() from scanning for this application."""
+        ...
+    def search(self, app: str, include_disabled: bool = False) -> list[DirectoryComputer]:
+        """Advanced Find "Search": every server of the domain, cluster nodes hidden,
+        disabled computer accounts only with ``include_disabled``."""
         ...
     def domain_login(self, domain: str, user: str, password: str) -> str: ...
     def test_sql(self, server: str) -> list[str]:

@@ -85,26 +85,34 @@ class SetupMixin:
         log_action("domain login", domain=name)
         return name
 
-    def discover(self: Console, app: str) -> list[DirectoryComputer]:
-        """The application's servers (F-5.2), cluster nodes hidden; with --nosqlsearch
-        the SQL scan (SQL, SharePoint back ends) is skipped: use Advanced Find."""
+    def discover(self: Console, app: str, include_disabled: bool = False) -> list[DirectoryComputer]:
+        """The application's servers (F-5.2), cluster nodes hidden, disabled computers
+        hidden unless asked for; with --nosqlsearch the SQL scan (SQL, SharePoint back
+        ends) is skipped (:meth:`sql_scan_skipped`): use Advanced Find."""
         application = get_app(app)
-        if self.nosqlsearch and getattr(application, "directory_query", "") == "sql_servers":
+        if self.sql_scan_skipped(app):
             log_action("discover skipped (--nosqlsearch)", app=application.id)
             return []
         directory = self.ctx.directory()
         try:
-            found = application.discover(directory)
+            found = application.discover(directory, include_disabled=include_disabled)
         finally:
             directory.close()
         log_action("discover", app=application.id, found=len(found))
         return found
 
-    def search(self: Console, app: str) -> list[DirectoryComputer]:
-        """Advanced Find "Search": every server of the domain, cluster nodes hidden."""
+    def sql_scan_skipped(self: Console, app: str) -> bool:
+        """True when --nosqlsearch keeps :meth:`discover` from scanning for ``app``."""
+        return bool(self.nosqlsearch) and getattr(get_app(app), "directory_query",
+                                                  "") == "sql_servers"
+
+    def search(self: Console, app: str, include_disabled: bool = False) -> list[DirectoryComputer]:
+        """Advanced Find "Search": every server of the domain, cluster nodes hidden,
+        disabled computer accounts only with ``include_disabled``."""
         directory = self.ctx.directory()
         try:
-            found = discovery.discover(directory, get_app(app).id)
+            found = discovery.discover(directory, get_app(app).id,
+                                       include_disabled=include_disabled)
         finally:
             directory.close()
         log_action("search", app=app, found=len(found))

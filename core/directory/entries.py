@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from core.hosts.app_versions import exchange_product
 from core.ports import DirectoryComputer, RootDse
 
 VIRTUAL_SERVER_SPN = "msclustervirtualserver"
@@ -28,6 +29,7 @@ COMPUTER_ATTRIBUTES = (
     "operatingSystem",
     "operatingSystemVersion",
     "servicePrincipalName",
+    "userAccountControl",
     "distinguishedName",
 )
 
@@ -35,7 +37,13 @@ COMPUTER_ATTRIBUTES = (
 DISCOVERY_ATTRIBUTES = tuple(a for a in COMPUTER_ATTRIBUTES if a != "distinguishedName")
 
 #: Attributes of an Exchange server object (configuration NC) discovery reads.
-EXCHANGE_ATTRIBUTES = ("cn", "networkAddress", "serialNumber")
+EXCHANGE_ATTRIBUTES = ("cn", "networkAddress", "serialNumber", "msExchCurrentServerRoles")
+#: userAccountControl ACCOUNTDISABLE
+ACCOUNT_DISABLED = 0x2
+#: msExchCurrentServerRoles: Edge Transport (a perimeter server, not a domain member)
+EDGE_ROLE = 64
+EDGE_NOTE = ("Edge Transport server: it sits in the perimeter network and is no member of "
+             "the domain, so the directory has no computer object, OS or address for it")
 
 _AD_VERSION = re.compile(r"^\s*(\d+)\.(\d+)\s*\((\d+)\)\s*$")
 
@@ -143,6 +151,7 @@ def computer_from_attrs(dn: str, attrs: Mapping[str, Sequence[bytes | str]]) -> 
         name = dns_name.split(".", 1)[0] or _split_dn(dn)[0].partition("=")[2]
     spns = tuple(low.get("serviceprincipalname") or ())
     node, virtual = cluster_role(spns)
+    uac = one("userAccountControl")
     return DirectoryComputer(
         name=name.upper(),
         dn=one("distinguishedName") or dn,
@@ -152,6 +161,7 @@ def computer_from_attrs(dn: str, attrs: Mapping[str, Sequence[bytes | str]]) -> 
         spns=spns,
         is_cluster_node=node,
         is_cluster_virtual=virtual,
+        disabled=uac.isdigit() and bool(int(uac) & ACCOUNT_DISABLED),
     )
 
 
@@ -181,5 +191,10 @@ def exchange_from_attrs(dn: str, attrs: Mapping[str, Sequence[bytes | str]]) -> 
     """A :class:`DirectoryComputer` for an ``msExchExchangeServer`` object (no computer found)."""
     low = {k.lower(): decode_values(v) for k, v in attrs.items()}
     cn = (low.get("cn") or [_split_dn(dn)[0].partition("=")[2]])[0]
+    serial = (low.get("serialnumber") or [""])[0]
+    roles = (low.get("msexchcurrentserverroles") or [""])[0].strip()
+    edge = roles.lstrip("-").isdigit() and bool(int(roles) & EDGE_ROLE)
     return DirectoryComputer(name=cn.upper(), dn=dn,
-                             dns_host_name=exchange_host(low.get("networkaddress") or ()))
+                             dns_host_name=exchange_host(low.get("networkaddress") or ()),
+                             app_version=exchange_product(serial) if serial else "",
+                             role="edge" if edge else "", note=EDGE_NOTE if edge else "")

@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from ldap3 import ALL_ATTRIBUTES, BASE, MODIFY_ADD, MODIFY_DELETE, SUBTREE, Connection
@@ -31,6 +32,14 @@ from core.directory.entries import (
 )
 from core.directory.ldap_errors import check, ldap_errors
 from core.directory.partitions import usn_partitions
+from core.directory.sql_spns import (
+    HOLDER_ATTRIBUTES,
+    ComputerIndex,
+    holder_from_attrs,
+    hosts_of,
+    is_server_object,
+    sql_hosts,
+)
 from core.errors import AppmgrError, InvalidInput, NotFound, ProtocolError, Refused
 from core.ports import DirectoryComputer, RootDse
 
@@ -42,10 +51,14 @@ PAGED_RESULTS_OID = "1.2.840.113556.1.4.319"
 #: shorthand: both AD and the mock understand it.
 SERVERS_FILTER = ("(&(objectClass=computer)(|(operatingSystem=*Server*)"
                   "(servicePrincipalName=MSClusterVirtualServer/*)))")
-#: SQL Server instances register ``MSSQLSvc/host[:port|:instance]`` SPNs (SPEC F-5.2).
-SQL_FILTER = "(&(objectClass=computer)(servicePrincipalName=MSSQLSvc/*))"
+#: SQL Server instances register ``MSSQLSvc/host[:port|:instance]`` SPNs (SPEC F-5.2) on
+#: the account the service runs as: a computer, a user or a gMSA; so any object class.
+SQL_FILTER = "(servicePrincipalName=MSSQLSvc/*)"
+#: SPN hosts joined to their computer objects per search (a filter with 2 terms each)
+JOIN_CHUNK = 100
 #: Exchange server objects live in the configuration NC (forest-wide, under the forest root).
 EXCHANGE_FILTER = "(objectClass=msExchExchangeServer)"
+NO_COMPUTER = "no computer object in this domain (a server of another domain of the forest?)"
 
 
 class LdapDirectory:
@@ -120,9 +133,18 @@ class LdapDirectory:
         return [computer_from_attrs(e["dn"], e["raw_attributes"]) for e in entries]
 
     def sql_servers(self) -> list[DirectoryComputer]:
-        """Computers with an ``MSSQLSvc/`` SPN (SQL Server instances), in directory order."""
-        entries = self._search_all(SQL_FILTER)
-        return [computer_from_attrs(e["dn"], e["raw_attributes"]) for e in entries]
+        """The hosts every ``MSSQLSvc/`` SPN names, whatever account carries it, each
+        joined to its computer object (:mod:`core.directory.sql_spns`), in directory order."""
+        entries = self._search_all(SQL_FILTER, attributes=HOLDER_ATTRIBUTES)
+        pages, sizes = self.last_pages, self.last_page_sizes
+        holders = [holder_from_attrs(e["dn"], e["raw_attributes"]) for e in entries]
+        index = ComputerIndex(h.computer for h in holders if h.computer is not None)
+        missing = [h for h in hosts_of(holders) if index.find(h) is None]
+        for i in range(0, len(missing), JOIN_CHUNK):
+            for c in self._computers_named(missing[i:i + JOIN_CHUNK]):
+                index.add(c)
+        self.last_pages, self.last_page_sizes = pages, sizes  # the SQL search's, not the joins'
+        return sql_hosts(holders, index)
 
     def exchange_servers(self) -> list[DirectoryComputer]:
         """The Exchange servers of the forest: ``msExchExchangeServer`` objects of the
@@ -132,8 +154,12 @@ class LdapDirectory:
         out = []
         for e in entries:
             found = exchange_from_attrs(e["dn"], e["raw_attributes"])
-            computer = self.computer(found.dns_host_name or found.name)
-            out.append(computer or found)
+            computer = None if found.role == "edge" else self.computer(
+                found.dns_host_name or found.name)
+            if computer is None:
+                out.append(found if found.note else replace(found, note=NO_COMPUTER))
+            else:
+                out.append(replace(computer, app_version=found.app_version, role=found.role))
         return out
 
     def move_spns(self, source: str, target: str, service: str = "HOST",
@@ -174,6 +200,19 @@ class LdapDirectory:
         if not entries:
             return None
         return computer_from_attrs(entries[0]["dn"], entries[0]["raw_attributes"])
+
+    def _computers_named(self, hosts: Sequence[str]) -> list[DirectoryComputer]:
+        """Computer objects (gMSAs and MSAs left out) whose dNSHostName is one of the
+        FQDNs among ``hosts`` or whose name is one of their first labels: one search."""
+        terms = []
+        for host in hosts:
+            if "." in host:
+                terms.append(f"(dNSHostName={escape_filter_chars(host)})")
+            terms.append(f"(sAMAccountName={escape_filter_chars(host.split('.', 1)[0])}$)")
+        flt = f"(&(objectClass=computer)(|{''.join(dict.fromkeys(terms))}))"
+        entries = self._paged(flt, attributes=HOLDER_ATTRIBUTES)
+        return [computer_from_attrs(e["dn"], e["raw_attributes"]) for e in entries
+                if is_server_object(e["raw_attributes"])]
 
     def close(self) -> None:
         with self._lock, ldap_errors(self.where):

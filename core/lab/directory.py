@@ -18,7 +18,9 @@ register ``MSSQLSvc/<fqdn>:<port>`` and ``MSSQLSvc/<fqdn>`` (default instance)
 or ``MSSQLSvc/<fqdn>:<INSTANCE>`` (named); a clustered instance registers on
 its virtual server. Exchange servers get their objects in the configuration
 NC (:mod:`core.lab.directory_exchange`); ``member_of`` of the estate makes
-groups under ``CN=Users`` (``member`` and the computers' ``memberOf``).
+groups under ``CN=Users`` (``member`` and the computers' ``memberOf``). A server's
+``sql_account`` makes that domain user and puts its SQL SPNs there instead of on the
+computer (how SQL Server under a domain service account shows up in AD).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from core.ports import Credential, RootDse
 
 _PERSON = ["top", "person", "organizationalPerson", "user"]
 _WORKSTATION_TRUST = 0x1000
+_NORMAL_USER = 0x10200  # NORMAL_ACCOUNT | DONT_EXPIRE_PASSWORD
 _SERVER_TRUST = 0x82000  # DC: SERVER_TRUST_ACCOUNT | TRUSTED_FOR_DELEGATION
 
 
@@ -134,6 +137,7 @@ def _populate(seed: Connection, estate: Estate) -> None:
             raise InvalidInput("estate", f"cannot add {s.name} to the lab directory")
     admin = _user(seed, estate, base, estate.admin_user, estate.admin_password)
     dns_admin = _user(seed, estate, base, estate.dns_admin_user, estate.dns_admin_password)
+    _service_accounts(seed, estate, base)
     groups.setdefault(f"CN=Domain Admins,CN=Users,{base}", set()).add(admin)
     groups.setdefault(f"CN=DnsAdmins,CN=Users,{base}", set()).update({admin, dns_admin})
     for dn, members in groups.items():
@@ -176,7 +180,8 @@ def _computer(s: LabServer, estate: Estate, base: str) -> tuple[str, dict[str, o
         spns += [f"MSClusterVirtualServer/{s.name}", f"MSClusterVirtualServer/{fqdn}"]
     if NODE in s.roles:
         spns += [f"MSServerClusterMgmtAPI/{s.name}", f"MSServerClusterMgmtAPI/{fqdn}"]
-    spns += sql_spns(s, fqdn)
+    if not s.sql_account:  # else on the service account (_service_accounts)
+        spns += sql_spns(s, fqdn)
     attrs: dict[str, object] = {
         "objectClass": _PERSON + ["computer"],
         "sAMAccountName": f"{s.name}$",
@@ -189,6 +194,20 @@ def _computer(s: LabServer, estate: Estate, base: str) -> tuple[str, dict[str, o
         attrs["operatingSystem"] = s.os
         attrs["operatingSystemVersion"] = ad_os_version(s.os_version)
     return dn, attrs
+
+
+def _service_accounts(seed: Connection, estate: Estate, base: str) -> None:
+    """The users SQL Server runs as (``sql_account``), each with its servers' SPNs."""
+    spns: dict[str, list[str]] = {}
+    for s in estate.servers:
+        if s.sql_account:
+            spns.setdefault(s.sql_account, []).extend(sql_spns(s, s.fqdn(estate.domain)))
+    for name, held in spns.items():
+        dn = f"CN={name},CN=Users,{base}"
+        if not seed.strategy.add_entry(dn, {
+                "objectClass": _PERSON, "sAMAccountName": name, "distinguishedName": dn,
+                "userAccountControl": str(_NORMAL_USER), "servicePrincipalName": held}):
+            raise InvalidInput("estate", f"cannot add the SQL service account {name}")
 
 
 def _user(seed: Connection, estate: Estate, base: str, user: str, password: str) -> str:

@@ -54,6 +54,8 @@ class LabServer:
     apps: AppInventory = field(default_factory=AppInventory)
     sql_ports: dict[str, int] = field(default_factory=dict)  # instance -> TCP port
     member_of: tuple[str, ...] = ()  # domain groups of the computer account
+    #: the domain user its SQL Server instances run as: their MSSQLSvc SPNs are on it
+    sql_account: str = ""
     admins: tuple[str, ...] = ()  # local "appmgr Admins" (empty: the lab administrator)
     cluster: str = ""  # the cluster of a node or a virtual server
     owner: str = ""  # virtual server: the node that has its group online

@@ -127,6 +127,7 @@ def _server(s: dict[str, Any], ips: _Addresses, admin_user: str, organization: s
         apps=apps,
         sql_ports=ports,
         member_of=tuple(s.get("member_of", [])),
+        sql_account=str(s.get("sql_account", "")),
         admins=tuple(s.get("admins", [])),
         cluster=str(s.get("cluster", "")).upper(),
         owner=str(s.get("owner", "")).upper(),

@@ -93,7 +93,7 @@ def test_asks_only_for_needed_attributes(big: SpyConnection) -> None:
     (search,) = big.searches
     assert set(search["attributes"]) == {
         "sAMAccountName", "dNSHostName", "operatingSystem", "operatingSystemVersion",
-        "servicePrincipalName", "distinguishedName"}
+        "servicePrincipalName", "userAccountControl", "distinguishedName"}
     assert search["filter"] == "(&(objectClass=computer)(sAMAccountName=SRV0001$))"
 
 

@@ -54,15 +54,29 @@ def test_every_server_is_a_computer_with_its_os(conn: Connection, estate: Estate
 def test_sql_servers_register_port_and_instance_spns(conn: Connection) -> None:
     found = search(conn, BASE_DN, "(&(objectClass=computer)(servicePrincipalName=MSSQLSvc/*))",
                    ["servicePrincipalName"])
-    assert _names(found) == {"SQL01", "SQL02", "SQL03", "SQL04", "SQL05A", "SQL05B", "BES01",
+    # SQL04's SQL Server runs as the domain user svc-sql04: its SPNs are on that user
+    assert _names(found) == {"SQL01", "SQL02", "SQL03", "SQL05A", "SQL05B", "BES01",
                              "BES02", "SQLVS1"}
     sql01 = set(found[f"CN=SQL01,CN=Computers,{BASE_DN}"]["servicePrincipalName"])
     assert {"MSSQLSvc/sql01.lab.example.com:1433", "MSSQLSvc/sql01.lab.example.com",
             "MSSQLSvc/sql01.lab.example.com:49152", "MSSQLSvc/sql01.lab.example.com:INST1"} <= sql01
-    sql04 = set(found[f"CN=SQL04,CN=Computers,{BASE_DN}"]["servicePrincipalName"])
+    users = search(conn, BASE_DN, "(&(objectClass=user)(!(objectClass=computer))"
+                   "(servicePrincipalName=MSSQLSvc/*))", ["servicePrincipalName"])
+    assert _names(users) == {"svc-sql04"}
+    sql04 = set(users[f"CN=svc-sql04,CN=Users,{BASE_DN}"]["servicePrincipalName"])
+    assert "MSSQLSvc/sql04.lab.example.com:1433" in sql04
     assert not any(spn.endswith(":INST1") for spn in sql04)
     bes = set(found[f"CN=BES01,CN=Computers,{BASE_DN}"]["servicePrincipalName"])
     assert "MSSQLSvc/bes01.lab.example.com:BLACKBERRY" in bes
+
+
+def test_sql_discovery_joins_the_service_accounts_spns_to_the_host(estate: Estate) -> None:
+    found = {c.name: c for c in lab_directory(estate).sql_servers()}
+    assert "SVC-SQL04" not in found
+    assert found["SQL04"].sql_accounts == ("svc-sql04",)
+    assert found["SQL04"].operating_system == "Windows Server 2008 Enterprise"  # joined
+    assert found["SQL01"].sql_instances == ("MSSQLSERVER", "INST1")
+    assert found["SQL01"].sql_accounts == ("SQL01$",)
 
 
 def test_cluster_names_and_nodes_by_their_spns(conn: Connection) -> None:

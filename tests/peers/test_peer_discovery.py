@@ -1,7 +1,8 @@
 """Discovery against Samba AD: rootDSE, paged searches, SQL and Exchange servers, clusters.
 
 The directory holds what ``servers/seed.py`` put there (2,000 numbered computers and
-the special ones) plus two Exchange server objects (``servers/exch_schema.py``).
+the special ones, SQL service accounts among them) plus the Exchange server objects of
+``servers/exch_schema.py`` (2003 to 2016 and an Edge server).
 Expected sets come from the seed; each is also checked against ``ldapsearch``'s answer.
 """
 
@@ -15,7 +16,7 @@ from core.apps.registry import get_app
 from core.directory.connect import open_directory
 from core.directory.ldap_directory import SQL_FILTER, LdapDirectory
 from tests.peers.conftest import DC_NAME, Peers
-from tests.peers.servers import seed
+from tests.peers.servers import exch_schema, seed
 
 DOMAIN_DN = "DC=lab,DC=example,DC=com"
 CONFIG_DN = f"CN=Configuration,{DOMAIN_DN}"
@@ -67,22 +68,29 @@ def test_sql_discovery_finds_exactly_the_sql_servers_in_pages(peers: Peers, para
     finally:
         d.close()
     names = {c.name for c in found}
-    nodes = seed.cluster_nodes()
-    assert names - nodes == seed.expected_sql(peers.count)
+    # every host an SPN names (cluster nodes and disabled computers too: discovery hides them)
+    assert names == seed.sql_hosts(peers.count)
     assert len(found) == len(names)  # each once
-    assert pages == len(sizes) > 1 and max(sizes) <= 50 and sum(sizes) == len(found)
-    # what OpenLDAP's client gets for the same filter
-    assert names == _names(peers.ldapsearch(DOMAIN_DN, SQL_FILTER, "sAMAccountName"))
+    # the pages hold the objects carrying the SPNs (service accounts among them)
+    assert pages == len(sizes) > 1 and max(sizes) <= 50
+    assert sum(sizes) == seed.sql_holders(peers.count)
+    # what OpenLDAP's client gets for the same filter: the same objects, accounts included
+    raw = _names(peers.ldapsearch(DOMAIN_DN, SQL_FILTER, "sAMAccountName"))
+    assert len(raw) == seed.sql_holders(peers.count) and {"SVC-SQL", "GMSA-SQL"} <= raw
+    assert names == (raw - {"SVC-SQL", "GMSA-SQL"}) | {"SQLSVC1", "SQLNODNS", "SQLGMSA1"}
 
 
 def test_exchange_discovery_reads_the_configuration_nc(directory: LdapDirectory,
                                                        peers: Peers) -> None:
-    found = directory.exchange_servers()
-    assert sorted(c.name for c in found) == ["EX01", "EX02"]
-    assert {c.dns_host_name for c in found} == {"ex01.lab.example.com", "ex02.lab.example.com"}
-    assert all(c.operating_system.startswith("Windows Server") for c in found)  # joined
+    found = {c.name: c for c in directory.exchange_servers()}
+    assert sorted(found) == sorted(exch_schema.SERVERS)
+    assert {n: c.dns_host_name for n, c in found.items()} == {
+        n: fqdn for n, (_, _, fqdn) in exch_schema.SERVERS.items()}
+    domain_members = [c for n, c in found.items() if n != "EDGE01"]
+    assert all(c.operating_system.startswith("Windows Server") for c in domain_members)  # joined
+    assert found["EDGE01"].role == "edge" and not found["EDGE01"].operating_system
     raw = peers.ldapsearch(CONFIG_DN, "(objectClass=msExchExchangeServer)", "cn")
-    assert sorted(a["cn"][0] for a in raw.values()) == ["EX01", "EX02"]
+    assert sorted(a["cn"][0] for a in raw.values()) == sorted(exch_schema.SERVERS)
 
 
 def test_sql_application_lists_virtual_servers_and_hides_nodes(directory: LdapDirectory,
@@ -96,9 +104,13 @@ def test_sql_application_lists_virtual_servers_and_hides_nodes(directory: LdapDi
     assert names == sorted(names)
 
 
-def test_exchange_application_lists_the_two_servers(directory: LdapDirectory) -> None:
-    app = get_app("exchange")
-    assert [c.name for c in app.discover(directory)] == ["EX01", "EX02"]
+def test_exchange_application_gives_versions_and_support(directory: LdapDirectory) -> None:
+    listed = get_app("exchange").discover(directory)
+    assert [c.name for c in listed] == sorted(exch_schema.EXPECTED)
+    assert {c.name: (c.app_version, c.supported, c.role) for c in listed} == exch_schema.EXPECTED
+    notes = {c.name: c.note for c in listed}
+    assert "Exchange 2010 is not supported" in notes["EX10"]
+    assert "Edge Transport" in notes["EDGE01"] and "no computer object" in notes["EDGE01"]
 
 
 def test_server_discovery_hides_cluster_nodes(directory: LdapDirectory, peers: Peers) -> None:

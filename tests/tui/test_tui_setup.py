@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets import DataTable, Input, OptionList, Select, Static
 from tui_helpers import choose_pair, make_app, notices, press, reopen_pair, settle
 
-from tui.screens.advanced_find import AdvancedFindScreen
+from core.ports import DirectoryComputer
+from tui.screens.advanced_find import AdvancedFindScreen, column_widths
 from tui.screens.domain_login import DomainLoginScreen
 from tui.screens.login import LoginScreen
 
@@ -127,7 +128,7 @@ async def test_advanced_find_search_add_and_remove(api):
         assert isinstance(find, AdvancedFindScreen)
         assert not find.query("#find-test-sql")  # Test SQL is for the SQL applications
         await press(pilot, "enter")  # Search: every server of the domain, nodes hidden
-        assert api.called("search") == [("fileprint",)]
+        assert api.called("search") == [("fileprint", False)]
         names = [str(k.value) for k in find.query_one("#find-results").rows]
         assert "EXNODE1" not in names and {"EVS1", "SQLVS1", "BES01"} <= set(names)
         await press(pilot, "enter")  # the highlighted row (BES01) → current list
@@ -140,6 +141,39 @@ async def test_advanced_find_search_add_and_remove(api):
         assert api.called("remove_server") == [("fileprint", "BES01")]
         await press(pilot, "escape")
         assert options(app, "source") == ["FS01", "FS02", "FS03", "FS09"]
+
+
+async def test_advanced_find_columns_fit_the_names_and_disabled_on_request(api):
+    api.extra_computers = (
+        DirectoryComputer("FS-MUENCHEN-001", "CN=FS-MUENCHEN-001",
+                          "fs-muenchen-001.lab.example.com", "Windows Server 2019 Standard"),
+        DirectoryComputer("FS-OLD", "CN=FS-OLD", "fs-old.lab.example.com",
+                          "Windows Server 2003", disabled=True))
+    app = make_app(api)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "tab", "tab", "enter", "enter")  # Find…, Search
+        find = app.screen
+        table = find.query_one("#find-results", DataTable)
+        names = [str(k.value) for k in table.rows]
+        assert "FS-MUENCHEN-001" in names and "FS-OLD" not in names
+        widths = {str(c.key.value): c.width for c in table.columns.values()}
+        assert widths["name"] == 15  # the longest name, whole
+        assert widths["ip"] == len("fs-muenchen-001.lab.example.com")  # DNS names whole
+        assert widths["os"] >= len("Windows Server 2019 Standard")
+        assert "disabled hidden" in str(find.query_one("#find-state", Static).render())
+        await press(pilot, "ctrl+d")  # disabled accounts too: searched again, marked
+        assert api.called("search")[-1] == ("fileprint", True)
+        assert "FS-OLD" in [str(k.value) for k in table.rows]
+        assert str(table.get_cell("FS-OLD", "os")).startswith("(disabled)")
+
+
+def test_column_widths_keep_names_and_give_the_os_the_rest():
+    rows = [("FS-MUENCHEN-001", "fs-muenchen-001.lab.example.com", "Windows Server 2019")]
+    assert column_widths(rows, 100) == [15, 31, 54]  # the last column takes the rest
+    name, dns, os_width = column_widths(rows, 50)
+    assert name == 15 and os_width >= 16 and name + dns + os_width == 50
+    assert column_widths([("A", "a.b", "—")], 40) == [4, 8, 28]  # the titles fit
 
 
 async def test_manage_sql_servers_only_for_the_sql_applications(api):

@@ -100,16 +100,23 @@ class FakeSetupMixin:
             raise AuthFailed("the cached credentials cannot read lab.example.com")
         return lab_directory()
 
-    def discover(self, app: str) -> list[DirectoryComputer]:
+    def discover(self, app: str, include_disabled: bool = False) -> list[DirectoryComputer]:
         self._rec("discover", app)
-        application = get_app(app)
-        if self.nosqlsearch and getattr(application, "directory_query", "") == "sql_servers":
+        if self.sql_scan_skipped(app):
             return []
-        return application.discover(self._directory())
+        return get_app(app).discover(self._directory(), include_disabled=include_disabled)
 
-    def search(self, app: str) -> list[DirectoryComputer]:
-        self._rec("search", app)
-        return discover_by(self._directory(), "")
+    def sql_scan_skipped(self, app: str) -> bool:
+        return self.nosqlsearch and getattr(get_app(app), "directory_query", "") == "sql_servers"
+
+    #: computers the domain has besides the lab's (long names, disabled accounts)
+    extra_computers: tuple[DirectoryComputer, ...] = ()
+
+    def search(self, app: str, include_disabled: bool = False) -> list[DirectoryComputer]:
+        self._rec("search", app, include_disabled)
+        found = discover_by(self._directory(), "", include_disabled=include_disabled)
+        found += [c for c in self.extra_computers if include_disabled or not c.disabled]
+        return sorted(found, key=lambda c: c.name)
 
     def server_list(self, app: str) -> list[str]:
         return self.lists.current(get_app(app).id)

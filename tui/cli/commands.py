@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from tui.cli import config_cmd, output
+from tui.cli import config_cmd, discover_cmd, output
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -25,8 +25,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     common.add_argument("--lab", action="store_true", default=argparse.SUPPRESS,
                         help="work on the embedded lab estate")
     p = sub.add_parser("discover", parents=[common], help="list the servers of the domain")
-    p.add_argument("--app", default="fileprint")
-    p.add_argument("--json", action="store_true")
+    discover_cmd.add_options(p)
     p = sub.add_parser("validate", parents=[common], help="run the health check of a pair")
     _pair(p)
     p.add_argument("--json", action="store_true")
@@ -91,20 +90,7 @@ def open_console(args: argparse.Namespace):  # noqa: ANN201 - lazy: keeps --help
 
 
 def _discover(args: argparse.Namespace) -> int:
-    console = open_console(args)
-    found = console.discover(args.app)
-    rows = []
-    for c in found:
-        try:
-            ip = console.ctx.resolve(c.dns_host_name or c.name)
-        except Exception:  # a name without an address is still worth listing
-            ip = ""
-        rows.append({"name": c.name, "fqdn": c.dns_host_name, "ip": ip,
-                     "os": c.operating_system, "os_version": c.os_version,
-                     "cluster_virtual": c.is_cluster_virtual})
-    print(json.dumps(rows, indent=2) if args.json else output.table(
-        rows, ["name", "fqdn", "ip", "os"]))
-    return 0
+    return discover_cmd.run(open_console(args), args)
 
 
 def _config(console, args: argparse.Namespace):  # noqa: ANN001, ANN202 - local helper

@@ -10,17 +10,49 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, OptionList, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.api_calls import ApiCaller, error_text
 from tui.widgets.help_line import HelpLine, HelpLineHost
 
+#: the current list's width (styles/dialogs.tcss #find-right): names of 15 characters
+CURRENT_LIST_WIDTH = 20
+#: the dialog's widest (the terminal's width below that)
+MAX_WIDTH = 140
+#: the OS column keeps at least this much when the DNS names are long
+OS_MIN = 16
+
+
+def columns(with_ips: bool) -> list[tuple[str, str]]:
+    return [("Name", "name"), ("IP" if with_ips else "DNS name", "ip"),
+            ("Operating system", "os")]
+
+
+def column_widths(rows: list[tuple[str, str, str]], room: int) -> list[int]:
+    """Name, DNS name and OS widths: names whole (NetBIOS names have at most 15
+    characters), the DNS name whole while the OS keeps ``OS_MIN`` (or what it needs),
+    the OS column the rest."""
+    def longest(i: int, title: str) -> int:
+        return max([len(title), *(len(r[i]) for r in rows)])
+
+    name = longest(0, "Name")
+    dns_want, os_want = longest(1, "DNS name"), longest(2, "Operating system")
+    left = max(0, room - name)
+    dns = min(dns_want, max(left - min(os_want, OS_MIN), left // 2))
+    return [name, dns, max(left - dns, min(os_want, OS_MIN))]
+
+
+def _os_text(c: Any) -> str:
+    text = " ".join(x for x in (c.operating_system, c.os_version) if x) or "—"
+    return f"(disabled) {text}" if getattr(c, "disabled", False) else text
+
 
 class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None]):
     """Search the domain, add found servers or a name to the list, remove."""
 
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = [Binding("escape", "close", "Close"),
+                Binding("ctrl+d", "toggle_disabled", "Disabled too", show=False)]
 
     def __init__(self, app_id: str, domain: str, *, sql: bool = False,
                  manage_sql: bool = False) -> None:
@@ -39,6 +71,8 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
                 with Vertical(id="find-left"):
                     with Horizontal(classes="row"):
                         yield Button("Search", id="find-search", compact=True)
+                        yield Checkbox("Disabled too", id="find-disabled", compact=True,
+                                       tooltip="also list disabled computer accounts (ctrl+d)")
                         yield Static("", id="find-state")
                     yield DataTable(id="find-results", cursor_type="row")
                 with Vertical(id="find-right"):
@@ -56,6 +90,8 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
             yield HelpLine("")
 
     def on_mount(self) -> None:
+        # as wide as the terminal allows (up to MAX_WIDTH): DNS names and OS names are long
+        self.query_one("#find-dialog").styles.width = self._dialog_width()
         self.query_one("#find-search", Button).focus()
         self.call_api("server_list", self.app.api.server_list, self.app_id)
 
@@ -71,28 +107,45 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
     @on(Button.Pressed, "#find-search")
     def _search(self) -> None:
         self.query_one("#find-state", Static).update("Searching…")
-        self.call_api("search", self.app.api.search, self.app_id)
+        disabled = self.query_one("#find-disabled", Checkbox).value
+        self.call_api("search", self.app.api.search, self.app_id, disabled)
+
+    def action_toggle_disabled(self) -> None:
+        box = self.query_one("#find-disabled", Checkbox)
+        box.value = not box.value
+
+    @on(Checkbox.Changed, "#find-disabled")
+    def _disabled_changed(self) -> None:
+        if self.query_one("#find-results", DataTable).row_count:
+            self._search()  # the list on screen follows the box
 
     def api_search(self, computers: list[Any], _tag: Any) -> None:
         table = self.query_one("#find-results", DataTable)
         table.clear(columns=True)
-        table.add_column("Name", key="name", width=7)
         with_ips = any(getattr(c, "ips", ()) for c in computers)
         # the directory knows DNS names; IPs only where the façade adds them
-        table.add_column("IP" if with_ips else "DNS name", key="ip", width=12)
-        # the OS column takes the rest of the left pane (2/3 of the dialog), so nothing
-        # hides behind a scrollbar; computed from the terminal size, not a moving layout
-        inner = min(104, self.app.size.width) - 4
-        table.add_column("Operating system", key="os", width=max(12, inner * 2 // 3 - 30))
-        for c in computers:
-            ips = (", ".join(getattr(c, "ips", ()) or ()) if with_ips
-                   else c.dns_host_name) or "—"
-            os_text = " ".join(x for x in (c.operating_system, c.os_version) if x) or "—"
-            table.add_row(c.name, Text(ips, overflow="ellipsis", no_wrap=True),
-                          Text(os_text, overflow="ellipsis", no_wrap=True),
+        rows = [(c.name, (", ".join(getattr(c, "ips", ()) or ()) if with_ips
+                          else c.dns_host_name) or "—", _os_text(c)) for c in computers]
+        widths = column_widths(rows, self._columns_room())
+        for (label, key), width in zip(columns(with_ips), widths, strict=True):
+            table.add_column(label, key=key, width=width)
+        for c, (name, where, os_text) in zip(computers, rows, strict=True):
+            table.add_row(name, Text(where, overflow="ellipsis", no_wrap=True),
+                          Text(os_text, overflow="ellipsis", no_wrap=True,
+                               style="dim" if getattr(c, "disabled", False) else ""),
                           key=c.name)
-        self.query_one("#find-state", Static).update(f"{len(computers)} servers found")
+        hidden = "" if self.query_one("#find-disabled", Checkbox).value else ", disabled hidden"
+        self.query_one("#find-state", Static).update(f"{len(computers)} found{hidden}")
         table.focus()
+
+    def _columns_room(self) -> int:
+        """Characters the three columns may fill: the dialog at this terminal size (not a
+        moving layout), less its border and padding, the current list (fixed width), the
+        table's scrollbar and each column's padding."""
+        return self._dialog_width() - 4 - CURRENT_LIST_WIDTH - 2 - 3 * 2
+
+    def _dialog_width(self) -> int:
+        return max(60, min(MAX_WIDTH, self.app.size.width))
 
     def api_failed_search(self, err: BaseException, _tag: Any) -> None:
         self.query_one("#find-state", Static).update(error_text(err))

@@ -9,6 +9,7 @@ import pytest
 
 from core.dns.adapter import DnspythonDns
 from core.dns.gss_tsig import GssTsigDns
+from core.errors import NotFound
 from core.paths import AppPaths
 from core.ports import Credential
 from core.wiring import real_context
@@ -53,3 +54,24 @@ def test_an_address_once_learned_wins_over_dns(tmp_path: Path) -> None:
     assert again.get("fs01.CORP.example.com") == "10.0.0.11"
     again.forget("fs01.corp.example.com")
     assert AddressBook(tmp_path / "addresses.json").get("fs01.corp.example.com") is None
+
+
+def test_lookup_says_what_dns_says_now(paths: AppPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.wiring
+
+    dns_now = {"fs01.corp.example.com": "10.0.0.99"}
+
+    def getaddrinfo(name: str, *_args: object) -> list:
+        name = name.lower()  # DNS names are case-insensitive
+        if name not in dns_now:
+            raise OSError(-2, "Name or service not known")
+        return [(2, 1, 6, "", (dns_now[name], 0))]
+
+    monkeypatch.setattr(core.wiring.socket, "getaddrinfo", getaddrinfo)
+    (paths.state / "addresses.json").parent.mkdir(parents=True, exist_ok=True)
+    (paths.state / "addresses.json").write_text('{"fs01.corp.example.com": "10.0.0.11"}')
+    ctx = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com")
+    assert ctx.resolve("FS01") == "10.0.0.11"  # reaching FS01 itself: the remembered address
+    assert ctx.lookup is not None and ctx.lookup("FS01") == "10.0.0.99"  # listings: DNS now
+    with pytest.raises(NotFound, match="cannot be resolved"):
+        ctx.lookup("gone01")

@@ -3,7 +3,7 @@
 Samba has no Exchange schema: two attributes and an ``msExchExchangeServer`` class under a
 private OID arc (not Microsoft's real OIDs), ``schemaUpdateNow``, then the Exchange-like tree
 ``CN=Servers,CN=Exchange Administrative Group,...,CN=Microsoft Exchange,CN=Services,<config NC>``
-with EX01 and EX02. Schema changes are permanent: the peer runs provision a fresh DC each time.
+with the servers of ``SERVERS`` (2003 to 2016 and an Edge). Schema changes are permanent: the peer runs provision a fresh DC each time.
 
 ``python -m tests.peers.servers.exch_schema HOST PASSWORD CA_FILE``
 """
@@ -21,7 +21,21 @@ SCH = f"CN=Schema,{CONF}"
 ARC = "1.3.6.1.4.1.55555.1"
 ORG_PATH = ("CN=Microsoft Exchange", "CN=First Organization", "CN=Administrative Groups",
             "CN=Exchange Administrative Group (FYDIBOHF23SPDLT)", "CN=Servers")
-SERVERS = ("EX01", "EX02")
+#: name -> (serialNumber, msExchCurrentServerRoles or None, DNS name): what AD holds for
+#: Exchange 2003 … 2016 servers and an Edge Transport server (no computer in the domain)
+SERVERS = {
+    "EX01": ("Version 15.1 (Build 30225.42)", 16439, "ex01.lab.example.com"),
+    "EX02": ("Version 15.1 (Build 30225.42)", 16439, "ex02.lab.example.com"),
+    "EX03": ("Version 6.5 (Build 7638.2: Service Pack 2)", None, "ex03.lab.example.com"),
+    "EX07": ("Version 8.1 (Build 30240.5)", 38, "ex07.lab.example.com"),
+    "EX10": ("Version 14.3 (Build 123.4)", 38, "ex10.lab.example.com"),
+    "EX13": ("Version 15.0 (Build 1497.2)", 16439, "ex13.lab.example.com"),
+    "EDGE01": ("Version 15.1 (Build 30225.42)", 64, "edge01.perimeter.example.net"),
+}
+#: what discovery must say of each: (version, supported, role)
+EXPECTED = {"EX01": ("2016", True, ""), "EX02": ("2016", True, ""), "EX03": ("2003", True, ""),
+            "EX07": ("2007", True, ""), "EX10": ("2010", False, ""), "EX13": ("2013", False, ""),
+            "EDGE01": ("2016", False, "edge")}
 
 
 def servers_container() -> str:
@@ -70,12 +84,12 @@ def extend(host: str, password: str, ca: str) -> None:
     for rdn in ORG_PATH:
         base = f"{rdn},{base}"
         _add(c, base, ["top", "container"], {})
-    for name in SERVERS:
-        _add(c, f"CN={name},{base}", ["top", "msExchExchangeServer"], {
-            "networkAddress": [f"ncacn_ip_tcp:{name.lower()}.lab.example.com",
-                               f"ncacn_vns_spp:{name}"],
-            "serialNumber": ["Version 15.1 (Build 30225.42)"],
-            "msExchCurrentServerRoles": 16439, "msExchVersion": 88218628259840})
+    for name, (serial, roles, fqdn) in SERVERS.items():
+        attrs: dict = {"networkAddress": [f"ncacn_ip_tcp:{fqdn}", f"ncacn_vns_spp:{name}"],
+                       "serialNumber": [serial], "msExchVersion": 88218628259840}
+        if roles is not None:  # Exchange 2000/2003 objects have no role bits
+            attrs["msExchCurrentServerRoles"] = roles
+        _add(c, f"CN={name},{base}", ["top", "msExchExchangeServer"], attrs)
     c.unbind()
 
 

@@ -120,7 +120,7 @@ def _validate(args: argparse.Namespace) -> int:
     if args.fix_all and report.fixable:
         report, cfg = console.fix_all(cfg, report)
     print(report.to_json() if args.json else output.report(report))
-    return 0 if report.ok else 1
+    return report.exit_code
 
 
 def _protect(args: argparse.Namespace) -> int:

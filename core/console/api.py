@@ -16,7 +16,7 @@ Value types returned (fields the UI may rely on):
   with ``id``, ``title``, ``group``, ``status`` ("passed"|"warning"|"error"),
   ``reason``, ``fixable``.
 - ``PairStatus``: ``state`` (PairState), ``stats`` (JobStats),
-  ``monitor`` (MonitorStatus | None), ``source_reachable`` (bool),
+  ``monitor`` (MonitorStatus | None), ``source_reachable`` (bool; None: not asked),
   ``to_dict()``.
 - ``StepResult``: ``step`` (str), ``ok`` (bool), ``message`` (str).
 - ``allowed_actions``: ``{action_id: (label, reason_if_disabled | None)}``

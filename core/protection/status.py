@@ -4,7 +4,7 @@ Reading the status asks the source engine for the set's counters and the
 target engine for its failover monitor (each client bounded by the
 context's timeout). A source that does not answer is not an error here:
 it is reported (``source_reachable=False``) because that is exactly the
-failover case. Observed moves, persisted:
+failover case; a side not asked is ``None``, never assumed reachable. Observed moves, persisted:
 Mirroring → Protected when the mirror is complete; Mirroring/Protected →
 Failure detected when the monitor reports a failover condition; Failure
 detected → Protected/Mirroring when the condition clears.
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.context import Context
-from core.errors import AppmgrError, NotFound, Unreachable
+from core.errors import AppmgrError, InvalidInput, NotFound, Unreachable
 from core.model.state import PairState
 from core.model.stats import JobStats
 from core.ports import MonitorStatus
@@ -36,8 +36,9 @@ class PairStatus:
     stats: JobStats
     monitor: MonitorStatus | None
     record: PairRecord
-    source_reachable: bool = True
-    target_reachable: bool = True
+    #: None: not asked (an unprotected pair needs no remote call); never assumed True
+    source_reachable: bool | None = None
+    target_reachable: bool | None = None
     #: readable problems met while reading (not reachability)
     errors: list[str] = field(default_factory=list)
 
@@ -72,6 +73,20 @@ class PairStatus:
             "last_error": r.last_error,
             "errors": list(self.errors),
         }
+
+
+def check_named_pair(ctx: Context, store: PairStore, source: str, target: str) -> None:
+    """A pair appmgr has no configuration or record for must name servers that exist:
+    ``status NOSUCH NOPE`` is a mistake to point out, not an unprotected pair.
+    InvalidInput (exit 2) names the server; a DNS that does not answer stays Unreachable."""
+    if store.apps_of(source, target):
+        return
+    for role, name in (("source", source), ("target", target)):
+        try:
+            ctx.resolve(name)
+        except NotFound as exc:
+            raise InvalidInput(role, f"{name.upper()} is in no pair appmgr knows and is not "
+                                     f"a server it can find ({exc})") from None
 
 
 def pair_actions(
@@ -151,6 +166,7 @@ def _call(ctx: Context, server: str, status: PairStatus, fn: Any) -> Any:
 
 
 def _read_source(ctx: Context, server: str, name: str, status: PairStatus) -> None:
+    status.source_reachable = True  # unless it does not answer
     try:
         status.stats = as_stats(_call(ctx, server, status, lambda e: e.stats(name)))
     except Unreachable:
@@ -160,6 +176,7 @@ def _read_source(ctx: Context, server: str, name: str, status: PairStatus) -> No
 
 
 def _read_monitor(ctx: Context, server: str, name: str, status: PairStatus) -> None:
+    status.target_reachable = True  # unless it does not answer
     try:
         status.monitor = _call(ctx, server, status, lambda e: e.monitor_status(name))
     except Unreachable:
@@ -171,6 +188,7 @@ def _read_monitor(ctx: Context, server: str, name: str, status: PairStatus) -> N
 
 
 def _read_restore(ctx: Context, server: str, name: str, status: PairStatus) -> None:
+    status.target_reachable = True  # unless it does not answer
     try:
         status.stats = as_stats(_call(ctx, server, status, lambda e: e.stats(restore_set_name(name))))
     except NotFound:

@@ -52,3 +52,21 @@ def test_validate_with_findings_only_exits_1(console: Console,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["validate", "FS01", "FS03", "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["ok"] is False
+
+
+def test_status_of_servers_that_do_not_exist_is_an_error(
+        console: Console, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["status", "NOSUCH", "NOPE", "--json"]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.startswith("appmgr: source: NOSUCH is in no pair appmgr knows")
+    assert cli.main(["status", "FS01", "NOPE"]) == 2
+    assert "target: NOPE" in capsys.readouterr().err
+
+
+def test_status_of_a_new_pair_does_not_claim_the_servers_answer(
+        console: Console, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["status", "FS01", "FS02", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["state"] == "Unprotected"
+    assert (doc["source_reachable"], doc["target_reachable"]) == (None, None)  # not asked

@@ -58,8 +58,10 @@ def status(d: dict[str, Any]) -> str:
         ago = f"{time.time() - hb:.0f} s ago" if hb else "never"
         lines.append(f"  monitor      {m['state']}  last heartbeat {ago}  "
                      f"missed {m['missed']}/{m['threshold']}")
-    if not d.get("source_reachable", True):
+    if d.get("source_reachable") is False:
         lines.append(f"  {d['source']} does not answer")
+    if d.get("target_reachable") is False:
+        lines.append(f"  {d['target']} does not answer")
     for e in d.get("errors", []):
         lines.append(f"  ! {e}")
     if d.get("last_error"):

@@ -181,9 +181,9 @@ class MonitorPane(VerticalScroll):
         problems = list(getattr(status, "errors", []) or [])
         if getattr(s, "last_error", ""):
             problems.insert(0, s.last_error)
-        if not getattr(status, "source_reachable", True):
+        if getattr(status, "source_reachable", None) is False:
             problems.append("The source does not answer.")
-        if not getattr(status, "target_reachable", True):
+        if getattr(status, "target_reachable", None) is False:
             problems.append("The target does not answer.")
         self.query_one("#mon-problems", Static).update("\n".join(f"▲ {p}" for p in problems))
         table = self.query_one("#mon-table", DataTable)

@@ -134,7 +134,7 @@ class MainActions:
                       f"heartbeats from {source}.")
         self.app.push_screen(ConfirmScreen(
             "Failure detected", f"{source} has failed. Fail over to {target} now?\n\n{detail}",
-            yes="Fail over", no="Not now", dialog_id="failover-prompt"),
+            yes="Fail over", no="Not now", dialog_id="failover-prompt", focus_yes=False),
             lambda yes: yes and self._run_failover())
 
     def action_failover(self) -> None:

@@ -28,6 +28,16 @@ from core.store import PairRecord, PairStore
 
 S = PairState
 _WATCHED = (S.MIRRORING, S.PROTECTED, S.FAILURE_DETECTED)
+#: a pair in Restoring that runs no restore: failback is done and Restore comes next
+AWAITING_RESTORE = "Failed back (restore next)"
+
+
+def state_label(state: str, operation: str) -> str:
+    """The state in words for a person: Restoring only while a restore runs (or was
+    interrupted, so it resumes); right after failback the pair waits for Restore."""
+    if state == S.RESTORING.value and operation != "restore":
+        return AWAITING_RESTORE
+    return state
 
 
 @dataclass
@@ -41,6 +51,11 @@ class PairStatus:
     target_reachable: bool | None = None
     #: readable problems met while reading (not reachability)
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """What the header and ``status`` say (see :func:`state_label`)."""
+        return state_label(self.state.value, self.record.phase)
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON of ``appmgr status --json``."""

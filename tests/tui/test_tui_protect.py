@@ -135,6 +135,8 @@ async def test_failure_detected_prompts_and_failover_runs(api):
         await press(pilot, "enter")
         await press(pilot, "escape")
         assert api.called("failback") == [()]
+        header = str(app.screen.query_one("#pair-header").render())
+        assert "Failed back (restore next)" in header and "Restoring" not in header
         await press(pilot, "r")
         await press(pilot, "enter")
         await press(pilot, "escape")

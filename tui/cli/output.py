@@ -48,7 +48,10 @@ def size(n: float) -> str:
 
 def status(d: dict[str, Any]) -> str:
     c, m = d["counters"], d.get("monitor")
-    lines = [f"{d['source']} → {d['target']} ({d['app']}): {d['state']}",
+    from core.protection.status import state_label
+
+    state = state_label(d["state"], d.get("operation") or "")
+    lines = [f"{d['source']} → {d['target']} ({d['app']}): {state}",
              f"  mirror       {d['mirror']['status']} {d['mirror']['percent']:.0f}%",
              f"  replication  {d['replication']['status']}  queue {c['queued_ops']}",
              f"  sent         {size(c['bytes_sent'])} (compressed {size(c['bytes_sent_compressed'])})"

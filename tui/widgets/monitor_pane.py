@@ -19,7 +19,7 @@ from textual.widgets import Collapsible, DataTable, Label, ProgressBar, Sparklin
 from textual.worker import get_current_worker
 
 from tui.api_calls import error_text
-from tui.fmt import STATE_CLASS, ago, rate, size, state_name
+from tui.fmt import STATE_CLASS, ago, rate, size, status_label
 from tui.refresh import RefreshPolicy, counters_changed, is_busy
 
 ROWS = (
@@ -152,7 +152,7 @@ class MonitorPane(VerticalScroll):
 
     # --- display -----------------------------------------------------------------
     def _show(self, status: Any) -> None:
-        state = state_name(status.state)
+        state = status_label(status)
         line = self.query_one("#mon-state", Static)
         line.update(f"Protection status: {state}")
         for cls in ("ok", "busy", "bad", "idle"):

@@ -13,6 +13,7 @@ import asyncio
 import json
 import socket
 import struct
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 MAGIC = b"AM"
@@ -20,6 +21,7 @@ PREFIX = struct.Struct("!2sIQ")
 MAX_HEADER = 1 << 20
 MAX_SMALL_PAYLOAD = 256 << 20  # payloads read into memory (not streamed) stay below this
 CHUNK = 1 << 20
+SLICE = 4 << 20  # a streamed file is counted (transfer rate) after each slice
 PROTOCOL_VERSION = 1
 
 
@@ -102,21 +104,33 @@ async def write_frame(
 
 
 async def write_file_frame(
-    writer: asyncio.StreamWriter, header: dict[str, Any], fh: BinaryIO, size: int
+    writer: asyncio.StreamWriter, header: dict[str, Any], fh: BinaryIO, size: int,
+    on_sent: Callable[[int], None] | None = None, slice_size: int = SLICE,
 ) -> int:
     """Send a frame whose payload is the first ``size`` bytes of ``fh`` (zero-copy
     where the platform allows). Returns the bytes actually read from the file;
     when the file shrank meanwhile the rest is zero-filled so the stream stays
-    framed (the change that shrank it is queued and fixes the copy)."""
+    framed (the change that shrank it is queued and fixes the copy).
+
+    The payload goes out in slices of ``slice_size`` and ``on_sent`` hears each
+    one: a large file moves the transfer rate while it is sent, not once at its end."""
     writer.write(encode(header, size))
     if size == 0:
         await writer.drain()
         return 0
-    await _flushed(writer)
-    if writer.transport.is_closing():  # sendfile would say "Transport is closing"
-        raise ConnectionResetError("the connection was closed")
     loop = asyncio.get_running_loop()
-    sent = await loop.sendfile(writer.transport, fh, 0, size)
+    sent = 0
+    while sent < size:
+        await _flushed(writer)
+        if writer.transport.is_closing():  # sendfile would say "Transport is closing"
+            raise ConnectionResetError("the connection was closed")
+        want = min(slice_size, size - sent)
+        n = await loop.sendfile(writer.transport, fh, sent, want)
+        sent += n
+        if n and on_sent is not None:
+            on_sent(n)
+        if n < want:  # the file shrank
+            break
     if sent < size:
         pad = size - sent
         while pad:

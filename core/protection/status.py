@@ -32,6 +32,17 @@ _WATCHED = (S.MIRRORING, S.PROTECTED, S.FAILURE_DETECTED)
 AWAITING_RESTORE = "Failed back (restore next)"
 
 
+def missed_text(missed: int, threshold: int) -> str:
+    """Missed heartbeats for a person. The monitor keeps counting after the threshold
+    (the count is how many rounds in a row went unanswered); "7 of 5" reads as a
+    mistake, so past the threshold: ``"5 of 5 (7 in a row)"``."""
+    if not threshold:
+        return str(missed)
+    if missed > threshold:
+        return f"{threshold} of {threshold} ({missed} in a row)"
+    return f"{missed} of {threshold}"
+
+
 def state_label(state: str, operation: str) -> str:
     """The state in words for a person: Restoring only while a restore runs (or was
     interrupted, so it resumes); right after failback the pair waits for Restore."""

@@ -48,7 +48,7 @@ def size(n: float) -> str:
 
 def status(d: dict[str, Any]) -> str:
     c, m = d["counters"], d.get("monitor")
-    from core.protection.status import state_label
+    from core.protection.status import missed_text, state_label
 
     state = state_label(d["state"], d.get("operation") or "")
     lines = [f"{d['source']} → {d['target']} ({d['app']}): {state}",
@@ -60,7 +60,7 @@ def status(d: dict[str, Any]) -> str:
         hb = m.get("last_heartbeat")
         ago = f"{time.time() - hb:.0f} s ago" if hb else "never"
         lines.append(f"  monitor      {m['state']}  last heartbeat {ago}  "
-                     f"missed {m['missed']}/{m['threshold']}")
+                     f"missed {missed_text(m['missed'], m['threshold'])}")
     if d.get("source_reachable") is False:
         lines.append(f"  {d['source']} does not answer")
     if d.get("target_reachable") is False:

@@ -84,6 +84,13 @@ class ServerLists:
         """Add a server typed by name (validated); returns the new list."""
         return self._merge(check_app(app), [check_server_name(name)])
 
+    def fqdn_of(self, name: str) -> str:
+        """The DNS name stored for ``name`` in any application's list ("" if none)."""
+        key = name.strip().upper()
+        with self._lock:
+            return next((s.fqdn for items in self._lists.values() for s in items
+                         if s.name == key and s.fqdn), "")
+
     def add_discovered(self, app: str, computers: Iterable[DirectoryComputer]) -> list[str]:
         """Move discovered servers to the current list; returns the new list."""
         items = [ListedServer(c.name.upper(), c.dns_host_name.lower()) for c in computers]

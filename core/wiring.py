@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 
 from core.context import Context
 from core.context_parts import AddressBook, cached_credential, split_address
@@ -26,24 +27,43 @@ from core.errors import NotFound
 from core.hosts.winrm_host import WinrmHost
 from core.paths import AppPaths
 from core.ports import Credential, Directory, Dns, Engine, HostControl
+from core.server_lists import FILE_NAME as LISTS_FILE
+from core.server_lists import ServerLists
+
+
+def lookup_address(name: str) -> str:
+    """The system resolver's IPv4 address of ``name`` (OSError when there is none)."""
+    return str(socket.getaddrinfo(name, None, socket.AF_INET)[0][4][0])
 
 
 def real_context(paths: AppPaths, settings: object, domain: str, *,
                  passphrase: PassphraseCallback | None = None, alt_dns: bool = False,
-                 timeout: float = 5.0) -> Context:
+                 timeout: float = 5.0, lookup: Callable[[str], str] = lookup_address) -> Context:
     secrets = open_store(paths.config, passphrase)
     service_port = getattr(settings, "service_port", 6320)
     book = AddressBook(paths.state / "addresses.json")
 
+    def dns_name(name: str) -> str:
+        """The name to look up: a DNS name as typed; a short name's stored DNS name (server
+        lists: discovery or typed), else name.domain; with no domain the bare name (the
+        resolver's search list applies; never "FS01.")."""
+        name = name.rstrip(".")
+        if "." in name:
+            return name
+        stored = ServerLists(paths.config / LISTS_FILE).fqdn_of(name)  # re-read: the
+        if stored:                                                      # console adds names
+            return stored
+        return f"{name}.{domain}" if domain else name
+
     def resolve(name: str) -> str:
         if is_ip(name):
             return name
-        fq = name if "." in name else f"{name}.{domain}"
+        fq = dns_name(name)
         known = book.get(fq)
         if known:
             return known
         try:
-            ip = str(socket.getaddrinfo(fq, None, socket.AF_INET)[0][4][0])
+            ip = lookup(fq)
         except OSError as exc:
             raise NotFound(f"{fq} cannot be resolved: {exc.strerror or exc}") from exc
         book.remember(fq, ip)

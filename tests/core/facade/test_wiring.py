@@ -52,3 +52,25 @@ def test_an_address_once_learned_wins_over_dns(tmp_path: Path) -> None:
     assert again.get("fs01.CORP.example.com") == "10.0.0.11"
     again.forget("fs01.corp.example.com")
     assert AddressBook(tmp_path / "addresses.json").get("fs01.corp.example.com") is None
+
+
+def _real(paths: AppPaths, domain: str, asked: list[str], **kw: object):  # noqa: ANN202
+    def lookup(name: str) -> str:
+        asked.append(name)
+        return "10.0.0.11"
+
+    return real_context(paths, SimpleNamespace(service_port=6320), domain, lookup=lookup, **kw)
+
+
+def test_a_short_name_resolves_by_its_stored_dns_name_never_with_a_bare_dot(
+        paths: AppPaths) -> None:
+    from core.server_lists import ServerLists
+
+    asked: list[str] = []
+    _real(paths, "", asked).resolve("FS01")  # no domain, nothing stored: the bare name
+    _real(paths, "corp.example.com", asked).resolve("FS02")
+    ServerLists(paths.config / "server_lists.json").add("fileprint", "fs03.branch.example.com")
+    _real(paths, "", asked).resolve("FS03")  # the stored DNS name wins, domain or not
+    _real(paths, "corp.example.com", asked).resolve("fs04.")
+    assert asked == ["FS01", "FS02.corp.example.com", "fs03.branch.example.com",
+                     "fs04.corp.example.com"]

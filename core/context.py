@@ -38,3 +38,6 @@ class Context:
     #: host control of a server by name with other credentials than its login
     #: (application monitoring's WMI account); None where no such account can be used
     host_as: Callable[[str, Credential], HostControl] | None = None
+    #: the DNS name of a server's address (reverse lookup), None when it has none;
+    #: a wiring that has it remembers the address for that name
+    reverse: Callable[[str], str | None] | None = None

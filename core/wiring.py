@@ -10,8 +10,10 @@ key name and the password its secret (plain RFC 2136 servers such as BIND).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+import threading
 from collections.abc import Callable
 
 from core.context import Context
@@ -36,9 +38,24 @@ def lookup_address(name: str) -> str:
     return str(socket.getaddrinfo(name, None, socket.AF_INET)[0][4][0])
 
 
+def lookup_name(ip: str, timeout: float) -> str | None:
+    """The reverse-lookup name of ``ip``, or None (no PTR record, or no answer in time)."""
+    found: list[str] = []
+
+    def ask() -> None:
+        with contextlib.suppress(OSError):
+            found.append(socket.gethostbyaddr(ip)[0])
+
+    worker = threading.Thread(target=ask, name=f"reverse-{ip}", daemon=True)
+    worker.start()
+    worker.join(timeout)  # the system resolver has no timeout of its own
+    return found[0] if found else None
+
+
 def real_context(paths: AppPaths, settings: object, domain: str, *,
                  passphrase: PassphraseCallback | None = None, alt_dns: bool = False,
-                 timeout: float = 5.0, lookup: Callable[[str], str] = lookup_address) -> Context:
+                 timeout: float = 5.0, lookup: Callable[[str], str] = lookup_address,
+                 reverse_lookup: Callable[[str, float], str | None] = lookup_name) -> Context:
     secrets = open_store(paths.config, passphrase)
     service_port = getattr(settings, "service_port", 6320)
     book = AddressBook(paths.state / "addresses.json")
@@ -68,6 +85,14 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
             raise NotFound(f"{fq} cannot be resolved: {exc.strerror or exc}") from exc
         book.remember(fq, ip)
         return ip
+
+    def reverse(ip: str) -> str | None:
+        # the server's own address, typed by the user: its name is reached there from now on
+        name = (reverse_lookup(ip, timeout) or "").rstrip(".").lower()
+        if not name:
+            return None
+        book.remember(name, ip)
+        return name
 
     def credential(kind: str, name: str) -> Credential:
         return cached_credential(secrets, kind, name)
@@ -103,4 +128,4 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
 
     return Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
                    dns=dns, resolve=resolve, domain=domain, settings=settings, lab=False,
-                   timeout=timeout, host_as=host_as)
+                   timeout=timeout, host_as=host_as, reverse=reverse)

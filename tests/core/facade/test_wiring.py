@@ -74,3 +74,15 @@ def test_a_short_name_resolves_by_its_stored_dns_name_never_with_a_bare_dot(
     _real(paths, "corp.example.com", asked).resolve("fs04.")
     assert asked == ["FS01", "FS02.corp.example.com", "fs03.branch.example.com",
                      "fs04.corp.example.com"]
+
+
+def test_a_server_typed_by_address_is_reached_there_under_its_name(paths: AppPaths) -> None:
+    from core.server_lists import ServerLists
+
+    asked: list[str] = []
+    ctx = _real(paths, "corp.example.com", asked,
+                reverse_lookup=lambda ip, _t: "FS05.corp.example.com" if ip == "10.0.0.5" else None)
+    assert ctx.reverse is not None and ctx.reverse("10.0.0.9") is None
+    assert ctx.reverse("10.0.0.5") == "fs05.corp.example.com"
+    ServerLists(paths.config / "server_lists.json").add("fileprint", "fs05.corp.example.com")
+    assert ctx.resolve("FS05") == "10.0.0.5" and asked == []  # the address typed, not DNS

@@ -56,5 +56,8 @@ async def test_missed_heartbeats_past_the_threshold_read_truthfully(api):
         api.state = PairState.PROTECTED
         api.fail_source()
         await press(pilot, "ctrl+r")
+        prompt = str(app.screen.query_one(".dialog-text").render())
+        assert "FS02's monitor missed 7 heartbeats in a row from FS01 (5 declare a failure)." \
+            in prompt
         await press(pilot, "escape")  # the failure prompt: not now
         assert cell(app, "missed") == "5 of 5 (7 in a row)"

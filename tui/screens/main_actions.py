@@ -129,7 +129,10 @@ class MainActions:
             return
         monitor = getattr(status, "monitor", None)
         detail = ""
-        if monitor is not None:
+        if monitor is not None and monitor.missed > monitor.threshold:  # it counts on
+            detail = (f"{target}'s monitor missed {monitor.missed} heartbeats in a row from "
+                      f"{source} ({monitor.threshold} declare a failure).")
+        elif monitor is not None:
             detail = (f"{target}'s monitor missed {monitor.missed} of {monitor.threshold} "
                       f"heartbeats from {source}.")
         self.app.push_screen(ConfirmScreen(

@@ -25,7 +25,7 @@ from core.dns.adapter import DnspythonDns
 from core.dns.names import is_ip
 from core.dns.tsig_key import TsigKey
 from core.engine.client import EngineClient
-from core.errors import NotFound
+from core.errors import NotFound, Unreachable
 from core.hosts.winrm_host import WinrmHost
 from core.paths import AppPaths
 from core.ports import Credential, Directory, Dns, Engine, HostControl
@@ -81,6 +81,11 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
             return known
         try:
             ip = lookup(fq)
+        except socket.gaierror as exc:
+            if exc.errno == socket.EAI_AGAIN:  # no answer is not "no such name"
+                raise Unreachable(f"{fq} cannot be resolved now: no DNS server "
+                                  f"answered ({exc.strerror or exc})") from exc
+            raise NotFound(f"{fq} cannot be resolved: {exc.strerror or exc}") from exc
         except OSError as exc:
             raise NotFound(f"{fq} cannot be resolved: {exc.strerror or exc}") from exc
         book.remember(fq, ip)

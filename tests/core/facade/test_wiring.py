@@ -86,3 +86,23 @@ def test_a_server_typed_by_address_is_reached_there_under_its_name(paths: AppPat
     assert ctx.reverse("10.0.0.5") == "fs05.corp.example.com"
     ServerLists(paths.config / "server_lists.json").add("fileprint", "fs05.corp.example.com")
     assert ctx.resolve("FS05") == "10.0.0.5" and asked == []  # the address typed, not DNS
+
+
+def test_a_dns_that_does_not_answer_is_unreachable_not_a_missing_name(paths: AppPaths) -> None:
+    import socket
+
+    from core.errors import NotFound, Unreachable
+
+    def lookup(error: int):  # noqa: ANN202
+        def fail(name: str) -> str:
+            raise socket.gaierror(error, "resolver says no")
+        return fail
+
+    ctx = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com",
+                       lookup=lookup(socket.EAI_AGAIN))
+    with pytest.raises(Unreachable, match="no DNS server answered"):
+        ctx.resolve("FS01")
+    ctx = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com",
+                       lookup=lookup(socket.EAI_NONAME))
+    with pytest.raises(NotFound, match="FS01.corp.example.com cannot be resolved"):
+        ctx.resolve("FS01")

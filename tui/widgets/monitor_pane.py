@@ -215,7 +215,8 @@ class MonitorPane(VerticalScroll):
             return
         table = self.query_one("#mon-table", DataTable)
         for key, text in self._ages(*self._times, self.app.clock()).items():
-            table.update_cell(key, "value", text)
+            if str(table.get_cell(key, "value")) != text:  # no repaint for the same text
+                table.update_cell(key, "value", text)
 
     def clear(self, note: str = "Choose a source and a target on the Setup tab.") -> None:
         self.stop()

@@ -41,3 +41,6 @@ class Context:
     #: what DNS says now, bypassing the addresses ``resolve`` remembers (listings such as
     #: discovery must not show an address DNS no longer gives); None: same as ``resolve``
     lookup: Callable[[str], str] | None = None
+    #: the DNS name of a server's address (reverse lookup), None when it has none;
+    #: a wiring that has it remembers the address for that name
+    reverse: Callable[[str], str | None] | None = None

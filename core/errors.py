@@ -51,3 +51,14 @@ class InvalidInput(AppmgrError):
 
 class StateError(AppmgrError):
     """The action is not allowed in the pair's current state."""
+
+
+class ValidationFailed(AppmgrError):
+    """The health check found errors, so protection was not enabled.
+
+    Exit code 1 (errors found), or 3 when a check could not reach a server.
+    """
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code

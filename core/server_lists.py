@@ -9,6 +9,7 @@ Names are NetBIOS computer names (``FS01``) or DNS names
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import threading
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from core.atomic import read_json, write_json
 from core.discovery import check_app, check_dns_name
+from core.dns.names import is_ip
 from core.errors import InvalidInput
 from core.ports import DirectoryComputer
 
@@ -30,15 +32,21 @@ _NETBIOS = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
 
 @dataclass(frozen=True)
 class ListedServer:
-    name: str  # upper-case NetBIOS name
+    #: upper-case NetBIOS name; or the address of a server added by IP that has no
+    #: name in DNS (it is reached by that address)
+    name: str
     fqdn: str = ""  # lower-case DNS name when known
 
 
 def check_server_name(text: str) -> ListedServer:
-    """Validate a server name typed by the user; InvalidInput("server", …) names the rule."""
+    """Validate a server name (or IPv4/IPv6 address) typed by the user;
+    InvalidInput("server", …) names the rule."""
     raw = text.strip()
     if not raw:
-        raise InvalidInput("server", "enter a server name such as FS01 or fs01.lab.example.com")
+        raise InvalidInput("server", "enter a server name such as FS01 or "
+                                     "fs01.lab.example.com, or its IP address")
+    if is_ip(raw):
+        return ListedServer(str(ipaddress.ip_address(raw)))
     if "." in raw.rstrip("."):
         fqdn = check_dns_name(raw, "server", min_labels=2)
         host = fqdn.split(".", 1)[0]
@@ -84,6 +92,17 @@ class ServerLists:
         """Add a server typed by name (validated); returns the new list."""
         return self._merge(check_app(app), [check_server_name(name)])
 
+    def add_entry(self, app: str, entry: ListedServer) -> list[str]:
+        """Add a checked entry (a server typed by address, named by reverse lookup)."""
+        return self._merge(check_app(app), [entry])
+
+    def fqdn_of(self, name: str) -> str:
+        """The DNS name stored for ``name`` in any application's list ("" if none)."""
+        key = name.strip().upper()
+        with self._lock:
+            return next((s.fqdn for items in self._lists.values() for s in items
+                         if s.name == key and s.fqdn), "")
+
     def add_discovered(self, app: str, computers: Iterable[DirectoryComputer]) -> list[str]:
         """Move discovered servers to the current list; returns the new list."""
         items = [ListedServer(c.name.upper(), c.dns_host_name.lower()) for c in computers]
@@ -92,7 +111,8 @@ class ServerLists:
     def remove(self, app: str, name: str) -> list[str]:
         """Remove a server (by name or DNS name); NotFound is not an error here."""
         app = check_app(app)
-        key = name.strip().split(".", 1)[0].upper()
+        raw = name.strip()
+        key = str(ipaddress.ip_address(raw)) if is_ip(raw) else raw.split(".", 1)[0].upper()
         with self._lock:
             before = self._lists.get(app, [])
             after = [s for s in before if s.name != key]

@@ -10,8 +10,11 @@ key name and the password its secret (plain RFC 2136 servers such as BIND).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+import threading
+from collections.abc import Callable
 
 from core.context import Context
 from core.context_parts import AddressBook, cached_credential, split_address
@@ -23,39 +26,86 @@ from core.dns.adapter import DnspythonDns
 from core.dns.names import is_ip
 from core.dns.tsig_key import TsigKey
 from core.engine.client import EngineClient
-from core.errors import NotFound
+from core.errors import NotFound, Unreachable
 from core.hosts.winrm_host import WinrmHost
 from core.paths import AppPaths
 from core.ports import Credential, Directory, Dns, Engine, HostControl
+from core.server_lists import FILE_NAME as LISTS_FILE
+from core.server_lists import ServerLists
+
+
+def lookup_address(name: str) -> str:
+    """The system resolver's IPv4 address of ``name`` (OSError when there is none)."""
+    return str(socket.getaddrinfo(name, None, socket.AF_INET)[0][4][0])
+
+
+def lookup_name(ip: str, timeout: float) -> str | None:
+    """The reverse-lookup name of ``ip``, or None (no PTR record, or no answer in time)."""
+    found: list[str] = []
+
+    def ask() -> None:
+        with contextlib.suppress(OSError):
+            found.append(socket.gethostbyaddr(ip)[0])
+
+    worker = threading.Thread(target=ask, name=f"reverse-{ip}", daemon=True)
+    worker.start()
+    worker.join(timeout)  # the system resolver has no timeout of its own
+    return found[0] if found else None
 
 
 def real_context(paths: AppPaths, settings: object, domain: str, *,
                  passphrase: PassphraseCallback | None = None, alt_dns: bool = False,
-                 timeout: float = 5.0) -> Context:
+                 timeout: float = 5.0, lookup: Callable[[str], str] = lookup_address,
+                 reverse_lookup: Callable[[str, float], str | None] = lookup_name) -> Context:
     secrets = open_store(paths.config, passphrase)
     service_port = getattr(settings, "service_port", 6320)
     book = AddressBook(paths.state / "addresses.json")
 
-    def lookup(name: str) -> str:
-        """What DNS says now (no remembered address)."""
+    def dns_name(name: str) -> str:
+        """The name to look up: a DNS name as typed; a short name's stored DNS name (server
+        lists: discovery or typed), else name.domain; with no domain the bare name (the
+        resolver's search list applies; never "FS01.")."""
+        name = name.rstrip(".")
+        if "." in name:
+            return name
+        stored = ServerLists(paths.config / LISTS_FILE).fqdn_of(name)  # re-read: the
+        if stored:                                                      # console adds names
+            return stored
+        return f"{name}.{domain}" if domain else name
+
+    def fresh(name: str) -> str:
+        """What DNS says now (no remembered address): listings such as discovery."""
         if is_ip(name):
             return name
-        fq = name if "." in name else f"{name}.{domain}"
+        fq = dns_name(name)
         try:
-            return str(socket.getaddrinfo(fq, None, socket.AF_INET)[0][4][0])
+            return lookup(fq)
+        except socket.gaierror as exc:
+            if exc.errno == socket.EAI_AGAIN:  # no answer is not "no such name"
+                raise Unreachable(f"{fq} cannot be resolved now: no DNS server "
+                                  f"answered ({exc.strerror or exc})") from exc
+            raise NotFound(f"{fq} cannot be resolved: {exc.strerror or exc}") from exc
         except OSError as exc:
             raise NotFound(f"{fq} cannot be resolved: {exc.strerror or exc}") from exc
 
     def resolve(name: str) -> str:
         if is_ip(name):
             return name
-        fq = name if "." in name else f"{name}.{domain}"
+        fq = dns_name(name)
         known = book.get(fq)
         if known:
             return known
-        ip = lookup(fq)
+        ip = fresh(fq)
         book.remember(fq, ip)
         return ip
+
+    def reverse(ip: str) -> str | None:
+        # the server's own address, typed by the user: its name is reached there from now on
+        name = (reverse_lookup(ip, timeout) or "").rstrip(".").lower()
+        if not name:
+            return None
+        book.remember(name, ip)
+        return name
 
     def credential(kind: str, name: str) -> Credential:
         return cached_credential(secrets, kind, name)
@@ -93,4 +143,4 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
 
     return Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
                    dns=dns, resolve=resolve, domain=domain, settings=settings, lab=False,
-                   timeout=timeout, host_as=host_as, lookup=lookup)
+                   timeout=timeout, host_as=host_as, lookup=fresh, reverse=reverse)

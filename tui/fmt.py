@@ -24,10 +24,17 @@ STATE_CLASS: dict[str, str] = {
     "Failed over": "bad",
     "Failing back": "busy",
     "Restoring": "busy",
+    "Failed back (restore next)": "bad",  # not protected until Restore ran
     "Error": "bad",
 }
 
 _UNITS = ("bytes", "KB", "MB", "GB", "TB")
+
+
+def status_label(status: Any) -> str:
+    """A PairStatus's state in words (core's ``label``), else its state's name."""
+    label = getattr(status, "label", None)
+    return str(label) if label else state_name(getattr(status, "state", None))
 
 
 def state_name(state: Any) -> str:

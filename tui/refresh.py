@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tui.fmt import state_name
+from tui.fmt import status_label
 
 BUSY_STATES = {"Mirroring", "Failing over", "Failing back", "Restoring", "Failure detected"}
 
@@ -32,7 +32,7 @@ class RefreshPolicy:
 
 
 def is_busy(status: Any) -> bool:
-    if state_name(getattr(status, "state", None)) in BUSY_STATES:
+    if status_label(status) in BUSY_STATES:  # waiting for Restore is not busy
         return True
     stats = getattr(status, "stats", None)
     return bool(stats and (stats.mirror_status == "mirroring" or stats.queued_ops > 0))

@@ -50,6 +50,13 @@ class Session:
         return ""
 
     @property
+    def state_label(self) -> str:
+        """The state as a person reads it (the header): core's label where it has one
+        ("Failed back (restore next)" rather than Restoring while no restore runs)."""
+        label = getattr(self.status, "label", None)
+        return str(label) if label else self.state
+
+    @property
     def errors(self) -> int:
         return sum(1 for r in self.results if r.status == "error")
 

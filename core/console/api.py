@@ -14,10 +14,11 @@ Value types returned (fields the UI may rely on):
   ``messages`` (list[str]: F-5.5 notes such as "FS02 is already a target").
 - ``ValidationReport``: ``ok`` (bool), ``results``: list of ``CheckResult``
   with ``id``, ``title``, ``group``, ``status`` ("passed"|"warning"|"error"),
-  ``reason``, ``fixable``.
+  ``reason``, ``fixable``, ``unreachable`` (a server could not be asked);
+  ``exit_code`` (0, 1, or 3 when a check could not reach a server).
 - ``PairStatus``: ``state`` (PairState), ``stats`` (JobStats),
-  ``monitor`` (MonitorStatus | None), ``source_reachable`` (bool),
-  ``to_dict()``.
+  ``monitor`` (MonitorStatus | None), ``source_reachable`` (bool; None: not asked),
+  ``label`` (the state in words: "Failed back (restore next)"), ``to_dict()``.
 - ``StepResult``: ``step`` (str), ``ok`` (bool), ``message`` (str).
 - ``allowed_actions``: ``{action_id: (label, reason_if_disabled | None)}``
   for configure, validate, enable, disable, enable_monitoring,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.apps.registry import get_app, protectable_app
 from core.console.api import Progress
-from core.errors import InvalidInput
+from core.errors import InvalidInput, ValidationFailed
 from core.logs import log_action, read_verbose_log, tail_lines
 from core.model.config import ProtectionConfig
 from core.model.state import PairState
@@ -71,8 +71,8 @@ class ProtectMixin:
         report = self.validate(cfg, progress)
         if not report.ok:
             first = report.errors[0]
-            raise InvalidInput("validation", f"{len(report.errors)} check(s) failed, first: "
-                                             f"{first.title}: {first.reason}")
+            raise ValidationFailed(f"validation: {len(report.errors)} check(s) failed, first: "
+                                   f"{first.title}: {first.reason}", report.exit_code)
         rec = _enable.enable(self._routed_ctx(), cfg, self.store, progress, validated=report)
         log_action("enable protection", pair=f"{cfg.source}->{cfg.target}")
         return rec

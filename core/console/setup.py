@@ -16,12 +16,14 @@ from core.console.selection import (
     source_unreachable_note,
 )
 from core.credentials.usernames import parse_user, same_user
+from core.dns.names import is_ip
 from core.errors import AppmgrError, AuthFailed, InvalidInput
 from core.logs import log_action
 from core.model.server import Server
 from core.model.state import PairState
 from core.ports import Credential, DirectoryComputer
 from core.protection.like_named import routed, saved_node
+from core.server_lists import ListedServer, check_server_name
 from core.settings import with_last_pair
 
 if TYPE_CHECKING:
@@ -126,7 +128,26 @@ class SetupMixin:
         return sorted(set(self.lists.current(app_id)) | paired)
 
     def add_server(self: Console, app: str, name: str) -> list[str]:
-        return self.lists.add(get_app(app).id, name)
+        """Add a server by name, or by IPv4/IPv6 address: listed under its DNS name where
+        a reverse lookup finds one (reached at the address typed), else by the address."""
+        app_id = get_app(app).id
+        entry = check_server_name(name)
+        if is_ip(entry.name):
+            entry = self._named_address(entry)
+        log_action("add server", app=app_id, server=entry.name)
+        return self.lists.add_entry(app_id, entry)
+
+    def _named_address(self: Console, entry: ListedServer) -> ListedServer:
+        reverse = self.ctx.reverse
+        fqdn = reverse(entry.name) if reverse is not None else None
+        if fqdn:
+            try:
+                named = check_server_name(fqdn)
+            except InvalidInput:  # a PTR name that is no computer name: keep the address
+                return entry
+            if named.fqdn:
+                return named
+        return entry
 
     def add_discovered(self: Console, app: str, computers: list[DirectoryComputer]) -> list[str]:
         return self.lists.add_discovered(get_app(app).id, computers)

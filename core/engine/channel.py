@@ -115,8 +115,9 @@ class Channel:
                 self._seq += 1
                 header["ack"] = self._seq
             if self.level == 0:
-                await protocol.write_file_frame(self.writer, header, fh, st.st_size)
-                self.counters.sent(st.st_size, st.st_size)
+                # counted slice by slice: a 200 MB file shows its rate while it goes
+                await protocol.write_file_frame(self.writer, header, fh, st.st_size,
+                                                on_sent=lambda n: self.counters.sent(n, n))
             else:
                 await self.send({**header, "chunked": True})
                 await self._send_chunks(fh, st.st_size)

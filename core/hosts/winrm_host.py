@@ -67,7 +67,8 @@ class WinrmHost:
         # pywinrm reads these itself with a deprecation warning; read them explicitly
         self.ca_path = ca_path or os.environ.get("REQUESTS_CA_BUNDLE") or \
             os.environ.get("CURL_CA_BUNDLE") or None
-        self.label = f"{name} ({address})" if name else address
+        # a server asked for by its address is named once ("10.0.0.5", not "10.0.0.5 (10.0.0.5)")
+        self.label = f"{name} ({address})" if name and name != address else address
         #: the name the console asked for: a cluster network name answers as its virtual server
         self.name = "" if not name or is_ip(name) else name.split(".", 1)[0].upper()
         self._clock = clock

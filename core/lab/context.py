@@ -45,6 +45,10 @@ def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Cont
             return rt.servers[short]["ip"]
         raise NotFound(f"there is no server named {name} in the lab domain {estate.domain}")
 
+    def reverse(ip: str) -> str | None:
+        # the lab's PTR records name exactly its servers' own addresses
+        return next((str(s["fqdn"]) for s in rt.servers.values() if s["ip"] == ip), None)
+
     def credential(kind: str, name: str) -> Credential:
         return cached_credential(secrets, kind, name)
 
@@ -86,4 +90,4 @@ def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Cont
 
     return Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
                    dns=dns, resolve=resolve, domain=estate.domain, settings=settings, lab=True,
-                   timeout=timeout, host_as=host_as)
+                   timeout=timeout, host_as=host_as, reverse=reverse)

@@ -4,7 +4,7 @@ Reading the status asks the source engine for the set's counters and the
 target engine for its failover monitor (each client bounded by the
 context's timeout). A source that does not answer is not an error here:
 it is reported (``source_reachable=False``) because that is exactly the
-failover case. Observed moves, persisted:
+failover case; a side not asked is ``None``, never assumed reachable. Observed moves, persisted:
 Mirroring → Protected when the mirror is complete; Mirroring/Protected →
 Failure detected when the monitor reports a failover condition; Failure
 detected → Protected/Mirroring when the condition clears.
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.context import Context
-from core.errors import AppmgrError, NotFound, Unreachable
+from core.errors import AppmgrError, InvalidInput, NotFound, Unreachable
 from core.model.state import PairState
 from core.model.stats import JobStats
 from core.ports import MonitorStatus
@@ -28,6 +28,27 @@ from core.store import PairRecord, PairStore
 
 S = PairState
 _WATCHED = (S.MIRRORING, S.PROTECTED, S.FAILURE_DETECTED)
+#: a pair in Restoring that runs no restore: failback is done and Restore comes next
+AWAITING_RESTORE = "Failed back (restore next)"
+
+
+def missed_text(missed: int, threshold: int) -> str:
+    """Missed heartbeats for a person. The monitor keeps counting after the threshold
+    (the count is how many rounds in a row went unanswered); "7 of 5" reads as a
+    mistake, so past the threshold: ``"5 of 5 (7 in a row)"``."""
+    if not threshold:
+        return str(missed)
+    if missed > threshold:
+        return f"{threshold} of {threshold} ({missed} in a row)"
+    return f"{missed} of {threshold}"
+
+
+def state_label(state: str, operation: str) -> str:
+    """The state in words for a person: Restoring only while a restore runs (or was
+    interrupted, so it resumes); right after failback the pair waits for Restore."""
+    if state == S.RESTORING.value and operation != "restore":
+        return AWAITING_RESTORE
+    return state
 
 
 @dataclass
@@ -36,10 +57,16 @@ class PairStatus:
     stats: JobStats
     monitor: MonitorStatus | None
     record: PairRecord
-    source_reachable: bool = True
-    target_reachable: bool = True
+    #: None: not asked (an unprotected pair needs no remote call); never assumed True
+    source_reachable: bool | None = None
+    target_reachable: bool | None = None
     #: readable problems met while reading (not reachability)
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """What the header and ``status`` say (see :func:`state_label`)."""
+        return state_label(self.state.value, self.record.phase)
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON of ``appmgr status --json``."""
@@ -72,6 +99,20 @@ class PairStatus:
             "last_error": r.last_error,
             "errors": list(self.errors),
         }
+
+
+def check_named_pair(ctx: Context, store: PairStore, source: str, target: str) -> None:
+    """A pair appmgr has no configuration or record for must name servers that exist:
+    ``status NOSUCH NOPE`` is a mistake to point out, not an unprotected pair.
+    InvalidInput (exit 2) names the server; a DNS that does not answer stays Unreachable."""
+    if store.apps_of(source, target):
+        return
+    for role, name in (("source", source), ("target", target)):
+        try:
+            ctx.resolve(name)
+        except NotFound as exc:
+            raise InvalidInput(role, f"{name.upper()} is in no pair appmgr knows and is not "
+                                     f"a server it can find ({exc})") from None
 
 
 def pair_actions(
@@ -151,6 +192,7 @@ def _call(ctx: Context, server: str, status: PairStatus, fn: Any) -> Any:
 
 
 def _read_source(ctx: Context, server: str, name: str, status: PairStatus) -> None:
+    status.source_reachable = True  # unless it does not answer
     try:
         status.stats = as_stats(_call(ctx, server, status, lambda e: e.stats(name)))
     except Unreachable:
@@ -160,6 +202,7 @@ def _read_source(ctx: Context, server: str, name: str, status: PairStatus) -> No
 
 
 def _read_monitor(ctx: Context, server: str, name: str, status: PairStatus) -> None:
+    status.target_reachable = True  # unless it does not answer
     try:
         status.monitor = _call(ctx, server, status, lambda e: e.monitor_status(name))
     except Unreachable:
@@ -171,6 +214,7 @@ def _read_monitor(ctx: Context, server: str, name: str, status: PairStatus) -> N
 
 
 def _read_restore(ctx: Context, server: str, name: str, status: PairStatus) -> None:
+    status.target_reachable = True  # unless it does not answer
     try:
         status.stats = as_stats(_call(ctx, server, status, lambda e: e.stats(restore_set_name(name))))
     except NotFound:

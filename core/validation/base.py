@@ -49,6 +49,9 @@ class CheckResult:
     status: Status
     reason: str
     fixable: bool = False
+    #: the check could not run because a server did not answer or refused the credentials
+    #: (the CLI's exit code 3, not a finding about the pair)
+    unreachable: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "group": self.group,
@@ -115,12 +118,12 @@ class Check:
     #: runs on the caller's thread: it only reads what was gathered (no remote call can hang)
     inline: bool = False
 
-    def result(self, outcome: Outcome) -> CheckResult:
+    def result(self, outcome: Outcome, unreachable: bool = False) -> CheckResult:
         fixable = outcome.fixable
         if fixable is None:
             fixable = self.fix is not None and outcome.status is not Status.PASSED
         return CheckResult(self.id, self.title, self.group, outcome.status, outcome.reason,
-                           bool(fixable))
+                           bool(fixable), unreachable)
 
     def describe(self) -> dict[str, Any]:
         """The check as documentation: id, title, group, applications, topology, Fix."""

@@ -41,6 +41,18 @@ class ValidationReport:
         return not self.errors
 
     @property
+    def unreachable(self) -> list[CheckResult]:
+        """Errors that are no finding: a server did not answer or refused the credentials."""
+        return [r for r in self.errors if r.unreachable]
+
+    @property
+    def exit_code(self) -> int:
+        """The CLI's code (README): 0 no error, 3 a server could not be asked, else 1."""
+        if self.ok:
+            return 0
+        return 3 if self.unreachable else 1
+
+    @property
     def errors(self) -> list[CheckResult]:
         return [r for r in self.results if r.status is Status.ERROR]
 

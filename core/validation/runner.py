@@ -114,10 +114,12 @@ def _applies(c: Check, vctx: ValidationContext) -> bool:
 
 
 def _run_one(c: Check, vctx: ValidationContext) -> CheckResult:
-    from core.errors import AppmgrError
+    from core.errors import AppmgrError, AuthFailed, Unreachable
 
     try:
         return c.result(c.run(vctx))
+    except (Unreachable, AuthFailed) as exc:  # no finding: the server could not be asked
+        return c.result(error(str(exc), fixable=False), unreachable=True)
     except AppmgrError as exc:
         return c.result(error(str(exc), fixable=False))
     except Exception as exc:
@@ -139,7 +141,8 @@ def _timed_out(c: Check, vctx: ValidationContext, timeout: float) -> CheckResult
         elif what == "hosts" and not {"source", "target"} & set(c.touches):
             names.append(f"{vctx.source.name} and {vctx.target.name}")
     waiting = f" waiting for {' and '.join(names)}" if names else ""
-    return c.result(error(f"no answer within {timeout:g} s{waiting}", fixable=False))
+    return c.result(error(f"no answer within {timeout:g} s{waiting}", fixable=False),
+                    unreachable=True)
 
 
 def _say(progress: Progress | None, line: str) -> None:

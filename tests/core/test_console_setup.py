@@ -200,3 +200,17 @@ def test_sharepoint_get_config_fills_the_source_with_the_back_end(console: Conso
     assert "MSSQLSERVER/Payroll" not in cfg.connection.databases  # not the farm's
     with pytest.raises(InvalidInput, match="not a SharePoint front end"):
         console.sharepoint_get_config("SQL01")
+
+
+# --- servers added by address ----------------------------------------------------------------
+def test_a_server_added_by_address_is_listed_under_its_dns_name(world: FakeWorld,
+                                                                console: Console) -> None:
+    world.ctx.reverse = lambda ip: "fs01.lab.example.com" if ip == "10.0.127.11" else None
+    assert console.add_server("fileprint", "10.0.127.11") == ["FS01"]
+    assert console.lists.entries("fileprint")[0].fqdn == "fs01.lab.example.com"
+    # no name in DNS: listed, and reached, by the address itself
+    assert console.add_server("fileprint", "10.0.127.99") == ["10.0.127.99", "FS01"]
+    world.ctx.reverse = None  # a wiring without reverse lookups
+    assert console.add_server("fileprint", "2001:DB8::7") == ["10.0.127.99", "2001:db8::7",
+                                                              "FS01"]
+    assert console.remove_server("fileprint", "10.0.127.99") == ["2001:db8::7", "FS01"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.dns.names import is_ip
 from core.errors import InvalidInput
 from core.ports import DirectoryComputer
 from core.server_lists import ListedServer, ServerLists, check_server_name
@@ -72,7 +74,21 @@ def test_server_name_check_only_raises_invalid_input(text: str) -> None:
         s = check_server_name(text)
     except InvalidInput:
         return
+    if is_ip(text):  # a server added by address is listed by it, canonical
+        assert s.name == str(ipaddress.ip_address(text.strip())) and not s.fqdn
+        return
     assert s.name == s.name.upper() and 1 <= len(s.name) <= 15
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("10.0.0.5", "10.0.0.5"), (" 192.168.1.20 ", "192.168.1.20"),
+    ("2001:DB8::5", "2001:db8::5"), ("fe80::1", "fe80::1")])
+def test_a_server_may_be_given_by_its_address(tmp_path: Path, text: str, name: str) -> None:
+    assert check_server_name(text) == ListedServer(name)
+    lists = ServerLists(tmp_path / "l.json")
+    assert lists.add("fileprint", text) == [name]
+    assert ServerLists(tmp_path / "l.json").current("fileprint") == [name]  # read back
+    assert lists.remove("fileprint", text) == []
 
 
 def test_corrupt_or_hand_edited_file_is_survivable(tmp_path: Path) -> None:

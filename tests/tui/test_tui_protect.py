@@ -120,7 +120,8 @@ async def test_failure_detected_prompts_and_failover_runs(api):
         text = str(prompt.query_one(".dialog-text", Static).render())
         assert text.startswith("FS01 has failed. Fail over to FS02 now?")
         assert "missed 5 of 5 heartbeats" in text
-        await press(pilot, "enter")  # Fail over
+        assert str(prompt.query_one("#confirm-keys", Static).render()) == "y Fail over · n Not now"
+        await press(pilot, "y")  # Fail over
         steps = app.screen
         assert isinstance(steps, StepsScreen)
         assert api.called("failover") == [()]
@@ -134,6 +135,8 @@ async def test_failure_detected_prompts_and_failover_runs(api):
         await press(pilot, "enter")
         await press(pilot, "escape")
         assert api.called("failback") == [()]
+        header = str(app.screen.query_one("#pair-header").render())
+        assert "Failed back (restore next)" in header and "Restoring" not in header
         await press(pilot, "r")
         await press(pilot, "enter")
         await press(pilot, "escape")
@@ -152,4 +155,20 @@ async def test_not_now_does_not_fail_over_and_does_not_nag(api):
         await press(pilot, "escape")
         await press(pilot, "ctrl+r")
         assert not isinstance(app.screen, ConfirmScreen)
+        assert api.called("failover") == []
+
+
+async def test_a_stray_enter_on_the_failure_prompt_does_not_fail_over(api):
+    reopen_pair(api)
+    app = make_app(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        api.state = PairState.PROTECTED
+        api.fail_source()
+        await press(pilot, "ctrl+r")
+        prompt = app.screen
+        assert isinstance(prompt, ConfirmScreen)
+        assert app.focused is prompt.query_one("#no")  # the safe choice
+        await press(pilot, "enter")
+        assert not isinstance(app.screen, ConfirmScreen | StepsScreen)
         assert api.called("failover") == []

@@ -193,3 +193,18 @@ async def test_load_last_pair_on_startup_reopens_it(api):
         assert api.called("select_pair") == [("fileprint", "FS01", "FS03")]
         assert "FS03 has no E: volume" in notes(app)
         assert api.called("login") == []
+
+
+async def test_a_server_is_added_by_its_address(api):
+    app = make_app(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "tab", "tab", "enter")  # Source → Target → Find…
+        find = app.screen
+        assert isinstance(find, AdvancedFindScreen)
+        await press(pilot, "tab", "tab", "tab", *"10.0.127.99", "enter")  # Add by address
+        assert api.called("add_server") == [("fileprint", "10.0.127.99")]
+        assert "10.0.127.99" in api.server_list("fileprint")
+        assert any("10.0.127.99 has no name in DNS" in n for n in notices(app))
+        await press(pilot, "escape")
+        assert "10.0.127.99" in options(app, "source")

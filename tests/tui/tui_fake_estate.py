@@ -46,6 +46,13 @@ class PairStatus:
     stats: JobStats
     monitor: MonitorStatus | None
     source_reachable: bool = True
+    operation: str = ""  # core: the record's phase
+
+    @property
+    def label(self) -> str:
+        from core.protection.status import state_label
+
+        return state_label(self.state.value, self.operation)
 
     def to_dict(self) -> dict[str, Any]:
         return {"state": self.state.value, "stats": self.stats.to_dict()}

@@ -105,7 +105,7 @@ class FakeProtectMixin:
             "failover": ("Failover", when(s == ST.FAILURE_DETECTED,
                                           "No failover condition: the source answers.")),
             "failback": ("Failback", when(s == ST.FAILED_OVER, "The pair is not failed over.")),
-            "restore": ("Restore", when(s == ST.FAILING_BACK, "Fail back first.")),
+            "restore": ("Restore", when(s == ST.RESTORING, "Fail back first.")),
         }
 
     def enable(self, cfg: ProtectionConfig, progress: Any = None) -> None:
@@ -173,7 +173,7 @@ class FakeProtectMixin:
 
     def failback(self, app: str, source: str, target: str, progress: Any = None) -> list[Any]:
         return self._steps("failback", [f"withdraw shares on {target}", "DNS back to source"],
-                           progress, ST.FAILING_BACK)
+                           progress, ST.RESTORING)  # as core: it waits for Restore
 
     def restore(self, app: str, source: str, target: str, progress: Any = None) -> list[Any]:
         return self._steps("restore", ["reverse checksum mirror", "protect again"],

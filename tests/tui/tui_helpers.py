@@ -121,4 +121,5 @@ def make_app(api, **kwargs: object):
     from tui.app import AppmgrApp
 
     kwargs.setdefault("preselect_app", "fileprint")
-    return AppmgrApp(api, clock=lambda: NOW, **kwargs)
+    kwargs.setdefault("clock", lambda: NOW)
+    return AppmgrApp(api, **kwargs)

@@ -106,7 +106,7 @@ def _validate(args: argparse.Namespace) -> int:
     if args.fix_all and report.fixable:
         report, cfg = console.fix_all(cfg, report)
     print(report.to_json() if args.json else output.report(report))
-    return 0 if report.ok else 1
+    return report.exit_code
 
 
 def _protect(args: argparse.Namespace) -> int:
@@ -128,7 +128,7 @@ def _unprotect(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     # Not through the Console: a script may call this every second, so it loads
     # only the Context, the pair store and the status reader.
-    from core.protection.status import pair_status
+    from core.protection.status import check_named_pair, pair_status
     from core.store import PairStore
     from tui.cli.session import open_context
 
@@ -137,6 +137,8 @@ def _status(args: argparse.Namespace) -> int:
     if bool(args.source) != bool(args.target):
         print("appmgr: name both the source and the target, or neither", file=sys.stderr)
         return 2
+    if args.source:
+        check_named_pair(ctx, store, args.source, args.target)
     pairs = ([(args.app, args.source, args.target)] if args.source
              else [(r.app, r.source, r.target) for r in store.records()])
     n = 0

@@ -89,6 +89,13 @@ def _up(root: Path, args: argparse.Namespace) -> int:
         from core.lab.__main__ import main as lab_main
 
         return lab_main(argv)
+    from core.lab.estate import load_estate
+
+    try:  # the foreground's check, before detaching: a mistake is one line and exit 2
+        load_estate(args.estate, net=args.net)
+    except AppmgrError as exc:
+        print(f"appmgr lab: {exc}", file=sys.stderr)
+        return 2
     start_detached(root, argv)
     rt = read_runtime(root)
     assert rt is not None
@@ -99,6 +106,7 @@ def _up(root: Path, args: argparse.Namespace) -> int:
 def start_detached(root: Path, argv: list[str], wait: float = 60.0) -> None:
     """Start the supervisor in its own session and wait until it answers."""
     log = open(root / "supervisor.log", "ab")  # noqa: SIM115 - handed to the child
+    start = log.tell()  # the log is appended to: report this start's lines only
     proc = subprocess.Popen([sys.executable, "-m", "core.lab", *argv], stdout=log,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             start_new_session=True, env=_env())
@@ -106,7 +114,9 @@ def start_detached(root: Path, argv: list[str], wait: float = 60.0) -> None:
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            tail = (root / "supervisor.log").read_text(errors="replace").splitlines()[-5:]
+            with open(root / "supervisor.log", "rb") as f:
+                f.seek(start)
+                tail = f.read().decode(errors="replace").splitlines()[-5:]
             raise Unreachable("the lab could not start:\n  " + "\n  ".join(tail))
         if read_runtime(root) is not None:
             try:

@@ -48,7 +48,10 @@ def size(n: float) -> str:
 
 def status(d: dict[str, Any]) -> str:
     c, m = d["counters"], d.get("monitor")
-    lines = [f"{d['source']} → {d['target']} ({d['app']}): {d['state']}",
+    from core.protection.status import missed_text, state_label
+
+    state = state_label(d["state"], d.get("operation") or "")
+    lines = [f"{d['source']} → {d['target']} ({d['app']}): {state}",
              f"  mirror       {d['mirror']['status']} {d['mirror']['percent']:.0f}%",
              f"  replication  {d['replication']['status']}  queue {c['queued_ops']}",
              f"  sent         {size(c['bytes_sent'])} (compressed {size(c['bytes_sent_compressed'])})"
@@ -57,9 +60,11 @@ def status(d: dict[str, Any]) -> str:
         hb = m.get("last_heartbeat")
         ago = f"{time.time() - hb:.0f} s ago" if hb else "never"
         lines.append(f"  monitor      {m['state']}  last heartbeat {ago}  "
-                     f"missed {m['missed']}/{m['threshold']}")
-    if not d.get("source_reachable", True):
+                     f"missed {missed_text(m['missed'], m['threshold'])}")
+    if d.get("source_reachable") is False:
         lines.append(f"  {d['source']} does not answer")
+    if d.get("target_reachable") is False:
+        lines.append(f"  {d['target']} does not answer")
     for e in d.get("errors", []):
         lines.append(f"  ! {e}")
     if d.get("last_error"):

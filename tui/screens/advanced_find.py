@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from core.dns.names import is_ip
 from tui.api_calls import ApiCaller, error_text
 from tui.widgets.help_line import HelpLine, HelpLineHost
 
@@ -79,7 +81,7 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
                     yield Static("Current list", classes="section-title")
                     yield OptionList(id="find-current")
             with Horizontal(classes="row"):
-                yield Input(id="find-name", compact=True, placeholder="Server name")
+                yield Input(id="find-name", compact=True, placeholder="Server name or IP address")
                 yield Button("Add name", id="find-add-name", compact=True)
                 yield Button("Add →", id="find-add", compact=True)
                 yield Button("Remove", id="find-remove", compact=True)
@@ -101,8 +103,20 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
         current.clear_options()
         current.add_options([Option(n, id=n) for n in names])
 
-    api_add_server = api_server_list
     api_remove_server = api_server_list
+
+    def api_add_server(self, names: list[str], typed: Any) -> None:
+        added = [n for n in names if n not in self.current]
+        self.api_server_list(names, typed)
+        if not isinstance(typed, str) or not is_ip(typed):
+            return
+        address = str(ipaddress.ip_address(typed.strip()))
+        if address in names:  # no name in DNS for it: say so rather than leave it unexplained
+            self.notify(f"{address} has no name in DNS (no reverse record): it is listed, "
+                        "and reached, by its address.")
+        elif added:
+            self.notify(f"{address} is {added[0]} in DNS: listed under that name, reached "
+                        f"at {address}.")
 
     @on(Button.Pressed, "#find-search")
     def _search(self) -> None:
@@ -169,7 +183,7 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
             field.value = ""
 
     def _add(self, name: str) -> None:
-        self.call_api("add_server", self.app.api.add_server, self.app_id, name)
+        self.call_api("add_server", self.app.api.add_server, self.app_id, name, tag=name)
 
     @on(Button.Pressed, "#find-remove")
     def _remove(self) -> None:

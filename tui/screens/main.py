@@ -232,7 +232,7 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
     def _update_header(self) -> None:
         s = self.session
         title = getattr(s.application, "title", "")
-        self.query_one(PairHeader).show(title, s.source, s.target, s.state,
+        self.query_one(PairHeader).show(title, s.source, s.target, s.state_label,
                                         bool(getattr(self.app, "lab", False)))
 
     # --- keys ------------------------------------------------------------------------

@@ -129,12 +129,15 @@ class MainActions:
             return
         monitor = getattr(status, "monitor", None)
         detail = ""
-        if monitor is not None:
+        if monitor is not None and monitor.missed > monitor.threshold:  # it counts on
+            detail = (f"{target}'s monitor missed {monitor.missed} heartbeats in a row from "
+                      f"{source} ({monitor.threshold} declare a failure).")
+        elif monitor is not None:
             detail = (f"{target}'s monitor missed {monitor.missed} of {monitor.threshold} "
                       f"heartbeats from {source}.")
         self.app.push_screen(ConfirmScreen(
             "Failure detected", f"{source} has failed. Fail over to {target} now?\n\n{detail}",
-            yes="Fail over", no="Not now", dialog_id="failover-prompt"),
+            yes="Fail over", no="Not now", dialog_id="failover-prompt", focus_yes=False),
             lambda yes: yes and self._run_failover())
 
     def action_failover(self) -> None:

@@ -18,8 +18,9 @@ from textual.timer import Timer
 from textual.widgets import Collapsible, DataTable, Label, ProgressBar, Sparkline, Static
 from textual.worker import get_current_worker
 
+from core.protection.status import missed_text
 from tui.api_calls import error_text
-from tui.fmt import STATE_CLASS, ago, rate, size, state_name
+from tui.fmt import STATE_CLASS, ago, rate, size, status_label
 from tui.refresh import RefreshPolicy, counters_changed, is_busy
 
 ROWS = (
@@ -35,6 +36,7 @@ ROWS = (
     ("monitor", "Failover monitor"),
     ("snapshot", "Last snapshot"),
 )
+AGE_TICK = 1.0  # seconds between recomputed ages ("last heartbeat 3 s ago")
 MONITOR_STATES = {"monitoring": "monitoring", "failover_condition": "failover condition met",
                   "off": "off"}
 
@@ -64,6 +66,12 @@ class MonitorPane(VerticalScroll):
         self.last_stats: Any = None
         self.rates: deque[float] = deque(maxlen=60)
         self._timer: Timer | None = None
+        #: (last heartbeat, last snapshot) of the status shown: their ages are recomputed
+        #: from the clock every second, since polls back off to 10 s while nothing moves
+        self._times: tuple[float | None, float | None] | None = None
+
+    def on_mount(self) -> None:
+        self.set_interval(AGE_TICK, self.refresh_ages)
 
     def compose(self) -> ComposeResult:
         yield Static("Protection status: —", id="mon-state")
@@ -102,6 +110,7 @@ class MonitorPane(VerticalScroll):
             self._timer = None
         self.pair = None
         self.last_stats = None
+        self._times = None
         self.rates.clear()
 
     def poll_now(self) -> None:
@@ -152,7 +161,7 @@ class MonitorPane(VerticalScroll):
 
     # --- display -----------------------------------------------------------------
     def _show(self, status: Any) -> None:
-        state = state_name(status.state)
+        state = status_label(status)
         line = self.query_one("#mon-state", Static)
         line.update(f"Protection status: {state}")
         for cls in ("ok", "busy", "bad", "idle"):
@@ -173,17 +182,17 @@ class MonitorPane(VerticalScroll):
             "remaining": size(s.bytes_remaining, in_bytes),
             "queue": f"{s.queued_ops:,} operations",
             "rate": rate(s.transfer_rate, in_bytes),
-            "heartbeat": ago(last_hb, now),
-            "missed": f"{missed} of {threshold}" if threshold else str(missed),
+            **self._ages(last_hb, s.last_snapshot, now),
+            "missed": missed_text(missed, threshold),
             "monitor": MONITOR_STATES.get(mon_state, mon_state),
-            "snapshot": ago(s.last_snapshot, now) if s.last_snapshot else "none",
         }
+        self._times = (last_hb, s.last_snapshot)
         problems = list(getattr(status, "errors", []) or [])
         if getattr(s, "last_error", ""):
             problems.insert(0, s.last_error)
-        if not getattr(status, "source_reachable", True):
+        if getattr(status, "source_reachable", None) is False:
             problems.append("The source does not answer.")
-        if not getattr(status, "target_reachable", True):
+        if getattr(status, "target_reachable", None) is False:
             problems.append("The target does not answer.")
         self.query_one("#mon-problems", Static).update("\n".join(f"▲ {p}" for p in problems))
         table = self.query_one("#mon-table", DataTable)
@@ -194,6 +203,20 @@ class MonitorPane(VerticalScroll):
         # a fixed window, oldest left: a single sample must not fill the whole line
         window = [0.0] * (self.rates.maxlen - len(self.rates)) + list(self.rates)
         self.query_one("#mon-spark", Sparkline).data = window
+
+    @staticmethod
+    def _ages(last_hb: float | None, last_snapshot: float | None, now: float) -> dict[str, str]:
+        return {"heartbeat": ago(last_hb, now),
+                "snapshot": ago(last_snapshot, now) if last_snapshot else "none"}
+
+    def refresh_ages(self) -> None:
+        """Ages from the clock at render time, not frozen at the last poll."""
+        if self._times is None or self.pair is None:
+            return
+        table = self.query_one("#mon-table", DataTable)
+        for key, text in self._ages(*self._times, self.app.clock()).items():
+            if str(table.get_cell(key, "value")) != text:  # no repaint for the same text
+                table.update_cell(key, "value", text)
 
     def clear(self, note: str = "Choose a source and a target on the Setup tab.") -> None:
         self.stop()

@@ -143,3 +143,30 @@ def test_rate_meter() -> None:
     assert m.rate() == 1000.0
     clock.advance(10)
     assert m.rate() == 0.0
+
+
+async def test_a_streamed_file_is_counted_slice_by_slice(tmp_path: Path) -> None:
+    """The transfer rate moves while a large file goes out, not once at its end."""
+    src = tmp_path / "big.bin"
+    src.write_bytes(os.urandom(3 << 20))
+    received = asyncio.Event()
+
+    async def serve(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+        _, n = await protocol.read_header(r)
+        with open(tmp_path / "copy.bin", "wb") as fh:
+            await protocol.copy_payload(r, n, fh)
+        w.close()
+        received.set()
+
+    server = await asyncio.start_server(serve, "127.0.41.9", 0)
+    port = server.sockets[0].getsockname()[1]
+    r, w = await asyncio.open_connection("127.0.41.9", port)
+    seen: list[int] = []
+    with open(src, "rb") as fh:
+        sent = await protocol.write_file_frame(w, {"op": "file"}, fh, 3 << 20,
+                                               on_sent=seen.append, slice_size=1 << 20)
+    await asyncio.wait_for(received.wait(), 5)
+    w.close()
+    server.close()
+    assert sent == 3 << 20 and seen == [1 << 20] * 3
+    assert (tmp_path / "copy.bin").read_bytes() == src.read_bytes()

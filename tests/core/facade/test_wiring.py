@@ -75,3 +75,57 @@ def test_lookup_says_what_dns_says_now(paths: AppPaths, monkeypatch: pytest.Monk
     assert ctx.lookup is not None and ctx.lookup("FS01") == "10.0.0.99"  # listings: DNS now
     with pytest.raises(NotFound, match="cannot be resolved"):
         ctx.lookup("gone01")
+
+
+def _real(paths: AppPaths, domain: str, asked: list[str], **kw: object):  # noqa: ANN202
+    def lookup(name: str) -> str:
+        asked.append(name)
+        return "10.0.0.11"
+
+    return real_context(paths, SimpleNamespace(service_port=6320), domain, lookup=lookup, **kw)
+
+
+def test_a_short_name_resolves_by_its_stored_dns_name_never_with_a_bare_dot(
+        paths: AppPaths) -> None:
+    from core.server_lists import ServerLists
+
+    asked: list[str] = []
+    _real(paths, "", asked).resolve("FS01")  # no domain, nothing stored: the bare name
+    _real(paths, "corp.example.com", asked).resolve("FS02")
+    ServerLists(paths.config / "server_lists.json").add("fileprint", "fs03.branch.example.com")
+    _real(paths, "", asked).resolve("FS03")  # the stored DNS name wins, domain or not
+    _real(paths, "corp.example.com", asked).resolve("fs04.")
+    assert asked == ["FS01", "FS02.corp.example.com", "fs03.branch.example.com",
+                     "fs04.corp.example.com"]
+
+
+def test_a_server_typed_by_address_is_reached_there_under_its_name(paths: AppPaths) -> None:
+    from core.server_lists import ServerLists
+
+    asked: list[str] = []
+    ctx = _real(paths, "corp.example.com", asked,
+                reverse_lookup=lambda ip, _t: "FS05.corp.example.com" if ip == "10.0.0.5" else None)
+    assert ctx.reverse is not None and ctx.reverse("10.0.0.9") is None
+    assert ctx.reverse("10.0.0.5") == "fs05.corp.example.com"
+    ServerLists(paths.config / "server_lists.json").add("fileprint", "fs05.corp.example.com")
+    assert ctx.resolve("FS05") == "10.0.0.5" and asked == []  # the address typed, not DNS
+
+
+def test_a_dns_that_does_not_answer_is_unreachable_not_a_missing_name(paths: AppPaths) -> None:
+    import socket
+
+    from core.errors import NotFound, Unreachable
+
+    def lookup(error: int):  # noqa: ANN202
+        def fail(name: str) -> str:
+            raise socket.gaierror(error, "resolver says no")
+        return fail
+
+    ctx = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com",
+                       lookup=lookup(socket.EAI_AGAIN))
+    with pytest.raises(Unreachable, match="no DNS server answered"):
+        ctx.resolve("FS01")
+    ctx = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com",
+                       lookup=lookup(socket.EAI_NONAME))
+    with pytest.raises(NotFound, match="FS01.corp.example.com cannot be resolved"):
+        ctx.resolve("FS01")

@@ -140,3 +140,12 @@ def test_parse_script_without_header_or_params() -> None:
 def test_decode_command_rejects_garbage() -> None:
     with pytest.raises(ValueError):
         decode_command("not base64!")
+
+
+def test_a_server_asked_for_by_address_is_named_once_in_messages() -> None:
+    from core.hosts.winrm_host import WinrmHost
+    from core.ports import Credential
+
+    cred = Credential("LAB\\admin", "pw")
+    assert WinrmHost("10.0.0.5", cred, name="10.0.0.5").label == "10.0.0.5"
+    assert WinrmHost("10.0.0.5", cred, name="FS05").label == "FS05 (10.0.0.5)"

@@ -142,6 +142,8 @@ def test_failback_then_restore_ends_protected(world: World, store: PairStore, pr
     assert world.dns.a() == (IP1,) and world.dns.data[(FS01, "A")].ttl == 1200
     assert world.dns.ptr(PTR1) == (FS01,) and world.dns.ptr(PTR2) == (FS02,)
     assert store.record(*PAIR).state == "Restoring"
+    # nothing restores yet: the pair says it waits for Restore, not that it restores
+    assert pair_status(world.ctx, store, *PAIR).label == "Failed back (restore next)"
     with pytest.raises(StateError, match="Failback is done; run Restore"):
         failback(world.ctx, store, *PAIR)
 
@@ -183,6 +185,7 @@ def test_restore_waits_bounded_and_resumes(world: World, store: PairStore,
     assert world.clock.monotonic() - start >= 30  # waited on the injected clock, not for real
     assert err.value.left[-1].startswith("post-failback: create-monitor")
     assert store.record(*PAIR).state == "Restoring"
+    assert pair_status(world.ctx, store, *PAIR).label == "Restoring"  # cut short: resumes
     world.tgt.mirror_on_connect = "complete"
     world.src.mirror_on_connect = "mirroring"
     restore(world.ctx, store, *PAIR, timeout=30, wait_protected=5)

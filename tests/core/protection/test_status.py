@@ -86,3 +86,10 @@ def test_pair_actions_follow_the_saved_record(store: PairStore, protected: PairR
     assert actions["disable"] == ("Disable Protection", None)
     assert actions["enable_monitoring"][1] == "Monitoring is already on"
     assert actions["failback"][1] == "Failback is possible only after a failover"
+
+
+def test_missed_heartbeats_in_words() -> None:
+    from core.protection.status import missed_text
+
+    assert [missed_text(m, 5) for m in (0, 5, 7)] == ["0 of 5", "5 of 5", "5 of 5 (7 in a row)"]
+    assert missed_text(2, 0) == "2"

@@ -1,0 +1,63 @@
+"""The Monitor tab tells the truth between polls: ages from the clock, missed
+heartbeats past the threshold (F-8.4). Time is the app's injected clock."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+from textual.widgets import DataTable
+from tui_fake_estate import NOW
+from tui_helpers import make_app, press, reopen_pair, settle
+
+from core.model.state import PairState
+
+
+def cell(app, row: str) -> str:  # noqa: ANN001 - test helper
+    return str(app.screen.query_one("#mon-table", DataTable).get_cell(row, "value"))
+
+
+async def wait_for(pilot, pred, what: str, timeout: float = 5.0) -> None:  # noqa: ANN001
+    """Wait for a state (a timer's effect), bounded; never a fixed sleep."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not pred():
+        assert loop.time() < deadline, f"{what} did not happen within {timeout} s"
+        await pilot.pause(0.05)
+
+
+async def test_heartbeat_age_follows_the_clock_between_polls(api):
+    reopen_pair(api)
+    now = [NOW]
+    app = make_app(api, clock=lambda: now[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        api.state = PairState.PROTECTED
+        await press(pilot, "ctrl+r")
+        assert cell(app, "heartbeat") == "3 s ago"
+        polls = len(api.called("status"))
+        now[0] += 7  # no poll comes (the tests' refresh interval is long): the age moves anyway
+        await wait_for(pilot, lambda: cell(app, "heartbeat") == "10 s ago", "the age to move")
+        assert len(api.called("status")) == polls
+
+
+async def test_missed_heartbeats_past_the_threshold_read_truthfully(api):
+    reopen_pair(api)
+    app = make_app(api)
+    status = api.status
+
+    def seven_in_a_row(*pair):  # noqa: ANN002, ANN202 - the monitor counts on past 5
+        st = status(*pair)
+        return dataclasses.replace(st, monitor=dataclasses.replace(st.monitor, missed=7))
+
+    api.status = seven_in_a_row
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        api.state = PairState.PROTECTED
+        api.fail_source()
+        await press(pilot, "ctrl+r")
+        prompt = str(app.screen.query_one(".dialog-text").render())
+        assert "FS02's monitor missed 7 heartbeats in a row from FS01 (5 declare a failure)." \
+            in prompt
+        await press(pilot, "escape")  # the failure prompt: not now
+        assert cell(app, "missed") == "5 of 5 (7 in a row)"

@@ -4,6 +4,7 @@ that needs it, never with getpass on the terminal Textual owns."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +67,14 @@ def existing_file(tmp_path: Path) -> None:
     store.put("server", "OTHER", Credential(ADMIN, "x"))
 
 
-async def wait_for(pilot: Pilot, what: Any, limit: int = 400) -> None:
-    """Wait (bounded) until ``what()`` holds: the worker posts the dialog from its thread."""
-    for _ in range(limit):
-        if what():
-            return
+async def wait_for(pilot: Pilot, what: Any, limit: float = 60.0) -> None:
+    """Wait until ``what()`` holds (the worker posts the dialog from its thread); the
+    limit only ends a broken test, it is no part of what is tested (a busy CI machine)."""
+    deadline = time.monotonic() + limit
+    while not what():
+        if time.monotonic() > deadline:
+            raise AssertionError("the expected state never came")
         await pilot.pause(0.01)
-    raise AssertionError("the expected state never came")
 
 
 def dialog_on(pilot: Pilot, error: str | None = None) -> Any:

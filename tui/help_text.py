@@ -31,6 +31,11 @@ HELP: dict[str, str] = {
     # login
     "login-user": r"DOMAIN\user or user@domain; a bare name takes the server's DNS domain.",
     "login-password": "The password of that account; it goes to the credential cache only.",
+    # the credential file's passphrase
+    "pp-first": "The passphrase of the file that keeps saved passwords.",
+    "pp-again": "The same passphrase again, to check it was typed as meant.",
+    "pp-ok": "Unlock the saved passwords with this passphrase.",
+    "pp-cancel": "Go on without saved passwords; asked again when needed.",
     # advanced find
     "find-search": "Search the directory for every server of the domain.",
     "find-results": "Servers found in the domain; Enter or 'Add' puts one on the current list.",

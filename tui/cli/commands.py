@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 from tui.cli import config_cmd, discover_cmd, output
+from tui.cli.secret_input import add_secret_arguments
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -24,6 +25,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lab", action="store_true", default=argparse.SUPPRESS,
                         help="work on the embedded lab estate")
+    add_secret_arguments(common, suppress=True)
     p = sub.add_parser("discover", parents=[common], help="list the servers of the domain")
     discover_cmd.add_options(p)
     p = sub.add_parser("validate", parents=[common], help="run the health check of a pair")
@@ -52,6 +54,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("login", parents=[common], help="cache credentials for a server")
     p.add_argument("server")
     p.add_argument("--user", required=True)
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of standard input")
     p = sub.add_parser("log", parents=[common], help="print a log (verbose, dfo, failover)")
     p.add_argument("kind", choices=["verbose", "dfo", "failover"])
     p.add_argument("server", nargs="?")
@@ -168,10 +172,11 @@ def _operation(verb: str) -> Handler:
 
 
 def _login(args: argparse.Namespace) -> int:
-    import getpass
+    from tui.cli.secret_input import read_password
 
     console = open_console(args)
-    password = getpass.getpass(f"password for {args.user} on {args.server.upper()}: ")
+    password = read_password(f"password for {args.user} on {args.server.upper()}: ",
+                             from_stdin=args.password_stdin)
     inv = console.login(args.server, args.user, password)
     print(f"{inv.name}: {inv.os_name} {inv.os_version}; credentials cached")
     return 0

@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--advanced", action="store_true", help="show advanced options")
     ap.add_argument("--nosqlsearch", action="store_true", help="skip the automatic SQL scan")
     ap.add_argument("--altdns", action="store_true", help="plain RFC 2136 DNS updates")
+    from tui.cli.secret_input import add_secret_arguments
+
+    add_secret_arguments(ap)
     group = ap.add_mutually_exclusive_group()
     for flag in APP_FLAGS:
         group.add_argument(f"--{flag}", action="store_true", help=f"preselect {flag}")

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from typing import TYPE_CHECKING
 
 from core.lab.runtime import read_runtime
 from core.paths import app_paths
 from core.settings import load_settings
+from tui.cli.secret_input import passphrase_callback
 
 if TYPE_CHECKING:
     from core.console import Console
     from core.context import Context
+    from core.credentials.backend import PassphraseCallback
 
 
 def use_lab(args: argparse.Namespace) -> bool:
@@ -45,12 +46,15 @@ def open_context(args: argparse.Namespace) -> Context:
 
     domain_file = paths.config / "domain.txt"
     domain = domain_file.read_text().strip() if domain_file.exists() else default_domain()
-    ctx = real_context(paths, settings, domain, passphrase=_ask_passphrase,
+    ctx = real_context(paths, settings, domain, passphrase=passphrase_callback(args),
                        alt_dns=bool(getattr(args, "altdns", False)) or settings.alt_dns)
     return store_routed(ctx, PairStore(ctx.paths))
 
 
-def open_console(args: argparse.Namespace) -> Console:
+def open_console(args: argparse.Namespace,
+                 passphrase: PassphraseCallback | None = None) -> Console:
+    """The Console of a command; ``passphrase`` asks the credential file's passphrase
+    (default: the headless sources of :mod:`tui.cli.secret_input`; the console's dialog)."""
     from core.console import Console
 
     paths = app_paths().ensure()
@@ -72,16 +76,8 @@ def open_console(args: argparse.Namespace) -> Console:
 
     domain_file = paths.config / "domain.txt"
     domain = domain_file.read_text().strip() if domain_file.exists() else default_domain()
-    ctx = real_context(paths, settings, domain, passphrase=_ask_passphrase,
+    ctx = real_context(paths, settings, domain,
+                       passphrase=passphrase or passphrase_callback(args),
                        alt_dns=flags["alt_dns"])
     return Console(ctx, advanced=advanced, debug=debug, **flags)
 
-
-def _ask_passphrase(new: bool) -> str | None:
-    if not sys.stdin.isatty():
-        return None
-    first = getpass.getpass("credential cache passphrase: ")
-    if new and getpass.getpass("again: ") != first:
-        print("appmgr: the passphrases differ", file=sys.stderr)
-        return None
-    return first

@@ -7,8 +7,10 @@ failures become :mod:`core.errors` with a sentence naming the engine.
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
+import zlib
 from typing import Any
 
 from core.engine import handshake, protocol
@@ -87,34 +89,50 @@ class EngineClient:
     def _silent(self) -> Unreachable:
         return Unreachable(f"engine on {self.where} did not answer within {self.timeout:g} s")
 
-    def call(self, op: str, **args: Any) -> Any:
-        """One request; the result, or the engine's refusal as a typed error."""
+    def call(self, op: str, *, wait: float | None = None, **args: Any) -> Any:
+        """One request; the result, or the engine's refusal as a typed error.
+
+        ``wait`` bounds the reply of a request that works through files (a
+        manifest, a quarantine) instead of the usual timeout."""
         with self._lock:
             fresh = self._sock is None
             if self._sock is None:
                 self._sock = self._open()
             try:
-                reply = self._exchange(op, args)
+                reply = self._exchange(op, args, wait)
             except _Broken:
                 if fresh:
                     raise
                 self._sock = self._open()  # the old connection went stale: once more
-                reply = self._exchange(op, args)
+                reply = self._exchange(op, args, wait)
         if reply.get("ok"):
+            if reply.get("bulk") == "zjson":
+                try:
+                    return json.loads(zlib.decompress(reply.get("payload", b"")))
+                except (zlib.error, ValueError) as exc:
+                    raise ProtocolError(f"engine on {self.where} sent a bad {op} reply") from exc
             return reply.get("result")
         kind = str(reply.get("error", "protocol"))
         raise _KINDS.get(kind, ProtocolError)(str(reply.get("message", "request failed")))
 
-    def _exchange(self, op: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _exchange(self, op: str, args: dict[str, Any], wait: float | None = None
+                  ) -> dict[str, Any]:
         """Send one request and read its reply on the open connection; every failure
         is typed, a broken connection as :class:`_Broken` (retried once by ``call``)."""
         assert self._sock is not None
         try:
             protocol.send_frame_sync(self._sock, {"op": op, "args": args})
-            reply, _ = protocol.recv_frame_sync(self._sock)
+            if wait is not None:
+                self._sock.settimeout(wait)
+            reply, payload = protocol.recv_frame_sync(self._sock)
+            if wait is not None:
+                self._sock.settimeout(self.timeout)
+            if payload:
+                reply["payload"] = payload
         except TimeoutError as exc:
             self._drop()
-            raise self._silent() from exc
+            raise (Unreachable(f"engine on {self.where} did not answer {op} within {wait:g} s")
+                   if wait is not None else self._silent()) from exc
         except protocol.FrameError as exc:
             self._drop()
             raise ProtocolError(f"engine on {self.where} sent a reply that is not an "
@@ -175,3 +193,11 @@ class EngineClient:
 
     def delete_monitor(self, name: str) -> None:
         self.call("delete_monitor", name=name)
+
+    def manifest(self, rules: list[Any], image: bool = False, wait: float = 3600.0
+                 ) -> list[list[Any]]:
+        items = [r.to_dict() if isinstance(r, Rule) else dict(r) for r in rules]
+        return list(self.call("manifest", wait=wait, rules=items, image=image))
+
+    def quarantine(self, paths: list[str], folder: str, wait: float = 3600.0) -> dict[str, Any]:
+        return dict(self.call("quarantine", wait=wait, paths=list(paths), folder=folder))

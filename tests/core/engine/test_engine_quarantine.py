@@ -62,3 +62,48 @@ def test_keep_copies_with_relative_paths_and_refuses_odd_folders(tmp_path: Path)
     for bad in ("..", "Data", ".appmgr-restore-x\\..\\..", ""):
         with pytest.raises(VolumeError):
             keep(["E:\\Data\\a.txt"], bad, vols)
+
+
+def test_a_mapped_restore_keeps_what_it_overwrites_over_the_wire(pair) -> None:
+    """Two real engines: the manifests (compressed payload) name the source's paths,
+    the quarantine copy survives the restore mirror that deletes orphans."""
+    from core.engine.pathmap import reverse_rules
+    from core.protection.quarantine import CHANGED, ONLY_SOURCE, compare
+
+    from .harness import PORT, wait_for
+    from .test_engine_mirror import SET, protect
+    from .test_engine_remap import RULES, _landed, _seed
+
+    src, tgt = pair
+    _seed(src)
+    s, t = protect(src, tgt, "full", rules=RULES)
+    wait_for(lambda: _landed(src, tgt), 5, "protected")
+    s.disconnect(SET)
+    c, e = tgt.vol["C"], src.vol["E"]
+    sales = (e / "SQLData" / "Sales.mdf").read_bytes()
+    (c / "FromSQL01" / "Sales" / "Sales.mdf").write_bytes(b"changed while failed over")
+    (e / "SQLData" / "App" / "stale.txt").write_bytes(b"written on the source, never sent")
+    many = e / "SQLData" / "App" / "many"
+    many.mkdir()
+    for i in range(1000):  # many paths in one manifest (payload) and one quarantine request
+        (many / f"file-with-a-long-name-{i:05d}.dat").write_bytes(b"x")
+    back = reverse_rules(RULES)
+    diff = compare(s.manifest(back, image=True), t.manifest(back, image=False), "FS01", "FS02")
+    ours = {d.path: d.why for d in diff.files if "\\many\\" not in d.path}
+    assert ours == {"E:\\SQLData\\App\\stale.txt": ONLY_SOURCE, "E:\\SQLData\\Sales.mdf": CHANGED}
+    assert diff.count == 1002
+    folder = ".appmgr-restore-20261207-061500"
+    got = s.quarantine([d.path for d in diff.files], folder)
+    assert (got["copied"], got["folders"]) == (1002, [f"E:\\{folder}"])
+    t.create_set(SET + "_r", back)
+    s.accept(SET + "_r", "restore-token")
+    t.connect(SET + "_r", src.ip, PORT, "restore-token", mirror_type="checksum",
+              replicate=False, delete_orphans=True)
+    wait_for(lambda: t.stats(SET + "_r").mirror_status in ("complete", "error"), 10, "restore")
+    assert t.stats(SET + "_r").mirror_status == "complete", t.stats(SET + "_r").last_error
+    assert not (e / "SQLData" / "App" / "stale.txt").exists()
+    kept = e / folder / "SQLData"
+    assert (kept / "App" / "stale.txt").read_bytes() == b"written on the source, never sent"
+    assert (kept / "Sales.mdf").read_bytes() == sales  # the source's version, not the target's
+    assert (e / "SQLData" / "Sales.mdf").read_bytes() == b"changed while failed over"
+    assert len(list((kept / "App" / "many").iterdir())) == 1000

@@ -21,6 +21,8 @@ from core.model.stats import JobStats
 from core.ports import MonitorStatus
 
 __all__ = ["EngineClient", "heartbeat"]
+#: the largest result inflated from a compressed reply (a manifest of a large set)
+MAX_BULK = 1 << 30
 
 _KINDS: dict[str, type[Exception]] = {
     "not_found": NotFound, "refused": Refused, "invalid": Refused, "protocol": ProtocolError,
@@ -107,13 +109,22 @@ class EngineClient:
                 reply = self._exchange(op, args, wait)
         if reply.get("ok"):
             if reply.get("bulk") == "zjson":
-                try:
-                    return json.loads(zlib.decompress(reply.get("payload", b"")))
-                except (zlib.error, ValueError) as exc:
-                    raise ProtocolError(f"engine on {self.where} sent a bad {op} reply") from exc
+                return self._bulk(op, reply.get("payload", b""))
             return reply.get("result")
         kind = str(reply.get("error", "protocol"))
         raise _KINDS.get(kind, ProtocolError)(str(reply.get("message", "request failed")))
+
+    def _bulk(self, op: str, payload: bytes) -> Any:
+        """A large result: compressed JSON, inflated to at most MAX_BULK bytes."""
+        try:
+            inflate = zlib.decompressobj()
+            raw = inflate.decompress(payload, MAX_BULK)
+            if inflate.unconsumed_tail:
+                raise ProtocolError(f"engine on {self.where} sent a {op} reply larger than "
+                                    f"{MAX_BULK} bytes")
+            return json.loads(raw)
+        except (zlib.error, ValueError) as exc:
+            raise ProtocolError(f"engine on {self.where} sent a bad {op} reply") from exc
 
     def _exchange(self, op: str, args: dict[str, Any], wait: float | None = None
                   ) -> dict[str, Any]:

@@ -107,3 +107,20 @@ def test_a_mapped_restore_keeps_what_it_overwrites_over_the_wire(pair) -> None:
     assert (kept / "Sales.mdf").read_bytes() == sales  # the source's version, not the target's
     assert (e / "SQLData" / "Sales.mdf").read_bytes() == b"changed while failed over"
     assert len(list((kept / "App" / "many").iterdir())) == 1000
+
+
+def test_a_compressed_reply_is_inflated_within_a_bound(monkeypatch) -> None:
+    import json
+    import zlib
+
+    from core.engine import client
+    from core.errors import ProtocolError
+
+    c = client.EngineClient("127.0.0.1", 9, "u", "p")
+    assert c._bulk("manifest", zlib.compress(json.dumps([["E:\\a", False, 1, "d"]]).encode())) \
+        == [["E:\\a", False, 1, "d"]]
+    monkeypatch.setattr(client, "MAX_BULK", 1000)
+    with pytest.raises(ProtocolError, match="larger than"):
+        c._bulk("manifest", zlib.compress(b"[" + b"0," * 100_000 + b"0]"))  # a zip bomb, small
+    with pytest.raises(ProtocolError, match="bad manifest reply"):
+        c._bulk("manifest", b"not zlib")

@@ -117,11 +117,18 @@ class ProtectMixin:
         return _failback.failback(self._routed_ctx(), self.store, app, source, target, progress)
 
     def restore(self: Console, app: str, source: str, target: str,
-                progress: Progress | None = None) -> list[Any]:
+                progress: Progress | None = None, *, discard: bool = False) -> list[Any]:
         from core.protection import restore as _restore
 
-        log_action("restore", pair=f"{source}->{target}")
-        return _restore.restore(self._routed_ctx(), self.store, app, source, target, progress)
+        log_action("restore", pair=f"{source}->{target}", discard=discard)
+        return _restore.restore(self._routed_ctx(), self.store, app, source, target, progress,
+                                discard=discard)
+
+    def restore_preview(self: Console, app: str, source: str, target: str) -> Any:
+        """The source files a restore would overwrite or delete (a RestoreDiff)."""
+        from core.protection import restore as _restore
+
+        return _restore.restore_preview(self._routed_ctx(), self.store, app, source, target)
 
     # --- logs -------------------------------------------------------------------------
     def log_text(self: Console, kind: str, server: str | None = None, lines: int = 500) -> str:

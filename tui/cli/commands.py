@@ -51,6 +51,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         if verb == "failover":
             p.add_argument("--force", action="store_true",
                            help="fail over although the source still answers")
+        if verb == "restore":
+            p.add_argument("--discard", action="store_true",
+                           help="drop the source files that differ from the target instead of "
+                                "keeping copies in .appmgr-restore-<time> on their volume")
     p = sub.add_parser("login", parents=[common], help="cache credentials for a server")
     p.add_argument("server")
     p.add_argument("--user", required=True)
@@ -164,6 +168,8 @@ def _operation(verb: str) -> Handler:
         console = open_console(args)
         fn = getattr(console, verb)
         kw = {"force": args.force} if verb == "failover" else {}
+        if verb == "restore":
+            kw = {"discard": args.discard}
         steps = fn(args.app, args.source, args.target, output.progress, **kw)
         print(output.steps(steps))
         return 0 if all(getattr(s, "ok", True) for s in steps) else 1

@@ -12,7 +12,7 @@ from tui.screens.steps import StepsScreen
 
 async def _ask_restore(api, pilot) -> RestoreConfirmScreen:  # type: ignore[no-untyped-def]
     await settle(pilot)
-    api.state = PairState.FAILING_BACK  # the fake calls a failed-back pair so
+    api.state = PairState.RESTORING  # failed back: core (and the fake) wait for Restore
     await press(pilot, "ctrl+r", "r")
     screen = pilot.app.screen
     assert isinstance(screen, RestoreConfirmScreen)

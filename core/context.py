@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.clock import Clock, SystemClock
+from core.domains import DomainConnection
 from core.paths import AppPaths
 from core.ports import Credential, Directory, Dns, Engine, HostControl, SecretStore
 
@@ -38,3 +39,6 @@ class Context:
     #: host control of a server by name with other credentials than its login
     #: (application monitoring's WMI account); None where no such account can be used
     host_as: Callable[[str, Credential], HostControl] | None = None
+    #: the directory of a domain reached as the given settings and account say, whatever
+    #: is cached (the domain login checks a credential with it before caching it)
+    directory_as: Callable[[DomainConnection, Credential], Directory] | None = None

@@ -92,7 +92,8 @@ class DomainMixin:
         settings = self._domains()
         names = dict.fromkeys([*([self.domain] if self.domain else []), *settings.domains()])
         entries = getattr(self.ctx.secrets, "entries", None)
-        cached = {k for kind, k in entries() if kind == "domain"} if entries else set()
+        cached = ({k for kind, k in entries() if kind == "domain"} if entries else
+                  {n for n in names if self.ctx.secrets.get("domain", n) is not None})
         rows = []
         for name in names:
             conn = self.domain_connection(name)

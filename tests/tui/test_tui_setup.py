@@ -107,8 +107,8 @@ async def test_domain_login_dialog_when_the_cached_credentials_are_refused(api):
         login = app.screen
         assert isinstance(login, DomainLoginScreen)
         assert "cannot read" in str(login.query_one(".dialog-text").render())
-        await press(pilot, "shift+tab")  # Log in → Password
-        assert app.focused is login.query_one("#dlogin-password")
+        login.query_one("#dlogin-password").focus()
+        await pilot.pause()
         await press(pilot, "ctrl+u", *"nope", "enter")
         assert "rejected the login" in str(login.query_one("#dlogin-error").render())
         assert app.screen is login

@@ -82,7 +82,8 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
     def directory_as(conn: DomainConnection, cred: Credential) -> Directory:
         return open_directory(conn.host, cred, port=conn.port, use_ssl=conn.tls == "ldaps",
                               start_tls=conn.tls == "starttls", ca_file=conn.ca_file or None,
-                              timeout=conn.timeout, default_domain=conn.domain)
+                              timeout=conn.timeout, default_domain=conn.domain,
+                              locate=not conn.dc)  # a DC named is used as is
 
     def directory() -> Directory:
         # the domain chosen now (Setup's Domain field changes ctx.domain), read each time

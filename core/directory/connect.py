@@ -95,8 +95,8 @@ def open_directory(
         tls = {"validate": ssl.CERT_REQUIRED if validate_cert else ssl.CERT_NONE,
                "ca_certs_file": ca or None}
         _tls(tls, time.monotonic() + timeout)  # ldap3's own check of the settings, once
-    hosts = (domain_controllers(server, _left(deadline), shown_timeout=timeout)
-             if locate else []) or [server]
+    located = domain_controllers(server, _left(deadline), shown_timeout=timeout) if locate else []
+    hosts = located or [server]
     last: Unreachable | None = None
     for host in hosts:
         args = (host, credential, port, use_ssl, start_tls, tls, auth, timeout, default_domain,
@@ -113,6 +113,10 @@ def open_directory(
         return LdapDirectory(conn, page_size=page_size, parallel=parallel,
                              opener=functools.partial(_bind, *args))
     assert last is not None
+    if locate and not located and str(last).endswith("DNS knows no such name"):
+        # neither a host nor a domain with DC records: most likely mistyped
+        raise Unreachable(f"{last}, nor a domain with domain controllers "
+                          f"(_ldap._tcp.dc._msdcs.{server})")
     raise last
 
 

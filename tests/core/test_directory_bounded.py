@@ -117,3 +117,16 @@ def test_ad_bind_sub_codes_are_decoded(data: str, words: str) -> None:
     err = from_result_code(49, "directory server dc1", msg)
     assert isinstance(err, AuthFailed)
     assert words in str(err) and f"AD code {data}" in str(err)
+
+
+def test_a_domain_without_dc_records_or_address_says_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    def nxdomain(*_a: object, **_k: object) -> list:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(lookup.socket, "getaddrinfo", nxdomain)
+    monkeypatch.setattr(connect, "domain_controllers", lambda *a, **k: [])
+    with pytest.raises(Unreachable) as err:
+        open_directory("corp.exmaple.com", CRED, use_ssl=True, timeout=1)
+    assert str(err.value) == (
+        "cannot resolve the domain controller corp.exmaple.com: DNS knows no such name, nor "
+        "a domain with domain controllers (_ldap._tcp.dc._msdcs.corp.exmaple.com)")

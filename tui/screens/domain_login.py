@@ -46,9 +46,11 @@ class DomainLoginScreen(ApiCaller, HelpLineHost, ModalScreen[str | None]):
                           classes="dialog-text")
             text.display = bool(reason)  # opened from the menu: no reason, no empty lines
             yield text
-            yield Static("", id="lab-account")
+            lab = Static("", id="lab-account")
+            lab.display = False  # shown in the lab only, with its account
+            yield lab
             for label, wid, password, hint in (
-                    ("Domain", "dlogin-domain", False, "corp.example.com"),
+                    ("Domain", "dlogin-domain", False, "e.g. corp.example.com"),
                     ("User", "dlogin-user", False, r"DOMAIN\user or user@domain"),
                     ("Password", "dlogin-password", True, ""),
                     ("DC", "dlogin-dc", False, "optional: HOST[:PORT], else found in DNS"),
@@ -92,8 +94,9 @@ class DomainLoginScreen(ApiCaller, HelpLineHost, ModalScreen[str | None]):
         if not creds or self.query_one("#dlogin-user", Input).value:
             return
         user, password = creds
-        self.query_one("#lab-account", Static).update(
-            f"Lab estate account: {user} / {password} (filled in for you)")
+        lab = self.query_one("#lab-account", Static)
+        lab.update(f"Lab estate account: {user} / {password} (filled in for you)")
+        lab.display = True
         self.query_one("#dlogin-user", Input).value = user
         self.query_one("#dlogin-password", Input).value = password
         if self.query_one("#dlogin-domain", Input).value:

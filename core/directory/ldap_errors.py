@@ -79,7 +79,7 @@ def from_result_code(code: int, where: str, message: str = "") -> AppmgrError:
 #: AD's reason for a failed bind: "data <hex>" in the diagnostic message (MS-ADTS / winerror)
 AD_BIND_REASONS = {
     "525": "the user does not exist (AD code 525)",
-    "52e": "the user name or password is wrong (AD code 52e)",
+    "52e": "the password or the user name is not correct (AD code 52e)",
     "530": "the account may not log in at this time of day (AD code 530)",
     "531": "the account may not log in from this computer (AD code 531)",
     "532": "the account's password has expired: change it, then log in again (AD code 532)",
@@ -96,8 +96,8 @@ def ad_reason(message: str) -> str:
     """Why AD (or Samba) refused a bind, from the ``data NNN`` sub-code of its message."""
     m = _AD_DATA.search(message or "")
     code = m.group(1).lower().lstrip("0") if m else ""
-    return AD_BIND_REASONS.get(code, "the user name or password is wrong, or the account "
-                                     "cannot log in")
+    return AD_BIND_REASONS.get(code, "the password or the user name is not correct, or "
+                                     "the account may not log in")
 
 
 def from_exception(exc: BaseException, where: str) -> AppmgrError:

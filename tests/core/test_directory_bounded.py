@@ -105,7 +105,7 @@ def test_a_bad_ca_file_is_a_message_not_a_traceback(tmp_path: Path, content: str
 
 
 @pytest.mark.parametrize(("data", "words"), [
-    ("52e", "user name or password is wrong"),
+    ("52e", "password or the user name is not correct"),
     ("533", "account is disabled"),
     ("701", "account has expired"),
     ("532", "password has expired"),

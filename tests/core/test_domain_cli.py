@@ -23,8 +23,8 @@ def console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Console:
 
     def directory_as(conn: DomainConnection, cred: Credential) -> FakeDirectory:
         if cred.password != "right":
-            raise AuthFailed(f"directory server {conn.host} rejected the login: the user "
-                             "name or password is wrong (AD code 52e)")
+            raise AuthFailed(f"directory server {conn.host} rejected the login: the "
+                             "password or the user name is not correct (AD code 52e)")
         return FakeDirectory([])
 
     world.ctx.directory_as = directory_as
@@ -42,7 +42,7 @@ def login(monkeypatch: pytest.MonkeyPatch, password: str, *extra: str) -> int:
 def test_login_show_logout(console: Console, monkeypatch: pytest.MonkeyPatch,
                            capsys: pytest.CaptureFixture[str]) -> None:
     assert login(monkeypatch, "wrong", "--dc", "dc7.corp.example.com") == 3
-    assert "rejected the login: the user name or password is wrong (AD code 52e)" in \
+    assert "rejected the login: the password or the user name is not correct (AD code 52e)" in \
         capsys.readouterr().err
     assert console.ctx.secrets.get("domain", "corp.example.com") is None
     assert login(monkeypatch, "right", "--dc", "dc7.corp.example.com:636", "--ldaps") == 0

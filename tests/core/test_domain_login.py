@@ -27,8 +27,8 @@ def real(tmp_path: Path):  # noqa: ANN201 - (console, attempts)
     def directory_as(conn: DomainConnection, cred: Credential) -> FakeDirectory:
         attempts.append((conn, cred))
         if cred.password != "right":
-            raise AuthFailed("directory server dc1 rejected the login: the user name or "
-                             "password is wrong (AD code 52e)")
+            raise AuthFailed("directory server dc1 rejected the login: the password or "
+                             "the user name is not correct (AD code 52e)")
         return FakeDirectory([])
 
     world.ctx.directory_as = directory_as

@@ -99,7 +99,7 @@ def test_bad_password_is_a_clear_auth_error(peers: Peers) -> None:
     bad = Credential(peers.admin.user, "not-the-password")
     with pytest.raises(AuthFailed) as err:
         open_directory(DC_NAME, bad, use_ssl=True, ca_file=peers.ca, timeout=5)
-    assert "the user name or password is wrong (AD code 52e)" in str(err.value)
+    assert "the password or the user name is not correct (AD code 52e)" in str(err.value)
     assert "not-the-password" not in str(err.value)
 
 

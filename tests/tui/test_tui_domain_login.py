@@ -22,8 +22,10 @@ async def test_find_offers_the_login_after_the_credentials_were_cleared(api):
         await press(pilot, "enter")  # Search
         login = app.screen
         assert isinstance(login, DomainLoginScreen)  # not a dead end
+        await settle(pilot)  # the dialog's own calls (lab account, saved settings)
         assert login.query_one("#dlogin-domain", Input).value == "lab.example.com"
-        await press(pilot, "enter")  # the lab account is filled in: Log in
+        assert app.focused is login.query_one("#dlogin-ok")  # the lab account is filled in
+        await press(pilot, "enter")  # Log in
         assert app.screen is find
         assert api.called("search") == [("fileprint",), ("fileprint",)]  # searched again
         assert find.query_one("#find-results").row_count > 0
@@ -36,6 +38,7 @@ async def test_the_menu_entry_takes_the_dc_the_ca_file_and_ldaps(api):
         await press(pilot, "d")
         login = app.screen
         assert isinstance(login, DomainLoginScreen)
+        await settle(pilot)  # the dialog's own calls (lab account, saved settings)
         login.query_one("#dlogin-dc", Input).value = "dc01.lab.example.com:636"
         login.query_one("#dlogin-ca", Input).value = "/etc/lab-ca.pem"
         login.query_one("#dlogin-tls", Select).value = "ldaps"

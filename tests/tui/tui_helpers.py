@@ -122,3 +122,13 @@ def make_app(api, **kwargs: object):
 
     kwargs.setdefault("preselect_app", "fileprint")
     return AppmgrApp(api, clock=lambda: NOW, **kwargs)
+
+
+async def until(pilot: Pilot, state, limit: int = 200) -> None:  # noqa: ANN001 - a predicate
+    """Let the app run until ``state()`` holds: for a chain of messages and workers that
+    ``settle`` may see idle between two hops (e.g. a pair reopened on startup)."""
+    for _ in range(limit):
+        if state():
+            return
+        await settle(pilot)
+    raise AssertionError("the app never reached the awaited state")

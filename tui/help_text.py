@@ -50,6 +50,9 @@ HELP: dict[str, str] = {
     "dlogin-user": r"An account that may read the domain: DOMAIN\user or user@domain.",
     "dlogin-password": "Its password; it goes to the credential cache only.",
     "dlogin-ok": "Check the account against the domain and cache it.",
+    "dlogin-dc": "Optional DC: HOST or HOST:PORT; empty: found in DNS.",
+    "dlogin-ca": "Optional: the domain's CA certificate file (PEM).",
+    "dlogin-tls": "StartTLS on 389 or LDAPS on 636; the DC's cert is checked.",
     # like-named cluster
     "lnc-connect": "Connect to this node: read its networks and disks.",
     "lnc-drives": "Disk resources of the target cluster; locked ones hold the source's data.",

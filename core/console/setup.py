@@ -60,32 +60,10 @@ class SetupMixin:
         return root.lower() or self.domain
 
     def set_domain(self: Console, name: str) -> str:
+        """Use ``name`` for discovery and the checks from now on (Setup's Domain field)."""
         self.domain = discovery.check_domain_name(name)
+        self.ctx.domain = self.domain
         return self.domain
-
-    def domain_login(self: Console, domain: str, user: str, password: str) -> str:
-        """The domain login dialog: cache credentials that may read ``domain``."""
-        name = discovery.check_domain_name(domain)
-        if not password:
-            raise InvalidInput("password", "enter the password of this account")
-        dom, account = parse_user(user, name)
-        old = self.ctx.secrets.get("domain", name)
-        self.ctx.secrets.put("domain", name, Credential(f"{account}@{dom}" if "." in dom
-                                                        else f"{dom}\\{account}", password))
-        if name == (self.ctx.domain or "").lower():
-            try:
-                directory = self.ctx.directory()
-                directory.root_dse()
-                directory.close()
-            except AuthFailed:
-                if old is None:
-                    self.ctx.secrets.delete("domain", name)
-                else:
-                    self.ctx.secrets.put("domain", name, old)
-                raise
-        self.domain = name
-        log_action("domain login", domain=name)
-        return name
 
     def discover(self: Console, app: str, include_disabled: bool = False) -> list[DirectoryComputer]:
         """The application's servers (F-5.2), cluster nodes hidden, disabled computers

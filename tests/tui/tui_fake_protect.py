@@ -226,6 +226,7 @@ class FakeProtectMixin:
         self._rec("clear_credentials")
         count = len(self.logged_in)
         self.logged_in.clear()
+        self.directory_denied = True  # the domain's credential went with the rest
         return count
 
     def log_action(self, text: str) -> None:

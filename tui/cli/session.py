@@ -15,14 +15,17 @@ if TYPE_CHECKING:
     from core.console import Console
     from core.context import Context
     from core.credentials.backend import PassphraseCallback
+    from core.paths import AppPaths
 
 
 def use_lab(args: argparse.Namespace) -> bool:
     """``--lab``, or a lab running in this APPMGR_HOME when nothing else is configured."""
     if getattr(args, "lab", False):
         return True
+    from core.domains import DomainSettings
+
     paths = app_paths()
-    if read_runtime(paths.lab) is not None and not (paths.config / "domain.txt").exists():
+    if read_runtime(paths.lab) is not None and not DomainSettings(paths.config).exists():
         print("appmgr: using the running lab estate (lab.example.com)", file=sys.stderr)
         return True
     return False
@@ -41,12 +44,9 @@ def open_context(args: argparse.Namespace) -> Context:
 
         ctx = lab_context(paths, settings)
         return store_routed(ctx, PairStore(ctx.paths))
-    from core.discovery import default_domain
     from core.wiring import real_context
 
-    domain_file = paths.config / "domain.txt"
-    domain = domain_file.read_text().strip() if domain_file.exists() else default_domain()
-    ctx = real_context(paths, settings, domain, passphrase=passphrase_callback(args),
+    ctx = real_context(paths, settings, current_domain(paths), passphrase=passphrase_callback(args),
                        alt_dns=bool(getattr(args, "altdns", False)) or settings.alt_dns)
     return store_routed(ctx, PairStore(ctx.paths))
 
@@ -71,13 +71,18 @@ def open_console(args: argparse.Namespace,
         _, estate = running_lab(paths)
         return Console(ctx, advanced=advanced, debug=debug,
                        lab_account=(estate.admin_user, estate.admin_password), **flags)
-    from core.discovery import default_domain
     from core.wiring import real_context
 
-    domain_file = paths.config / "domain.txt"
-    domain = domain_file.read_text().strip() if domain_file.exists() else default_domain()
-    ctx = real_context(paths, settings, domain,
+    ctx = real_context(paths, settings, current_domain(paths),
                        passphrase=passphrase or passphrase_callback(args),
                        alt_dns=flags["alt_dns"])
     return Console(ctx, advanced=advanced, debug=debug, **flags)
 
+
+def current_domain(paths: AppPaths) -> str:
+    """The domain last logged in to (``domain login``), else the old domain.txt's, else
+    this host's own DNS domain."""
+    from core.discovery import default_domain
+    from core.domains import DomainSettings
+
+    return DomainSettings(paths.config).current() or default_domain()

@@ -202,6 +202,20 @@ class MainActions:
 
         self.app.push_screen(OptionsScreen(self.session.settings), closed)
 
+    def action_domain_login(self) -> None:
+        """Domain login at any time (menu, palette): the domain shown on Setup, reloaded after."""
+        from tui.screens.domain_login import DomainLoginScreen
+        from tui.widgets.setup_pane import SetupPane
+
+        panes = self.query(SetupPane)
+        shown = getattr(panes.first(), "_domain", "") if panes else ""
+
+        def done(domain: str | None) -> None:
+            if domain and panes and getattr(self.session.application, "protectable", False):
+                panes.first().reload(domain)
+
+        self.app.push_screen(DomainLoginScreen(shown or self.app.api.domain), done)
+
     def _logs(self, kind: str, server: str | None) -> None:
         from tui.screens.log_viewer import LogViewerScreen
 

@@ -19,7 +19,7 @@ from core.errors import AppmgrError
 from core.model.config import ProtectionConfig
 from core.paths import app_paths
 from tui.api_calls import ApiCaller, error_text
-from tui.fmt import CHECK_GLYPHS, check_glyph, plural
+from tui.fmt import CHECK_GLYPHS, check_glyph, plain, plural
 
 FILTERS = [("All results", "all"), ("Errors", "error"), ("Warnings", "warning"),
            ("Passed", "passed")]
@@ -111,7 +111,7 @@ class ValidationPane(ApiCaller, Vertical):
             self.query_one("#val-table", ValidationTable).focus()
 
     def api_failed_validate(self, err: BaseException, _tag: Any) -> None:
-        self.query_one("#val-summary", Static).update(f"Validation failed: {error_text(err)}")
+        self.query_one("#val-summary", Static).update(plain(f"Validation failed: {error_text(err)}"))
 
     # --- fixing ----------------------------------------------------------------
     @on(FixRequested)
@@ -203,7 +203,7 @@ class ValidationPane(ApiCaller, Vertical):
         return app_paths().state / "validation" / f"{cfg.app}_{cfg.source}_{cfg.target}.json"
 
     def api_failed_fix(self, err: BaseException, _tag: Any) -> None:
-        self.query_one("#val-summary", Static).update(f"Fix failed: {error_text(err)}")
+        self.query_one("#val-summary", Static).update(plain(f"Fix failed: {error_text(err)}"))
 
     # --- display ---------------------------------------------------------------
     @on(Select.Changed, "#val-filter")

@@ -9,6 +9,7 @@ Layout (all atomic JSON writes, rule 7):
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,10 +32,14 @@ _SAFE_FILE = re.compile(r"[A-Za-z0-9_.-]{1,120}", re.ASCII)
 
 
 def check_pair_name(name: str, field: str = "server") -> str:
-    """A source or target name as a pair is kept: a NetBIOS name (at most 15 characters)
-    or a DNS name (at most 253, labels at most 63). Refused here, before any file is
+    """A source or target name as a pair is kept: a NetBIOS name (at most 15 characters),
+    a DNS name (at most 253, labels at most 63) or an IP address. Refused here, before any file is
     named after it: a 240-character name was an OSError "File name too long" (issue 11)."""
     text = str(name).strip().rstrip(".")
+    try:  # a server added by its address (IPv4 or IPv6) is kept under that address
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        pass
     rule = (f"a NetBIOS name has 1 to {NETBIOS_MAX} characters, a DNS name at most "
             f"{DNS_MAX} (each label 1 to {LABEL_MAX}): letters, digits and hyphens")
     if "." in text:

@@ -26,9 +26,15 @@ def store(tmp_path: Path) -> PairStore:
 
 @pytest.mark.parametrize("name", ["FS01", "fs-01", "EVS1_LN", "A" * 15,
                                   "fs01.lab.example.com", ".".join(["a" * 63] * 3) + ".com",
-                                  "fs01.lab.example.com."])
+                                  "fs01.lab.example.com.", "127.0.72.11", "fd00::11"])
 def test_real_server_names_pass(name: str) -> None:
     assert check_pair_name(name) == name.rstrip(".")
+
+
+def test_a_pair_of_servers_added_by_address_is_stored(store: PairStore) -> None:
+    cfg = ProtectionConfig(app="fileprint", source="fd00::11", target="127.0.72.12")
+    store.save_config(cfg)
+    assert store.load_config("fileprint", "fd00::11", "127.0.72.12") == cfg
 
 
 @pytest.mark.parametrize("name", [LONG, "A" * 16, "", "fs 01", "..", "a/b", "a\\b", "a\x1bc",

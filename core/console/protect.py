@@ -16,6 +16,7 @@ from core.logs import log_action, read_verbose_log, tail_lines
 from core.model.config import ProtectionConfig
 from core.model.state import PairState
 from core.protection.status import PairStatus, pair_actions, pair_status
+from core.store import check_pair_name
 
 if TYPE_CHECKING:
     from core.console.console import Console
@@ -138,7 +139,7 @@ class ProtectMixin:
         if kind in ("dfo", "failover"):
             if not server:
                 raise InvalidInput("server", f"name the server whose {kind.upper()} log to show")
-            path = logs / kind / f"{server.upper()}.log"
+            path = logs / kind / f"{check_pair_name(server).upper()}.log"
             if not path.exists():
                 return f"(no {kind.upper()} log for {server.upper()} yet)"
             return "\n".join(tail_lines(path, lines))

@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from core import __version__
+from tui.cli.output import guarded
 
 APP_FLAGS = {
     "exchange": "exchange",
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+@guarded  # values and messages never write control characters to the terminal
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["dfo"]:  # F-9.4 from scripts: skip the console's imports (fast start)

@@ -27,10 +27,9 @@ from core.engine.handshake import DeniedError, TlsFailed
 from core.engine.opqueue import OpQueue
 from core.engine.protocol import FrameError
 from core.engine.rules import RuleMatcher
-from core.engine.scan import scan
 from core.engine.tasks import cancel_and_wait
 from core.engine.volumes import VolumeError, VolumeMap
-from core.engine.watcher import Watcher, make_watcher
+from core.engine.watcher import Watcher, WatchRoot, make_watcher
 from core.model.rules import Rule
 from core.model.stats import JobStats
 
@@ -71,6 +70,8 @@ class Replicator:
         self.queue = OpQueue(spill_dir / f"{name}.spill", mem_limit)
         self.first_mirror = first_mirror or spec.mirror_type
         self.known_deleted: set[str] = set()
+        #: times the watcher said changes may have been missed (each queued a re-mirror)
+        self.rescans = 0
         self._watcher: Watcher | None = None
         self._task: asyncio.Task[None] | None = None
         self._channel: Channel | None = None
@@ -97,7 +98,7 @@ class Replicator:
     # --- main loop ---------------------------------------------------------------
     async def _run(self) -> None:
         if self.spec.replicate:
-            self._start_watcher()
+            await self._start_watcher()
         kind, backoff, c = self.first_mirror, 0.5, self.counters
         while not self._stopping:
             try:
@@ -189,33 +190,47 @@ class Replicator:
         return os.fspath(self.volumes.to_local(win))
 
     # --- watching ---------------------------------------------------------------
-    def _start_watcher(self) -> None:
-        roots: list[str] = []
-        for r in self.matcher.roots():
-            with contextlib.suppress(VolumeError):
-                local = self._local(r)
-                # a file rule (a database, a store) or a folder still to come is watched
-                # through its parent; _on_change keeps only the set's paths
-                roots.append(local if os.path.isdir(local) else os.path.dirname(local))
-        roots = _outermost(roots)
-
+    async def _start_watcher(self) -> None:
         def wants(local: str) -> bool:
             try:
                 return self.matcher.wants_dir(self.volumes.to_windows(local))
             except VolumeError:
                 return False
 
-        def snapshot() -> dict[str, tuple[bool, int, int]]:
-            return {e.local: (e.is_dir, e.size, e.mtime_ns) for e in scan(self.matcher, self.volumes)}
+        self._watcher = make_watcher(self._watch_plan, wants, self._on_change,
+                                     self.rescan_required)
+        await self._watcher.start()
 
-        self._watcher = make_watcher(roots, wants, snapshot, self._on_change)
-        self._watcher.start()
+    def _watch_plan(self) -> list[WatchRoot]:
+        """Folder rules are watched whole; a file rule (a database, a store) or a
+        folder still to come through its parent's own entries. _on_change keeps
+        only the set's paths."""
+        dirs: list[str] = []
+        parents: dict[str, tuple[str, ...]] = {}  # parent -> the missing roots in it
+        for r in self.matcher.roots():
+            with contextlib.suppress(VolumeError):
+                local = self._local(r)
+                if os.path.isdir(local):
+                    dirs.append(local)
+                else:
+                    parent = os.path.dirname(local)
+                    parents[parent] = (*parents.get(parent, ()), local)
+        whole = _outermost(dirs)
+        plan = [WatchRoot(d, True) for d in whole]
+        for parent, awaits in sorted(parents.items()):
+            if not any(_below_or_at(parent, d) for d in whole):
+                plan.append(WatchRoot(parent, False, awaits))
+        return plan
+
+    def rescan_required(self, reason: str) -> None:
+        """Changes may have been missed (the watcher's queue overflowed, its thread
+        died): queue a re-mirror of the whole set by checksum behind what is queued."""
+        log.warning("connection %s: rescan required: %s", self.name, reason)
+        self.rescans += 1
+        self.queue.push({"kind": "resync", "reason": reason})
 
     def _on_change(self, op: dict[str, Any]) -> None:
         """Turn a local change into a queued op on Windows paths of the set."""
-        if op["kind"] == "resync":
-            self.queue.push({"kind": "resync"})
-            return
         try:
             win = self.volumes.to_windows(op["path"])
             new = self.volumes.to_windows(op["new"]) if op["kind"] == "rename" else None
@@ -241,6 +256,10 @@ def _outermost(paths: list[str]) -> list[str]:
         if not any(p.startswith(o.rstrip(os.sep) + os.sep) for o in out):
             out.append(p)
     return out
+
+
+def _below_or_at(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _describe(exc: BaseException, spec: ConnSpec) -> str:

@@ -72,6 +72,8 @@ class Replicator:
         self.known_deleted: set[str] = set()
         #: times the watcher said changes may have been missed (each queued a re-mirror)
         self.rescans = 0
+        #: writes found no file (renamed away since): sent after the rename that moved them
+        self._vanished: set[str] = set()
         self._watcher: Watcher | None = None
         self._task: asyncio.Task[None] | None = None
         self._channel: Channel | None = None
@@ -145,6 +147,7 @@ class Replicator:
             self.known_deleted,
         )
         self.known_deleted.clear()
+        self._vanished.clear()
         c.mirror_status = "complete"
         c.last_error = ""
 
@@ -170,8 +173,11 @@ class Replicator:
         kind, path = op["kind"], op.get("path", "")
         if kind in ("mkdir", "delete"):
             await ch.call({"op": kind, "path": path})
+            if kind == "delete":
+                self._take_vanished(path)
         elif kind == "write":
-            await ch.send_file(path, self._local(path), ack=True)
+            if not await ch.send_file(path, self._local(path), ack=True):
+                self._vanished.add(path)
         elif kind == "tree":
             await mirror.send_tree(ch, self.matcher, path, self._local(path))
         elif kind == "rename":
@@ -183,8 +189,24 @@ class Replicator:
                 if not os.path.isdir(local_new):
                     header.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
             reply = await ch.call(header)
-            if reply.get("need"):
+            if reply.get("need"):  # sent whole: what was pending in it too
+                self._take_vanished(path)
+                if not os.path.lexists(local_new):  # moved on again: a later rename carries it
+                    self._vanished.add(new)
                 await mirror.send_tree(ch, self.matcher, new, local_new)
+                return
+            # renamed with writes still pending inside (a directory): the target renamed
+            # its stale copies; send them now under their new names
+            for old in self._take_vanished(path):
+                moved = new + old[len(path):]
+                if not await ch.send_file(moved, self._local(moved), ack=True):
+                    self._vanished.add(moved)  # moved on again: a later rename carries it
+
+    def _take_vanished(self, path: str) -> list[str]:
+        pre = path.rstrip("\\") + "\\"
+        hit = [p for p in self._vanished if p == path or p.startswith(pre)]
+        self._vanished.difference_update(hit)
+        return sorted(hit)
 
     def _local(self, win: str) -> str:
         return os.fspath(self.volumes.to_local(win))

@@ -143,3 +143,18 @@ def test_a_file_written_continuously_arrives_while_it_is_written(pair) -> None:
     # the newest copy is at most BUSY_MAX_DELAY (+ a send) behind the writer
     assert held_while_written[-1] >= len(written) * (5 - BUSY_MAX_DELAY - 1.5) / 5
     wait_for(lambda: target.exists() and target.read_bytes() == written, 5, "final copy")
+
+
+def test_a_folder_rule_created_after_protection_is_watched_whole(pair) -> None:
+    """E:\\Shares\\Data does not exist yet: its parent is watched; once created it
+    is watched recursively, and what it held at creation is sent too."""
+    src, tgt = pair
+    src.data.parent.mkdir(parents=True)
+    protect(src, tgt, "full", replicate=True)
+    (src.data / "a" / "b").mkdir(parents=True)
+    (src.data / "a" / "b" / "early.txt").write_bytes(b"written as the folder appeared")
+    wait_for(lambda: (tgt.data / "a" / "b" / "early.txt").exists(), 5, "early.txt")
+    (src.data / "a" / "b" / "later.txt").write_bytes(b"deep inside, later")
+    os.rename(src.data / "a", src.data / "c")
+    wait_for(lambda: same(src, tgt), 5, "target equal to source")
+    assert replicator(src).rescans == 0

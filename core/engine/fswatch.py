@@ -30,7 +30,19 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from watchdog.events import EventsLostEvent, FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    EventsLostEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
@@ -42,6 +54,13 @@ from core.engine.watcher import Emit, Lost, WatchRoot
 log = logging.getLogger(__name__)
 #: how often the observer's threads are checked for life (seconds)
 LIVENESS_CHECK = 1.0
+#: what is asked of watchdog: on inotify this is the kernel mask, so the engine's own
+#: reads (IN_OPEN, IN_CLOSE_NOWRITE) and attribute or directory-mtime changes never
+#: wake the observer. EventsLostEvent must be listed or a filtered watch never gets it.
+EVENTS: list[type[FileSystemEvent]] = [
+    FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent, FileMovedEvent,
+    DirCreatedEvent, DirDeletedEvent, DirMovedEvent, EventsLostEvent,
+]
 
 
 class _Handoff(FileSystemEventHandler):
@@ -125,7 +144,7 @@ class WatchdogWatcher:
         self._awaited = set()
         for r in roots:
             if os.path.isdir(r.path):
-                obs.schedule(self._handler, r.path, recursive=r.recursive)
+                obs.schedule(self._handler, r.path, recursive=r.recursive, event_filter=EVENTS)
             self._awaited.update(r.awaits)
         try:
             obs.start()
@@ -222,7 +241,8 @@ class WatchdogWatcher:
         self._awaited.discard(path)
         if self._observer is not None and self._handler is not None:
             try:
-                self._observer.schedule(self._handler, path, recursive=True)
+                self._observer.schedule(self._handler, path, recursive=True,
+                                        event_filter=EVENTS)
             except OSError as exc:
                 self.lost(f"cannot watch {path}: {exc}")
 

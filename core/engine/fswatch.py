@@ -7,7 +7,8 @@ reported them in. Translation:
 - a file closed after writing is sent at once; a file created or modified and
   kept open goes through :class:`~core.engine.settle.Settler` (quiet for
   ``SETTLE``, or busy for ``BUSY_MAX_DELAY``). Windows reports no close, so
-  there every write goes through the settler;
+  there every write goes through the settler. The polling observer reports a
+  change at most once per interval: its writes are sent at once;
 - a rename flushes the pending writes under the old name first, then becomes
   one ``rename`` (watchdog's synthetic per-child renames are dropped: the
   target renames the directory as a whole). The polling observer reports a
@@ -269,6 +270,9 @@ class WatchdogWatcher:
     # --- the settle timer ----------------------------------------------------------
     def _touch(self, path: str) -> None:
         assert self._loop is not None
+        if self.kind == "poll":  # a poll reports a change once per interval: send it now
+            self.emit({"kind": "write", "path": path})
+            return
         self.settler.touch(path, self._loop.time())
         self._arm()
 

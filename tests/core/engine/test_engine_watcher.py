@@ -10,12 +10,14 @@ import random
 import time
 from pathlib import Path
 
+import pytest
 from watchdog.events import EventsLostEvent
 
 from core.engine.settle import BUSY_MAX_DELAY
 
 from .harness import tree, wait_for
 from .test_engine_mirror import SET, populate, protect
+from .test_engine_replication import watcher  # noqa: F401 - fixture: native and polling
 
 
 def manifest(root: Path) -> dict[str, str]:
@@ -71,6 +73,7 @@ def test_a_dead_observer_is_rebuilt_then_rescanned(pair) -> None:
     wait_for(lambda: (tgt.data / "after.txt").exists() and same(src, tgt), 5, "after.txt")
 
 
+@pytest.mark.usefixtures("watcher")
 def test_churn_of_600_files_converges_from_events_alone(pair) -> None:
     """Creates, renames (files and directories), deletes, appends and in-place
     writes on 600 files: the target ends byte-identical with no rescan, so no
@@ -145,6 +148,7 @@ def test_a_file_written_continuously_arrives_while_it_is_written(pair) -> None:
     wait_for(lambda: target.exists() and target.read_bytes() == written, 5, "final copy")
 
 
+@pytest.mark.usefixtures("watcher")
 def test_a_folder_rule_created_after_protection_is_watched_whole(pair) -> None:
     """E:\\Shares\\Data does not exist yet: its parent is watched; once created it
     is watched recursively, and what it held at creation is sent too."""

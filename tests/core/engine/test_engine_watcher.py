@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import shutil
 import time
 from pathlib import Path
 
@@ -162,3 +163,20 @@ def test_a_folder_rule_created_after_protection_is_watched_whole(pair) -> None:
     os.rename(src.data / "a", src.data / "c")
     wait_for(lambda: same(src, tgt), 5, "target equal to source")
     assert replicator(src).rescans == 0
+
+
+def test_the_set_folder_deleted_and_recreated_is_watched_again(pair) -> None:
+    """Deleting the watched folder itself ends its watch: the watcher is rebuilt on
+    the folder's parent, rescans, and follows the folder once it is back."""
+    src, tgt = pair
+    populate(src.data, files=3)
+    protect(src, tgt, "checksum", replicate=True)
+    r = replicator(src)
+    shutil.rmtree(src.data)
+    wait_for(lambda: not tgt.data.exists(), 5, "the folder deleted on the target")
+    wait_for(lambda: r.rescans >= 1, 5, "the ended watch noticed")
+    (src.data / "back").mkdir(parents=True)
+    (src.data / "back" / "again.txt").write_bytes(b"restored by the admin")
+    wait_for(lambda: same(src, tgt), 5, "target equal to source")
+    (src.data / "back" / "more.txt").write_bytes(b"watched whole again")
+    wait_for(lambda: same(src, tgt), 5, "target equal to source")

@@ -70,8 +70,9 @@ class Replicator:
         self.queue = OpQueue(spill_dir / f"{name}.spill", mem_limit)
         self.first_mirror = first_mirror or spec.mirror_type
         self.known_deleted: set[str] = set()
-        #: times the watcher said changes may have been missed (each queued a re-mirror)
+        #: re-mirrors queued because the watcher said changes may have been missed
         self.rescans = 0
+        self._rescan_queued = False  # one queued re-mirror covers every loss before it
         #: writes found no file (renamed away since): sent after the rename that moved them
         self._vanished: set[str] = set()
         self._watcher: Watcher | None = None
@@ -139,6 +140,7 @@ class Replicator:
         c = self.counters
         c.mirror_status = "mirroring"
         # Ops queued before this mirror are covered by it, except deletes.
+        self._rescan_queued = False  # this mirror covers what a queued one would
         for op in self.queue.take_all():
             if op["kind"] in ("delete", "rename"):
                 self.known_deleted.add(op["path"])
@@ -162,6 +164,7 @@ class Replicator:
                 continue
             if op["kind"] == "resync":  # lost events: a checksum mirror covers them
                 self.queue.pop()
+                self._rescan_queued = False
                 await self._mirror("checksum")
                 continue
             await self._apply(op)
@@ -248,6 +251,9 @@ class Replicator:
         """Changes may have been missed (the watcher's queue overflowed, its thread
         died): queue a re-mirror of the whole set by checksum behind what is queued."""
         log.warning("connection %s: rescan required: %s", self.name, reason)
+        if self._rescan_queued:  # not started yet: it will see this loss's changes too
+            return
+        self._rescan_queued = True
         self.rescans += 1
         self.queue.push({"kind": "resync", "reason": reason})
 

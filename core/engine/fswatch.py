@@ -115,8 +115,7 @@ class WatchdogWatcher:
         for h in (self._timer, self._alive):
             if h:
                 h.cancel()
-        if self._rebuilding:
-            self._rebuilding.cancel()
+        if self._rebuilding:  # not cancelled: its worker thread would go on and leak
             await asyncio.gather(self._rebuilding, return_exceptions=True)
         obs, self._observer = self._observer, None
         if obs is not None:
@@ -165,13 +164,30 @@ class WatchdogWatcher:
         log.warning("%s: rebuilding it, then a rescan", reason)
         self._rebuilding = self._loop.create_task(self._rebuild(obs, reason))
 
-    async def _rebuild(self, dead: BaseObserver, reason: str) -> None:
-        assert self._loop is not None
+    async def _rebuild(self, dead: BaseObserver | None, reason: str) -> None:
+        loop = self._loop
+        assert loop is not None
         self._observer = None
-        await asyncio.to_thread(_halt, dead)
-        self._observer = await asyncio.to_thread(self._new_observer)
+        if dead is not None:
+            await asyncio.to_thread(_halt, dead)
+        try:
+            new = await asyncio.to_thread(self._new_observer)
+        except Exception as exc:  # even polling failed: say so, try again shortly
+            log.warning("cannot rebuild the change watcher: %s", exc)
+            self.lost(f"{reason}; rebuilding it failed: {exc}")
+            if not self._stopping:
+                self._alive = loop.call_later(LIVENESS_CHECK, self._retry, reason)
+            return
+        if self._stopping:
+            await asyncio.to_thread(_halt, new)
+            return
+        self._observer = new
         self.lost(reason)  # after the new watches exist: the rescan misses nothing
-        self._alive = self._loop.call_later(LIVENESS_CHECK, self._check_alive)
+        self._alive = loop.call_later(LIVENESS_CHECK, self._check_alive)
+
+    def _retry(self, reason: str) -> None:
+        if not self._stopping and self._loop is not None:
+            self._rebuilding = self._loop.create_task(self._rebuild(None, reason))
 
     # --- events (on the event loop) ----------------------------------------------
     def on_event(self, event: FileSystemEvent) -> None:

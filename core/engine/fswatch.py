@@ -107,7 +107,13 @@ class WatchdogWatcher:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._handler = _Handoff(self._loop, self.on_event)
-        self._observer = await asyncio.to_thread(self._new_observer)
+        try:
+            self._observer = await asyncio.to_thread(self._new_observer)
+        except Exception as exc:  # a root vanished while watched, say: retried, then a rescan
+            log.warning("cannot start the change watcher: %s", exc)
+            self._alive = self._loop.call_later(LIVENESS_CHECK, self._retry,
+                                                f"the change watcher could not start: {exc}")
+            return
         self._alive = self._loop.call_later(LIVENESS_CHECK, self._check_alive)
 
     async def stop(self) -> None:

@@ -185,3 +185,38 @@ def test_the_set_folder_deleted_and_recreated_is_watched_again(pair) -> None:
     wait_for(lambda: same(src, tgt), 5, "target equal to source")
     (src.data / "back" / "more.txt").write_bytes(b"watched whole again")
     wait_for(lambda: same(src, tgt), 5, "target equal to source")
+
+
+def test_a_watcher_that_cannot_start_retries_then_asks_for_a_rescan(tmp_path: Path) -> None:
+    import asyncio
+
+    from core.engine.watcher import WatchRoot, make_watcher
+
+    calls: list[int] = []
+
+    def plan() -> list[WatchRoot]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("the volume is not mounted yet")
+        return [WatchRoot(str(tmp_path), True)]
+
+    async def run() -> tuple[list[str], list[dict]]:
+        lost: list[str] = []
+        ops: list[dict] = []
+        w = make_watcher(plan, lambda _: True, ops.append, lost.append)
+        await w.start()
+        for _ in range(500):
+            if lost:
+                break
+            await asyncio.sleep(0.01)
+        (tmp_path / "x.txt").write_bytes(b"x")
+        for _ in range(500):
+            if ops:
+                break
+            await asyncio.sleep(0.01)
+        await w.stop()
+        return lost, ops
+
+    lost, ops = asyncio.run(run())
+    assert len(lost) == 1 and "could not start" in lost[0]
+    assert ops == [{"kind": "write", "path": str(tmp_path / "x.txt")}]

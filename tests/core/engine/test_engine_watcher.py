@@ -8,6 +8,7 @@ import hashlib
 import os
 import random
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from watchdog.events import EventsLostEvent
 
 from core.engine.settle import BUSY_MAX_DELAY
 
-from .harness import tree, wait_for
+from .harness import Server, spawn_engine, tree, wait_for
 from .test_engine_mirror import SET, populate, protect
 from .test_engine_replication import watcher  # noqa: F401 - fixture: native and polling
 
@@ -125,12 +126,25 @@ def test_churn_of_600_files_converges_from_events_alone(pair) -> None:
     wait_for(lambda: r.stats().queued_ops == 0, 5, "queue drained")
 
 
-def test_a_file_written_continuously_arrives_while_it_is_written(pair) -> None:
-    """Appended every 100 ms for 5 s and kept open (no close to trigger a send):
-    the target holds consistent prefixes of it, renewed at least every
-    BUSY_MAX_DELAY, before the writes stop."""
-    src, tgt = pair
+def test_a_file_written_continuously_arrives_while_it_is_written(tmp_path: Path) -> None:
+    """Two engine processes. Appended every 100 ms for 5 s and kept open (no close
+    to trigger a send): the target holds consistent prefixes of it, renewed at
+    least every BUSY_MAX_DELAY, before the writes stop."""
+    src = Server(tmp_path / "FS01", "127.0.41.5")
+    tgt = Server(tmp_path / "FS02", "127.0.41.6")
     src.data.mkdir(parents=True)
+    procs = [spawn_engine(src), spawn_engine(tgt)]
+    try:
+        _append_while_watching(src, tgt)
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+            p.wait(10)
+        for c in src._clients + tgt._clients:
+            c.close()
+
+
+def _append_while_watching(src, tgt) -> None:  # noqa: ANN001
     protect(src, tgt, "full", replicate=True)
     written = b""
     seen: set[int] = set()

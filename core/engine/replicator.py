@@ -72,7 +72,7 @@ class Replicator:
         self.known_deleted: set[str] = set()
         #: re-mirrors queued because the watcher said changes may have been missed
         self.rescans = 0
-        self._rescan_queued = False  # one queued re-mirror covers every loss before it
+        self._resync_queued = False  # one queued re-mirror covers every loss before it
         #: writes found no file (renamed away since): sent after the rename that moved them
         self._vanished: set[str] = set()
         self._watcher: Watcher | None = None
@@ -140,7 +140,7 @@ class Replicator:
         c = self.counters
         c.mirror_status = "mirroring"
         # Ops queued before this mirror are covered by it, except deletes.
-        self._rescan_queued = False  # this mirror covers what a queued one would
+        self._resync_queued = False  # this mirror covers what a queued one would
         for op in self.queue.take_all():
             if op["kind"] in ("delete", "rename"):
                 self.known_deleted.add(op["path"])
@@ -164,7 +164,7 @@ class Replicator:
                 continue
             if op["kind"] == "resync":  # lost events: a checksum mirror covers them
                 self.queue.pop()
-                self._rescan_queued = False
+                self._resync_queued = False
                 await self._mirror("checksum")
                 continue
             await self._apply(op)
@@ -223,7 +223,7 @@ class Replicator:
                 return False
 
         self._watcher = make_watcher(self._watch_plan, wants, self._on_change,
-                                     self.rescan_required)
+                                     self.require_remirror)
         await self._watcher.start()
 
     def _watch_plan(self) -> list[WatchRoot]:
@@ -247,13 +247,15 @@ class Replicator:
                 plan.append(WatchRoot(parent, False, awaits))
         return plan
 
-    def rescan_required(self, reason: str) -> None:
-        """Changes may have been missed (the watcher's queue overflowed, its thread
-        died): queue a re-mirror of the whole set by checksum behind what is queued."""
+    def require_remirror(self, reason: str) -> None:
+        """The "rescan required" hook: changes may have been missed (the watcher's
+        queue overflowed, its thread died), so queue a re-mirror of the whole set by
+        checksum behind what is queued. Named as on the remirror branch, whose
+        version (orphans deleted, a reason in the stats) supersedes this one."""
         log.warning("connection %s: rescan required: %s", self.name, reason)
-        if self._rescan_queued:  # not started yet: it will see this loss's changes too
+        if self._resync_queued:  # not started yet: it will see this loss's changes too
             return
-        self._rescan_queued = True
+        self._resync_queued = True
         self.rescans += 1
         self.queue.push({"kind": "resync", "reason": reason})
 

@@ -58,7 +58,7 @@ def test_lost_events_trigger_a_checksum_rescan(pair) -> None:
     wait_for(lambda: same(src, tgt), 10, "the rescan repaired the target")
     # an overflow reaches every watch of the observer: losses reported before the
     # queued re-mirror starts are covered by it, not queued again
-    src._loop.call_soon_threadsafe(lambda: [r.rescan_required(w) for w in ("a", "b", "c")])
+    src._loop.call_soon_threadsafe(lambda: [r.require_remirror(w) for w in ("a", "b", "c")])
     wait_for(lambda: r.rescans == 2 and r.stats().queued_ops == 0, 5, "one more rescan, done")
     assert r.rescans == 2
 

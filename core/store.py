@@ -122,6 +122,11 @@ class PairStore:
                 and self.record(app, source, target).pair_state
                 not in (PairState.UNPROTECTED, PairState.VALIDATED)]
 
+    def knows(self, source: str, target: str) -> bool:
+        """Whether appmgr has a configuration or any record (even a health check) of the pair."""
+        return any((d / f"{pair_key(app, source, target)}.json").exists()
+                   for app in APP_IDS for d in (self._configs, self._records))
+
     def pairs_with_target(self, target: str) -> list[PairRecord]:
         return [r for r in self.records() if r.target.upper() == target.upper()]
 

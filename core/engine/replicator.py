@@ -68,7 +68,8 @@ class Replicator:
         self.clock = clock
         self.matcher = RuleMatcher(rules)
         self.counters = Counters(clock)
-        self.queue = OpQueue(spill_dir / f"{name}.spill", mem_limit)
+        self.queue = OpQueue(spill_dir / f"{name}.spill", mem_limit, clock.time)
+        self.last_applied: float | None = None
         self.first_mirror = first_mirror or spec.mirror_type
         self.known_deleted: set[str] = set()
         self._watcher: Watcher | None = None
@@ -92,7 +93,8 @@ class Replicator:
         self.counters.replication_status = "stopped"
 
     def stats(self) -> JobStats:
-        return self.counters.stats(len(self.queue))
+        q = self.queue
+        return self.counters.stats(len(q), q.bytes, q.since, self.last_applied)
 
     # --- main loop ---------------------------------------------------------------
     async def _run(self) -> None:
@@ -105,6 +107,7 @@ class Replicator:
                     self.spec.target, self.spec.port, self.name, self.spec.key, c,
                     self.spec.compression, self.tls,
                 )
+                c.connected()
                 await self._mirror(kind)
                 backoff = 0.5
                 if not self.spec.replicate:
@@ -118,7 +121,8 @@ class Replicator:
                 told = None
                 if self._channel and isinstance(exc, ConnectionError):
                     told = await self._channel.pending_error()
-                c.last_error = _describe(ChannelError(told) if told else exc, self.spec)
+                c.failed(_describe(ChannelError(told) if told else exc, self.spec),
+                         target_down=_target_down(exc, told))
                 log.warning("connection %s: %s", self.name, c.last_error)
                 if c.mirror_status != "complete":
                     c.mirror_status = "error"
@@ -145,7 +149,7 @@ class Replicator:
         )
         self.known_deleted.clear()
         c.mirror_status = "complete"
-        c.last_error = ""
+        c.cleared()
 
     async def _replicate(self) -> None:
         assert self._channel is not None
@@ -162,6 +166,7 @@ class Replicator:
                 continue
             await self._apply(op)
             self.queue.pop()
+            self.last_applied = self.clock.time()
 
     async def _apply(self, op: dict[str, Any]) -> None:
         ch = self._channel
@@ -231,7 +236,11 @@ class Replicator:
             elif inc_new:
                 self.queue.push({"kind": "tree", "path": new})
         elif inc:
-            self.queue.push({"kind": op["kind"], "path": win})
+            queued: dict[str, Any] = {"kind": op["kind"], "path": win}
+            if op["kind"] == "write":
+                with contextlib.suppress(OSError):  # gone already: its delete follows
+                    queued["size"] = os.stat(op["path"]).st_size
+            self.queue.push(queued)
 
 
 def _outermost(paths: list[str]) -> list[str]:
@@ -241,6 +250,15 @@ def _outermost(paths: list[str]) -> list[str]:
         if not any(p.startswith(o.rstrip(os.sep) + os.sep) for o in out):
             out.append(p)
     return out
+
+
+def _target_down(exc: BaseException, told: str | None) -> bool:
+    """Whether a failure means the target engine cannot be reached (not a local error,
+    not an answer of a running target)."""
+    if told or isinstance(exc, DeniedError | TlsFailed | ChannelError):
+        return False
+    return isinstance(exc, ConnectionError | TimeoutError | asyncio.TimeoutError | FrameError) or (
+        isinstance(exc, OSError) and exc.filename is None)
 
 
 def _describe(exc: BaseException, spec: ConnSpec) -> str:

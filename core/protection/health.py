@@ -74,10 +74,9 @@ def conditions(stats: JobStats, seen: Observed, now: float,
         out.append(down)
     if stats.last_error and not (down and stats.target_connected is False):
         out.append(Condition(REPLICATION_ERROR, stats.last_error, stats.error_since))
-    elif stats.replication_status == "error" or stats.mirror_status == "error":
-        if not down:
-            out.append(Condition(REPLICATION_ERROR, "the source engine reports an error",
-                                 stats.error_since))
+    elif "error" in (stats.replication_status, stats.mirror_status) and not down:
+        out.append(Condition(REPLICATION_ERROR, "the source engine reports an error",
+                             stats.error_since))
     if stats.remirror_reason:
         out.append(Condition(REMIRROR_REQUIRED, stats.remirror_reason, stats.remirror_since))
     if seen.monitoring and seen.target_reachable is not False and seen.monitor_state != "monitoring":

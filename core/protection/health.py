@@ -121,7 +121,7 @@ def display_state(lifecycle: str, conds: list[Condition]) -> str:
         return lifecycle
     if any(c.name != MIRRORING for c in conds):
         return DEGRADED
-    return MIRRORING if conds else "Protected"
+    return MIRRORING if conds else lifecycle
 
 
 def headline(conds: list[Condition], stats: JobStats, now: float) -> str:

@@ -103,6 +103,7 @@ def test_incomplete_mirror_is_mirroring_not_degraded() -> None:
     assert [c.name for c in conds] == [h.MIRRORING]
     assert display_state("Mirroring", conds) == "Mirroring"
     assert display_state("Protected", conds) == "Mirroring"
+    assert display_state("Mirroring", []) == "Mirroring"  # never promoted by no news
 
 
 def test_read_errors_are_unknown_never_fine() -> None:

@@ -51,3 +51,38 @@ def test_killed_target_is_reported_with_its_start_and_the_queue(tmp_path) -> Non
         if pt.poll() is None:
             pt.kill()
             pt.wait(10)
+
+
+def test_which_failures_mean_the_target_is_down() -> None:
+    from core.engine.channel import ChannelError
+    from core.engine.handshake import TlsFailed
+    from core.engine.replicator import _target_down
+
+    assert _target_down(ConnectionRefusedError(111, "refused"), None)
+    assert _target_down(TimeoutError(), None)
+    assert _target_down(OSError(113, "No route to host"), None)
+    # a target that answers, or a local file error, is an error but not a dead target
+    assert not _target_down(ConnectionResetError(), "disk full on the target")
+    assert not _target_down(TlsFailed("certificate of another estate"), None)
+    assert not _target_down(ChannelError("no such set"), None)
+    assert not _target_down(OSError(13, "Permission denied", "/data/x"), None)
+
+
+def test_counters_keep_the_start_of_a_repeated_failure() -> None:
+    from core.engine.clock import FakeClock
+    from core.engine.counters import Counters
+
+    clock = FakeClock(500.0)
+    c = Counters(clock)
+    c.connected()
+    assert (c.target_connected, c.target_since) == (True, 500.0)
+    clock.advance(10)
+    c.failed("refused", target_down=True)
+    clock.advance(30)
+    c.failed("refused again", target_down=True)  # a retry: the trouble began at 510
+    st = c.stats(4, 1000, 505.0, None)
+    assert (st.target_connected, st.target_since, st.error_since) == (False, 510.0, 510.0)
+    assert st.last_error == "refused again" and st.bytes_remaining == 1000
+    c.connected()
+    c.cleared()
+    assert (c.target_since, c.error_since, c.last_error) == (540.0, None, "")

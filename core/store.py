@@ -124,8 +124,11 @@ class PairStore:
 
     def knows(self, source: str, target: str) -> bool:
         """Whether appmgr has a configuration or any record (even a health check) of the pair."""
-        return any((d / f"{pair_key(app, source, target)}.json").exists()
-                   for app in APP_IDS for d in (self._configs, self._records))
+        # through load_config/records, not file names: those are the store's own business
+        if any(self.load_config(app, source, target) is not None for app in APP_IDS):
+            return True
+        s, t = source.upper(), target.upper()
+        return any(r.source.upper() == s and r.target.upper() == t for r in self.records())
 
     def pairs_with_target(self, target: str) -> list[PairRecord]:
         return [r for r in self.records() if r.target.upper() == target.upper()]

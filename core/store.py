@@ -175,6 +175,14 @@ class PairStore:
                 and self.record(app, source, target).pair_state
                 not in (PairState.UNPROTECTED, PairState.VALIDATED)]
 
+    def knows(self, source: str, target: str) -> bool:
+        """Whether appmgr has a configuration or any record (even a health check) of the pair."""
+        # through load_config/records, not file names: those are the store's own business
+        if any(self.load_config(app, source, target) is not None for app in APP_IDS):
+            return True
+        s, t = source.upper(), target.upper()
+        return any(r.source.upper() == s and r.target.upper() == t for r in self.records())
+
     def pairs_with_target(self, target: str) -> list[PairRecord]:
         return [r for r in self.records() if r.target.upper() == target.upper()]
 

@@ -22,6 +22,7 @@ STATE_CLASS: dict[str, str] = {
     "Validated": "idle",
     "Mirroring": "busy",
     "Protected": "ok",
+    "Degraded": "bad",  # would be Protected but for a condition (core.protection.health)
     "Failure detected": "bad",
     "Failing over": "busy",
     "Failed over": "bad",

@@ -57,6 +57,15 @@ class Session:
         return str(label) if label else self.state
 
     @property
+    def state_detail(self) -> str:
+        """Why the pair is not Protected, in a few words for the header (the first
+        degraded condition's name: "Target unreachable"), else ""."""
+        for cond in getattr(self.status, "conditions", None) or []:
+            if cond.name != "Mirroring":
+                return str(cond.name)
+        return ""
+
+    @property
     def errors(self) -> int:
         return sum(1 for r in self.results if r.status == "error")
 

@@ -1,4 +1,9 @@
-"""Counters of one connection (SPEC F-8.4) and the transfer-rate meter."""
+"""Counters of one connection (SPEC F-8.4) and the transfer-rate meter.
+
+Besides the figures, the counters record WHEN a trouble began (the target
+refusing, an error, the queue waiting): status reports a degraded pair with
+its age, so a repeated failure must not restart the clock (ARCHITECTURE "Truth").
+"""
 
 from __future__ import annotations
 
@@ -39,6 +44,9 @@ class Counters:
     mirror_total: int = 0
     mirror_done: int = 0
     last_error: str = ""
+    error_since: float | None = None
+    target_connected: bool | None = None
+    target_since: float | None = None
     meter: RateMeter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -49,7 +57,24 @@ class Counters:
         self.bytes_sent_compressed += wire
         self.meter.add(wire)
 
-    def stats(self, queued_ops: int) -> JobStats:
+    def failed(self, error: str, *, target_down: bool) -> None:
+        """Record a failure; the times keep the start of an ongoing trouble."""
+        now = self.clock.time()
+        if not self.last_error:
+            self.error_since = now
+        self.last_error = error
+        if target_down and self.target_connected is not False:
+            self.target_connected, self.target_since = False, now
+
+    def connected(self) -> None:
+        if self.target_connected is not True:
+            self.target_connected, self.target_since = True, self.clock.time()
+
+    def cleared(self) -> None:
+        self.last_error, self.error_since = "", None
+
+    def stats(self, queued_ops: int, queued_bytes: int = 0, queue_since: float | None = None,
+              last_applied: float | None = None) -> JobStats:
         mirroring = self.mirror_status == "mirroring"
         percent = 100.0 if self.mirror_status == "complete" else 0.0
         if mirroring and self.mirror_total:
@@ -60,8 +85,16 @@ class Counters:
             replication_status=self.replication_status,
             bytes_sent=self.bytes_sent,
             bytes_sent_compressed=self.bytes_sent_compressed,
-            bytes_remaining=max(0, self.mirror_total - self.mirror_done) if mirroring else 0,
+            # what the target still lacks: the rest of the mirror AND the queue
+            bytes_remaining=(max(0, self.mirror_total - self.mirror_done) if mirroring else 0)
+            + queued_bytes,
             queued_ops=queued_ops,
+            queued_bytes=queued_bytes,
+            queue_since=queue_since,
+            last_applied=last_applied,
+            error_since=self.error_since,
+            target_connected=self.target_connected,
+            target_since=self.target_since,
             transfer_rate=self.meter.rate(),
             last_error=self.last_error,
         )

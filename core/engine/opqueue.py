@@ -5,6 +5,9 @@ appended to a JSON-lines spill file and stay there until the in-memory part
 has drained; then they are loaded back in slices. FIFO order holds throughout.
 The head is read with :meth:`head` and removed with :meth:`pop` only after
 the target acknowledged it, so a broken channel loses nothing.
+
+It also keeps what status needs to judge it: the bytes its ops will send
+(an op's ``size``, taken when queued) and since when it has been non-empty.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +25,8 @@ Op = dict[str, Any]
 
 
 class OpQueue:
-    def __init__(self, spill_path: Path, mem_limit: int = 10_000) -> None:
+    def __init__(self, spill_path: Path, mem_limit: int = 10_000,
+                 now: Callable[[], float] = time.time) -> None:
         self.spill_path = spill_path
         self.mem_limit = max(1, mem_limit)
         self._mem: deque[Op] = deque()
@@ -31,6 +36,11 @@ class OpQueue:
         self._seq = 0
         self._tail: Op | None = None
         self._event = asyncio.Event()
+        self._now = now
+        #: bytes the queued ops will send (their ``size`` when queued)
+        self.bytes = 0
+        #: epoch seconds the queue became non-empty; None while empty
+        self.since: float | None = None
         self.spill_path.unlink(missing_ok=True)
 
     def __len__(self) -> int:
@@ -50,7 +60,16 @@ class OpQueue:
             and self._tail.get("kind") == "write"
             and self._tail.get("path") == op.get("path")
         ):
+            # the write already queued sends the current content: keep its size current
+            # (the tail of a spill file cannot be rewritten; its size stays as queued)
+            if self._spilled == 0:
+                new = int(op.get("size", 0))
+                self.bytes += new - int(self._tail.get("size", 0))
+                self._tail["size"] = new
             return
+        if not len(self):
+            self.since = self._now()
+        self.bytes += int(op.get("size", 0))
         self._seq += 1
         op = {**op, "seq": self._seq}
         if self._spilled == 0 and len(self._mem) < self.mem_limit:
@@ -72,9 +91,10 @@ class OpQueue:
 
     def pop(self) -> None:
         if self._mem:
-            self._mem.popleft()
+            self.bytes -= int(self._mem.popleft().get("size", 0))
         if not self:
             self._tail = None
+            self.bytes, self.since = 0, None
             self._event.clear()
 
     async def wait(self, timeout: float | None = None) -> bool:

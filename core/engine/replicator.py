@@ -67,7 +67,8 @@ class Replicator:
         self.clock = clock
         self.matcher = RuleMatcher(rules)
         self.counters = Counters(clock)
-        self.queue = OpQueue(spill_dir / f"{name}.spill", mem_limit)
+        self.queue = OpQueue(spill_dir / f"{name}.spill", mem_limit, clock.time)
+        self.last_applied: float | None = None
         self.first_mirror = first_mirror or spec.mirror_type
         self.known_deleted: set[str] = set()
         #: re-mirrors queued because the watcher said changes may have been missed
@@ -96,7 +97,8 @@ class Replicator:
         self.counters.replication_status = "stopped"
 
     def stats(self) -> JobStats:
-        return self.counters.stats(len(self.queue))
+        q = self.queue
+        return self.counters.stats(len(q), q.bytes, q.since, self.last_applied)
 
     # --- main loop ---------------------------------------------------------------
     async def _run(self) -> None:
@@ -109,6 +111,7 @@ class Replicator:
                     self.spec.target, self.spec.port, self.name, self.spec.key, c,
                     self.spec.compression, self.tls,
                 )
+                c.connected()
                 await self._mirror(kind)
                 backoff = 0.5
                 if not self.spec.replicate:
@@ -122,7 +125,8 @@ class Replicator:
                 told = None
                 if self._channel and isinstance(exc, ConnectionError):
                     told = await self._channel.pending_error()
-                c.last_error = _describe(ChannelError(told) if told else exc, self.spec)
+                c.failed(_describe(ChannelError(told) if told else exc, self.spec),
+                         target_down=_target_down(exc, told))
                 log.warning("connection %s: %s", self.name, c.last_error)
                 if c.mirror_status != "complete":
                     c.mirror_status = "error"
@@ -151,7 +155,7 @@ class Replicator:
         self.known_deleted.clear()
         self._vanished.clear()
         c.mirror_status = "complete"
-        c.last_error = ""
+        c.cleared()
 
     async def _replicate(self) -> None:
         assert self._channel is not None
@@ -169,6 +173,7 @@ class Replicator:
                 continue
             await self._apply(op)
             self.queue.pop()
+            self.last_applied = self.clock.time()
 
     async def _apply(self, op: dict[str, Any]) -> None:
         ch = self._channel
@@ -276,7 +281,11 @@ class Replicator:
             elif inc_new:
                 self.queue.push({"kind": "tree", "path": new})
         elif inc:
-            self.queue.push({"kind": op["kind"], "path": win})
+            queued: dict[str, Any] = {"kind": op["kind"], "path": win}
+            if op["kind"] == "write":
+                with contextlib.suppress(OSError):  # gone already: its delete follows
+                    queued["size"] = os.stat(op["path"]).st_size
+            self.queue.push(queued)
 
 
 def _outermost(paths: list[str]) -> list[str]:
@@ -290,6 +299,15 @@ def _outermost(paths: list[str]) -> list[str]:
 
 def _below_or_at(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _target_down(exc: BaseException, told: str | None) -> bool:
+    """Whether a failure means the target engine cannot be reached (not a local error,
+    not an answer of a running target)."""
+    if told or isinstance(exc, DeniedError | TlsFailed | ChannelError):
+        return False
+    return isinstance(exc, ConnectionError | TimeoutError | asyncio.TimeoutError | FrameError) or (
+        isinstance(exc, OSError) and exc.filename is None)
 
 
 def _describe(exc: BaseException, spec: ConnSpec) -> str:

@@ -21,6 +21,21 @@ class JobStats:
     monitor_state: str = "off"  # off | monitoring | failover_condition
     last_snapshot: float | None = None
     last_error: str = ""  # why mirror or replication is in "error" (a sentence), else ""
+    #: epoch seconds ``last_error`` first appeared (kept while the same trouble repeats)
+    error_since: float | None = None
+    #: the source's view of its target: None before the first attempt
+    target_connected: bool | None = None
+    #: epoch seconds the current ``target_connected`` value began
+    target_since: float | None = None
+    #: bytes of the files the replication queue still has to send (size when queued)
+    queued_bytes: int = 0
+    #: epoch seconds the queue became non-empty (None while empty)
+    queue_since: float | None = None
+    #: epoch seconds the target last acknowledged a queued operation
+    last_applied: float | None = None
+    #: why the pair must re-mirror before it is trustworthy again ("" when not)
+    remirror_reason: str = ""
+    remirror_since: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -8,6 +8,11 @@ failover case; a side not asked is ``None``, never assumed reachable. Observed m
 Mirroring → Protected when the mirror is complete; Mirroring/Protected →
 Failure detected when the monitor reports a failover condition; Failure
 detected → Protected/Mirroring when the condition clears.
+
+Those moves are the lifecycle (``pair_state``). What a person is told
+(``state``) is stricter: Protected only when :mod:`core.protection.health`
+finds no condition at all, otherwise "Degraded" with the first condition's
+reason and its age.
 """
 
 from __future__ import annotations
@@ -22,6 +27,14 @@ from core.model.stats import JobStats
 from core.ports import MonitorStatus
 from core.protection.env import as_stats
 from core.protection.facts import restore_set_name
+from core.protection.health import (
+    OBSERVED,
+    Condition,
+    Observed,
+    conditions,
+    display_state,
+    headline,
+)
 from core.protection.locks import record_lock
 from core.protection.state_machine import allowed_actions, check_transition
 from core.store import PairRecord, PairStore
@@ -43,12 +56,13 @@ def missed_text(missed: int, threshold: int) -> str:
     return f"{missed} of {threshold}"
 
 
-def state_label(state: str, operation: str) -> str:
+def state_label(state: str, operation: str, conds: list[Condition] | None = None) -> str:
     """The state in words for a person: Restoring only while a restore runs (or was
-    interrupted, so it resumes); right after failback the pair waits for Restore."""
+    interrupted, so it resumes); right after failback the pair waits for Restore;
+    Protected only while no condition holds (else Degraded)."""
     if state == S.RESTORING.value and operation != "restore":
         return AWAITING_RESTORE
-    return state
+    return display_state(state, conds or [])
 
 
 @dataclass
@@ -62,11 +76,33 @@ class PairStatus:
     target_reachable: bool | None = None
     #: readable problems met while reading (not reachability)
     errors: list[str] = field(default_factory=list)
+    #: why the pair is not Protected (core.protection.health), most important first
+    conditions: list[Condition] = field(default_factory=list)
+    #: when it was read (epoch seconds): ages are counted from here
+    read_at: float = 0.0
 
     @property
     def label(self) -> str:
         """What the header and ``status`` say (see :func:`state_label`)."""
-        return state_label(self.state.value, self.record.phase)
+        return state_label(self.state.value, self.record.phase, self.conditions)
+
+    @property
+    def reason(self) -> str:
+        """Why it is degraded, in one sentence ("" when it is not)."""
+        return headline(self.conditions, self.stats, self.read_at)
+
+    @property
+    def since(self) -> float | None:
+        main = next((c for c in self.conditions if c.name != "Mirroring"), None)
+        return main.since if main else None
+
+    @property
+    def exit_code(self) -> int:
+        """``status``'s answer: 0 only when Protected, 3 when the source (which holds the
+        counters) does not answer, else 1."""
+        if self.label == S.PROTECTED.value:
+            return 0
+        return 3 if self.source_reachable is False else 1
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON of ``appmgr status --json``."""
@@ -75,7 +111,10 @@ class PairStatus:
             "app": r.app,
             "source": r.source,
             "target": r.target,
-            "state": self.state.value,
+            "state": self.label,
+            "pair_state": self.state.value,
+            "reason": self.reason,
+            "since": self.since,
             "source_reachable": self.source_reachable,
             "target_reachable": self.target_reachable,
             "mirror": {"status": s.mirror_status, "percent": round(s.mirror_percent, 1)},
@@ -85,6 +124,7 @@ class PairStatus:
                 "bytes_sent_compressed": s.bytes_sent_compressed,
                 "bytes_remaining": s.bytes_remaining,
                 "queued_ops": s.queued_ops,
+                "queued_bytes": s.queued_bytes,
                 "transfer_rate": s.transfer_rate,
             },
             "monitoring": r.monitoring,
@@ -98,14 +138,16 @@ class PairStatus:
             "operation": r.phase,
             "last_error": r.last_error,
             "errors": list(self.errors),
+            "conditions": [c.to_dict(self.read_at) for c in self.conditions],
         }
 
 
 def check_named_pair(ctx: Context, store: PairStore, source: str, target: str) -> None:
-    """A pair appmgr has no configuration or record for must name servers that exist:
-    ``status NOSUCH NOPE`` is a mistake to point out, not an unprotected pair.
-    InvalidInput (exit 2) names the server; a DNS that does not answer stays Unreachable."""
-    if store.apps_of(source, target):
+    """A pair appmgr has no configuration or record for is refused: ``status FS01 FS02``
+    of a pair never set up is "no such pair", never "Unprotected". A server that
+    cannot be found is named (InvalidInput, exit 2); a DNS that does not answer stays
+    Unreachable."""
+    if store.knows(source, target):
         return
     for role, name in (("source", source), ("target", target)):
         try:
@@ -113,6 +155,9 @@ def check_named_pair(ctx: Context, store: PairStore, source: str, target: str) -
         except NotFound as exc:
             raise InvalidInput(role, f"{name.upper()} is in no pair appmgr knows and is not "
                                      f"a server it can find ({exc})") from None
+    raise InvalidInput("pair", f"no such pair: {source.upper()} → {target.upper()} "
+                               "(appmgr has no configuration or record of it; validate or "
+                               "protect it first)")
 
 
 def pair_actions(
@@ -168,6 +213,8 @@ def pair_status(ctx: Context, store: PairStore, app: str, source: str, target: s
             missed_threshold=mon.threshold,
             monitor_state=mon.state,
         )
+    if state in _WATCHED:
+        _judge(ctx, store, status)
     new = _observe(state, status.stats, status.monitor)
     if new != state:
         check_transition(state, new)
@@ -181,6 +228,26 @@ def pair_status(ctx: Context, store: PairStore, app: str, source: str, target: s
                 status.state = new
                 status.record = fresh
     return status
+
+
+def _judge(ctx: Context, store: PairStore, status: PairStatus) -> None:
+    """Find the conditions; the first sighting of those only the console sees is kept in
+    the record (``extra["conditions_since"]``) so their age survives between reads."""
+    rec, now = status.record, ctx.clock.now()
+    seen = Observed(status.source_reachable, status.target_reachable, rec.monitoring,
+                    status.monitor.state if status.monitor else None, tuple(status.errors))
+    first: dict[str, float] = dict(rec.extra.get("conditions_since") or {})
+    conds = conditions(status.stats, seen, now, first)
+    names = {c.name for c in conds if c.name in OBSERVED}
+    kept = {n: float(first.get(n, now)) for n in names}
+    if kept != first:
+        with record_lock(rec.key):
+            fresh = store.record(rec.app, rec.source, rec.target)
+            fresh.extra["conditions_since"] = kept
+            store.save_record(fresh)
+            status.record = fresh
+        conds = conditions(status.stats, seen, now, kept)
+    status.conditions, status.read_at = conds, now
 
 
 def _call(ctx: Context, server: str, status: PairStatus, fn: Any) -> Any:

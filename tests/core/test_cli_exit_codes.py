@@ -64,9 +64,18 @@ def test_status_of_servers_that_do_not_exist_is_an_error(
     assert "target: NOPE" in capsys.readouterr().err
 
 
+def test_status_of_a_pair_never_set_up_is_no_such_pair(
+        console: Console, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["status", "FS01", "FS02", "--json"]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and "no such pair: FS01 → FS02" in out.err
+
+
 def test_status_of_a_new_pair_does_not_claim_the_servers_answer(
         console: Console, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["status", "FS01", "FS02", "--json"]) == 0
+    assert cli.main(["config", "set", "FS01", "FS02", "monitoring.missed=3"]) == 0
+    capsys.readouterr()
+    assert cli.main(["status", "FS01", "FS02", "--json"]) == 1  # 0 only when Protected
     doc = json.loads(capsys.readouterr().out)
     assert doc["state"] == "Unprotected"
     assert (doc["source_reachable"], doc["target_reachable"]) == (None, None)  # not asked

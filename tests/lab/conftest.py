@@ -36,7 +36,14 @@ class Lab:
         return proc
 
     def json(self, *args: str) -> object:
-        return json.loads(self.run(*args).stdout)
+        # `status --json` answers in JSON in every state; its exit code says whether the
+        # pair is Protected (0), degraded (1) or its source does not answer (3)
+        pair_status = "status" in args and "lab" not in args
+        proc = self.run(*args, check=not pair_status)
+        if pair_status and proc.returncode not in (0, 1, 3):
+            raise AssertionError(f"appmgr {' '.join(args)} exited {proc.returncode}:\n"
+                                 f"{proc.stdout}\n{proc.stderr}")
+        return json.loads(proc.stdout)
 
     def volume(self, server: str, letter: str) -> Path:
         return self.home / "lab" / "servers" / server / letter

@@ -32,5 +32,12 @@ def test_status_of_servers_that_do_not_exist_exits_2(lab: Lab) -> None:
     proc = lab.run("--lab", "status", "NOSUCH", "NOPE", "--json", check=False)
     assert proc.returncode == 2 and proc.stdout == ""
     assert "NOSUCH is in no pair appmgr knows" in proc.stderr
-    known = json.loads(lab.run("--lab", "status", "FS01", "FS03", "--json").stdout)
+    # a pair appmgr has a record of (the refused protect above) but that is not Protected
+    proc = lab.run("--lab", "status", "FS01", "FS03", "--json", check=False)
+    known = json.loads(proc.stdout)
+    assert proc.returncode == 1  # 0 only when Protected
     assert known["state"] == "Unprotected" and known["source_reachable"] is None
+    # real servers, but never set up as a pair: refused, not "Unprotected"
+    proc = lab.run("--lab", "status", "FS02", "FS03", "--json", check=False)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "no such pair: FS02 → FS03" in proc.stderr

@@ -61,3 +61,33 @@ async def test_missed_heartbeats_past_the_threshold_read_truthfully(api):
             in prompt
         await press(pilot, "escape")  # the failure prompt: not now
         assert cell(app, "missed") == "5 of 5 (7 in a row)"
+
+
+async def test_a_degraded_pair_says_why_on_the_monitor_tab_and_in_the_header(api):
+    from core.protection.health import since_text
+
+    reopen_pair(api)
+    app = make_app(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        api.state = PairState.PROTECTED
+        await press(pilot, "ctrl+r")
+        state = app.screen.query_one("#mon-state")
+        assert str(state.render()) == "Protection status: Protected"
+        api.target_down(NOW - 600)
+        await press(pilot, "ctrl+r")
+        at = since_text(NOW - 600, NOW)
+        await wait_for(pilot, lambda: "Degraded" in str(state.render()), "the degraded state")
+        assert str(state.render()) == (f"Protection status: Degraded — Target unreachable since {at}"
+                                       " — 18 operations queued (24.0 MB)")
+        problems = str(app.screen.query_one("#mon-problems").render())
+        assert problems == (f"▲ Target unreachable since {at}: the target engine on "
+                            "127.0.10.12:7000 refused the connection")
+        assert cell(app, "queue") == "18 operations (24.0 MB)"
+        header = str(app.screen.query_one("#pair-header").render())
+        assert "Degraded: Target unreachable" in header
+        api.down_since = None  # the target is back
+        await press(pilot, "ctrl+r")
+        await wait_for(pilot, lambda: str(state.render()) == "Protection status: Protected",
+                       "Protected again")
+        assert "Degraded" not in str(app.screen.query_one("#pair-header").render())

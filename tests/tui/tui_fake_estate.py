@@ -7,7 +7,7 @@ net 127.0.10), inventoried as the console sees them, so the pictures match
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.apps import applications
@@ -47,12 +47,20 @@ class PairStatus:
     monitor: MonitorStatus | None
     source_reachable: bool = True
     operation: str = ""  # core: the record's phase
+    conditions: list[Any] = field(default_factory=list)  # core.protection.health.Condition
+    read_at: float = NOW
 
     @property
     def label(self) -> str:
         from core.protection.status import state_label
 
-        return state_label(self.state.value, self.operation)
+        return state_label(self.state.value, self.operation, self.conditions)
+
+    @property
+    def reason(self) -> str:
+        from core.protection.health import headline
+
+        return headline(self.conditions, self.stats, self.read_at)
 
     def to_dict(self) -> dict[str, Any]:
         return {"state": self.state.value, "stats": self.stats.to_dict()}

@@ -131,6 +131,10 @@ class FakeProtectMixin:
         """Test hook: the target's monitor declares the source failed."""
         self.state = ST.FAILURE_DETECTED
 
+    def target_down(self, since: float) -> None:
+        """Test hook: the source's replicator cannot reach the target since ``since``."""
+        self.down_since = since
+
     def status(self, app: str, source: str, target: str) -> Any:
         self._rec("status", source, target)
         with self.lock:
@@ -155,7 +159,18 @@ class FakeProtectMixin:
             monitor_state="failover_condition" if failed else ("monitoring" if up else "off"))
         monitor = MonitorStatus(get_app(app).set_name(source, target), stats.monitor_state,
                                 stats.last_heartbeat, stats.missed_heartbeats, 5) if up else None
-        return PairStatus(s, stats, monitor, source_reachable=not failed)
+        down = getattr(self, "down_since", None)
+        if down is None or s != ST.PROTECTED:
+            return PairStatus(s, stats, monitor, source_reachable=not failed)
+        from dataclasses import replace
+
+        from core.protection.health import TARGET_UNREACHABLE, Condition
+
+        stats = replace(stats, replication_status="error", queued_ops=18,
+                        queued_bytes=24 * 1024 * 1024, target_connected=False, target_since=down,
+                        last_error="the target engine on 127.0.10.12:7000 refused the connection")
+        cond = Condition(TARGET_UNREACHABLE, stats.last_error, down)
+        return PairStatus(s, stats, monitor, conditions=[cond])
 
     def _steps(self, name: str, steps: list[str], progress: Any, end: ST) -> list[Any]:
         self._rec(name)

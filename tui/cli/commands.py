@@ -152,14 +152,18 @@ def _status(args: argparse.Namespace) -> int:
              else [(r.app, r.source, r.target) for r in store.records()])
     n = 0
     while True:
-        docs = [pair_status(ctx, store, a, s, t).to_dict() for a, s, t in pairs]
+        read = [pair_status(ctx, store, a, s, t) for a, s, t in pairs]
+        docs = [st.to_dict() for st in read]
+        # 0 only when every pair is Protected; 3 if a source does not answer; else 1
+        codes = {st.exit_code for st in read}
+        code = 3 if 3 in codes else 1 if 1 in codes else 0
         if args.json:
             print(json.dumps(docs[0] if args.source else docs), flush=True)
         else:
             print("\n\n".join(output.status(d) for d in docs) or "no pairs yet", flush=True)
         n += 1
         if not args.watch or (args.count and n >= args.count):
-            return 0
+            return code
         st = ctx.settings
         time.sleep(1 if st.refresh_auto else st.refresh_interval)
 

@@ -103,9 +103,11 @@ def status(d: dict[str, Any]) -> str:
     from core.protection.status import missed_text, state_label
 
     state = state_label(d["state"], d.get("operation") or "")
-    lines = [f"{d['source']} → {d['target']} ({d['app']}): {state}",
+    lines = [f"{d['source']} → {d['target']} ({d['app']}): {state}"
+             + (f" — {d['reason']}" if d.get("reason") else ""),
              f"  mirror       {d['mirror']['status']} {d['mirror']['percent']:.0f}%",
-             f"  replication  {d['replication']['status']}  queue {c['queued_ops']}",
+             f"  replication  {d['replication']['status']}  queue {c['queued_ops']}"
+             f" ({size(c.get('queued_bytes', 0))})",
              f"  sent         {size(c['bytes_sent'])} (compressed {size(c['bytes_sent_compressed'])})"
              f"  remaining {size(c['bytes_remaining'])}  rate {size(c['transfer_rate'])}/s"]
     if m:
@@ -117,6 +119,9 @@ def status(d: dict[str, Any]) -> str:
         lines.append(f"  {d['source']} does not answer")
     if d.get("target_reachable") is False:
         lines.append(f"  {d['target']} does not answer")
+    for cond in d.get("conditions", []):
+        if cond["name"] != "Mirroring":
+            lines.append(f"  ▲ {cond['name']}: {cond['reason']}")
     for e in d.get("errors", []):
         lines.append(f"  ! {e}")
     if d.get("last_error"):

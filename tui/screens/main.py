@@ -202,13 +202,15 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
     def _status_changed(self, event: MonitorPane.StatusChanged) -> None:
         first = self.session.status is None
         before = self.session.state
+        shown = (self.session.state_label, self.session.state_detail)
         self.session.status = event.status
         after = self.session.state
         if first and after not in ("Unprotected", "Validated"):
             self._show_tab("tab-monitor")  # a pair set up before opens on its live status
         if after != before:
             self.refresh_allowed()
-            self._update_header()
+        if after != before or shown != (self.session.state_label, self.session.state_detail):
+            self._update_header()  # Protected ↔ Degraded moves no lifecycle state
         if after == "Failure detected":
             self.offer_failover(event.status)
         else:
@@ -233,7 +235,7 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
         s = self.session
         title = getattr(s.application, "title", "")
         self.query_one(PairHeader).show(title, s.source, s.target, s.state_label,
-                                        bool(getattr(self.app, "lab", False)))
+                                        bool(getattr(self.app, "lab", False)), s.state_detail)
 
     # --- keys ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

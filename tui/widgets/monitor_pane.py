@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Collapsible, DataTable, Label, ProgressBar, Sparkline, Static
 from textual.worker import get_current_worker
 
+from core.protection.health import since_text
 from core.protection.status import missed_text
 from tui.api_calls import error_text
 from tui.fmt import STATE_CLASS, ago, rate, size, status_label
@@ -163,7 +164,8 @@ class MonitorPane(VerticalScroll):
     def _show(self, status: Any) -> None:
         state = status_label(status)
         line = self.query_one("#mon-state", Static)
-        line.update(f"Protection status: {state}")
+        reason = str(getattr(status, "reason", "") or "")
+        line.update(f"Protection status: {state}" + (f" — {reason}" if reason else ""))
         for cls in ("ok", "busy", "bad", "idle"):
             line.set_class(STATE_CLASS.get(state, "idle") == cls, f"-{cls}")
         s = status.stats
@@ -180,21 +182,16 @@ class MonitorPane(VerticalScroll):
             "sent": size(s.bytes_sent, in_bytes),
             "sent_compressed": size(s.bytes_sent_compressed, in_bytes),
             "remaining": size(s.bytes_remaining, in_bytes),
-            "queue": f"{s.queued_ops:,} operations",
+            "queue": f"{s.queued_ops:,} operations"
+            + (f" ({size(s.queued_bytes, in_bytes)})" if s.queued_bytes else ""),
             "rate": rate(s.transfer_rate, in_bytes),
             **self._ages(last_hb, s.last_snapshot, now),
             "missed": missed_text(missed, threshold),
             "monitor": MONITOR_STATES.get(mon_state, mon_state),
         }
         self._times = (last_hb, s.last_snapshot)
-        problems = list(getattr(status, "errors", []) or [])
-        if getattr(s, "last_error", ""):
-            problems.insert(0, s.last_error)
-        if getattr(status, "source_reachable", None) is False:
-            problems.append("The source does not answer.")
-        if getattr(status, "target_reachable", None) is False:
-            problems.append("The target does not answer.")
-        self.query_one("#mon-problems", Static).update("\n".join(f"▲ {p}" for p in problems))
+        self.query_one("#mon-problems", Static).update(
+            "\n".join(f"▲ {p}" for p in self._problems(status)))
         table = self.query_one("#mon-table", DataTable)
         for key, text in values.items():
             table.update_cell(key, "value", text)
@@ -203,6 +200,25 @@ class MonitorPane(VerticalScroll):
         # a fixed window, oldest left: a single sample must not fill the whole line
         window = [0.0] * (self.rates.maxlen - len(self.rates)) + list(self.rates)
         self.query_one("#mon-spark", Sparkline).data = window
+
+    @staticmethod
+    def _problems(status: Any) -> list[str]:
+        """Each degraded condition with its reason and start; without conditions (a status
+        that has none to give), what the read itself met."""
+        conds = [c for c in getattr(status, "conditions", None) or [] if c.name != "Mirroring"]
+        if conds:
+            now = float(getattr(status, "read_at", 0.0) or 0.0)
+            return [c.name + (f" since {since_text(c.since, now)}" if c.since else "")
+                    + f": {c.reason}" for c in conds]
+        s = status.stats
+        problems = list(getattr(status, "errors", []) or [])
+        if getattr(s, "last_error", ""):
+            problems.insert(0, s.last_error)
+        if getattr(status, "source_reachable", None) is False:
+            problems.append("The source does not answer.")
+        if getattr(status, "target_reachable", None) is False:
+            problems.append("The target does not answer.")
+        return problems
 
     @staticmethod
     def _ages(last_hb: float | None, last_snapshot: float | None, now: float) -> dict[str, str]:

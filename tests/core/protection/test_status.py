@@ -57,6 +57,9 @@ def test_unreachable_source_is_reported_not_raised(world: World, store: PairStor
     st = _status(world, store)
     assert st.state.value == "Protected" and st.source_reachable is False
     assert st.monitor is not None and st.monitor.state == "monitoring"
+    # the lifecycle stays; what a person is told does not claim protection
+    assert st.label == "Degraded" and st.exit_code == 3
+    assert st.reason.startswith("Source unreachable since ")
 
 
 def test_unreachable_target_is_reported_too(world: World, store: PairStore,
@@ -64,17 +67,28 @@ def test_unreachable_target_is_reported_too(world: World, store: PairStore,
     world.tgt.reachable = False
     st = _status(world, store)
     assert st.target_reachable is False and st.monitor is None and st.state.value == "Protected"
+    assert st.label == "Degraded" and st.exit_code == 1
+    assert [c.name for c in st.conditions] == ["Target unreachable"]
+    first = st.conditions[0].since
+    world.clock.advance(90)  # the age is kept between reads, not restarted
+    st = _status(world, store)
+    assert st.conditions[0].since == first and st.to_dict()["conditions"][0]["age_s"] == 90
+    world.tgt.reachable = True
+    st = _status(world, store)
+    assert st.label == "Protected" and st.exit_code == 0 and st.conditions == []
 
 
 def test_json_is_stable(world: World, store: PairStore, protected: PairRecord) -> None:
     d = _status(world, store).to_dict()
-    assert list(d) == ["app", "source", "target", "state", "source_reachable", "target_reachable",
+    assert list(d) == ["app", "source", "target", "state", "pair_state", "reason", "since",
+                       "source_reachable", "target_reachable",
                        "mirror", "replication", "counters", "monitoring", "monitor", "operation",
-                       "last_error", "errors"]
+                       "last_error", "errors", "conditions"]
+    assert (d["reason"], d["since"], d["conditions"]) == ("", None, [])
     assert d["state"] == "Protected" and d["mirror"] == {"status": "complete", "percent": 100.0}
     assert d["replication"] == {"status": "replicating"}
     assert set(d["counters"]) == {"bytes_sent", "bytes_sent_compressed", "bytes_remaining",
-                                  "queued_ops", "transfer_rate"}
+                                  "queued_ops", "queued_bytes", "transfer_rate"}
     assert d["monitor"]["threshold"] == 3 and d["monitor"]["state"] == "monitoring"
     json.dumps(d)
 

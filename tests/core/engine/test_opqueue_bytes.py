@@ -1,0 +1,32 @@
+"""The queue's figures for status: bytes still to send and since when it waits."""
+
+from __future__ import annotations
+
+from core.engine.opqueue import OpQueue
+
+
+def test_bytes_and_since_follow_push_pop_and_spill(tmp_path) -> None:
+    t = [100.0]
+    q = OpQueue(tmp_path / "q.spill", mem_limit=2, now=lambda: t[0])
+    assert (q.bytes, q.since) == (0, None)
+    q.push({"kind": "write", "path": "a", "size": 10})
+    t[0] = 105.0
+    q.push({"kind": "mkdir", "path": "d"})
+    q.push({"kind": "write", "path": "b", "size": 300})  # spilled to disk
+    q.push({"kind": "write", "path": "c", "size": 5})
+    assert q.spilled == 2 and q.bytes == 315 and q.since == 100.0  # since the FIRST op
+    q.pop()
+    assert q.bytes == 305
+    while q.head() is not None:
+        q.pop()
+    assert (q.bytes, q.since, len(q)) == (0, None, 0)
+    q.close()
+
+
+def test_a_write_merged_into_the_tail_keeps_the_newest_size(tmp_path) -> None:
+    q = OpQueue(tmp_path / "q.spill", now=lambda: 1.0)
+    q.push({"kind": "write", "path": "head", "size": 1})
+    q.push({"kind": "write", "path": "grow", "size": 10})
+    q.push({"kind": "write", "path": "grow", "size": 4000})  # merged: sent once, at 4000
+    assert len(q) == 2 and q.bytes == 4001
+    q.close()

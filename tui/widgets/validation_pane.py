@@ -40,8 +40,10 @@ def export_json(report: Any) -> str:
 
 
 class ValidationTable(DataTable):
-    BINDINGS = [Binding("f", "fix", "Fix", tooltip="Repair the selected check"),
-                Binding("s", "save", "Save", tooltip="Save the results as JSON")]
+    # not in the footer: the help line under the table names them (the footer's
+    # room at 80 columns goes to the window's actions)
+    BINDINGS = [Binding("f", "fix", "Fix", tooltip="Repair the selected check", show=False),
+                Binding("s", "save", "Save", tooltip="Save the results as JSON", show=False)]
 
     def action_fix(self) -> None:
         self.post_message(ValidationPane.FixRequested(None))

@@ -1,0 +1,43 @@
+"""The console at 80×24 (an SSH session's default): nothing a user needs is cut off."""
+
+from __future__ import annotations
+
+from textual.widgets._footer import FooterKey
+from tui_helpers import make_app, press, reopen_pair, screen_lines, settle
+
+from tui.widgets.action_footer import fitting
+
+
+def footer_keys(app) -> dict[str, FooterKey]:
+    return {k.action: k for k in app.screen.query(FooterKey) if k.display}
+
+
+async def test_the_footer_shows_the_essential_keys_whole_at_80_columns(api):
+    reopen_pair(api)
+    app = make_app(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = footer_keys(app)
+        for action in ("menu", "configure", "validate", "enable", "failover", "help", "quit",
+                       "command_palette"):
+            assert action in keys, f"{action} is not in the footer: {sorted(keys)}"
+        for key in keys.values():  # whole, inside the screen
+            assert key.region.right <= 80 and key.region.width > 0, key
+        bottom = screen_lines(app)[-1]
+        for text in ("f10 Menu", "f1 Help", "q Exit", "^p Palette"):
+            assert text in bottom
+        await press(pilot, "v")  # a focused table does not push the window's keys out
+        assert {"menu", "help", "quit", "command_palette"} <= set(footer_keys(app))
+
+
+async def test_the_footer_shows_every_key_when_there_is_room(api):
+    reopen_pair(api)
+    app = make_app(api)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        assert {"logs", "options", "restore", "enable_monitoring"} <= set(footer_keys(app))
+
+
+def test_keys_are_left_out_by_priority_and_a_later_short_one_may_fill_the_gap():
+    # (priority, width): the 3-wide priority-2 key does not fit, the 2-wide one does
+    assert fitting([(1, 4), (2, 3), (2, 2), (1, 2)], 8) == {0, 2, 3}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from textual.containers import VerticalScroll
 from textual.widgets._footer import FooterKey
 from tui_helpers import make_app, press, reopen_pair, screen_lines, settle
 
+from tui.screens.help import HelpScreen
 from tui.widgets.action_footer import fitting
 
 
@@ -41,3 +43,19 @@ async def test_the_footer_shows_every_key_when_there_is_room(api):
 def test_keys_are_left_out_by_priority_and_a_later_short_one_may_fill_the_gap():
     # (priority, width): the 3-wide priority-2 key does not fit, the 2-wide one does
     assert fitting([(1, 4), (2, 3), (2, 2), (1, 2)], 8) == {0, 2, 3}
+
+
+async def test_help_scrolls_to_its_last_row_by_keyboard(api):
+    app = make_app(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "f1")
+        assert isinstance(app.screen, HelpScreen)
+        scroll = app.screen.query_one(VerticalScroll)
+        dialog = app.screen.query_one("#help")
+        assert scroll.max_scroll_y > 0  # too long for 24 rows: it must scroll
+        # the scrolling part lies inside the dialog's border (it was taller, cut below)
+        assert scroll.region.bottom <= dialog.region.bottom - 1
+        await press(pilot, "end")
+        assert scroll.scroll_y == scroll.max_scroll_y
+        assert any("Command palette" in line and "^p" in line for line in screen_lines(app))

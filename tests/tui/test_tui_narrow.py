@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.containers import VerticalScroll
 from textual.widgets._footer import FooterKey
-from tui_helpers import make_app, press, reopen_pair, screen_lines, settle
+from tui_helpers import make_app, press, reopen_pair, screen_lines, settle, validate_and_fix
 
 from tui.screens.help import HelpScreen
 from tui.widgets.action_footer import fitting
@@ -59,3 +59,24 @@ async def test_help_scrolls_to_its_last_row_by_keyboard(api):
         await press(pilot, "end")
         assert scroll.scroll_y == scroll.max_scroll_y
         assert any("Command palette" in line and "^p" in line for line in screen_lines(app))
+
+
+async def test_validation_results_wrap_instead_of_being_cut(api):
+    reopen_pair(api)
+    app = make_app(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await validate_and_fix(pilot)
+        table = app.screen.query_one("#val-table")
+        results = app.screen.query_one("#validation").results
+        assert table.row_count == len(results) > 0
+        width = table.columns["title"].width  # one column: the reason under the title
+        for r in results:
+            cell = table.get_cell(r.id, "title")
+            assert r.title in cell.plain and r.reason in cell.plain
+            assert table.rows[r.id].height == len(cell.wrap(app.console, width)) > 1
+        shown = screen_lines(app)
+        assert not any("…" in line for line in shown[8:20]), "\n".join(shown)
+        # the summary's second line (what the Fix did) is not cut off either
+        assert any("✔" in line and "passed" in line for line in shown)
+        assert any("Fix — " in line for line in shown), "\n".join(shown)

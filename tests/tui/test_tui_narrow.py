@@ -80,3 +80,19 @@ async def test_validation_results_wrap_instead_of_being_cut(api):
         # the summary's second line (what the Fix did) is not cut off either
         assert any("✔" in line and "passed" in line for line in shown)
         assert any("Fix — " in line for line in shown), "\n".join(shown)
+
+
+async def test_the_log_viewer_opens_at_column_0_on_the_newest_lines(api):
+    reopen_pair(api)
+    lines = [f"2023-11-14 22:13:{i:02d} entry {i} " + "x" * 150 for i in range(60)]
+    api.log_text = lambda kind, server=None, lines_=500: "\n".join(lines)
+    app = make_app(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "l")
+        area = app.screen.query_one("#log-text")
+        assert area.scroll_offset.x == 0
+        assert area.scroll_y == area.max_scroll_y > 0
+        shown = screen_lines(app)
+        assert any("entry 59" in line for line in shown)
+        assert any(line.strip("│▊ ").startswith("2023-11-14 22:13:59") for line in shown), "\n".join(shown)

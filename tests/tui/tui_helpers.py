@@ -7,6 +7,7 @@ import contextlib
 
 from textual import events
 from textual.keys import _character_to_key
+from textual.messages import Prompt
 from textual.pilot import Pilot
 
 _CHARS = {"space": " ", "enter": "\r", "tab": "\t"}
@@ -48,6 +49,12 @@ def _resolve(done: asyncio.Future) -> None:
     done.set_result(None)
 
 
+def _work_queued(node) -> bool:
+    """A message waits that is more than a wake-up call (a Prompt only asks the node
+    to look at its idle work, which the screen's refresh below has done)."""
+    return any(not isinstance(m, Prompt) for m in node._message_queue.values)
+
+
 def _pending(app) -> str:
     """What still waits to happen (empty: nothing), in words for a failure message."""
     if app._exception is not None:
@@ -59,7 +66,7 @@ def _pending(app) -> str:
     for node in _nodes(app):
         if not node.is_running and not node._closed:
             return f"{node!r} is still being mounted"
-        if not node._message_queue.empty() or node._next_callbacks:
+        if _work_queued(node) or node._next_callbacks:
             return f"{node!r} has messages queued"
     screen = app.screen
     if screen._callbacks or screen._layout_required or screen._recompose_required or (

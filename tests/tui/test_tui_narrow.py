@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from textual.containers import VerticalScroll
 from textual.widgets._footer import FooterKey
-from tui_helpers import make_app, press, reopen_pair, screen_lines, settle, validate_and_fix
+from tui_helpers import (
+    focus_on,
+    make_app,
+    press,
+    reopen_pair,
+    screen_lines,
+    settle,
+    validate_and_fix,
+)
 
 from tui.screens.help import HelpScreen
 from tui.widgets.action_footer import fitting
+from tui.widgets.help_line import HelpLine
 
 
 def footer_keys(app) -> dict[str, FooterKey]:
@@ -96,3 +105,18 @@ async def test_the_log_viewer_opens_at_column_0_on_the_newest_lines(api):
         shown = screen_lines(app)
         assert any("entry 59" in line for line in shown)
         assert any(line.strip("│▊ ").startswith("2023-11-14 22:13:59") for line in shown), "\n".join(shown)
+
+
+async def test_a_long_help_line_wraps_instead_of_being_cut(api):
+    app = make_app(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "down", "enter")  # the login dialog of FS01
+        await focus_on(pilot, "#login-user")
+        line = app.screen.query_one(HelpLine)
+        assert len(line.text) > line.content_region.width  # longer than the dialog is wide
+        assert line.size.height == 2
+        shown = " ".join(" ".join(row.strip("│ ").split()) for row in screen_lines(app))
+        assert " ".join(line.text.split()) in shown
+        await focus_on(pilot, "#login-password")  # a short one takes one row again
+        assert line.size.height == (1 if len(line.text) <= line.content_region.width else 2)

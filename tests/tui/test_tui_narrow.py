@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.containers import VerticalScroll
 from textual.widgets._footer import FooterKey
+from textual.widgets._toast import Toast
 from tui_helpers import (
     focus_on,
     make_app,
@@ -120,3 +121,22 @@ async def test_a_long_help_line_wraps_instead_of_being_cut(api):
         assert " ".join(line.text.split()) in shown
         await focus_on(pilot, "#login-password")  # a short one takes one row again
         assert line.size.height == (1 if len(line.text) <= line.content_region.width else 2)
+
+
+async def test_toasts_leave_the_header_status_help_line_and_footer_visible(api):
+    reopen_pair(api)
+    app = make_app(api)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await press(pilot, "v")
+        app.notify("A long notice that wraps onto a second line of its own toast",
+                   title="Notice", severity="warning")
+        app.notify("A second notice", severity="error")
+        await settle(pilot)
+        toasts = list(app.screen.query(Toast))
+        assert len(toasts) == 2
+        keep = [app.screen.query_one(s) for s in ("#pair-header", "#val-summary",
+                                                   "#help-line", "ActionFooter")]
+        for toast in toasts:
+            for widget in keep:
+                assert not toast.region.overlaps(widget.region), (toast, widget)

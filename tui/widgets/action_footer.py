@@ -18,7 +18,7 @@ from tui.actions import BY_ID
 
 #: priority of a key that is not one of the main window's actions
 OTHER = 2
-#: the command palette key, and the label it shows
+#: the command palette's action (always shown, docked at the right)
 PALETTE = "command_palette"
 
 

@@ -11,9 +11,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-## open the console on the embedded lab estate (starts the lab, stops it on exit)
+## open the console on the embedded lab estate (starts the lab, stops it on exit);
+## `make run LAB_NET=127.0.21` puts the lab on another loopback /24 than 127.0.10
+LAB_NET ?=
 run: $(STAMP)
-	$(VENV)/bin/appmgr --lab
+	$(VENV)/bin/appmgr --lab $(if $(LAB_NET),--lab-net $(LAB_NET))
 
 ## the 'gssapi' extra (Kerberos: peer tests, `appmgr dfo --gss`); it compiles against
 ## libkrb5-dev (~45 s), so only when it is missing and the headers are there

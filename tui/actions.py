@@ -22,7 +22,9 @@ class UiAction:
     short: str = ""  # footer label
     pair: str | None = None  # key of ConsoleApi.allowed_actions that decides
     later: str = ""  # non-empty: not in this release, and why
-    footer: bool = True
+    #: footer priority: 1 always shown, higher numbers left out first when the
+    #: row is narrow (80 columns shows 1 and 2), 0 never (tui/widgets/action_footer.py)
+    footer: int = 3
     #: non-empty: only for these applications (e.g. Manage SQL Servers)
     apps: tuple[str, ...] = ()
 
@@ -36,16 +38,19 @@ def _later(what: str, app: str) -> str:
 
 
 ACTIONS: tuple[UiAction, ...] = (
-    UiAction("menu", "f10", "Menu", "Help", "Every action by menu, with why it is unavailable"),
+    UiAction("menu", "f10", "Menu", "Help", "Every action by menu, with why it is unavailable",
+             footer=1),
     UiAction("configure", "c", "Configure Protection", "Actions",
              "Failover, monitoring, snapshots, connection and advanced settings",
-             short="Configure", pair="configure"),
+             short="Configure", pair="configure", footer=2),
     UiAction("validate", "v", "Validate", "Actions",
-             "Run the health check of the pair", pair="validate"),
+             "Run the health check of the pair", pair="validate", footer=2),
     UiAction("enable", "e", "Enable Protection", "Actions",
-             "Mirror the data and start protecting the source", short="Enable", pair="enable"),
+             "Mirror the data and start protecting the source", short="Enable", pair="enable",
+             footer=2),
     UiAction("disable", "e", "Disable Protection", "Actions",
-             "Stop replication and remove the failover monitor", short="Disable", pair="disable"),
+             "Stop replication and remove the failover monitor", short="Disable",
+             pair="disable", footer=2),
     UiAction("enable_monitoring", "m", "Enable Monitoring", "Actions",
              "Start the failover monitor on the target", short="Mon on",
              pair="enable_monitoring"),
@@ -53,45 +58,46 @@ ACTIONS: tuple[UiAction, ...] = (
              "Stop the failover monitor on the target", short="Mon off",
              pair="disable_monitoring"),
     UiAction("failover", "F", "Failover", "Actions",
-             "Move the source's clients to the target", pair="failover"),
+             "Move the source's clients to the target", pair="failover", footer=2),
     UiAction("failback", "F", "Failback", "Actions",
-             "Give the source its name and clients back", pair="failback"),
+             "Give the source its name and clients back", pair="failback", footer=2),
     UiAction("restore", "r", "Restore", "Actions",
              "Copy the target's changes back to the source", pair="restore"),
-    UiAction("logs", "l", "View logs", "Actions", "Verbose, DFO and failover logs", short="Logs"),
-    UiAction("options", "o", "Options", "Tools", "Preferences and cached credentials"),
+    UiAction("logs", "l", "View logs", "Actions", "Verbose, DFO and failover logs", short="Logs",
+             footer=4),
+    UiAction("options", "o", "Options", "Tools", "Preferences and cached credentials", footer=4),
     UiAction("domain_login", "d", "Domain login…", "Tools",
-             "Log in to a domain: account, DC, CA file, LDAPS or StartTLS", footer=False),
-    UiAction("welcome", "w", "View Welcome Page", "Help", "The first steps", footer=False),
-    UiAction("help", "f1", "Help", "Help", "Keys and how to protect a server"),
-    UiAction("new", "n", "New", "File", "Start a new source/target pair", footer=False),
-    UiAction("quit", "q", "Exit", "File", "Leave appmgr (protection keeps running)"),
+             "Log in to a domain: account, DC, CA file, LDAPS or StartTLS", footer=0),
+    UiAction("welcome", "w", "View Welcome Page", "Help", "The first steps", footer=0),
+    UiAction("help", "f1", "Help", "Help", "Keys and how to protect a server", footer=1),
+    UiAction("new", "n", "New", "File", "Start a new source/target pair", footer=0),
+    UiAction("quit", "q", "Exit", "File", "Leave appmgr (protection keeps running)", footer=1),
     UiAction("source_dfo_log", "s", "View source DFO log", "Actions",
-             "DNS failover log of the source", footer=False),
+             "DNS failover log of the source", footer=0),
     UiAction("target_dfo_log", "t", "View target DFO log", "Actions",
-             "DNS failover log of the target", footer=False),
+             "DNS failover log of the target", footer=0),
     UiAction("refresh_status", "ctrl+r", "Refresh status", "Actions",
-             "Poll the protection status now", footer=False),
-    UiAction("about", "a", "About", "Help", "Version and mode", footer=False),
+             "Poll the protection status now", footer=0),
+    UiAction("about", "a", "About", "Help", "Version and mode", footer=0),
     UiAction("delegate_rights", "D", "Delegate Rights", "Tools", "Grant Exchange rights",
-             later=_later("Delegate Rights", "Exchange"), footer=False),
+             later=_later("Delegate Rights", "Exchange"), footer=0),
     UiAction("source_exch_log", "X", "View source ExchFailover log", "Actions",
              "Exchange failover log of the source",
-             later=_later("The Exchange failover log", "Exchange"), footer=False),
+             later=_later("The Exchange failover log", "Exchange"), footer=0),
     UiAction("target_exch_log", "Y", "View target ExchFailover log", "Actions",
              "Exchange failover log of the target",
-             later=_later("The Exchange failover log", "Exchange"), footer=False),
+             later=_later("The Exchange failover log", "Exchange"), footer=0),
     UiAction("manage_sql", "Q", "Manage SQL Servers", "Actions",
-             "Search, add, remove and test SQL servers", footer=False,
+             "Search, add, remove and test SQL servers", footer=0,
              apps=("sql", "sharepoint")),
     UiAction("verify_target", "V", "Verify Target Data", "Actions",
              "Mount a snapshot of the target data",
-             later=_later("Verify Target Data", "Exchange and SQL Server"), footer=False),
+             later=_later("Verify Target Data", "Exchange and SQL Server"), footer=0),
     UiAction("restore_pf_tree", "P", "Restore PF Tree", "Actions", "Exchange public folders",
-             later=_later("Restore PF Tree", "Exchange"), footer=False),
+             later=_later("Restore PF Tree", "Exchange"), footer=0),
     UiAction("manage_snapshots", "S", "Manage Snapshots", "Actions",
              "List, take and fail over to snapshots",
-             later="Manage Snapshots comes in a later release.", footer=False),
+             later="Manage Snapshots comes in a later release.", footer=0),
 )
 
 BY_ID: dict[str, UiAction] = {a.id: a for a in ACTIONS}
@@ -109,6 +115,6 @@ MENUS: tuple[str, ...] = ("File", "Tools", "Actions", "Help")
 
 def bindings() -> list[Binding]:
     return [
-        Binding(a.key, a.id, a.footer_label, show=a.footer, tooltip=a.help, id=f"appmgr.{a.id}")
+        Binding(a.key, a.id, a.footer_label, show=a.footer > 0, tooltip=a.help, id=f"appmgr.{a.id}")
         for a in ACTIONS
     ]

@@ -31,7 +31,10 @@ class AppmgrApp(App[int]):
 
     CSS = load_css()
     TITLE = "appmgr"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+                # the footer's label for the palette (Textual's own says "palette")
+                Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True,
+                        tooltip="Search every action")]
 
     def __init__(self, api: ConsoleApi, *, preselect_app: str | None = None,
                  advanced: bool = False, clock: Callable[[], float] | None = None) -> None:

@@ -23,7 +23,7 @@ HELP: dict[str, str] = {
     "btn-validate": "Run the health check of the pair (v).",
     "btn-enable": "Enable Protection once validation shows no errors (e).",
     "val-filter": "Show all results or only errors, warnings or passed checks.",
-    "val-table": "Enter: details · f: fix the selected row · Fix All repairs what it can.",
+    "val-table": "Enter: details · f: fix the row · s: save as JSON · Fix All: fix what it can",
     "fix": "Repair the selected check, where the console can (f).",
     "fix-all": "Repair every fixable check, then validate again.",
     "mon-details": "Enter expands or collapses the protection details.",

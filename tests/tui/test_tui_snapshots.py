@@ -25,16 +25,35 @@ PAIRS = {"exchange": ("EXCH01", "EXCH02"), "sql": ("SQL01", "SQL02"),
 
 
 def shot(snap_compare, api: FakeApi, size, *keys: str, app_id: str = "fileprint",
-         advanced: bool = False, steps=None) -> bool:
+         advanced: bool = False, steps=None, toasts: tuple[str, ...] = ()) -> bool:
+    """The picture of the settled console after ``keys`` and ``steps``.
+
+    Settled is a state (tui_helpers.settle), never a time. Toasts are transient —
+    they expire on a clock — so the picture is taken without them, after checking
+    that exactly the ``toasts`` expected were raised (a stray one, such as
+    "Reading the pair's state…" from a key pressed too early, fails here by name).
+    """
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
         for key in keys:
             await press(pilot, key)
         if steps is not None:
             await steps(pilot)
+        await settle(pilot)
+        assert tuple(raised) == toasts, f"toasts raised: {raised}"
+        pilot.app.clear_notifications()
+        await settle(pilot)
 
-    return snap_compare(make_app(api, preselect_app=app_id, advanced=advanced),
-                        terminal_size=size, run_before=run_before)
+    app = make_app(api, preselect_app=app_id, advanced=advanced)
+    raised: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **kwargs: object) -> None:
+        raised.append(message)
+        notify(message, **kwargs)  # type: ignore[arg-type]
+
+    app.notify = recording  # type: ignore[method-assign]
+    return snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 def paired(app_id: str = "fileprint", advanced: bool = False) -> FakeApi:

@@ -22,12 +22,20 @@ def open_console(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGHUP, _exit_on_signal)
     signal.signal(signal.SIGTERM, _exit_on_signal)
     _watch_terminal()
-    if args.lab and read_runtime(paths.lab) is None:
+    net = getattr(args, "lab_net", None)
+    running = read_runtime(paths.lab) if args.lab else None
+    if args.lab and running is None:
+        from core.lab.estate import load_estate
         from tui.cli.lab_cmd import start_detached
 
-        print("starting the lab estate …", file=sys.stderr, flush=True)
-        start_detached(paths.lab, ["--root", str(paths.lab)])
+        load_estate(net=net)  # a bad --lab-net is refused here, in one line (exit 2)
+        print(f"starting the lab estate on {net or 'its own addresses'} …", file=sys.stderr,
+              flush=True)
+        start_detached(paths.lab, ["--root", str(paths.lab), *(["--net", net] if net else [])])
         started_lab = True
+    elif running is not None and net and running.net != net:
+        print(f"appmgr: the lab already runs on {running.net}.x; --lab-net {net} is not used "
+              "(`appmgr lab down` first to move it)", file=sys.stderr)
     try:
         from tui.cli.secret_input import configured_source
         from tui.screens.passphrase import DialogPassphrase

@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ap.add_argument("--version", action="version", version=f"appmgr {__version__}")
     ap.add_argument("--lab", action="store_true", help="work on the embedded lab estate")
+    ap.add_argument("--lab-net", metavar="NET",
+                    help="with --lab and no lab running: start it on this loopback /24 "
+                         "(e.g. 127.0.21; default 127.0.10, the estate's own)")
     ap.add_argument("--debug", action="store_true", help="log protocol detail")
     ap.add_argument("--advanced", action="store_true", help="show advanced options")
     ap.add_argument("--nosqlsearch", action="store_true", help="skip the automatic SQL scan")

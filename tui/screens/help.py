@@ -13,10 +13,11 @@ from textual.widgets import Static
 from tui.actions import ACTIONS, MENUS
 
 NAVIGATION = """\
-Tab / shift+Tab move between fields; Enter opens a list or presses a button;
-Space toggles a checkbox or a tree item; ←→ switch tabs when a tab is focused.
+Tab, shift+Tab: next, previous field · Enter: open a list, press a button
+Space: tick a box or a tree item · ←→: switch tabs when a tab is focused
 The line above the footer explains the field that has the focus.
-Actions that cannot run now are dimmed; pressing their key says why."""
+Actions that cannot run now are dimmed; pressing their key says why.
+The footer shows the keys that fit; F10 (Menu) lists every action."""
 
 
 class HelpScreen(ModalScreen[None]):
@@ -31,8 +32,10 @@ class HelpScreen(ModalScreen[None]):
             for ua in ACTIONS:
                 if ua.menu == menu:
                     label = ua.label + (" (later release)" if ua.later else "")
-                    keys.add_row(self.app.get_key_display(Binding(ua.key, ua.id)), f"{label} — {ua.help}")
-        keys.add_row("ctrl+p", "Command palette — search every action")
+                    keys.add_row(self.app.get_key_display(Binding(ua.key, ua.id)),
+                                 f"{label} — {ua.help}")
+        palette = self.app.get_key_display(Binding("ctrl+p", "command_palette"))
+        keys.add_row(palette, "Command palette — search every action")
         with Vertical(id="help", classes="dialog wide"):
             yield Static("Help", classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):

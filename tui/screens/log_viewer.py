@@ -64,7 +64,10 @@ class LogViewerScreen(ApiCaller, HelpLineHost, ModalScreen[None]):
     def api_log_text(self, text: str, _tag: Any) -> None:
         area = self.query_one("#log-text", TextArea)
         area.load_text(text or "(the log is empty)")
-        area.move_cursor(area.document.end)
+        # the newest lines, from column 0: the end of the last line would scroll a
+        # long line's tail into view and hide every line's start
+        area.move_cursor((area.document.line_count - 1, 0))
+        area.scroll_end(animate=False, immediate=True, x_axis=False)
 
     def api_failed_log_text(self, err: BaseException, _tag: Any) -> None:
         self.query_one("#log-text", TextArea).load_text(f"Cannot read the log: {error_text(err)}")

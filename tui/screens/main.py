@@ -8,7 +8,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, Static, TabbedContent, TabPane
 
 from tui.actions import BY_ID, bindings
 from tui.api_calls import ApiCaller, error_text
@@ -16,6 +16,7 @@ from tui.palette import ActionsProvider
 from tui.screens.main_actions import MainActions
 from tui.screens.main_configure import ConfigureActions
 from tui.session import Session
+from tui.widgets.action_footer import ActionFooter
 from tui.widgets.help_line import HelpLine, HelpLineHost
 from tui.widgets.monitor_pane import MonitorPane
 from tui.widgets.pair_header import PairHeader
@@ -48,11 +49,7 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
                         yield MonitorPane(id="monitor")
                 yield Static("", id="later-page")
         yield HelpLine("", id="help-line")
-        yield Footer(compact=True, show_command_palette=False)
-
-    def on_resize(self, event: events.Resize) -> None:
-        # at 80 columns the footer's room goes to actions; ctrl+p still works
-        self.query_one(Footer).show_command_palette = event.size.width >= 110
+        yield ActionFooter()
 
     def on_mount(self) -> None:
         self._update_header()

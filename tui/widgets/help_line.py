@@ -12,10 +12,10 @@ from tui.help_text import help_for
 
 
 class HelpLine(Widget):
-    """One line echoing the focused widget's help text.
+    """One line echoing the focused widget's help text; a longer text wraps.
 
-    A reactive that only repaints (no layout pass): it changes on every
-    focus move, so it must be cheap.
+    A reactive that only repaints (no layout pass) unless the text wraps: it
+    changes on every focus move, so it must be cheap.
     """
 
     DEFAULT_CLASSES = "help-line"
@@ -24,6 +24,13 @@ class HelpLine(Widget):
     def __init__(self, text: str = "", **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.text = text
+
+    def watch_text(self, old: str, new: str) -> None:
+        # a text longer than the line wraps onto a second row: only then is a layout
+        # pass needed (the height changes); a short one is repainted in place
+        width = self.content_region.width
+        if width and max(len(old), len(new)) > width:
+            self.refresh(layout=True)
 
     def render(self) -> Content:
         return Content(self.text)  # plain text: a backslash or bracket is not markup

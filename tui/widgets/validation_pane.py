@@ -24,6 +24,8 @@ from tui.fmt import CHECK_GLYPHS, check_glyph, plain, plural
 
 FILTERS = [("All results", "all"), ("Errors", "error"), ("Warnings", "warning"),
            ("Passed", "passed")]
+#: below this many cells a check's reason goes under its title (one column)
+WIDE_ENOUGH = 72
 GROUP_ORDER = ("servers", "application", "dns", "directory", "engine", "configuration")
 #: (check id, the Fix ran, the check's status afterwards or why the Fix failed)
 Outcome = tuple[str, bool, str]
@@ -41,8 +43,10 @@ def export_json(report: Any) -> str:
 
 
 class ValidationTable(DataTable):
-    BINDINGS = [Binding("f", "fix", "Fix", tooltip="Repair the selected check"),
-                Binding("s", "save", "Save", tooltip="Save the results as JSON")]
+    # not in the footer: the help line under the table names them (the footer's
+    # room at 80 columns goes to the window's actions)
+    BINDINGS = [Binding("f", "fix", "Fix", tooltip="Repair the selected check", show=False),
+                Binding("s", "save", "Save", tooltip="Save the results as JSON", show=False)]
 
     def action_fix(self) -> None:
         self.post_message(ValidationPane.FixRequested(None))
@@ -231,23 +235,33 @@ class ValidationPane(ApiCaller, Vertical):
     def on_resize(self) -> None:
         self._render_rows()
 
-    def _columns(self, table: DataTable) -> tuple[int, int, int]:
-        """Column widths that fill the table, so no reason hides behind a scrollbar."""
-        room = max(40, self.size.width - 2) - 2 * 4  # cell padding of 4 columns
-        group = 13 if room >= 96 else 0
+    def _columns(self) -> tuple[int, int, int]:
+        """(group, check, reason) widths that fill the table; no text is cut, it wraps.
+
+        Narrow (80 columns): one column, each check's reason under its title —
+        two columns of 20 and 30 cells would wrap every row into three lines.
+        """
+        room = max(30, self.size.width - 2) - 2  # the scrollbar
+        if room < WIDE_ENOUGH:
+            return 0, 0, room - 2 * 2  # cell padding of the glyph and the check columns
+        room -= 2 * 4 if room >= 98 else 2 * 3
+        group = 13 if room >= 90 else 0
         title = max(18, min(32, (room - group) * 2 // 5))
-        return group, title, max(10, room - 1 - group - title)
+        return group, title, room - group - title
 
     def _render_rows(self) -> None:
         table = self.query_one("#val-table", ValidationTable)
         keep = table.cursor_row
-        group_w, title_w, reason_w = self._columns(table)
+        group_w, title_w, reason_w = self._columns()
         table.clear(columns=True)
         table.add_column(" ", key="status", width=1)
         if group_w:
             table.add_column("Group", key="group", width=group_w)
-        table.add_column("Check", key="title", width=title_w)
-        table.add_column("Reason", key="reason", width=reason_w)
+        if title_w:
+            table.add_column("Check", key="title", width=title_w)
+            table.add_column("Reason", key="reason", width=reason_w)
+        else:
+            table.add_column("Check and reason", key="title", width=reason_w)
         order = {g: i for i, g in enumerate(GROUP_ORDER)}
         severity = {"error": 0, "warning": 1, "passed": 2}
         rows = sorted(self.results, key=lambda r: (order.get(getattr(r, "group", ""), 99),
@@ -255,12 +269,14 @@ class ValidationPane(ApiCaller, Vertical):
         for r in rows:
             if self._filter in ("all", r.status):
                 title = r.title + (" ⚒" if r.fixable and r.status != "passed" else "")
-                cells = [check_glyph(r.status), Text(title, overflow="ellipsis", no_wrap=True),
-                         Text(visible(r.reason, one_line=True), overflow="ellipsis",
-                              no_wrap=True)]
+                if title_w:
+                    cells = [check_glyph(r.status), Text(title), Text(visible(r.reason, one_line=True))]
+                else:
+                    cells = [check_glyph(r.status),
+                             Text.assemble((title, "bold"), "\n", visible(r.reason, one_line=True))]
                 if group_w:
                     cells.insert(1, getattr(r, "group", ""))
-                table.add_row(*cells, key=r.id)
+                table.add_row(*cells, key=r.id, height=None)  # as high as its wrapped text
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         counts = {s: sum(1 for r in self.results if r.status == s) for s in CHECK_GLYPHS}
@@ -273,7 +289,7 @@ class ValidationPane(ApiCaller, Vertical):
                 glyph, colour = CHECK_GLYPHS[status]
                 n = counts[status]
                 label = word if status == "passed" else plural(n, word).split(" ", 1)[1]
-                summary.append(f"{glyph} {n} {label}   ", style=colour)
+                summary.append(f"{glyph} {n} {label}  ", style=colour)
             if fixable:
                 summary.append(f"⚒ {len(fixable)} fixable: f", style="italic")
             if self._fix_note:

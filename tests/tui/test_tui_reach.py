@@ -42,8 +42,7 @@ async def test_every_control_is_reached_and_shown_at_80x24(api, app_id):
             seen = set()
             for _ in range(len(wanted) + 6):  # the tab strip, OK and Cancel come round too
                 await press(pilot, "tab")
-                await app.animator.wait_until_complete()  # scrolled into view…
-                await pilot.pause()  # …and laid out
+                await settle(pilot)  # scrolled into view and laid out (help may wrap)
                 widget = app.focused
                 if widget in wanted:
                     seen.add(widget)

@@ -32,6 +32,14 @@ class HelpLine(Widget):
         if width and max(len(old), len(new)) > width:
             self.refresh(layout=True)
 
+    def on_resize(self, event: events.Resize) -> None:
+        # a wrap grows or shrinks the line by a row, and the pane above by as much: the
+        # focused field was scrolled into view for the old height and may now sit
+        # just below the fold (the layout is done when this arrives)
+        focused = self.screen.focused
+        if focused is not None:
+            focused.scroll_visible(animate=False)
+
     def render(self) -> Content:
         return Content(self.text)  # plain text: a backslash or bracket is not markup
 

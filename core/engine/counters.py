@@ -39,6 +39,7 @@ class Counters:
     mirror_total: int = 0
     mirror_done: int = 0
     last_error: str = ""
+    remirror_reason: str = ""  # set while the target may differ from the source
     meter: RateMeter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -51,11 +52,14 @@ class Counters:
 
     def stats(self, queued_ops: int) -> JobStats:
         mirroring = self.mirror_status == "mirroring"
-        percent = 100.0 if self.mirror_status == "complete" else 0.0
+        state = self.mirror_status
+        if self.remirror_reason and state == "complete":
+            state = "remirror_required"  # never "complete" while a re-mirror is owed
+        percent = 100.0 if state == "complete" else 0.0
         if mirroring and self.mirror_total:
             percent = min(99.9, 100.0 * self.mirror_done / self.mirror_total)
         return JobStats(
-            mirror_status=self.mirror_status,
+            mirror_status=state,
             mirror_percent=round(percent, 1),
             replication_status=self.replication_status,
             bytes_sent=self.bytes_sent,
@@ -64,4 +68,7 @@ class Counters:
             queued_ops=queued_ops,
             transfer_rate=self.meter.rate(),
             last_error=self.last_error,
+            mirror_state=("remirror_required" if self.remirror_reason and not mirroring
+                          else state),
+            remirror_reason=self.remirror_reason,
         )

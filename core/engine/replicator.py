@@ -2,10 +2,16 @@
 
 The watcher starts before the mirror, so changes made while mirroring queue
 up and are applied after it (replaying them is idempotent: writes send the
-current content, renames are verified by the target). When the channel
-breaks the replicator keeps queueing, reconnects with back-off and
-re-mirrors with Checksum before draining the queue; deletes queued before
-that mirror are handed to it as ``known_deleted`` so they are not lost.
+current content, renames are verified by the target).
+
+Restart safety (README "Restart policy"): whenever the target may differ
+from the source without a queued op saying how — this engine started (after
+a clean stop or a kill), the channel broke (the target engine may have
+restarted mid-transfer), the watcher lost events, or anything else calls
+:meth:`Replicator.require_remirror` — a re-mirror is owed. It compares
+content block by block and deletes orphans on the target (within the set's
+rules only). Until it completes, the stats say ``remirror_required`` (or
+``mirroring``) with ``remirror_reason``, never ``complete``.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import contextlib
 import logging
 import os
 import ssl
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,7 +65,7 @@ class Replicator:
     def __init__(
         self, name: str, rules: list[Rule], spec: ConnSpec, volumes: VolumeMap,
         spill_dir: Path, clock: Clock, first_mirror: str | None = None,
-        mem_limit: int = 10_000, *, tls: ssl.SSLContext,
+        mem_limit: int = 10_000, *, tls: ssl.SSLContext, remirror_reason: str = "",
     ) -> None:
         self.name = name
         self.tls = tls  # this engine's certificate, the estate CA pinned
@@ -75,9 +82,37 @@ class Replicator:
         self._task: asyncio.Task[None] | None = None
         self._channel: Channel | None = None
         self._stopping = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self._resync_queued = False
+        self._doubts = 0  # counts require_remirror calls: one during a mirror owes another
+        #: a set reason makes the next mirror a re-mirror (orphans deleted, content compared)
+        self.counters.remirror_reason = remirror_reason
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run(), name=f"conn {self.name}")
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+        self._task = self._loop.create_task(self._run(), name=f"conn {self.name}")
+
+    def require_remirror(self, reason: str) -> None:
+        """Owe the target a re-mirror (checksum, orphans deleted) because ``reason``.
+
+        Idempotent (a pending re-mirror keeps its first reason and runs once) and
+        safe from any thread: a watcher thread's call hops onto the engine's loop."""
+        loop = self._loop
+        if loop is not None and threading.get_ident() != self._loop_thread:
+            with contextlib.suppress(RuntimeError):  # the loop closed: nothing to re-mirror
+                loop.call_soon_threadsafe(self.require_remirror, reason)
+            return
+        if self._stopping:
+            return
+        self._doubts += 1
+        if not self.counters.remirror_reason:
+            self.counters.remirror_reason = reason
+            log.warning("connection %s: re-mirror required: %s", self.name, reason)
+        if self.counters.mirror_status == "complete" and not self._resync_queued:
+            self._resync_queued = True  # replicating: the queue runs it in order
+            self.queue.push({"kind": "resync"})
 
     async def stop(self) -> None:
         """Stop watching and sending: the task is cancelled and awaited, the channel
@@ -122,6 +157,10 @@ class Replicator:
                 log.warning("connection %s: %s", self.name, c.last_error)
                 if c.mirror_status != "complete":
                     c.mirror_status = "error"
+                # the target may have lost what it had not written (or restarted): the
+                # next connection re-mirrors, and until then the mirror is not complete
+                c.remirror_reason = c.remirror_reason or (
+                    "the connection to the target broke: " + c.last_error)
                 if self.spec.replicate:
                     c.replication_status = "error"
                 if self._channel:
@@ -139,11 +178,21 @@ class Replicator:
         for op in self.queue.take_all():
             if op["kind"] in ("delete", "rename"):
                 self.known_deleted.add(op["path"])
+        self._resync_queued = False
+        reason, doubts = c.remirror_reason, self._doubts
+        if reason:  # a re-mirror: content compared, orphans deleted
+            log.info("connection %s: re-mirror (%s)", self.name, reason)
+            kind = "checksum" if kind != "full" else kind
         await mirror.run_mirror(
-            self._channel, self.rules, self.volumes, kind, self.spec.delete_orphans, c,
-            self.known_deleted,
+            self._channel, self.rules, self.volumes, kind,
+            self.spec.delete_orphans or bool(reason), c, self.known_deleted,
         )
         self.known_deleted.clear()
+        if self._doubts == doubts:  # a doubt raised meanwhile still owes a mirror
+            c.remirror_reason = ""
+        elif not self._resync_queued:
+            self._resync_queued = True
+            self.queue.push({"kind": "resync"})
         c.mirror_status = "complete"
         c.last_error = ""
 
@@ -214,7 +263,7 @@ class Replicator:
     def _on_change(self, op: dict[str, Any]) -> None:
         """Turn a local change into a queued op on Windows paths of the set."""
         if op["kind"] == "resync":
-            self.queue.push({"kind": "resync"})
+            self.require_remirror("the change watcher lost events (queue overflow)")
             return
         try:
             win = self.volumes.to_windows(op["path"])

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 @dataclass(frozen=True)
 class JobStats:
-    mirror_status: str = "idle"  # idle | mirroring | complete | error
+    mirror_status: str = "idle"  # idle | mirroring | complete | remirror_required | error
     mirror_percent: float = 0.0
     replication_status: str = "stopped"  # stopped | replicating | paused | error
     bytes_sent: int = 0
@@ -21,6 +21,11 @@ class JobStats:
     monitor_state: str = "off"  # off | monitoring | failover_condition
     last_snapshot: float | None = None
     last_error: str = ""  # why mirror or replication is in "error" (a sentence), else ""
+    #: "complete" only once a mirror made the target equal the source and nothing has cast
+    #: doubt on it since; "mirroring" while one runs; "remirror_required" while one is owed
+    mirror_state: str = "idle"  # idle | mirroring | remirror_required | complete | error
+    #: why a re-mirror runs or is owed (engine start, broken channel, lost events), else ""
+    remirror_reason: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)

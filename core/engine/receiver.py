@@ -28,7 +28,7 @@ from core.engine import blocks, fsops, protocol
 from core.engine.fsworker import FsWorker
 from core.engine.pathmap import MappedMatcher, PathMap
 from core.engine.rules import RuleMatcher
-from core.engine.scan import TMP_PREFIX, Entry, scan, sweep_tmp
+from core.engine.scan import TMP_PREFIX, Entry, Matcher, scan, scan_dir, sweep_dir, sweep_tmp
 from core.engine.tasks import run_to_end
 from core.engine.volumes import VolumeError, VolumeMap
 from core.model.rules import Rule
@@ -165,10 +165,11 @@ class Receiver:
     async def _op_delete(self, h: dict[str, Any], plen: int) -> None:
         await self._drop(plen)
         local = self._local(str(h["path"]))
-        if h.get("orphan"):  # a mirror's orphan: what the set's rules exclude stays
+        if h.get("orphan"):  # a mirror's orphan: its children were listed and come first
             await self.fs.submit(lambda: fsops.prune(local))
         else:
-            await self.fs.submit(lambda: fsops.delete(local))
+            matcher, win = self.local_matcher, self.paths.to_target(str(h["path"]))
+            await self.fs.submit(lambda: delete_within(matcher, local, win))
 
     async def _op_file(self, h: dict[str, Any], plen: int) -> None:
         local = self._local(str(h["path"]))
@@ -224,6 +225,18 @@ def target_matcher(
     matcher = matcher or RuleMatcher(rules)
     paths = paths or PathMap(rules)
     return matcher if paths.identity else MappedMatcher(matcher, paths)
+
+
+def delete_within(matcher: Matcher, local: str, win: str) -> None:
+    """Delete a file, or a directory with whatever in it belongs to the set: what the
+    rules exclude (the target's own files) stays, with the directories holding it."""
+    if not os.path.isdir(local) or os.path.islink(local):
+        fsops.delete(local)
+        return
+    sweep_dir(matcher, local, win)
+    for e in reversed(list(scan_dir(matcher, local, win))):  # children first
+        fsops.prune(e.local)
+    fsops.prune(local)
 
 
 def sweep_partials(name: str, rules: list[Rule], volumes: VolumeMap) -> int:

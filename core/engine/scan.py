@@ -93,16 +93,17 @@ def sweep_tmp(matcher: Matcher, volumes: VolumeMap) -> int:
         except VolumeError:
             continue
         if os.path.isdir(local) and not os.path.islink(local):
-            removed += _sweep_dir(matcher, local, root)
+            removed += sweep_dir(matcher, local, root)
         else:  # a file rule: its partial copies sit next to it
             parent, base = os.path.split(local)
-            removed += _sweep_dir(matcher, parent, root.rsplit("\\", 1)[0], only=base,
+            removed += sweep_dir(matcher, parent, root.rsplit("\\", 1)[0], only=base,
                                   recurse=False)
     return removed
 
 
-def _sweep_dir(matcher: Matcher, local_dir: str, win_dir: str, only: str | None = None,
-               recurse: bool = True) -> int:
+def sweep_dir(matcher: Matcher, local_dir: str, win_dir: str, only: str | None = None,
+              recurse: bool = True) -> int:
+    """:func:`sweep_tmp` for one directory (and below unless not ``recurse``)."""
     removed = 0
     try:
         with os.scandir(local_dir) as it:
@@ -122,7 +123,7 @@ def _sweep_dir(matcher: Matcher, local_dir: str, win_dir: str, only: str | None 
             elif recurse and e.is_dir(follow_symlinks=False):
                 win = win_child(win_dir, e.name)
                 if matcher.wants_dir(win):
-                    removed += _sweep_dir(matcher, e.path, win)
+                    removed += sweep_dir(matcher, e.path, win)
         except OSError as exc:
             log.warning("cannot remove partial file %s: %s", e.path, exc)
     return removed

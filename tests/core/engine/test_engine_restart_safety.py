@@ -89,10 +89,10 @@ def engines(tmp_path: Path):
 
 
 def protect(src: Server, tgt: Server, rules=RULES):
-    s, t = client(src.ip, PORT), client(tgt.ip, PORT)
+    s, t = client(src.ip, src.port), client(tgt.ip, tgt.port)
     s.create_set(SET, rules)
     t.accept(SET, "tok")
-    s.connect(SET, tgt.ip, PORT, "tok", mirror_type="checksum")
+    s.connect(SET, tgt.ip, tgt.port, "tok", mirror_type="checksum")
     return s, t
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 
 from core.engine import blocks
 from core.engine.channel import Channel
@@ -50,15 +51,21 @@ async def run_mirror(
     target: dict[str, tuple[bool, int, int, str]] = {}
     mine: dict[str, str] = {}
     if mirror_type == "checksum":
-        # both sides hash at once: the target its copy, this engine the source
-        hashing = asyncio.create_task(asyncio.to_thread(
-            lambda: {e.win: blocks.file_digest(e.local) for e in entries if not e.is_dir}))
+        # both sides hash at once: the target its copy, this engine the source; once
+        # the listing is in, only files the target holds at the same size still need it
+        stop = threading.Event()
+        files = [e for e in entries if not e.is_dir]
+        hashing = asyncio.create_task(asyncio.to_thread(_digests, files, mine, stop))
         try:
             target = await ch.listing_digests()
         except BaseException:
-            await cancel_and_wait([hashing], "hashing the set")
+            stop.set()  # the thread ends after its current file; nobody waits for it
+            hashing.add_done_callback(lambda t: t.cancelled() or t.exception())
             raise
-        mine = await hashing
+        stop.set()
+        await hashing
+        rest = [e for e in files if e.win not in mine and _same_size(target.get(e.win), e)]
+        await asyncio.to_thread(_digests, rest, mine, threading.Event())
     elif mirror_type == "quick" or delete_orphans or known_deleted:
         target = await ch.listing_digests(False)
     have = {e.win for e in entries}
@@ -86,6 +93,17 @@ async def run_mirror(
         counters.mirror_done += e.size
     await ch.send({"op": "mirror_end"})
     await ch.reply()
+
+
+def _digests(files: list[Entry], out: dict[str, str], stop: threading.Event) -> None:
+    for e in files:
+        if stop.is_set():
+            return
+        out[e.win] = blocks.file_digest(e.local)
+
+
+def _same_size(t: tuple[bool, int, int, str] | None, e: Entry) -> bool:
+    return t is not None and not t[0] and t[1] == e.size
 
 
 async def checksum_file(ch: Channel, e: Entry) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.clock import Clock, SystemClock
+from core.domains import DomainConnection
 from core.paths import AppPaths
 from core.ports import Credential, Directory, Dns, Engine, HostControl, SecretStore
 
@@ -44,3 +45,6 @@ class Context:
     #: the DNS name of a server's address (reverse lookup), None when it has none;
     #: a wiring that has it remembers the address for that name
     reverse: Callable[[str], str | None] | None = None
+    #: the directory of a domain reached as the given settings and account say, whatever
+    #: is cached (the domain login checks a credential with it before caching it)
+    directory_as: Callable[[DomainConnection, Credential], Directory] | None = None

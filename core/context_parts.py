@@ -14,7 +14,9 @@ def cached_credential(secrets: SecretStore, kind: str, name: str) -> Credential:
     """The cached credential or AuthFailed saying to log in (the login dialog's cue)."""
     cred = secrets.get(kind, name)
     if cred is None:
-        raise AuthFailed(f"no credentials are cached for {name}: log in to it first")
+        how = (f" (the console asks when you choose it; headless: appmgr login {name.upper()}"
+               " --user DOMAIN\\user)" if kind == "server" else "")
+        raise AuthFailed(f"no credentials are cached for {name}: log in to it first{how}")
     return cred
 
 

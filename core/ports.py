@@ -201,4 +201,16 @@ class Engine(Protocol):
 
     def monitor_status(self, name: str) -> MonitorStatus: ...
     def delete_monitor(self, name: str) -> None: ...
+
+    def manifest(self, rules: list[Any], image: bool = False, wait: float = 3600.0
+                 ) -> list[list[Any]]:
+        """``[win, is_dir, size, digest]`` of a set's entries on this server, named as
+        on the receiver (``image``: where a sender's data of ``rules`` lands here)."""
+        ...
+
+    def quarantine(self, paths: list[str], folder: str, wait: float = 3600.0) -> dict[str, Any]:
+        """Copy these files into ``<volume>:\\<folder>\\…`` before a restore overwrites them;
+        ``{"copied", "bytes", "missing", "folders"}``."""
+        ...
+
     def close(self) -> None: ...

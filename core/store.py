@@ -8,18 +8,65 @@ Layout (all atomic JSON writes, rule 7):
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
+import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from core.atomic import read_json, write_json
+from core.errors import InvalidInput
 from core.model.apps import APP_IDS
 from core.model.config import ProtectionConfig
 from core.model.state import PairState
 from core.paths import AppPaths
+from core.visible import quoted
+
+#: a NetBIOS computer name; the like-named cluster's temporary target adds "_LN"
+NETBIOS_MAX, DNS_MAX, LABEL_MAX = 15, 253, 63
+_LIKE_NAMED = "_LN"
+_NAME_CHARS = re.compile(r"[A-Za-z0-9_-]+", re.ASCII)
+#: file names kept as they are (older files keep being found); longer or odd ones are hashed
+_SAFE_FILE = re.compile(r"[A-Za-z0-9_.-]{1,120}", re.ASCII)
+
+
+def check_pair_name(name: str, field: str = "server") -> str:
+    """A source or target name as a pair is kept: a NetBIOS name (at most 15 characters),
+    a DNS name (at most 253, labels at most 63) or an IP address. Refused here, before any file is
+    named after it: a 240-character name was an OSError "File name too long" (issue 11)."""
+    text = str(name).strip().rstrip(".")
+    try:  # a server added by its address (IPv4 or IPv6) is kept under that address
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        pass
+    rule = (f"a NetBIOS name has 1 to {NETBIOS_MAX} characters, a DNS name at most "
+            f"{DNS_MAX} (each label 1 to {LABEL_MAX}): letters, digits and hyphens")
+    if "." in text:
+        labels = text.split(".")
+        ok = len(text) <= DNS_MAX and all(
+            0 < len(label) <= LABEL_MAX and _NAME_CHARS.fullmatch(label) for label in labels)
+    else:
+        short = text[:-len(_LIKE_NAMED)] if text.upper().endswith(_LIKE_NAMED) else text
+        ok = 0 < len(short) <= NETBIOS_MAX and bool(_NAME_CHARS.fullmatch(short))
+    if not ok:
+        raise InvalidInput(field, f"{quoted(name)} is not a server name: {rule}")
+    return text
 
 
 def pair_key(app: str, source: str, target: str) -> str:
     return f"{app}_{source.upper()}_{target.upper()}"
+
+
+def pair_file_name(app: str, source: str, target: str) -> str:
+    """The JSON file name of a pair: its key when that is a short, plain file name (as
+    always), else a readable prefix and a hash of the key, so no name a store is handed
+    can make a path too long or step out of the folder."""
+    key = pair_key(app, source, target)
+    if _SAFE_FILE.fullmatch(key) and key.strip(".") == key:
+        return f"{key}.json"
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", key, flags=re.ASCII)[:60]
+    return f"{prefix}~{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:20]}.json"
 
 
 @dataclass
@@ -61,13 +108,19 @@ class PairStore:
         self._drafts = paths.state / "drafts"
         self._records = paths.state / "pairs"
 
+    @staticmethod
+    def _file(folder: Path, app: str, source: str, target: str) -> Path:
+        check_pair_name(source, "source")
+        check_pair_name(target, "target")
+        return folder / pair_file_name(app, source, target)
+
     # configurations
     def load_config(self, app: str, source: str, target: str) -> ProtectionConfig | None:
-        d = read_json(self._configs / f"{pair_key(app, source, target)}.json")
+        d = read_json(self._file(self._configs, app, source, target))
         return ProtectionConfig.from_dict(d) if d else None
 
     def save_config(self, cfg: ProtectionConfig) -> None:
-        write_json(self._configs / f"{pair_key(cfg.app, cfg.source, cfg.target)}.json", cfg.to_dict())
+        write_json(self._file(self._configs, cfg.app, cfg.source, cfg.target), cfg.to_dict())
         self.discard_draft(cfg.app, cfg.source, cfg.target)
 
     def configs(self) -> list[ProtectionConfig]:
@@ -83,24 +136,24 @@ class PairStore:
 
     # drafts
     def load_draft(self, app: str, source: str, target: str) -> ProtectionConfig | None:
-        d = read_json(self._drafts / f"{pair_key(app, source, target)}.json")
+        d = read_json(self._file(self._drafts, app, source, target))
         return ProtectionConfig.from_dict(d) if d else None
 
     def save_draft(self, cfg: ProtectionConfig) -> None:
-        write_json(self._drafts / f"{pair_key(cfg.app, cfg.source, cfg.target)}.json", cfg.to_dict())
+        write_json(self._file(self._drafts, cfg.app, cfg.source, cfg.target), cfg.to_dict())
 
     def discard_draft(self, app: str, source: str, target: str) -> None:
-        (self._drafts / f"{pair_key(app, source, target)}.json").unlink(missing_ok=True)
+        (self._file(self._drafts, app, source, target)).unlink(missing_ok=True)
 
     # lifecycle records
     def record(self, app: str, source: str, target: str) -> PairRecord:
-        d = read_json(self._records / f"{pair_key(app, source, target)}.json")
+        d = read_json(self._file(self._records, app, source, target))
         if not d:
             return PairRecord(app, source.upper(), target.upper())
         return PairRecord(**{k: v for k, v in d.items() if k in PairRecord.__dataclass_fields__})
 
     def save_record(self, rec: PairRecord) -> None:
-        write_json(self._records / f"{rec.key}.json", asdict(rec), mode=0o600)
+        write_json(self._file(self._records, rec.app, rec.source, rec.target), asdict(rec), mode=0o600)
 
     def records(self) -> list[PairRecord]:
         out = []
@@ -114,11 +167,11 @@ class PairStore:
         needs no ``--app`` afterwards): those with a saved configuration, else those whose
         record went beyond a health check (validating alone records the pair too)."""
         saved = [app for app in APP_IDS
-                 if (self._configs / f"{pair_key(app, source, target)}.json").exists()]
+                 if (self._file(self._configs, app, source, target)).exists()]
         if saved:
             return saved
         return [app for app in APP_IDS
-                if (self._records / f"{pair_key(app, source, target)}.json").exists()
+                if (self._file(self._records, app, source, target)).exists()
                 and self.record(app, source, target).pair_state
                 not in (PairState.UNPROTECTED, PairState.VALIDATED)]
 

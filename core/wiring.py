@@ -1,7 +1,8 @@
 """Wiring the console to a real estate: the Context of plain ``appmgr``.
 
 Real adapters against the administrator's domain: LDAP to a domain
-controller found by name (DC locator, StartTLS, CA from ``APPMGR_LDAP_CA``),
+controller as ``appmgr domain login`` set it up (:mod:`core.domains`: a named DC or
+the DC locator, LDAPS or StartTLS, the CA file; the password from the keyring),
 WinRM (NTLM) to the servers, the engine client, and DNS updates signed with
 GSS-TSIG from the Kerberos ticket cache (what AD-integrated zones require:
 ``kinit`` as the DNS account first). With ``--altdns`` the DNS user is a TSIG
@@ -11,7 +12,6 @@ key name and the password its secret (plain RFC 2136 servers such as BIND).
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import threading
 from collections.abc import Callable
@@ -25,8 +25,9 @@ from core.directory.connect import open_directory
 from core.dns.adapter import DnspythonDns
 from core.dns.names import is_ip
 from core.dns.tsig_key import TsigKey
+from core.domains import DomainConnection, DomainSettings
 from core.engine.client import EngineClient
-from core.errors import NotFound, Unreachable
+from core.errors import AuthFailed, NotFound, Unreachable
 from core.hosts.winrm_host import WinrmHost
 from core.paths import AppPaths
 from core.ports import Credential, Directory, Dns, Engine, HostControl
@@ -136,11 +137,28 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
             server_name = ip
         return GssTsigDns(ip, p, server_name=server_name, timeout=timeout)
 
-    def directory() -> Directory:
-        return open_directory(domain, secrets.get("domain", domain), start_tls=True,
-                              ca_file=os.environ.get("APPMGR_LDAP_CA") or None,
-                              timeout=timeout, default_domain=domain)
+    domains = DomainSettings(paths.config)
 
-    return Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
-                   dns=dns, resolve=resolve, domain=domain, settings=settings, lab=False,
-                   timeout=timeout, host_as=host_as, lookup=fresh, reverse=reverse)
+    def directory_as(conn: DomainConnection, cred: Credential) -> Directory:
+        return open_directory(conn.host, cred, port=conn.port, use_ssl=conn.tls == "ldaps",
+                              start_tls=conn.tls == "starttls", ca_file=conn.ca_file or None,
+                              timeout=conn.timeout, default_domain=conn.domain,
+                              locate=not conn.dc)  # a DC named is used as is
+
+    def directory() -> Directory:
+        # the domain chosen now (Setup's Domain field changes ctx.domain), read each time
+        name = (ctx.domain or "").lower()
+        if not name:
+            raise AuthFailed("no domain is set: log in to one (appmgr domain login DOMAIN "
+                             "--user USER, or Domain login in the console)")
+        cred = secrets.get("domain", name)
+        if cred is None:
+            raise AuthFailed(f"not logged in to the domain {name}: log in with appmgr domain "
+                             f"login {name} --user USER, or Domain login in the console")
+        return directory_as(domains.connection(name), cred)
+
+    ctx = Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
+                  dns=dns, resolve=resolve, domain=domain, settings=settings, lab=False,
+                  timeout=timeout, host_as=host_as, directory_as=directory_as,
+                  lookup=fresh, reverse=reverse)
+    return ctx

@@ -60,6 +60,8 @@ ACTIONS: tuple[UiAction, ...] = (
              "Copy the target's changes back to the source", pair="restore"),
     UiAction("logs", "l", "View logs", "Actions", "Verbose, DFO and failover logs", short="Logs"),
     UiAction("options", "o", "Options", "Tools", "Preferences and cached credentials"),
+    UiAction("domain_login", "d", "Domain login…", "Tools",
+             "Log in to a domain: account, DC, CA file, LDAPS or StartTLS", footer=False),
     UiAction("welcome", "w", "View Welcome Page", "Help", "The first steps", footer=False),
     UiAction("help", "f1", "Help", "Help", "Keys and how to protect a server"),
     UiAction("new", "n", "New", "File", "Start a new source/target pair", footer=False),

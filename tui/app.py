@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.binding import Binding
 
+from core.visible import visible
 from tui.screens.main import MainScreen
 from tui.theme import APPMGR_THEME
 
 if TYPE_CHECKING:  # the façade module pulls in all of core; the UI needs only its type
+    from textual.notifications import SeverityLevel
+
     from core.console.api import ConsoleApi
 
 def load_css() -> str:
@@ -43,6 +46,13 @@ class AppmgrApp(App[int]):
         self.animation_level = "none"
         self.register_theme(APPMGR_THEME)
         self.theme = APPMGR_THEME.name
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast shows its text as it is: messages quote stored values and what
+        servers said, so markup is never read and control characters are escaped."""
+        super().notify(visible(message), title=visible(title, one_line=True),
+                       severity=severity, timeout=timeout, markup=False)
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.preselect_app)

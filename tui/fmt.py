@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual.content import Content
+
+from core.visible import visible
 
 #: status -> (glyph, colour); colours match the calm palette of styles/app.tcss
 CHECK_GLYPHS: dict[str, tuple[str, str]] = {
@@ -27,6 +30,13 @@ STATE_CLASS: dict[str, str] = {
     "Failed back (restore next)": "bad",  # not protected until Restore ran
     "Error": "bad",
 }
+
+def plain(text: object, *, one_line: bool = False) -> Content:
+    """``text`` to show as it is: never read as markup (a value holding ``[bold]`` or
+    ``[/]`` shows those characters), control characters written as escapes (issue 11).
+    For stored values, typed values and error messages put in a Static or Label."""
+    return Content(visible(text, one_line=one_line))
+
 
 _UNITS = ("bytes", "KB", "MB", "GB", "TB")
 

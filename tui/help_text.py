@@ -31,6 +31,11 @@ HELP: dict[str, str] = {
     # login
     "login-user": r"DOMAIN\user or user@domain; a bare name takes the server's DNS domain.",
     "login-password": "The password of that account; it goes to the credential cache only.",
+    # the credential file's passphrase
+    "pp-first": "The passphrase of the file that keeps saved passwords.",
+    "pp-again": "The same passphrase again, to check it was typed as meant.",
+    "pp-ok": "Unlock the saved passwords with this passphrase.",
+    "pp-cancel": "Go on without saved passwords; asked again when needed.",
     # advanced find
     "find-search": "Search the directory for every server of the domain.",
     "find-results": "Servers found in the domain; Enter or 'Add' puts one on the current list.",
@@ -45,6 +50,9 @@ HELP: dict[str, str] = {
     "dlogin-user": r"An account that may read the domain: DOMAIN\user or user@domain.",
     "dlogin-password": "Its password; it goes to the credential cache only.",
     "dlogin-ok": "Check the account against the domain and cache it.",
+    "dlogin-dc": "Optional DC: HOST or HOST:PORT; empty: found in DNS.",
+    "dlogin-ca": "Optional: the domain's CA certificate file (PEM).",
+    "dlogin-tls": "StartTLS on 389 or LDAPS on 636; the DC's cert is checked.",
     # like-named cluster
     "lnc-connect": "Connect to this node: read its networks and disks.",
     "lnc-drives": "Disk resources of the target cluster; locked ones hold the source's data.",

@@ -189,6 +189,9 @@ def apply_selection(config: ProtectionConfig, keys: Iterable[str],
     and ``path:P`` a path under the Volumes branch. With the ``source`` the
     application adds what the selection requires (SQL system databases).
     """
+    # typed paths meet the same parser as ``config set`` ('..' and the like refused here)
+    from core.config.text_parsers import parse_windows_path
+
     new = copy.deepcopy(config)
     shares: list[str] = []
     paths: list[str] = []
@@ -203,7 +206,7 @@ def apply_selection(config: ProtectionConfig, keys: Iterable[str],
         elif kind == "volume":
             paths.append(f"{value.upper()}:\\")
         elif kind == "path":
-            paths.append(value)
+            paths.append(parse_windows_path(value, "connection.volume_paths"))
         elif kind in ("sg", "store"):
             groups.append(value.split("/", 1)[0] if kind == "store" else value)
         elif kind == "db":

@@ -14,8 +14,12 @@ from typing import Any
 
 from core.apps.registry import get_app
 from core.config.fields import FIELDS, PLAN_EDIT_PREFIX, FieldSpec, applies
+from core.config.text_parsers import VALUE_MAX, plain_text
 from core.errors import InvalidInput
 from core.model.config import ProtectionConfig
+
+#: one failover plan phase as the user wrote it
+PLAN_EDIT_MAX = 16_384
 
 
 def settable_keys() -> list[str]:
@@ -77,6 +81,9 @@ def apply_assignments(cfg: ProtectionConfig, assignments: list[str], *,
 
 def set_value(cfg: ProtectionConfig, key: str, text: str, *, advanced: bool = True) -> None:
     """Parse ``text`` for ``key`` and store it in ``cfg`` (in place). InvalidInput on bad input."""
+    if len(text) > VALUE_MAX:  # before any parser walks it
+        raise InvalidInput(key, f"the value is too long ({len(text)} characters): at most "
+                                f"{VALUE_MAX}")
     if key.startswith(PLAN_EDIT_PREFIX):
         _set_plan_edit(cfg, key, text)
         return
@@ -108,7 +115,7 @@ def _set_plan_edit(cfg: ProtectionConfig, key: str, text: str) -> None:
     if phase not in phases:
         raise InvalidInput(key, f"unknown plan phase {phase!r}; phases are {', '.join(phases)}")
     if text.strip():
-        cfg.advanced.plan_edits[phase] = text
+        cfg.advanced.plan_edits[phase] = plain_text(text, key, PLAN_EDIT_MAX, lines=True)
     else:
         cfg.advanced.plan_edits.pop(phase, None)
 

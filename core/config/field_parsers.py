@@ -12,9 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 from core.config import parsers as p
+from core.config.text_parsers import NAME_MAX
 from core.errors import InvalidInput
 from core.model.config import DnsServerEntry, ProtectionConfig, ServiceItem
 from core.model.rules import Rule
+from core.visible import quoted
 
 Parse = Callable[[str, str, ProtectionConfig], Any]  # (text, key, current config) -> value
 
@@ -32,12 +34,7 @@ def enum(**choices: str) -> Parse:
 
 
 def text_value(max_len: int = 256) -> Parse:
-    def parse(text: str, key: str, _cfg: ProtectionConfig) -> str:
-        value = text.strip()
-        if len(value) > max_len or any(ord(c) < 32 for c in value):
-            raise InvalidInput(key, f"must be at most {max_len} printable characters")
-        return value
-    return parse
+    return lambda text, key, _cfg: p.plain_text(text, key, max_len)
 
 
 def optional(fn: Callable[[str, str], Any]) -> Parse:
@@ -58,8 +55,10 @@ def compression(text: str, key: str) -> int:
 
 def set_name(text: str, key: str) -> str:
     value = text.strip()
-    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", value):
-        raise InvalidInput(key, f"{text!r}: use 1 to 64 letters, digits, '_', '.' or '-'")
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", value, re.ASCII):
+        raise InvalidInput(key, f"{quoted(text)}: use 1 to 64 letters, digits, '_', '.' or '-'")
+    if value.strip(".") == "":  # "." and ".." name folders, never a set
+        raise InvalidInput(key, f"{quoted(text)}: a set name needs a letter, digit, '_' or '-'")
     return value
 
 
@@ -110,7 +109,7 @@ def services(text: str, key: str, cfg: ProtectionConfig) -> list[ServiceItem]:
         name, _, flag = item.partition("/")
         name = name.strip()
         if not name or flag.strip().lower() not in {"", "stop", "run"}:
-            raise InvalidInput(key, f"{item!r}: write NAME, NAME/stop or NAME/run")
+            raise InvalidInput(key, f"{quoted(item)}: write NAME, NAME/stop or NAME/run")
         old = known.get(name.upper(), ServiceItem(name, user_added=True))
         stop = old.must_stop_on_target if not flag else flag.strip().lower() == "stop"
         out.append(ServiceItem(old.name, old.user_added, stop))
@@ -139,12 +138,12 @@ def rules(text: str, key: str, _cfg: ProtectionConfig) -> list[Rule]:
     for part in (x.strip() for x in text.split(";") if x.strip()):
         kind, sep, path = part.partition(":")
         if not sep or kind.strip().lower() not in RULE_KINDS:
-            raise InvalidInput(key, f"{part!r}: write include:PATH, exclude:PATH, "
+            raise InvalidInput(key, f"{quoted(part)}: write include:PATH, exclude:PATH, "
                                     "include-flat:PATH or exclude-flat:PATH")
         include, recursive = RULE_KINDS[kind.strip().lower()]
         path, arrow, target = path.partition(">")
         if arrow and not include:
-            raise InvalidInput(key, f"{part!r}: only an include rule lands on another target path")
+            raise InvalidInput(key, f"{quoted(part)}: only an include rule lands on another target path")
         out.append(Rule(p.parse_windows_path(path, key), include, recursive,
                         p.parse_windows_path(target, key) if arrow else ""))
     _refuse_overlapping_targets(out, key)
@@ -187,7 +186,7 @@ def dc_name(text: str, key: str) -> str:
     if not raw:
         return ""
     if re.fullmatch(r"[\d.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*", raw):
-        raise InvalidInput(key, f"{raw!r} is an IP address: enter the domain controller's name "
+        raise InvalidInput(key, f"{quoted(raw)} is an IP address: enter the domain controller's name "
                                 "(like DC01 or dc01.lab.example.com)")
     return p.parse_hostname(raw, key)
 
@@ -201,7 +200,7 @@ def db_keys(text: str, key: str, cfg: ProtectionConfig) -> list[str]:
     for item in p.parse_name_list(text, key):
         inst, sep, name = item.partition("/")
         if not sep or not inst.strip() or not name.strip():
-            raise InvalidInput(key, f"{item!r}: write INSTANCE/name, like MSSQLSERVER/sales")
+            raise InvalidInput(key, f"{quoted(item)}: write INSTANCE/name, like MSSQLSERVER/sales")
         if cfg.connection.sql_mode in DB_MODES and is_system(name.strip()):
             raise InvalidInput(key, f"{name.strip()} is a system database: the database-only "
                                     "modes protect user databases")
@@ -218,8 +217,9 @@ def target_paths(text: str, key: str, _cfg: ProtectionConfig) -> dict[str, str]:
         db, sep, path = part.partition("=")
         inst, slash, name = db.partition("/")
         if not sep or not slash or not inst.strip() or not name.strip():
-            raise InvalidInput(key, f"{part!r}: write INSTANCE/name=PATH, like "
+            raise InvalidInput(key, f"{quoted(part)}: write INSTANCE/name=PATH, like "
                                     "MSSQLSERVER/sales=F:\\SQL\\sales")
+        p.plain_text(db, key, NAME_MAX)
         k = db_key(inst.strip(), name.strip())
         if k.upper() in {o.upper() for o in out}:
             raise InvalidInput(key, f"{k} is mapped twice")
@@ -237,7 +237,7 @@ def script_path(text: str, key: str) -> str:
         return ""
     path = p.parse_windows_path(text, key)
     if not path.lower().endswith((".ps1", ".vbs", ".vb")):
-        raise InvalidInput(key, f"{text!r} is not a PowerShell (.ps1) or VBScript (.vbs) script")
+        raise InvalidInput(key, f"{quoted(text)} is not a PowerShell (.ps1) or VBScript (.vbs) script")
     return path
 
 
@@ -246,13 +246,13 @@ def subnet_mask(text: str, key: str) -> str:
     raw = text.strip().lstrip("/")
     if not raw:
         return ""
-    if raw.isdigit():
+    if raw.isascii() and raw.isdigit():
         bits = p.parse_int(raw, key, 1, 32)
     else:
         value = int.from_bytes(bytes(int(x) for x in p.parse_ipv4(raw, key).split(".")), "big")
         bits = bin(value).count("1")
         if value != (0xFFFFFFFF << (32 - bits)) & 0xFFFFFFFF or bits == 0:
-            raise InvalidInput(key, f"{text!r} is not a subnet mask (like 255.255.255.0)")
+            raise InvalidInput(key, f"{quoted(text)} is not a subnet mask (like 255.255.255.0)")
     mask = (0xFFFFFFFF << (32 - bits)) & 0xFFFFFFFF
     return ".".join(str((mask >> s) & 0xFF) for s in (24, 16, 8, 0))
 
@@ -263,7 +263,7 @@ def drive_letters(text: str, key: str) -> list[str]:
     for part in p.parse_name_list(text, key):
         letter = part.rstrip("\\").rstrip(":").upper()
         if not re.fullmatch(r"[A-Z]", letter):
-            raise InvalidInput(key, f"{part!r} is not a drive letter (like E or E:)")
+            raise InvalidInput(key, f"{quoted(part)} is not a drive letter (like E or E:)")
         if letter not in out:
             out.append(letter)
     return out

@@ -12,7 +12,12 @@ import ipaddress
 import re
 from datetime import datetime
 
+# re-exported, so forms and fields import every parser from here
+from core.config.text_parsers import parse_name_list as parse_name_list
+from core.config.text_parsers import parse_windows_path as parse_windows_path
+from core.config.text_parsers import plain_text as plain_text
 from core.errors import InvalidInput
+from core.visible import has_controls, quoted
 
 _TRUE = {"on", "true", "yes", "1"}
 _FALSE = {"off", "false", "no", "0"}
@@ -20,6 +25,10 @@ _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 # characters Windows refuses in account and NetBIOS domain names
 _BAD_ACCOUNT_CHARS = set('"/\\[]:;|=,+*?<>@')
 TTL_MAX = 2_147_483_647
+#: a sign, then ASCII digits (never ``\d``: it matches every script's digits)
+_WHOLE = re.compile(r"([+-]?)([0-9]+)", re.ASCII)
+#: more digits than any bound of a field (the largest, a TTL, has 10)
+_MAX_DIGITS = 12
 
 
 def parse_bool(text: str, field: str = "value") -> bool:
@@ -29,20 +38,39 @@ def parse_bool(text: str, field: str = "value") -> bool:
         return True
     if word in _FALSE:
         return False
-    raise InvalidInput(field, f"{text!r} is not on or off (use on/off, yes/no, true/false or 1/0)")
+    raise InvalidInput(field, f"{quoted(text)} is not on or off (use on/off, yes/no, true/false or 1/0)")
 
 
 def parse_int(text: str, field: str, lo: int, hi: int | None = None, unit: str = "") -> int:
-    """A whole number between ``lo`` and ``hi`` (inclusive; no upper bound when None)."""
+    """A whole number between ``lo`` and ``hi`` (inclusive; no upper bound when None).
+
+    ASCII digits only: ``str.isdigit`` and ``\\d`` also take ``²``, ``５`` and ``٥``
+    (issue 11), which either crash ``int()`` or are silently read as another number.
+    The digits are counted before ``int()`` sees them, so a pasted 5,000-digit value
+    is refused as out of range instead of hitting Python's int-string limit.
+    """
     raw = str(text).strip()
-    if not re.fullmatch(r"[+-]?\d{1,12}", raw):
-        raise InvalidInput(field, f"{text!r} is not a whole number")
-    value = int(raw)
     suffix = f" {unit}" if unit else ""
+    span = f"between {lo} and {hi}{suffix}" if hi is not None else f"at least {lo}{suffix}"
+    m = _WHOLE.fullmatch(raw)
+    if not m:
+        raise InvalidInput(field, f"{quoted(text)} is not a whole number: use the digits "
+                                  f"0-9, {span}")
+    if len(m.group(2)) > _MAX_DIGITS:
+        raise InvalidInput(field, f"{quoted(raw)} is out of range: must be {span}")
+    value = int(raw)
     if value < lo or (hi is not None and value > hi):
-        span = f"between {lo} and {hi}{suffix}" if hi is not None else f"at least {lo}{suffix}"
         raise InvalidInput(field, f"{value} is out of range: must be {span}")
     return value
+
+
+def whole_or_none(text: str, lo: int = 0, hi: int | None = None) -> int | None:
+    """``text`` as a whole number in range, or None: for live hints while a field is typed
+    (the value itself is checked by ``parse_int`` when it is applied)."""
+    try:
+        return parse_int(text, "value", lo, hi)
+    except InvalidInput:
+        return None
 
 
 def parse_port(text: str, field: str = "port") -> int:
@@ -73,12 +101,12 @@ def parse_snapshot_interval(text: str, field: str = "snapshots.interval_min") ->
 def parse_ipv4(text: str, field: str = "ip") -> str:
     """A dotted-quad IPv4 address, returned in canonical form."""
     raw = str(text).strip()
-    if not re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", raw):
-        raise InvalidInput(field, f"{text!r} is not an IPv4 address (like 192.0.2.10)")
+    if not re.fullmatch(r"[0-9]{1,3}(\.[0-9]{1,3}){3}", raw):
+        raise InvalidInput(field, f"{quoted(text)} is not an IPv4 address (like 192.0.2.10)")
     try:
         return str(ipaddress.IPv4Address(raw))
     except ValueError as exc:
-        raise InvalidInput(field, f"{text!r} is not an IPv4 address: {exc}") from None
+        raise InvalidInput(field, f"{quoted(text)} is not an IPv4 address: {exc}") from None
 
 
 def parse_ip_list(text: str, field: str = "ips") -> list[str]:
@@ -95,14 +123,14 @@ def parse_hostname(text: str, field: str = "server") -> str:
     """A host name or FQDN (RFC 1123 labels); a trailing dot is dropped."""
     raw = str(text).strip().rstrip(".")
     if not raw or len(raw) > 253:
-        raise InvalidInput(field, f"{text!r} is not a host name (1 to 253 characters)")
+        raise InvalidInput(field, f"{quoted(text)} is not a host name (1 to 253 characters)")
     for label in raw.split("."):
         if not _LABEL.match(label):
             raise InvalidInput(
-                field, f"{text!r} is not a host name: {label!r} must be 1 to 63 letters, "
+                field, f"{quoted(text)} is not a host name: {quoted(label)} must be 1 to 63 letters, "
                 "digits or hyphens, not starting or ending with a hyphen")
     if raw.replace(".", "").isdigit():
-        raise InvalidInput(field, f"{text!r} is an address, not a host name")
+        raise InvalidInput(field, f"{quoted(text)} is an address, not a host name")
     return raw
 
 
@@ -114,9 +142,9 @@ def parse_domain(text: str, field: str = "domain") -> str:
     name = parse_hostname(text, field).lower()
     labels = name.split(".")
     if len(labels) < 2:
-        raise InvalidInput(field, f"{text!r} has no suffix: use the full DNS name, like {name}.com")
+        raise InvalidInput(field, f"{quoted(text)} has no suffix: use the full DNS name, like {name}.com")
     if labels[-1].isdigit():
-        raise InvalidInput(field, f"{text!r} ends in a number, not a DNS suffix")
+        raise InvalidInput(field, f"{quoted(text)} ends in a number, not a DNS suffix")
     return name
 
 
@@ -133,8 +161,9 @@ def parse_user_name(text: str, field: str = "user", default_domain: str = "") ->
     if "\\" in raw:
         domain, _, user = raw.partition("\\")
         _account(user, field, text)
-        if not domain or len(domain) > 255 or any(c in _BAD_ACCOUNT_CHARS for c in domain):
-            raise InvalidInput(field, f"{text!r}: the domain before '\\' is not a valid domain name")
+        if (not domain or len(domain) > 255 or has_controls(domain)
+                or any(c in _BAD_ACCOUNT_CHARS for c in domain)):
+            raise InvalidInput(field, f"{quoted(text)}: the domain before '\\' is not a valid domain name")
         return f"{domain}\\{user}"
     if "@" in raw:
         user, _, domain = raw.rpartition("@")
@@ -149,13 +178,13 @@ def parse_user_name(text: str, field: str = "user", default_domain: str = "") ->
 
 def _account(user: str, field: str, text: str) -> None:
     if not user or len(user) > 104:
-        raise InvalidInput(field, f"{text!r}: the account name must be 1 to 104 characters")
-    bad = sorted({c for c in user if c in _BAD_ACCOUNT_CHARS or ord(c) < 32})
+        raise InvalidInput(field, f"{quoted(text)}: the account name must be 1 to 104 characters")
+    bad = sorted({c for c in user if c in _BAD_ACCOUNT_CHARS or has_controls(c)})
     if bad:
         shown = " ".join(repr(c) for c in bad)
-        raise InvalidInput(field, f"{text!r}: an account name cannot contain {shown}")
+        raise InvalidInput(field, f"{quoted(text)}: an account name cannot contain {shown}")
     if user.strip(". ") == "":
-        raise InvalidInput(field, f"{text!r}: an account name cannot be only dots or spaces")
+        raise InvalidInput(field, f"{quoted(text)}: an account name cannot be only dots or spaces")
 
 
 def parse_enum(text: str, field: str, choices: dict[str, str]) -> str:
@@ -164,34 +193,7 @@ def parse_enum(text: str, field: str, choices: dict[str, str]) -> str:
     if word in choices:
         return choices[word]
     allowed = ", ".join(sorted(set(choices.values())))
-    raise InvalidInput(field, f"{text!r} is not one of: {allowed}")
-
-
-def parse_name_list(text: str, field: str = "names") -> list[str]:
-    """Comma-separated names (shares, services); blanks dropped, duplicates ignored."""
-    out: list[str] = []
-    for part in str(text).split(","):
-        name = part.strip()
-        if not name:
-            continue
-        if any(ord(c) < 32 for c in name) or len(name) > 256:
-            raise InvalidInput(field, f"{name!r} is not a valid name")
-        if name.lower() not in {n.lower() for n in out}:
-            out.append(name)
-    return out
-
-
-def parse_windows_path(text: str, field: str = "path") -> str:
-    """An absolute Windows path on a drive (``E:\\Shares\\Data``); ``/`` becomes ``\\``."""
-    raw = str(text).strip().replace("/", "\\")
-    m = re.fullmatch(r"([A-Za-z]):(\\.*)?", raw)
-    if not m:
-        raise InvalidInput(field, f"{text!r} is not an absolute Windows path like E:\\Shares\\Data")
-    rest = m.group(2) or "\\"
-    if any(c in '<>"|?*' or ord(c) < 32 for c in rest):
-        raise InvalidInput(field, f"{text!r} contains a character Windows does not allow in paths")
-    parts = [p for p in rest.split("\\") if p]
-    return f"{m.group(1).upper()}:\\" + "\\".join(parts)
+    raise InvalidInput(field, f"{quoted(text)} is not one of: {allowed}")
 
 
 def parse_datetime(text: str, field: str = "snapshots.start_at") -> str:
@@ -199,10 +201,12 @@ def parse_datetime(text: str, field: str = "snapshots.start_at") -> str:
     raw = str(text).strip()
     if raw.lower() in {"", "now"}:
         return ""
+    if not raw.isascii():  # fromisoformat reads other scripts' digits as 0-9
+        raise InvalidInput(field, f"{quoted(text)} is not a date-time like 2025-01-31T22:00")
     try:
         return datetime.fromisoformat(raw).isoformat(timespec="minutes")
     except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a date-time like 2025-01-31T22:00") from None
+        raise InvalidInput(field, f"{quoted(text)} is not a date-time like 2025-01-31T22:00") from None
 
 
 def parse_ip_map(text: str, field: str = "failover.dns.ip_map") -> dict[str, str]:
@@ -211,7 +215,7 @@ def parse_ip_map(text: str, field: str = "failover.dns.ip_map") -> dict[str, str
     for part in _split(text, spaces=False):
         pair = re.split(r"->|=|:", part)
         if len(pair) != 2:
-            raise InvalidInput(field, f"{part!r} is not SOURCE_IP:TARGET_IP")
+            raise InvalidInput(field, f"{quoted(part)} is not SOURCE_IP:TARGET_IP")
         src, tgt = parse_ipv4(pair[0], field), parse_ipv4(pair[1], field)
         if src in out:
             raise InvalidInput(field, f"source IP {src} is listed twice")

@@ -8,6 +8,7 @@ from typing import Any
 from core.console.apps_setup import AppsSetupMixin
 from core.console.configure import ConfigureMixin
 from core.console.dns_account import DnsAccountMixin
+from core.console.domain import DomainMixin
 from core.console.protect import ProtectMixin
 from core.console.setup import SetupMixin
 from core.console.tabs import TabsMixin
@@ -21,8 +22,8 @@ from core.settings import Settings, load_settings, save_settings, set_option
 from core.store import PairStore
 
 
-class Console(SetupMixin, AppsSetupMixin, ConfigureMixin, DnsAccountMixin, WmiAccountMixin,
-              TabsMixin, ProtectMixin):
+class Console(SetupMixin, DomainMixin, AppsSetupMixin, ConfigureMixin, DnsAccountMixin,
+              WmiAccountMixin, TabsMixin, ProtectMixin):
     """One administrator's session over a Context (lab or real estate).
 
     ``advanced`` (--advanced) unlocks the advanced options, ``nosqlsearch``

@@ -16,6 +16,7 @@ from core.logs import log_action, read_verbose_log, tail_lines
 from core.model.config import ProtectionConfig
 from core.model.state import PairState
 from core.protection.status import PairStatus, pair_actions, pair_status
+from core.store import check_pair_name
 
 if TYPE_CHECKING:
     from core.console.console import Console
@@ -117,11 +118,18 @@ class ProtectMixin:
         return _failback.failback(self._routed_ctx(), self.store, app, source, target, progress)
 
     def restore(self: Console, app: str, source: str, target: str,
-                progress: Progress | None = None) -> list[Any]:
+                progress: Progress | None = None, *, discard: bool = False) -> list[Any]:
         from core.protection import restore as _restore
 
-        log_action("restore", pair=f"{source}->{target}")
-        return _restore.restore(self._routed_ctx(), self.store, app, source, target, progress)
+        log_action("restore", pair=f"{source}->{target}", discard=discard)
+        return _restore.restore(self._routed_ctx(), self.store, app, source, target, progress,
+                                discard=discard)
+
+    def restore_preview(self: Console, app: str, source: str, target: str) -> Any:
+        """The source files a restore would overwrite or delete (a RestoreDiff)."""
+        from core.protection import restore as _restore
+
+        return _restore.restore_preview(self._routed_ctx(), self.store, app, source, target)
 
     # --- logs -------------------------------------------------------------------------
     def log_text(self: Console, kind: str, server: str | None = None, lines: int = 500) -> str:
@@ -131,7 +139,7 @@ class ProtectMixin:
         if kind in ("dfo", "failover"):
             if not server:
                 raise InvalidInput("server", f"name the server whose {kind.upper()} log to show")
-            path = logs / kind / f"{server.upper()}.log"
+            path = logs / kind / f"{check_pair_name(server).upper()}.log"
             if not path.exists():
                 return f"(no {kind.upper()} log for {server.upper()} yet)"
             return "\n".join(tail_lines(path, lines))

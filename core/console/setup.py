@@ -60,32 +60,10 @@ class SetupMixin:
         return root.lower() or self.domain
 
     def set_domain(self: Console, name: str) -> str:
+        """Use ``name`` for discovery and the checks from now on (Setup's Domain field)."""
         self.domain = discovery.check_domain_name(name)
+        self.ctx.domain = self.domain
         return self.domain
-
-    def domain_login(self: Console, domain: str, user: str, password: str) -> str:
-        """The domain login dialog: cache credentials that may read ``domain``."""
-        name = discovery.check_domain_name(domain)
-        if not password:
-            raise InvalidInput("password", "enter the password of this account")
-        dom, account = parse_user(user, name)
-        old = self.ctx.secrets.get("domain", name)
-        self.ctx.secrets.put("domain", name, Credential(f"{account}@{dom}" if "." in dom
-                                                        else f"{dom}\\{account}", password))
-        if name == (self.ctx.domain or "").lower():
-            try:
-                directory = self.ctx.directory()
-                directory.root_dse()
-                directory.close()
-            except AuthFailed:
-                if old is None:
-                    self.ctx.secrets.delete("domain", name)
-                else:
-                    self.ctx.secrets.put("domain", name, old)
-                raise
-        self.domain = name
-        log_action("domain login", domain=name)
-        return name
 
     def discover(self: Console, app: str, include_disabled: bool = False) -> list[DirectoryComputer]:
         """The application's servers (F-5.2), cluster nodes hidden, disabled computers
@@ -170,26 +148,40 @@ class SetupMixin:
         return routed(self.ctx, self._node_of)
 
     def login(self: Console, server: str, user: str, password: str) -> Server:
+        """The server login dialog (F-5.4): check the account on ``server``, then cache it.
+        Only what the server accepted is cached: an unreachable server, a rejected
+        password or an account outside the engine's admin group leaves the cache as it was."""
         domain, name = parse_user(user, self.domain)
         if not password:
             raise InvalidInput("password", "enter the password of this account")
         cred = Credential(f"{domain}\\{name}" if "." not in domain else f"{name}@{domain}",
                           password)
+        key = (self._node_of(server) or server).upper()
+        inv = self._inventory_as(server, key, cred)
+        members = inv.admin_group_members
+        if members and not any(same_user(cred.user, m, self.domain) for m in members):
+            raise AuthFailed(f"{cred.user} is not in the engine's admin group on {server.upper()}")
+        self.ctx.secrets.put("server", server, cred)
+        with self._inv_lock:
+            self._inventories[key] = inv
+        log_action("login", server=server, user=cred.user)
+        return inv
+
+    def _inventory_as(self: Console, server: str, key: str, cred: Credential) -> Server:
+        """``key``'s inventory read with ``cred`` (not the cached credential)."""
+        if self.ctx.host_as is not None:
+            return self.ctx.host_as(key, cred).inventory()
+        # A Context without host_as (test doubles): try the credential in the cache and
+        # put the old one back whatever the outcome but success.
         old = self.ctx.secrets.get("server", server)
         self.ctx.secrets.put("server", server, cred)
         try:
-            inv = self.inventory(server, refresh=True)
-        except AuthFailed:
+            return self.ctx.host(key).inventory()
+        finally:
             if old is None:
                 self.ctx.secrets.delete("server", server)
             else:
                 self.ctx.secrets.put("server", server, old)
-            raise
-        members = inv.admin_group_members
-        if members and not any(same_user(cred.user, m, self.domain) for m in members):
-            raise AuthFailed(f"{cred.user} is not in the engine's admin group on {server.upper()}")
-        log_action("login", server=server, user=cred.user)
-        return inv
 
     def lab_credentials(self: Console) -> tuple[str, str] | None:
         return self.lab_account

@@ -25,7 +25,7 @@ from pathlib import Path
 from keyring.backend import KeyringBackend
 from keyrings.cryptfile.cryptfile import CryptFileKeyring
 
-from core.errors import AuthFailed, InvalidInput
+from core.errors import AppmgrError, AuthFailed, InvalidInput
 
 log = logging.getLogger("appmgr.credentials")
 
@@ -33,8 +33,20 @@ ENV_VAR = "PYTHON_KEYRING_BACKEND"
 CRYPTFILE_NAME = "credentials.cfg"
 
 #: Called with ``new=True`` when the encrypted file does not exist yet (the
-#: dialog should ask twice); returns the passphrase, or None when cancelled.
-PassphraseCallback = Callable[[bool], str | None]
+#: dialog should ask twice); returns the passphrase, or None when cancelled. It may
+#: raise an AppmgrError of its own that says how to give the passphrase.
+#:
+#: An interactive source (the console's dialog, a terminal) has an ``attempts``
+#: attribute (an int, or None for "until cancelled"): after a wrong passphrase it is
+#: called again as ``callback(new, error)`` with the sentence to show. Without the
+#: attribute (a file, a file descriptor) a wrong passphrase ends the unlock at once.
+PassphraseCallback = Callable[..., str | None]
+
+#: Said when a source gives nothing and says nothing itself (a bare callback).
+NO_PASSPHRASE = ("the credential file stays locked: no passphrase was given (the console "
+                 "asks in a dialog; headless commands read it from the terminal, "
+                 "--passphrase-fd N or APPMGR_PASSPHRASE_FILE)")
+WRONG_PASSPHRASE = "wrong passphrase for the credential file"
 
 
 @dataclass(frozen=True)
@@ -52,26 +64,51 @@ class AppmgrCryptFileKeyring(CryptFileKeyring):
         self.file_path = str(path)
         self._passphrase = passphrase
         self._unlock_lock = threading.Lock()
+        # Each refusal (cancel, wrong passphrase) answers every request that was
+        # already waiting for the lock: five workers queued behind one dialog get
+        # one dialog, not five in a row after the user pressed Escape.
+        self._refusals = 0
+        self._last_refusal: AppmgrError | None = None
 
     def ensure_unlocked(self) -> None:
         """Ask for the passphrase once per process and check it against the file."""
+        seen = self._refusals
         with self._unlock_lock:
             if self._keyring_key is not None:
                 return
-            if self._passphrase is None:
-                raise AuthFailed("the credential file is locked and no passphrase can be asked")
-            new = not Path(self.file_path).exists() or not self._check_file()
-            secret = self._passphrase(new)
+            if self._refusals != seen and self._last_refusal is not None:
+                raise self._last_refusal
+            try:
+                self._ask_and_unlock()
+            except AppmgrError as exc:
+                self._refusals += 1
+                self._last_refusal = exc
+                raise
+
+    def _ask_and_unlock(self) -> None:
+        ask = self._passphrase
+        if ask is None:
+            raise InvalidInput("passphrase", NO_PASSPHRASE)
+        new = not Path(self.file_path).exists() or not self._check_file()
+        attempts = getattr(ask, "attempts", 1)
+        tried = 0
+        error = ""
+        while True:
+            secret = ask(new, error) if error else ask(new)
             if not secret or not secret.strip():
-                raise AuthFailed("the credential file stays locked: no passphrase was given")
+                raise InvalidInput("passphrase", NO_PASSPHRASE)
             Path(self.file_path).parent.mkdir(parents=True, exist_ok=True)
             try:
                 # The setter checks the passphrase against the file's reference
                 # value (or creates the file with it).
                 self.keyring_key = secret
+                return
             except ValueError:
                 self._keyring_key = None
-                raise AuthFailed("wrong passphrase for the credential file") from None
+            tried += 1
+            if attempts is not None and tried >= attempts:
+                raise AuthFailed(WRONG_PASSPHRASE)
+            error = f"{WRONG_PASSPHRASE[:1].upper()}{WRONG_PASSPHRASE[1:]}: type it again."
 
     def _unlock(self) -> None:
         if self._keyring_key is None:

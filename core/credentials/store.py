@@ -59,6 +59,8 @@ class KeyringStore:
         with self._lock:
             if kk in self._cache:
                 return self._cache[kk]
+        self._unlock()
+        with self._lock:
             raw = self._call("read", lambda: self._backend.get_password(SERVICE_PREFIX + kk[0], kk[1]))
             if raw is None:
                 return None
@@ -73,6 +75,7 @@ class KeyringStore:
         if not cred.user.strip():
             raise InvalidInput("user", "enter a user name")
         blob = json.dumps({"user": cred.user, "password": cred.password})
+        self._unlock()
         with self._lock:
             self._call("write", lambda: self._backend.set_password(SERVICE_PREFIX + kk[0], kk[1], blob))
             self._cache[kk] = cred
@@ -84,6 +87,7 @@ class KeyringStore:
     def delete(self, kind: str, key: str) -> None:
         """Remove one entry; nothing happens when it is absent."""
         kk = normalise_key(kind, key)
+        self._unlock()
         with self._lock:
             self._cache.pop(kk, None)
             self._delete_item(kk)
@@ -99,6 +103,7 @@ class KeyringStore:
     def clear(self) -> int:
         """Remove every cached login appmgr stored (Options → Clear cached credentials);
         the estate's keys (kind ``tls``) stay."""
+        self._unlock()
         with self._lock:
             keys = sorted(k for k in self._index if k[0] not in KEPT_ON_CLEAR)
             for kk in keys:
@@ -126,6 +131,12 @@ class KeyringStore:
     def _save_index(self) -> None:
         if self._index_path is not None:
             write_json(self._index_path, sorted(list(k) for k in self._index), mode=0o600)
+
+    def _unlock(self) -> None:
+        """Unlock the backend (ask its passphrase) before taking this store's lock, so
+        requests queued behind one passphrase dialog wait in the backend, which answers
+        them all when the dialog is cancelled."""
+        self._call("unlock", lambda: None)
 
     def _call(self, what: str, fn: Callable[[], T]) -> T:
         ensure = getattr(self._backend, "ensure_unlocked", None)

@@ -23,15 +23,19 @@ import logging
 import math
 import socket
 import ssl
+import time
 import warnings
 
 from ldap3 import KERBEROS, NONE, NTLM, SASL, SIMPLE, Connection, Server, Tls
+from ldap3.core import exceptions as lx
 
 from core.directory.ldap_directory import LdapDirectory
 from core.directory.ldap_errors import check, ldap_errors
 from core.directory.locator import domain_controllers
 from core.directory.partitions import DEFAULT_PARALLEL
-from core.errors import AuthFailed, InvalidInput, Unreachable
+from core.dns.lookup import resolve_host
+from core.domains import check_ca_file
+from core.errors import AuthFailed, InvalidInput, Refused, Unreachable
 from core.ports import Credential
 
 log = logging.getLogger("appmgr.protocol.ldap")
@@ -60,12 +64,14 @@ def open_directory(
 
     ``server`` is a DC's host name or address, or a domain name (its
     controllers are tried in DC-locator order when ``locate``). ``timeout``
-    bounds the TCP connect and every wait for an answer (the latter in whole
-    seconds, rounded up: ldap3 sets SO_RCVTIMEO from an int). ``read_only``
-    False allows writes (SPN moves). ``parallel`` connections (opened when a big
-    discovery search needs them) share the server's work. Raises Unreachable (no answer in time),
-    AuthFailed (bad credentials, no Kerberos ticket, untrusted certificate),
-    Refused (the server wants signing or TLS) or InvalidInput (bad arguments).
+    bounds the whole opening — DC lookup, name resolution, connect, TLS and
+    bind — and then every wait for an answer (in whole seconds, rounded up:
+    ldap3 sets SO_RCVTIMEO from an int). ``read_only`` False allows writes (SPN
+    moves). ``parallel`` connections (opened when a big discovery search needs
+    them) share the server's work. Raises Unreachable (name not resolved,
+    connection refused, no answer in time), AuthFailed (bad credentials, no
+    Kerberos ticket, untrusted certificate), Refused (the server wants signing
+    or TLS) or InvalidInput (bad arguments, a CA file that is not one).
     """
     server = server.strip()
     if not server:
@@ -79,39 +85,91 @@ def open_directory(
     if auth != "gssapi" and (credential is None or not credential.password):
         raise InvalidInput("password", "enter a user name and a password")
 
-    tls = None
+    deadline = time.monotonic() + timeout
+    tls: dict[str, object] | None = None
     if use_ssl or start_tls:
         if not validate_cert:
             log.warning("TLS certificate of %s is NOT verified (validate_cert=False): "
                         "anyone on the path can pose as the server", server)
-        tls = Tls(validate=ssl.CERT_REQUIRED if validate_cert else ssl.CERT_NONE,
-                  ca_certs_file=ca_file if validate_cert else None)
-    hosts = (domain_controllers(server, timeout) if locate else []) or [server]
+        ca = check_ca_file(ca_file) if ca_file and validate_cert else None
+        tls = {"validate": ssl.CERT_REQUIRED if validate_cert else ssl.CERT_NONE,
+               "ca_certs_file": ca or None}
+        _tls(tls, time.monotonic() + timeout)  # ldap3's own check of the settings, once
+    located = domain_controllers(server, _left(deadline), shown_timeout=timeout) if locate else []
+    hosts = located or [server]
     last: Unreachable | None = None
     for host in hosts:
         args = (host, credential, port, use_ssl, start_tls, tls, auth, timeout, default_domain,
                 read_only)
         try:
-            conn = _bind(*args)
+            conn = _bind(*args, budget=_left(deadline))
         except Unreachable as exc:
             last = exc
+            if time.monotonic() >= deadline:
+                break
             continue
         log.info("bound to %s as %s (%s%s)", host, credential.user if credential else "(ticket)",
                  auth, ", ldaps" if use_ssl else ", starttls" if start_tls else "")
         return LdapDirectory(conn, page_size=page_size, parallel=parallel,
                              opener=functools.partial(_bind, *args))
     assert last is not None
+    if locate and not located and str(last).endswith("DNS knows no such name"):
+        # neither a host nor a domain with DC records: most likely mistyped
+        raise Unreachable(f"{last}, nor a domain with domain controllers "
+                          f"(_ldap._tcp.dc._msdcs.{server})")
     raise last
 
 
+def _left(deadline: float) -> float:
+    return max(0.05, deadline - time.monotonic())
+
+
+class _ResolvedServer(Server):
+    """An ldap3 Server whose addresses were resolved beforehand (with a time limit):
+    ldap3's own lookup has none. The host name stays the server's name, for the
+    certificate check, the Kerberos service name and the messages."""
+
+    def __init__(self, host: str, addresses: list, **kwargs: object) -> None:
+        super().__init__(host, **kwargs)  # type: ignore[arg-type]
+        self._appmgr_addresses = [[*a, None, None] for a in addresses]
+
+    @property
+    def address_info(self) -> list:  # type: ignore[override]
+        return self._appmgr_addresses
+
+
+class _BoundedTls(Tls):
+    """ldap3's Tls whose handshake ends at the opening's deadline: ldap3 would give
+    it a whole receive timeout, after a connect that may have used most of the budget."""
+
+    def __init__(self, deadline: float, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._deadline = deadline
+
+    def wrap_socket(self, connection: Connection, do_handshake: bool = False) -> None:
+        connection.socket.settimeout(_left(self._deadline))
+        super().wrap_socket(connection, do_handshake)
+
+
+def _tls(args: dict[str, object], deadline: float) -> _BoundedTls:
+    try:
+        return _BoundedTls(deadline, **args)
+    except lx.LDAPSSLConfigurationError as exc:  # the CA file was checked: ldap3's words else
+        raise InvalidInput("ca", f"the CA file cannot be used ({exc})") from None
+
+
 def _bind(host: str, credential: Credential | None, port: int | None, use_ssl: bool,
-          start_tls: bool, tls: Tls | None, auth: str, timeout: float, default_domain: str,
-          read_only: bool) -> Connection:
+          start_tls: bool, tls: dict[str, object] | None, auth: str, timeout: float,
+          default_domain: str, read_only: bool, *, budget: float | None = None) -> Connection:
+    """One bound connection, opened within ``budget`` seconds (default ``timeout``)."""
     where = f"directory server {host}"
-    srv = Server(
-        host, port=port or (636 if use_ssl else 389), use_ssl=use_ssl, tls=tls,
-        get_info=NONE, connect_timeout=timeout,
-    )
+    port = port or (636 if use_ssl else 389)
+    deadline = time.monotonic() + (timeout if budget is None else budget)
+    addresses = resolve_host(host, port, _left(deadline), shown_timeout=timeout,
+                             what=f"the domain controller {host}")
+    srv = _ResolvedServer(host, addresses, port=port, use_ssl=use_ssl, get_info=NONE,
+                          tls=_tls(tls, deadline) if tls is not None else None,
+                          connect_timeout=_left(deadline))
     kwargs: dict[str, object] = {
         "read_only": read_only,
         # ldap3 packs SO_RCVTIMEO from whole seconds: a float breaks it.
@@ -136,12 +194,19 @@ def _bind(host: str, credential: Credential | None, port: int | None, use_ssl: b
         # The service ticket is for ldap/<the host name we connect to>.
         kwargs.update(authentication=SASL, sasl_mechanism=KERBEROS, sasl_credentials=(srv.host,))
     conn = Connection(srv, **kwargs)  # type: ignore[arg-type]
+    # A server that accepts the connection and then says nothing (a stopped DC) would hold
+    # the TLS handshake, StartTLS and the bind for a receive timeout each: each of them
+    # waits only for what is left of the budget (the handshakes: _BoundedTls).
+    recv_timeout = kwargs["receive_timeout"]
     try:
         with ldap_errors(where):
             conn.open()
             _no_delay(conn)
-            if start_tls and not conn.start_tls():
-                check(conn.result, where)
+            if start_tls:
+                conn.socket.settimeout(_left(deadline))
+                if not conn.start_tls():
+                    check(conn.result, where)
+            conn.socket.settimeout(_left(deadline))
             with warnings.catch_warnings():
                 # ldap3 parses the server certificate for Kerberos channel bindings; a
                 # self-signed DC certificate with a negative serial makes cryptography warn.
@@ -150,10 +215,19 @@ def _bind(host: str, credential: Credential | None, port: int | None, use_ssl: b
             if not bound:
                 check(conn.result, where)
                 raise AuthFailed(f"{where} rejected the login")
-    except BaseException:
+            conn.socket.settimeout(recv_timeout)  # later searches: per answer
+    except BaseException as exc:
         _close_quietly(conn)
+        if time.monotonic() >= deadline - 0.02 and isinstance(exc, Unreachable | Refused):
+            # what timed out was the budget, whatever ldap3 called it (a TLS error, …)
+            raise _no_answer(where, port, timeout) from None
         raise
     return conn
+
+
+def _no_answer(where: str, port: int, timeout: float) -> Unreachable:
+    return Unreachable(f"{where} accepted the connection on port {port} but did not answer "
+                       f"within {timeout:g} s (is the DC stopped or overloaded?)")
 
 
 def _no_delay(conn: Connection) -> None:

@@ -9,6 +9,7 @@ Messages name the server, never the password.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -50,7 +51,7 @@ def from_result_code(code: int, where: str, message: str = "") -> AppmgrError:
     """The typed error for an LDAP result code returned by ``where``."""
     detail = f" ({message.strip()})" if message and message.strip() else ""
     if code == INVALID_CREDENTIALS:
-        return AuthFailed(f"{where} rejected the user name or password")
+        return AuthFailed(f"{where} rejected the login: {ad_reason(message)}")
     if code == INAPPROPRIATE_AUTH:
         return AuthFailed(f"{where} does not accept this kind of login (anonymous or empty password)")
     if code in (STRONGER_AUTH_REQUIRED, CONFIDENTIALITY_REQUIRED):
@@ -75,6 +76,30 @@ def from_result_code(code: int, where: str, message: str = "") -> AppmgrError:
     return ProtocolError(f"{where} answered with LDAP error {code}{detail}")
 
 
+#: AD's reason for a failed bind: "data <hex>" in the diagnostic message (MS-ADTS / winerror)
+AD_BIND_REASONS = {
+    "525": "the user does not exist (AD code 525)",
+    "52e": "the password or the user name is not correct (AD code 52e)",
+    "530": "the account may not log in at this time of day (AD code 530)",
+    "531": "the account may not log in from this computer (AD code 531)",
+    "532": "the account's password has expired: change it, then log in again (AD code 532)",
+    "533": "the account is disabled (AD code 533)",
+    "568": "the account is in too many groups to log in (AD code 568)",
+    "701": "the account has expired (AD code 701)",
+    "773": "the account must change its password before it can log in (AD code 773)",
+    "775": "the account is locked out after too many wrong passwords (AD code 775)",
+}
+_AD_DATA = re.compile(r"\bdata\s+([0-9a-fA-F]{3,8})\b")
+
+
+def ad_reason(message: str) -> str:
+    """Why AD (or Samba) refused a bind, from the ``data NNN`` sub-code of its message."""
+    m = _AD_DATA.search(message or "")
+    code = m.group(1).lower().lstrip("0") if m else ""
+    return AD_BIND_REASONS.get(code, "the password or the user name is not correct, or "
+                                     "the account may not log in")
+
+
 def from_exception(exc: BaseException, where: str) -> AppmgrError:
     """The typed error for an ldap3 exception raised while talking to ``where``."""
     if isinstance(exc, AppmgrError):
@@ -92,7 +117,13 @@ def from_exception(exc: BaseException, where: str) -> AppmgrError:
     if isinstance(exc, lx.LDAPResponseTimeoutError):
         return Unreachable(f"{where} did not answer in time")
     if isinstance(exc, lx.LDAPSocketOpenError):
-        return Unreachable(f"cannot connect to {where}: the server does not answer on the LDAP port")
+        if "refused" in text.lower():
+            return Unreachable(f"{where} refused the connection: no directory service listens "
+                               "on that port (wrong port, or the DC's service is down)")
+        if "timed out" in text.lower():
+            return Unreachable(f"cannot connect to {where}: no answer to the connection "
+                               "within the timeout (host down, or a firewall drops it)")
+        return Unreachable(f"cannot connect to {where} on the LDAP port ({text})")
     if isinstance(exc, lx.LDAPSocketReceiveError):
         return Unreachable(f"{where} stopped answering (timeout or connection lost)")
     if isinstance(exc, lx.LDAPCommunicationError | lx.LDAPMaximumRetriesError):
@@ -115,8 +146,9 @@ def from_exception(exc: BaseException, where: str) -> AppmgrError:
 def _tls_error(text: str, where: str) -> AppmgrError | None:
     """LDAPS and StartTLS failures carry OpenSSL's words in the exception text."""
     if "CERTIFICATE_VERIFY_FAILED" in text:
-        return AuthFailed(f"{where}: its TLS certificate is not trusted by this host (give the "
-                          "domain's CA certificate, or turn validation off explicitly)")
+        return AuthFailed(f"{where}: its TLS certificate is not trusted by this host: give the "
+                          "domain's CA certificate (PEM) with appmgr domain login --ca FILE, "
+                          "or in the CA file field of the domain login dialog")
     if "doesn't match any name" in text:
         return AuthFailed(f"{where}: its TLS certificate is made out to another name; connect "
                           "by the name the certificate carries (the DC's host name)")

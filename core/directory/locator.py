@@ -12,15 +12,16 @@ from __future__ import annotations
 from core.dns.names import is_ip
 
 
-def domain_controllers(name: str, timeout: float = 2.0) -> list[str]:
+def domain_controllers(name: str, timeout: float = 2.0, *,
+                       shown_timeout: float | None = None) -> list[str]:
     """The DC host names of domain ``name`` in SRV order (priority, then weight); [] if none.
 
-    Any DNS failure (no record, no DNS server, timeout) gives []: the caller
-    then connects to ``name`` itself.
+    No record (or no DNS configured) gives []: the caller then connects to
+    ``name`` itself. A DNS server that does not answer raises Unreachable.
     """
     name = name.strip().rstrip(".")
     if not name or is_ip(name) or "." not in name:
         return []
     from core.dns.srv import srv_targets
 
-    return srv_targets(f"_ldap._tcp.dc._msdcs.{name}.", timeout)
+    return srv_targets(f"_ldap._tcp.dc._msdcs.{name}.", timeout, shown_timeout=shown_timeout)

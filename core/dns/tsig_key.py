@@ -27,6 +27,8 @@ ALGORITHMS = (
     "hmac-sha384", "hmac-sha384-192", "hmac-sha512", "hmac-sha512-256",
 )
 _ALIASES = {"hmac-md5.sig-alg.reg.int": "hmac-md5"}
+#: a key file holds a few key statements; anything larger is not one
+KEY_FILE_MAX = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -155,9 +157,18 @@ def _skip_statement(toks: list[str], i: int) -> int:
 def load_key_file(path: Path, name: str | None = None) -> TsigKey:
     """The key named ``name`` (or the only/first key) of the BIND key file at ``path``."""
     try:
-        text = Path(path).read_text("utf-8")
+        with Path(path).open("rb") as f:
+            data = f.read(KEY_FILE_MAX + 1)
     except OSError as exc:
         raise InvalidInput("key file", f"cannot read {path}: {exc.strerror}") from exc
+    if len(data) > KEY_FILE_MAX:
+        raise InvalidInput("key file", f"{path} is not a BIND key file: it is larger than "
+                                       f"{KEY_FILE_MAX // 1024} KiB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:  # a binary file (a DNSSEC key, a keytab) given by mistake
+        raise InvalidInput("key file", f"{path} is not a BIND key file: it is not text "
+                                       "(write one with tsig-keygen)") from None
     keys = parse_key_file(text)
     if name is not None:
         wanted = fqdn(name, "key name")

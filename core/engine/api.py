@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import ipaddress
+import json
+import zlib
 from typing import TYPE_CHECKING, Any
 
-from core.engine import auth, protocol
+from core.engine import auth, protocol, quarantine
 from core.engine.monitor import METHODS, TRIGGERS, MonitorSpec
 from core.engine.protocol import RemoteError
 from core.engine.replicator import ConnSpec
@@ -22,6 +24,13 @@ from core.model.rules import Rule
 
 if TYPE_CHECKING:
     from core.engine.service import EngineService
+
+
+class Bulk:
+    """A result too large for a frame header: sent as compressed JSON in the payload."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
 
 
 def _bad(message: str) -> RemoteError:
@@ -110,6 +119,19 @@ async def dispatch(svc: EngineService, op: str, a: dict[str, Any]) -> Any:
         return await svc.disconnect(_name(a))
     if op == "stats":
         return svc.stats(_name(a)).to_dict()
+    if op == "manifest":
+        rules, image = _rules(a.get("rules")), bool(a.get("image", False))
+        return Bulk(await asyncio.to_thread(quarantine.manifest, rules, svc.volumes, image))
+    if op == "quarantine":
+        paths, folder = a.get("paths"), a.get("folder")
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            raise _bad("quarantine needs a list of paths")
+        if not isinstance(folder, str) or not quarantine.FOLDER_RE.fullmatch(folder):
+            raise _bad(f"{folder!r} is not a quarantine folder name")
+        try:
+            return await asyncio.to_thread(quarantine.keep, paths, folder, svc.volumes)
+        except (OSError, VolumeError) as exc:
+            raise RemoteError("refused", f"cannot keep a copy before the restore: {exc}") from exc
     if op == "create_monitor":
         return svc.create_monitor(_name(a), _monitor(a))
     if op == "monitor_status":
@@ -125,10 +147,16 @@ async def serve_admin(
     while True:
         req, _ = await protocol.read_frame(reader, 0)  # requests carry no payload
         args = req.get("args") if isinstance(req.get("args"), dict) else {}
+        payload = b""
         try:
-            reply = {"ok": True, "result": await dispatch(svc, str(req.get("op")), args)}
+            result = await dispatch(svc, str(req.get("op")), args)
+            if isinstance(result, Bulk):
+                payload = zlib.compress(json.dumps(result.value).encode("utf-8"), 1)
+                reply = {"ok": True, "bulk": "zjson"}
+            else:
+                reply = {"ok": True, "result": result}
         except RemoteError as exc:
             reply = {"ok": False, "error": exc.kind, "message": exc.message}
         except (KeyError, TypeError, ValueError) as exc:
             reply = {"ok": False, "error": "invalid", "message": f"bad request: {exc}"}
-        await protocol.write_frame(writer, reply)
+        await protocol.write_frame(writer, reply, payload)

@@ -7,9 +7,11 @@ failures become :mod:`core.errors` with a sentence naming the engine.
 
 from __future__ import annotations
 
+import json
 import socket
 import ssl
 import threading
+import zlib
 from typing import Any
 
 from core.engine import handshake, protocol, tls
@@ -20,6 +22,8 @@ from core.model.stats import JobStats
 from core.ports import MonitorStatus
 
 __all__ = ["EngineClient", "heartbeat"]
+#: the largest result inflated from a compressed reply (a manifest of a large set)
+MAX_BULK = 1 << 30
 
 _KINDS: dict[str, type[Exception]] = {
     "not_found": NotFound, "refused": Refused, "invalid": Refused, "protocol": ProtocolError,
@@ -126,34 +130,59 @@ class EngineClient:
     def _silent(self) -> Unreachable:
         return Unreachable(f"engine on {self.where} did not answer within {self.timeout:g} s")
 
-    def call(self, op: str, **args: Any) -> Any:
-        """One request; the result, or the engine's refusal as a typed error."""
+    def call(self, op: str, *, wait: float | None = None, **args: Any) -> Any:
+        """One request; the result, or the engine's refusal as a typed error.
+
+        ``wait`` bounds the reply of a request that works through files (a
+        manifest, a quarantine) instead of the usual timeout."""
         with self._lock:
             fresh = self._sock is None
             if self._sock is None:
                 self._sock = self._open()
             try:
-                reply = self._exchange(op, args)
+                reply = self._exchange(op, args, wait)
             except _Broken:
                 if fresh:
                     raise
                 self._sock = self._open()  # the old connection went stale: once more
-                reply = self._exchange(op, args)
+                reply = self._exchange(op, args, wait)
         if reply.get("ok"):
+            if reply.get("bulk") == "zjson":
+                return self._bulk(op, reply.get("payload", b""))
             return reply.get("result")
         kind = str(reply.get("error", "protocol"))
         raise _KINDS.get(kind, ProtocolError)(str(reply.get("message", "request failed")))
 
-    def _exchange(self, op: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _bulk(self, op: str, payload: bytes) -> Any:
+        """A large result: compressed JSON, inflated to at most MAX_BULK bytes."""
+        try:
+            inflate = zlib.decompressobj()
+            raw = inflate.decompress(payload, MAX_BULK)
+            if inflate.unconsumed_tail:
+                raise ProtocolError(f"engine on {self.where} sent a {op} reply larger than "
+                                    f"{MAX_BULK} bytes")
+            return json.loads(raw)
+        except (zlib.error, ValueError) as exc:
+            raise ProtocolError(f"engine on {self.where} sent a bad {op} reply") from exc
+
+    def _exchange(self, op: str, args: dict[str, Any], wait: float | None = None
+                  ) -> dict[str, Any]:
         """Send one request and read its reply on the open connection; every failure
         is typed, a broken connection as :class:`_Broken` (retried once by ``call``)."""
         assert self._sock is not None
         try:
             protocol.send_frame_sync(self._sock, {"op": op, "args": args})
-            reply, _ = protocol.recv_frame_sync(self._sock)
+            if wait is not None:
+                self._sock.settimeout(wait)
+            reply, payload = protocol.recv_frame_sync(self._sock)
+            if wait is not None:
+                self._sock.settimeout(self.timeout)
+            if payload:
+                reply["payload"] = payload
         except TimeoutError as exc:
             self._drop()
-            raise self._silent() from exc
+            raise (Unreachable(f"engine on {self.where} did not answer {op} within {wait:g} s")
+                   if wait is not None else self._silent()) from exc
         except protocol.FrameError as exc:
             self._drop()
             raise ProtocolError(f"engine on {self.where} sent a reply that is not an "
@@ -214,3 +243,11 @@ class EngineClient:
 
     def delete_monitor(self, name: str) -> None:
         self.call("delete_monitor", name=name)
+
+    def manifest(self, rules: list[Any], image: bool = False, wait: float = 3600.0
+                 ) -> list[list[Any]]:
+        items = [r.to_dict() if isinstance(r, Rule) else dict(r) for r in rules]
+        return list(self.call("manifest", wait=wait, rules=items, image=image))
+
+    def quarantine(self, paths: list[str], folder: str, wait: float = 3600.0) -> dict[str, Any]:
+        return dict(self.call("quarantine", wait=wait, paths=list(paths), folder=folder))

@@ -4,7 +4,7 @@ The watcher starts before the mirror, so changes made while mirroring queue
 up and are applied after it (replaying them is idempotent: writes send the
 current content, renames are verified by the target).
 
-Restart safety (README "Restart policy"): whenever the target may differ
+Restart safety (README "Engine restart policy"): whenever the target may differ
 from the source without a queued op saying how — this engine started (after
 a clean stop or a kill), the channel broke (the target engine may have
 restarted mid-transfer), the watcher lost events, or anything else calls
@@ -34,10 +34,9 @@ from core.engine.handshake import DeniedError, TlsFailed
 from core.engine.opqueue import OpQueue
 from core.engine.protocol import FrameError
 from core.engine.rules import RuleMatcher
-from core.engine.scan import scan
 from core.engine.tasks import cancel_and_wait
 from core.engine.volumes import VolumeError, VolumeMap
-from core.engine.watcher import Watcher, make_watcher
+from core.engine.watcher import Watcher, WatchRoot, make_watcher
 from core.model.rules import Rule
 from core.model.stats import JobStats
 
@@ -78,13 +77,17 @@ class Replicator:
         self.queue = OpQueue(spill_dir / f"{name}.spill", mem_limit)
         self.first_mirror = first_mirror or spec.mirror_type
         self.known_deleted: set[str] = set()
+        #: re-mirrors queued because the watcher said changes may have been missed
+        self.rescans = 0
+        self._resync_queued = False  # one queued re-mirror covers every loss before it
+        #: writes found no file (renamed away since): sent after the rename that moved them
+        self._vanished: set[str] = set()
         self._watcher: Watcher | None = None
         self._task: asyncio.Task[None] | None = None
         self._channel: Channel | None = None
         self._stopping = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
-        self._resync_queued = False
         self._doubts = 0  # counts require_remirror calls: one during a mirror owes another
         #: a set reason makes the next mirror a re-mirror (orphans deleted, content compared)
         self.counters.remirror_reason = remirror_reason
@@ -111,8 +114,11 @@ class Replicator:
             self.counters.remirror_reason = reason
             log.warning("connection %s: re-mirror required: %s", self.name, reason)
         if self.counters.mirror_status == "complete" and not self._resync_queued:
-            self._resync_queued = True  # replicating: the queue runs it in order
-            self.queue.push({"kind": "resync"})
+            # replicating: the queue runs it behind what is queued; a loss reported
+            # before it starts is covered by it (a mirror under way: see _mirror)
+            self._resync_queued = True
+            self.rescans += 1
+            self.queue.push({"kind": "resync", "reason": reason})
 
     async def stop(self) -> None:
         """Stop watching and sending: the task is cancelled and awaited, the channel
@@ -132,7 +138,7 @@ class Replicator:
     # --- main loop ---------------------------------------------------------------
     async def _run(self) -> None:
         if self.spec.replicate:
-            self._start_watcher()
+            await self._start_watcher()
         kind, backoff, c = self.first_mirror, 0.5, self.counters
         while not self._stopping:
             try:
@@ -175,10 +181,10 @@ class Replicator:
         c = self.counters
         c.mirror_status = "mirroring"
         # Ops queued before this mirror are covered by it, except deletes.
+        self._resync_queued = False  # this mirror covers what a queued one would
         for op in self.queue.take_all():
             if op["kind"] in ("delete", "rename"):
                 self.known_deleted.add(op["path"])
-        self._resync_queued = False
         reason, doubts = c.remirror_reason, self._doubts
         if reason:  # a re-mirror: content compared, orphans deleted
             log.info("connection %s: re-mirror (%s)", self.name, reason)
@@ -188,10 +194,12 @@ class Replicator:
             self.spec.delete_orphans or bool(reason), c, self.known_deleted,
         )
         self.known_deleted.clear()
+        self._vanished.clear()
         if self._doubts == doubts:  # a doubt raised meanwhile still owes a mirror
             c.remirror_reason = ""
         elif not self._resync_queued:
             self._resync_queued = True
+            self.rescans += 1
             self.queue.push({"kind": "resync"})
         c.mirror_status = "complete"
         c.last_error = ""
@@ -207,6 +215,7 @@ class Replicator:
                 continue
             if op["kind"] == "resync":  # lost events: a checksum mirror covers them
                 self.queue.pop()
+                self._resync_queued = False
                 await self._mirror("checksum")
                 continue
             await self._apply(op)
@@ -218,8 +227,11 @@ class Replicator:
         kind, path = op["kind"], op.get("path", "")
         if kind in ("mkdir", "delete"):
             await ch.call({"op": kind, "path": path})
+            if kind == "delete":
+                self._take_vanished(path)
         elif kind == "write":
-            await ch.send_file(path, self._local(path), ack=True)
+            if not await ch.send_file(path, self._local(path), ack=True):
+                self._vanished.add(path)
         elif kind == "tree":
             await mirror.send_tree(ch, self.matcher, path, self._local(path))
         elif kind == "rename":
@@ -231,40 +243,63 @@ class Replicator:
                 if not os.path.isdir(local_new):
                     header.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
             reply = await ch.call(header)
-            if reply.get("need"):
+            if reply.get("need"):  # sent whole: what was pending in it too
+                self._take_vanished(path)
+                if not os.path.lexists(local_new):  # moved on again: a later rename carries it
+                    self._vanished.add(new)
                 await mirror.send_tree(ch, self.matcher, new, local_new)
+                return
+            # renamed with writes still pending inside (a directory): the target renamed
+            # its stale copies; send them now under their new names
+            for old in self._take_vanished(path):
+                moved = new + old[len(path):]
+                if not await ch.send_file(moved, self._local(moved), ack=True):
+                    self._vanished.add(moved)  # moved on again: a later rename carries it
+
+    def _take_vanished(self, path: str) -> list[str]:
+        pre = path.rstrip("\\") + "\\"
+        hit = [p for p in self._vanished if p == path or p.startswith(pre)]
+        self._vanished.difference_update(hit)
+        return sorted(hit)
 
     def _local(self, win: str) -> str:
         return os.fspath(self.volumes.to_local(win))
 
     # --- watching ---------------------------------------------------------------
-    def _start_watcher(self) -> None:
-        roots: list[str] = []
-        for r in self.matcher.roots():
-            with contextlib.suppress(VolumeError):
-                local = self._local(r)
-                # a file rule (a database, a store) or a folder still to come is watched
-                # through its parent; _on_change keeps only the set's paths
-                roots.append(local if os.path.isdir(local) else os.path.dirname(local))
-        roots = _outermost(roots)
-
+    async def _start_watcher(self) -> None:
         def wants(local: str) -> bool:
             try:
                 return self.matcher.wants_dir(self.volumes.to_windows(local))
             except VolumeError:
                 return False
 
-        def snapshot() -> dict[str, tuple[bool, int, int]]:
-            return {e.local: (e.is_dir, e.size, e.mtime_ns) for e in scan(self.matcher, self.volumes)}
+        self._watcher = make_watcher(self._watch_plan, wants, self._on_change,
+                                     self.require_remirror)
+        await self._watcher.start()
 
-        self._watcher = make_watcher(roots, wants, snapshot, self._on_change)
-        self._watcher.start()
+    def _watch_plan(self) -> list[WatchRoot]:
+        """Folder rules are watched whole; a file rule (a database, a store) or a
+        folder still to come through its parent's own entries. _on_change keeps
+        only the set's paths."""
+        dirs: list[str] = []
+        parents: dict[str, tuple[str, ...]] = {}  # parent -> the missing roots in it
+        for r in self.matcher.roots():
+            with contextlib.suppress(VolumeError):
+                local = self._local(r)
+                if os.path.isdir(local):
+                    dirs.append(local)
+                else:
+                    parent = os.path.dirname(local)
+                    parents[parent] = (*parents.get(parent, ()), local)
+        whole = _outermost(dirs)
+        plan = [WatchRoot(d, True) for d in whole]
+        for parent, awaits in sorted(parents.items()):
+            if not any(_below_or_at(parent, d) for d in whole):
+                plan.append(WatchRoot(parent, False, awaits))
+        return plan
 
     def _on_change(self, op: dict[str, Any]) -> None:
         """Turn a local change into a queued op on Windows paths of the set."""
-        if op["kind"] == "resync":
-            self.require_remirror("the change watcher lost events (queue overflow)")
-            return
         try:
             win = self.volumes.to_windows(op["path"])
             new = self.volumes.to_windows(op["new"]) if op["kind"] == "rename" else None
@@ -290,6 +325,10 @@ def _outermost(paths: list[str]) -> list[str]:
         if not any(p.startswith(o.rstrip(os.sep) + os.sep) for o in out):
             out.append(p)
     return out
+
+
+def _below_or_at(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _describe(exc: BaseException, spec: ConnSpec) -> str:

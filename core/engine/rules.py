@@ -5,6 +5,10 @@ or not. For a path, the candidate rules are those at or above it that cover
 it (a non-recursive rule covers only the directory itself and its direct
 children); the most specific candidate (longest path) decides, and on a tie
 exclude wins. Paths compare case-insensitively, as on Windows.
+
+A restore's quarantine folders (``QUARANTINE_PREFIX``, see
+:mod:`core.engine.quarantine`) are never part of any set, whatever the
+rules say: they are neither mirrored to the target nor deleted as orphans.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ from dataclasses import dataclass
 
 from core.engine.volumes import join_win, split_win
 from core.model.rules import Rule
+
+#: the name of a restore's quarantine folder starts so (any level of a path)
+QUARANTINE_PREFIX = ".appmgr-restore-"
 
 
 def _key(win_path: str) -> tuple[str, ...]:
@@ -41,6 +48,10 @@ def _best(cands: Iterable[_R]) -> _R | None:
     return best
 
 
+def _quarantined(key: tuple[str, ...]) -> bool:
+    return any(p.startswith(QUARANTINE_PREFIX) for p in key[1:])
+
+
 def _is_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return len(a) <= len(b) and b[: len(a)] == a
 
@@ -56,6 +67,8 @@ class RuleMatcher:
     def includes(self, win_path: str) -> bool:
         """Whether ``win_path`` (file or directory) belongs to the set."""
         k = _key(win_path)
+        if _quarantined(k):
+            return False
         cands = (
             r for r in self.rules
             if _is_prefix(r.key, k) and (r.recursive or len(k) <= len(r.key) + 1)
@@ -66,6 +79,8 @@ class RuleMatcher:
     def wants_dir(self, win_path: str) -> bool:
         """Whether anything below directory ``win_path`` may belong to the set."""
         k = _key(win_path)
+        if _quarantined(k):
+            return False
         if any(r.include and _is_prefix(k, r.key) and len(r.key) > len(k) for r in self.rules):
             return True
         above = [r for r in self.rules if _is_prefix(r.key, k)]

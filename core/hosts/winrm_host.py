@@ -158,7 +158,10 @@ class WinrmHost:
     def _translate(self, exc: Exception, op: str) -> AppmgrError:
         where = f"{self.label} on WinRM port {self.port}"
         if isinstance(exc, wexc.AuthenticationError):
-            return AuthFailed(f"{self.label} rejected the user {self.credential.user}")
+            # NTLM and Basic say only "401": the password, the account or both
+            return AuthFailed(f"{self.label} refused the password or the account "
+                              f"{self.credential.user} (a wrong password, or an unknown, "
+                              "disabled or locked account)")
         if isinstance(exc, requests.exceptions.SSLError):
             return ProtocolError(f"{where} presented a certificate that could not be verified")
         if isinstance(exc, requests.exceptions.Timeout):

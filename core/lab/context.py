@@ -14,6 +14,7 @@ from core.context import Context
 from core.context_parts import cached_credential, split_address
 from core.credentials.lab import lab_store
 from core.dns.names import is_ip
+from core.domains import DomainConnection
 from core.errors import NotFound, Unreachable
 from core.lab.estate import Estate, load_estate
 from core.lab.runtime import LabRuntime, read_runtime
@@ -83,11 +84,24 @@ def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Cont
             if cred else None
         return DnspythonDns(ip, p, key=key, timeout=timeout)
 
+    def lab_domain(name: str) -> None:
+        # the lab serves one domain: another one typed on Setup is not silently replaced
+        if name and name.lower() != estate.domain.lower():
+            raise NotFound(f"the lab has no domain {name}: its domain is {estate.domain}")
+
+    def directory_as(conn: DomainConnection, cred: Credential) -> Directory:
+        from core.lab.directory import lab_directory
+
+        lab_domain(conn.domain)
+        return lab_directory(estate, cred)
+
     def directory() -> Directory:
         from core.lab.directory import lab_directory
 
+        lab_domain(ctx.domain)
         return lab_directory(estate, credential("domain", estate.domain))
 
-    return Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
-                   dns=dns, resolve=resolve, domain=estate.domain, settings=settings, lab=True,
-                   timeout=timeout, host_as=host_as, reverse=reverse)
+    ctx = Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
+                  dns=dns, resolve=resolve, domain=estate.domain, settings=settings, lab=True,
+                  timeout=timeout, host_as=host_as, reverse=reverse, directory_as=directory_as)
+    return ctx

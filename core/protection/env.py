@@ -41,6 +41,8 @@ class PairEnv:
     progress: Progress | None = None
     #: how long a restore mirror may take before it counts as failed
     restore_timeout: float = 3600.0
+    #: restore: drop the source files that differ from the target instead of keeping copies
+    restore_discard: bool = False
     _engines: dict[str, Engine] = field(default_factory=dict)
 
     def name(self, side: str) -> str:

@@ -18,7 +18,7 @@ from core.protection.locks import operation, record_lock
 from core.protection.plan import PHASES, phase_text
 from core.protection.script import Step, parse
 from core.protection.state_machine import check_transition
-from core.store import PairRecord, PairStore, pair_key
+from core.store import PairRecord, PairStore, pair_file_name, pair_key
 
 
 def open_pair(
@@ -99,7 +99,7 @@ def finish(env: PairEnv) -> None:
 
 def scripts_dir(ctx: Context, app: str, source: str, target: str) -> Path:
     """Where Enable Protection writes the pair's scripts (one file per phase)."""
-    return ctx.paths.state / "scripts" / pair_key(app, source, target)
+    return ctx.paths.state / "scripts" / pair_file_name(app, source, target).removesuffix(".json")
 
 
 def write_scripts(env: PairEnv) -> list[Path]:

@@ -17,7 +17,8 @@ from core.errors import AppmgrError
 from core.model.state import PairState
 from core.protection.env import PairEnv, Progress, TokenFactory, new_token
 from core.protection.errors import MirrorTimeout
-from core.protection.pair import begin, finish, load_phase, session, transition
+from core.protection.pair import begin, finish, load_phase, open_pair, session, transition
+from core.protection.quarantine import RestoreDiff, restore_diff
 from core.protection.runner import StepResult, log_line, run_steps
 from core.protection.script import Step
 from core.protection.state_machine import require
@@ -38,15 +39,19 @@ def restore(
     token_factory: TokenFactory = new_token,
     timeout: float = 3600.0,
     wait_protected: float = 60.0,
+    discard: bool = False,
 ) -> list[StepResult]:
     """Restore the source from the target and re-protect; returns the step results.
 
     ``timeout`` bounds the restore mirror, ``wait_protected`` the wait for
     the new mirror (not an error when it runs longer). A failed step raises
     StepsFailed (the pair stays Restoring; calling restore again resumes).
+    Source files that differ from the target are kept in a quarantine folder
+    on their volume unless ``discard`` (see :mod:`core.protection.quarantine`).
     """
     with session(ctx, store, app, source, target, "Restore", progress, token_factory) as env:
         env.restore_timeout = timeout
+        env.restore_discard = discard
         require(env.rec.pair_state, "restore")
         phases = [
             ("restore", [Step("restore-mirror", (env.facts.set_name,))]),
@@ -63,6 +68,18 @@ def restore(
         finish(env)
         _settle(env, wait_protected)
         return results
+
+
+def restore_preview(ctx: Context, store: PairStore, app: str, source: str, target: str,
+                    *, timeout: float = 3600.0) -> RestoreDiff:
+    """What a restore of the pair would overwrite or delete on the source, now
+    (for the confirmation; the restore computes it again right before it copies)."""
+    env = open_pair(ctx, store, app, source, target)
+    try:
+        env.restore_timeout = timeout
+        return restore_diff(env)
+    finally:
+        env.close()
 
 
 def _settle(env: PairEnv, wait: float) -> None:

@@ -36,15 +36,16 @@ def failover_log_path(env: PairEnv) -> Path:
     return env.ctx.paths.logs / "failover" / f"{env.cfg.source.upper()}.log"
 
 
-def log_line(env: PairEnv, text: str) -> None:
-    """Append one line to the pair's failover log and tell the progress callback."""
+def log_line(env: PairEnv, text: str, say: bool = True) -> None:
+    """Append one line to the pair's failover log and (``say``) tell the progress callback."""
     stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(env.ctx.clock.now()))
     pair = f"{env.cfg.source.upper()}->{env.cfg.target.upper()}"
     path = failover_log_path(env)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as fh:
         fh.write(f"{stamp} {pair} {text}\n")
-    env.say(text)
+    if say:
+        env.say(text)
 
 
 def step_id(phase: str, index: int, s: Step) -> str:

@@ -182,6 +182,11 @@ def restore_mirror(env: PairEnv, s: Step) -> str:
     ignore_missing(tgt.disconnect, rname)  # leftovers of a crashed restore
     ignore_missing(tgt.delete_set, rname)
     ignore_missing(src.delete_set, rname)
+    # What the mirror below would overwrite or delete on the source: counted,
+    # logged and kept (or discarded as asked) before a byte of it changes.
+    from core.protection.quarantine import keep_or_discard, restore_diff
+
+    kept = keep_or_discard(env, restore_diff(env), env.restore_discard)
     token = env.token_factory()
     src.accept(rname, token)
     # the target sends from where the data landed (rules that remap a path map back)
@@ -202,7 +207,7 @@ def restore_mirror(env: PairEnv, s: Step) -> str:
     ignore_missing(tgt.disconnect, rname)
     ignore_missing(tgt.delete_set, rname)
     ignore_missing(src.delete_set, rname)
-    return f"{env.cfg.target} -> {env.cfg.source}: {said}"
+    return f"{env.cfg.target} -> {env.cfg.source}: {said}; source files that differed: {kept}"
 
 
 @step("reprotect")

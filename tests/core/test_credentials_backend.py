@@ -109,8 +109,106 @@ def test_wrong_or_cancelled_passphrase_is_auth_failed(tmp_path: Path) -> None:
     # The next attempt asks again and succeeds.
     assert store.get("domain", "lab.example.com") == Credential("LAB\\a", "b")
 
-    for cb in (lambda new: None, lambda new: "  "):
-        with pytest.raises(AuthFailed):
+    # nothing given: a message naming the ways to give it, not "wrong"
+    for cb in (lambda new: None, lambda new: "  ", None):
+        with pytest.raises(InvalidInput) as missing:
             KeyringStore(_fast(AppmgrCryptFileKeyring(path, cb))).get("domain", "lab.example.com")
-    with pytest.raises(AuthFailed):
-        KeyringStore(_fast(AppmgrCryptFileKeyring(path, None))).get("domain", "lab.example.com")
+        assert missing.value.field == "passphrase"
+        assert "--passphrase-fd" in str(missing.value) and "APPMGR_PASSPHRASE_FILE" in str(missing.value)
+
+
+class WatchedLock:
+    """A lock that tells how many threads wait for it (a test waits for that state)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cond = threading.Condition()
+        self.waiting = 0
+
+    def __enter__(self) -> None:
+        with self._cond:
+            self.waiting += 1
+            self._cond.notify_all()
+        self._lock.acquire()
+        with self._cond:
+            self.waiting -= 1
+
+    def __exit__(self, *_exc: object) -> None:
+        self._lock.release()
+
+    def wait_for_waiters(self, n: int) -> None:
+        with self._cond:
+            assert self._cond.wait_for(lambda: self.waiting >= n, timeout=10)
+
+
+class Dialog:
+    """An interactive source: answers in turn; records the error it was shown each time."""
+
+    attempts = None  # until cancelled
+
+    def __init__(self, *answers: str | None) -> None:
+        self.answers = list(answers)
+        self.shown: list[str] = []
+
+    def __call__(self, new: bool, error: str = "") -> str | None:
+        self.shown.append(error)
+        return self.answers.pop(0)
+
+
+def test_an_interactive_source_is_asked_again_after_a_wrong_passphrase(tmp_path: Path) -> None:
+    path = tmp_path / CRYPTFILE_NAME
+    KeyringStore(_fast(AppmgrCryptFileKeyring(path, lambda new: "right"))).put(
+        "server", "FS01", Credential("LAB\\a", "b"))
+    dialog = Dialog("wrong", "also wrong", "right")
+    store = KeyringStore(_fast(AppmgrCryptFileKeyring(path, dialog)))
+    assert store.get("server", "FS01") == Credential("LAB\\a", "b")
+    assert dialog.shown[0] == ""
+    assert dialog.shown[1:] == ["Wrong passphrase for the credential file: type it again."] * 2
+
+    limited = Dialog("wrong", "wrong", "right")
+    limited.attempts = 2  # type: ignore[assignment]
+    with pytest.raises(AuthFailed, match="wrong passphrase"):
+        KeyringStore(_fast(AppmgrCryptFileKeyring(path, limited))).get("server", "FS01")
+    assert limited.answers == ["right"]
+
+
+def test_one_cancel_answers_every_request_waiting_behind_it(tmp_path: Path) -> None:
+    """Five workers blocked on one dialog: Escape answers them all (no five dialogs)."""
+    path = tmp_path / CRYPTFILE_NAME
+    asked = threading.Event()
+    release = threading.Event()
+    calls: list[bool] = []
+
+    def cancelled(new: bool) -> None:
+        calls.append(new)
+        asked.set()
+        release.wait(10)
+        return None
+
+    kr = _fast(AppmgrCryptFileKeyring(path, cancelled))
+    kr._unlock_lock = lock = WatchedLock()
+    store = KeyringStore(kr)
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            store.get("server", "FS01")
+        except InvalidInput as exc:
+            errors.append(exc)
+
+    first = threading.Thread(target=read)
+    first.start()
+    assert asked.wait(10)
+    waiting = [threading.Thread(target=read) for _ in range(4)]
+    for t in waiting:
+        t.start()
+    lock.wait_for_waiters(4)
+    release.set()
+    for t in (first, *waiting):
+        t.join(10)
+    assert len(errors) == 5 and len(calls) == 1
+    assert all("no passphrase was given" in str(e) for e in errors)
+    # a later request (after the cancel) asks again
+    calls.clear()
+    read()
+    assert calls == [True]  # still a new file: nothing was created

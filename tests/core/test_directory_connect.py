@@ -89,7 +89,7 @@ def test_silent_server_times_out_as_unreachable() -> None:
 
 
 @pytest.mark.parametrize(("code", "error", "words"), [
-    (49, AuthFailed, "user name or password"),
+    (49, AuthFailed, "password or the user name"),
     (8, Refused, "requires signing or TLS"),
     (13, Refused, "requires signing or TLS"),
     (48, AuthFailed, "does not accept"),

@@ -204,9 +204,11 @@ def test_wrong_password_is_auth_failed(estate: Estate, serve: Callable) -> None:
     secret = "Not-The-Passw0rd!"
     with pytest.raises(AuthFailed) as info:
         host(estate, password=secret).inventory()
-    assert str(info.value) == "FS01 (127.0.43.11) rejected the user LAB\\Administrator"
+    assert str(info.value) == ("FS01 (127.0.43.11) refused the password or the account "
+                               "LAB\\Administrator (a wrong password, or an unknown, "
+                               "disabled or locked account)")
     assert secret not in repr(info.value) and info.value.__cause__ is None
-    with pytest.raises(AuthFailed, match="rejected the user OTHER\\\\Administrator"):
+    with pytest.raises(AuthFailed, match="the password or the account OTHER\\\\Administrator"):
         host(estate, user="OTHER\\Administrator").inventory()
 
 

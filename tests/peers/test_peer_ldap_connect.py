@@ -63,6 +63,7 @@ def test_validation_is_on_by_default(peers: Peers, mode: str) -> None:
         open_directory(DC_NAME, peers.admin, use_ssl=mode == "ldaps",
                        start_tls=mode == "starttls", timeout=5)
     assert "TLS certificate is not trusted" in str(err.value)
+    assert "--ca FILE" in str(err.value) and "CA file field" in str(err.value)
     assert DC_NAME in str(err.value)
 
 
@@ -98,7 +99,7 @@ def test_bad_password_is_a_clear_auth_error(peers: Peers) -> None:
     bad = Credential(peers.admin.user, "not-the-password")
     with pytest.raises(AuthFailed) as err:
         open_directory(DC_NAME, bad, use_ssl=True, ca_file=peers.ca, timeout=5)
-    assert "rejected the user name or password" in str(err.value)
+    assert "the password or the user name is not correct (AD code 52e)" in str(err.value)
     assert "not-the-password" not in str(err.value)
 
 
@@ -121,7 +122,7 @@ def test_server_down_is_unreachable(peers: Peers) -> None:
     # an address of the namespace where no DC runs: the connection is refused at once
     with pytest.raises(Unreachable) as err:
         open_directory("127.0.10.9", peers.admin, use_ssl=True, ca_file=peers.ca, timeout=2)
-    assert "does not answer on the LDAP port" in str(err.value)
+    assert "refused the connection" in str(err.value)
 
 
 def test_tls_handshake_on_a_plain_port_is_a_clear_error(peers: Peers) -> None:

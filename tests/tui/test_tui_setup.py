@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, Input, OptionList, Select, Static
-from tui_helpers import choose_pair, make_app, notices, press, reopen_pair, settle
+from tui_helpers import choose_pair, make_app, notices, press, reopen_pair, settle, until
 
 from core.ports import DirectoryComputer
 from tui.screens.advanced_find import AdvancedFindScreen, column_widths
@@ -108,8 +108,10 @@ async def test_domain_login_dialog_when_the_cached_credentials_are_refused(api):
         login = app.screen
         assert isinstance(login, DomainLoginScreen)
         assert "cannot read" in str(login.query_one(".dialog-text").render())
-        await press(pilot, "shift+tab")  # Log in → Password
-        assert app.focused is login.query_one("#dlogin-password")
+        await settle(pilot)  # the dialog's own calls (lab account, saved settings)
+        assert login.query_one("#dlogin-password", Input).value  # the lab account, filled in
+        login.query_one("#dlogin-password").focus()
+        await pilot.pause()
         await press(pilot, "ctrl+u", *"nope", "enter")
         assert "rejected the login" in str(login.query_one("#dlogin-error").render())
         assert app.screen is login
@@ -189,9 +191,8 @@ async def test_load_last_pair_on_startup_reopens_it(api):
     reopen_pair(api, "FS01", "FS03")
     app = make_app(api, preselect_app=None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await until(pilot, lambda: "FS03 has no E: volume" in notes(app))
         assert api.called("select_pair") == [("fileprint", "FS01", "FS03")]
-        assert "FS03 has no E: volume" in notes(app)
         assert api.called("login") == []
 
 
@@ -202,7 +203,7 @@ async def test_a_server_is_added_by_its_address(api):
         await press(pilot, "tab", "tab", "enter")  # Source → Target → Find…
         find = app.screen
         assert isinstance(find, AdvancedFindScreen)
-        await press(pilot, "tab", "tab", "tab", *"10.0.127.99", "enter")  # Add by address
+        await press(pilot, "tab", "tab", "tab", "tab", *"10.0.127.99", "enter")  # Add by address
         assert api.called("add_server") == [("fileprint", "10.0.127.99")]
         assert "10.0.127.99" in api.server_list("fileprint")
         assert any("10.0.127.99 has no name in DNS" in n for n in notices(app))

@@ -162,3 +162,18 @@ def test_log_viewer(snap_compare):
 
 def test_about(snap_compare):
     assert shot(snap_compare, paired(), SMALL, "a")
+
+
+@pytest.mark.parametrize("new", [False, True], ids=["unlock", "create"])
+def test_passphrase_dialog(snap_compare, new):
+    """The credential file's passphrase (real mode, no desktop keyring): unlocking after
+    a wrong passphrase, and choosing one for a new file."""
+    from tui.screens.passphrase import PassphraseScreen
+
+    error = "" if new else "Wrong passphrase for the credential file: type it again."
+
+    async def steps(pilot: Pilot) -> None:
+        await pilot.app.push_screen(PassphraseScreen(new, error))
+        await press(pilot, *"secret")
+
+    assert shot(snap_compare, FakeApi(), SMALL, steps=steps)

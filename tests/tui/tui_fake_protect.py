@@ -27,6 +27,7 @@ from core.model.config import ProtectionConfig
 from core.model.state import PairState as ST
 from core.model.stats import JobStats
 from core.ports import MonitorStatus
+from core.protection.quarantine import CHANGED, ONLY_SOURCE, Differing, RestoreDiff
 
 PROTECTED_LIKE = {ST.MIRRORING, ST.PROTECTED, ST.FAILURE_DETECTED}
 
@@ -175,9 +176,18 @@ class FakeProtectMixin:
         return self._steps("failback", [f"withdraw shares on {target}", "DNS back to source"],
                            progress, ST.RESTORING)  # as core: it waits for Restore
 
-    def restore(self, app: str, source: str, target: str, progress: Any = None) -> list[Any]:
+    def restore(self, app: str, source: str, target: str, progress: Any = None, *,
+                discard: bool = False) -> list[Any]:
+        self.restore_discard = discard
         return self._steps("restore", ["reverse checksum mirror", "protect again"],
                            progress, ST.PROTECTED)
+
+    def restore_preview(self, app: str, source: str, target: str) -> Any:
+        """Two files written on the source after its last replication differ."""
+        self._rec("restore_preview")
+        files = (Differing("E:\\Shares\\Data\\late.txt", 3_000_000, ONLY_SOURCE),
+                 Differing("E:\\Shares\\Data\\report.docx", 145_000, CHANGED))
+        return RestoreDiff(source.upper(), target.upper(), files)
 
     # --- logs, options, credentials -------------------------------------------------
     def log_text(self, kind: str, server: str | None = None, lines: int = 500) -> str:
@@ -216,6 +226,7 @@ class FakeProtectMixin:
         self._rec("clear_credentials")
         count = len(self.logged_in)
         self.logged_in.clear()
+        self.directory_denied = True  # the domain's credential went with the rest
         return count
 
     def log_action(self, text: str) -> None:

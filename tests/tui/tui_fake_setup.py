@@ -84,8 +84,16 @@ class FakeSetupMixin:
         self.domain = discovery.check_domain_name(name)
         return self.domain
 
-    def domain_login(self, domain: str, user: str, password: str) -> str:
+    def domain_connection(self, domain: str) -> Any:
+        from core.domains import DomainConnection
+
+        return DomainConnection(domain.lower())
+
+    def domain_login(self, domain: str, user: str, password: str, *, dc: str = "",
+                     ca_file: str = "", tls: str = "starttls",
+                     timeout: float | None = None) -> str:
         self._rec("domain_login", domain, user)
+        self.last_domain_login = {"dc": dc, "ca_file": ca_file, "tls": tls}
         name = discovery.check_domain_name(domain)
         if not password:
             raise InvalidInput("password", "enter the password of this account")

@@ -123,3 +123,14 @@ def make_app(api, **kwargs: object):
     kwargs.setdefault("preselect_app", "fileprint")
     kwargs.setdefault("clock", lambda: NOW)
     return AppmgrApp(api, **kwargs)
+
+
+
+async def until(pilot: Pilot, state, limit: int = 200) -> None:  # noqa: ANN001 - a predicate
+    """Let the app run until ``state()`` holds: for a chain of messages and workers that
+    ``settle`` may see idle between two hops (e.g. a pair reopened on startup)."""
+    for _ in range(limit):
+        if state():
+            return
+        await settle(pilot)
+    raise AssertionError("the app never reached the awaited state")

@@ -8,7 +8,8 @@ import sys
 import time
 from collections.abc import Callable
 
-from tui.cli import config_cmd, discover_cmd, output
+from tui.cli import config_cmd, discover_cmd, domain_cmd, output
+from tui.cli.secret_input import add_secret_arguments
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -24,6 +25,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lab", action="store_true", default=argparse.SUPPRESS,
                         help="work on the embedded lab estate")
+    add_secret_arguments(common, suppress=True)
     p = sub.add_parser("discover", parents=[common], help="list the servers of the domain")
     discover_cmd.add_options(p)
     p = sub.add_parser("validate", parents=[common], help="run the health check of a pair")
@@ -49,14 +51,21 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         if verb == "failover":
             p.add_argument("--force", action="store_true",
                            help="fail over although the source still answers")
+        if verb == "restore":
+            p.add_argument("--discard", action="store_true",
+                           help="drop the source files that differ from the target instead of "
+                                "keeping copies in .appmgr-restore-<time> on their volume")
     p = sub.add_parser("login", parents=[common], help="cache credentials for a server")
     p.add_argument("server")
     p.add_argument("--user", required=True)
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of standard input")
     p = sub.add_parser("log", parents=[common], help="print a log (verbose, dfo, failover)")
     p.add_argument("kind", choices=["verbose", "dfo", "failover"])
     p.add_argument("server", nargs="?")
     p.add_argument("--lines", type=int, default=200)
     config_cmd.add_parser(sub, common)
+    domain_cmd.add_parser(sub, common)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -160,6 +169,8 @@ def _operation(verb: str) -> Handler:
         console = open_console(args)
         fn = getattr(console, verb)
         kw = {"force": args.force} if verb == "failover" else {}
+        if verb == "restore":
+            kw = {"discard": args.discard}
         steps = fn(args.app, args.source, args.target, output.progress, **kw)
         print(output.steps(steps))
         return 0 if all(getattr(s, "ok", True) for s in steps) else 1
@@ -168,10 +179,11 @@ def _operation(verb: str) -> Handler:
 
 
 def _login(args: argparse.Namespace) -> int:
-    import getpass
+    from tui.cli.secret_input import read_password
 
     console = open_console(args)
-    password = getpass.getpass(f"password for {args.user} on {args.server.upper()}: ")
+    password = read_password(f"password for {args.user} on {args.server.upper()}: ",
+                             from_stdin=args.password_stdin)
     inv = console.login(args.server, args.user, password)
     print(f"{inv.name}: {inv.os_name} {inv.os_version}; credentials cached")
     return 0
@@ -187,5 +199,5 @@ HANDLERS: dict[str, Handler] = {
     "discover": _discover, "validate": _validate, "protect": _protect,
     "unprotect": _unprotect, "status": _status, "failover": _operation("failover"),
     "failback": _operation("failback"), "restore": _operation("restore"),
-    "login": _login, "log": _log, "config": config_cmd.run,
+    "login": _login, "log": _log, "config": config_cmd.run, "domain": domain_cmd.run,
 }

@@ -29,11 +29,18 @@ def open_console(args: argparse.Namespace) -> int:
         start_detached(paths.lab, ["--root", str(paths.lab)])
         started_lab = True
     try:
-        api = build(args)
+        from tui.cli.secret_input import configured_source
+        from tui.screens.passphrase import DialogPassphrase
+
+        # the credential file's passphrase: --passphrase-fd or APPMGR_PASSPHRASE_FILE when
+        # given, else the dialog (Textual owns the terminal: never getpass here)
+        source = configured_source(args)
+        dialog = DialogPassphrase() if source is None else None
+        api = build(args, passphrase=source or dialog)
         preselect = next((app for flag, app in APP_FLAGS.items() if getattr(args, flag)), None)
         from tui.run import run_tui
 
-        return run_tui(api, preselect_app=preselect, advanced=api.advanced)
+        return run_tui(api, preselect_app=preselect, advanced=api.advanced, passphrase=dialog)
     except AppmgrError as exc:
         print(f"appmgr: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -24,23 +24,52 @@ import sys
 from typing import Any
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+TIMEOUT_MAX = 600
+TTL_MAX = 2**31 - 1
+
+
+def _seconds(text: str) -> float:
+    """``--timeout``: a finite number of seconds, 0 < t <= TIMEOUT_MAX (usage error otherwise:
+    -1 gave "did not answer within -1 s", nan and inf an OverflowError)."""
+    import math
+
+    try:
+        value = float(text) if text.strip().isascii() else math.nan
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= TIMEOUT_MAX):
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of seconds "
+                                         f"(more than 0, at most {TIMEOUT_MAX})")
+    return value
+
+
+def _ttl(text: str) -> int:
+    """``--ttl``: ASCII digits only (int() would read ٥ as 5), 0 to TTL_MAX."""
+    import re
+
+    raw = text.strip()
+    if not re.fullmatch(r"[0-9]{1,10}", raw, re.ASCII) or int(raw) > TTL_MAX:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a TTL (0 to {TTL_MAX} seconds)")
+    return int(raw)
 
 
 def _arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--server", required=True, metavar="DNS_IP[:PORT]",
-                   help="the DNS server to update (its primary for the zone)")
+    p.add_argument("--server", required=True, metavar="HOST[:PORT]",
+                   help="the DNS server to update (its primary for the zone): an IP address "
+                        "or a host name")
     p.add_argument("--zone", required=True, help="the forward zone of the source name")
     p.add_argument("--source", required=True, metavar="NAME", help="the failed server's name")
     p.add_argument("--target-ip", action="append", default=[], metavar="IP|SRC=TGT",
                    help="the target address (repeat, or SRC=TGT, to map one to one)")
     p.add_argument("--target", metavar="NAME", help="the target's name (default: PTR of the target IP)")
-    p.add_argument("--ttl", type=int, help="TTL of every rewritten record")
+    p.add_argument("--ttl", type=_ttl, help="TTL of every rewritten record (0 to 2147483647 s)")
     sign = p.add_mutually_exclusive_group()
     sign.add_argument("--tsig-key", metavar="FILE", help="BIND key file (tsig-keygen) to sign with")
     sign.add_argument("--gss", action="store_true",
                       help="sign with GSS-TSIG (the Kerberos ticket of kinit; AD zones)")
     p.add_argument("--failback", action="store_true", help="put back the records saved at failover")
-    p.add_argument("--timeout", type=float, default=3.0, help="seconds to wait for each answer")
+    p.add_argument("--timeout", type=_seconds, default=3.0,
+                   help=f"seconds to wait for each answer (more than 0, at most {TIMEOUT_MAX})")
     p.add_argument("--json", action="store_true", help="print the steps as JSON")
 
 
@@ -79,28 +108,36 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _server(text: str) -> tuple[str, int]:
+    """``HOST[:PORT]`` (an IPv6 address in brackets when a port follows) -> (host, port)."""
+    import re
+
     from core.errors import InvalidInput
 
-    host, sep, port = text.strip().partition(":")
-    if not sep:
-        port = "53"
-    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
-        raise InvalidInput("server", f"{text!r} is not DNS_IP[:PORT]")
+    raw = text.strip()
+    m = re.fullmatch(r"\[([^\]]+)\](?::(.*))?", raw)
+    if m:
+        host, port = m.group(1), m.group(2) or "53"
+    elif raw.count(":") == 1:
+        host, _, port = raw.partition(":")
+    else:
+        host, port = raw, "53"
+    if not host or not re.fullmatch(r"[0-9]{1,5}", port, re.ASCII) or not 1 <= int(port) <= 65535:
+        raise InvalidInput("server", f"{text[:60]!r} is not HOST[:PORT] (a port is 1 to 65535)")
     return host, int(port)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from core.dns.names import fqdn
+    from core.dns.names import fqdn, is_ip
+    from core.dns.resolve import server_address
     from core.errors import InvalidInput
 
     host, port = _server(args.server)
     zone = fqdn(args.zone, "zone")
     source = _in_zone(args.source, zone)
-    if args.ttl is not None and not 0 <= args.ttl <= 2**31 - 1:
-        raise InvalidInput("ttl", f"{args.ttl} is not a TTL (0 to 2147483647 seconds)")
     if not args.failback and not args.target_ip:
         raise InvalidInput("target-ip", "give the target's address (--target-ip IP)")
-    dns = _dns(args, host, port, zone)
+    address = server_address(host, args.timeout)
+    dns = _dns(args, address, port, zone, name=None if is_ip(host) else host)
 
     from core.dns.dfo_log import DfoLog
     from core.dns.failover_run import run_failback, run_failover
@@ -130,16 +167,16 @@ def _in_zone(name: str, zone: str) -> str:
     return fqdn(f"{text}.{zone}", "name")
 
 
-def _dns(args: argparse.Namespace, host: str, port: int, zone: str) -> Any:
+def _dns(args: argparse.Namespace, host: str, port: int, zone: str, *,
+         name: str | None = None) -> Any:
+    """The DNS adapter for the server at address ``host`` (``name``: as the user named it)."""
     from core.dns.adapter import DnspythonDns
 
     if args.gss:
         from core.dns.gss_tsig import GssTsigDns, primary_name
-        from core.dns.names import is_ip
 
         # the service ticket names the server: the zone's primary (SOA) when given an address
-        name = primary_name(DnspythonDns(host, port, timeout=args.timeout), zone) \
-            if is_ip(host) else host
+        name = name or primary_name(DnspythonDns(host, port, timeout=args.timeout), zone)
         return GssTsigDns(host, port, server_name=name, timeout=args.timeout)
     key = None
     if args.tsig_key:

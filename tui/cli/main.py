@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from core import __version__
+from tui.cli.output import guarded
 
 APP_FLAGS = {
     "exchange": "exchange",
@@ -34,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--advanced", action="store_true", help="show advanced options")
     ap.add_argument("--nosqlsearch", action="store_true", help="skip the automatic SQL scan")
     ap.add_argument("--altdns", action="store_true", help="plain RFC 2136 DNS updates")
+    from tui.cli.secret_input import add_secret_arguments
+
+    add_secret_arguments(ap)
     group = ap.add_mutually_exclusive_group()
     for flag in APP_FLAGS:
         group.add_argument(f"--{flag}", action="store_true", help=f"preselect {flag}")
@@ -47,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+@guarded  # values and messages never write control characters to the terminal
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["dfo"]:  # F-9.4 from scripts: skip the console's imports (fast start)

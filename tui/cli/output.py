@@ -1,11 +1,63 @@
-"""Plain-text rendering of headless results (no Textual, no rich)."""
+"""Plain-text rendering of headless results (no Textual, no rich), and the guard that
+keeps control characters in values and messages from reaching the terminal."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import sys
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TextIO, TypeVar
+
+from core.visible import visible
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class TerminalSafe:
+    """A text stream that writes every control character as an escape (core.visible).
+
+    Headless output quotes stored values (a DNS user name holding ``ESC c`` resets the
+    terminal that prints it) and what servers said; guarding the stream covers every
+    print, argparse's messages and the error line alike. Newlines and tabs pass, and
+    JSON is unaffected (json.dumps already escapes control characters)."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        return self.raw.write(visible(text))
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, fileno, isatty, encoding, …
+        return getattr(self.raw, name)
+
+
+@contextlib.contextmanager
+def terminal_safe() -> Iterator[None]:
+    """stdout and stderr guarded by TerminalSafe for the time of the block."""
+    saved = sys.stdout, sys.stderr
+    if not isinstance(sys.stdout, TerminalSafe):
+        sys.stdout = TerminalSafe(sys.stdout)  # type: ignore[assignment]
+    if not isinstance(sys.stderr, TerminalSafe):
+        sys.stderr = TerminalSafe(sys.stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def guarded(fn: _F) -> _F:
+    """Run a command's entry point with terminal_safe streams."""
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with terminal_safe():
+            return fn(*args, **kwargs)
+    return run  # type: ignore[return-value]
 
 GLYPH = {"passed": "✔", "warning": "▲", "error": "✖"}
 

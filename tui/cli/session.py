@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from typing import TYPE_CHECKING
 
 from core.lab.runtime import read_runtime
 from core.paths import app_paths
 from core.settings import load_settings
+from tui.cli.secret_input import passphrase_callback
 
 if TYPE_CHECKING:
     from core.console import Console
     from core.context import Context
+    from core.credentials.backend import PassphraseCallback
+    from core.paths import AppPaths
 
 
 def use_lab(args: argparse.Namespace) -> bool:
     """``--lab``, or a lab running in this APPMGR_HOME when nothing else is configured."""
     if getattr(args, "lab", False):
         return True
+    from core.domains import DomainSettings
+
     paths = app_paths()
-    if read_runtime(paths.lab) is not None and not (paths.config / "domain.txt").exists():
+    if read_runtime(paths.lab) is not None and not DomainSettings(paths.config).exists():
         print("appmgr: using the running lab estate (lab.example.com)", file=sys.stderr)
         return True
     return False
@@ -40,17 +44,17 @@ def open_context(args: argparse.Namespace) -> Context:
 
         ctx = lab_context(paths, settings)
         return store_routed(ctx, PairStore(ctx.paths))
-    from core.discovery import default_domain
     from core.wiring import real_context
 
-    domain_file = paths.config / "domain.txt"
-    domain = domain_file.read_text().strip() if domain_file.exists() else default_domain()
-    ctx = real_context(paths, settings, domain, passphrase=_ask_passphrase,
+    ctx = real_context(paths, settings, current_domain(paths), passphrase=passphrase_callback(args),
                        alt_dns=bool(getattr(args, "altdns", False)) or settings.alt_dns)
     return store_routed(ctx, PairStore(ctx.paths))
 
 
-def open_console(args: argparse.Namespace) -> Console:
+def open_console(args: argparse.Namespace,
+                 passphrase: PassphraseCallback | None = None) -> Console:
+    """The Console of a command; ``passphrase`` asks the credential file's passphrase
+    (default: the headless sources of :mod:`tui.cli.secret_input`; the console's dialog)."""
     from core.console import Console
 
     paths = app_paths().ensure()
@@ -67,21 +71,18 @@ def open_console(args: argparse.Namespace) -> Console:
         _, estate = running_lab(paths)
         return Console(ctx, advanced=advanced, debug=debug,
                        lab_account=(estate.admin_user, estate.admin_password), **flags)
-    from core.discovery import default_domain
     from core.wiring import real_context
 
-    domain_file = paths.config / "domain.txt"
-    domain = domain_file.read_text().strip() if domain_file.exists() else default_domain()
-    ctx = real_context(paths, settings, domain, passphrase=_ask_passphrase,
+    ctx = real_context(paths, settings, current_domain(paths),
+                       passphrase=passphrase or passphrase_callback(args),
                        alt_dns=flags["alt_dns"])
     return Console(ctx, advanced=advanced, debug=debug, **flags)
 
 
-def _ask_passphrase(new: bool) -> str | None:
-    if not sys.stdin.isatty():
-        return None
-    first = getpass.getpass("credential cache passphrase: ")
-    if new and getpass.getpass("again: ") != first:
-        print("appmgr: the passphrases differ", file=sys.stderr)
-        return None
-    return first
+def current_domain(paths: AppPaths) -> str:
+    """The domain last logged in to (``domain login``), else the old domain.txt's, else
+    this host's own DNS domain."""
+    from core.discovery import default_domain
+    from core.domains import DomainSettings
+
+    return DomainSettings(paths.config).current() or default_domain()

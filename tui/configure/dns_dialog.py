@@ -14,10 +14,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from core.config.parsers import TTL_MAX, whole_or_none
 from core.errors import InvalidInput
 from core.model.config import DnsServerEntry, ProtectionConfig
 from tui.api_calls import ApiCaller, error_text
 from tui.configure import form
+from tui.fmt import plain
 from tui.widgets.form_scroll import FormScroll
 from tui.widgets.help_line import HelpLine, HelpLineHost
 
@@ -108,9 +110,10 @@ class DnsDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | None]):
     def _ttl_changed(self) -> None:
         """Live advice (F-6.1): a long TTL keeps clients on the old address that long."""
         text = self.query_one("#f-failover-dns-ttl", Input).value.strip()
-        long = text.isdigit() and int(text) > ADVISED_TTL
+        ttl = whole_or_none(text, 0, TTL_MAX)
+        long = ttl is not None and ttl > ADVISED_TTL
         form.set_note(self.query_one("#ttl-warning", Static),
-                      f"▲ {text} s: clients may keep the source's address that long; "
+                      f"▲ {ttl} s: clients may keep the source's address that long; "
                       f"{ADVISED_TTL} s or less is advised." if long else "")
 
     def _render_servers(self) -> None:
@@ -206,7 +209,7 @@ class DnsDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | None]):
 
     def _test_result(self, text: str, ok: bool) -> None:
         result = self.query_one("#dns-test-result", Static)
-        result.update(text)
+        result.update(plain(text))
         result.set_class(not ok, "-error")
 
     @on(Button.Pressed, "#dns-cancel")

@@ -21,6 +21,7 @@ from core.model.config import ProtectionConfig
 from tui.api_calls import ApiCaller, error_text
 from tui.configure import form
 from tui.configure.info import FormInfo, clustered
+from tui.fmt import plain
 
 PATHS = ("failover.type",)
 IDENTITY_NOTE = ("Identity failover is configured and validated here, but the engine runs it: "
@@ -154,7 +155,7 @@ class FailoverTab(ApiCaller, VerticalScroll):
 
     def _error(self, text: str) -> None:
         line = self.query_one("#err-failover-services", Static)
-        line.update(text)
+        line.update(plain(text))
         line.set_class(bool(text), "-shown")
 
     @on(Button.Pressed, "#service-up,#service-down")

@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static, Switch
 
 from core.errors import InvalidInput
+from tui.fmt import plain
 
 
 def field_id(path: str) -> str:
@@ -72,7 +73,7 @@ def show_error(root: DOMNode, err: InvalidInput) -> Widget | None:
     while parts:  # "failover.dns.ip_map.127.0.10.11" falls back to "failover.dns.ip_map"
         path = ".".join(parts)
         for line in root.query(f"#{error_id(path)}").results(Static):
-            line.update(err.message)
+            line.update(plain(err.message))
             line.add_class("-shown")
             fields = list(root.query(f"#{field_id(path)}"))
             return fields[0] if fields else line
@@ -105,7 +106,7 @@ def row(label: str, widget: Widget, path: str | None = None,
 
 def set_note(line: Static, text: str) -> None:
     """Show ``text`` on a note line; an empty note takes no room (80×24 is tight)."""
-    line.update(text)
+    line.update(plain(text))
     line.display = bool(text)
 
 

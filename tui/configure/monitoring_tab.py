@@ -10,6 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, RadioSet, Static
 
 from core.config.check import failure_after_text
+from core.config.parsers import whole_or_none
 from core.errors import AppmgrError, InvalidInput
 from core.model.config import ProtectionConfig
 from tui.api_calls import ApiCaller, error_text
@@ -121,9 +122,10 @@ class MonitoringTab(ApiCaller, VerticalScroll):
         interval = self.query_one("#f-monitoring-interval", Input).value.strip()
         missed = self.query_one("#f-monitoring-missed", Input).value.strip()
         label = self.query_one("#failure-after", Static)
-        if interval.isdigit() and missed.isdigit():
-            label.update(f"→ {failure_after_text(int(interval), int(missed))} "
-                         f"({interval} s × {missed} missed)")
+        seconds, count = whole_or_none(interval, 0), whole_or_none(missed, 0)
+        if seconds is not None and count is not None:
+            label.update(f"→ {failure_after_text(seconds, count)} "
+                         f"({seconds} s × {count} missed)")
         else:
             label.update("→ a failure is declared after interval × missed packets")
         changes = form.assignments(self, self.cfg, PATHS[:1] + PATHS[3:5])

@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, DataTable, Input, OptionList, Stat
 from textual.widgets.option_list import Option
 
 from core.dns.names import is_ip
+from core.errors import AuthFailed
 from tui.api_calls import ApiCaller, error_text
 from tui.widgets.help_line import HelpLine, HelpLineHost
 
@@ -162,7 +163,22 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
         return max(60, min(MAX_WIDTH, self.app.size.width))
 
     def api_failed_search(self, err: BaseException, _tag: Any) -> None:
-        self.query_one("#find-state", Static).update(error_text(err))
+        reason = error_text(err)
+        if not isinstance(err, AuthFailed):
+            self.query_one("#find-state", Static).update(reason)
+            return
+        # no usable domain credential (e.g. after Options → Clear cached credentials):
+        # offer the login instead of a dead end, then search again
+        from tui.screens.domain_login import DomainLoginScreen
+
+        def done(domain: str | None) -> None:
+            if domain:
+                self._search()
+            else:
+                self.query_one("#find-state", Static).update(f"Not logged in: {reason}")
+
+        self.query_one("#find-state", Static).update("Log in to the domain to search it.")
+        self.app.push_screen(DomainLoginScreen(self.domain, reason), done)
 
     @on(DataTable.RowSelected, "#find-results")
     @on(Button.Pressed, "#find-add")

@@ -33,6 +33,7 @@ from tui.configure.failover_tab import FailoverTab
 from tui.configure.info import FormInfo
 from tui.configure.monitoring_tab import MonitoringTab
 from tui.configure.snapshots_tab import SnapshotsTab
+from tui.fmt import plain
 from tui.screens.configure_save import SaveFlow
 from tui.widgets.help_line import HelpLine, HelpLineHost
 
@@ -163,5 +164,5 @@ class ConfigureScreen(SaveFlow, ApiCaller, HelpLineHost, ModalScreen[Result]):
 
     def general_error(self, text: str) -> None:
         line = self.query_one("#cfg-error", Static)
-        line.update(text)
+        line.update(plain(text))
         line.set_class(bool(text), "-shown")

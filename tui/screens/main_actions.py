@@ -159,11 +159,23 @@ class MainActions:
                           lambda progress: api.failback(*pair, progress=progress)))
 
     def action_restore(self) -> None:
+        # first what the restore would overwrite on the source (F-9.3), then the question
+        self.notify("Comparing the source with the target…", title="Restore")
+        self.call_api("restore_preview", self.app.api.restore_preview, *self._pair())
+
+    def api_restore_preview(self, diff: Any, _tag: Any) -> None:
+        from tui.screens.restore_confirm import DISCARD, RestoreConfirmScreen
+
         api, pair = self.app.api, self._pair()
-        self._confirm("Restore", f"Copy {pair[2]}'s changes back to {pair[1]} and protect "
-                      "again?", "Restore", lambda: self._steps(
-                          f"Restore {pair[2]} → {pair[1]}",
-                          lambda progress: api.restore(*pair, progress=progress)))
+
+        def answered(choice: str | None) -> None:
+            if choice is None:
+                return
+            discard = choice == DISCARD
+            self._steps(f"Restore {pair[2]} → {pair[1]}",
+                        lambda progress: api.restore(*pair, progress=progress, discard=discard))
+
+        self.app.push_screen(RestoreConfirmScreen(diff), answered)
 
     def action_refresh_status(self) -> None:
         self.query_one("#monitor").poll_now()
@@ -189,6 +201,20 @@ class MainActions:
                 self.query_one("#monitor").apply_settings(settings)
 
         self.app.push_screen(OptionsScreen(self.session.settings), closed)
+
+    def action_domain_login(self) -> None:
+        """Domain login at any time (menu, palette): the domain shown on Setup, reloaded after."""
+        from tui.screens.domain_login import DomainLoginScreen
+        from tui.widgets.setup_pane import SetupPane
+
+        panes = self.query(SetupPane)
+        shown = getattr(panes.first(), "_domain", "") if panes else ""
+
+        def done(domain: str | None) -> None:
+            if domain and panes and getattr(self.session.application, "protectable", False):
+                panes.first().reload(domain)
+
+        self.app.push_screen(DomainLoginScreen(shown or self.app.api.domain), done)
 
     def _logs(self, kind: str, server: str | None) -> None:
         from tui.screens.log_viewer import LogViewerScreen

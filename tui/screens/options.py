@@ -12,7 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from core.errors import InvalidInput
+from core.settings import Settings, set_option
 from tui.api_calls import ApiCaller, error_text
+from tui.fmt import plain
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.form_scroll import FormScroll
 from tui.widgets.help_line import HelpLine, HelpLineHost
@@ -90,14 +92,13 @@ class OptionsScreen(ApiCaller, HelpLineHost, ModalScreen[Any]):
         return out
 
     def _precheck(self, changed: dict[str, str]) -> InvalidInput | None:
-        """Catch range errors before anything is saved, so nothing is saved half-way."""
-        for key, label, kind, _default, bounds in OPTIONS:
-            if key not in changed or kind != "int" or bounds is None:
-                continue
-            lo, hi = bounds
-            text = changed[key]
-            if not text.isdigit() or not lo <= int(text) <= hi:
-                return InvalidInput(key, f"{label} must be a whole number from {lo} to {hi}.")
+        """Catch bad values before anything is saved, so nothing is saved half-way: the
+        parsers of core.settings, the same that ``set_options`` applies (issue 11)."""
+        for key, text in changed.items():
+            try:
+                set_option(Settings(), key, text)
+            except InvalidInput as err:
+                return err
         return None
 
     @on(Button.Pressed, "#opt-ok")
@@ -133,7 +134,7 @@ class OptionsScreen(ApiCaller, HelpLineHost, ModalScreen[Any]):
     def _show_error(self, err: InvalidInput) -> None:
         key = err.field.removeprefix("options.")
         for line in self.query(f"#err-opt-{key}").results(Static):
-            line.update(err.message)
+            line.update(plain(err.message))
             line.add_class("-shown")
             self.query_one(f"#opt-{key}").focus()
             return

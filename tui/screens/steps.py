@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, RichLog, Static
 
 from tui.api_calls import ApiCaller, error_text
+from tui.fmt import plain
 
 
 class StepsScreen(ApiCaller, ModalScreen[bool]):
@@ -80,7 +81,7 @@ class StepsScreen(ApiCaller, ModalScreen[bool]):
     def _finish(self, ok: bool, text: str) -> None:
         self.ok = ok
         state = self.query_one("#steps-state", Static)
-        state.update(text)
+        state.update(plain(text))
         state.set_class(not ok, "-error")
         button = self.query_one("#steps-close", Button)
         button.disabled = False

@@ -18,8 +18,9 @@ from core.atomic import write_text
 from core.errors import AppmgrError
 from core.model.config import ProtectionConfig
 from core.paths import app_paths
+from core.visible import visible
 from tui.api_calls import ApiCaller, error_text
-from tui.fmt import CHECK_GLYPHS, check_glyph, plural
+from tui.fmt import CHECK_GLYPHS, check_glyph, plain, plural
 
 FILTERS = [("All results", "all"), ("Errors", "error"), ("Warnings", "warning"),
            ("Passed", "passed")]
@@ -99,7 +100,7 @@ class ValidationPane(ApiCaller, Vertical):
         self.query_one("#val-summary", Static).update(note)
 
     def progress_validate(self, text: str) -> None:
-        self.query_one("#val-summary", Static).update(text)
+        self.query_one("#val-summary", Static).update(plain(text))
 
     def api_validate(self, report: Any, _tag: Any) -> None:
         self.report = report
@@ -111,7 +112,7 @@ class ValidationPane(ApiCaller, Vertical):
             self.query_one("#val-table", ValidationTable).focus()
 
     def api_failed_validate(self, err: BaseException, _tag: Any) -> None:
-        self.query_one("#val-summary", Static).update(f"Validation failed: {error_text(err)}")
+        self.query_one("#val-summary", Static).update(plain(f"Validation failed: {error_text(err)}"))
 
     # --- fixing ----------------------------------------------------------------
     @on(FixRequested)
@@ -203,7 +204,7 @@ class ValidationPane(ApiCaller, Vertical):
         return app_paths().state / "validation" / f"{cfg.app}_{cfg.source}_{cfg.target}.json"
 
     def api_failed_fix(self, err: BaseException, _tag: Any) -> None:
-        self.query_one("#val-summary", Static).update(f"Fix failed: {error_text(err)}")
+        self.query_one("#val-summary", Static).update(plain(f"Fix failed: {error_text(err)}"))
 
     # --- display ---------------------------------------------------------------
     @on(Select.Changed, "#val-filter")
@@ -255,7 +256,8 @@ class ValidationPane(ApiCaller, Vertical):
             if self._filter in ("all", r.status):
                 title = r.title + (" ⚒" if r.fixable and r.status != "passed" else "")
                 cells = [check_glyph(r.status), Text(title, overflow="ellipsis", no_wrap=True),
-                         Text(r.reason, overflow="ellipsis", no_wrap=True)]
+                         Text(visible(r.reason, one_line=True), overflow="ellipsis",
+                              no_wrap=True)]
                 if group_w:
                     cells.insert(1, getattr(r, "group", ""))
                 table.add_row(*cells, key=r.id)
@@ -275,11 +277,11 @@ class ValidationPane(ApiCaller, Vertical):
             if fixable:
                 summary.append(f"⚒ {len(fixable)} fixable: f", style="italic")
             if self._fix_note:
-                summary.append(f"\n{self._fix_note}", style="italic")
+                summary.append(f"\n{visible(self._fix_note)}", style="italic")
             self.query_one("#val-summary", Static).update(summary)
 
     def set_enable_note(self, text: str) -> None:
-        self.query_one("#val-enable-note", Static).update(text)
+        self.query_one("#val-enable-note", Static).update(plain(text))
 
     def _selected(self) -> Any:
         table = self.query_one("#val-table", ValidationTable)

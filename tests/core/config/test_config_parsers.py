@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -150,7 +151,8 @@ def test_name_list_round_trip(names: list[str]) -> None:
 
 
 segment = st.from_regex(r"[A-Za-z0-9 _.$-]{1,10}", fullmatch=True).filter(
-    lambda s: s.strip(".") and s == s.strip())
+    lambda s: s.strip(".") and s == s.strip() and s[-1] != "."
+    and not re.fullmatch(r"(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?", s, re.IGNORECASE))
 
 
 @FAST

@@ -14,7 +14,7 @@ from core.model.rules import Rule
 
 from .harness import PORT, tree, wait_for
 from .test_engine_mirror import SET, protect
-from .test_engine_replication import watcher  # noqa: F401 - fixture: inotify and polling
+from .test_engine_replication import watcher  # noqa: F401 - fixture: native and polling
 
 #: a folder remapped onto another volume, with an exclude and a file rule inside it,
 #: next to two SQL-like database files remapped one by one (database-only mode)

@@ -17,8 +17,9 @@ def same(src, tgt) -> bool:
     return tree(src.data) == tree(tgt.data)
 
 
-@pytest.fixture(params=["inotify", "poll"])
+@pytest.fixture(params=["native", "poll"])
 def watcher(request, monkeypatch) -> str:
+    """watchdog's native observer (inotify here), then its polling fallback."""
     if request.param == "poll":
         monkeypatch.setenv("APPMGR_ENGINE_WATCHER", "poll")
     return request.param

@@ -1,4 +1,4 @@
-"""Small pieces: framing, auth, volumes, queue, block sums, poller diff, rate."""
+"""Small pieces: framing, auth, volumes, queue, block sums, settle timer, rate."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from core.engine import auth, blocks, protocol
 from core.engine.clock import FakeClock
 from core.engine.counters import RateMeter
 from core.engine.opqueue import OpQueue
-from core.engine.poller import diff
+from core.engine.settle import Settler
 from core.engine.volumes import VolumeError, VolumeMap, normalize_win
 
 
@@ -122,16 +122,21 @@ def test_block_runs(tmp_path: Path) -> None:
     assert blocks.file_sums(str(tmp_path / "missing")) == b""
 
 
-def test_poller_diff() -> None:
-    old = {"/d": (True, 0, 0), "/d/a": (False, 1, 1), "/d/b": (False, 1, 1), "/x": (False, 1, 1)}
-    new = {"/d": (True, 0, 0), "/d/a": (False, 2, 2), "/d/c": (True, 0, 0), "/x": (True, 0, 0)}
-    assert diff(old, new) == [
-        {"kind": "delete", "path": "/x"},
-        {"kind": "write", "path": "/d/a"},
-        {"kind": "mkdir", "path": "/d/c"},
-        {"kind": "mkdir", "path": "/x"},
-        {"kind": "delete", "path": "/d/b"},
-    ]
+def test_settler_sends_quiet_files_and_busy_ones_every_bounded_interval() -> None:
+    # times in tenths of a second (exact arithmetic): settle 0.5 s, bound 2 s
+    st = Settler(settle=5, max_delay=20)
+    sent: list[float] = []
+    for now in range(0, 51):
+        if now < 50:  # changed every 100 ms for 5 s
+            st.touch("/d/busy", now)
+        sent += [now for _ in st.due(now)]
+    # sent while still being written, never held longer than the bound, then once quiet
+    assert sent == [20, 41]
+    assert st.next_deadline() == 54  # 0.5 s after its last change at 4.9 s
+    assert st.due(53) == [] and st.due(54) == ["/d/busy"]
+    st.touch("/d/a/x", 0)
+    st.touch("/d/b", 0)
+    assert st.take_under("/d/a") == ["/d/a/x"] and st.discard("/d/b") and len(st) == 0
 
 
 def test_rate_meter() -> None:

@@ -40,6 +40,10 @@ class FakeEngine:
         self.mirror: dict[str, str] = {}
         #: op -> exception raised on the next call of op
         self.fail: dict[str, Exception] = {}
+        #: the manifest rows ([win, is_dir, size, digest]) of this server's files
+        self.files: list[list[Any]] = []
+        #: quarantine folder -> the paths copied into it
+        self.kept: dict[str, list[str]] = {}
 
     def _call(self, op: str, *args: Any) -> None:
         if not self.reachable:
@@ -108,6 +112,19 @@ class FakeEngine:
         self._call("delete_monitor", name)
         if self.monitors.pop(name, None) is None:
             raise NotFound(f"there is no failover monitor named {name}")
+
+    def manifest(self, rules: list[Any], image: bool = False, wait: float = 3600.0
+                 ) -> list[list[Any]]:
+        self._call("manifest", tuple(rules), image)
+        return [list(r) for r in self.files]
+
+    def quarantine(self, paths: list[str], folder: str, wait: float = 3600.0) -> dict[str, Any]:
+        self._call("quarantine", tuple(paths), folder)
+        size = {r[0]: r[2] for r in self.files}
+        self.kept.setdefault(folder, []).extend(paths)
+        drives = sorted({p[0] for p in paths})
+        return {"copied": len(paths), "bytes": sum(size.get(p, 0) for p in paths), "missing": 0,
+                "folders": [f"{d}:\\{folder}" for d in drives]}
 
     def close(self) -> None:
         pass

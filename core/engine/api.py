@@ -68,8 +68,9 @@ def _port(v: Any) -> int:
 
 def _conn(a: dict[str, Any]) -> ConnSpec:
     mirror = str(a.get("mirror_type", "checksum")).lower()
-    if mirror not in ("full", "checksum"):
-        raise _bad("mirror type must be full or checksum")
+    if mirror not in ("full", "checksum", "quick"):
+        # quick: size + modification time taken as equal content, only when asked for
+        raise _bad("mirror type must be full, checksum or quick")
     level = a.get("compression", 0)
     if not isinstance(level, int) or not 0 <= level <= 9:
         raise _bad("compression must be 0 (off) to 9")

@@ -33,6 +33,18 @@ def file_sums(path: str, block: int = BLOCK) -> bytes:
     return bytes(out)
 
 
+def file_digest(path: str, block: int = BLOCK) -> str:
+    """One digest of a whole file, made from its block digests (so two files with the
+    same digest have the same blocks); "" when it cannot be read."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return ""
+    h = hashlib.blake2b(file_sums(path, block), digest_size=DIGEST)
+    h.update(size.to_bytes(8, "little"))
+    return h.hexdigest()
+
+
 def differing_runs(
     src: bytes, dst: bytes, size: int, block: int = BLOCK, max_run: int = READ
 ) -> list[tuple[int, int]]:

@@ -23,6 +23,7 @@ from core.engine.handshake import open_data
 from core.engine.tasks import close_writer
 
 REPLY_TIMEOUT = 300.0  # a target hashing a very large file answers late, not never
+LISTING_TIMEOUT = 3600.0  # a listing with digests hashes the target's whole copy of the set
 
 
 class ChannelError(Exception):
@@ -95,10 +96,20 @@ class Channel:
     # --- requests --------------------------------------------------------------
     async def listing(self) -> dict[str, tuple[bool, int, int]]:
         """The target's entries of the set: ``win path → (is_dir, size, mtime_ns)``."""
-        await self.send({"op": "list"})
-        _, payload = await self.reply()
+        return {k: v[:3] for k, v in (await self.listing_digests(False)).items()}
+
+    async def listing_digests(
+        self, digests: bool = True,
+    ) -> dict[str, tuple[bool, int, int, str]]:
+        """The target's entries with each file's content digest (blocks.file_digest,
+        computed by the target; "" without ``digests``):
+        ``win path → (is_dir, size, mtime_ns, digest)``."""
+        await self.send({"op": "list", "digests": digests})
+        # hashing a whole set takes the target a while: bounded, but generously
+        _, payload = await self.reply(LISTING_TIMEOUT if digests else REPLY_TIMEOUT)
         rows = json.loads(protocol.inflate(payload, protocol.MAX_LISTING)) if payload else []
-        return {r[0]: (bool(r[1]), int(r[2]), int(r[3])) for r in rows}
+        return {r[0]: (bool(r[1]), int(r[2]), int(r[3]), str(r[4]) if len(r) > 4 else "")
+                for r in rows}
 
     # --- data ------------------------------------------------------------------
     async def send_file(self, win: str, local: str, ack: bool = False) -> bool:

@@ -47,6 +47,8 @@ class Counters:
     error_since: float | None = None
     target_connected: bool | None = None
     target_since: float | None = None
+    remirror_reason: str = ""  # set while the target may differ from the source
+    remirror_since: float | None = None
     meter: RateMeter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -73,14 +75,28 @@ class Counters:
     def cleared(self) -> None:
         self.last_error, self.error_since = "", None
 
+    def owe_remirror(self, reason: str) -> bool:
+        """Record that the target may differ from the source; the first reason stays.
+        True when this is a new doubt (none was owed)."""
+        if self.remirror_reason or not reason:
+            return False
+        self.remirror_reason, self.remirror_since = reason, self.clock.time()
+        return True
+
+    def remirrored(self) -> None:
+        self.remirror_reason, self.remirror_since = "", None
+
     def stats(self, queued_ops: int, queued_bytes: int = 0, queue_since: float | None = None,
               last_applied: float | None = None) -> JobStats:
         mirroring = self.mirror_status == "mirroring"
-        percent = 100.0 if self.mirror_status == "complete" else 0.0
+        state = self.mirror_status
+        if self.remirror_reason and state == "complete":
+            state = "remirror_required"  # never "complete" while a re-mirror is owed
+        percent = 100.0 if state == "complete" else 0.0
         if mirroring and self.mirror_total:
             percent = min(99.9, 100.0 * self.mirror_done / self.mirror_total)
         return JobStats(
-            mirror_status=self.mirror_status,
+            mirror_status=state,
             mirror_percent=round(percent, 1),
             replication_status=self.replication_status,
             bytes_sent=self.bytes_sent,
@@ -97,4 +113,8 @@ class Counters:
             target_since=self.target_since,
             transfer_rate=self.meter.rate(),
             last_error=self.last_error,
+            mirror_state=("remirror_required" if self.remirror_reason and not mirroring
+                          else state),
+            remirror_reason=self.remirror_reason,
+            remirror_since=self.remirror_since,
         )

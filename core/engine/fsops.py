@@ -29,6 +29,19 @@ def delete(local: str) -> None:
         os.unlink(local)
 
 
+def prune(local: str) -> None:
+    """Delete a mirror's orphan: a file, or a directory once empty (whatever is left
+    in it is outside the set, or was already pruned: its children come first)."""
+    if os.path.isdir(local) and not os.path.islink(local):
+        try:
+            os.rmdir(local)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOENT):
+                raise
+    elif os.path.lexists(local):
+        os.unlink(local)
+
+
 def open_tmp(local: str, tmp: str) -> BinaryIO:
     os.makedirs(os.path.dirname(local), exist_ok=True)
     make_room(local, want_dir=False)

@@ -28,7 +28,7 @@ from core.engine import blocks, fsops, protocol
 from core.engine.fsworker import FsWorker
 from core.engine.pathmap import MappedMatcher, PathMap
 from core.engine.rules import RuleMatcher
-from core.engine.scan import TMP_PREFIX, scan
+from core.engine.scan import TMP_PREFIX, Entry, Matcher, scan, scan_dir, sweep_dir, sweep_tmp
 from core.engine.tasks import run_to_end
 from core.engine.volumes import VolumeError, VolumeMap
 from core.model.rules import Rule
@@ -107,10 +107,14 @@ class Receiver:
         rules = [Rule.from_dict(d) for d in h.get("rules", [])]
         self.matcher = RuleMatcher(rules)
         self.paths = PathMap(rules)
-        self.local_matcher = (self.matcher if self.paths.identity
-                              else MappedMatcher(self.matcher, self.paths))
+        self.local_matcher = target_matcher(rules, self.matcher, self.paths)
         for root in self.local_matcher.roots():
             self.volumes.to_local(root)  # a missing volume fails here, readably
+        # a mirror starts: partial files of transfers that never finished go
+        swept = await self.fs.call(lambda: sweep_tmp(self.local_matcher, self.volumes))
+        if swept:
+            log.info("set %s: removed %d partial file(s) of interrupted transfers",
+                     self.name, swept)
         if self.on_rules:
             self.on_rules(rules)
         await self._send({"op": "ready"})
@@ -118,10 +122,15 @@ class Receiver:
     async def _op_list(self, h: dict[str, Any], plen: int) -> None:
         await self._drop(plen)
         back = self.paths.to_source
-        rows = await self.fs.call(
-            lambda: [[back(e.win), e.is_dir, e.size, e.mtime_ns]
-                     for e in scan(self.local_matcher, self.volumes)]
-        )
+        digests = bool(h.get("digests"))
+
+        def row(e: Entry) -> list[Any]:
+            out: list[Any] = [back(e.win), e.is_dir, e.size, e.mtime_ns]
+            if digests:
+                out.append("" if e.is_dir else blocks.file_digest(e.local))
+            return out
+
+        rows = await self.fs.call(lambda: [row(e) for e in scan(self.local_matcher, self.volumes)])
         payload = zlib.compress(json.dumps(rows).encode("utf-8"), 1)
         await self._send({"op": "listing", "count": len(rows)}, payload)
 
@@ -156,7 +165,11 @@ class Receiver:
     async def _op_delete(self, h: dict[str, Any], plen: int) -> None:
         await self._drop(plen)
         local = self._local(str(h["path"]))
-        await self.fs.submit(lambda: fsops.delete(local))
+        if h.get("orphan"):  # a mirror's orphan: its children were listed and come first
+            await self.fs.submit(lambda: fsops.prune(local))
+        else:
+            matcher, win = self.local_matcher, self.paths.to_target(str(h["path"]))
+            await self.fs.submit(lambda: delete_within(matcher, local, win))
 
     async def _op_file(self, h: dict[str, Any], plen: int) -> None:
         local = self._local(str(h["path"]))
@@ -203,6 +216,36 @@ class Receiver:
         await self._drop(plen)
         local = self._local(str(h["path"]))
         await self.fs.submit(lambda: fsops.settle(local, int(h["size"]), int(h["mtime_ns"])))
+
+
+def target_matcher(
+    rules: list[Rule], matcher: RuleMatcher | None = None, paths: PathMap | None = None,
+) -> RuleMatcher | MappedMatcher:
+    """The set as it lies on the target's disk: its rules, or their images when mapped."""
+    matcher = matcher or RuleMatcher(rules)
+    paths = paths or PathMap(rules)
+    return matcher if paths.identity else MappedMatcher(matcher, paths)
+
+
+def delete_within(matcher: Matcher, local: str, win: str) -> None:
+    """Delete a file, or a directory with whatever in it belongs to the set: what the
+    rules exclude (the target's own files) stays, with the directories holding it."""
+    if not os.path.isdir(local) or os.path.islink(local):
+        fsops.delete(local)
+        return
+    sweep_dir(matcher, local, win)
+    for e in reversed(list(scan_dir(matcher, local, win))):  # children first
+        fsops.prune(e.local)
+    fsops.prune(local)
+
+
+def sweep_partials(name: str, rules: list[Rule], volumes: VolumeMap) -> int:
+    """At engine start: remove the partial files interrupted transfers of set ``name``
+    left on this (target) server."""
+    removed = sweep_tmp(target_matcher(rules), volumes)
+    if removed:
+        log.info("set %s: removed %d partial file(s) of interrupted transfers", name, removed)
+    return removed
 
 
 def _data(header: dict[str, Any], payload: bytes) -> bytes:

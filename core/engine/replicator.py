@@ -2,10 +2,16 @@
 
 The watcher starts before the mirror, so changes made while mirroring queue
 up and are applied after it (replaying them is idempotent: writes send the
-current content, renames are verified by the target). When the channel
-breaks the replicator keeps queueing, reconnects with back-off and
-re-mirrors with Checksum before draining the queue; deletes queued before
-that mirror are handed to it as ``known_deleted`` so they are not lost.
+current content, renames are verified by the target).
+
+Restart safety (README "Engine restart policy"): whenever the target may differ
+from the source without a queued op saying how — this engine started (after
+a clean stop or a kill), the channel broke (the target engine may have
+restarted mid-transfer), the watcher lost events, or anything else calls
+:meth:`Replicator.require_remirror` — a re-mirror is owed. It compares
+content block by block and deletes orphans on the target (within the set's
+rules only). Until it completes, the stats say ``remirror_required`` (or
+``mirroring``) with ``remirror_reason``, never ``complete``.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import contextlib
 import logging
 import os
 import ssl
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,7 +64,7 @@ class Replicator:
     def __init__(
         self, name: str, rules: list[Rule], spec: ConnSpec, volumes: VolumeMap,
         spill_dir: Path, clock: Clock, first_mirror: str | None = None,
-        mem_limit: int = 10_000, *, tls: ssl.SSLContext,
+        mem_limit: int = 10_000, *, tls: ssl.SSLContext, remirror_reason: str = "",
     ) -> None:
         self.name = name
         self.tls = tls  # this engine's certificate, the estate CA pinned
@@ -80,9 +87,38 @@ class Replicator:
         self._task: asyncio.Task[None] | None = None
         self._channel: Channel | None = None
         self._stopping = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self._doubts = 0  # counts require_remirror calls: one during a mirror owes another
+        #: a set reason makes the next mirror a re-mirror (orphans deleted, content compared)
+        self.counters.owe_remirror(remirror_reason)
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run(), name=f"conn {self.name}")
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+        self._task = self._loop.create_task(self._run(), name=f"conn {self.name}")
+
+    def require_remirror(self, reason: str) -> None:
+        """Owe the target a re-mirror (checksum, orphans deleted) because ``reason``.
+
+        Idempotent (a pending re-mirror keeps its first reason and runs once) and
+        safe from any thread: a watcher thread's call hops onto the engine's loop."""
+        loop = self._loop
+        if loop is not None and threading.get_ident() != self._loop_thread:
+            with contextlib.suppress(RuntimeError):  # the loop closed: nothing to re-mirror
+                loop.call_soon_threadsafe(self.require_remirror, reason)
+            return
+        if self._stopping:
+            return
+        self._doubts += 1
+        if self.counters.owe_remirror(reason):
+            log.warning("connection %s: re-mirror required: %s", self.name, reason)
+        if self.counters.mirror_status == "complete" and not self._resync_queued:
+            # replicating: the queue runs it behind what is queued; a loss reported
+            # before it starts is covered by it (a mirror under way: see _mirror)
+            self._resync_queued = True
+            self.rescans += 1
+            self.queue.push({"kind": "resync", "reason": reason})
 
     async def stop(self) -> None:
         """Stop watching and sending: the task is cancelled and awaited, the channel
@@ -130,6 +166,9 @@ class Replicator:
                 log.warning("connection %s: %s", self.name, c.last_error)
                 if c.mirror_status != "complete":
                     c.mirror_status = "error"
+                # the target may have lost what it had not written (or restarted): the
+                # next connection re-mirrors, and until then the mirror is not complete
+                c.owe_remirror("the connection to the target broke: " + c.last_error)
                 if self.spec.replicate:
                     c.replication_status = "error"
                 if self._channel:
@@ -148,12 +187,22 @@ class Replicator:
         for op in self.queue.take_all():
             if op["kind"] in ("delete", "rename"):
                 self.known_deleted.add(op["path"])
+        reason, doubts = c.remirror_reason, self._doubts
+        if reason:  # a re-mirror: content compared, orphans deleted
+            log.info("connection %s: re-mirror (%s)", self.name, reason)
+            kind = "checksum" if kind != "full" else kind
         await mirror.run_mirror(
-            self._channel, self.rules, self.volumes, kind, self.spec.delete_orphans, c,
-            self.known_deleted,
+            self._channel, self.rules, self.volumes, kind,
+            self.spec.delete_orphans or bool(reason), c, self.known_deleted,
         )
         self.known_deleted.clear()
         self._vanished.clear()
+        if self._doubts == doubts:  # a doubt raised meanwhile still owes a mirror
+            c.remirrored()
+        elif not self._resync_queued:
+            self._resync_queued = True
+            self.rescans += 1
+            self.queue.push({"kind": "resync"})
         c.mirror_status = "complete"
         c.cleared()
 
@@ -251,18 +300,6 @@ class Replicator:
             if not any(_below_or_at(parent, d) for d in whole):
                 plan.append(WatchRoot(parent, False, awaits))
         return plan
-
-    def require_remirror(self, reason: str) -> None:
-        """The "rescan required" hook: changes may have been missed (the watcher's
-        queue overflowed, its thread died), so queue a re-mirror of the whole set by
-        checksum behind what is queued. Named as on the remirror branch, whose
-        version (orphans deleted, a reason in the stats) supersedes this one."""
-        log.warning("connection %s: rescan required: %s", self.name, reason)
-        if self._resync_queued:  # not started yet: it will see this loss's changes too
-            return
-        self._resync_queued = True
-        self.rescans += 1
-        self.queue.push({"kind": "resync", "reason": reason})
 
     def _on_change(self, op: dict[str, Any]) -> None:
         """Turn a local change into a queued op on Windows paths of the set."""

@@ -81,3 +81,49 @@ def scan_dir(matcher: Matcher, local_dir: str, win_dir: str) -> Iterator[Entry]:
                 yield Entry(win, e.path, False, st.st_size, st.st_mtime_ns)
         except OSError:
             continue  # vanished while we looked: the watcher reports it
+
+
+def sweep_tmp(matcher: Matcher, volumes: VolumeMap) -> int:
+    """Remove the partial files (``TMP_PREFIX``) of interrupted transfers in the set:
+    only those standing for a path the set includes. Returns how many went."""
+    removed = 0
+    for root in matcher.roots():
+        try:
+            local = os.fspath(volumes.to_local(root))
+        except VolumeError:
+            continue
+        if os.path.isdir(local) and not os.path.islink(local):
+            removed += sweep_dir(matcher, local, root)
+        else:  # a file rule: its partial copies sit next to it
+            parent, base = os.path.split(local)
+            removed += sweep_dir(matcher, parent, root.rsplit("\\", 1)[0], only=base,
+                                  recurse=False)
+    return removed
+
+
+def sweep_dir(matcher: Matcher, local_dir: str, win_dir: str, only: str | None = None,
+              recurse: bool = True) -> int:
+    """:func:`sweep_tmp` for one directory (and below unless not ``recurse``)."""
+    removed = 0
+    try:
+        with os.scandir(local_dir) as it:
+            entries = list(it)
+    except OSError:
+        return 0
+    for e in entries:
+        try:
+            if e.is_symlink():
+                continue
+            if e.name.startswith(TMP_PREFIX) and e.is_file(follow_symlinks=False):
+                # .~appmgr.<hex>.<name>: the partial copy of <name>
+                real = e.name[len(TMP_PREFIX):].partition(".")[2]
+                if (only is None or real == only) and matcher.includes(win_child(win_dir, real)):
+                    os.unlink(e.path)
+                    removed += 1
+            elif recurse and e.is_dir(follow_symlinks=False):
+                win = win_child(win_dir, e.name)
+                if matcher.wants_dir(win):
+                    removed += sweep_dir(matcher, e.path, win)
+        except OSError as exc:
+            log.warning("cannot remove partial file %s: %s", e.path, exc)
+    return removed

@@ -23,7 +23,7 @@ from core.engine.clock import Clock, SystemClock
 from core.engine.heartbeat import Prober, Responder
 from core.engine.monitor import MonitorRunner, MonitorSpec
 from core.engine.protocol import RemoteError
-from core.engine.receiver import Receiver
+from core.engine.receiver import Receiver, sweep_partials
 from core.engine.replicator import ConnSpec, Replicator
 from core.engine.state import StateStore
 from core.engine.tasks import cancel_and_wait
@@ -91,9 +91,20 @@ class EngineService:
         except BaseException:
             self._close_endpoints()
             raise
+        # a target: partial files of transfers this engine's last run did not finish
+        for name, acc in self.accepts.items():
+            if acc.get("rules"):
+                rules = [Rule.from_dict(r) for r in acc["rules"]]
+                try:
+                    await asyncio.to_thread(sweep_partials, name, rules, self.volumes)
+                except Exception as exc:  # the next mirror's begin sweeps again
+                    log.warning("set %s: partial files not removed: %s", name, exc)
+        # a source: whatever happened while this engine was not running (deletes and
+        # renames included) reaches the target through a re-mirror that deletes orphans
         for name, spec in self.conn_specs.items():
             if name in self.sets:
-                self._start_replicator(name, spec, first_mirror="checksum")
+                self._start_replicator(name, spec, first_mirror="checksum",
+                                       reason="the source engine started")
         for name, mspec in self.mon_specs.items():
             self._start_monitor(name, mspec, self.conditions.get(name, False))
         self.store.mark_ready({"pid": os.getpid(), "listen": self.listen, "port": self.port,
@@ -152,7 +163,8 @@ class EngineService:
         self.persist()
         if changed and name in self.conn_specs:
             await self._stop_replicator(name)
-            self._start_replicator(name, self.conn_specs[name], first_mirror="checksum")
+            self._start_replicator(name, self.conn_specs[name], first_mirror="checksum",
+                                   reason="the set's rules changed")
 
     async def delete_set(self, name: str) -> None:
         if name not in self.sets and name not in self.accepts:
@@ -188,11 +200,13 @@ class EngineService:
         del self.conn_specs[name]
         self.persist()
 
-    def _start_replicator(self, name: str, spec: ConnSpec, first_mirror: str | None = None) -> None:
+    def _start_replicator(self, name: str, spec: ConnSpec, first_mirror: str | None = None,
+                          reason: str = "") -> None:
         if self.stopping:
             return  # persisted already: it resumes when the engine starts again
         r = Replicator(name, self.sets[name], spec, self.volumes, self.store.spill_dir,
-                       self.clock, first_mirror, self.mem_limit, tls=self.client_tls)
+                       self.clock, first_mirror, self.mem_limit, tls=self.client_tls,
+                       remirror_reason=reason)
         self.replicators[name] = r
         r.start()
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 @dataclass(frozen=True)
 class JobStats:
-    mirror_status: str = "idle"  # idle | mirroring | complete | error
+    mirror_status: str = "idle"  # idle | mirroring | complete | remirror_required | error
     mirror_percent: float = 0.0
     replication_status: str = "stopped"  # stopped | replicating | paused | error
     bytes_sent: int = 0
@@ -33,8 +33,12 @@ class JobStats:
     queue_since: float | None = None
     #: epoch seconds the target last acknowledged a queued operation
     last_applied: float | None = None
-    #: why the pair must re-mirror before it is trustworthy again ("" when not)
+    #: "complete" only once a mirror made the target equal the source and nothing has cast
+    #: doubt on it since; "mirroring" while one runs; "remirror_required" while one is owed
+    mirror_state: str = "idle"  # idle | mirroring | remirror_required | complete | error
+    #: why a re-mirror runs or is owed (engine start, broken channel, lost events), else ""
     remirror_reason: str = ""
+    #: epoch seconds the owed re-mirror was first recorded
     remirror_since: float | None = None
 
     def to_dict(self) -> dict:

@@ -88,7 +88,8 @@ def conditions(stats: JobStats, seen: Observed, now: float,
         out.append(stalled)
     if seen.errors:
         out.append(Condition(STATUS_UNKNOWN, "; ".join(seen.errors), first.get(STATUS_UNKNOWN)))
-    if stats.mirror_status != "complete" and stats.mirror_status != "error":
+    # "remirror_required" is the condition above, said once
+    if stats.mirror_status not in ("complete", "error", "remirror_required"):
         out.append(Condition(MIRRORING, f"mirror {stats.mirror_status} {stats.mirror_percent:.0f}%"))
     return out
 

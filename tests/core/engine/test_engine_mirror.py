@@ -98,17 +98,34 @@ def test_checksum_true_path_when_mtime_differs(pair) -> None:
     assert (tgt.data / "a.bin").read_bytes() == (src.data / "a.bin").read_bytes()
 
 
-def test_checksum_shortcut_same_size_and_mtime(pair) -> None:
-    """Documented shortcut: identical size+mtime on the target means nothing to do."""
-    src, tgt = pair
+def _same_size_and_mtime(src, tgt) -> None:
     src.data.mkdir(parents=True)
     tgt.data.mkdir(parents=True)
     (src.data / "a.bin").write_bytes(b"A" * 1000)
     (tgt.data / "a.bin").write_bytes(b"B" * 1000)
-    st = os.stat(src.data / "a.bin")
-    os.utime(tgt.data / "a.bin", ns=(st.st_atime_ns, st.st_mtime_ns))
+    (src.data / "same.bin").write_bytes(b"S" * 5000)
+    (tgt.data / "same.bin").write_bytes(b"S" * 5000)
+    for name in ("a.bin", "same.bin"):
+        st = os.stat(src.data / name)
+        os.utime(tgt.data / name, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_checksum_compares_content_not_size_and_mtime(pair) -> None:
+    """Same size and mtime prove nothing: the differing file is sent, the equal one not."""
+    src, tgt = pair
+    _same_size_and_mtime(src, tgt)
     s, _ = protect(src, tgt, "checksum")
+    assert s.stats(SET).bytes_sent == 1000
+    assert tree(tgt.data) == tree(src.data)
+
+
+def test_quick_mirror_takes_size_and_mtime_as_equal(pair) -> None:
+    """The explicit quick mode keeps the old shortcut (and says so by its name)."""
+    src, tgt = pair
+    _same_size_and_mtime(src, tgt)
+    s, _ = protect(src, tgt, "quick")
     assert s.stats(SET).bytes_sent == 0
+    assert (tgt.data / "a.bin").read_bytes() == b"B" * 1000
 
 
 def test_compression_counters(pair) -> None:

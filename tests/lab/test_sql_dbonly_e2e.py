@@ -4,7 +4,9 @@ monitor's interval and misses shortened), write data, `lab fail SQL01`, `failove
 every protected database is attached on SQL02 from its replicated files (the lab's
 persisted state says so, and the files are there), DNS answers SQL02; `lab heal`,
 `failback`: the databases are detached again while SQL02's own SQL Server keeps
-running; `restore`: the data is back on SQL01, DNS too, Protected."""
+running; `restore`: the data is back on SQL01, DNS too, Protected. Then the same pair in
+instance mode runs its services in the guide's order (engine before agent, reverse at
+failback)."""
 
 from __future__ import annotations
 
@@ -129,3 +131,42 @@ def test_database_only_failover_failback_restore(lab: Lab) -> None:
     _wait(lambda: _state(lab) == "Protected", 30, "Protected again")
     log = (lab.home / "logs" / "failover" / "SQL01.log").read_text()
     assert "Sales was already attached to SQL01" in log
+
+
+def _log_order(log: str, verb: str) -> list[str]:
+    """The services ``verb`` finished, in the order the plan ran them (ok lines only)."""
+    return [line.split(f"] {verb} ", 1)[1].split(":", 1)[0].split()[0]
+            for line in log.splitlines() if f"] {verb} " in line and ": ok: " in line]
+
+
+def test_instance_mode_runs_the_services_in_the_guides_order(lab: Lab) -> None:
+    """After the database-only run above: the same pair in instance mode starts each
+    engine before its agent on SQL02 and stops them the other way round at failback,
+    and SQL02 ends with its SQL Server stopped (the instance is SQL01's again)."""
+    lab.run("--lab", "unprotect", *PAIR)
+    lab.run("--lab", "config", "set", *PAIR, "connection.sql_mode=instance")
+    lab.run("--lab", "protect", *PAIR, "--set", "monitoring.interval=1",
+            "--set", "monitoring.missed=3")
+    _wait(lambda: _state(lab) == "Protected", 30, "Protected")
+    log_path = lab.home / "logs" / "failover" / "SQL01.log"
+    before = len(log_path.read_text().splitlines())
+
+    lab.run("lab", "fail", "SQL01")
+    _wait(lambda: _state(lab) == "Failure detected", 3 * 1 + 2, "failure detection")
+    lab.run("--lab", "failover", *PAIR)
+    for name in ("MSSQLSERVER", "SQLSERVERAGENT", "MSSQL$INST1", "SQLAgent$INST1"):
+        assert _service(lab, "SQL02", name) == "running", name
+    lab.run("lab", "heal", "SQL01")
+    lab.run("--lab", "failback", *PAIR)
+    lab.run("--lab", "restore", *PAIR)
+    _wait(lambda: _state(lab) == "Protected", 30, "Protected again")
+
+    log = "\n".join(log_path.read_text().splitlines()[before:])
+    starts = _log_order(log.split("pre-failback")[0], "start-service")
+    stops = _log_order(log, "stop-service")
+    for engine, agent in (("MSSQLSERVER", "SQLSERVERAGENT"), ("MSSQL$INST1", "SQLAgent$INST1")):
+        assert starts.index(engine) < starts.index(agent)
+        assert stops.index(agent) < stops.index(engine)
+        assert _service(lab, "SQL02", engine) == "stopped"  # instance mode: SQL02 stands by
+    assert stops == list(reversed(starts))
+    assert "sql-attach" not in log and "sql-detach" not in log

@@ -6,7 +6,7 @@ persisted state says so, and the files are there), DNS answers SQL02; `lab heal`
 `failback`: the databases are detached again while SQL02's own SQL Server keeps
 running; `restore`: the data is back on SQL01, DNS too, Protected. Then the same pair in
 instance mode runs its services in the guide's order (engine before agent, reverse at
-failback)."""
+failback), and a database mapped to another folder is attached from there."""
 
 from __future__ import annotations
 
@@ -170,3 +170,31 @@ def test_instance_mode_runs_the_services_in_the_guides_order(lab: Lab) -> None:
         assert _service(lab, "SQL02", engine) == "stopped"  # instance mode: SQL02 stands by
     assert stops == list(reversed(starts))
     assert "sql-attach" not in log and "sql-detach" not in log
+
+
+def test_a_remapped_database_is_attached_at_its_target_path(lab: Lab) -> None:
+    """Database-only with Sales mapped to another folder of SQL02 (`include:PATH>TARGET`):
+    failover attaches it from there, failback detaches it, restore maps its files back."""
+    remap = "E:\\FromSQL01\\Sales"
+    lab.run("--lab", "unprotect", *PAIR)
+    lab.run("--lab", "config", "set", *PAIR, "connection.sql_mode=database",
+            "connection.databases=MSSQLSERVER/Sales",
+            f"connection.target_paths=MSSQLSERVER/Sales={remap}")
+    lab.run("--lab", "protect", *PAIR, "--set", "monitoring.interval=1",
+            "--set", "monitoring.missed=3")
+    _wait(lambda: _state(lab) == "Protected", 30, "Protected")
+    names = [p.rsplit("\\", 1)[1] for p in DATABASES[("MSSQLSERVER", "Sales")]]
+    files = [f"{remap}\\{n}" for n in names]
+    _wait(lambda: all(_local(lab, "SQL02", f).is_file() for f in files), 10,
+          "Sales replicated to its target path")
+
+    lab.run("lab", "fail", "SQL01")
+    _wait(lambda: _state(lab) == "Failure detected", 3 * 1 + 2, "failure detection")
+    lab.run("--lab", "failover", *PAIR)
+    assert _attached(lab, "SQL02") == {("MSSQLSERVER", "Sales"): files}
+
+    lab.run("lab", "heal", "SQL01")
+    lab.run("--lab", "failback", *PAIR)
+    assert _attached(lab, "SQL02") == {}
+    lab.run("--lab", "restore", *PAIR)
+    _wait(lambda: _state(lab) == "Protected", 30, "Protected again")

@@ -96,6 +96,7 @@ class PlanParts:
     after_stop: list[StepSpec] = field(default_factory=list)  # pre-failback, before DNS back
     post_restore: list[StepSpec] = field(default_factory=list)  # on the source, last
     source_services: tuple[str, ...] = ()  # must run on the source once its data is back
+    keep_running: tuple[str, ...] = ()  # not stopped on the target at pre-failback
 
 
 @runtime_checkable

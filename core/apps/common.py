@@ -153,6 +153,10 @@ class AppBase:
         start, stop = item_steps(config, facts)
         return PlanParts(after_start=start, after_stop=stop)
 
+    def failback_refusal(self, facts: Any) -> str:
+        """Why failback must not start with these plan facts ("" = it may; SQL: F-9.3)."""
+        return ""
+
     def selection_problems(self, config: ProtectionConfig, source: Server,
                            target: Server) -> Problems:
         return [], []

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.apps import sqlcommon as sq
+from core.apps import support
 from core.apps.base import ALL_PHASES, AppDefaults, PlanParts, Problems, TreeItem, spec
 from core.apps.common import (
     AppBase,
@@ -93,22 +94,59 @@ class SqlApp(AppBase):
     def plan_facts(self, config: ProtectionConfig, source: Server,
                    target: Server) -> dict[str, Any]:
         conn = config.connection
+        versions = _versions(source, target, sq.protected_instances(conn.databases))
         if conn.sql_mode not in sq.DB_MODES:
-            return {"sql_mode": conn.sql_mode}
-        dbs = [{"instance": sq.split_key(k)[0], "name": sq.split_key(k)[1],
-                "files": sq.target_files(source, config, k)} for k in conn.databases]
-        return {"sql_mode": conn.sql_mode, "databases": dbs,
+            return {"sql_mode": conn.sql_mode, "versions": versions}
+        dbs = []
+        for k in conn.databases:
+            found = sq.find_db(source, k)
+            dbs.append({"instance": sq.split_key(k)[0], "name": sq.split_key(k)[1],
+                        "files": sq.target_files(source, config, k),
+                        "source_files": [f.path for f in found[1].files] if found else []})
+        return {"sql_mode": conn.sql_mode, "databases": dbs, "versions": versions,
                 "source_version": self.version_of(source),
                 "target_version": self.version_of(target)}
 
     def plan_parts(self, config: ProtectionConfig, facts: Any) -> PlanParts:
+        """The guide's order: post-failover starts the services (the engine before its
+        agent), then attaches the databases; pre-failback detaches them before any
+        service stops (database-only: the target's SQL Server keeps running, see
+        ``must_stop_on_target``); post-restore starts the source's services, then makes
+        sure its own databases are attached (a no-op when SQL Server reopened them)."""
         start, stop = item_steps(config, facts)
         app = getattr(facts, "app", {}) or {}
-        attach = [spec("sql-attach", d["instance"], d["name"], *d["files"])
-                  for d in app.get("databases", []) if d.get("files")]
-        detach = [spec("sql-detach", d["instance"], d["name"])
-                  for d in reversed(app.get("databases", [])) if d.get("files")]
-        return PlanParts(after_start=attach + start, before_stop=detach, after_stop=stop)
+        dbs = [d for d in app.get("databases", []) if d.get("files")]
+        attach = [spec("sql-attach", d["instance"], d["name"], *d["files"]) for d in dbs]
+        detach = [spec("sql-detach", d["instance"], d["name"]) for d in reversed(dbs)]
+        again = [spec("sql-attach", d["instance"], d["name"], *d["source_files"], on="source")
+                 for d in dbs if d.get("source_files")]
+        # database-only: the target's SQL Server served its own databases before the
+        # failover and keeps serving them after failback (F-6.1 "must be stopped on target")
+        keep = tuple(s.name for s in config.failover.services
+                     if config.connection.sql_mode in sq.DB_MODES and not s.must_stop_on_target)
+        return PlanParts(after_start=attach + start, before_stop=detach, after_stop=stop,
+                         post_restore=again, keep_running=keep)
+
+    def failback_refusal(self, facts: Any) -> str:
+        """F-9.3: failback between SQL Server versions (or 32/64 bit) is refused."""
+        app = getattr(facts, "app", {}) or {}
+        for v in app.get("versions", []):
+            reason = support.failback_refused(
+                "SQL Server", v["source"], v["target"], v["source_bits"], v["target_bits"])
+            if reason:
+                return f"{reason} (instance {v['instance']})"
+        return ""
+
+
+def _versions(source: Server, target: Server, instances: list[str]) -> list[dict[str, Any]]:
+    """Each protected instance's version and bits on both servers (failback refusal)."""
+    out = []
+    for name in instances:
+        a, b = source.apps.sql_instance(name), target.apps.sql_instance(name)
+        if a is not None and b is not None:
+            out.append({"instance": name, "source": a.version, "target": b.version,
+                        "source_bits": a.bits, "target_bits": b.bits})
+    return out
 
 
 def _target_path_problems(cfg: ProtectionConfig, source: Server,

@@ -52,6 +52,8 @@ OPS: dict[str, str] = {
     # the health check's fixes (and the firewall query of the SharePoint check)
     "firewall_port": "check or open a firewall port",
     "sql_detach": "detach a database",
+    # SQL database-only failover / failback (and the health check's Fix detach above)
+    "sql_attach": "attach a database",
     "admin_group_add": "add an account to the appmgr Admins group",
     "sql_protocols": "change the protocols of a SQL Server instance",
     "service_account": "change the account of a service",

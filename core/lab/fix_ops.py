@@ -17,7 +17,7 @@ from typing import Any
 from core.lab.estate import Estate, LabServer
 from core.lab.host_state import HostState
 from core.lab.ps_failure import PsFailure, bad_param
-from core.model.apps import SqlInstance
+from core.model.apps import SqlDatabase, SqlInstance
 
 #: zone name -> True when created (False: it existed); the lab DNS server does it
 ZoneHook = Callable[[str], bool]
@@ -43,6 +43,9 @@ class FixOps:
     #: provided by LabHost: whether a service is the engine's, and whether the engine runs
     _is_engine: Callable[[str], bool]
     engine_running: Callable[[], bool]
+    #: provided by SqlOps: databases attached from files, and forgetting one
+    attached_to: Callable[[str], list[SqlDatabase]]
+    detach_attached: Callable[[str, str], bool]
 
     # --- the views the inventory operations answer with --------------------------
     def sql_instances(self, s: LabServer) -> tuple[SqlInstance, ...]:
@@ -53,6 +56,7 @@ class FixOps:
             key = _instance_key(s.name, inst.name)
             dbs = tuple(d for d in inst.databases
                         if f"{key}/{d.name}".lower() not in self.state.detached)
+            dbs += tuple(self.attached_to(key))  # database-only failover (SqlOps)
             protocols = tuple(self.state.protocols.get(key, inst.protocols))
             out.append(replace(inst, databases=dbs, protocols=protocols))
         return tuple(out)
@@ -79,6 +83,10 @@ class FixOps:
         s, inst = self._sql_target(params)
         name = _text(params, "database")
         db = next((d for d in inst.databases if d.name.lower() == name.lower()), None)
+        if db is not None and self.detach_attached(_instance_key(s.name, inst.name), db.name):
+            return {"instance": inst.name, "database": db.name, "detached": True}
+        if db is None and params.get("if_present") is True:
+            return {"instance": inst.name, "database": name, "detached": False}
         if db is None or db.system:
             why = "is a system database" if db is not None else "does not exist"
             raise PsFailure(f'Exception calling "ExecuteNonQuery" with "0" argument(s): '

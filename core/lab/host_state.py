@@ -42,6 +42,9 @@ class HostState:
     protocols: dict[str, list[str]] = field(default_factory=dict)
     #: service (lower case) -> the account it runs as, when changed
     accounts: dict[str, str] = field(default_factory=dict)
+    #: databases attached from files (database-only failover): {"instance": "SERVER/INSTANCE"
+    #: upper case, "name": database, "files": [Windows paths]}
+    attached: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @classmethod
@@ -59,8 +62,11 @@ class HostState:
                            [str(x) for x in doc.get("detached", [])],
                            {str(k): [str(x) for x in v]
                             for k, v in doc.get("protocols", {}).items()},
-                           {str(k): str(v) for k, v in doc.get("accounts", {}).items()})
-            except (TypeError, ValueError, AttributeError):
+                           {str(k): str(v) for k, v in doc.get("accounts", {}).items()},
+                           [{"instance": str(a["instance"]), "name": str(a["name"]),
+                             "files": [str(f) for f in a["files"]]}
+                            for a in doc.get("attached", [])])
+            except (TypeError, ValueError, AttributeError, KeyError):
                 pass  # a file from another version: start again from the estate
         return cls(path, list(server.services), list(server.shares),
                    list(server.admins) or [estate.admin_user])
@@ -73,7 +79,8 @@ class HostState:
                                    "closed_ports": list(self.closed_ports),
                                    "detached": list(self.detached),
                                    "protocols": dict(self.protocols),
-                                   "accounts": dict(self.accounts)}
+                                   "accounts": dict(self.accounts),
+                                   "attached": [dict(a) for a in self.attached]}
             write_json(self.path, doc)
 
     # --- services -------------------------------------------------------------------

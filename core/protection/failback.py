@@ -13,8 +13,9 @@ both after one confirmation.
 
 from __future__ import annotations
 
+from core.apps import get_app
 from core.context import Context
-from core.errors import Unreachable
+from core.errors import Refused, Unreachable
 from core.model.state import PairState
 from core.protection.env import Progress, TokenFactory, new_token
 from core.protection.pair import begin, finish, load_phase, session, source_answers, transition
@@ -44,6 +45,10 @@ def failback(
         state = env.rec.pair_state
         if state not in (S.FAILED_OVER, S.FAILING_BACK):
             require(state, "failback")
+        refused = getattr(get_app(env.cfg.app), "failback_refusal", lambda _f: "")(env.facts)
+        if refused:
+            raise Refused(f"{refused}: serve from {env.cfg.target.upper()}, or move the data "
+                          "back by hand (F-9.3)")
         if not source_answers(env):
             raise Unreachable(
                 f"{env.cfg.source.upper()} does not answer yet; bring it back before failing back."

@@ -10,7 +10,7 @@ adds its own steps at fixed places (:class:`core.apps.PlanParts`):
   failover), DNS failover of the source's name to the mapped target IPs.
 - pre-failback (on the target, before the source takes over again): the
   application's first steps (Exchange users back, detach databases), stop
-  the services in reverse order, its last steps (withdraw shares, SPNs
+  the services in reverse order (those the application keeps running excepted), its last steps (withdraw shares, SPNs
   back), DNS failback.
 - post-restore (on the source, after its data came back): prove it answers,
   start the services it needs, the application's steps (public folders).
@@ -102,7 +102,10 @@ def generate(cfg: ProtectionConfig, facts: PlanFacts) -> dict[str, list[Step]]:
     post_failover += _steps(parts.after_start)
     post_failover += _dns_steps(cfg, facts, "dns-failover")
 
-    pre_failback = _steps(parts.before_stop) + _stop(cfg, services)
+    # the application may keep a service running when the target hands the name back
+    # (SQL database-only: the target's own SQL Server, which served it before failover)
+    stopped = [n for n in services if n not in parts.keep_running]
+    pre_failback = _steps(parts.before_stop) + _stop(cfg, stopped)
     pre_failback += _steps(parts.after_stop)
     pre_failback += _dns_steps(cfg, facts, "dns-failback")
 

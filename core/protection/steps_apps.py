@@ -75,15 +75,24 @@ def exchange_public_folders(env: PairEnv, s: Step) -> str:
 
 @step("sql-attach")
 def sql_attach(env: PairEnv, s: Step) -> str:
+    # on=source: post-restore re-attaches the source's own files (a no-op when its SQL
+    # Server reopened them); the default is the target at failover.
+    side = s.opt("on", "target") or "target"
     inst, db, *files = s.args
-    _op(env, "target", "sql_attach", {"instance": inst, "database": db, "files": files})
-    return f"{db} attached to {env.cfg.target}\\{inst}"
+    out = _op(env, side, "sql_attach", {"instance": inst, "database": db, "files": files})
+    verb = "was already attached" if isinstance(out, dict) and out.get("attached") is False \
+        else "attached"
+    return f"{db} {verb} to {env.name(side)}\\{inst} from {', '.join(files)}"
 
 
 @step("sql-detach")
 def sql_detach(env: PairEnv, s: Step) -> str:
     inst, db = s.args
-    _op(env, "target", "sql_detach", {"instance": inst, "database": db})
+    # if_present: a failback resumed after this step's effect, or a database the failover
+    # never attached, is not a reason to stop handing the name back
+    out = _op(env, "target", "sql_detach", {"instance": inst, "database": db, "if_present": True})
+    if isinstance(out, dict) and out.get("detached") is False:
+        return f"{db} was not attached to {env.cfg.target}\\{inst}"
     return f"{db} detached from {env.cfg.target}\\{inst}"
 
 

@@ -51,11 +51,13 @@ APP_VERBS: dict[str, VerbSpec] = {
         "Rehome the public folders hosted on SERVER to it again.", ("text",),
         options={"dc": "text"}),
     "sql-attach": VerbSpec(
-        "sql-attach INSTANCE DATABASE FILE...",
-        "Attach DATABASE from its files to the target's INSTANCE (database-only modes).",
-        ("text", "text"), rest="text", rest_min=1),
+        "sql-attach INSTANCE DATABASE FILE... [on=target|source]",
+        "Attach DATABASE from its files to the target's INSTANCE (database-only modes; "
+        "on=source after a restore). Already attached from those files: nothing to do.",
+        ("text", "text"), rest="text", rest_min=1, options={"on": "side"}),
     "sql-detach": VerbSpec(
-        "sql-detach INSTANCE DATABASE", "Detach DATABASE from the target's INSTANCE.",
+        "sql-detach INSTANCE DATABASE",
+        "Detach DATABASE from the target's INSTANCE (not attached: nothing to do).",
         ("text", "text")),
     "create-resource": VerbSpec(
         "create-resource NAME [group=GROUP]",

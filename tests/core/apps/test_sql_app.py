@@ -83,7 +83,10 @@ def test_target_paths_rules() -> None:
     assert config_problems(ok, S["SQL01"], S["SQL02"]).of("connection.target_paths").ok
     facts = APP.plan_facts(ok, S["SQL01"], S["SQL02"])
     assert facts["databases"] == [{"instance": "MSSQLSERVER", "name": "sales", "files": [
-        "E:\\FromSQL01\\sales\\sales.mdf", "E:\\FromSQL01\\sales\\sales_log.ldf"]}]
+        "E:\\FromSQL01\\sales\\sales.mdf", "E:\\FromSQL01\\sales\\sales_log.ldf"],
+        # post-restore re-attaches the source's own files there
+        "source_files": ["E:\\SQLData\\MSSQLSERVER\\sales.mdf",
+                         "F:\\SQLLogs\\MSSQLSERVER\\sales_log.ldf"]}]
     in_instance = _cfg("connection.target_paths=MSSQLSERVER/sales=E:\\X")
     assert "database-only modes" in config_problems(
         in_instance, S["SQL01"], S["SQL02"]).of("connection.target_paths").errors[0].message

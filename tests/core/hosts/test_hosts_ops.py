@@ -37,7 +37,11 @@ MAXIMAL = {
     "bes_inventory": {},
     # the health check's fixes: SQL identifiers 128, UPNs 256, DNS names 253
     "firewall_port": {"port": 65535, "open": True},
-    "sql_detach": {"server": "x'" * 32, "instance": "i'" * 8, "database": "d'" * 64},
+    "sql_detach": {"server": "x'" * 32, "instance": "i'" * 8, "database": "d'" * 64,
+                   "if_present": True},
+    # database-only failover: four files of 125-character paths (.mdf, .ndf, .ldf, …)
+    "sql_attach": {"server": "x'" * 32, "instance": "i'" * 8, "database": "d'" * 64,
+                   "files": ["E:\\" + "f" * 118 + ".mdf"] * 4},
     "admin_group_add": {"user": "u'" * 128},
     "sql_protocols": {"instance": "i'" * 8, "enable": ["tcp", "np", "sm"],
                       "disable": ["tcp", "np", "sm"], "restart": True},

@@ -163,4 +163,5 @@ def test_sql_pairs_of_the_estate(lab: FakeWorld) -> None:
         return {r.id for r in rep.results if r.status is Status.ERROR}
     assert findings("SQL01", "SQL02") == set()
     assert findings("SQL01", "SQL03") == {"sql.version"}
-    assert findings("SQL01", "SQL04") == {"sql.named_instances"}
+    # SQL04 lacks the instance, so its services too (the plan could not start them)
+    assert findings("SQL01", "SQL04") == {"sql.named_instances", "services.exist"}

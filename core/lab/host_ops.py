@@ -23,6 +23,7 @@ from core.lab.cluster_ops import ClusterOps
 from core.lab.estate import Estate, LabServer, volume_dir
 from core.lab.fix_ops import FixOps, ZoneHook
 from core.lab.host_state import HostState
+from core.lab.name_ops import NameOps
 from core.lab.ps_failure import PsFailure, bad_param
 from core.model.server import Share
 
@@ -39,7 +40,7 @@ def _windows_word(value: str) -> str:
 
 
 @dataclass
-class LabHost(FixOps, AppOps, ClusterOps):
+class LabHost(FixOps, AppOps, ClusterOps, NameOps):
     """One lab server as the target of host operations."""
 
     estate: Estate

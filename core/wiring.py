@@ -136,10 +136,10 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
             server_name = ip
         return GssTsigDns(ip, p, server_name=server_name, timeout=timeout)
 
-    def directory() -> Directory:
+    def directory(read_only: bool = True) -> Directory:
         return open_directory(domain, secrets.get("domain", domain), start_tls=True,
                               ca_file=os.environ.get("APPMGR_LDAP_CA") or None,
-                              timeout=timeout, default_domain=domain)
+                              timeout=timeout, default_domain=domain, read_only=read_only)
 
     return Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
                    dns=dns, resolve=resolve, domain=domain, settings=settings, lab=False,

@@ -83,10 +83,13 @@ def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Cont
             if cred else None
         return DnspythonDns(ip, p, key=key, timeout=timeout)
 
-    def directory() -> Directory:
+    def directory(read_only: bool = True) -> Directory:
         from core.lab.directory import lab_directory
+        from core.lab.directory_changes import changes_path
 
-        return lab_directory(estate, credential("domain", estate.domain))
+        # what plans changed (moved SPNs) is kept under the lab directory
+        return lab_directory(estate, credential("domain", estate.domain),
+                             read_only=read_only, changes=changes_path(paths.lab))
 
     return Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
                    dns=dns, resolve=resolve, domain=estate.domain, settings=settings, lab=True,

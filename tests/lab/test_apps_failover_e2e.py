@@ -80,8 +80,11 @@ def test_failover_failback_restore_moves_everything_and_back(
     lab.run("lab", "fail", src)
     _wait_state(lab, src, tgt, app, "Failure detected", 3 * 1 + 2)
 
-    lab.run("--lab", "failover", src, tgt, "--app", app)
+    out = lab.run("--lab", "failover", src, tgt, "--app", app).stdout
     assert _a(lab, fqdn) == {tgt_ip}
+    # the lab's servers start with their services running: the plan's own word that it
+    # started each one, and the state after, together show the step ran
+    assert all(f"{svc} running on {tgt}" in out for svc in services), out
     assert set(services) <= _running(lab, tgt)
     if identity:
         assert src in alternate_names(lab.home / "lab", tgt)

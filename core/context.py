@@ -20,8 +20,9 @@ from core.ports import Credential, Directory, Dns, Engine, HostControl, SecretSt
 class Context:
     paths: AppPaths
     secrets: SecretStore
-    #: the domain's directory (bound with the cached domain credentials)
-    directory: Callable[[], Directory]
+    #: the domain's directory (bound with the cached domain credentials);
+    #: ``directory(read_only=False)`` opens it for the plan's changes (SPN moves)
+    directory: Callable[..., Directory]
     #: host control of a server by name (credentials from ``secrets``)
     host: Callable[[str], HostControl]
     #: engine management client of a server by name

@@ -139,13 +139,15 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
 
     domains = DomainSettings(paths.config)
 
-    def directory_as(conn: DomainConnection, cred: Credential) -> Directory:
+    def directory_as(conn: DomainConnection, cred: Credential,
+                     read_only: bool = True) -> Directory:
         return open_directory(conn.host, cred, port=conn.port, use_ssl=conn.tls == "ldaps",
                               start_tls=conn.tls == "starttls", ca_file=conn.ca_file or None,
                               timeout=conn.timeout, default_domain=conn.domain,
-                              locate=not conn.dc)  # a DC named is used as is
+                              locate=not conn.dc,  # a DC named is used as is
+                              read_only=read_only)
 
-    def directory() -> Directory:
+    def directory(read_only: bool = True) -> Directory:
         # the domain chosen now (Setup's Domain field changes ctx.domain), read each time
         name = (ctx.domain or "").lower()
         if not name:
@@ -155,7 +157,7 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
         if cred is None:
             raise AuthFailed(f"not logged in to the domain {name}: log in with appmgr domain "
                              f"login {name} --user USER, or Domain login in the console")
-        return directory_as(domains.connection(name), cred)
+        return directory_as(domains.connection(name), cred, read_only)
 
     ctx = Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
                   dns=dns, resolve=resolve, domain=domain, settings=settings, lab=False,

@@ -24,11 +24,48 @@ from core.model.apps import SqlInstance
 from core.model.config import ProtectionConfig, ServiceItem
 from core.model.server import Server
 
-#: BES 4.1 services, in start order (all must be stopped on the target)
-BES_SERVICES = ("BlackBerry Router", "BlackBerry Dispatcher", "BlackBerry Controller",
-                "BlackBerry Policy Service", "BlackBerry Synchronization Service",
-                "BlackBerry Mobile Data Service", "BlackBerry Attachment Service",
-                "BlackBerry Collaboration Service", "BlackBerry Alert")
+#: BES services by version, in start order (all must be stopped on the target).
+#: 4.1.0-4.1.3 call the MDS service "Mobile Data Service"; 4.1.4 (the guide's oldest
+#: supported) renamed it "MDS Connection Service" and added the MDS Services.
+_BES_COMMON = ("BlackBerry Router", "BlackBerry Dispatcher", "BlackBerry Controller",
+               "BlackBerry Policy Service", "BlackBerry Synchronization Service")
+_BES_TAIL = ("BlackBerry Attachment Service", "BlackBerry Collaboration Service",
+             "BlackBerry Alert")
+BES_SERVICES_BY_VERSION: dict[str, tuple[str, ...]] = {
+    "4.1.0": _BES_COMMON + ("BlackBerry Mobile Data Service",) + _BES_TAIL,
+    "4.1.4": _BES_COMMON + ("BlackBerry MDS Connection Service",
+                            "BlackBerry MDS Services - Apache Tomcat Service") + _BES_TAIL,
+}
+#: what a version the table does not know gets (the newest layout)
+BES_SERVICES = BES_SERVICES_BY_VERSION["4.1.4"]
+
+
+def bes_services(version: str) -> tuple[str, ...]:
+    """The BES services of ``version`` in start order (4.1.4 and later: the newest layout)."""
+    parts = [int(x) for x in version.split(".")[:3] if x.isdigit()]
+    if parts and parts[:2] == [4, 1] and (parts[2:] or [0])[0] < 4:
+        return BES_SERVICES_BY_VERSION["4.1.0"]
+    return BES_SERVICES
+
+
+def bes_service_names(source: Server, target: Server) -> list[str]:
+    """The version's BES services that both servers have (all of them when neither
+    inventory lists services): a name a server lacks would stop the plan."""
+    bes = source.apps.blackberry or target.apps.blackberry
+    names = bes_services(bes.version if bes else "")
+    for server in (source, target):
+        have = {s.name.upper() for s in server.services}
+        if have:
+            names = tuple(n for n in names if n.upper() in have)
+    return list(names)
+
+
+def sql_services(inst: SqlInstance) -> list[tuple[str, bool]]:
+    """The instance's SQL services; SQL Express has no SQL Server Agent."""
+    names = sq.instance_services(inst)
+    if "EXPRESS" in inst.edition.upper():
+        names = [(n, stop) for n, stop in names if n != inst.agent_service]
+    return names
 
 
 def bes_instances(source: Server) -> list[SqlInstance]:
@@ -72,8 +109,8 @@ class BlackBerryApp(SqlBackedApp):
         config.connection.databases = sq.normalise(config.connection.databases, "instance")
 
     def default_services(self, source: Server, target: Server) -> list[ServiceItem]:
-        names = [n for inst in bes_instances(source) for n in sq.instance_services(inst)]
-        names += [(n, True) for n in BES_SERVICES]
+        names = [n for inst in bes_instances(source) for n in sql_services(inst)]
+        names += [(n, True) for n in bes_service_names(source, target)]
         return services(names, target)
 
     def selection_problems(self, config: ProtectionConfig, source: Server,

@@ -6,9 +6,10 @@ user picks under the Volumes branch. Each selected item becomes one
 include + recursive rule. Failover moves no services by default: the plan
 publishes the shares on the target, and post-restore restarts the source's
 Server service so clients reconnect. Of the items to failover (all on by
-default, as in the guide) the server name is carried by the DNS failover
-itself; the shares are published by the plan; the AD host SPNs are left to
-the failover runtime of a later release (no step is generated for them).
+default, as in the guide) each chosen one is a step of the plan with DNS
+failover: the shares are published on the target, the source's name is
+added to the target (alternate computer name) and its AD host SPNs moved
+there; failback undoes them in reverse.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.apps.base import ALL_PHASES, AppDefaults, PlanParts, Problems, TreeItem
-from core.apps.common import AppBase, share_steps, volumes_branch, without_nested
+from core.apps.common import AppBase, item_steps, volumes_branch, without_nested
 from core.apps.support import os_family
 from core.errors import InvalidInput
 from core.model.config import ProtectionConfig, ServiceItem
@@ -92,7 +93,7 @@ class FileServerApp(AppBase):
         return [by_name[n.upper()] for n in config.connection.shares if n.upper() in by_name]
 
     def plan_parts(self, config: ProtectionConfig, facts: Any) -> PlanParts:
-        publish, withdraw = share_steps(facts)
+        publish, withdraw = item_steps(config, facts)
         return PlanParts(after_start=publish, after_stop=withdraw,
                          source_services=("LanmanServer",))
 

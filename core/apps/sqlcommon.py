@@ -190,6 +190,15 @@ def is_engine_service(name: str) -> bool:
     return upper == "MSSQLSERVER" or upper.startswith("MSSQL$")
 
 
+def instance_of_service(service: str) -> str:
+    """The SQL instance a service belongs to ("" for SQL Browser or any other service)."""
+    upper = service.upper()
+    if upper in ("MSSQLSERVER", "SQLSERVERAGENT"):
+        return "MSSQLSERVER"
+    head, _, name = upper.partition("$")
+    return name if name and head in ("MSSQL", "SQLAGENT") else ""
+
+
 def mode_services(cfg: ProtectionConfig) -> None:
     """After a protection mode change: the target's SQL services stop in instance
     mode and keep running in the database-only modes (in place)."""

@@ -60,6 +60,8 @@ OPS: dict[str, str] = {
     "dns_zone_add": "create a DNS zone",
     # application monitoring's Test (F-6.2): run as the WMI account
     "wmi_check": "answer a WMI query of its services",
+    "name_add": "answer to another computer name",
+    "name_remove": "stop answering to another computer name",
 }
 
 HEADER = "# appmgr-op: "

@@ -89,17 +89,22 @@ def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Cont
         if name and name.lower() != estate.domain.lower():
             raise NotFound(f"the lab has no domain {name}: its domain is {estate.domain}")
 
-    def directory_as(conn: DomainConnection, cred: Credential) -> Directory:
+    def directory_as(conn: DomainConnection, cred: Credential,
+                     read_only: bool = True) -> Directory:
         from core.lab.directory import lab_directory
+        from core.lab.directory_changes import changes_path
 
         lab_domain(conn.domain)
-        return lab_directory(estate, cred)
+        # what plans changed (moved SPNs) is kept under the lab directory
+        return lab_directory(estate, cred, read_only=read_only, changes=changes_path(paths.lab))
 
-    def directory() -> Directory:
+    def directory(read_only: bool = True) -> Directory:
         from core.lab.directory import lab_directory
+        from core.lab.directory_changes import changes_path
 
         lab_domain(ctx.domain)
-        return lab_directory(estate, credential("domain", estate.domain))
+        return lab_directory(estate, credential("domain", estate.domain),
+                             read_only=read_only, changes=changes_path(paths.lab))
 
     ctx = Context(paths=paths, secrets=secrets, directory=directory, host=host, engine=engine,
                   dns=dns, resolve=resolve, domain=estate.domain, settings=settings, lab=True,

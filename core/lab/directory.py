@@ -26,6 +26,7 @@ computer (how SQL Server under a domain service account shows up in AD).
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from ldap3 import MOCK_SYNC, NONE, SUBTREE, Connection, Server
 from ldap3.protocol.rfc4512 import DsaInfo, SchemaInfo
@@ -37,6 +38,7 @@ from core.directory.entries import ad_os_version, dns_to_dn
 from core.directory.ldap_directory import LdapDirectory
 from core.directory.ldap_errors import check, ldap_errors
 from core.errors import AuthFailed, InvalidInput
+from core.lab.directory_changes import KeptLabDirectory, replay
 from core.lab.directory_exchange import add_exchange_tree, extend_schema
 from core.lab.estate import NODE, VIRTUAL, Estate, LabServer
 from core.ports import Credential, RootDse
@@ -55,20 +57,25 @@ def lab_root_dse(estate: Estate) -> RootDse:
 
 def lab_directory(
     estate: Estate, credential: Credential | None = None, *, page_size: int = 500,
-    read_only: bool = True,
+    read_only: bool = True, changes: Path | None = None,
 ) -> LdapDirectory:
     """A directory over the lab's mock DIT, bound as ``credential`` (default: the lab admin).
 
     A wrong password raises AuthFailed, as a real domain controller would.
     ``read_only=False`` allows changes (moving SPNs) for the life of this object:
-    every call builds the DIT afresh from the estate.
+    every call builds the DIT afresh from the estate. ``changes`` is the lab's record of
+    what plans changed (:mod:`core.lab.directory_changes`): replayed into the DIT and,
+    when writable, kept up to date by the directory's changes.
     """
-    conn = lab_connection(estate, credential, read_only=read_only)
+    conn = lab_connection(estate, credential, read_only=read_only, changes=changes)
+    if changes is not None and not read_only:
+        return KeptLabDirectory(conn, changes, page_size=page_size,
+                                root_dse=lab_root_dse(estate))
     return LdapDirectory(conn, page_size=page_size, root_dse=lab_root_dse(estate))
 
 
 def lab_connection(estate: Estate, credential: Credential | None = None, *,
-                   read_only: bool = True) -> Connection:
+                   read_only: bool = True, changes: Path | None = None) -> Connection:
     """A bound ldap3 connection (mock strategy) to a fresh lab DIT built from ``estate``."""
     dc = estate.server(estate.dns_server)
     server = Server(dc.fqdn(estate.domain), get_info=NONE)
@@ -78,6 +85,7 @@ def lab_connection(estate: Estate, credential: Credential | None = None, *,
     seed = Connection(server, client_strategy=MOCK_SYNC)
     seed.bind()  # anonymous: the seeding connection only adds entries and finds bind DNs
     _populate(seed, estate)
+    replay(seed, changes)
     cred = credential or Credential(estate.admin_user, estate.admin_password)
     bind_dn = _bind_dn(seed, estate, cred.user)
     conn = Connection(

@@ -23,6 +23,7 @@ from core.lab.cluster_ops import ClusterOps
 from core.lab.estate import Estate, LabServer, volume_dir
 from core.lab.fix_ops import FixOps, ZoneHook
 from core.lab.host_state import HostState
+from core.lab.name_ops import NameOps
 from core.lab.ps_failure import PsFailure, bad_param
 from core.lab.sql_ops import SqlOps
 from core.model.server import Share
@@ -40,7 +41,7 @@ def _windows_word(value: str) -> str:
 
 
 @dataclass
-class LabHost(FixOps, SqlOps, AppOps, ClusterOps):
+class LabHost(FixOps, SqlOps, AppOps, ClusterOps, NameOps):
     """One lab server as the target of host operations."""
 
     estate: Estate

@@ -38,7 +38,8 @@ def remove_name(env: PairEnv, s: Step) -> str:
 
 @step("move-spns")
 def move_spns(env: PairEnv, s: Step) -> str:
-    directory = env.ctx.directory()
+    # the plan changes the directory: a writable connection (discovery's is read-only)
+    directory = env.ctx.directory(read_only=False)
     try:
         moved = directory.move_spns(s.args[0], s.args[1], owner=s.opt("owner") or None)
     finally:

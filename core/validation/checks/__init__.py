@@ -9,7 +9,7 @@ from importlib import import_module
 
 MODULES = (
     "servers", "program_files", "admin_host", "pairs", "versions", "clusters", "exchange",
-    "exchange_paths", "sql", "sql_dbonly", "sql_services", "sharepoint", "blackberry", "dns", "dns_zone",
+    "exchange_paths", "sql", "sql_dbonly", "sharepoint", "blackberry", "services", "dns", "dns_zone",
     "directory", "domain", "engine", "configuration", "monitoring",
 )
 

@@ -9,9 +9,10 @@ from core.model.config import ProtectionConfig
 from core.validation.base import Outcome, check, dns_failover, error, fix_for, passed, warning
 from core.validation.context import ValidationContext
 
-#: fields with a check of their own (ip map, TTL, snapshots, failover type, monitoring, clusters)
+#: fields with a check of their own (ip map, TTL, snapshots, failover type, monitoring,
+#: clusters, services: services.exist)
 _OWN = ("failover.dns.ip_map", "failover.dns.ttl", "snapshots.", "failover.type",
-        "monitoring.application.", "monitoring.missed", "cluster.")
+        "monitoring.application.", "monitoring.missed", "cluster.", "failover.services")
 
 
 def _problems(v: ValidationContext) -> ConfigProblems:

@@ -94,6 +94,7 @@ def app_servers() -> dict[str, Server]:
     bes = BlackBerryServer("4.1.6", "BES01\\BLACKBERRY",
                            program_path="C:\\Program Files\\Research In Motion")
     bes_svcs = _svcs("MSSQL$BLACKBERRY", "SQLAgent$BLACKBERRY", "BlackBerry Router")
+    sp_svcs = _svcs("MSSQL$OFFICESERVERS", "SQLAgent$OFFICESERVERS")
     evs = VirtualServer("EVS1", f"{NET}.60", "EVS1 Group",
                         ("EVS1 IP Address", "EVS1 Network Name", "Disk E:",
                          "Exchange System Attendant", "Exchange Information Store"), ("E:",))
@@ -113,10 +114,11 @@ def app_servers() -> dict[str, Server]:
                          services=sql_svcs),
         "SQL03": _server("SQL03", 33, AppInventory(sql=(instance(version="2005", dbs=("sales",),
                                                                  bits=32),)), services=sql_svcs),
-        "SP01": _server("SP01", 41, AppInventory(sql=sp_sql, sharepoint=farm), os_name=w2003),
+        "SP01": _server("SP01", 41, AppInventory(sql=sp_sql, sharepoint=farm), os_name=w2003,
+                        services=sp_svcs),
         "SP02": _server("SP02", 42, AppInventory(sql=(instance("OFFICESERVERS", "2005",
                                                                with_data=False),)),
-                        os_name=w2003),
+                        os_name=w2003, services=sp_svcs),
         "SPFE": _server("SPFE", 43, AppInventory(sharepoint=dataclasses.replace(
             farm, sql_server="SPDB1"))),
         "SPDB1": _server("SPDB1", 44, AppInventory(sql=(instance(version="2005", dbs=(

@@ -83,10 +83,37 @@ def test_blackberry_protects_its_database_instance_and_program_folder() -> None:
     assert Rule("C:\\Program Files\\Research In Motion") in rules
     assert Rule("E:\\SQLData\\BLACKBERRY\\BESMgmt.mdf", True, False) in rules
     names = [s.name for s in cfg.failover.services]
-    # SQL Browser may keep running, and BES02 does not have it: left out
-    assert names[:4] == ["MSSQL$BLACKBERRY", "SQLAgent$BLACKBERRY", "BlackBerry Router",
-                         "BlackBerry Dispatcher"]
+    # SQL Browser may keep running, and BES02 does not have it: left out; SQL Express has
+    # no Agent; of the BES services only those both servers have (here the Router)
+    assert names == ["MSSQL$BLACKBERRY", "BlackBerry Router"]
     assert config_problems(cfg, S["BES01"], S["BES02"]).ok
+
+
+def _without_services(name: str, edition: str = "Express") -> object:
+    srv = S[name]
+    insts = tuple(dataclasses.replace(i, edition=edition) for i in srv.apps.sql)
+    return dataclasses.replace(srv, services=(), apps=dataclasses.replace(srv.apps, sql=insts))
+
+
+@pytest.mark.parametrize(("version", "mds"), [
+    ("4.1.6", "BlackBerry MDS Connection Service"),
+    ("4.1.4", "BlackBerry MDS Connection Service"),
+    ("4.1.2", "BlackBerry Mobile Data Service"),
+])
+def test_blackberry_services_follow_the_bes_version(version: str, mds: str) -> None:
+    src, tgt = _without_services("BES01"), _without_services("BES02")
+    src = dataclasses.replace(src, apps=dataclasses.replace(
+        src.apps, blackberry=dataclasses.replace(src.apps.blackberry, version=version)))
+    names = [s.name for s in BES.default_services(src, tgt) if s.name != "SQLBrowser"]
+    assert names[:3] == ["MSSQL$BLACKBERRY", "BlackBerry Router", "BlackBerry Dispatcher"]
+    assert mds in names and "SQLAgent$BLACKBERRY" not in names
+
+
+def test_blackberry_on_full_sql_server_keeps_the_agent() -> None:
+    src = _without_services("BES01", "Standard")
+    names = [s.name for s in BES.default_services(src, _without_services("BES02", "Standard"))
+             if s.name != "SQLBrowser"]
+    assert names[:2] == ["MSSQL$BLACKBERRY", "SQLAgent$BLACKBERRY"]
 
 
 def test_blackberry_distributed_servers_are_refused() -> None:

@@ -53,6 +53,8 @@ MAXIMAL = {
                          "private": {"ScriptFilepath": "C:\\" + "p'" * 40},
                          "depends": ["d'" * 16], "online": True, "wait": 300},
     "wmi_check": {},
+    "name_add": {"name": "n" * 63},
+    "name_remove": {"name": "n" * 63},
 }
 
 

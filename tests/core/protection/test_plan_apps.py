@@ -104,7 +104,8 @@ def test_sharepoint_moves_server_name_and_spns_by_default() -> None:
 def test_blackberry_starts_sql_then_the_bes_services() -> None:
     plans = _plans("blackberry", "BES01", "BES02")
     starts = [s.args[0] for s in plans["post-failover"] if s.verb == "start-service"]
-    assert starts[:3] == ["MSSQL$BLACKBERRY", "SQLAgent$BLACKBERRY", "BlackBerry Router"]
+    # SQL Express has no Agent: the engine, then the BES services
+    assert starts[:2] == ["MSSQL$BLACKBERRY", "BlackBerry Router"]
     assert plans["post-failover"][0].args == ("bbdag01_BES01_BES02",)
     assert "add-name" not in _verbs(plans["post-failover"])  # items off by default
 
@@ -120,3 +121,14 @@ def test_file_server_publishes_shares_only_when_shares_are_an_item() -> None:
     off = _plans("fileprint", "FS01", "FS02", "advanced.items_shares=off")
     assert "publish-share" not in _verbs(off["post-failover"])
     assert "withdraw-share" not in _verbs(off["pre-failback"])
+
+
+def test_file_server_adds_its_name_and_moves_its_spns_as_items_to_failover() -> None:
+    plans = _plans("fileprint", "FS01", "FS02")
+    pf, pb = plans["post-failover"], plans["pre-failback"]
+    assert Step("add-name", ("FS01",)) in pf and Step("move-spns", ("FS01", "FS02")) in pf
+    assert Step("remove-name", ("FS01",)) in pb
+    assert Step("move-spns", ("FS02", "FS01"), {"owner": "FS01"}) in pb
+    off = _plans("fileprint", "FS01", "FS02", "advanced.items_server_name=off",
+                 "advanced.items_spns=off")
+    assert not {"add-name", "move-spns"} & set(_verbs(off["post-failover"]))

@@ -1,4 +1,4 @@
-"""sql.services_exist: every service of a SQL plan is installed on the target (which
+"""services.exist for SQL plans: every service is installed on the target (which
 starts and stops it) and the source (post-restore starts it); a missing one is an
 error whose Fix drops it from the list — never an instance's engine service."""
 
@@ -8,12 +8,12 @@ from core.validation import Status, fix
 from tests.core.doubles import FakeWorld
 from tests.core.validation.appworld import app_config, change, check
 
-ID = "sql.services_exist"
+ID = "services.exist"
 
 
 def test_passes_for_the_clean_pair(lab: FakeWorld) -> None:
     res = check(lab, app_config(lab, "sql", "SQL01", "SQL02"), ID)
-    assert res.status is Status.PASSED and "on SQL02 and SQL01" in res.reason
+    assert res.status is Status.PASSED and "on both servers" in res.reason
 
 
 def test_a_missing_agent_is_an_error_and_fix_drops_it(lab: FakeWorld) -> None:
@@ -22,7 +22,7 @@ def test_a_missing_agent_is_an_error_and_fix_drops_it(lab: FakeWorld) -> None:
     cfg = app_config(lab, "sql", "SQL01", "SQL02")
     res = check(lab, cfg, ID)
     assert res.status is Status.ERROR and res.fixable
-    assert res.reason.startswith("SQLAgent$INST1 is not installed on SQL02: the failover plan")
+    assert res.reason == "SQL02 has no service named SQLAgent$INST1"
     out = fix(lab.ctx, cfg, ID)
     assert out.config_changed and out.result.status is Status.PASSED
     names = [s.name for s in out.config.failover.services]
@@ -34,8 +34,8 @@ def test_a_missing_engine_service_is_never_dropped(lab: FakeWorld) -> None:
     change(lab, "SQL02", services=tuple(s for s in srv.services if s.name != "MSSQL$INST1"))
     cfg = app_config(lab, "sql", "SQL01", "SQL02")
     res = check(lab, cfg, ID)
-    assert res.status is Status.ERROR
-    assert "MSSQL$INST1 is not installed on SQL02" in res.reason
+    assert res.status is Status.ERROR and not res.fixable
+    assert "SQL02 has no service named MSSQL$INST1" in res.reason
     assert "install MSSQL$INST1" in res.reason
     out = fix(lab.ctx, cfg, ID)
     assert "MSSQL$INST1" in [s.name for s in out.config.failover.services]

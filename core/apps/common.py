@@ -44,11 +44,12 @@ def is_cluster_node(server: Server) -> bool:
 
 
 def services(names: list[tuple[str, bool]], target: Server) -> list[ServiceItem]:
-    """ServiceItems for ``(name, must_stop_on_target)``; a service that may keep
-    running is left out when the target's inventory shows it is not installed."""
+    """ServiceItems for ``(name, must_stop_on_target)``; a service the target's
+    inventory shows is not installed is left out (failover could not start it, and
+    validation's services.exist would refuse the default list)."""
     have = {s.name.upper() for s in target.services}
     return [ServiceItem(n, False, stop) for n, stop in dict.fromkeys(names)
-            if stop or not have or n.upper() in have]
+            if not have or n.upper() in have]
 
 
 def cluster_resources(source: Server) -> list[ServiceItem]:

@@ -17,9 +17,9 @@ def test_passes_for_the_clean_pair(lab: FakeWorld) -> None:
 
 
 def test_a_missing_agent_is_an_error_and_fix_drops_it(lab: FakeWorld) -> None:
+    cfg = app_config(lab, "sql", "SQL01", "SQL02")  # saved while SQL02 had it
     srv = lab.hosts["SQL02"].server
     change(lab, "SQL02", services=tuple(s for s in srv.services if s.name != "SQLAgent$INST1"))
-    cfg = app_config(lab, "sql", "SQL01", "SQL02")
     res = check(lab, cfg, ID)
     assert res.status is Status.ERROR and res.fixable
     assert res.reason == "SQL02 has no service named SQLAgent$INST1"
@@ -30,9 +30,9 @@ def test_a_missing_agent_is_an_error_and_fix_drops_it(lab: FakeWorld) -> None:
 
 
 def test_a_missing_engine_service_is_never_dropped(lab: FakeWorld) -> None:
+    cfg = app_config(lab, "sql", "SQL01", "SQL02")  # saved while SQL02 had it
     srv = lab.hosts["SQL02"].server
     change(lab, "SQL02", services=tuple(s for s in srv.services if s.name != "MSSQL$INST1"))
-    cfg = app_config(lab, "sql", "SQL01", "SQL02")
     res = check(lab, cfg, ID)
     assert res.status is Status.ERROR and not res.fixable
     assert "SQL02 has no service named MSSQL$INST1" in res.reason

@@ -122,7 +122,7 @@ def test_database_only_failover_failback_restore(lab: Lab) -> None:
     assert _attached(lab, "SQL02") == {}  # detached: gone from SQL02's instances
     for name in ("MSSQLSERVER", "SQLSERVERAGENT", "MSSQL$INST1"):
         assert _service(lab, "SQL02", name) == "running", name  # SQL02 keeps serving
-    assert _state(lab) == "Restoring"
+    assert _state(lab) == "Failed back (restore next)"
 
     lab.run("--lab", "restore", *PAIR)
     assert sales.read_bytes() == on_target

@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from tests.peers.conftest import ADMIN_UPN, DC_NAME, DOMAIN, ROOT, Peers
+from tests.peers.servers import exch_schema, seed
 
 TIMEOUT = 2.0  # --timeout of the logins below: the bound every failure must meet
 
@@ -64,6 +65,13 @@ def start_up(env: dict[str, str]) -> float:
     return elapsed
 
 
+def discovered(env: dict[str, str], app: str, *extra: str) -> dict[str, dict]:
+    """``discover --app APP --json`` as a script runs it: rows by server name."""
+    run, _ = appmgr(env, "discover", "--app", app, "--json", *extra)
+    assert run.returncode == 0, run.stderr
+    return {r["name"]: r for r in json.loads(run.stdout)}
+
+
 def within_timeout(elapsed: float, baseline: float) -> None:
     print(f"took {elapsed:.2f} s, baseline {baseline:.2f} s")  # shown with -rP
     assert elapsed - baseline <= TIMEOUT + 1, (elapsed, baseline)
@@ -93,7 +101,25 @@ def test_first_run_login_show_discover(peers: Peers, home: dict[str, str]) -> No
     run, _ = appmgr(home, "discover", "--app", "fileprint", "--json")
     assert run.returncode == 0, run.stderr
     rows = json.loads(run.stdout)
-    assert rows and all(r["name"] and r["fqdn"] for r in rows)
+    # a computer without dNSHostName has no FQDN to show (SQL takes it from an SPN)
+    no_dns = {s.name for s in seed.SPECIAL if not s.has_dns_name}
+    assert rows and all(r["name"] for r in rows)
+    assert {r["name"] for r in rows if not r["fqdn"]} == no_dns
+
+    # SQL as AD practice holds it: SPNs on computers, a user account, a gMSA; named
+    # instances; a disabled computer hidden, then marked (test_peer_discovery_ad: the rest)
+    sql = discovered(home, "sql")
+    assert set(sql) == seed.expected_sql(peers.count)
+    assert {"SQLSVC1", "SQLGMSA1", "SQLMULTI"} <= set(sql) and "SQLOFF1" not in sql
+    assert not {"SVC-SQL", "GMSA-SQL"} & set(sql)  # never a service account as a server
+    assert sql["SQLMULTI"]["instances"] == ["FINANCE", "HR", "SALES"]
+    assert sql["SQLSVC1"]["accounts"] == ["svc-sql"]
+    assert sql["SQLGMSA1"]["accounts"] == ["gmsa-sql$"]
+    sql = discovered(home, "sql", "--include-disabled")
+    assert {n for n, r in sql.items() if r["disabled"]} == {"SQLOFF1"}
+    exchange = discovered(home, "exchange")
+    assert {n: (r["version"], r["supported"], r["role"]) for n, r in exchange.items()} == \
+        exch_schema.EXPECTED
 
     run, _ = appmgr(home, "domain", "logout")
     assert run.returncode == 0 and f"logged out of {DOMAIN}" in run.stdout

@@ -66,18 +66,25 @@ def state_path(state_dir: Path, source: str, target: str) -> Path:
 
 
 def store_map(src: ExchangeHome, tgt: ExchangeHome, groups: Sequence[str]) -> dict[str, str]:
-    """Source store DN (lower case) -> the target's store of the same group and name."""
+    """Source store DN (lower case) -> the target's store in the storage group of the same
+    name: the store of the same name, else of the same name with the server's name in it
+    changed (Exchange 2003 names its stores "Mailbox Store (SERVER)"), else the group's only
+    store of that kind."""
     chosen = {g.upper() for g in groups}
-    theirs = {(s.storage_group.upper(), s.name.upper(), s.kind): s.dn for s in tgt.stores}
     out = {}
     for s in src.stores:
         if chosen and s.storage_group.upper() not in chosen:
             continue
-        dn = theirs.get((s.storage_group.upper(), s.name.upper(), s.kind))
-        if dn is None:
-            raise NotFound(f"{tgt.server} has no {s.kind} store {s.storage_group}/{s.name} "
+        same = [t for t in tgt.stores
+                if t.storage_group.upper() == s.storage_group.upper() and t.kind == s.kind]
+        renamed = s.name.upper().replace(src.server.upper(), tgt.server.upper())
+        found = ([t for t in same if t.name.upper() == s.name.upper()]
+                 or [t for t in same if t.name.upper() == renamed]
+                 or (same if len(same) == 1 else []))
+        if not found:
+            raise NotFound(f"{tgt.server} has no {s.kind} store for {s.storage_group}/{s.name} "
                            f"to rehome {src.server}'s to")
-        out[s.dn.lower()] = dn
+        out[s.dn.lower()] = found[0].dn
     return out
 
 

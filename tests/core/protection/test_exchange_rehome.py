@@ -12,6 +12,7 @@ from core.lab.directory import lab_directory
 from core.lab.directory_changes import changes_path
 from core.lab.directory_mailboxes import lab_mailboxes
 from core.lab.estate import load_estate
+from core.ports import ExchangeHome, ExchangeStoreRef
 from core.protection import exchange_rehome as xr
 
 ATTRS = ["homeMDB", "msExchHomeServerName", "homeMTA"]
@@ -74,8 +75,8 @@ def test_failover_moves_only_the_sources_mailboxes_and_failback_puts_them_back(
 def test_a_store_the_target_lacks_stops_before_anything_moves(tmp_path: Path) -> None:
     estate = load_estate(net="127.0.81")
     run = _run(tmp_path, estate, [])
-    run.source, run.target = "EXCH01", "EVS1"  # EVS1's stores are named otherwise
-    with pytest.raises(NotFound, match="EVS1 has no .* store"):
+    run.source, run.target = "EXCH01", "EVS1"  # EVS1 has no "Second Storage Group"
+    with pytest.raises(NotFound, match="EVS1 has no public store for Second Storage Group"):
         xr.fail_over(run, [])
     assert run.load() == []
 
@@ -94,3 +95,18 @@ def test_replication_wait_says_what_it_did(tmp_path: Path) -> None:
     real = {m.dn: {"homeMDB": m.home_mdb} for m in lab_mailboxes(estate, "EXCH01")}
     said = xr.wait_replication(d, lambda dc: lab_directory(estate), real, True, 5, Clock())
     assert "dc02.lab.example.com has them after 0.0 s" in said
+
+
+def test_stores_named_after_their_server_map_to_the_targets() -> None:
+    def home(server: str, *stores: tuple[str, str, str]) -> ExchangeHome:
+        return ExchangeHome(server, f"CN={server}", f"/cn={server}", f"CN=MTA,CN={server}",
+                               tuple(ExchangeStoreRef(f"CN={n},CN={g},CN={server}", g, n, k)
+                                     for g, n, k in stores))
+
+    src = home("EX03A", ("First Storage Group", "Mailbox Store (EX03A)", "mailbox"),
+               ("First Storage Group", "Public Folder Store (EX03A)", "public"))
+    tgt = home("EX03B", ("First Storage Group", "Mailbox Store (EX03B)", "mailbox"),
+               ("First Storage Group", "Public Folder Store (EX03B)", "public"))
+    assert sorted(xr.store_map(src, tgt, []).values()) == [
+        "CN=Mailbox Store (EX03B),CN=First Storage Group,CN=EX03B",
+        "CN=Public Folder Store (EX03B),CN=First Storage Group,CN=EX03B"]

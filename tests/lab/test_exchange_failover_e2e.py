@@ -19,7 +19,7 @@ from core.lab.directory import lab_directory
 from core.lab.directory_changes import changes_path
 from core.lab.directory_exchange import store_dn
 from core.lab.directory_mailboxes import lab_mailboxes
-from core.lab.estate import load_estate
+from core.lab.estate import Estate, load_estate
 from core.lab.host_state import HostState
 from tests.lab.conftest import Lab
 
@@ -37,8 +37,8 @@ def _wait(pred: Callable[[], object], timeout: float, what: str) -> None:
         time.sleep(0.1)
 
 
-def _state(lab: Lab) -> str:
-    return str(lab.json("--lab", "status", *PAIR[:2], "--json")["state"])  # type: ignore[index]
+def _state(lab: Lab, pair: tuple[str, ...] = PAIR) -> str:
+    return str(lab.json("--lab", "status", *pair[:2], "--json")["state"])  # type: ignore[index]
 
 
 def _ask(lab: Lab, name: str, rdtype: str) -> set[str]:
@@ -48,89 +48,98 @@ def _ask(lab: Lab, name: str, rdtype: str) -> set[str]:
     return {rd.to_text().lower() for rrset in r.answer for rd in rrset}
 
 
-def _homes(lab: Lab, dns_names: list[str], attrs: list[str]) -> dict[str, dict[str, str]]:
+def _homes(lab: Lab, dns_names: list[str], attrs: list[str],
+           estate: Estate | None = None) -> dict[str, dict[str, str]]:
     """The attributes as a fresh connection to the lab directory reads them."""
-    directory = lab_directory(load_estate(net=NET), changes=changes_path(lab.home / "lab"))
+    directory = lab_directory(estate or load_estate(net=NET),
+                              changes=changes_path(lab.home / "lab"))
     try:
         return {dn: directory.read_attributes(dn, attrs) for dn in dns_names}
     finally:
         directory.close()
 
 
-def _running(lab: Lab, server: str) -> set[str]:
-    estate = load_estate(net=NET)
+def _running(lab: Lab, server: str, estate: Estate | None = None) -> set[str]:
+    estate = estate or load_estate(net=NET)
     state = HostState.load(estate, estate.server(server), lab.home / "lab")
     return {s.name for s in state.services if s.state == "running"}
 
 
 def test_exchange_2007_failover_failback_restore(lab: Lab) -> None:
-    estate = load_estate(net=NET)
-    ex01, ex02 = estate.server("EXCH01"), estate.server("EXCH02")
-    mine, theirs = lab_mailboxes(estate, "EXCH01"), lab_mailboxes(estate, "EXCH02")
+    fail_over_and_back(lab, load_estate(net=NET), "EXCH01", "EXCH02",
+                       "First Storage Group", "Mailbox Database", EDB)
+
+
+def fail_over_and_back(lab: Lab, estate: Estate, src: str, tgt: str, group: str, store: str,
+                       edb_path: str, *sets: str) -> None:
+    """The acceptance run for one Exchange pair (``sets``: more ``--set`` values)."""
+    pair = (src, tgt, "--app", "exchange")
+    ex01, ex02 = estate.server(src), estate.server(tgt)
+    mine, theirs = lab_mailboxes(estate, src), lab_mailboxes(estate, tgt)
     assert mine and theirs
     users = [m.dn for m in mine + theirs]
-    before = _homes(lab, users, ATTRS)
+    before = _homes(lab, users, ATTRS, estate)
     home2 = theirs[0]  # what an EXCH02 mailbox points at: where EXCH01's must go
-    store1 = store_dn(mine[0].home_mdb.split(",CN=InformationStore,", 1)[1],
-                      "First Storage Group", "Mailbox Database")
+    store1 = store_dn(mine[0].home_mdb.split(",CN=InformationStore,", 1)[1], group, store)
     public = {"msExchHomePublicMDB"}
-    pf_before = _homes(lab, [store1], list(public))[store1]["msExchHomePublicMDB"]
-    assert ",CN=EXCH01," in pf_before
-    a_before, mx_before = _ask(lab, "exch01.lab.example.com", "A"), _ask(lab, "lab.example.com",
-                                                                         "MX")
+    pf_before = _homes(lab, [store1], list(public), estate)[store1]["msExchHomePublicMDB"]
+    assert f",CN={src}," in pf_before
+    fqdn = f"{src.lower()}.lab.example.com"
+    a_before, mx_before = _ask(lab, fqdn, "A"), _ask(lab, "lab.example.com", "MX")
     assert a_before and a_before <= set(ex01.ips)
 
-    lab.run("--lab", "protect", *PAIR, "--set", "monitoring.interval=1",
-            "--set", "monitoring.missed=3")
-    _wait(lambda: _state(lab) == "Protected", 30, "Protected")
-    plan = lab.run("--lab", "config", "plan", *PAIR).stdout
+    more = [x for value in sets for x in ("--set", value)]
+    lab.run("--lab", "protect", *pair, "--set", "monitoring.interval=1",
+            "--set", "monitoring.missed=3", *more)
+    _wait(lambda: _state(lab, pair) == "Protected", 30, "Protected")
+    plan = lab.run("--lab", "config", "plan", *pair).stdout
     started = [line.split()[1] for line in plan.splitlines()
                if line.startswith("start-service") and "on=source" not in line]
     assert started and "MSExchangeMailSubmission" not in started
 
-    edb = lab.volume("EXCH01", "E").joinpath(*EDB[3:].split("\\"))
+    edb = lab.volume(src, "E").joinpath(*edb_path[3:].split("\\"))
     edb.parent.mkdir(parents=True, exist_ok=True)
     edb.write_bytes(b"mailbox data written while protected" * 100)
-    copy = lab.volume("EXCH02", "E").joinpath(*EDB[3:].split("\\"))
+    copy = lab.volume(tgt, "E").joinpath(*edb_path[3:].split("\\"))
     _wait(lambda: copy.is_file() and copy.read_bytes() == edb.read_bytes(), 10, "replication")
 
-    lab.run("lab", "fail", "EXCH01")
-    _wait(lambda: _state(lab) == "Failure detected", 3 * 1 + 2, "failure detection")
+    lab.run("lab", "fail", src)
+    _wait(lambda: _state(lab, pair) == "Failure detected", 3 * 1 + 2, "failure detection")
     t0 = time.monotonic()
-    out = lab.run("--lab", "failover", *PAIR).stdout
+    out = lab.run("--lab", "failover", *pair).stdout
     failover_s = time.monotonic() - t0
-    assert _state(lab) == "Failed over"
+    assert _state(lab, pair) == "Failed over"
 
-    after = _homes(lab, users, ATTRS)
-    for m in mine:  # rehomed to EXCH02's store of the same storage group and name
+    after = _homes(lab, users, ATTRS, estate)
+    for m in mine:  # rehomed to the target's store of the same storage group and name
         assert after[m.dn] == {"homeMDB": home2.home_mdb, "msExchHomeServerName":
                                home2.home_server, "homeMTA": home2.home_mta}, m.name
     for m in theirs:
         assert after[m.dn] == before[m.dn]
-    pf = _homes(lab, [store1], list(public))[store1]["msExchHomePublicMDB"]
-    assert ",CN=EXCH02," in pf and pf.replace(",CN=EXCH02,", ",CN=EXCH01,") == pf_before
-    a_after = _ask(lab, "exch01.lab.example.com", "A")
-    assert a_after and a_after <= set(ex02.ips), a_after  # each mapped to an EXCH02 address
+    pf = _homes(lab, [store1], list(public), estate)[store1]["msExchHomePublicMDB"]
+    assert f",CN={tgt}," in pf and f",CN={src}," not in pf
+    a_after = _ask(lab, fqdn, "A")
+    assert a_after and a_after <= set(ex02.ips), a_after  # each mapped to a target address
     ptrs = {ip: _ask(lab, dns.reversename.from_address(ip).to_text(), "PTR") for ip in a_after}
-    assert all("exch01.lab.example.com." in names for names in ptrs.values()), ptrs
-    assert any("exch02" in mx for mx in _ask(lab, "lab.example.com", "MX"))
-    assert all(f"{svc} running on EXCH02" in out for svc in started), out
-    assert set(started) <= _running(lab, "EXCH02")
+    assert all(f"{fqdn}." in names for names in ptrs.values()), ptrs
+    assert any(tgt.lower() in mx for mx in _ask(lab, "lab.example.com", "MX"))
+    assert all(f"{svc} running on {tgt}" in out for svc in started), out
+    assert set(started) <= _running(lab, tgt, estate)
     assert "AD replication" in out
     print("\n" + next(line for line in out.splitlines() if "exchange-failover" in line))
-    log = lab.run("--lab", "log", "exchange", "EXCH02").stdout
-    assert all(f"mailbox {m.name}:" in log for m in mine) and "EXCH02" in log
-    assert (lab.home / "logs" / "exchange" / "EXCH01.log").read_text() \
-        .count("Exchange failover EXCH01 -> EXCH02 done") == 1
+    log = lab.run("--lab", "log", "exchange", tgt).stdout
+    assert all(f"mailbox {m.name}:" in log for m in mine)
+    assert (lab.home / "logs" / "exchange" / f"{src}.log").read_text() \
+        .count(f"Exchange failover {src} -> {tgt} done") == 1
 
-    lab.run("lab", "heal", "EXCH01")
-    lab.run("--lab", "failback", *PAIR)
-    assert _homes(lab, users, ATTRS) == before  # every mailbox back on EXCH01
-    assert not set(started) & _running(lab, "EXCH02")
-    lab.run("--lab", "restore", *PAIR)
-    assert _homes(lab, [store1], list(public))[store1]["msExchHomePublicMDB"] == pf_before
-    assert _ask(lab, "exch01.lab.example.com", "A") == a_before
+    lab.run("lab", "heal", src)
+    lab.run("--lab", "failback", *pair)
+    assert _homes(lab, users, ATTRS, estate) == before  # every mailbox back on EXCH01
+    assert not set(started) & _running(lab, tgt, estate)
+    lab.run("--lab", "restore", *pair)
+    assert _homes(lab, [store1], list(public), estate)[store1]["msExchHomePublicMDB"] == pf_before
+    assert _ask(lab, fqdn, "A") == a_before
     assert _ask(lab, "lab.example.com", "MX") == mx_before
-    assert set(started) <= _running(lab, "EXCH01")
-    _wait(lambda: _state(lab) == "Protected", 30, "Protected again")
-    print(f"\nfailover of EXCH01 -> EXCH02 through the CLI: {failover_s:.2f} s")
+    assert set(started) <= _running(lab, src, estate)
+    _wait(lambda: _state(lab, pair) == "Protected", 30, "Protected again")
+    print(f"\nfailover of {src} -> {tgt} through the CLI: {failover_s:.2f} s")

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from core.dns.dfo_log import DfoLog
-from core.errors import NotFound
+from core.errors import AppmgrError, NotFound
 from core.ports import Directory
 from core.protection import exchange_rehome as xr
 from core.protection.env import PairEnv
@@ -56,7 +56,7 @@ def _open(env: PairEnv, dc: str) -> Directory:
         return directory
     try:
         known = directory.domain_controllers()
-    except BaseException:
+    except AppmgrError:
         directory.close()
         raise
     match = [k for k in known if k.lower() == dc.lower() or k.split(".")[0].lower() == dc.lower()]

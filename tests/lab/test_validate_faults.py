@@ -24,24 +24,21 @@ from tests.lab.conftest import Lab
 
 NET = "127.0.53"
 TTL = {"dns.ttl": "warning"}
-#: the default services lists name services these lab targets do not have (a warning of
-#: config.consistency: the service will be missing at failover)
-SERVICES = {"config.consistency": "warning"}
 
 # (application, source, target): the checks reporting an error or a warning, and their status
 EXPECTED: dict[tuple[str, str, str], dict[str, str]] = {
     # clean pairs, one per application
     ("fileprint", "FS01", "FS02"): TTL,
-    ("exchange", "EXCH01", "EXCH02"): TTL | SERVICES,
+    ("exchange", "EXCH01", "EXCH02"): TTL,
     ("sql", "SQL01", "SQL02"): TTL,
     ("sharepoint", "SQL05A", "SQL05B"): TTL,
-    ("blackberry", "BES01", "BES02"): TTL | SERVICES,
+    ("blackberry", "BES01", "BES02"): TTL,
     # the deliberate faults
     ("fileprint", "FS01", "FS03"): TTL | {"servers.drives": "error"},  # no-e-volume
-    ("exchange", "EXCH01", "DC02"): TTL | SERVICES | {"exchange.target_not_dc": "error"},
-    ("exchange", "EXCH01", "EXCH03"): TTL | SERVICES | {"exchange.sg_paths": "error"},
+    ("exchange", "EXCH01", "DC02"): TTL | {"exchange.target_not_dc": "error"},
+    ("exchange", "EXCH01", "EXCH03"): TTL | {"exchange.sg_paths": "error"},
     ("sql", "SQL01", "SQL03"): TTL | {"sql.version": "error"},  # sql-version-mismatch
-    ("sql", "SQL01", "SQL04"): TTL | SERVICES | {"sql.named_instances": "error"},
+    ("sql", "SQL01", "SQL04"): TTL | {"sql.named_instances": "error"},
     # a cluster pair the matrix refuses (SQL 2008: cluster to cluster only)
     ("sql", "SQLVS1", "SQL02"): TTL | {"cluster.support": "error", "servers.drives": "error",
                                       "cluster.node_failover": "warning"},
@@ -127,11 +124,11 @@ def test_fix_all_opens_port_6350(lab: Lab) -> None:
 def test_fix_all_enables_sql_express_protocols(lab: Lab) -> None:
     host(lab, "BES02").run_op("sql_protocols", {"instance": "BLACKBERRY", "disable": ["np"]})
     doc = validate(lab, "blackberry", "BES01", "BES02")
-    assert findings(doc) == TTL | SERVICES | {"sql.express_protocols": "error"}
+    assert findings(doc) == TTL | {"sql.express_protocols": "error"}
     fixed = validate(lab, "blackberry", "BES01", "BES02", "--fix-all")
     assert ("sql.express_protocols", True, "passed") in {
         (f["id"], f["ok"], f["status"]) for f in fixed["fixes"]}
-    assert findings(fixed) == SERVICES
+    assert findings(fixed) == {}
 
 
 def test_a_zone_created_through_the_dns_servers_host_answers(lab: Lab) -> None:

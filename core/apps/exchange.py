@@ -166,6 +166,10 @@ class ExchangeApp(AppBase):
         opts = {"sgs": "|".join(groups), "replicate": "on" if adv.force_ad_replication else "off",
                 "wait": str(adv.ad_max_wait_min), "dc": adv.targeted_dc}
         start, stop = item_steps(config, facts)
+        if config.cluster.like_named:
+            # the virtual server itself moves to the standby cluster: its mailboxes keep
+            # their store, so nothing is rehomed (the guide's like-named chapter)
+            return PlanParts(after_start=start, after_stop=stop)
         return PlanParts(
             after_start=[spec("exchange-failover", src, tgt, **opts), *start],
             before_stop=[spec("exchange-failback", src, tgt, **opts)],

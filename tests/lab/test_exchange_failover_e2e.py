@@ -134,7 +134,9 @@ def fail_over_and_back(lab: Lab, estate: Estate, src: str, tgt: str, group: str,
 
     lab.run("lab", "heal", src)
     lab.run("--lab", "failback", *pair)
-    assert _homes(lab, users, ATTRS, estate) == before  # every mailbox back on EXCH01
+    assert _homes(lab, users, ATTRS, estate) == before  # every mailbox back on the source
+    log = lab.run("--lab", "log", "exchange", src).stdout
+    assert all(f"mailbox {m.name}: back on {src}" in log for m in mine), log
     assert not set(started) & _running(lab, tgt, estate)
     lab.run("--lab", "restore", *pair)
     assert _homes(lab, [store1], list(public), estate)[store1]["msExchHomePublicMDB"] == pf_before

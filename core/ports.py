@@ -7,6 +7,7 @@ Every method may raise the typed errors of :mod:`core.errors`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -70,6 +71,27 @@ class DirectoryComputer:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class ExchangeStoreRef:
+    """One information store of an Exchange server as the directory holds it."""
+
+    dn: str
+    storage_group: str
+    name: str
+    kind: str  # "mailbox" | "public"
+
+
+@dataclass(frozen=True)
+class ExchangeHome:
+    """What a mailbox on ``server`` points at (homeMDB / msExchHomeServerName / homeMTA)."""
+
+    server: str
+    server_dn: str
+    legacy_dn: str  # msExchHomeServerName of its mailboxes
+    mta_dn: str  # homeMTA of its mailboxes ("" when the server has no MTA object)
+    stores: tuple[ExchangeStoreRef, ...] = ()
+
+
 class Directory(Protocol):
     def root_dse(self) -> RootDse: ...
     def servers(self) -> list[DirectoryComputer]:
@@ -86,6 +108,26 @@ class Directory(Protocol):
                   owner: str | None = None) -> tuple[str, ...]:
         """Move ``service`` SPNs naming ``owner`` (default ``source``) from ``source``'s
         computer object to ``target``'s; returns the SPNs moved (F-6.1 AD host SPNs)."""
+        ...
+    def exchange_home(self, server: str) -> ExchangeHome:
+        """The Exchange server object of ``server``, its MTA and its stores (F-9.2 rehome)."""
+        ...
+    def entries_with(self, attribute: str, values: Sequence[str], base: str = "",
+                     attributes: Sequence[str] = ()) -> list[tuple[str, dict[str, str]]]:
+        """(dn, {attribute: first value}) of the entries whose ``attribute`` equals one of
+        ``values`` (under ``base``: the domain; ``config`` for the configuration NC)."""
+        ...
+    def read_attributes(self, dn: str, attributes: Sequence[str]) -> dict[str, str]:
+        """The first value of each of ``attributes`` of ``dn`` ("" when unset)."""
+        ...
+    def replace_attributes(self, dn: str, values: dict[str, str]) -> None:
+        """Set single-valued attributes of ``dn`` (needs a writable connection)."""
+        ...
+    def domain_controllers(self) -> list[str]:
+        """The DNS names of the domain's controllers (``OU=Domain Controllers``)."""
+        ...
+    def bound_to(self) -> str:
+        """The name of the domain controller this connection talks to."""
         ...
     def close(self) -> None: ...
 

@@ -3,8 +3,8 @@
 Protected items: storage groups with their stores (all selected by default);
 each selected group brings its log and system folders and its stores'
 database files, and any selection brings the MTA and SMTP queue folders.
-Services follow the Exchange version (2003, 2007, 2016/2019 sets); only
-services the user added may be removed. Failover rehomes the users of the
+Services follow the Exchange version (2003, 2007, 2016/2019 sets), kept to
+those both servers have; only services the user added may be removed. Failover rehomes the users of the
 protected storage groups and the public folders in AD (forcing AD
 replication by default, waiting at most 30 min, through a targeted domain
 controller on Exchange 2003); the AD host SPNs must not move (a warning).
@@ -110,7 +110,8 @@ class ExchangeApp(AppBase):
     def default_services(self, source: Server, target: Server) -> list[ServiceItem]:
         if virtual_server(source) is not None:
             return cluster_resources(source)
-        return services(list(exchange_services(self.version_of(source))), target)
+        return services(installed(exchange_services(self.version_of(source)), source, target),
+                        target)
 
     def generate_rules(self, config: ProtectionConfig, source: Server) -> list[Rule]:
         inv = source.apps.exchange
@@ -165,11 +166,26 @@ class ExchangeApp(AppBase):
         opts = {"sgs": "|".join(groups), "replicate": "on" if adv.force_ad_replication else "off",
                 "wait": str(adv.ad_max_wait_min), "dc": adv.targeted_dc}
         start, stop = item_steps(config, facts)
+        if config.cluster.like_named:
+            # the virtual server itself moves to the standby cluster: its mailboxes keep
+            # their store, so nothing is rehomed (the guide's like-named chapter)
+            return PlanParts(after_start=start, after_stop=stop)
         return PlanParts(
             after_start=[spec("exchange-failover", src, tgt, **opts), *start],
             before_stop=[spec("exchange-failback", src, tgt, **opts)],
             after_stop=stop,
             post_restore=[spec("exchange-public-folders", src, dc=adv.targeted_dc)])
+
+
+def installed(names: tuple[tuple[str, bool], ...], *servers: Server) -> list[tuple[str, bool]]:
+    """The version's services that each server has (every one when a server's inventory
+    lists no services): a name either lacks would stop failover or restore part-way."""
+    out = list(names)
+    for server in servers:
+        have = {s.name.upper() for s in server.services}
+        if have:
+            out = [(n, stop) for n, stop in out if n.upper() in have]
+    return out
 
 
 def judged(c: DirectoryComputer) -> DirectoryComputer:

@@ -136,11 +136,12 @@ class ProtectMixin:
         logs = self.ctx.paths.logs
         if kind == "verbose":
             return "\n".join(read_verbose_log(logs, lines))
-        if kind in ("dfo", "failover"):
+        if kind in ("dfo", "failover", "exchange"):
             if not server:
                 raise InvalidInput("server", f"name the server whose {kind.upper()} log to show")
             path = logs / kind / f"{check_pair_name(server).upper()}.log"
             if not path.exists():
                 return f"(no {kind.upper()} log for {server.upper()} yet)"
             return "\n".join(tail_lines(path, lines))
-        raise InvalidInput("log", f"unknown log {kind!r}: choose verbose, dfo or failover")
+        raise InvalidInput("log", f"unknown log {kind!r}: choose verbose, dfo, failover or "
+                                  "exchange")

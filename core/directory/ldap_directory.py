@@ -20,6 +20,7 @@ from typing import Any
 from ldap3 import ALL_ATTRIBUTES, BASE, MODIFY_ADD, MODIFY_DELETE, SUBTREE, Connection
 from ldap3.utils.conv import escape_filter_chars
 
+from core.directory import ldap_exchange as xo
 from core.directory.entries import (
     COMPUTER_ATTRIBUTES,
     DISCOVERY_ATTRIBUTES,
@@ -40,8 +41,8 @@ from core.directory.sql_spns import (
     is_server_object,
     sql_hosts,
 )
-from core.errors import AppmgrError, InvalidInput, NotFound, ProtocolError, Refused
-from core.ports import DirectoryComputer, RootDse
+from core.errors import AppmgrError, InvalidInput, NotFound, ProtocolError
+from core.ports import DirectoryComputer, ExchangeHome, RootDse
 
 log = logging.getLogger("appmgr.protocol.ldap")
 
@@ -187,6 +188,34 @@ class LdapDirectory:
         log.info("moved SPNs %s from %s to %s", ", ".join(moving), src.name, tgt.name)
         return moving
 
+    def exchange_home(self, server: str) -> ExchangeHome:
+        """The Exchange server object of ``server``, its MTA and its stores."""
+        return xo.exchange_home(self._paged, self.root_dse().config_nc, server, self.where)
+
+    def entries_with(self, attribute: str, values: Sequence[str], base: str = "",
+                     attributes: Sequence[str] = ()) -> list[tuple[str, dict[str, str]]]:
+        """(dn, first values) of entries whose ``attribute`` is one of ``values``; ``base``
+        "" is the domain, "config" the configuration NC."""
+        where = self.root_dse().config_nc if base == "config" else (base or self.base_dn())
+        return xo.entries_with(self._paged, where, attribute, values, attributes)
+
+    def read_attributes(self, dn: str, attributes: Sequence[str]) -> dict[str, str]:
+        with self._lock:
+            return xo.read_attributes(self._conn, dn, attributes, self.where, self._time_limit)
+
+    def replace_attributes(self, dn: str, values: dict[str, str]) -> None:
+        """Set single-valued attributes of ``dn`` in one modify."""
+        self._modify_attrs(dn, xo.replace_changes(values))
+
+    def domain_controllers(self) -> list[str]:
+        with self._lock:
+            return xo.domain_controllers(self._conn, self.base_dn(), self.where,
+                                         self._time_limit)
+
+    def bound_to(self) -> str:
+        server = getattr(self._conn, "server", None)
+        return str(getattr(server, "host", "") or "")
+
     def computer(self, name: str) -> DirectoryComputer | None:
         """One computer by NetBIOS name (``FS01``) or DNS name (``fs01.lab.example.com``)."""
         name = name.strip().rstrip(".")
@@ -232,11 +261,12 @@ class LdapDirectory:
         return found
 
     def _modify(self, dn: str, op: str, values: Sequence[str]) -> None:
-        if getattr(self._conn, "read_only", False):
-            raise Refused(f"{self.where}: this connection is read-only; open the directory "
-                          "for writing to move SPNs")
-        with ldap_errors(self.where):
-            ok = self._conn.modify(dn, {"servicePrincipalName": [(op, list(values))]})
+        self._modify_attrs(dn, {"servicePrincipalName": [(op, list(values))]})
+
+    def _modify_attrs(self, dn: str, changes: dict[str, list[tuple[str, list[str]]]]) -> None:
+        xo.refuse_read_only(self._conn, self.where)
+        with self._lock, ldap_errors(self.where):
+            ok = self._conn.modify(dn, changes)
         if not ok:
             check(self._conn.result, self.where)
 

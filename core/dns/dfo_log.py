@@ -27,19 +27,21 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def dfo_log_path(logs_dir: Path, server: str) -> Path:
-    """Where the DFO log of ``server`` lives (server names cannot escape the directory)."""
+def dfo_log_path(logs_dir: Path, server: str, kind: str = "dfo") -> Path:
+    """Where the DFO log of ``server`` lives (server names cannot escape the directory);
+    ``kind`` "exchange": its Exchange failover log, kept the same way."""
     if not _SERVER.match(server) or server.strip(".") != server:
         raise InvalidInput("server", f"{server!r} is not a server name")
-    return Path(logs_dir) / "dfo" / f"{server.upper()}.log"
+    return Path(logs_dir) / kind / f"{server.upper()}.log"
 
 
 class DfoLog:
     """Appends timestamped lines to the DFO log of each of ``servers``."""
 
-    def __init__(self, logs_dir: Path, servers: str | Sequence[str], clock: Clock = _utcnow) -> None:
+    def __init__(self, logs_dir: Path, servers: str | Sequence[str], clock: Clock = _utcnow,
+                 kind: str = "dfo") -> None:
         names = [servers] if isinstance(servers, str) else list(servers)
-        self.paths = list(dict.fromkeys(dfo_log_path(logs_dir, s) for s in names))
+        self.paths = list(dict.fromkeys(dfo_log_path(logs_dir, s, kind) for s in names))
         self.clock = clock
 
     def write(self, message: str) -> str:

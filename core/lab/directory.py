@@ -17,7 +17,8 @@ computer object carries no operating system, as on AD). SQL Server instances
 register ``MSSQLSvc/<fqdn>:<port>`` and ``MSSQLSvc/<fqdn>`` (default instance)
 or ``MSSQLSvc/<fqdn>:<INSTANCE>`` (named); a clustered instance registers on
 its virtual server. Exchange servers get their objects in the configuration
-NC (:mod:`core.lab.directory_exchange`); ``member_of`` of the estate makes
+NC (:mod:`core.lab.directory_exchange`) and users with mailboxes on their stores
+(:mod:`core.lab.directory_mailboxes`); ``member_of`` of the estate makes
 groups under ``CN=Users`` (``member`` and the computers' ``memberOf``). A server's
 ``sql_account`` makes that domain user and puts its SQL SPNs there instead of on the
 computer (how SQL Server under a domain service account shows up in AD).
@@ -40,6 +41,7 @@ from core.directory.ldap_errors import check, ldap_errors
 from core.errors import AuthFailed, InvalidInput
 from core.lab.directory_changes import KeptLabDirectory, replay
 from core.lab.directory_exchange import add_exchange_tree, extend_schema
+from core.lab.directory_mailboxes import add_mailboxes
 from core.lab.estate import NODE, VIRTUAL, Estate, LabServer
 from core.ports import Credential, RootDse
 
@@ -153,6 +155,7 @@ def _populate(seed: Connection, estate: Estate) -> None:
                  "member": sorted(members)})
     try:
         add_exchange_tree(add, estate)
+        add_mailboxes(add, estate)
     except ValueError as exc:
         raise InvalidInput("estate", str(exc)) from None
 

@@ -2,7 +2,7 @@
 
 The lab's DIT is ldap3's in-process mock, built afresh from the estate for
 every connection. What a plan changes in it (SPNs moved on failover and
-back) must still be there for a later ``discover``, a later run and the
+back, Exchange mailboxes and public folder stores rehomed) must still be there for a later ``discover``, a later run and the
 next ``lab up``, as on a real domain controller. So a writable lab
 directory records the changed attributes of each entry it modifies in
 ``<lab>/directory.json`` (versioned), and every new DIT replays them.
@@ -17,12 +17,14 @@ from typing import Any
 from ldap3 import BASE, MODIFY_REPLACE, Connection
 
 from core.atomic import read_json, write_json
+from core.directory.entries import decode_values
 from core.directory.ldap_directory import LdapDirectory
 
 CHANGES_FILE = "directory.json"
 _VERSION = 1
 #: the attributes a lab plan may change (and the file may replay)
-KEPT = ("servicePrincipalName",)
+KEPT = ("servicePrincipalName", "homeMDB", "msExchHomeServerName", "homeMTA",
+        "msExchHomePublicMDB")
 
 
 def changes_path(lab_root: Path) -> Path:
@@ -45,6 +47,7 @@ def replay(seed: Connection, path: Path | None) -> None:
     """Apply the kept changes to a freshly populated DIT (entries gone are skipped)."""
     for dn, attrs in load_changes(path).items():
         if dn.lower() in {k.lower() for k in seed.strategy.entries}:
+            # an attribute kept empty (every SPN moved away) is removed
             seed.modify(dn, {a: [(MODIFY_REPLACE, v)] for a, v in attrs.items()})
 
 
@@ -55,16 +58,20 @@ class KeptLabDirectory(LdapDirectory):
         super().__init__(conn, **kwargs)
         self._path = path
 
-    def _modify(self, dn: str, op: str, values: Sequence[str]) -> None:
-        super()._modify(dn, op, values)
-        self._keep(dn)
+    def _modify_attrs(self, dn: str, changes: dict[str, list[tuple[str, list[str]]]]) -> None:
+        super()._modify_attrs(dn, changes)
+        self._keep(dn, [a for a in changes if a in KEPT])
 
-    def _keep(self, dn: str) -> None:
-        """Record the entry's kept attributes as they are now."""
+    def _keep(self, dn: str, changed: Sequence[str]) -> None:
+        """Record the entry's changed attributes as they are now (raw values: ldap3 gives
+        a single-valued attribute as a string, not a list)."""
+        if not changed:
+            return
         with self._lock:
-            self._conn.search(dn, "(objectClass=*)", BASE, attributes=list(KEPT))
-            found = self._conn.response or []
-            attrs = found[0].get("attributes", {}) if found else {}
+            self._conn.search(dn, "(objectClass=*)", BASE, attributes=list(changed))
+            found = [r for r in self._conn.response or [] if r.get("type") == "searchResEntry"]
+            raw = found[0].get("raw_attributes", {}) if found else {}
             entries = load_changes(self._path)
-            entries[dn] = {a: [str(v) for v in (attrs.get(a) or [])] for a in KEPT}
+            kept = entries.setdefault(dn, {})
+            kept.update({a: decode_values(raw.get(a)) for a in changed})
             write_json(self._path, {"version": _VERSION, "entries": entries})

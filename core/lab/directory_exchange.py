@@ -27,17 +27,31 @@ from core.directory.entries import dns_to_dn
 from core.hosts.app_versions import exchange_role_bits, exchange_serial
 from core.lab.app_json import exchange_server_dn
 from core.lab.estate import Estate
+from core.model.apps import ExchangeInventory
 
 _ARC = "1.3.6.1.4.1.55555.1"
 _INTEGER = "1.3.6.1.4.1.1466.115.121.1.27"
-ATTRIBUTES = (f"( {_ARC}.1 NAME 'msExchCurrentServerRoles' SYNTAX '{_INTEGER}' SINGLE-VALUE )",)
+_DN = "1.3.6.1.4.1.1466.115.121.1.12"
+_STRING = "1.3.6.1.4.1.1466.115.121.1.15"
+ATTRIBUTES = (
+    f"( {_ARC}.1 NAME 'msExchCurrentServerRoles' SYNTAX '{_INTEGER}' SINGLE-VALUE )",
+    f"( {_ARC}.3 NAME 'homeMDB' SYNTAX '{_DN}' SINGLE-VALUE )",
+    f"( {_ARC}.4 NAME 'homeMTA' SYNTAX '{_DN}' SINGLE-VALUE )",
+    f"( {_ARC}.5 NAME 'msExchHomeServerName' SYNTAX '{_STRING}' SINGLE-VALUE )",
+    f"( {_ARC}.6 NAME 'msExchHomePublicMDB' SYNTAX '{_DN}' SINGLE-VALUE )",
+)
 CLASSES = (
     f"( {_ARC}.101 NAME 'msExchOrganizationContainer' SUP container STRUCTURAL )",
     f"( {_ARC}.102 NAME 'msExchAdminGroupContainer' SUP container STRUCTURAL )",
     f"( {_ARC}.103 NAME 'msExchAdminGroup' SUP container STRUCTURAL )",
     f"( {_ARC}.104 NAME 'msExchServersContainer' SUP container STRUCTURAL )",
     f"( {_ARC}.100 NAME 'msExchExchangeServer' SUP top STRUCTURAL "
-    "MAY ( networkAddress $ serialNumber $ msExchCurrentServerRoles ) )",
+    "MAY ( networkAddress $ serialNumber $ msExchCurrentServerRoles $ legacyExchangeDN ) )",
+    f"( {_ARC}.105 NAME 'msExchInformationStore' SUP container STRUCTURAL )",
+    f"( {_ARC}.106 NAME 'msExchStorageGroup' SUP container STRUCTURAL )",
+    f"( {_ARC}.107 NAME 'msExchPrivateMDB' SUP top STRUCTURAL MAY ( msExchHomePublicMDB ) )",
+    f"( {_ARC}.108 NAME 'msExchPublicMDB' SUP top STRUCTURAL )",
+    f"( {_ARC}.109 NAME 'mTA' SUP top STRUCTURAL )",
 )
 
 Add = Callable[[str, dict[str, Any]], bool]
@@ -80,7 +94,42 @@ def add_exchange_tree(add: Add, estate: Estate) -> list[str]:
         bits = exchange_role_bits(ex.roles)
         if bits:
             attrs["msExchCurrentServerRoles"] = str(bits)
+        attrs["legacyExchangeDN"] = legacy_server_dn(estate, ex, s.name)
         if not add(dn, attrs):
             raise ValueError(f"cannot add the Exchange server object of {s.name}")
+        _add_stores(add, dn, ex)
         dns.append(dn)
     return dns
+
+
+def legacy_server_dn(estate: Estate, ex: ExchangeInventory, name: str) -> str:
+    """The server's ``legacyExchangeDN``: what its mailboxes' msExchHomeServerName holds."""
+    return (f"/o={estate.exchange_org}/ou={ex.admin_group}/cn=Configuration/cn=Servers/"
+            f"cn={name}")
+
+
+def store_dn(server_dn: str, group: str, store: str) -> str:
+    return f"CN={store},CN={group},CN=InformationStore,{server_dn}"
+
+
+def mta_dn(server_dn: str) -> str:
+    return f"CN=Microsoft MTA,{server_dn}"
+
+
+def _add_stores(add: Add, server_dn: str, ex: ExchangeInventory) -> None:
+    """The server's MTA, information store, storage groups and stores; each mailbox store
+    homes its public folders on the server's first public store."""
+    add(mta_dn(server_dn), {"objectClass": ["top", "mTA"]})
+    add(f"CN=InformationStore,{server_dn}", {"objectClass": ["top", "container",
+                                                             "msExchInformationStore"]})
+    public = next((store_dn(server_dn, g.name, st.name) for g in ex.storage_groups
+                   for st in g.stores if st.kind == "public"), "")
+    for g in ex.storage_groups:
+        add(f"CN={g.name},CN=InformationStore,{server_dn}",
+            {"objectClass": ["top", "container", "msExchStorageGroup"]})
+        for st in g.stores:
+            attrs: dict[str, Any] = {"objectClass": ["top", "msExchPublicMDB" if st.kind ==
+                                                     "public" else "msExchPrivateMDB"]}
+            if st.kind != "public" and public:
+                attrs["msExchHomePublicMDB"] = public
+            add(store_dn(server_dn, g.name, st.name), attrs)

@@ -1,4 +1,5 @@
-"""Thin implementations of the application verbs (Exchange, SQL, clusters, items).
+"""Thin implementations of the application verbs (SQL, clusters, items; Exchange's
+are in :mod:`core.protection.steps_exchange`).
 
 Each one is a single call through a port: the AD host SPNs through the
 Directory (``move_spns``), everything else as a named host operation
@@ -45,33 +46,6 @@ def move_spns(env: PairEnv, s: Step) -> str:
     finally:
         directory.close()
     return f"{len(moved)} SPN(s) moved from {s.args[0]} to {s.args[1]}"
-
-
-def _rehome(env: PairEnv, s: Step, back: bool) -> str:
-    src, tgt = s.args
-    old, new = (tgt, src) if back else (src, tgt)
-    params = {"from": old, "to": new,
-              "storage_groups": [g for g in (s.opt("sgs") or "").split("|") if g],
-              "replicate": (s.opt("replicate") or "on") == "on",
-              "wait_min": int(s.opt("wait") or 30), "dc": s.opt("dc") or ""}
-    _op(env, "target", "exchange_rehome", params)
-    return f"users and public folders of {old} rehomed to {new}"
-
-
-@step("exchange-failover")
-def exchange_failover(env: PairEnv, s: Step) -> str:
-    return _rehome(env, s, back=False)
-
-
-@step("exchange-failback")
-def exchange_failback(env: PairEnv, s: Step) -> str:
-    return _rehome(env, s, back=True)
-
-
-@step("exchange-public-folders")
-def exchange_public_folders(env: PairEnv, s: Step) -> str:
-    _op(env, "source", "exchange_public_folders", {"server": s.args[0], "dc": s.opt("dc") or ""})
-    return f"public folders of {s.args[0]} rehomed"
 
 
 @step("sql-attach")

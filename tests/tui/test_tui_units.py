@@ -104,3 +104,16 @@ def test_run_module_does_not_import_textual():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_exchfailover_log_is_offered_for_exchange_only():
+    from tui.screens.log_viewer import LogViewerScreen
+
+    viewer = LogViewerScreen(["EXCH01", "EXCH02"], "exchange", "EXCH02", exchange=True)
+    assert viewer.initial == "exchange:EXCH02"
+    assert ("ExchFailover log EXCH01", "exchange:EXCH01") in viewer.choices
+    other = LogViewerScreen(["FS01", "FS02"], "dfo", "FS01")
+    assert not any(v.startswith("exchange:") for _, v in other.choices)
+    s = Session(application=SimpleNamespace(id="fileprint", protectable=True))
+    assert "Exchange" in (s.label_and_reason(BY_ID["source_exch_log"])[1] or "")
+    assert not BY_ID["source_exch_log"].later and not BY_ID["target_exch_log"].later

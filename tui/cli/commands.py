@@ -60,8 +60,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--user", required=True)
     p.add_argument("--password-stdin", action="store_true",
                    help="read the password from the first line of standard input")
-    p = sub.add_parser("log", parents=[common], help="print a log (verbose, dfo, failover)")
-    p.add_argument("kind", choices=["verbose", "dfo", "failover"])
+    p = sub.add_parser("log", parents=[common],
+                       help="print a log (verbose, dfo, failover, exchange)")
+    p.add_argument("kind", choices=["verbose", "dfo", "failover", "exchange"])
     p.add_argument("server", nargs="?")
     p.add_argument("--lines", type=int, default=200)
     config_cmd.add_parser(sub, common)

@@ -1,4 +1,5 @@
-"""The log viewer (SPEC F-11, F-13): verbose, DFO and failover logs per server."""
+"""The log viewer (SPEC F-11, F-13): verbose, DFO, failover and (Exchange) ExchFailover
+logs per server."""
 
 from __future__ import annotations
 
@@ -24,12 +25,14 @@ class LogViewerScreen(ApiCaller, HelpLineHost, ModalScreen[None]):
     ]
 
     def __init__(self, servers: list[str], kind: str = "verbose",
-                 server: str | None = None) -> None:
+                 server: str | None = None, *, exchange: bool = False) -> None:
         super().__init__()
         self.choices: list[tuple[str, str]] = [("Verbose log", "verbose:")]
         for name in servers:
             self.choices.append((f"DFO log {name}", f"dfo:{name}"))
             self.choices.append((f"Failover log {name}", f"failover:{name}"))
+            if exchange:  # the ExchFailover log: mailboxes and public folders moved
+                self.choices.append((f"ExchFailover log {name}", f"exchange:{name}"))
         self.initial = f"{kind}:{server or ''}"
         if self.initial not in [v for _, v in self.choices]:
             self.initial = "verbose:"

@@ -220,7 +220,8 @@ class MainActions:
         from tui.screens.log_viewer import LogViewerScreen
 
         servers = [n for n in (self.session.source, self.session.target) if n]
-        self.app.push_screen(LogViewerScreen(servers, kind, server))
+        self.app.push_screen(LogViewerScreen(servers, kind, server,
+                                             exchange=self.session.app_id == "exchange"))
 
     def action_logs(self) -> None:
         self._logs("verbose", None)
@@ -230,6 +231,12 @@ class MainActions:
 
     def action_target_dfo_log(self) -> None:
         self._logs("dfo", self.session.target or None)
+
+    def action_source_exch_log(self) -> None:
+        self._logs("exchange", self.session.source or None)
+
+    def action_target_exch_log(self) -> None:
+        self._logs("exchange", self.session.target or None)
 
     def action_manage_sql(self) -> None:
         self.query_one("#setup").open_find(manage_sql=True)

@@ -56,6 +56,13 @@ def test_services_follow_the_exchange_version_and_only_added_ones_are_removable(
     # a service that may keep running is left out when the target does not have it
     assert "IISADMIN" not in [s.name for s in APP.default_services(e2003, S["EXCH02"])]
     assert not APP.removable_service(ServiceItem("MSExchangeIS"))
+    # a service either server lacks is never offered (it would stop the plan part-way)
+    from dataclasses import replace
+
+    lacking = replace(S["EXCH02"], services=tuple(
+        s for s in S["EXCH02"].services if s.name != "MSExchangeSA"))
+    assert "MSExchangeSA" not in [s.name for s in APP.default_services(S["EXCH01"], lacking)]
+    assert "MSExchangeSA" not in [s.name for s in APP.default_services(lacking, S["EXCH01"])]
     assert APP.removable_service(ServiceItem("Custom", user_added=True))
 
 

@@ -62,7 +62,9 @@ def test_like_named_pairs_create_the_resources_before_bringing_them_online() -> 
     cfg.cluster.like_named = True
     plans = generate(cfg, facts_from(cfg, S["EVS1"], S["EXNODE3"]))
     assert _verbs(plans["post-failover"])[2:4] == ["create-resource", "resource-online"]
-    assert _verbs(plans["pre-failback"])[1:3] == ["resource-offline", "delete-resource"]
+    assert _verbs(plans["pre-failback"])[0:2] == ["resource-offline", "delete-resource"]
+    # the virtual server moves with its stores: no mailbox or public folder is rehomed
+    assert not any(v.startswith("exchange-") for p in plans.values() for v in _verbs(p))
 
 
 def test_sql_instance_mode_starts_engine_agent_and_browser() -> None:

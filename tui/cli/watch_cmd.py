@@ -1,0 +1,63 @@
+"""``appmgr watch [--once] [--interval S]``: automatic failover as a service.
+
+A thin layer over :class:`core.protection.watch.Watcher`: it watches every
+protected pair whose manual intervention is off and runs the failover plan
+when the target's monitor declares the failure. It runs until stopped
+(SIGTERM from systemd, or Ctrl-C); ``--once`` polls one round and exits
+(0 when nothing failed, 1 when a pair could not be read or a plan stopped).
+See contrib/appmgr-watch.service for running it under systemd.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from types import FrameType
+
+
+def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("watch", parents=[common],
+                       help="fail over by itself the pairs whose manual intervention is off")
+    p.add_argument("--once", action="store_true", help="poll every pair once, then exit")
+    p.add_argument("--interval", type=float, default=2.0, metavar="SECONDS",
+                   help="seconds between two polls of the pairs (default 2)")
+
+
+def _say(text: str) -> None:
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {text}", flush=True)
+
+
+def _stop(signum: int, _frame: FrameType | None) -> None:
+    # systemd stops the unit with SIGTERM: unwind (a plan step that was running is not
+    # recorded as done, so the next start runs it again) and remove the heartbeat
+    raise SystemExit(0)
+
+
+def run(args: argparse.Namespace) -> int:
+    from core.clock import SystemClock
+    from core.protection.watch import Watcher
+    from core.store import PairStore
+    from tui.cli.session import open_context
+
+    if not 0.1 <= args.interval <= 3600:
+        print("appmgr watch: --interval is 0.1 to 3600 seconds", file=sys.stderr)
+        return 2
+    ctx = open_context(args)
+    watcher = Watcher(ctx, PairStore(ctx.paths), SystemClock(), args.interval, say=_say)
+    if args.once:
+        try:
+            outcomes = watcher.poll_once()
+        finally:
+            from core.protection.watch_beat import remove_beat
+
+            remove_beat(ctx.paths, watcher.pid)
+        for o in outcomes:
+            _say(f"{o.pair}: {o.result or o.decision.reason}")
+        return 0 if all(o.ok for o in outcomes) else 1
+    signal.signal(signal.SIGTERM, _stop)
+    _say(f"appmgr watch on {watcher.host} (pid {watcher.pid}): polling every "
+         f"{args.interval:g} s")
+    watcher.run()
+    return 0

@@ -136,3 +136,25 @@ def test_the_heartbeat_says_whether_the_watcher_runs(world: World) -> None:
     assert judge(None, 0.0, "adm1", alive=True).sentence() == (
         "appmgr watch: not running — failover will wait for you")
     assert not watcher_state(world.ctx.paths, world.clock.now()).running
+
+
+def test_status_says_who_fails_over_and_who_runs_a_plan(
+        world: World, store: PairStore, protected: PairRecord) -> None:
+    from core.protection.plan_lock import plan_lock
+    from core.protection.status import pair_actions, pair_status
+
+    d = pair_status(world.ctx, store, *PAIR).to_dict()
+    assert d["automatic_failover"] == {
+        "running": False, "host": "", "pid": 0,
+        "text": "appmgr watch: not running — failover will wait for you"}
+    w = Watcher(world.ctx, store, world.clock, 1.0)
+    w.beat()
+    d = pair_status(world.ctx, store, *PAIR).to_dict()
+    assert d["automatic_failover"]["text"] == f"appmgr watch on {w.host}: running"
+    assert d["plan_running"] is None
+    with plan_lock(world.ctx.paths, *PAIR, "failover", "appmgr watch", 0.0):
+        who = f"appmgr watch on {w.host} is running the failover plan (pid {w.pid})"
+        assert pair_status(world.ctx, store, *PAIR).to_dict()["plan_running"] == who
+        actions = pair_actions(store, *PAIR, world.ctx.paths)
+        assert actions["failover"][1] == actions["restore"][1] == who
+    assert pair_actions(store, *PAIR, world.ctx.paths)["failover"][1] != who

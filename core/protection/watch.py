@@ -174,7 +174,12 @@ class Watcher:
         try:
             while rounds is None or n < rounds:
                 started = self.clock.monotonic()
-                for o in self.poll_once():
+                try:
+                    outcomes = self.poll_once()
+                except Exception as exc:  # noqa: BLE001 - a service keeps watching the others
+                    self.say(f"this round failed: {type(exc).__name__}: {exc}")
+                    outcomes = []
+                for o in outcomes:
                     if o.decision.action != "none" or not o.ok:
                         self.say(f"{o.pair}: {o.result or o.decision.reason}")
                 n += 1

@@ -55,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
             remove_beat(ctx.paths, watcher.pid)
         for o in outcomes:
             _say(f"{o.pair}: {o.result or o.decision.reason}")
+        if not outcomes:
+            _say("no protected pairs to watch")
         return 0 if all(o.ok for o in outcomes) else 1
     signal.signal(signal.SIGTERM, _stop)
     _say(f"appmgr watch on {watcher.host} (pid {watcher.pid}): polling every "

@@ -158,3 +158,20 @@ def test_status_says_who_fails_over_and_who_runs_a_plan(
         actions = pair_actions(store, *PAIR, world.ctx.paths)
         assert actions["failover"][1] == actions["restore"][1] == who
     assert pair_actions(store, *PAIR, world.ctx.paths)["failover"][1] != who
+
+
+def test_a_round_that_breaks_does_not_stop_the_service(
+        world: World, store: PairStore, protected: PairRecord) -> None:
+    said: list[str] = []
+    w = Watcher(world.ctx, store, world.clock, 1.0, said.append)
+    rounds = iter([OSError("disk full"), []])
+
+    def poll() -> list[object]:
+        r = next(rounds)
+        if isinstance(r, Exception):
+            raise r
+        return r
+
+    w.poll_once = poll  # type: ignore[method-assign]
+    w.run(rounds=2)
+    assert said == ["this round failed: OSError: disk full"]

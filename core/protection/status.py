@@ -195,6 +195,8 @@ def _automatic(ctx: Context, store: PairStore, status: PairStatus) -> None:
     anything will fail over by itself."""
     r = status.record
     status.plan = plan_holder(ctx.paths, r.app, r.source, r.target)
+    if status.state not in (*_WATCHED, S.FAILING_OVER):
+        return  # no failover to come: who would run it is beside the point
     cfg = store.load_config(r.app, r.source, r.target)
     if cfg is not None and not cfg.monitoring.manual_intervention and r.facts:
         status.watcher = watcher_state(ctx.paths, ctx.clock.now())

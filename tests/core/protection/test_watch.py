@@ -175,3 +175,12 @@ def test_a_round_that_breaks_does_not_stop_the_service(
     w.poll_once = poll  # type: ignore[method-assign]
     w.run(rounds=2)
     assert said == ["this round failed: OSError: disk full"]
+
+
+def test_no_word_about_the_watcher_once_failed_over(
+        world: World, store: PairStore, protected: PairRecord) -> None:
+    from core.protection.status import pair_status
+
+    _fail_source(world)
+    Watcher(world.ctx, store, world.clock, 1.0).poll_once()
+    assert pair_status(world.ctx, store, *PAIR).to_dict()["automatic_failover"] is None

@@ -26,7 +26,9 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 
 def _say(text: str) -> None:
-    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {text}", flush=True)
+    now = time.time()  # milliseconds: a failover takes well under a second
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+    print(f"{stamp}.{int(now % 1 * 1000):03d} {text}", flush=True)
 
 
 def _stop(signum: int, _frame: FrameType | None) -> None:

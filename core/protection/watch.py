@@ -23,6 +23,7 @@ from typing import Any
 from core.clock import Clock
 from core.context import Context
 from core.errors import AppmgrError
+from core.logs import log_action
 from core.model.config import ProtectionConfig
 from core.model.state import PairState
 from core.protection.failover import failover
@@ -149,6 +150,8 @@ class Watcher:
         label = _label(rec)
         plan = f"failover {label}"
         self.say(f"{label}: {decision.reason}; running the failover plan")
+        log_action("automatic failover", pair=f"{rec.source}->{rec.target}", by=ACTOR,
+                   reason=decision.reason)
         self.beat(plan)
 
         def progress(text: str) -> None:

@@ -1,0 +1,43 @@
+"""``appmgr watch`` from the command line: usage, one round, and what ``status`` says."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.console import Console
+from tests.core.doubles import FakeWorld
+from tui.cli import main as cli
+
+
+@pytest.fixture
+def console(world: FakeWorld, monkeypatch: pytest.MonkeyPatch) -> Console:
+    console = Console(world.ctx)
+    monkeypatch.setattr("tui.cli.session.open_console", lambda _args: console)
+    monkeypatch.setattr("tui.cli.session.open_context", lambda _args: world.ctx)
+    monkeypatch.setattr("core.paths.app_paths", lambda: world.ctx.paths)
+    return console
+
+
+def test_an_interval_out_of_range_is_a_usage_error(
+        console: Console, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["watch", "--interval", "0"]) == 2
+    assert "--interval is 0.1 to 3600 seconds" in capsys.readouterr().err
+
+
+def test_once_with_nothing_protected_says_so(
+        console: Console, world: FakeWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["watch", "--once"]) == 0
+    assert "no protected pairs to watch" in capsys.readouterr().out
+    assert not (world.ctx.paths.state / "watch.json").exists()  # one round leaves no heartbeat
+
+
+def test_once_watches_a_protected_pair_and_status_says_who_fails_over(
+        console: Console, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["protect", "FS01", "FS02", "--app", "fileprint",
+                     "--set", "monitoring.manual_intervention=false"]) == 0
+    capsys.readouterr()
+    assert cli.main(["watch", "--once"]) == 0
+    assert "FS01 -> FS02: watching" in capsys.readouterr().out
+    cli.main(["status", "FS01", "FS02"])
+    out = capsys.readouterr().out
+    assert "automatic failover: appmgr watch: not running — failover will wait for you" in out

@@ -41,3 +41,15 @@ def test_once_watches_a_protected_pair_and_status_says_who_fails_over(
     cli.main(["status", "FS01", "FS02"])
     out = capsys.readouterr().out
     assert "automatic failover: appmgr watch: not running — failover will wait for you" in out
+
+
+def test_an_automatic_failover_is_in_the_verbose_log(
+        console: Console, world: FakeWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    from core.logs import read_verbose_log
+
+    assert cli.main(["protect", "FS01", "FS02", "--app", "fileprint",
+                     "--set", "monitoring.manual_intervention=false"]) == 0
+    world.engines["FS02"].trip_monitor("fileprint_FS01_FS02")  # FS02 declares FS01 failed
+    cli.main(["watch", "--once"])  # the plan's outcome is the failover tests' business
+    log = "\n".join(read_verbose_log(world.ctx.paths.logs, 200))
+    assert "automatic failover" in log and "by=" in log

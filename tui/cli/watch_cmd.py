@@ -47,6 +47,11 @@ def run(args: argparse.Namespace) -> int:
         print("appmgr watch: --interval is 0.1 to 3600 seconds", file=sys.stderr)
         return 2
     ctx = open_context(args)
+    from core.logs import setup_logging
+
+    # the verbose log, as the console keeps it: the watcher's actions and remote calls
+    setup_logging(ctx.paths.logs, max_bytes=ctx.settings.max_log_bytes,
+                  verbose=ctx.settings.verbose_logging, debug=bool(getattr(args, "debug", False)))
     watcher = Watcher(ctx, PairStore(ctx.paths), SystemClock(), args.interval, say=_say)
     if args.once:
         try:

@@ -107,6 +107,9 @@ class Watcher:
         self.run_failover = run_failover
         self.host, self.pid = socket.gethostname(), os.getpid()
         self.started = clock.now()
+        #: a plan runs now (a stop waits for it); a stop was asked for
+        self.busy = False
+        self.stopping = False
 
     def beat(self, running: str = "") -> None:
         write_beat(self.ctx.paths, WatchBeat(self.host, self.pid, self.started, self.clock.now(),
@@ -131,6 +134,8 @@ class Watcher:
         self.beat()
         out = []
         for rec in self.store.records():
+            if self.stopping:
+                break
             cfg = self.store.load_config(rec.app, rec.source, rec.target)
             if cfg is None or not rec.facts:
                 continue
@@ -158,6 +163,7 @@ class Watcher:
             self.say(f"{label}: {text}")
             self.beat(plan)  # a long plan keeps the heartbeat fresh
 
+        self.busy = True
         try:
             results = self.run_failover(self.ctx, self.store, rec.app, rec.source, rec.target,
                                         progress, actor=ACTOR)
@@ -165,17 +171,26 @@ class Watcher:
             self.say(f"{label}: failover did not complete: {exc}")
             return Outcome(label, decision, str(exc), ok=False)
         finally:
+            self.busy = False
             self.beat()
         done = sum(1 for r in results if not r.skipped)
         return Outcome(label, decision, f"failed over ({done} steps run, "
                                         f"{len(results) - done} done before)")
+
+    def request_stop(self) -> bool:
+        """Stop after the running plan (if any); True when one runs, so the caller lets
+        it finish. Asked again while it runs: False (the caller stops at once, and the
+        plan resumes at the next start)."""
+        again = self.stopping
+        self.stopping = True
+        return self.busy and not again
 
     def run(self, rounds: int | None = None) -> None:
         """Poll every ``interval`` (measured from each round's start) until stopped;
         the heartbeat is removed when the loop ends."""
         n = 0
         try:
-            while rounds is None or n < rounds:
+            while (rounds is None or n < rounds) and not self.stopping:
                 started = self.clock.monotonic()
                 try:
                     outcomes = self.poll_once()
@@ -186,7 +201,7 @@ class Watcher:
                     if o.decision.action != "none" or not o.ok:
                         self.say(f"{o.pair}: {o.result or o.decision.reason}")
                 n += 1
-                if rounds is None or n < rounds:
+                if (rounds is None or n < rounds) and not self.stopping:
                     self.clock.sleep(max(0.0, started + self.interval - self.clock.monotonic()))
         finally:
             remove_beat(self.ctx.paths, self.pid)

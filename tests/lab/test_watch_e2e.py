@@ -126,8 +126,8 @@ def test_the_watcher_fails_over_with_no_command_typed(lab: Lab, watcher_out: Pat
         except AssertionError as exc:
             raise AssertionError(f"{exc}\nthe watcher said:\n{watcher_out.read_text()}") from None
         took = time.monotonic() - t0
-        _wait(lambda: lab.json("--lab", "status", "FS01", "FS02", "--json")["pair_state"]
-              == "Failed over", 10, "Failed over")
+        _wait(lambda: "failover complete" in watcher_out.read_text(), 10, "the plan's end")
+        assert lab.json("--lab", "status", "FS01", "FS02", "--json")["pair_state"] == "Failed over"
         said = watcher_out.read_text()
         declared = _stamp(said, "declared the failure")
         print(f"\nlab fail FS01 -> DNS answers FS02: {took:.2f} s after it returned, "
@@ -168,7 +168,8 @@ def test_a_watcher_killed_mid_plan_resumes_and_finishes_once(lab: Lab, watcher_o
     proc = _watch(lab, watcher_out)
     try:
         _wait(lambda: _a(lab) == {f"{NET}.12"}, 30, "DNS answering FS02 after the restart")
-        _wait(lambda: _record(lab)["state"] == "Failed over", 10, "Failed over")
+        _wait(lambda: "failover complete" in watcher_out.read_text(), 10, "the plan's end")
+        assert _record(lab)["state"] == "Failed over"
     finally:
         assert _stop(proc) == 0
     log = lab.run("--lab", "log", "failover", "FS01").stdout

@@ -14,7 +14,12 @@ import argparse
 import signal
 import sys
 import time
+from collections.abc import Callable
 from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.protection.watch import Watcher
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -31,10 +36,18 @@ def _say(text: str) -> None:
     print(f"{stamp}.{int(now % 1 * 1000):03d} {text}", flush=True)
 
 
-def _stop(signum: int, _frame: FrameType | None) -> None:
-    # systemd stops the unit with SIGTERM: unwind (a plan step that was running is not
-    # recorded as done, so the next start runs it again) and remove the heartbeat
-    raise SystemExit(0)
+def _stopper(watcher: Watcher) -> Callable[[int, FrameType | None], None]:
+    """SIGTERM (systemd's stop): a running plan finishes first (systemd's stop timeout
+    bounds it); otherwise, or at a second SIGTERM, unwind now: the heartbeat is removed,
+    and a plan step cut short is not recorded as done, so the next start runs it again."""
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        if watcher.request_stop():
+            _say("stopping once the running plan has finished")
+            return
+        raise SystemExit(0)
+
+    return stop
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         if not outcomes:
             _say("no protected pairs to watch")
         return 0 if all(o.ok for o in outcomes) else 1
-    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGTERM, _stopper(watcher))
     _say(f"appmgr watch on {watcher.host} (pid {watcher.pid}): polling every "
          f"{args.interval:g} s")
     watcher.run()

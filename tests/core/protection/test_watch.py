@@ -184,3 +184,31 @@ def test_no_word_about_the_watcher_once_failed_over(
     _fail_source(world)
     Watcher(world.ctx, store, world.clock, 1.0).poll_once()
     assert pair_status(world.ctx, store, *PAIR).to_dict()["automatic_failover"] is None
+
+
+def test_a_stop_asked_mid_plan_lets_the_plan_finish_then_ends(
+        world: World, store: PairStore, protected: PairRecord) -> None:
+    from core.protection.failover import failover
+
+    asked: list[bool] = []
+
+    def failover_interrupted(*args: object, **kw: object) -> object:
+        asked.append(w.request_stop())  # SIGTERM arrives while the plan runs
+        return failover(*args, **kw)  # type: ignore[arg-type]
+
+    w = Watcher(world.ctx, store, world.clock, 1.0, run_failover=failover_interrupted)
+    rounds: list[int] = []
+    poll = w.poll_once
+    w.poll_once = lambda: rounds.append(1) or poll()  # type: ignore[method-assign]
+    _fail_source(world)
+    w.run(rounds=5)
+    assert asked == [True] and len(rounds) == 1  # the plan finished, then the loop ended
+    assert store.record(*PAIR).state == S.FAILED_OVER.value and world.dns.a() == (IP2,)
+    assert read_beat(world.ctx.paths) is None
+    assert w.request_stop() is False  # not busy: stop at once
+
+
+def test_a_second_stop_during_the_plan_does_not_wait() -> None:
+    w = Watcher.__new__(Watcher)
+    w.busy, w.stopping = True, False
+    assert w.request_stop() is True and w.request_stop() is False

@@ -53,3 +53,24 @@ def test_an_automatic_failover_is_in_the_verbose_log(
     cli.main(["watch", "--once"])  # the plan's outcome is the failover tests' business
     log = "\n".join(read_verbose_log(world.ctx.paths.logs, 200))
     assert "automatic failover" in log and "by=" in log
+
+
+def test_a_console_opened_meanwhile_refuses_the_plan_naming_the_watcher(
+        console: Console, world: FakeWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+    import socket
+
+    from core.protection.plan_lock import plan_lock
+
+    assert cli.main(["protect", "FS01", "FS02", "--app", "fileprint",
+                     "--set", "monitoring.manual_intervention=false"]) == 0
+    world.engines["FS02"].trip_monitor("fileprint_FS01_FS02")
+    who = (f"appmgr watch on {socket.gethostname()} is running the failover plan "
+           f"(pid {os.getpid()})")
+    with plan_lock(world.ctx.paths, "fileprint", "FS01", "FS02", "failover", "appmgr watch", 0.0):
+        assert console.allowed_actions("fileprint", "FS01", "FS02")["failover"][1] == who
+        capsys.readouterr()
+        assert cli.main(["failover", "FS01", "FS02"]) != 0
+        assert f"{who}; wait for it to finish." in capsys.readouterr().err
+    # released: the reason is the pair's own again (its saved state, no remote call)
+    assert "is running" not in str(console.allowed_actions("fileprint", "FS01", "FS02")["failover"][1])

@@ -200,7 +200,7 @@ async def test_without_manual_intervention_the_console_says_who_fails_over(api):
         api.plan = PlanHolder("appmgr watch", "adm1", 4242, "failover", 0.0)
         await press(pilot, "ctrl+r")
         assert not isinstance(app.screen, ConfirmScreen)
-        assert any("FS01 has failed; appmgr watch on adm1: running: it fails over to FS02." in n
+        assert any("FS01 has failed; appmgr watch on adm1 fails it over to FS02." in n
                    for n in notices(app))
         problems = str(app.screen.query_one("#mon-problems", Static).render())
         assert "▶ appmgr watch on adm1 is running the failover plan (pid 4242)" in problems

@@ -125,7 +125,8 @@ class MainActions:
         # manual intervention off: say who fails over; ask only when nothing will
         watcher = getattr(status, "watcher", None)
         if watcher is not None and watcher.running:
-            self.notify(f"{source} has failed; {watcher.sentence()}: it fails over to {target}.",
+            self.notify(f"{source} has failed; appmgr watch on {watcher.host} fails it over "
+                        f"to {target}.",
                         severity="error")
             return
         monitor = getattr(status, "monitor", None)

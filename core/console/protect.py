@@ -62,7 +62,7 @@ class ProtectMixin:
     # --- protection -------------------------------------------------------------------
     def allowed_actions(self: Console, app: str, source: str,
                         target: str) -> dict[str, tuple[str, str | None]]:
-        return pair_actions(self.store, app, source, target)
+        return pair_actions(self.store, app, source, target, self.ctx.paths)
 
     def enable(self: Console, cfg: ProtectionConfig, progress: Progress | None = None) -> Any:
         from core.protection import enable as _enable

@@ -66,13 +66,16 @@ def failover(
     *,
     force: bool = False,
     token_factory: TokenFactory = new_token,
+    actor: str = "appmgr",
 ) -> list[StepResult]:
     """Fail over to the target: Failing over → post-failover → Failed over.
 
     Returns the step results. A failed step raises StepsFailed (the pair
-    stays Failing over; calling failover again resumes).
+    stays Failing over; calling failover again resumes). ``actor`` names the
+    process in the plan lock ("appmgr watch" for the watcher).
     """
-    with session(ctx, store, app, source, target, "Failover", progress, token_factory) as env:
+    with session(ctx, store, app, source, target, "Failover", progress, token_factory,
+                 actor) as env:
         if env.cfg.failover.type != "dns":
             raise StateError(
                 "Identity failover is executed by the engine, not by the console (SPEC F-9.5)."

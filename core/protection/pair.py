@@ -16,6 +16,7 @@ from core.protection.env import PairEnv, Progress, TokenFactory, new_token
 from core.protection.facts import PlanFacts, gather_facts
 from core.protection.locks import operation, record_lock
 from core.protection.plan import PHASES, phase_text
+from core.protection.plan_lock import plan_lock
 from core.protection.script import Step, parse
 from core.protection.state_machine import check_transition
 from core.store import PairRecord, PairStore, pair_file_name, pair_key
@@ -57,9 +58,13 @@ def session(
     operation_name: str,
     progress: Progress | None = None,
     token_factory: TokenFactory = new_token,
+    actor: str = "appmgr",
 ) -> Iterator[PairEnv]:
-    """Hold the pair's operation lock, open the pair, close its engine clients at the end."""
-    with operation(pair_key(app, source, target), operation_name):
+    """Hold the pair's operation lock (this process) and plan lock (every process:
+    ``actor`` names who holds it), open the pair, close its engine clients at the end."""
+    with operation(pair_key(app, source, target), operation_name), \
+            plan_lock(ctx.paths, app, source, target, operation_name.lower(), actor,
+                      ctx.clock.now()):
         env = open_pair(ctx, store, app, source, target, progress, token_factory)
         try:
             yield env

@@ -24,6 +24,7 @@ from core.context import Context
 from core.errors import AppmgrError, InvalidInput, NotFound, Unreachable
 from core.model.state import PairState
 from core.model.stats import JobStats
+from core.paths import AppPaths
 from core.ports import MonitorStatus
 from core.protection.env import as_stats
 from core.protection.facts import restore_set_name
@@ -36,7 +37,9 @@ from core.protection.health import (
     headline,
 )
 from core.protection.locks import record_lock
+from core.protection.plan_lock import PlanHolder, plan_holder
 from core.protection.state_machine import allowed_actions, check_transition
+from core.protection.watch_beat import WatcherState, watcher_state
 from core.store import PairRecord, PairStore
 
 S = PairState
@@ -80,6 +83,10 @@ class PairStatus:
     conditions: list[Condition] = field(default_factory=list)
     #: when it was read (epoch seconds): ages are counted from here
     read_at: float = 0.0
+    #: who runs a plan of the pair now (the plan lock; a console or ``appmgr watch``)
+    plan: PlanHolder | None = None
+    #: with manual intervention off: whether ``appmgr watch`` runs (None: the console asks)
+    watcher: WatcherState | None = None
 
     @property
     def label(self) -> str:
@@ -139,6 +146,10 @@ class PairStatus:
             "last_error": r.last_error,
             "errors": list(self.errors),
             "conditions": [c.to_dict(self.read_at) for c in self.conditions],
+            "plan_running": self.plan.sentence() if self.plan else None,
+            "automatic_failover": None if self.watcher is None else {
+                "running": self.watcher.running, "host": self.watcher.host,
+                "pid": self.watcher.pid, "text": self.watcher.sentence()},
         }
 
 
@@ -161,11 +172,34 @@ def check_named_pair(ctx: Context, store: PairStore, source: str, target: str) -
 
 
 def pair_actions(
-    store: PairStore, app: str, source: str, target: str
+    store: PairStore, app: str, source: str, target: str, paths: AppPaths | None = None
 ) -> dict[str, tuple[str, str | None]]:
-    """``{action: (label, reason_if_disabled)}`` for the pair's saved state (no remote call)."""
+    """``{action: (label, reason_if_disabled)}`` for the pair's saved state (no remote call).
+    With ``paths``: while another process runs a plan of the pair, its plan actions
+    say who runs which plan."""
     rec = store.record(app, source, target)
-    return allowed_actions(rec.pair_state, rec.monitoring if rec.facts else None)
+    actions = allowed_actions(rec.pair_state, rec.monitoring if rec.facts else None)
+    holder = plan_holder(paths, app, source, target) if paths is not None else None
+    if holder is not None:
+        for name in PLAN_ACTIONS:
+            actions[name] = (actions[name][0], holder.sentence())
+    return actions
+
+
+#: the actions that run a plan under the plan lock
+PLAN_ACTIONS = ("failover", "failback", "restore")
+
+
+def _automatic(ctx: Context, store: PairStore, status: PairStatus) -> None:
+    """Local reads only: who runs a plan now, and (manual intervention off) whether
+    anything will fail over by itself."""
+    r = status.record
+    status.plan = plan_holder(ctx.paths, r.app, r.source, r.target)
+    if status.state not in (*_WATCHED, S.FAILING_OVER):
+        return  # no failover to come: who would run it is beside the point
+    cfg = store.load_config(r.app, r.source, r.target)
+    if cfg is not None and not cfg.monitoring.manual_intervention and r.facts:
+        status.watcher = watcher_state(ctx.paths, ctx.clock.now())
 
 
 def _set_name(rec: PairRecord) -> str:
@@ -196,6 +230,7 @@ def pair_status(ctx: Context, store: PairStore, app: str, source: str, target: s
     name = _set_name(rec)
     if not name or state in (S.UNPROTECTED, S.VALIDATED):
         return status
+    _automatic(ctx, store, status)
     if state in _WATCHED:
         _read_source(ctx, rec.source, name, status)
     elif state != S.RESTORING:

@@ -172,3 +172,37 @@ async def test_a_stray_enter_on_the_failure_prompt_does_not_fail_over(api):
         await press(pilot, "enter")
         assert not isinstance(app.screen, ConfirmScreen | StepsScreen)
         assert api.called("failover") == []
+
+
+async def test_without_manual_intervention_the_console_says_who_fails_over(api):
+    from core.protection.plan_lock import PlanHolder
+    from core.protection.watch_beat import WatcherState
+
+    reopen_pair(api)
+    app = make_app(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        api.state = PairState.PROTECTED
+        # no watcher runs: nothing fails over by itself, so the console asks and says why
+        api.watcher = WatcherState(False)
+        api.fail_source()
+        await press(pilot, "ctrl+r")
+        prompt = app.screen
+        assert isinstance(prompt, ConfirmScreen)
+        text = str(prompt.query_one(".dialog-text", Static).render())
+        assert "appmgr watch: not running — failover will wait for you." in text
+        await press(pilot, "n")
+        problems = str(app.screen.query_one("#mon-problems", Static).render())
+        assert "▲ Automatic failover: appmgr watch: not running — failover will wait" in problems
+        # a watcher runs: the console promises only what it will do, and asks nothing
+        app.screen._prompted_failure = False
+        api.watcher = WatcherState(True, "adm1", 4242)
+        api.plan = PlanHolder("appmgr watch", "adm1", 4242, "failover", 0.0)
+        await press(pilot, "ctrl+r")
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert any("FS01 has failed; appmgr watch on adm1 fails it over to FS02." in n
+                   for n in notices(app))
+        problems = str(app.screen.query_one("#mon-problems", Static).render())
+        assert "▶ appmgr watch on adm1 is running the failover plan (pid 4242)" in problems
+        assert "● Automatic failover: appmgr watch on adm1: running" in problems
+        assert not any("automatic failover to FS02 runs" in n for n in notices(app))

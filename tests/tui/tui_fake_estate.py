@@ -49,6 +49,8 @@ class PairStatus:
     operation: str = ""  # core: the record's phase
     conditions: list[Any] = field(default_factory=list)  # core.protection.health.Condition
     read_at: float = NOW
+    plan: Any = None  # core.protection.plan_lock.PlanHolder: who runs a plan now
+    watcher: Any = None  # core.protection.watch_beat.WatcherState (manual intervention off)
 
     @property
     def label(self) -> str:

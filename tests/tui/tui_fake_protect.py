@@ -161,7 +161,9 @@ class FakeProtectMixin:
                                 stats.last_heartbeat, stats.missed_heartbeats, 5) if up else None
         down = getattr(self, "down_since", None)
         if down is None or s != ST.PROTECTED:
-            return PairStatus(s, stats, monitor, source_reachable=not failed)
+            return PairStatus(s, stats, monitor, source_reachable=not failed,
+                              plan=getattr(self, "plan", None),
+                              watcher=getattr(self, "watcher", None))
         from dataclasses import replace
 
         from core.protection.health import TARGET_UNREACHABLE, Condition

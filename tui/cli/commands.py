@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from tui.cli import config_cmd, discover_cmd, domain_cmd, output
+from tui.cli import config_cmd, discover_cmd, domain_cmd, output, watch_cmd
 from tui.cli.secret_input import add_secret_arguments
 
 Handler = Callable[[argparse.Namespace], int]
@@ -67,6 +67,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lines", type=int, default=200)
     config_cmd.add_parser(sub, common)
     domain_cmd.add_parser(sub, common)
+    watch_cmd.add_parser(sub, common)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -205,4 +206,5 @@ HANDLERS: dict[str, Handler] = {
     "unprotect": _unprotect, "status": _status, "failover": _operation("failover"),
     "failback": _operation("failback"), "restore": _operation("restore"),
     "login": _login, "log": _log, "config": config_cmd.run, "domain": domain_cmd.run,
+    "watch": watch_cmd.run,
 }

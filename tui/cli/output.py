@@ -115,6 +115,11 @@ def status(d: dict[str, Any]) -> str:
         ago = f"{time.time() - hb:.0f} s ago" if hb else "never"
         lines.append(f"  monitor      {m['state']}  last heartbeat {ago}  "
                      f"missed {missed_text(m['missed'], m['threshold'])}")
+    if d.get("plan_running"):
+        lines.append(f"  ▶ {d['plan_running']}")
+    auto = d.get("automatic_failover")
+    if auto:
+        lines.append(f"  automatic failover: {auto['text']}")
     if d.get("source_reachable") is False:
         lines.append(f"  {d['source']} does not answer")
     if d.get("target_reachable") is False:

@@ -122,9 +122,11 @@ class MainActions:
             return
         self._prompted_failure = True
         _, source, target = self._pair()
-        cfg = self.session.cfg
-        if cfg is not None and not cfg.monitoring.manual_intervention:
-            self.notify(f"{source} has failed; automatic failover to {target} runs.",
+        # manual intervention off: say who fails over; ask only when nothing will
+        watcher = getattr(status, "watcher", None)
+        if watcher is not None and watcher.running:
+            self.notify(f"{source} has failed; appmgr watch on {watcher.host} fails it over "
+                        f"to {target}.",
                         severity="error")
             return
         monitor = getattr(status, "monitor", None)
@@ -135,6 +137,8 @@ class MainActions:
         elif monitor is not None:
             detail = (f"{target}'s monitor missed {monitor.missed} of {monitor.threshold} "
                       f"heartbeats from {source}.")
+        if watcher is not None:  # manual intervention off, yet no watcher runs
+            detail = f"{watcher.sentence()}.\n{detail}"
         self.app.push_screen(ConfirmScreen(
             "Failure detected", f"{source} has failed. Fail over to {target} now?\n\n{detail}",
             yes="Fail over", no="Not now", dialog_id="failover-prompt", focus_yes=False),

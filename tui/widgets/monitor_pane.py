@@ -191,7 +191,7 @@ class MonitorPane(VerticalScroll):
         }
         self._times = (last_hb, s.last_snapshot)
         self.query_one("#mon-problems", Static).update(
-            "\n".join(f"▲ {p}" for p in self._problems(status)))
+            "\n".join([*self._automatic(status), *(f"▲ {p}" for p in self._problems(status))]))
         table = self.query_one("#mon-table", DataTable)
         for key, text in values.items():
             table.update_cell(key, "value", text)
@@ -219,6 +219,19 @@ class MonitorPane(VerticalScroll):
         if getattr(status, "target_reachable", None) is False:
             problems.append("The target does not answer.")
         return problems
+
+    @staticmethod
+    def _automatic(status: Any) -> list[str]:
+        """Who runs a plan now, and (manual intervention off) who will fail over."""
+        out = []
+        plan = getattr(status, "plan", None)
+        if plan is not None:
+            out.append(f"▶ {plan.sentence()}")
+        watcher = getattr(status, "watcher", None)
+        if watcher is not None:
+            out.append(f"{'●' if watcher.running else '▲'} Automatic failover: "
+                       f"{watcher.sentence()}")
+        return out
 
     @staticmethod
     def _ages(last_hb: float | None, last_snapshot: float | None, now: float) -> dict[str, str]:

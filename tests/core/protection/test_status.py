@@ -83,8 +83,10 @@ def test_json_is_stable(world: World, store: PairStore, protected: PairRecord) -
     assert list(d) == ["app", "source", "target", "state", "pair_state", "reason", "since",
                        "source_reachable", "target_reachable",
                        "mirror", "replication", "counters", "monitoring", "monitor", "operation",
-                       "last_error", "errors", "conditions"]
+                       "last_error", "errors", "conditions", "plan_running", "automatic_failover"]
     assert (d["reason"], d["since"], d["conditions"]) == ("", None, [])
+    # manual intervention on: the console asks, nothing is said about a watcher
+    assert (d["plan_running"], d["automatic_failover"]) == (None, None)
     assert d["state"] == "Protected" and d["mirror"] == {"status": "complete", "percent": 100.0}
     assert d["replication"] == {"status": "replicating"}
     assert set(d["counters"]) == {"bytes_sent", "bytes_sent_compressed", "bytes_remaining",

@@ -20,8 +20,11 @@ which nothing else uses (it is not a setting: an ack always means on disk).
 from __future__ import annotations
 
 import errno
+import logging
 import os
 from collections.abc import Callable
+
+log = logging.getLogger(__name__)
 
 #: the bench's switch to measure what durability costs (never a user setting)
 NO_FSYNC_ENV = "APPMGR_BENCH_UNSAFE_NO_FSYNC"
@@ -67,6 +70,9 @@ class Durability:
     def __init__(self, sync_file: SyncFile | None = None, sync_dir: SyncDir | None = None,
                  ) -> None:
         skip = unsafe_no_fsync()
+        if skip and not (sync_file and sync_dir):
+            log.warning("%s=1: fsync skipped, acks do not mean on disk (bench only)",
+                        NO_FSYNC_ENV)
         self.sync_file = sync_file or (_skip_file if skip else fsync_file)
         self.sync_dir = sync_dir or (_skip_dir if skip else fsync_dir)
         self._dirs: set[str] = set()

@@ -15,11 +15,15 @@ import asyncio
 import errno
 import json
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from core.engine import protocol
 from core.engine.durability import Durability, fsync_dir, fsync_file
+from core.engine.fsworker import FsWorker
+from core.engine.group_commit import GroupCommit
 from core.engine.receiver import Receiver
 from core.engine.scan import TMP_PREFIX
 from core.engine.volumes import VolumeMap
@@ -202,3 +206,52 @@ async def test_a_reordering_or_a_missing_number_is_refused(tmp_path: Path) -> No
         in wire.frames[-1]["message"]
     _, wire, _ = await feed(tmp_path / "t", [frame({"op": "mkdir", "path": "E:\\Data\\x"})])
     assert "carries no sequence number" in wire.frames[-1]["message"]
+
+
+async def _until(cond: Callable[[], bool], what: str) -> None:
+    """Wait for a state (bounded): the event loop runs the committer meanwhile."""
+    deadline = time.monotonic() + 5
+    while not cond():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.001)
+
+
+def _committer(max_ops: int, interval: float) -> GroupCommit:
+    return GroupCommit(FsWorker(), Durability(lambda fd, p: None, lambda p: None),
+                       _no_send, max_ops=max_ops, interval=interval)
+
+
+async def test_unacknowledged_operations_commit_every_max_ops() -> None:
+    """A mirror's stream (no acks): no round until ``max_ops`` operations are in
+    (the interval here never passes), then one round covering them."""
+    commits = _committer(4, 3600)
+    runner = asyncio.create_task(commits.run())
+    try:
+        for _ in range(3):
+            commits.queued()
+            for _ in range(20):  # the committer runs whenever it can
+                await asyncio.sleep(0)
+        assert commits.rounds == 0
+        commits.queued()
+        await _until(lambda: commits.rounds == 1, "a round")
+        assert commits.ops == 4
+    finally:
+        runner.cancel()
+        commits.fs.close()
+
+
+async def test_unacknowledged_operations_commit_after_the_interval() -> None:
+    commits = _committer(1000, 0.002)
+    runner = asyncio.create_task(commits.run())
+    try:
+        for _ in range(3):
+            commits.queued()
+        await _until(lambda: commits.rounds == 1, "a round")
+        assert commits.ops == 3
+    finally:
+        runner.cancel()
+        commits.fs.close()
+
+
+async def _no_send(frame: dict[str, Any]) -> None:
+    raise AssertionError(f"nothing to acknowledge: {frame}")

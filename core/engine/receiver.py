@@ -121,7 +121,7 @@ class Receiver:
         """Run the group commits; a failed disk write ends the channel with its error."""
         try:
             await self.commits.run()
-        except (OSError, ValueError) as exc:
+        except Exception as exc:  # the source waits for an ack: tell it, never leave it hanging
             log.warning("data channel %s: %s", self.name, exc)
             await self._tell(exc)
             self.writer.close()

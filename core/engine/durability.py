@@ -13,7 +13,7 @@ each directory once, before the acks of all the operations it covers go out.
 
 A :class:`Durability` is used on the receiver's disk thread only (FsWorker),
 so it needs no lock. The fsync functions are injected: tests record the order
-of calls; ``bench/mirror.py`` measures the cost with :func:`unsafe_no_fsync`,
+of calls; ``bench/durability.py`` measures the cost with :func:`unsafe_no_fsync`,
 which nothing else uses (it is not a setting: an ack always means on disk).
 """
 

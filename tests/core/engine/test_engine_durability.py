@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from core.engine import protocol
-from core.engine.durability import Durability, fsync_dir, fsync_file
+from core.engine.durability import NO_FSYNC_ENV, Durability, fsync_dir, fsync_file
 from core.engine.fsworker import FsWorker
 from core.engine.group_commit import GroupCommit
 from core.engine.receiver import Receiver
@@ -255,3 +255,11 @@ async def test_unacknowledged_operations_commit_after_the_interval() -> None:
 
 async def _no_send(frame: dict[str, Any]) -> None:
     raise AssertionError(f"nothing to acknowledge: {frame}")
+
+
+def test_fsync_is_the_default_and_only_the_bench_switch_skips_it(monkeypatch) -> None:
+    monkeypatch.delenv(NO_FSYNC_ENV, raising=False)
+    dur = Durability()
+    assert (dur.sync_file, dur.sync_dir) == (fsync_file, fsync_dir)
+    monkeypatch.setenv(NO_FSYNC_ENV, "1")
+    assert Durability().sync_file is not fsync_file

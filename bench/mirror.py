@@ -92,11 +92,13 @@ def client(ip: str) -> EngineClient:
     return EngineClient(ip, PORT, identity(tls.ROLE_CONSOLE, "bench console"), timeout=30)
 
 
-def engine(ip: str, state: Path, vol_e: Path) -> subprocess.Popen[str]:
+def engine(ip: str, state: Path, vol_e: Path, env: dict[str, str] | None = None,
+           ) -> subprocess.Popen[str]:
     tls.write_engine_identity(tls.engine_dir(state), identity(tls.ROLE_ENGINE, ip))
     cmd = [sys.executable, "-m", "core.engine", "--listen", ip, "--port", str(PORT), "--state",
            str(state), "--volume", f"E={vol_e}", "--log-level", "WARNING"]
-    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                         env=None if env is None else {**os.environ, **env})
     assert p.stdout is not None
     if not p.stdout.readline().startswith("READY"):
         raise RuntimeError(f"engine on {ip} did not start")
@@ -109,11 +111,13 @@ def fresh(path: Path) -> None:
     os.sync()
 
 
-def run_engine(src_c: EngineClient, work: Path, n: int) -> tuple[float, Path]:
-    """One timed Full mirror into a target engine whose E: volume is a new empty dir."""
+def run_engine(src_c: EngineClient, work: Path, n: int | str,
+               env: dict[str, str] | None = None) -> tuple[float, Path]:
+    """One timed Full mirror into a target engine whose E: volume is a new empty dir
+    (``env``: extra environment of the target engine, e.g. bench/durability.py's)."""
     target_e = work / f"engine-run{n}" / "E"
     fresh(target_e)
-    tgt = engine(TGT_IP, work / f"engine-run{n}" / "state", target_e)
+    tgt = engine(TGT_IP, work / f"engine-run{n}" / "state", target_e, env)
     try:
         tgt_c = client(TGT_IP)
         name, token = f"bench{n}", f"token-{n}"
@@ -135,11 +139,11 @@ def run_engine(src_c: EngineClient, work: Path, n: int) -> tuple[float, Path]:
     return elapsed, target_e / "Bench"
 
 
-def run_rsync(src: Path, rsync_root: Path, n: int) -> float:
+def run_rsync(src: Path, rsync_root: Path, n: int | str, extra: tuple[str, ...] = ()) -> float:
     """One timed rsync into a new empty directory of the daemon's module."""
     fresh(rsync_root / f"run{n}")
     t0 = time.perf_counter()
-    subprocess.run(["rsync", "-a", "--whole-file", f"{src}/",
+    subprocess.run(["rsync", "-a", "--whole-file", *extra, f"{src}/",
                     f"rsync://{RSYNC_IP}:{RSYNC_PORT}/mod/run{n}/"], check=True)
     return time.perf_counter() - t0
 

@@ -4,6 +4,11 @@ Uncompressed files go out as one frame whose payload is streamed from disk
 (``sendfile``). With compression each 1 MiB chunk is zlib-compressed in a
 worker thread and sent as its own frame (raw when compression does not
 shrink it). Every payload is counted: raw bytes and bytes on the wire.
+
+Every operation that changes the target is numbered (``seq`` 1, 2, 3 … per
+channel, i.e. per replication set and connection) in the order it is sent,
+which is the order the source detected the changes; the target applies them
+in that order and refuses a number out of turn (:class:`OutOfOrder`).
 """
 
 from __future__ import annotations
@@ -30,6 +35,16 @@ class ChannelError(Exception):
     """The target reported an error or broke the channel (message says which)."""
 
 
+class OutOfOrder(ChannelError):
+    """The target saw an operation out of the set's sequence (a gap or a reordering):
+    what it holds may not follow the source's order, so the set is re-mirrored."""
+
+
+def target_error(header: dict[str, Any]) -> ChannelError:
+    message = str(header.get("message", "the target reported an error"))
+    return OutOfOrder(message) if header.get("kind") == "order" else ChannelError(message)
+
+
 class Channel:
     def __init__(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
@@ -40,6 +55,8 @@ class Channel:
         self.counters = counters
         self.level = max(0, min(9, compression))
         self._seq = 0
+        #: the sequence number of the last change sent
+        self.sent_seq = 0
 
     @classmethod
     async def open(
@@ -58,18 +75,25 @@ class Channel:
         second (stalled, or the engine stopping mid-frame) is dropped instead."""
         await close_writer(self.writer)
 
-    async def pending_error(self) -> str | None:
+    async def pending_error(self) -> ChannelError | None:
         """After a broken send: the error the target sent before closing, if any."""
         try:
             async with asyncio.timeout(0.5):
                 header, _ = await protocol.read_frame(self.reader)
         except Exception:
             return None
-        return str(header.get("message")) if header.get("op") == "error" else None
+        return target_error(header) if header.get("op") == "error" else None
+
+    def stamp(self, header: dict[str, Any]) -> dict[str, Any]:
+        """``header`` with the set's next sequence number, when it changes the target."""
+        if header.get("op") not in protocol.CHANGES:
+            return header
+        self.sent_seq += 1
+        return {**header, "seq": self.sent_seq}
 
     # --- plain frames ----------------------------------------------------------
     async def send(self, header: dict[str, Any], payload: bytes = b"") -> None:
-        await protocol.write_frame(self.writer, header, payload)
+        await protocol.write_frame(self.writer, self.stamp(header), payload)
 
     async def reply(self, timeout: float = REPLY_TIMEOUT) -> tuple[dict[str, Any], bytes]:
         try:
@@ -78,7 +102,7 @@ class Channel:
         except TimeoutError as exc:
             raise ChannelError(f"the target did not answer within {timeout:.0f} s") from exc
         if header.get("op") == "error":
-            raise ChannelError(str(header.get("message", "the target reported an error")))
+            raise target_error(header)
         return header, payload
 
     async def call(self, header: dict[str, Any], payload: bytes = b"") -> dict[str, Any]:
@@ -127,7 +151,7 @@ class Channel:
                 header["ack"] = self._seq
             if self.level == 0:
                 # counted slice by slice: a 200 MB file shows its rate while it goes
-                await protocol.write_file_frame(self.writer, header, fh, st.st_size,
+                await protocol.write_file_frame(self.writer, self.stamp(header), fh, st.st_size,
                                                 on_sent=lambda n: self.counters.sent(n, n))
             else:
                 await self.send({**header, "chunked": True})

@@ -122,7 +122,7 @@ class EngineClient:
 
     def _tls_error(self, exc: ssl.SSLError) -> Exception:
         text = tls.why_client_failed(exc, f"the engine on {self.where}",
-                                     protocol.PROTOCOL_VERSION)
+                                     protocol.TLS_VERSION)
         if "plain text" in text:
             return ProtocolError(text)
         return AuthFailed(text)

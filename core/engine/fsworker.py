@@ -53,6 +53,15 @@ class FsWorker:
         self._raise()
         return result
 
+    async def after(self, fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` after everything queued so far (what is queued meanwhile runs
+        after it) and return its result; the first failure of any change is raised."""
+        fut = self._pool.submit(self._guard(fn))
+        with contextlib.suppress(Exception):  # recorded in self._error, raised below
+            result = await asyncio.wrap_future(fut)
+        self._raise()
+        return result
+
     async def flush(self) -> None:
         while self._pending:
             await self._pop()

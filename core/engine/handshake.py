@@ -77,7 +77,7 @@ async def open_data(
                 host, port, limit=4 << 20, ssl=context, server_hostname=host,
                 ssl_handshake_timeout=timeout)
     except ssl.SSLError as exc:
-        raise TlsFailed(tls.why_client_failed(exc, where, protocol.PROTOCOL_VERSION)) from exc
+        raise TlsFailed(tls.why_client_failed(exc, where, protocol.TLS_VERSION)) from exc
     try:
         async with asyncio.timeout(timeout):
             chal, _ = await protocol.read_frame(reader, 0)
@@ -93,7 +93,7 @@ async def open_data(
             raise DeniedError(str(reply.get("message", "the target refused the connection")))
     except ssl.SSLError as exc:  # TLS 1.3: a refused certificate shows on the first read
         writer.close()
-        raise TlsFailed(tls.why_client_failed(exc, where, protocol.PROTOCOL_VERSION)) from exc
+        raise TlsFailed(tls.why_client_failed(exc, where, protocol.TLS_VERSION)) from exc
     except BaseException:
         writer.close()
         raise

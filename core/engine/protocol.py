@@ -24,7 +24,12 @@ MAX_SMALL_PAYLOAD = 256 << 20  # payloads read into memory (not streamed) stay b
 CHUNK = 1 << 20
 MAX_DATA = 16 << 20  # a chunk or block frame, compressed or not, and what it inflates to
 MAX_LISTING = 1 << 30  # a target's listing, inflated
-PROTOCOL_VERSION = 2  # 2: TLS with certificates, versions checked at the handshake
+#: 2: TLS with certificates, versions checked at the handshake. 3: every change on a
+#: data channel carries the set's sequence number (``seq``), and an ack means on disk
+PROTOCOL_VERSION = 3
+TLS_VERSION = 2  # the first version that speaks TLS (an older engine answers in plain text)
+#: the data channel's operations that change the target: each carries the next ``seq``
+CHANGES = frozenset({"mkdir", "delete", "file", "block", "settle", "rename"})
 SLICE = 4 << 20  # a streamed file is counted (transfer rate) after each slice
 
 

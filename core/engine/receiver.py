@@ -10,6 +10,16 @@ temporary name and renamed into place; block patches are written in place.
 Copies carry the source's modification time. Disk work runs in order on a
 FsWorker thread, overlapping with reading the socket; anything answered
 (acks, listings, sums) waits until the work before it is done.
+
+Order: every operation that changes the target carries the set's sequence
+number (``seq``: 1, 2, 3 … on each channel, stamped by the source in the
+order the changes were detected). Operations are applied in that order; a
+number out of turn (a gap or a reordering) ends the channel with an error of
+kind ``order``, and the source re-mirrors.
+
+Durability: an ack means "on disk" (:mod:`core.engine.durability`): it goes
+out after the group-commit round (:mod:`core.engine.group_commit`) that
+synced the operation's data and directory entries.
 """
 
 from __future__ import annotations
@@ -25,11 +35,13 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from core.engine import blocks, fsops, protocol
+from core.engine.durability import Durability
 from core.engine.fsworker import FsWorker
+from core.engine.group_commit import GroupCommit
 from core.engine.pathmap import MappedMatcher, PathMap
 from core.engine.rules import RuleMatcher
 from core.engine.scan import TMP_PREFIX, Entry, Matcher, scan, scan_dir, sweep_dir, sweep_tmp
-from core.engine.tasks import run_to_end
+from core.engine.tasks import cancel_and_wait, run_to_end
 from core.engine.volumes import VolumeError, VolumeMap
 from core.model.rules import Rule
 
@@ -40,10 +52,15 @@ class Rejected(Exception):
     """A frame the target will not apply (message goes back to the source)."""
 
 
+class OutOfOrder(Rejected):
+    """An operation arrived out of its turn in the set's sequence."""
+
+
 class Receiver:
     def __init__(
         self, name: str, volumes: VolumeMap, reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter, on_rules: Callable[[list[Rule]], None] | None = None,
+        durability: Durability | None = None,
     ) -> None:
         self.name = name
         self.volumes = volumes
@@ -55,9 +72,15 @@ class Receiver:
         #: what scans of this server's disk use: the rules, or their images when mapped
         self.local_matcher: RuleMatcher | MappedMatcher = self.matcher
         self.fs = FsWorker()
+        self.dur = durability or Durability()
+        self.commits = GroupCommit(self.fs, self.dur, self._send)
+        #: the sequence number the next change must carry
+        self.next_seq = 1
         self._partial: dict[str, Any] = {}
+        self._told = False
 
     async def run(self) -> None:
+        committer = asyncio.create_task(self._commit_loop(), name=f"commit {self.name}")
         try:
             while True:
                 header, plen = await protocol.read_header(self.reader)
@@ -65,22 +88,58 @@ class Receiver:
                 handler = getattr(self, "_op_" + op, None)
                 if handler is None:
                     raise Rejected(f"unknown data channel operation {op!r}")
+                if op in protocol.CHANGES:
+                    self._in_turn(header)
                 reply = await handler(header, plen)
+                if op in protocol.CHANGES:
+                    self.commits.queued()
                 if "ack" in header:
-                    await self.fs.flush()
-                    await self._send({"op": "ack", "ack": header["ack"], **(reply or {})})
+                    self.commits.ack({"op": "ack", "ack": header["ack"], **(reply or {})})
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         except (Rejected, VolumeError, OSError, ValueError, protocol.FrameError) as exc:
             log.warning("data channel %s: %s", self.name, exc)
-            with contextlib.suppress(ConnectionError):
-                await self._send({"op": "error", "message": _say(exc)})
+            await self._tell(exc)
         finally:
             # also when the engine stops meanwhile: no half-written temp file stays
             # behind and the disk thread has ended before the engine exits
-            await run_to_end(self._finish())
+            await run_to_end(self._finish(committer))
 
-    async def _finish(self) -> None:
+    def _in_turn(self, h: dict[str, Any]) -> None:
+        seq = h.get("seq")
+        if not isinstance(seq, int):
+            raise Rejected(f"a {h.get('op')} operation carries no sequence number "
+                           f"(protocol {protocol.PROTOCOL_VERSION} requires one)")
+        if seq != self.next_seq:
+            what = "a gap" if seq > self.next_seq else "a reordering"
+            raise OutOfOrder(
+                f"operation {seq} of set {self.name} arrived when {self.next_seq} was "
+                f"expected ({what} in the replication order): the source re-mirrors")
+        self.next_seq += 1
+
+    async def _commit_loop(self) -> None:
+        """Run the group commits; a failed disk write ends the channel with its error."""
+        try:
+            await self.commits.run()
+        except Exception as exc:  # the source waits for an ack: tell it, never leave it hanging
+            log.warning("data channel %s: %s", self.name, exc)
+            await self._tell(exc)
+            self.writer.close()
+
+    async def _tell(self, exc: BaseException) -> None:
+        """Send the error that ends the channel (once: the reader and the committer may
+        both meet the same failed disk write)."""
+        if self._told:
+            return
+        self._told = True
+        frame = {"op": "error", "message": _say(exc)}
+        if isinstance(exc, OutOfOrder):
+            frame["kind"] = "order"
+        with contextlib.suppress(ConnectionError):
+            await self._send(frame)
+
+    async def _finish(self, committer: asyncio.Task[None]) -> None:
+        await cancel_and_wait([committer], f"group commit of {self.name}")
         part = self._partial
         if part:  # the file is opened on the disk thread: read its handle there too
             with contextlib.suppress(Exception):
@@ -103,7 +162,7 @@ class Receiver:
     # --- requests answered at once -------------------------------------------------
     async def _op_begin(self, h: dict[str, Any], plen: int) -> None:
         await self._drop(plen)
-        await self.fs.flush()
+        await self.commits.barrier()
         rules = [Rule.from_dict(d) for d in h.get("rules", [])]
         self.matcher = RuleMatcher(rules)
         self.paths = PathMap(rules)
@@ -121,6 +180,7 @@ class Receiver:
 
     async def _op_list(self, h: dict[str, Any], plen: int) -> None:
         await self._drop(plen)
+        await self.commits.barrier()
         back = self.paths.to_source
         digests = bool(h.get("digests"))
 
@@ -136,6 +196,7 @@ class Receiver:
 
     async def _op_sums(self, h: dict[str, Any], plen: int) -> None:
         await self._drop(plen)
+        await self.commits.barrier()
         local = self._local(str(h["path"]))
         block = int(h.get("block", blocks.BLOCK))
         sums = await self.fs.call(lambda: blocks.file_sums(local, block))
@@ -143,7 +204,7 @@ class Receiver:
 
     async def _op_mirror_end(self, h: dict[str, Any], plen: int) -> None:
         await self._drop(plen)
-        await self.fs.flush()
+        await self.commits.barrier()  # mirror complete means on disk
         await self._send({"op": "mirror_done"})
 
     async def _op_ping(self, h: dict[str, Any], plen: int) -> None:
@@ -153,23 +214,23 @@ class Receiver:
         await self._drop(plen)
         old, new = self._local(str(h["path"])), self._local(str(h["new"]))
         size, mtime = h.get("size"), h.get("mtime_ns")
-        need = await self.fs.call(lambda: fsops.rename(old, new, size, mtime))
+        need = await self.fs.call(lambda: fsops.rename(old, new, size, mtime, self.dur))
         return {"need": bool(need)}
 
     # --- changes queued to the disk thread --------------------------------------------
     async def _op_mkdir(self, h: dict[str, Any], plen: int) -> None:
         await self._drop(plen)
         local = self._local(str(h["path"]))
-        await self.fs.submit(lambda: fsops.mkdir(local))
+        await self.fs.submit(lambda: fsops.mkdir(local, self.dur))
 
     async def _op_delete(self, h: dict[str, Any], plen: int) -> None:
         await self._drop(plen)
         local = self._local(str(h["path"]))
         if h.get("orphan"):  # a mirror's orphan: its children were listed and come first
-            await self.fs.submit(lambda: fsops.prune(local))
+            await self.fs.submit(lambda: fsops.prune(local, self.dur))
         else:
             matcher, win = self.local_matcher, self.paths.to_target(str(h["path"]))
-            await self.fs.submit(lambda: delete_within(matcher, local, win))
+            await self.fs.submit(lambda: delete_within(matcher, local, win, self.dur))
 
     async def _op_file(self, h: dict[str, Any], plen: int) -> None:
         local = self._local(str(h["path"]))
@@ -180,7 +241,7 @@ class Receiver:
         self._partial = part
 
         def start() -> None:
-            part["fh"] = fsops.open_tmp(local, tmp)
+            part["fh"] = fsops.open_tmp(local, tmp, self.dur)
 
         await self.fs.submit(start)
         if h.get("chunked"):
@@ -197,7 +258,8 @@ class Receiver:
                 await self.fs.submit(lambda d=data: part["fh"].write(d), len(data))
                 left -= len(data)
         fh_box: dict[str, BinaryIO] = part
-        await self.fs.submit(lambda: fsops.finish_tmp(fh_box["fh"], tmp, local, mtime))
+        await self.fs.submit(lambda: fsops.finish_tmp(fh_box["fh"], tmp, local, mtime,
+                                                      self.dur))
         self._partial = {}
 
     async def _chunk(self) -> bytes:
@@ -210,12 +272,14 @@ class Receiver:
         local = self._local(str(h["path"]))
         payload = await protocol.read_payload(self.reader, plen, protocol.MAX_DATA)
         data = _data(h, payload)
-        await self.fs.submit(lambda: fsops.write_at(local, int(h["offset"]), data), len(data))
+        await self.fs.submit(lambda: fsops.write_at(local, int(h["offset"]), data, self.dur),
+                             len(data))
 
     async def _op_settle(self, h: dict[str, Any], plen: int) -> None:
         await self._drop(plen)
         local = self._local(str(h["path"]))
-        await self.fs.submit(lambda: fsops.settle(local, int(h["size"]), int(h["mtime_ns"])))
+        await self.fs.submit(lambda: fsops.settle(local, int(h["size"]), int(h["mtime_ns"]),
+                                                  self.dur))
 
 
 def target_matcher(
@@ -227,16 +291,17 @@ def target_matcher(
     return matcher if paths.identity else MappedMatcher(matcher, paths)
 
 
-def delete_within(matcher: Matcher, local: str, win: str) -> None:
+def delete_within(matcher: Matcher, local: str, win: str, dur: Durability) -> None:
     """Delete a file, or a directory with whatever in it belongs to the set: what the
     rules exclude (the target's own files) stays, with the directories holding it."""
     if not os.path.isdir(local) or os.path.islink(local):
-        fsops.delete(local)
+        fsops.delete(local, dur)
         return
+    dur.sync_files()
     sweep_dir(matcher, local, win)
     for e in reversed(list(scan_dir(matcher, local, win))):  # children first
-        fsops.prune(e.local)
-    fsops.prune(local)
+        fsops.prune(e.local, dur)
+    fsops.prune(local, dur)
 
 
 def sweep_partials(name: str, rules: list[Rule], volumes: VolumeMap) -> int:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from core.engine import mirror
-from core.engine.channel import Channel, ChannelError
+from core.engine.channel import Channel, ChannelError, OutOfOrder
 from core.engine.clock import Clock
 from core.engine.counters import Counters
 from core.engine.handshake import DeniedError, TlsFailed
@@ -161,9 +161,12 @@ class Replicator:
                 told = None
                 if self._channel and isinstance(exc, ConnectionError):
                     told = await self._channel.pending_error()
-                c.failed(_describe(ChannelError(told) if told else exc, self.spec),
+                c.failed(_describe(told or exc, self.spec),
                          target_down=_target_down(exc, told))
                 log.warning("connection %s: %s", self.name, c.last_error)
+                if isinstance(told or exc, OutOfOrder):  # the target's copy may be out of order
+                    self.require_remirror("the target saw operations out of order: "
+                                          + str(told or exc))
                 if c.mirror_status != "complete":
                     c.mirror_status = "error"
                 # the target may have lost what it had not written (or restarted): the
@@ -338,7 +341,7 @@ def _below_or_at(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _target_down(exc: BaseException, told: str | None) -> bool:
+def _target_down(exc: BaseException, told: ChannelError | None) -> bool:
     """Whether a failure means the target engine cannot be reached (not a local error,
     not an answer of a running target)."""
     if told or isinstance(exc, DeniedError | TlsFailed | ChannelError):

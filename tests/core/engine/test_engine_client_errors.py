@@ -184,9 +184,10 @@ def test_an_engine_of_another_ca_is_refused(scripted) -> None:
 def test_an_engine_of_a_newer_protocol_is_named(scripted) -> None:
     def script(conn: socket.socket, _n: int) -> None:
         protocol.send_frame_sync(conn, {**handshake.challenge(auth.make_nonce(), "FAKE"),
-                                        "version": 3})
+                                        "version": protocol.PROTOCOL_VERSION + 1})
         protocol.recv_frame_sync(conn)
 
-    with pytest.raises(ProtocolError, match="speaks engine protocol version 3, this side "
-                                            "speaks version 2"):
+    newer, ours = protocol.PROTOCOL_VERSION + 1, protocol.PROTOCOL_VERSION
+    with pytest.raises(ProtocolError, match=f"speaks engine protocol version {newer}, this side "
+                                            f"speaks version {ours}"):
         scripted(38, script).info()

@@ -9,6 +9,7 @@ import os
 import pytest
 
 from core.engine import fsops
+from core.engine.durability import Durability
 from core.engine.pathmap import reverse_rules
 from core.model.rules import Rule
 
@@ -144,7 +145,7 @@ def test_rename_across_volumes_sends_the_content(tmp_path, monkeypatch) -> None:
         raise OSError(errno.EXDEV, "Invalid cross-device link")
 
     monkeypatch.setattr(fsops.os, "replace", cross_device)
-    assert fsops.rename(str(old), str(new), 1, 0) is True
+    assert fsops.rename(str(old), str(new), 1, 0, Durability()) is True
     assert not old.exists()
 
 

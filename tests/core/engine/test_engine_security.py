@@ -151,12 +151,12 @@ def test_an_old_protocol_version_is_refused_naming_both(tmp_path: Path, engines)
     engines.append(tgt)
     with tls_socket(tgt.ip, console_identity()) as sock:
         chal, _ = protocol.recv_frame_sync(sock)
-        assert chal["version"] == protocol.PROTOCOL_VERSION == 2
-        protocol.send_frame_sync(sock, {**handshake.admin_hello(), "version": 1})
+        assert chal["version"] == protocol.PROTOCOL_VERSION == 3
+        protocol.send_frame_sync(sock, {**handshake.admin_hello(), "version": 2})
         reply, _ = protocol.recv_frame_sync(sock)
     assert reply["op"] == "denied"
-    assert "speaks engine protocol version 1, this side speaks version 2" in reply["message"]
-    assert tgt.logged("version 1, this side speaks version 2")
+    assert "speaks engine protocol version 2, this side speaks version 3" in reply["message"]
+    assert tgt.logged("version 2, this side speaks version 3")
     assert tgt.serves()
 
 
@@ -213,7 +213,8 @@ def test_a_decompression_bomb_drops_the_channel(tmp_path: Path, engines) -> None
     assert len(bomb) < 300_000
     with open_data_channel(tgt.ip, "tok") as sock:
         protocol.send_frame_sync(sock, {"op": "file", "path": "E:\\Shares\\Data\\bomb.bin",
-                                        "size": 1 << 20, "mtime_ns": 0, "chunked": True})
+                                        "size": 1 << 20, "mtime_ns": 0, "chunked": True,
+                                        "seq": 1})
         protocol.send_frame_sync(sock, {"op": "chunk", "raw": 1 << 20, "z": True}, bomb)
         reply, _ = protocol.recv_frame_sync(sock)
         assert reply["op"] == "error" and "inflates beyond" in reply["message"]

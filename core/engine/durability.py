@@ -1,0 +1,141 @@
+"""What the target must put on disk before it acknowledges an operation.
+
+An ack means "on disk": the data of a copied file is fsynced in its temporary
+file before the rename that publishes it, and every directory whose entries
+changed (a file renamed into it, created, deleted; a directory made or
+removed) is fsynced before the ack of the operation that changed it. A file
+patched in place (blocks, settle) is fsynced too.
+
+Directory fsyncs and the fsyncs of in-place writes are batched: each
+operation only notes what it dirtied, and one commit round (see
+:mod:`core.engine.group_commit`) syncs everything noted since the last round,
+each directory once, before the acks of all the operations it covers go out.
+
+A :class:`Durability` is used on the receiver's disk thread only (FsWorker),
+so it needs no lock. The fsync functions are injected: tests record the order
+of calls; ``bench/durability.py`` measures the cost with :func:`unsafe_no_fsync`,
+which nothing else uses (it is not a setting: an ack always means on disk).
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+#: the bench's switch to measure what durability costs (never a user setting)
+NO_FSYNC_ENV = "APPMGR_BENCH_UNSAFE_NO_FSYNC"
+
+SyncFile = Callable[[int, str], None]
+SyncDir = Callable[[str], None]
+
+
+def fsync_file(fd: int, path: str) -> None:
+    os.fsync(fd)
+
+
+def fsync_dir(path: str) -> None:
+    """fsync a directory, making its entries (creates, renames, deletes) durable.
+    Windows cannot open a directory for fsync; NTFS journals its metadata and
+    FlushFileBuffers on the file already covers its own entry."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except FileNotFoundError:
+        return  # removed since (its own parent's fsync covers that)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _skip_file(fd: int, path: str) -> None:
+    return None
+
+
+def _skip_dir(path: str) -> None:
+    return None
+
+
+def unsafe_no_fsync() -> bool:
+    """Whether the bench asked this process to skip fsync (to measure its cost)."""
+    return os.environ.get(NO_FSYNC_ENV) == "1"
+
+
+class Durability:
+    def __init__(self, sync_file: SyncFile | None = None, sync_dir: SyncDir | None = None,
+                 ) -> None:
+        skip = unsafe_no_fsync()
+        if skip and not (sync_file and sync_dir):
+            log.warning("%s=1: fsync skipped, acks do not mean on disk (bench only)",
+                        NO_FSYNC_ENV)
+        self.sync_file = sync_file or (_skip_file if skip else fsync_file)
+        self.sync_dir = sync_dir or (_skip_dir if skip else fsync_dir)
+        self._dirs: set[str] = set()
+        self._files: set[str] = set()
+        #: commit rounds run (each syncs all that was noted since the one before)
+        self.rounds = 0
+
+    # --- noted by the operations ----------------------------------------------------
+    def sync_data(self, fd: int, path: str) -> None:
+        """A new file's data, before the rename that makes it visible: synced now."""
+        self.sync_file(fd, path)
+
+    def entry_changed(self, path: str) -> None:
+        """``path`` was created, renamed or removed: its directory is synced next round."""
+        self._dirs.add(os.path.dirname(os.path.abspath(path)))
+
+    def file_changed(self, path: str) -> None:
+        """``path`` was written in place: synced next round (or before it moves)."""
+        self._files.add(path)
+
+    def makedirs(self, path: str) -> None:
+        """``os.makedirs`` that notes each directory it creates (its parent changed)."""
+        missing: list[str] = []
+        p = os.path.abspath(path)
+        while not os.path.isdir(p):
+            missing.append(p)
+            parent = os.path.dirname(p)
+            if parent == p:
+                break
+            p = parent
+        for d in reversed(missing):
+            try:
+                os.mkdir(d)
+            except FileExistsError:
+                if not os.path.isdir(d):
+                    raise
+            self.entry_changed(d)
+
+    # --- the round ------------------------------------------------------------------
+    def sync_files(self) -> None:
+        """Sync the files written in place; before one is renamed or deleted too, so
+        its data cannot be left behind under a name that is gone."""
+        files, self._files = self._files, set()
+        for path in sorted(files):
+            try:
+                fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
+            except OSError as exc:
+                if exc.errno in (errno.ENOENT, errno.EISDIR):
+                    continue  # deleted or replaced since: its directory's sync covers it
+                raise
+            try:
+                self.sync_file(fd, path)
+            finally:
+                os.close(fd)
+
+    def commit(self) -> None:
+        """One round: everything noted since the last round reaches the disk."""
+        self.sync_files()
+        dirs, self._dirs = self._dirs, set()
+        for d in sorted(dirs):
+            self.sync_dir(d)
+        self.rounds += 1
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._dirs or self._files)

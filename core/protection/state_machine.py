@@ -31,9 +31,10 @@ TRANSITIONS: dict[PairState, frozenset[PairState]] = {
     S.FAILURE_DETECTED: frozenset(
         {S.PROTECTED, S.MIRRORING, S.FAILING_OVER, S.UNPROTECTED, S.ERROR}
     ),
-    S.FAILING_OVER: frozenset({S.FAILED_OVER, S.ERROR}),
+    # abort puts a stuck plan back where it started (core.protection.abort)
+    S.FAILING_OVER: frozenset({S.FAILED_OVER, S.FAILURE_DETECTED, S.ERROR}),
     S.FAILED_OVER: frozenset({S.FAILING_BACK, S.ERROR}),
-    S.FAILING_BACK: frozenset({S.RESTORING, S.ERROR}),
+    S.FAILING_BACK: frozenset({S.RESTORING, S.FAILED_OVER, S.ERROR}),
     S.RESTORING: frozenset({S.MIRRORING, S.PROTECTED, S.ERROR}),
     S.ERROR: frozenset({S.UNPROTECTED}),
 }

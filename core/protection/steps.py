@@ -252,5 +252,6 @@ def create_monitor(env: PairEnv, s: Step) -> str:
 
 
 # the application verbs register themselves into STEPS (Exchange, SQL, clusters, items)
+from core.protection import drain as _drain  # noqa: E402, F401
 from core.protection import steps_apps as _steps_apps  # noqa: E402, F401
 from core.protection import steps_exchange as _steps_exchange  # noqa: E402, F401

@@ -15,7 +15,8 @@ When failover may start:
   :mod:`core.protection.drain`. The queue is drained first (bounded; at the
   bound nothing has changed and the caller hears what was left, unless
   ``force``), then the source's services stop before the target's start.
-Identity failover is executed by the engine, not by the console (F-9.5).
+Identity failover belongs to the engine (F-9.5), which does not run it yet: the
+console refuses it rather than pretend.
 """
 
 from __future__ import annotations
@@ -112,7 +113,8 @@ def failover(
                  actor) as env:
         if env.cfg.failover.type != "dns":
             raise StateError(
-                "Identity failover is executed by the engine, not by the console (SPEC F-9.5)."
+                "Identity failover is not run by this release (SPEC F-9.5 gives it to the engine, "
+                "which does not do it yet): choose DNS failover on the Failover tab to fail over."
             )
         soft = _may_start(env, force, graceful)
         if soft and env.rec.pair_state != S.FAILING_OVER:

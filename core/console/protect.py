@@ -20,7 +20,8 @@ from core.store import check_pair_name
 
 if TYPE_CHECKING:
     from core.console.console import Console
-    from core.validation.runner import FixResult, ValidationReport
+    from core.validation.fixes import FixResult
+    from core.validation.runner import ValidationReport
 
 
 class ProtectMixin:
@@ -41,7 +42,7 @@ class ProtectMixin:
     def fix_all(self: Console, cfg: ProtectionConfig, report: ValidationReport,
                 progress: Progress | None = None) -> tuple[ValidationReport, ProtectionConfig]:
         """Every available Fix in a safe order; the corrected configuration is saved."""
-        from core.validation.runner import fix_all
+        from core.validation.fixes import fix_all
 
         new_report, new_cfg = fix_all(self._routed_ctx(), cfg, report, progress=progress,
                                       farms=self._farms or None)
@@ -51,7 +52,7 @@ class ProtectMixin:
         return new_report, new_cfg
 
     def fix(self: Console, cfg: ProtectionConfig, check_id: str) -> FixResult:
-        from core.validation.runner import fix
+        from core.validation.fixes import fix
 
         result = fix(self._routed_ctx(), cfg, check_id, farms=self._farms or None)
         if result.config_changed:

@@ -40,11 +40,14 @@ Value types returned (fields the UI may rely on):
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from core.model.config import ProtectionConfig
 from core.model.server import Server
 from core.ports import DirectoryComputer
+
+if TYPE_CHECKING:  # the validation machinery stays off the import of the façade's type
+    from core.validation.base import CheckResult
 
 Progress = Callable[[str], None]
 
@@ -128,6 +131,14 @@ class ConsoleApi(Protocol):
     # Configure Protection tabs (all return a NEW config unless said otherwise)
     def advanced_shown(self, app: str) -> bool: ...
     def graceful_failover(self, app: str) -> bool: ...
+    def field_help(self, key: str) -> str:
+        """A setting's one-line help ("" for no such key). Pure and quick: the TUI may
+        call it on its UI thread (the help line follows the focus)."""
+        ...
+    def failure_after_text(self, interval: int, missed: int) -> str:
+        """The Monitoring tab's live hint (``failure declared after 25 s``). Pure and quick:
+        the TUI may call it on its UI thread, as the user types."""
+        ...
     def editable_keys(self, cfg: ProtectionConfig) -> list[str]: ...
     def protected_items(self, cfg: ProtectionConfig, refresh: bool = False) -> Any: ...
     def select_items(self, cfg: ProtectionConfig, keys: list[str]) -> ProtectionConfig: ...
@@ -180,6 +191,9 @@ class ConsoleApi(Protocol):
     # --- health check (F-7) --------------------------------------------------
     def validate(self, cfg: ProtectionConfig, progress: Progress | None = None) -> Any: ...
     def fix(self, cfg: ProtectionConfig, check_id: str) -> Any: ...
+    def fix_order(self, results: list[CheckResult]) -> list[CheckResult]:
+        """``results`` in the order Fix All repairs them. Pure and quick (UI thread)."""
+        ...
 
     # --- protection (F-8, F-9) ----------------------------------------------
     def allowed_actions(self, app: str, source: str, target: str) -> dict[str, tuple[str, str | None]]: ...

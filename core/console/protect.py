@@ -20,6 +20,7 @@ from core.store import check_pair_name
 
 if TYPE_CHECKING:
     from core.console.console import Console
+    from core.validation.base import CheckResult
     from core.validation.fixes import FixResult
     from core.validation.runner import ValidationReport
 
@@ -50,6 +51,12 @@ class ProtectMixin:
             self.store.save_config(new_cfg)
         log_action("fix all", pair=f"{cfg.source}->{cfg.target}", ok=new_report.ok)
         return new_report, new_cfg
+
+    def fix_order(self: Console, results: list[CheckResult]) -> list[CheckResult]:
+        """``results`` in the order Fix All repairs them (the pane's own Fix All loop)."""
+        from core.validation.fixes import fix_order
+
+        return fix_order(results)
 
     def fix(self: Console, cfg: ProtectionConfig, check_id: str) -> FixResult:
         from core.validation.fixes import fix

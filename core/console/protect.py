@@ -52,7 +52,7 @@ class ProtectMixin:
         log_action("fix all", pair=f"{cfg.source}->{cfg.target}", ok=new_report.ok)
         return new_report, new_cfg
 
-    def fix_order(self: Console, results: list[CheckResult]) -> list[CheckResult]:
+    def fix_order(self, results: list[CheckResult]) -> list[CheckResult]:
         """``results`` in the order Fix All repairs them (the pane's own Fix All loop)."""
         from core.validation.fixes import fix_order
 

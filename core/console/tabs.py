@@ -38,7 +38,7 @@ class TabsMixin:
         """Whether a graceful (soft) failover is offered (not SharePoint, not File server)."""
         return get_app(app).defaults.graceful_failover
 
-    def field_help(self: Console, key: str) -> str:
+    def field_help(self, key: str) -> str:
         """The one-line help of setting ``key`` (``monitoring.interval``), shown while its
         field has focus (SPEC F-3); "" when ``key`` names no setting. Pure and quick."""
         try:
@@ -143,7 +143,7 @@ class TabsMixin:
         cushion = cushion_warning(cfg, *self.pair_servers(cfg))
         return [*out, cushion] if cushion else out
 
-    def failure_after_text(self: Console, interval: int, missed: int) -> str:
+    def failure_after_text(self, interval: int, missed: int) -> str:
         """The live hint as the user types: ``failure declared after 25 s``. Pure and quick."""
         return failure_after_text(interval, missed)
 

@@ -63,6 +63,8 @@ ACTIONS: tuple[UiAction, ...] = (
              "Give the source its name and clients back", pair="failback", footer=2),
     UiAction("restore", "r", "Restore", "Actions",
              "Copy the target's changes back to the source", pair="restore"),
+    UiAction("abort", "A", "Abort Failover", "Actions",
+             "End a failover or failback that stopped part-way", pair="abort", footer=0),
     UiAction("logs", "l", "View logs", "Actions", "Verbose, DFO and failover logs", short="Logs",
              footer=4),
     UiAction("options", "o", "Options", "Tools", "Preferences and cached credentials", footer=4),

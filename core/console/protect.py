@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from core.apps.registry import get_app, protectable_app
+from core.apps.registry import protectable_app
 from core.console.api import Progress
 from core.errors import InvalidInput, ValidationFailed
 from core.logs import log_action, read_verbose_log, tail_lines
@@ -86,11 +86,13 @@ class ProtectMixin:
         log_action("enable protection", pair=f"{cfg.source}->{cfg.target}")
         return rec
 
-    def disable(self: Console, app: str, source: str, target: str) -> None:
+    def disable(self: Console, app: str, source: str, target: str,
+                progress: Progress | None = None, *, force: bool = False) -> None:
         from core.protection import disable as _disable
 
-        _disable.disable(self._routed_ctx(), self.store, app, source, target)
-        log_action("disable protection", pair=f"{source}->{target}")
+        _disable.disable(self._routed_ctx(), self.store, app, source, target, progress,
+                         force=force)
+        log_action("disable protection", pair=f"{source}->{target}", force=force)
 
     def set_monitoring(self: Console, app: str, source: str, target: str, on: bool) -> None:
         from core.protection import disable as _disable
@@ -106,17 +108,28 @@ class ProtectMixin:
         return [(r.app, r.source, r.target) for r in self.store.records()]
 
     def failover(self: Console, app: str, source: str, target: str,
-                 progress: Progress | None = None, *, force: bool = False) -> list[Any]:
+                 progress: Progress | None = None, *, force: bool = False,
+                 graceful: bool = False, drain_timeout: float = 60.0) -> list[Any]:
         from core.protection import failover as _failover
+        from core.protection.drain import graceful_refusal
 
-        application = get_app(app)
-        if force and not application.defaults.graceful_failover:
+        refused = graceful_refusal(app)
+        if refused and (force or graceful):
             # F-9.2: no graceful (soft) failover while the source is up for these
-            raise InvalidInput("failover", f"{application.title} has no graceful failover: "
-                                           "fail over once the source has failed")
-        log_action("failover", pair=f"{source}->{target}", force=force)
+            raise InvalidInput("failover", refused)
+        if drain_timeout <= 0:
+            raise InvalidInput("drain-timeout", "the drain timeout must be more than 0 seconds")
+        log_action("failover", pair=f"{source}->{target}", force=force, graceful=graceful)
         return _failover.failover(self._routed_ctx(), self.store, app, source, target, progress,
-                                  force=force)
+                                  force=force, graceful=graceful, drain_timeout=drain_timeout)
+
+    def abort(self: Console, app: str, source: str, target: str,
+              progress: Progress | None = None) -> Any:
+        from core.protection.abort import abort as _abort
+
+        report = _abort(self._routed_ctx(), self.store, app, source, target, progress)
+        log_action("abort", pair=f"{source}->{target}", operation=report.operation)
+        return report
 
     def failback(self: Console, app: str, source: str, target: str,
                  progress: Progress | None = None) -> list[Any]:

@@ -10,6 +10,7 @@ of the lab (and ``lab fail``/``heal``).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -20,6 +21,8 @@ from core.lab.estate import Estate, LabServer
 from core.model.server import Service, Share
 
 STATE_FILE = "host_state.json"
+#: how many service changes the lab keeps per server
+SERVICE_LOG_MAX = 500
 
 
 def state_path(lab_root: Path, server: str) -> Path:
@@ -45,6 +48,9 @@ class HostState:
     #: databases attached from files (database-only failover): {"instance": "SERVER/INSTANCE"
     #: upper case, "name": database, "files": [Windows paths]}
     attached: list[dict[str, Any]] = field(default_factory=list)
+    #: every service start/stop asked for, in order: {"service", "state", "was", "at" (epoch
+    #: seconds)}: the lab's record of what ran when (graceful failover: source before target)
+    service_log: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @classmethod
@@ -65,7 +71,8 @@ class HostState:
                            {str(k): str(v) for k, v in doc.get("accounts", {}).items()},
                            [{"instance": str(a["instance"]), "name": str(a["name"]),
                              "files": [str(f) for f in a["files"]]}
-                            for a in doc.get("attached", [])])
+                            for a in doc.get("attached", [])],
+                           [dict(e) for e in doc.get("service_log", []) if isinstance(e, dict)])
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass  # a file from another version: start again from the estate
         return cls(path, list(server.services), list(server.shares),
@@ -80,7 +87,8 @@ class HostState:
                                    "detached": list(self.detached),
                                    "protocols": dict(self.protocols),
                                    "accounts": dict(self.accounts),
-                                   "attached": [dict(a) for a in self.attached]}
+                                   "attached": [dict(a) for a in self.attached],
+                                   "service_log": list(self.service_log)}
             write_json(self.path, doc)
 
     # --- services -------------------------------------------------------------------
@@ -92,9 +100,11 @@ class HostState:
         with self.lock:
             for i, s in enumerate(self.services):
                 if s.name.lower() == name.lower():
-                    if s.state != state:
-                        self.services[i] = replace(s, state=state)
-                        self.save()
+                    self.service_log.append({"service": s.name, "state": state, "was": s.state,
+                                             "at": time.time()})
+                    del self.service_log[:-SERVICE_LOG_MAX]
+                    self.services[i] = replace(s, state=state)
+                    self.save()
                     return self.services[i]
         raise KeyError(name)
 

@@ -39,15 +39,40 @@ def _set_of(store: PairStore, rec: PairRecord) -> str:
 
 def disable(
     ctx: Context, store: PairStore, app: str, source: str, target: str,
-    progress: Progress | None = None,
+    progress: Progress | None = None, *, force: bool = False,
 ) -> PairRecord:
     """Undo Enable Protection: delete the monitor, disconnect, delete the set (state Unprotected).
 
     Objects already gone are fine. A server that does not answer stops the
     undo (state Error, with what is left); running disable again finishes it.
+    A pair in Failing over / Failing back (a plan stopped part-way) is refused
+    unless ``force``: its plan is then aborted first (core.protection.abort,
+    its report goes to ``progress``) and protection disabled.
     """
+    state = store.record(app, source, target).pair_state
+    if state in (S.FAILING_OVER, S.FAILING_BACK):
+        if not force:
+            raise StateError(
+                f"{source.upper()} -> {target.upper()} is {state.value}: its plan stopped "
+                "part-way (or is running). End it with abort, or unprotect with --force "
+                "(the console asks) to abort it and disable protection.")
+        _abort_first(ctx, store, app, source, target, progress)
     with operation(pair_key(app, source, target), "Disable Protection"):
         return _disable(ctx, store, app, source, target, progress)
+
+
+def _abort_first(ctx: Context, store: PairStore, app: str, source: str, target: str,
+                 progress: Progress | None) -> None:
+    from core.protection.abort import abort
+
+    report = abort(ctx, store, app, source, target)
+    if progress:
+        progress(report.sentence())
+    rec = store.record(app, source, target)
+    if rec.pair_state == S.FAILED_OVER:  # the target serves: disable from Error, saying so
+        rec.state = S.ERROR.value
+        rec.last_error = f"unprotected after an aborted {report.operation}"
+        save_record(ctx, store, rec)
 
 
 def _disable(

@@ -40,3 +40,15 @@ class StepsFailed(AppmgrError):
 
 class MirrorTimeout(AppmgrError):
     """A mirror did not complete within the time allowed."""
+
+
+class DrainTimeout(AppmgrError):
+    """The replication queue did not drain within the bound of a graceful failover.
+
+    ``ops`` and ``bytes`` are what the source still had to send when the bound was hit.
+    """
+
+    def __init__(self, message: str, ops: int, nbytes: int) -> None:
+        self.ops = ops
+        self.bytes = nbytes
+        super().__init__(message)

@@ -11,7 +11,12 @@ When failover may start:
   knows the source is unusable although its engine answers. A forced
   failover does not drain the queue first: whatever the target has is what
   it serves.
-Identity failover is executed by the engine, not by the console (F-9.5).
+- Graceful (``graceful=True``, or on demand while the source answers): see
+  :mod:`core.protection.drain`. The queue is drained first (bounded; at the
+  bound nothing has changed and the caller hears what was left, unless
+  ``force``), then the source's services stop before the target's start.
+Identity failover belongs to the engine (F-9.5), which does not run it yet: the
+console refuses it rather than pretend.
 """
 
 from __future__ import annotations
@@ -20,13 +25,22 @@ from core.apps import get_app
 from core.context import Context
 from core.errors import AppmgrError, StateError
 from core.model.state import PairState
+from core.protection.drain import (
+    DEFAULT_DRAIN_TIMEOUT,
+    graceful_refusal,
+    graceful_steps,
+    wait_drained,
+)
 from core.protection.env import PairEnv, Progress, TokenFactory, new_token
+from core.protection.errors import DrainTimeout
 from core.protection.pair import begin, finish, load_phase, session, source_answers, transition
 from core.protection.runner import StepResult, log_line, run_steps
 from core.protection.state_machine import require
 from core.store import PairStore
 
 S = PairState
+#: the pair record's ``extra`` key of a graceful failover under way (resumes gracefully)
+GRACEFUL_KEY = "graceful_failover"
 
 
 def _monitor_says_failed(env: PairEnv) -> bool:
@@ -38,17 +52,33 @@ def _monitor_says_failed(env: PairEnv) -> bool:
         return False
 
 
-def _may_start(env: PairEnv, force: bool) -> None:
+def _may_start(env: PairEnv, force: bool, graceful: bool) -> bool:
+    """Refuse with the reason, or say whether the failover runs gracefully."""
     state = env.rec.pair_state
-    if state in (S.FAILURE_DETECTED, S.FAILING_OVER):
-        return
+    if state == S.FAILING_OVER:
+        return GRACEFUL_KEY in env.rec.extra  # a resumed plan keeps its kind
+    refused = graceful_refusal(env.cfg.app)
+    if graceful and refused:
+        raise StateError(refused + ".")
+    if state == S.FAILURE_DETECTED:
+        if graceful and not source_answers(env):
+            raise StateError(f"{env.cfg.source.upper()} does not answer: a graceful failover "
+                             "needs it up; fail over without --graceful.")
+        return graceful
     if state not in (S.PROTECTED, S.MIRRORING):
         require(state, "failover")
-        return
-    if force or get_app(env.cfg.app).defaults.graceful_failover:
-        return
+        return False
+    if graceful:
+        if not source_answers(env):
+            raise StateError(f"{env.cfg.source.upper()} does not answer: a graceful failover "
+                             "needs it up; fail over without --graceful.")
+        return True
     if _monitor_says_failed(env) or not source_answers(env):
-        return
+        return False
+    if refused is None and not force:
+        return True  # on demand while the source serves: never both serving
+    if force:
+        return False
     raise StateError(
         f"{env.cfg.source.upper()} still answers, so there is no failure to fail over from; "
         f"failover on demand is not offered for {get_app(env.cfg.app).title} "
@@ -65,29 +95,64 @@ def failover(
     progress: Progress | None = None,
     *,
     force: bool = False,
+    graceful: bool = False,
+    drain_timeout: float = DEFAULT_DRAIN_TIMEOUT,
     token_factory: TokenFactory = new_token,
     actor: str = "appmgr",
 ) -> list[StepResult]:
     """Fail over to the target: Failing over → post-failover → Failed over.
 
     Returns the step results. A failed step raises StepsFailed (the pair
-    stays Failing over; calling failover again resumes). ``actor`` names the
+    stays Failing over; calling failover again resumes, or abort ends it).
+    ``graceful``: drain first (``drain_timeout``; DrainTimeout with what was
+    left at the bound, nothing changed, unless ``force``), stop the source's
+    services, then take over. ``actor`` names the
     process in the plan lock ("appmgr watch" for the watcher).
     """
     with session(ctx, store, app, source, target, "Failover", progress, token_factory,
                  actor) as env:
         if env.cfg.failover.type != "dns":
             raise StateError(
-                "Identity failover is executed by the engine, not by the console (SPEC F-9.5)."
+                "Identity failover is not run by this release (SPEC F-9.5 gives it to the engine, "
+                "which does not do it yet): choose DNS failover on the Failover tab to fail over."
             )
-        _may_start(env, force)
+        soft = _may_start(env, force, graceful)
+        if soft and env.rec.pair_state != S.FAILING_OVER:
+            _first_drain(env, drain_timeout, force)
         steps = load_phase(env, "post-failover")
         resumed = env.rec.pair_state == S.FAILING_OVER
         transition(env, S.FAILING_OVER)
         begin(env, "failover")
-        log_line(env, ("resuming" if resumed else "starting") + " failover" + (" (forced)" if force else ""))
-        results = run_steps(env, "failover", "post-failover", steps)
+        if soft and not resumed:
+            env.rec.extra[GRACEFUL_KEY] = {"drain_timeout": drain_timeout, "force": force}
+            env.save()
+        kind = " (graceful)" if soft else " (forced)" if force else ""
+        log_line(env, ("resuming" if resumed else "starting") + " failover" + kind)
+        results: list[StepResult] = []
+        if soft:
+            opts = env.rec.extra.get(GRACEFUL_KEY) or {}
+            first = graceful_steps(env, float(opts.get("drain_timeout", drain_timeout)),
+                                   bool(opts.get("force", force)))
+            later = [f"post-failover: {x.text()}" for x in steps]
+            results += run_steps(env, "failover", "graceful", first, later=later)
+        results += run_steps(env, "failover", "post-failover", steps)
         transition(env, S.FAILED_OVER)
+        env.rec.extra.pop(GRACEFUL_KEY, None)
         finish(env)
         log_line(env, f"failover complete: {env.cfg.target.upper()} serves {env.cfg.source.upper()}")
         return results
+
+
+def _first_drain(env: PairEnv, timeout: float, force: bool) -> None:
+    """Drain before anything changes: at the bound, stop with what was left (unless forced)."""
+    log_line(env, f"graceful failover: waiting for the queue to drain (at most {timeout:g} s)")
+    try:
+        log_line(env, wait_drained(env, env.facts.set_name, timeout))
+    except DrainTimeout as exc:
+        if not force:
+            log_line(env, f"graceful failover not started: {exc}")
+            raise DrainTimeout(
+                f"{exc} Nothing was changed: {env.cfg.source.upper()} still serves. Wait and "
+                "run the failover again, give a longer --drain-timeout, or --force it "
+                "(the target then serves without what was left).", exc.ops, exc.bytes) from None
+        log_line(env, f"forced on: {exc}")

@@ -158,7 +158,7 @@ def generated_text(cfg: ProtectionConfig, facts: PlanFacts, phase: str) -> str:
         f"base: {_fingerprint(steps)}",
     ]
     if cfg.failover.type != "dns" and phase in ("post-failover", "pre-failback"):
-        comments.insert(1, "Identity failover is executed by the engine, not by this script.")
+        comments.insert(1, "Identity failover is not run by this script (nor yet by the engine).")
     return render(steps, comments)
 
 

@@ -31,9 +31,10 @@ TRANSITIONS: dict[PairState, frozenset[PairState]] = {
     S.FAILURE_DETECTED: frozenset(
         {S.PROTECTED, S.MIRRORING, S.FAILING_OVER, S.UNPROTECTED, S.ERROR}
     ),
-    S.FAILING_OVER: frozenset({S.FAILED_OVER, S.ERROR}),
+    # abort puts a stuck plan back where it started (core.protection.abort)
+    S.FAILING_OVER: frozenset({S.FAILED_OVER, S.FAILURE_DETECTED, S.ERROR}),
     S.FAILED_OVER: frozenset({S.FAILING_BACK, S.ERROR}),
-    S.FAILING_BACK: frozenset({S.RESTORING, S.ERROR}),
+    S.FAILING_BACK: frozenset({S.RESTORING, S.FAILED_OVER, S.ERROR}),
     S.RESTORING: frozenset({S.MIRRORING, S.PROTECTED, S.ERROR}),
     S.ERROR: frozenset({S.UNPROTECTED}),
 }
@@ -48,6 +49,7 @@ ACTIONS: tuple[str, ...] = (
     "failover",
     "failback",
     "restore",
+    "abort",
 )
 
 _UNPROTECTED = {S.UNPROTECTED, S.VALIDATED, S.ERROR}
@@ -74,6 +76,7 @@ def labels(state: PairState) -> dict[str, str]:
         "failover": "Resume Failover" if state == S.FAILING_OVER else "Failover",
         "failback": "Resume Failback" if state == S.FAILING_BACK else "Failback",
         "restore": "Restore",
+        "abort": "Abort Failback" if state == S.FAILING_BACK else "Abort Failover",
     }
 
 
@@ -108,6 +111,8 @@ def _reasons(state: PairState, monitoring: bool | None) -> dict[str, str | None]
         r["enable"] = busy or "Protection is already enabled"
     if state in _PROTECTING or state == S.ERROR:
         r["disable"] = None
+    elif state in (S.FAILING_OVER, S.FAILING_BACK):
+        r["disable"] = None  # a plan stopped part-way: the console confirms, then aborts it first
     elif state in _AFTER_FAILOVER:
         r["disable"] = busy
     else:
@@ -138,6 +143,10 @@ def _reasons(state: PairState, monitoring: bool | None) -> dict[str, str | None]
         r["failback"] = "Failback is possible only after a failover"
     r["restore"] = (
         None if state == S.RESTORING else "Restore is possible only after a failback"
+    )
+    r["abort"] = (
+        None if state in (S.FAILING_OVER, S.FAILING_BACK)
+        else "There is no failover or failback to abort (abort ends one that stopped part-way)"
     )
     return r
 

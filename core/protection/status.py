@@ -179,6 +179,11 @@ def pair_actions(
     say who runs which plan."""
     rec = store.record(app, source, target)
     actions = allowed_actions(rec.pair_state, rec.monitoring if rec.facts else None)
+    if rec.pair_state in (S.PROTECTED, S.MIRRORING) and rec.facts:
+        from core.apps.registry import get_app  # not on the path of `appmgr status`
+
+        if get_app(app).defaults.graceful_failover:  # graceful while the source is up (F-9.2)
+            actions["failover"] = (actions["failover"][0], None)
     holder = plan_holder(paths, app, source, target) if paths is not None else None
     if holder is not None:
         for name in PLAN_ACTIONS:
@@ -187,7 +192,7 @@ def pair_actions(
 
 
 #: the actions that run a plan under the plan lock
-PLAN_ACTIONS = ("failover", "failback", "restore")
+PLAN_ACTIONS = ("failover", "failback", "restore", "abort")
 
 
 def _automatic(ctx: Context, store: PairStore, status: PairStatus) -> None:

@@ -260,4 +260,3 @@ def create_monitor(env: PairEnv, s: Step) -> str:
     )
     env.rec.monitoring = True
     return f"{env.cfg.target} monitors {', '.join(ips)}"
-

@@ -152,6 +152,13 @@ VERBS: dict[str, VerbSpec] = {
             "port": "int",
         },
     ),
+    "drain": VerbSpec(
+        "drain SET [timeout=SECONDS] [force=on|off]",
+        "Wait until the source's queue of SET is empty and the target acknowledged it "
+        "(graceful failover); force=on carries on, saying what was left, at the bound.",
+        ("text",),
+        options={"timeout": "int", "force": "onoff"},
+    ),
     "wait": VerbSpec("wait SECONDS", "Pause (e.g. to let a service settle).", ("int",)),
     **APP_VERBS,
 }

@@ -45,7 +45,7 @@ class PairView:
     state: PairState
     manual: bool  # manual intervention: the console asks, the watcher never acts
     monitoring: bool
-    dns_failover: bool  # identity failover is executed by the engine (F-9.5)
+    dns_failover: bool  # identity failover belongs to the engine (F-9.5)
     phase: str  # the operation recorded as running ("failover" while it runs)
     last_error: str  # the plan stopped at a failed step
     monitor_state: str | None  # the target monitor's answer; None when not read
@@ -64,7 +64,7 @@ def decide(v: PairView) -> Decision:
     if v.manual:
         return Decision("none", "manual intervention is on: the console asks")
     if not v.dns_failover:
-        return Decision("none", "identity failover is executed by the engine")
+        return Decision("none", "identity failover is not run by this release (nor by appmgr watch)")
     if v.holder is not None:
         return Decision("none", v.holder.sentence())
     if v.state == S.FAILING_OVER and v.phase == "failover":

@@ -12,6 +12,7 @@ from tui_helpers import (
     reopen_pair,
     screen_lines,
     settle,
+    until,
     validate_and_fix,
 )
 
@@ -39,7 +40,9 @@ async def test_the_footer_shows_the_essential_keys_whole_at_80_columns(api):
         for text in ("f10 Menu", "f1 Help", "q Exit", "^p Palette"):
             assert text in bottom
         await press(pilot, "v")  # a focused table does not push the window's keys out
-        assert {"menu", "help", "quit", "command_palette"} <= set(footer_keys(app))
+        # the footer recomposes for the newly focused widget's bindings: wait for it
+        await until(pilot, lambda: {"menu", "help", "quit", "command_palette"}
+                    <= set(footer_keys(app)))
 
 
 async def test_the_footer_shows_every_key_when_there_is_room(api):

@@ -102,7 +102,8 @@ class FakeProtectMixin:
             "validate": ("Validate", when(not up, "Protection is enabled.")),
             "enable": ("Enable Protection", when(s in (ST.UNPROTECTED, ST.VALIDATED),
                                                  f"Protection is {s.value.lower()}.")),
-            "disable": ("Disable Protection", when(up, "Protection is not enabled.")),
+            "disable": ("Disable Protection", when(up or s in (ST.FAILING_OVER, ST.FAILING_BACK),
+                                                   "Protection is not enabled.")),
             "enable_monitoring": ("Enable Monitoring", when(up and not self.monitoring,
                                                             "Monitoring is on or not set up.")),
             "disable_monitoring": ("Disable Monitoring", when(up and self.monitoring,
@@ -111,6 +112,8 @@ class FakeProtectMixin:
                                           "No failover condition: the source answers.")),
             "failback": ("Failback", when(s == ST.FAILED_OVER, "The pair is not failed over.")),
             "restore": ("Restore", when(s == ST.RESTORING, "Fail back first.")),
+            "abort": ("Abort Failover", when(s in (ST.FAILING_OVER, ST.FAILING_BACK),
+                                             "There is no failover or failback to abort.")),
         }
 
     def enable(self, cfg: ProtectionConfig, progress: Any = None) -> None:
@@ -123,9 +126,24 @@ class FakeProtectMixin:
                 progress(step)
         self.state, self.mirror_percent = ST.MIRRORING, 0.0
 
-    def disable(self, app: str, source: str, target: str) -> None:
-        self._rec("disable", source, target)
+    def disable(self, app: str, source: str, target: str, progress: Any = None, *,
+                force: bool = False) -> None:
+        self._rec("disable", source, target, *(("force",) if force else ()))
+        if force and progress:
+            progress("The failover was aborted: the pair is Failure detected (was Failing over).")
         self.state = ST.UNPROTECTED
+
+    def abort(self, app: str, source: str, target: str, progress: Any = None) -> Any:
+        from types import SimpleNamespace
+
+        self._rec("abort", source, target)
+        text = ("The failover was aborted: the pair is Failure detected (was Failing over). "
+                "Steps that ran (their effects stay): post-failover: stop-replication. "
+                "Steps that did not run: post-failover: dns-failover.")
+        if progress:
+            progress(text)
+        self.state = ST.FAILURE_DETECTED
+        return SimpleNamespace(sentence=lambda: text)
 
     def set_monitoring(self, app: str, source: str, target: str, on: bool) -> None:
         self._rec("set_monitoring", on)
@@ -188,7 +206,11 @@ class FakeProtectMixin:
         self.state = end
         return out
 
-    def failover(self, app: str, source: str, target: str, progress: Any = None) -> list[Any]:
+    def failover(self, app: str, source: str, target: str, progress: Any = None, *,
+                 force: bool = False, graceful: bool = False,
+                 drain_timeout: float = 60.0) -> list[Any]:
+        if graceful:
+            self._rec("graceful", drain_timeout)
         return self._steps("failover", ["stop replication", f"start services on {target}",
                                         f"DNS: {source.lower()} A and PTR -> {self.inventory(target).ips[0]}"],
                            progress, ST.FAILED_OVER)

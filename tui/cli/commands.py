@@ -38,6 +38,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
     p = sub.add_parser("unprotect", parents=[common], help="disable protection")
     _pair(p)
+    p.add_argument("--force", action="store_true",
+                   help="also for a pair in Failing over/Failing back: abort its plan first")
+    p = sub.add_parser("abort", parents=[common],
+                       help="end a failover or failback that stopped part-way")
+    _pair(p)
     p = sub.add_parser("status", parents=[common], help="state and counters of pairs")
     _pair(p, optional=True)
     p.add_argument("--json", action="store_true")
@@ -50,7 +55,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         _pair(p)
         if verb == "failover":
             p.add_argument("--force", action="store_true",
-                           help="fail over although the source still answers")
+                           help="fail over although the source still answers; with "
+                                "--graceful: although the queue did not drain in time")
+            p.add_argument("--graceful", action="store_true",
+                           help="while the source is up: drain the queue, stop the source's "
+                                "services, then start the target's (not for SharePoint and "
+                                "File server)")
+            p.add_argument("--drain-timeout", type=float, default=60.0, metavar="SECONDS",
+                           help="with --graceful: how long to wait for the queue (default 60)")
         if verb == "restore":
             p.add_argument("--discard", action="store_true",
                            help="drop the source files that differ from the target instead of "
@@ -131,7 +143,7 @@ def _protect(args: argparse.Namespace) -> int:
 
 def _unprotect(args: argparse.Namespace) -> int:
     console = open_console(args)
-    console.disable(args.app, args.source, args.target)
+    console.disable(args.app, args.source, args.target, output.progress, force=args.force)
     print(f"{args.source.upper()} → {args.target.upper()}: protection disabled")
     return 0
 
@@ -174,7 +186,10 @@ def _operation(verb: str) -> Handler:
     def handler(args: argparse.Namespace) -> int:
         console = open_console(args)
         fn = getattr(console, verb)
-        kw = {"force": args.force} if verb == "failover" else {}
+        kw: dict[str, object] = {}
+        if verb == "failover":
+            kw = {"force": args.force, "graceful": args.graceful,
+                  "drain_timeout": args.drain_timeout}
         if verb == "restore":
             kw = {"discard": args.discard}
         steps = fn(args.app, args.source, args.target, output.progress, **kw)
@@ -182,6 +197,13 @@ def _operation(verb: str) -> Handler:
         return 0 if all(getattr(s, "ok", True) for s in steps) else 1
 
     return handler
+
+
+def _abort(args: argparse.Namespace) -> int:
+    console = open_console(args)
+    report = console.abort(args.app, args.source, args.target)
+    print(report.sentence())
+    return 0
 
 
 def _login(args: argparse.Namespace) -> int:
@@ -206,5 +228,5 @@ HANDLERS: dict[str, Handler] = {
     "unprotect": _unprotect, "status": _status, "failover": _operation("failover"),
     "failback": _operation("failback"), "restore": _operation("restore"),
     "login": _login, "log": _log, "config": config_cmd.run, "domain": domain_cmd.run,
-    "watch": watch_cmd.run,
+    "watch": watch_cmd.run, "abort": _abort,
 }

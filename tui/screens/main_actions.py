@@ -95,6 +95,14 @@ class MainActions:
 
     def action_disable(self) -> None:
         api, pair = self.app.api, self._pair()
+        if self.session.state in ("Failing over", "Failing back"):
+            # a plan stopped part-way: abort it (saying what ran), then disable (F-8.1)
+            self._confirm("Disable protection",
+                          f"{pair[1]} → {pair[2]} is {self.session.state.lower()}: its plan "
+                          "stopped part-way.\nAbort it and disable protection?", "Disable",
+                          lambda: self._steps("Disable protection", lambda progress:
+                                              api.disable(*pair, progress, force=True)))
+            return
         self._confirm("Disable protection",
                       f"Stop replicating {pair[1]} to {pair[2]} and remove the failover monitor?",
                       "Disable", lambda: self._steps("Disable protection",
@@ -145,15 +153,36 @@ class MainActions:
             lambda yes: yes and self._run_failover())
 
     def action_failover(self) -> None:
-        _, source, target = self._pair()
-        self._confirm("Failover", f"Fail over {source} to {target} now?\n"
-                      f"Clients of {source} will be sent to {target}.", "Fail over",
-                      self._run_failover)
+        from tui.screens.failover_confirm import GRACEFUL, NOW, FailoverConfirmScreen
 
-    def _run_failover(self) -> None:
+        app_id, source, target = self._pair()
+        graceful = bool(self.app.api.graceful_failover(app_id))
+        # Protected / Mirroring: the source answers, so only graceful is on offer (F-9.2)
+        source_up = self.session.state in ("Protected", "Mirroring")
+
+        def answered(choice: str | None) -> None:
+            if choice in (NOW, GRACEFUL):
+                self._run_failover(graceful=choice == GRACEFUL)
+
+        self.app.push_screen(FailoverConfirmScreen(source, target, graceful=graceful,
+                                                   source_up=source_up), answered)
+
+    def _run_failover(self, graceful: bool = False) -> None:
         api, pair = self.app.api, self._pair()
+        if graceful:
+            self._steps(f"Graceful failover {pair[1]} → {pair[2]}",
+                        lambda progress: api.failover(*pair, progress=progress, graceful=True))
+            return
         self._steps(f"Failover {pair[1]} → {pair[2]}",
                     lambda progress: api.failover(*pair, progress=progress))
+
+    def action_abort(self) -> None:
+        api, pair = self.app.api, self._pair()
+        label = self.session.allowed.get("abort", ("Abort",))[0] or "Abort"
+        self._confirm(label, f"End the {pair[1]} → {pair[2]} plan that stopped part-way?\n"
+                      "Steps that ran keep their effects; you are told which ran and which "
+                      "did not, and can run the plan again or unprotect the pair.", "Abort",
+                      lambda: self._steps(label, lambda progress: api.abort(*pair, progress)))
 
     def action_failback(self) -> None:
         api, pair = self.app.api, self._pair()

@@ -44,6 +44,8 @@ class FakeEngine:
         self.files: list[list[Any]] = []
         #: quarantine folder -> the paths copied into it
         self.kept: dict[str, list[str]] = {}
+        #: set -> (queued ops, queued bytes) each stats call reports in turn (the last repeats)
+        self.queued: dict[str, list[tuple[int, int]]] = {}
 
     def _call(self, op: str, *args: Any) -> None:
         if not self.reachable:
@@ -92,9 +94,11 @@ class FakeEngine:
         if name not in self.connections and name not in self.accepts:
             raise NotFound(f"there is no connection for set {name}")
         status = self.mirror.get(name, "idle")
+        queue = self.queued.get(name) or [(0, 0)]
+        ops, nbytes = queue.pop(0) if len(queue) > 1 else queue[0]
         return JobStats(mirror_status=status, mirror_percent=100.0 if status == "complete" else 40.0,
                         replication_status="replicating" if status == "complete" else "stopped",
-                        bytes_sent=1234)
+                        bytes_sent=1234, queued_ops=ops, queued_bytes=nbytes)
 
     def create_monitor(self, name: str, source_ips: list[str], port: int, method: str,
                        interval: float, missed: int, trigger: str) -> None:

@@ -256,5 +256,5 @@ def test_user_edits_run_and_identity_failover_is_refused(
     rec = store.record("fileprint", "FS01", "FS03")
     rec.state, rec.facts = "Failure detected", {"set_name": "fileprint_FS01_FS03"}
     store.save_record(rec)
-    with pytest.raises(StateError, match="Identity failover is executed by the engine"):
+    with pytest.raises(StateError, match="Identity failover is not run by this release"):
         failover(world.ctx, store, "fileprint", "FS01", "FS03")

@@ -22,9 +22,9 @@ ENABLED: dict[S, set[str]] = {
     S.MIRRORING: {"disable", "enable_monitoring", "disable_monitoring"},
     S.PROTECTED: {"disable", "enable_monitoring", "disable_monitoring"},
     S.FAILURE_DETECTED: {"disable", "enable_monitoring", "disable_monitoring", "failover"},
-    S.FAILING_OVER: {"failover"},
+    S.FAILING_OVER: {"failover", "abort", "disable"},
     S.FAILED_OVER: {"failback"},
-    S.FAILING_BACK: {"failback"},
+    S.FAILING_BACK: {"failback", "abort", "disable"},
     S.RESTORING: {"restore"},
     S.ERROR: {"configure", "disable"},
 }

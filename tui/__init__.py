@@ -1,5 +1,6 @@
 """The Textual console of appmgr (SPEC F-3): screens, widgets, command palette.
 
 Import :func:`tui.run.run_tui` or :class:`tui.app.AppmgrApp`; this package
-only talks to core through :class:`core.console_api.ConsoleApi`.
+talks to core through the façade :class:`core.console.api.ConsoleApi` and the
+value modules listed in tests/core/test_import_rules.py (``TUI_ALLOWED``).
 """

@@ -6,6 +6,11 @@ Keys are widget ids; the help line shows the text of the focused widget
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+#: the façade's help of one setting by key (``ConsoleApi.field_help``)
+FieldHelp = Callable[[str], str]
+
 HELP: dict[str, str] = {
     # main window
     "app-page": "←→ switch between Setup and Monitor; Tab moves into the page.",
@@ -159,26 +164,22 @@ PREFIX_HELP: dict[str, str] = {
 }
 
 
-def field_help_of(widget_id: str) -> str:
-    """Core's one-line help of the setting edited by ``f-section-key`` ("" if none)."""
-    from core.config.edit import field_help
-    from core.errors import InvalidInput
-
-    if not widget_id.startswith("f-"):
+def field_help_of(widget_id: str, field_help: FieldHelp | None) -> str:
+    """Core's one-line help of the setting edited by ``f-section-key`` ("" if none), asked
+    through the façade's ``field_help`` (ConsoleApi.field_help)."""
+    if field_help is None or not widget_id.startswith("f-"):
         return ""
-    try:
-        return field_help(widget_id[2:].replace("-", "."))
-    except InvalidInput:
-        return ""
+    return field_help(widget_id[2:].replace("-", "."))
 
 
-def help_for(widget: object) -> str:
+def help_for(widget: object, field_help: FieldHelp | None = None) -> str:
     """The help text of ``widget`` or of its nearest ancestor that has one: a setting's
-    own help from core first (SPEC F-3), else the UI's text for the widget."""
+    own help from core first (SPEC F-3: ``field_help``, the façade's), else the UI's
+    text for the widget."""
     node = widget
     while node is not None:
         wid = getattr(node, "id", None)
-        core_help = field_help_of(wid) if wid else ""
+        core_help = field_help_of(wid, field_help) if wid else ""
         if core_help:
             return core_help
         if wid and wid in HELP:

@@ -64,12 +64,12 @@ class AppsSetupMixin:
         inv = self.inventory(front_end, refresh=True)
         host, inst, farm = backend_of(inv)
         self._farms[host.upper()] = farm
-        self.remember_front_end(host, inv.name)
+        self._remember_front_end(host, inv.name)
         self.lists.add("sharepoint", host)
         log_action("sharepoint get config", front_end=front_end, source=host)
         return SharePointSource(inv.name.upper(), host.upper(), inst, farm)
 
-    def remember_front_end(self: Console, back_end: str, front_end: str) -> None:
+    def _remember_front_end(self: Console, back_end: str, front_end: str) -> None:
         """Keep where ``back_end``'s front end is, so that a later health check (even in
         another process) asks that front end instead of every server of the domain."""
         remember_front_ends(self.ctx.paths, {back_end: front_end})

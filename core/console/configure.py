@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.apps import likenamed
 from core.apps.registry import get_app, protectable_app
-from core.config.check import config_problems
+from core.config.check import ConfigProblems, config_problems
 from core.config.defaults import default_config
 from core.config.edit import apply_assignments, as_assignments
 from core.console.targets import apply_compression, many_to_one_problems, target_compression
@@ -105,7 +105,7 @@ class ConfigureMixin:
         the field."""
         return apply_assignments(cfg, assignments, advanced=self.advanced_shown(cfg.app))
 
-    def config_problems(self: Console, cfg: ProtectionConfig) -> Any:
+    def config_problems(self: Console, cfg: ProtectionConfig) -> ConfigProblems:
         return config_problems(cfg, *self.pair_servers(cfg))
 
     def config_warnings(self: Console, cfg: ProtectionConfig) -> list[str]:

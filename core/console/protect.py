@@ -20,7 +20,9 @@ from core.store import check_pair_name
 
 if TYPE_CHECKING:
     from core.console.console import Console
-    from core.validation.runner import FixResult, ValidationReport
+    from core.validation.base import CheckResult
+    from core.validation.fixes import FixResult
+    from core.validation.runner import ValidationReport
 
 
 class ProtectMixin:
@@ -41,7 +43,7 @@ class ProtectMixin:
     def fix_all(self: Console, cfg: ProtectionConfig, report: ValidationReport,
                 progress: Progress | None = None) -> tuple[ValidationReport, ProtectionConfig]:
         """Every available Fix in a safe order; the corrected configuration is saved."""
-        from core.validation.runner import fix_all
+        from core.validation.fixes import fix_all
 
         new_report, new_cfg = fix_all(self._routed_ctx(), cfg, report, progress=progress,
                                       farms=self._farms or None)
@@ -50,8 +52,14 @@ class ProtectMixin:
         log_action("fix all", pair=f"{cfg.source}->{cfg.target}", ok=new_report.ok)
         return new_report, new_cfg
 
+    def fix_order(self, results: list[CheckResult]) -> list[CheckResult]:
+        """``results`` in the order Fix All repairs them (the pane's own Fix All loop)."""
+        from core.validation.fixes import fix_order
+
+        return fix_order(results)
+
     def fix(self: Console, cfg: ProtectionConfig, check_id: str) -> FixResult:
-        from core.validation.runner import fix
+        from core.validation.fixes import fix
 
         result = fix(self._routed_ctx(), cfg, check_id, farms=self._farms or None)
         if result.config_changed:

@@ -14,6 +14,7 @@ from core.apps.registry import get_app
 from core.apps.sqlcommon import MODES
 from core.config.check import failure_after_text
 from core.config.check_rules import cushion_warning
+from core.config.edit import field_help
 from core.config.field_parsers import fmt_services
 from core.config.fields import FIELDS, applies
 from core.errors import InvalidInput
@@ -36,6 +37,14 @@ class TabsMixin:
     def graceful_failover(self: Console, app: str) -> bool:
         """Whether a graceful (soft) failover is offered (not SharePoint, not File server)."""
         return get_app(app).defaults.graceful_failover
+
+    def field_help(self, key: str) -> str:
+        """The one-line help of setting ``key`` (``monitoring.interval``), shown while its
+        field has focus (SPEC F-3); "" when ``key`` names no setting. Pure and quick."""
+        try:
+            return field_help(key)
+        except InvalidInput:
+            return ""
 
     def editable_keys(self: Console, cfg: ProtectionConfig) -> list[str]:
         """The fields of this pair's application the user may change now."""
@@ -133,6 +142,10 @@ class TabsMixin:
         out = [failure_after_text(cfg.monitoring.interval, cfg.monitoring.missed)]
         cushion = cushion_warning(cfg, *self.pair_servers(cfg))
         return [*out, cushion] if cushion else out
+
+    def failure_after_text(self, interval: int, missed: int) -> str:
+        """The live hint as the user types: ``failure declared after 25 s``. Pure and quick."""
+        return failure_after_text(interval, missed)
 
     # --- Advanced tab: the plan ----------------------------------------------------
     def plan_text(self: Console, cfg: ProtectionConfig, phase: str) -> str:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from core.context import Context
 from core.context_parts import cached_credential, split_address
-from core.credentials.lab import lab_store
 from core.dns.names import is_ip
 from core.domains import DomainConnection
 from core.errors import NotFound, Unreachable
 from core.lab.estate import Estate, load_estate
 from core.lab.runtime import LabRuntime, read_runtime
+from core.lab.secrets import lab_store
 from core.paths import AppPaths
 from core.ports import Credential, Directory, Dns, Engine, HostControl
 

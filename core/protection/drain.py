@@ -18,7 +18,11 @@ from core.apps import get_app
 from core.protection.env import PairEnv, as_stats
 from core.protection.errors import DrainTimeout
 from core.protection.script import Step
-from core.protection.steps import POLL_SECONDS, step
+from core.protection.steps import POLL_SECONDS, StepFn, registrar
+
+#: this module's verbs (the whole table: core.protection.step_table.STEPS)
+DRAIN_STEPS: dict[str, StepFn] = {}
+step = registrar(DRAIN_STEPS)
 
 #: how long the queue must stay empty to count as drained: a file modified but kept open
 #: is queued once it went quiet for the engine's settle time (core.engine.settle.SETTLE)

@@ -18,7 +18,7 @@ from core.errors import AppmgrError
 from core.protection.env import PairEnv
 from core.protection.errors import StepsFailed
 from core.protection.script import Step
-from core.protection.steps import STEPS
+from core.protection.step_table import STEPS
 
 
 @dataclass(frozen=True)

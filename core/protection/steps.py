@@ -23,17 +23,28 @@ if TYPE_CHECKING:
     from core.dns.dfo_log import DfoLog
 
 StepFn = Callable[[PairEnv, Step], str]
-STEPS: dict[str, StepFn] = {}
+Registrar = Callable[[str], Callable[[StepFn], StepFn]]
+#: the verbs defined in this module; the whole table is core.protection.step_table.STEPS
+CORE_STEPS: dict[str, StepFn] = {}
 #: how often a waiting step polls the engine's counters
 POLL_SECONDS = 0.25
 
 
-def step(verb: str) -> Callable[[StepFn], StepFn]:
-    def register(fn: StepFn) -> StepFn:
-        STEPS[verb] = fn
-        return fn
+def registrar(table: dict[str, StepFn]) -> Registrar:
+    """A ``@step("verb")`` decorator filling ``table`` (each verb module has its own)."""
+    def step(verb: str) -> Callable[[StepFn], StepFn]:
+        def register(fn: StepFn) -> StepFn:
+            if verb in table:
+                raise ValueError(f"step verb {verb!r} is defined twice")
+            table[verb] = fn
+            return fn
 
-    return register
+        return register
+
+    return step
+
+
+step = registrar(CORE_STEPS)
 
 
 @step("stop-replication")
@@ -249,9 +260,3 @@ def create_monitor(env: PairEnv, s: Step) -> str:
     )
     env.rec.monitoring = True
     return f"{env.cfg.target} monitors {', '.join(ips)}"
-
-
-# the application verbs register themselves into STEPS (Exchange, SQL, clusters, items)
-from core.protection import drain as _drain  # noqa: E402, F401
-from core.protection import steps_apps as _steps_apps  # noqa: E402, F401
-from core.protection import steps_exchange as _steps_exchange  # noqa: E402, F401

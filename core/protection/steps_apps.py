@@ -6,8 +6,8 @@ Directory (``move_spns``), everything else as a named host operation
 (``HostControl.run_op``) on the server that does the work. What those host
 operations do on a real server or in the lab belongs to the host control;
 here they are only asked for, with their parameters, and a failure comes
-back as the typed error the host raised. Registered into
-:data:`core.protection.steps.STEPS` when that module is imported.
+back as the typed error the host raised. Registered into :data:`APP_STEPS`
+(merged in :mod:`core.protection.step_table`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,11 @@ from core.errors import StateError
 from core.hosts.ops import CLUSTER_WAIT
 from core.protection.env import PairEnv
 from core.protection.script import Step
-from core.protection.steps import step
+from core.protection.steps import StepFn, registrar
+
+#: this module's verbs (the whole table: core.protection.step_table.STEPS)
+APP_STEPS: dict[str, StepFn] = {}
+step = registrar(APP_STEPS)
 
 
 def _op(env: PairEnv, side: str, op: str, params: dict[str, Any]) -> Any:

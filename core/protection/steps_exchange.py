@@ -6,7 +6,7 @@ directory work from the console over LDAP (:mod:`core.protection.exchange_rehome
 the directory opened writable, on the targeted domain controller when the
 plan names one (``dc=``), then the AD replication wait (``replicate=on|off``,
 ``wait=`` minutes). Each run is logged to the Exchange failover log of both
-servers. Registered into :data:`core.protection.steps.STEPS`.
+servers. Registered into :data:`EXCHANGE_STEPS` (merged in :mod:`core.protection.step_table`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,11 @@ from core.ports import Directory
 from core.protection import exchange_rehome as xr
 from core.protection.env import PairEnv
 from core.protection.script import Step
-from core.protection.steps import step
+from core.protection.steps import StepFn, registrar
+
+#: this module's verbs (the whole table: core.protection.step_table.STEPS)
+EXCHANGE_STEPS: dict[str, StepFn] = {}
+step = registrar(EXCHANGE_STEPS)
 
 EXCHANGE_LOG = "exchange"
 

@@ -1,6 +1,6 @@
 """The verbs a failover script may use and what each accepts.
 
-The step implementations live in :mod:`core.protection.steps`; this module
+The step implementations are tabled in :mod:`core.protection.step_table`; this module
 only describes the language so a script can be checked before it runs (and
 without importing anything that talks to a server).
 """

@@ -149,9 +149,3 @@ def _say(progress: Progress | None, line: str) -> None:
     if progress is not None:
         progress(line)
 
-
-# Fix and Fix All live in core.validation.fixes; they are re-exported here for callers that
-# import them from the runner (the console façade, the CLI).
-from core.validation.fixes import FixResult, fix, fix_all  # noqa: E402
-
-__all__ += ["FixResult", "fix", "fix_all"]

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from core.credentials.lab import lab_store
 from core.credentials.memory import MemoryKeyring
 from core.credentials.store import INDEX_NAME, SERVICE_PREFIX, KeyringStore, open_store
 from core.errors import InvalidInput
 from core.lab.estate import load_estate
+from core.lab.secrets import lab_store
 from core.ports import Credential
 
 SECRET = "Very-S3cret-Pw"

@@ -28,6 +28,7 @@ from core.model.state import PairState as ST
 from core.model.stats import JobStats
 from core.ports import MonitorStatus
 from core.protection.quarantine import CHANGED, ONLY_SOURCE, Differing, RestoreDiff
+from core.validation.fixes import fix_order
 
 PROTECTED_LIKE = {ST.MIRRORING, ST.PROTECTED, ST.FAILURE_DETECTED}
 
@@ -75,6 +76,9 @@ class FakeProtectMixin:
         if report.ok and self.state == ST.UNPROTECTED:
             self.state = ST.VALIDATED
         return report
+
+    def fix_order(self, results: list[CheckResult]) -> list[CheckResult]:
+        return fix_order(results)  # core's order: the pane's Fix All follows it
 
     def fix(self, cfg: ProtectionConfig, check_id: str) -> Any:
         self._rec("fix", check_id)

@@ -69,7 +69,7 @@ class FakeSetupMixin:
     _farms: dict[str, Any]
 
     # --- domain and discovery (F-5.1, F-5.2) ----------------------------------------
-    def remember_front_end(self, back_end: str, front_end: str) -> None:
+    def _remember_front_end(self, back_end: str, front_end: str) -> None:
         self._rec("remember_front_end", back_end, front_end)
 
     def default_domain(self, app: str) -> str:

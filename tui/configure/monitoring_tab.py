@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, RadioSet, Static
 
-from core.config.check import failure_after_text
 from core.config.parsers import whole_or_none
 from core.errors import AppmgrError, InvalidInput
 from core.model.config import ProtectionConfig
@@ -124,7 +123,7 @@ class MonitoringTab(ApiCaller, VerticalScroll):
         label = self.query_one("#failure-after", Static)
         seconds, count = whole_or_none(interval, 0), whole_or_none(missed, 0)
         if seconds is not None and count is not None:
-            label.update(f"→ {failure_after_text(seconds, count)} "
+            label.update(f"→ {self.app.api.failure_after_text(seconds, count)} "
                          f"({seconds} s × {count} missed)")
         else:
             label.update("→ a failure is declared after interval × missed packets")

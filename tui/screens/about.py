@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-import core
+from core import __version__
 
 
 class AboutScreen(ModalScreen[None]):
@@ -19,7 +19,7 @@ class AboutScreen(ModalScreen[None]):
         api = self.app.api
         mode = "lab estate (loopback servers)" if getattr(api, "lab", False) else "your estate"
         advanced = "on" if getattr(self.app, "advanced", False) else "off"
-        text = (f"appmgr {core.__version__}\n\n"
+        text = (f"appmgr {__version__}\n\n"
                 "A keyboard-driven console to protect Windows application servers "
                 "with replication and failover.\n\n"
                 f"Mode: {mode}\nAdvanced options: {advanced}\n"

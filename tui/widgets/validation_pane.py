@@ -137,9 +137,7 @@ class ValidationPane(ApiCaller, Vertical):
 
     @on(Button.Pressed, "#fix-all")
     def _fix_all(self) -> None:
-        from core.validation.fixes import fix_order
-
-        rows = fix_order([r for r in self.results if r.fixable and r.status != "passed"])
+        rows = self.app.api.fix_order([r for r in self.results if r.fixable and r.status != "passed"])
         if rows:
             self.query_one("#val-summary", Static).update(f"Fixing {plural(len(rows), 'check')}…")
             self.call_api("fix", self._fix_job, [r.id for r in rows], True)

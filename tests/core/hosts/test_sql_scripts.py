@@ -17,7 +17,7 @@ from core.lab.estate import load_estate, windows_to_local
 from core.lab.host_ops import LabHost
 from core.lab.host_state import HostState
 from core.protection.script import Step
-from core.protection.steps import STEPS
+from core.protection.step_table import STEPS
 
 #: read by the scripts, not sent by the steps: the health check's Fix detach names a
 #: cluster's virtual server; absent, the scripts use the local machine

@@ -197,7 +197,7 @@ def test_failover_time_re_creation_says_it_is_not_built_rather_than_pretend() ->
 
     from core.errors import StateError
     from core.protection.script import Step
-    from core.protection.steps import STEPS
+    from core.protection.step_table import STEPS
 
     env = SimpleNamespace(cfg=SimpleNamespace(source="EVS1", target="EVS1_LN"))
     with pytest.raises(StateError, match="re-creating EVS1's resource 'Exchange System "

@@ -82,7 +82,7 @@ def test_render_refuses_a_line_break_in_a_value() -> None:
 
 
 def test_every_verb_has_an_implementation() -> None:
-    from core.protection.steps import STEPS
+    from core.protection.step_table import STEPS
     from core.protection.verbs import VERBS
 
     assert set(STEPS) == set(VERBS)

@@ -3,7 +3,9 @@
 The lab's accounts are shown to the user (they are not anyone's secret), so
 in lab mode every login dialog can be answered from here and the console
 never blocks on a keyring or passphrase prompt. A plain dict is enough (and
-keeps keyring's import cost off every headless lab command).
+keeps keyring's import cost off every headless lab command). It lives in the
+lab (it was core/credentials/lab.py) so that production code never depends on
+core.lab: only the lab's wiring (core.lab.context) picks it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from core.credentials.keys import normalise_key
 from core.errors import InvalidInput
 from core.ports import Credential
 
-if TYPE_CHECKING:  # the lab estate is only a type here (core.lab is not imported)
+if TYPE_CHECKING:  # only a type here: keeps the estate parser off this import
     from core.lab.estate import Estate
 
 

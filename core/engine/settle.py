@@ -16,7 +16,7 @@ import os
 #: quiet time after the last change before a modified, still-open file is sent
 SETTLE = 0.5
 #: a file changed continuously is still sent at least this often (seconds)
-BUSY_MAX_DELAY = 2.0
+BUSY_MAX_DELAY = 1.0
 
 
 class Settler:

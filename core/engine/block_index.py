@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,10 @@ class BlockIndex:
         self.root = root
         #: path -> entry file name; the digests stay on disk until needed
         self._names: dict[str, str] = {}
+        #: bumped by clear(): a hashing thread of a mirror that failed meanwhile puts
+        #: nothing into the next mirror's index (see put's ``generation``)
+        self.generation = 0
+        self._lock = threading.Lock()  # a put's check and write against clear()
         self._load_names()
 
     def __len__(self) -> int:
@@ -100,14 +105,19 @@ class BlockIndex:
                         self.root, win)
         return entry
 
-    def put(self, win: str, size: int, leaves: bytes) -> None:
+    def put(self, win: str, size: int, leaves: bytes, generation: int | None = None) -> None:
+        """Record what the target holds of ``win``; nothing when ``generation`` (the
+        caller's, taken when it started) is no longer the index's."""
         if len(leaves) != -(-size // blocks.LEAF) * blocks.LEAF_DIGEST:
             raise ValueError(f"{len(leaves)} bytes of digests do not describe {size} bytes")
         head = {"format": FORMAT, "path": win, "size": size, "leaf": blocks.LEAF,
                 "digest": blocks.LEAF_DIGEST, "check": _check(win, size, leaves)}
         name = self._name(win)
-        _write(self.root / name, json.dumps(head).encode("utf-8") + b"\n" + leaves)
-        self._names[win] = name
+        with self._lock:
+            if generation is not None and generation != self.generation:
+                return
+            _write(self.root / name, json.dumps(head).encode("utf-8") + b"\n" + leaves)
+            self._names[win] = name
 
     # --- forgetting (cheap: on the event loop) ------------------------------------------
     def drop(self, win: str) -> None:
@@ -133,8 +143,10 @@ class BlockIndex:
 
     def clear(self) -> None:
         """Forget every entry (a re-mirror rebuilds them from facts)."""
-        self._names.clear()
-        shutil.rmtree(self.root, ignore_errors=True)
+        with self._lock:
+            self.generation += 1
+            self._names.clear()
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def _under(self, win: str) -> list[str]:
         pre = win.rstrip("\\") + "\\"

@@ -61,7 +61,8 @@ async def run_mirror(
         # the listing is in, only files the target holds at the same size still need it
         stop = threading.Event()
         files = [e for e in entries if not e.is_dir]
-        hashing = asyncio.create_task(asyncio.to_thread(_digests, files, mine, stop, index))
+        hashing = asyncio.create_task(asyncio.to_thread(_digests, files, mine, stop, index,
+                                                           index.generation))
         try:
             target = await ch.listing_digests()
         except BaseException:
@@ -71,7 +72,8 @@ async def run_mirror(
         stop.set()
         await hashing
         rest = [e for e in files if e.win not in mine and _same_size(target.get(e.win), e)]
-        await asyncio.to_thread(_digests, rest, mine, threading.Event(), index)
+        await asyncio.to_thread(_digests, rest, mine, threading.Event(), index,
+                                index.generation)
     elif mirror_type == "quick" or delete_orphans or known_deleted:
         target = await ch.listing_digests(False)
     have = {e.win for e in entries}
@@ -102,16 +104,17 @@ async def run_mirror(
 
 
 def _digests(files: list[Entry], out: dict[str, str], stop: threading.Event,
-             index: BlockIndex) -> None:
+             index: BlockIndex, generation: int) -> None:
     """Each file's digest; a large file's leaf digests go to ``index`` at once (kept
-    only if the target's digest is the same: otherwise its send replaces them)."""
+    only if the target's digest is the same: otherwise its send replaces them); a
+    thread outliving its failed mirror puts nothing into the next one's index."""
     for e in files:
         if stop.is_set():
             return
         got = blocks.file_leaves(e.local)
         out[e.win] = blocks.digest_of(*got) if got else ""
         if got and got[1] >= MIN_SIZE:
-            index.put(e.win, got[1], got[0])
+            index.put(e.win, got[1], got[0], generation)
 
 
 def _same_size(t: tuple[bool, int, int, str] | None, e: Entry) -> bool:

@@ -85,3 +85,15 @@ def test_a_corrupt_or_foreign_entry_is_never_trusted(tmp_path: Path) -> None:
     assert idx.get("E:\\a") is None and idx.get("E:\\b") is None and idx.get("E:\\c") is None
     again = BlockIndex(tmp_path / "set")  # unreadable headers are dropped at load
     assert "E:\\b" not in again and "E:\\c" not in again and again.get("E:\\a") is None
+
+
+def test_a_put_of_a_cleared_generation_is_ignored(tmp_path: Path) -> None:
+    """A mirror's hashing thread that outlives its failed mirror must not put a
+    candidate into the next mirror's index."""
+    idx = BlockIndex(tmp_path / "set")
+    gen = idx.generation
+    idx.clear()  # the next mirror starts
+    idx.put("E:\\late", LEAF, leaves(os.urandom(LEAF)), gen)
+    assert "E:\\late" not in idx and idx.get("E:\\late") is None
+    idx.put("E:\\now", LEAF, leaves(os.urandom(LEAF)), idx.generation)
+    assert "E:\\now" in idx

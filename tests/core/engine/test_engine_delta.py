@@ -184,7 +184,8 @@ def test_the_index_persists_and_a_restart_rebuilds_it_from_facts(pair) -> None:
     assert 0 < sent(s) - before <= LEAF
 
 
-def test_a_missing_index_after_a_restart_is_rebuilt(pair) -> None:
+@pytest.mark.parametrize("damage", ["missing", "garbage"])
+def test_a_missing_or_unreadable_index_after_a_restart_is_rebuilt(pair, damage: str) -> None:
     import shutil
 
     src, tgt = pair
@@ -193,11 +194,17 @@ def test_a_missing_index_after_a_restart_is_rebuilt(pair) -> None:
     synced(s, src, tgt, "big.bin")
     root = index(src).root
     src.stop()
-    shutil.rmtree(root)
+    if damage == "missing":
+        shutil.rmtree(root)
+    else:
+        for f in root.glob("*" + SUFFIX):
+            f.write_bytes(b"\x00garbage")
+    patch(p, 7 * MIB, b"while down")
     src.start()
     s = src.client()
     wait_for(lambda: s.stats(SET).mirror_status == "complete"
              and not s.stats(SET).remirror_reason, 20, "re-mirror")
+    synced(s, src, tgt, "big.bin")
     before = sent(s)
     patch(p, 4 * MIB, b"\x03")
     synced(s, src, tgt, "big.bin")

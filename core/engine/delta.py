@@ -95,12 +95,13 @@ async def send_write(ch: Channel, index: BlockIndex, win: str, local: str) -> bo
         index.drop(win)
         return False
     try:
-        got = await asyncio.to_thread(leaves_of, fh)
-        leaves, size = got
+        # the time before the hashing: a write meanwhile leaves the copy looking older
+        # than the source (the quick mirror resends it), never newer than its content
+        mtime = os.fstat(fh.fileno()).st_mtime_ns
+        leaves, size = await asyncio.to_thread(leaves_of, fh)
         if size < MIN_SIZE:  # shrunk to a small file: whole, without entry
             fh.close()
             return await send_whole(ch, index, win, local)
-        mtime = os.fstat(fh.fileno()).st_mtime_ns
         runs = blocks.differing_leaf_runs(leaves, entry.leaves, size)
         index.drop(win)  # until the target acknowledged, its copy is in between
         new = bytearray(leaves)
@@ -128,9 +129,8 @@ async def send_checksum(ch: Channel, index: BlockIndex, e: Entry) -> None:
     if got is None:
         index.drop(e.win)
         return  # deleted meanwhile: the queued delete follows
-    fh, leaves, size = got
+    fh, mtime, leaves, size = got
     try:
-        mtime = os.fstat(fh.fileno()).st_mtime_ns
         new = bytearray(leaves)
         for off, length in blocks.differing_runs(blocks.block_sums(leaves), theirs, size):
             await send_run(ch, e.win, fh, off, length, new)
@@ -152,13 +152,14 @@ async def send_run(ch: Channel, win: str, fh: BinaryIO, off: int, length: int,
     await ch.send_data({"op": "block", "path": win, "offset": off}, data)
 
 
-def _open_leaves(local: str) -> tuple[BinaryIO, bytes, int] | None:
+def _open_leaves(local: str) -> tuple[BinaryIO, int, bytes, int] | None:
+    """(open file, its mtime before hashing, leaf digests, bytes hashed)."""
     try:
         fh = open(local, "rb")  # noqa: SIM115 - the caller closes it
     except OSError:
         return None
     try:
-        return (fh, *leaves_of(fh))
+        return (fh, os.fstat(fh.fileno()).st_mtime_ns, *leaves_of(fh))
     except BaseException:
         fh.close()
         raise

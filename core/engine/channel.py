@@ -20,7 +20,8 @@ import os
 import socket
 import ssl
 import zlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, BinaryIO
 
 from core.engine import protocol
 from core.engine.counters import Counters
@@ -136,14 +137,20 @@ class Channel:
                 for r in rows}
 
     # --- data ------------------------------------------------------------------
-    async def send_file(self, win: str, local: str, ack: bool = False) -> bool:
-        """Send a whole file; False when it no longer exists (nothing was sent)."""
+    async def send_file(
+        self, win: str, local: str, ack: bool = False,
+        wrap: Callable[[BinaryIO, int], Any] | None = None,
+    ) -> bool:
+        """Send a whole file; False when it no longer exists (nothing was sent).
+        ``wrap(fh, size)`` may return a reader the bytes are read through instead
+        (block-delta hashes what it sends: :class:`core.engine.delta.HashingReader`)."""
         try:
             fh = open(local, "rb")  # noqa: SIM115 - closed in finally
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return False
         try:
             st = os.fstat(fh.fileno())
+            src = wrap(fh, st.st_size) if wrap else fh
             header: dict[str, Any] = {"op": "file", "path": win, "size": st.st_size,
                                       "mtime_ns": st.st_mtime_ns}
             if ack:
@@ -151,11 +158,11 @@ class Channel:
                 header["ack"] = self._seq
             if self.level == 0:
                 # counted slice by slice: a 200 MB file shows its rate while it goes
-                await protocol.write_file_frame(self.writer, self.stamp(header), fh, st.st_size,
+                await protocol.write_file_frame(self.writer, self.stamp(header), src, st.st_size,
                                                 on_sent=lambda n: self.counters.sent(n, n))
             else:
                 await self.send({**header, "chunked": True})
-                await self._send_chunks(fh, st.st_size)
+                await self._send_chunks(src, st.st_size)
         finally:
             fh.close()
         if ack:

@@ -22,12 +22,12 @@ import asyncio
 import os
 import threading
 
-from core.engine import blocks
+from core.engine import blocks, delta
+from core.engine.block_index import MIN_SIZE, BlockIndex
 from core.engine.channel import Channel
 from core.engine.counters import Counters
 from core.engine.rules import RuleMatcher
 from core.engine.scan import Entry, scan, scan_dir
-from core.engine.tasks import cancel_and_wait
 from core.engine.volumes import VolumeMap
 from core.model.rules import Rule
 
@@ -39,8 +39,14 @@ def _under_any(path: str, prefixes: set[str]) -> bool:
 async def run_mirror(
     ch: Channel, rules: list[Rule], volumes: VolumeMap, mirror_type: str,
     delete_orphans: bool, counters: Counters, known_deleted: set[str] | None = None,
+    *, index: BlockIndex,
 ) -> None:
-    """Mirror the set over ``ch``; returns when the target confirmed the end."""
+    """Mirror the set over ``ch``; returns when the target confirmed the end.
+
+    ``index`` is cleared first and rebuilt from what the mirror establishes (see
+    :mod:`core.engine.delta`): a file whose digest equals the target's keeps the
+    leaf digests hashed here; a file sent gets the digests of what was sent."""
+    index.clear()
     known_deleted = known_deleted or set()
     matcher = RuleMatcher(rules)
     entries = await asyncio.to_thread(lambda: list(scan(matcher, volumes)))
@@ -55,7 +61,8 @@ async def run_mirror(
         # the listing is in, only files the target holds at the same size still need it
         stop = threading.Event()
         files = [e for e in entries if not e.is_dir]
-        hashing = asyncio.create_task(asyncio.to_thread(_digests, files, mine, stop))
+        hashing = asyncio.create_task(asyncio.to_thread(_digests, files, mine, stop, index,
+                                                           index.generation))
         try:
             target = await ch.listing_digests()
         except BaseException:
@@ -65,7 +72,8 @@ async def run_mirror(
         stop.set()
         await hashing
         rest = [e for e in files if e.win not in mine and _same_size(target.get(e.win), e)]
-        await asyncio.to_thread(_digests, rest, mine, threading.Event())
+        await asyncio.to_thread(_digests, rest, mine, threading.Event(), index,
+                                index.generation)
     elif mirror_type == "quick" or delete_orphans or known_deleted:
         target = await ch.listing_digests(False)
     have = {e.win for e in entries}
@@ -81,12 +89,12 @@ async def run_mirror(
             if t is None or not t[0]:
                 await ch.send({"op": "mkdir", "path": e.win})
         elif mirror_type == "full" or t is None or t[0]:
-            await ch.send_file(e.win, e.local)
+            await delta.send_whole(ch, index, e.win, e.local, ack=False)
         elif mirror_type == "quick":
             if (t[1], t[2]) != (e.size, e.mtime_ns):
-                await checksum_file(ch, e)
+                await delta.send_checksum(ch, index, e)
         elif not mine.get(e.win) or mine[e.win] != t[3]:
-            await checksum_file(ch, e)
+            await delta.send_checksum(ch, index, e)
         elif t[2] != e.mtime_ns:  # same content: the copy takes the source's time
             await ch.send({"op": "settle", "path": e.win, "size": e.size,
                            "mtime_ns": e.mtime_ns})
@@ -95,41 +103,29 @@ async def run_mirror(
     await ch.reply()
 
 
-def _digests(files: list[Entry], out: dict[str, str], stop: threading.Event) -> None:
+def _digests(files: list[Entry], out: dict[str, str], stop: threading.Event,
+             index: BlockIndex, generation: int) -> None:
+    """Each file's digest; a large file's leaf digests go to ``index`` at once (kept
+    only if the target's digest is the same: otherwise its send replaces them); a
+    thread outliving its failed mirror puts nothing into the next one's index."""
     for e in files:
         if stop.is_set():
             return
-        out[e.win] = blocks.file_digest(e.local)
+        got = blocks.file_leaves(e.local)
+        out[e.win] = blocks.digest_of(*got) if got else ""
+        if got and got[1] >= MIN_SIZE:
+            index.put(e.win, got[1], got[0], generation)
 
 
 def _same_size(t: tuple[bool, int, int, str] | None, e: Entry) -> bool:
     return t is not None and not t[0] and t[1] == e.size
 
 
-async def checksum_file(ch: Channel, e: Entry) -> None:
-    """Send only the blocks of ``e`` that differ from the target's copy."""
-    await ch.send({"op": "sums", "path": e.win, "block": blocks.BLOCK})
-    mine = asyncio.create_task(asyncio.to_thread(blocks.file_sums, e.local))
-    try:
-        _, theirs = await ch.reply()
-    except BaseException:  # broken channel or the engine stopping: the sums are not needed
-        await cancel_and_wait([mine], f"hashing {e.local}")
-        raise
-    src = await mine
-    try:
-        size = os.stat(e.local).st_size
-        mtime = os.stat(e.local).st_mtime_ns
-    except FileNotFoundError:
-        return  # deleted meanwhile: the queued delete follows
-    runs = blocks.differing_runs(src, theirs, size)
-    for off, length in runs:
-        data = await asyncio.to_thread(blocks.read_at, e.local, off, length)
-        await ch.send_data({"op": "block", "path": e.win, "offset": off}, data)
-    await ch.send({"op": "settle", "path": e.win, "size": size, "mtime_ns": mtime})
-
-
-async def send_tree(ch: Channel, matcher: RuleMatcher, win: str, local: str) -> None:
-    """Send a directory (or file) that appeared in the set, with all it holds."""
+async def send_tree(ch: Channel, matcher: RuleMatcher, win: str, local: str,
+                    index: BlockIndex) -> None:
+    """Send a directory (or file) that appeared in the set, with all it holds
+    (what ``index`` held below ``win`` is replaced by the digests of what was sent)."""
+    index.drop(win)
     if os.path.isdir(local) and not os.path.islink(local):
         if matcher.includes(win):
             await ch.send({"op": "mkdir", "path": win})
@@ -138,7 +134,7 @@ async def send_tree(ch: Channel, matcher: RuleMatcher, win: str, local: str) -> 
             if e.is_dir:
                 await ch.send({"op": "mkdir", "path": e.win})
             else:
-                await ch.send_file(e.win, e.local)
+                await delta.send_whole(ch, index, e.win, e.local, ack=False)
     elif matcher.includes(win):
-        await ch.send_file(win, local)
+        await delta.send_whole(ch, index, win, local, ack=False)
     await ch.ack()

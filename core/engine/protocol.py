@@ -149,7 +149,8 @@ async def write_file_frame(
     if size == 0:
         await writer.drain()
         return 0
-    if writer.get_extra_info("sslcontext") is not None:
+    if writer.get_extra_info("sslcontext") is not None or not hasattr(fh, "fileno"):
+        # TLS, or a reader that is not a plain file (one that hashes what it reads)
         return await _write_file_tls(writer, fh, size, on_sent)
     loop = asyncio.get_running_loop()
     sent = 0

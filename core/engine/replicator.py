@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.engine import mirror
+from core.engine import delta, mirror
+from core.engine.block_index import BlockIndex
 from core.engine.channel import Channel, ChannelError, OutOfOrder
 from core.engine.clock import Clock
 from core.engine.counters import Counters
@@ -65,6 +66,7 @@ class Replicator:
         self, name: str, rules: list[Rule], spec: ConnSpec, volumes: VolumeMap,
         spill_dir: Path, clock: Clock, first_mirror: str | None = None,
         mem_limit: int = 10_000, *, tls: ssl.SSLContext, remirror_reason: str = "",
+        index_dir: Path | None = None,
     ) -> None:
         self.name = name
         self.tls = tls  # this engine's certificate, the estate CA pinned
@@ -75,6 +77,8 @@ class Replicator:
         self.matcher = RuleMatcher(rules)
         self.counters = Counters(clock)
         self.queue = OpQueue(spill_dir / f"{name}.spill", mem_limit, clock.time)
+        #: the leaf digests of what the target holds (block-delta, core.engine.delta)
+        self.index = BlockIndex((index_dir or spill_dir.parent / "blockindex") / name)
         self.last_applied: float | None = None
         self.first_mirror = first_mirror or spec.mirror_type
         self.known_deleted: set[str] = set()
@@ -197,6 +201,7 @@ class Replicator:
         await mirror.run_mirror(
             self._channel, self.rules, self.volumes, kind,
             self.spec.delete_orphans or bool(reason), c, self.known_deleted,
+            index=self.index,
         )
         self.known_deleted.clear()
         self._vanished.clear()
@@ -232,14 +237,15 @@ class Replicator:
         assert ch is not None
         kind, path = op["kind"], op.get("path", "")
         if kind in ("mkdir", "delete"):
+            self.index.drop(path)  # a mkdir replaces a file of that name
             await ch.call({"op": kind, "path": path})
             if kind == "delete":
                 self._take_vanished(path)
         elif kind == "write":
-            if not await ch.send_file(path, self._local(path), ack=True):
+            if not await delta.send_write(ch, self.index, path, self._local(path)):
                 self._vanished.add(path)
         elif kind == "tree":
-            await mirror.send_tree(ch, self.matcher, path, self._local(path))
+            await mirror.send_tree(ch, self.matcher, path, self._local(path), self.index)
         elif kind == "rename":
             new = op["new"]
             header: dict[str, Any] = {"op": "rename", "path": path, "new": new}
@@ -248,18 +254,21 @@ class Replicator:
                 st = os.stat(local_new)
                 if not os.path.isdir(local_new):
                     header.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
+            # the entries follow once the target renamed; else the content is sent anew
+            entries = await asyncio.to_thread(self.index.take, path)
             reply = await ch.call(header)
             if reply.get("need"):  # sent whole: what was pending in it too
                 self._take_vanished(path)
                 if not os.path.lexists(local_new):  # moved on again: a later rename carries it
                     self._vanished.add(new)
-                await mirror.send_tree(ch, self.matcher, new, local_new)
+                await mirror.send_tree(ch, self.matcher, new, local_new, self.index)
                 return
+            await asyncio.to_thread(self.index.place, entries, path, new)
             # renamed with writes still pending inside (a directory): the target renamed
             # its stale copies; send them now under their new names
             for old in self._take_vanished(path):
                 moved = new + old[len(path):]
-                if not await ch.send_file(moved, self._local(moved), ack=True):
+                if not await delta.send_whole(ch, self.index, moved, self._local(moved)):
                     self._vanished.add(moved)  # moved on again: a later rename carries it
 
     def _take_vanished(self, path: str) -> list[str]:

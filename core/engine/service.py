@@ -170,6 +170,7 @@ class EngineService:
         if name not in self.sets and name not in self.accepts:
             raise RemoteError("not_found", f"replication set {name} does not exist on this engine")
         await self._stop_replicator(name)
+        self.store.drop_index(name)
         self.conn_specs.pop(name, None)
         self.sets.pop(name, None)
         self.accepts.pop(name, None)
@@ -197,6 +198,7 @@ class EngineService:
         if name not in self.conn_specs:
             raise RemoteError("not_found", f"there is no connection for set {name}")
         await self._stop_replicator(name)
+        self.store.drop_index(name)
         del self.conn_specs[name]
         self.persist()
 
@@ -206,7 +208,7 @@ class EngineService:
             return  # persisted already: it resumes when the engine starts again
         r = Replicator(name, self.sets[name], spec, self.volumes, self.store.spill_dir,
                        self.clock, first_mirror, self.mem_limit, tls=self.client_tls,
-                       remirror_reason=reason)
+                       remirror_reason=reason, index_dir=self.store.index_dir)
         self.replicators[name] = r
         r.start()
 

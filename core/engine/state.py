@@ -6,6 +6,8 @@ Layout::
     DIR/engine.ready  {"pid", "listen", "port", "version"} while listening
     DIR/engine.pid    the process id while running
     DIR/spill/        queue overflow files, one per connection
+    DIR/blockindex/   per connection, the block digests of what its target holds
+                      (core.engine.block_index; versioned per entry)
 
 Every write is atomic (core.atomic) and readable by the owner only, since
 derived keys are credentials.
@@ -13,6 +15,7 @@ derived keys are credentials.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,14 @@ class StateStore:
     @property
     def spill_dir(self) -> Path:
         return self.root / "spill"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.root / "blockindex"
+
+    def drop_index(self, name: str) -> None:
+        """Forget what the target of connection ``name`` holds (it is disconnected)."""
+        shutil.rmtree(self.index_dir / name, ignore_errors=True)
 
     def load(self) -> dict[str, Any]:
         data = atomic.read_json(self.file, default=None) or {}

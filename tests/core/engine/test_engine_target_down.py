@@ -43,7 +43,9 @@ def test_killed_target_is_reported_with_its_start_and_the_queue(tmp_path) -> Non
         pt = spawn_engine(tgt)  # back: the pair catches up and the trouble clears
         wait_for(lambda: s.stats(SET).target_connected is True, 20, "reconnected")
         wait_for(lambda: tree(src.data) == tree(tgt.data), 10, "target equal to source")
-        back = wait_for(lambda: (st := s.stats(SET)).queued_ops == 0 and st, 10, "queue drained")
+        # the trees may be equal before the re-mirror's end is confirmed: wait for that
+        back = wait_for(lambda: (st := s.stats(SET)).queued_ops == 0
+                        and st.mirror_status == "complete" and st, 10, "queue drained")
         assert back.last_error == "" and back.error_since is None
         assert back.queued_bytes == 0 and back.bytes_remaining == 0
     finally:

@@ -178,12 +178,15 @@ def item_steps(cfg: ProtectionConfig, facts: Any) -> tuple[list[StepSpec], list[
     """The "items to failover" of DNS failover: server name, shares, AD host SPNs.
 
     Returns (post-failover steps, pre-failback steps). With identity failover
-    the engine moves the identity, so only the shares are the plan's.
+    the target's engine takes over the name and the shares (``take-identity``),
+    so only the SPNs, directory work, are the plan's.
     """
     src, tgt = cfg.source.upper(), cfg.target.upper()
-    start, stop = share_steps(facts)
     if cfg.failover.type != "dns":
-        return start, stop
+        if not cfg.failover.identity.spns:
+            return [], []
+        return [spec("move-spns", src, tgt)], [spec("move-spns", tgt, src, owner=src)]
+    start, stop = share_steps(facts)
     adv = cfg.advanced
     if adv.items_server_name:
         start.append(spec("add-name", src))

@@ -87,6 +87,10 @@ def _disable(
         (f"delete replication set {name} on {rec.source}", rec.source, lambda e: e.delete_set(name)),
         (f"remove {name} from {rec.target}", rec.target, lambda e: e.delete_set(name)),
     ]
+    cfg = store.load_config(app, source, target)
+    if cfg is not None and cfg.failover.type == "identity":  # the engine's (F-9.5)
+        on_engine.insert(1, (f"remove identity failover from {rec.target}", rec.target,
+                             lambda e: e.delete_identity(name)))
     steps = [(title, partial(_engine_call, ctx, server, call)) for title, server, call in on_engine]
     steps += delete_steps(ctx, store, rec)
     done: list[str] = []

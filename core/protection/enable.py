@@ -24,6 +24,8 @@ from core.model.state import PairState
 from core.protection.env import PairEnv, Progress, TokenFactory, ignore_missing, new_token
 from core.protection.errors import StepsFailed
 from core.protection.facts import gather_facts
+from core.protection.identity import is_identity
+from core.protection.identity import register as register_identity
 from core.protection.like_named import RECORD_KEY, create_actions
 from core.protection.locks import operation, record_lock
 from core.protection.pair import remove_scripts, write_scripts
@@ -85,6 +87,10 @@ def _enable_actions(env: PairEnv, token: str) -> list[_Action]:
                                                  mon.method, float(mon.interval), mon.missed,
                                                  mon.trigger),
                     lambda: tgt().delete_monitor(name)))
+    if is_identity(cfg):  # the target's engine runs identity failover (F-9.5)
+        out.append((f"register identity failover on {cfg.target}",
+                    lambda: register_identity(tgt(), cfg, facts),
+                    lambda: tgt().delete_identity(name)))
     return out
 
 

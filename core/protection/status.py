@@ -36,6 +36,7 @@ from core.protection.health import (
     display_state,
     headline,
 )
+from core.protection.identity import read_identity
 from core.protection.locks import record_lock
 from core.protection.plan_lock import PlanHolder, plan_holder
 from core.protection.state_machine import allowed_actions, check_transition
@@ -44,6 +45,8 @@ from core.store import PairRecord, PairStore
 
 S = PairState
 _WATCHED = (S.MIRRORING, S.PROTECTED, S.FAILURE_DETECTED)
+#: states in which the target's engine may hold the source's identity (F-9.5)
+_IDENTITY_READ = (*_WATCHED, S.FAILING_OVER, S.FAILED_OVER, S.FAILING_BACK, S.RESTORING)
 #: a pair in Restoring that runs no restore: failback is done and Restore comes next
 AWAITING_RESTORE = "Failed back (restore next)"
 
@@ -87,6 +90,8 @@ class PairStatus:
     plan: PlanHolder | None = None
     #: with manual intervention off: whether ``appmgr watch`` runs (None: the console asks)
     watcher: WatcherState | None = None
+    #: identity failover pairs: what the target's engine took over (its record), or None
+    identity: dict[str, Any] | None = None
 
     @property
     def label(self) -> str:
@@ -150,6 +155,8 @@ class PairStatus:
             "automatic_failover": None if self.watcher is None else {
                 "running": self.watcher.running, "host": self.watcher.host,
                 "pid": self.watcher.pid, "text": self.watcher.sentence()},
+            # identity failover pairs: what the target's engine took over (F-9.5)
+            "identity": self.identity,
         }
 
 
@@ -255,6 +262,8 @@ def pair_status(ctx: Context, store: PairStore, app: str, source: str, target: s
         )
     if state in _WATCHED:
         _judge(ctx, store, status)
+    if state in _IDENTITY_READ and status.target_reachable is not False:
+        status.identity = read_identity(ctx, store, rec, name)
     new = _observe(state, status.stats, status.monitor)
     if new != state:
         check_transition(state, new)

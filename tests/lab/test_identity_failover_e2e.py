@@ -88,6 +88,8 @@ def test_the_target_takes_the_source_identity_with_no_command_and_gives_it_back(
     assert st["identity"]["state"] == "taken", st["identity"]
     assert set(st["identity"]["done"]) >= {f"ip:{FS01_IP}", "name:FS01", "share:Data"}
     assert "FS01" in (lab.home / "lab" / "servers" / "FS02" / "names.json").read_text()
+    said = lab.run("--lab", "status", "FS01", "FS02", check=False).stdout
+    assert "identity failover: FS02 answers as the source" in said, said
 
     out = lab.run("--lab", "failover", "FS01", "FS02").stdout
     assert "take-identity" in out and "move-spns" in out, out

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from core.lab.app_ops import AppOps
+from core.lab.cluster_export_ops import ClusterExportOps
 from core.lab.cluster_ops import ClusterOps
 from core.lab.estate import Estate, LabServer, volume_dir
 from core.lab.fix_ops import FixOps, ZoneHook
@@ -42,7 +43,7 @@ def _windows_word(value: str) -> str:
 
 
 @dataclass
-class LabHost(FixOps, SqlOps, AppOps, ClusterOps, NameOps, IpOps):
+class LabHost(FixOps, SqlOps, AppOps, ClusterOps, ClusterExportOps, NameOps, IpOps):
     """One lab server as the target of host operations."""
 
     estate: Estate

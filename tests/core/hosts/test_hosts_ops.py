@@ -55,6 +55,10 @@ MAXIMAL = {
     "wmi_check": {},
     "name_add": {"name": "n" * 63},
     "name_remove": {"name": "n" * 63},
+    # like-named clusters: a group name; a Generic Script file (a path, the .vbs text)
+    "cluster_export": {"group": "g'" * 40},
+    "file_write": {"path": "C:\\Program Files\\appmgr\\cluster\\" + "n" * 18 + "\\x.vbs",
+                   "text": "' it's\n" * 150},
     # identity failover: an IPv4 address, its prefix, an adapter name (256 at most)
     "ip_add": {"ip": "255.255.255.255", "prefix": 32, "nic": "a'" * 128},
     "ip_remove": {"ip": "255.255.255.255"},
@@ -161,7 +165,7 @@ def test_a_server_asked_for_by_address_is_named_once_in_messages() -> None:
 
 
 @pytest.mark.parametrize("op", ["ip_add", "ip_remove", "name_add", "name_remove", "share_add",
-                                "share_remove"])
+                                "share_remove", "cluster_export", "file_write"])
 def test_identity_scripts_read_only_what_the_console_and_engine_send(op: str) -> None:
     """Static check: every ``$p.<name>`` an identity failover script reads is a parameter
     the sender passes (core.engine.identity builds the same dicts as MAXIMAL here)."""

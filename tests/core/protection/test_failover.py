@@ -275,3 +275,25 @@ def test_identity_failover_is_registered_taken_and_given_back(
     failback(world.ctx, store, *PAIR)
     assert world.tgt.identities[NAME]["state"] == "ready"
     assert store.record(*PAIR).state == "Restoring"
+
+
+def test_a_taken_identity_blocks_unprotect_unless_forced(
+        world: World, store: PairStore, cfg, tokens) -> None:  # type: ignore[no-untyped-def]
+    from core.protection.disable import disable
+    from core.protection.enable import enable
+
+    cfg.failover.type = "identity"
+    cfg.failover.identity.spns = False
+    enable(world.ctx, cfg, store, validated=True, token_factory=tokens)
+    world.tgt.take_identity(NAME)  # the engine took over by itself
+
+    def refuse(name: str) -> None:  # as the engine answers while it is taken
+        if world.tgt.identities[name]["done"]:
+            raise Refused(f"the identity of set {name} is taken over: give it back first")
+        world.tgt.identities.pop(name)
+
+    world.tgt.delete_identity = refuse  # type: ignore[method-assign]
+    with pytest.raises(StepsFailed, match="give it back"):
+        disable(world.ctx, store, *PAIR)
+    rec = disable(world.ctx, store, *PAIR, force=True)
+    assert rec.state == "Unprotected" and NAME not in world.tgt.identities

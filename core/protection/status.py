@@ -243,7 +243,12 @@ def pair_status(ctx: Context, store: PairStore, app: str, source: str, target: s
     if not name or state in (S.UNPROTECTED, S.VALIDATED):
         return status
     _automatic(ctx, store, status)
-    if state in _WATCHED:
+    if state in _IDENTITY_READ:
+        status.identity = read_identity(ctx, store, rec, name)
+    if status.identity is not None and status.identity.get("done"):
+        # the target answers on the source's addresses: what answers there is not the source
+        status.source_reachable = False
+    elif state in _WATCHED:
         _read_source(ctx, rec.source, name, status)
     elif state != S.RESTORING:
         status.source_reachable = _answers(ctx, rec.source, status)
@@ -262,8 +267,6 @@ def pair_status(ctx: Context, store: PairStore, app: str, source: str, target: s
         )
     if state in _WATCHED:
         _judge(ctx, store, status)
-    if state in _IDENTITY_READ and status.target_reachable is not False:
-        status.identity = read_identity(ctx, store, rec, name)
     new = _observe(state, status.stats, status.monitor)
     if new != state:
         check_transition(state, new)

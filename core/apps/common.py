@@ -52,10 +52,17 @@ def services(names: list[tuple[str, bool]], target: Server) -> list[ServiceItem]
             if not have or n.upper() in have]
 
 
-def cluster_resources(source: Server) -> list[ServiceItem]:
-    """A virtual server's resources, in the order they come online (F-10)."""
+def cluster_resources(source: Server, target: Server | None = None) -> list[ServiceItem]:
+    """A virtual server's resources, in the order they come online (F-10). When the
+    target is a virtual server of its own (cluster to cluster), only those it also has:
+    its own address, name and disks serve it already, the source's are not there."""
     vs = virtual_server(source)
-    return [ServiceItem(r, False, True) for r in vs.resources] if vs else []
+    if vs is None:
+        return []
+    tvs = virtual_server(target) if target is not None else None
+    names = [r for r in vs.resources
+             if tvs is None or r.lower() in {x.lower() for x in tvs.resources}]
+    return [ServiceItem(r, False, True) for r in names]
 
 
 def volumes_branch(source: Server, selected_paths: list[str]) -> TreeItem:

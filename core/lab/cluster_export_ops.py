@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from core.lab import cluster_state
 from core.lab.cluster_state import LabResource
 from core.lab.estate import Estate, LabCluster, LabServer
 from core.lab.ps_failure import PsFailure, bad_param
@@ -26,6 +27,7 @@ NIC = "Local Area Connection"
 class ClusterExportOps:
     estate: Estate
     server: LabServer
+    lab_root: Path
 
     def _cluster(self) -> LabCluster: ...
     def created_resources(self) -> list[LabResource]: ...
@@ -43,6 +45,8 @@ class ClusterExportOps:
             raise PsFailure(f"The cluster group '{group}' does not exist.",
                             "ObjectNotFound", "ItemNotFoundException")
         out: list[dict[str, Any]] = []
+        offline = cluster_state.estate_offline(self.lab_root, c.name,
+                                               self.estate.offline_resources(c))
         if vs is not None:
             ip_res = name_res = ""
             for n, t in vs.resources:
@@ -56,7 +60,7 @@ class ClusterExportOps:
                 elif t != "Physical Disk":
                     depends = [name_res] if name_res else []
                 out.append({"name": n, "type": t, "private": private, "depends": depends,
-                            "online": True})
+                            "online": n.lower() not in offline})
         out += [{"name": r.name, "type": r.type, "private": dict(r.private),
                  "depends": list(r.depends), "online": r.online}
                 for r in self.created_resources() if r.group == group]

@@ -179,6 +179,9 @@ class ClusterOps:
         return cluster_state.change(self.lab_root, c.name, edit)
 
     def _set_online(self, c: LabCluster, name: str, online: bool) -> bool:
+        if name.lower() in self._estate_names(c):  # the estate's own: online unless taken off
+            return cluster_state.set_estate_online(self.lab_root, c.name, name, online,
+                                                   self.estate.offline_resources(c))
         # an address or name is in use while its server answers on it (a failed server's
         # are free: like-named failover brings the source's own ones up on this cluster)
         live = {ip for s in self.estate.servers for ip in s.ips if answers_on(ip)}

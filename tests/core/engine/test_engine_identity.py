@@ -120,3 +120,18 @@ def test_what_is_taken_cannot_be_changed_or_removed_before_it_is_given_back() ->
         book.register("s", IdentitySpec(name="FS09"))
     book.register("s", SPEC)  # the same spec again (enable, reprotect): kept as it is
     assert book.status("s")["done"] == ["name:FS01"]
+
+
+def test_an_engine_state_file_from_before_identity_failover_reads_as_none_registered(
+        tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from core.engine.state import FORMAT, StateStore
+
+    store = StateStore(tmp_path)
+    older = {"format": FORMAT, "sets": {}, "accepts": {}, "connections": {}, "monitors": {}}
+    store.file.write_text(json.dumps(older))
+    assert store.load()["identities"] == {}
+    rec = IdentityRecord(SPEC, "taken", 1.0, ["name:FS01"])
+    store.save({**store.load(), "identities": {"s": rec.to_dict()}})
+    assert IdentityRecord.from_dict(store.load()["identities"]["s"]) == rec

@@ -13,6 +13,6 @@ if (-not $nic) {
   $first = $cfgs | Select-Object -First 1
   $nic = (Get-WmiObject Win32_NetworkAdapter -Filter "DeviceID='$($first.Index)'").NetConnectionID }
 if (-not $has) {
-  $out = & netsh.exe interface ipv4 add address "name=$nic" "address=$ip" "mask=$mask" "skipassource=true"
+  $out = & netsh.exe interface ipv4 add address "name=$nic" "address=$ip" "mask=$mask"
   if ($LASTEXITCODE -ne 0) { throw "netsh could not add $ip to ${nic}: $(($out | Out-String).Trim())" } }
 ConvertTo-Json -InputObject @{ip = $ip; nic = $nic; added = (-not $has)} -Compress

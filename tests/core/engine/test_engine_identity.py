@@ -135,3 +135,34 @@ def test_an_engine_state_file_from_before_identity_failover_reads_as_none_regist
     rec = IdentityRecord(SPEC, "taken", 1.0, ["name:FS01"])
     store.save({**store.load(), "identities": {"s": rec.to_dict()}})
     assert IdentityRecord.from_dict(store.load()["identities"]["s"]) == rec
+
+
+def test_a_real_target_engine_takes_over_when_its_monitor_declares_the_failure(pair) -> None:  # type: ignore[no-untyped-def]
+    """Through the management API: registered as auto, the target's engine runs the take
+    itself once its monitor meets the condition; release gives it back; a bad request
+    is refused at the wire."""
+    from core.errors import Refused
+
+    from .harness import PORT, share_heartbeat_key, wait_for
+
+    src, tgt = pair
+    assert tgt.svc is not None
+    r = Recorder()
+    tgt.svc.identities.runner = r
+    t = tgt.client()
+    share_heartbeat_key(src, tgt, "mon")
+    rec = t.set_identity("mon", [src.ip], 24, "", "FS01",
+                         [{"name": "Data", "path": "E:\\Shares\\Data", "description": ""}], True)
+    assert rec["state"] == "ready"
+    t.create_monitor("mon", [src.ip], PORT, "heartbeat", interval=0.1, missed=3, trigger="all")
+    wait_for(lambda: t.monitor_status("mon").last_heartbeat, 3, "first heartbeat")
+    assert r.ran == []  # the source answers: nothing is taken
+    src.stop()
+    wait_for(lambda: t.identity_status("mon")["state"] == "taken", 5, "the takeover")
+    assert [op for op, _ in r.ran] == ["ip_add", "name_add", "share_add"]
+    assert t.take_identity("mon")["state"] == "taken" and len(r.ran) == 3  # not twice
+    assert t.release_identity("mon")["state"] == "ready"
+    assert [op for op, _ in r.ran[3:]] == ["share_remove", "name_remove", "ip_remove"]
+    t.delete_identity("mon")
+    with pytest.raises(Refused, match="not a server name"):
+        t.set_identity("mon", [], 24, "", "a b", [], False)

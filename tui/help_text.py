@@ -65,7 +65,7 @@ HELP: dict[str, str] = {
     # configure: failover
     "f-failover-type": "DNS failover rewrites the source's DNS records; Identity moves name and IP.",
     "dns-configure": "Configure DNS failover: DNS servers, IP mapping, TTL and DNS account.",
-    "identity-configure": "Configure Identity failover (saved; this release does not run it yet).",
+    "identity-configure": "Configure Identity failover (the target's engine runs it).",
     "services-list": "Services started on failover top-down and stopped bottom-up.",
     "service-choice": "The target's services not on the list yet; the one chosen goes to Add.",
     "services-app": "Add the application's own services (started on failover, stopped on failback).",

@@ -52,10 +52,17 @@ def services(names: list[tuple[str, bool]], target: Server) -> list[ServiceItem]
             if not have or n.upper() in have]
 
 
-def cluster_resources(source: Server) -> list[ServiceItem]:
-    """A virtual server's resources, in the order they come online (F-10)."""
+def cluster_resources(source: Server, target: Server | None = None) -> list[ServiceItem]:
+    """A virtual server's resources, in the order they come online (F-10). When the
+    target is a virtual server of its own (cluster to cluster), only those it also has:
+    its own address, name and disks serve it already, the source's are not there."""
     vs = virtual_server(source)
-    return [ServiceItem(r, False, True) for r in vs.resources] if vs else []
+    if vs is None:
+        return []
+    tvs = virtual_server(target) if target is not None else None
+    names = [r for r in vs.resources
+             if tvs is None or r.lower() in {x.lower() for x in tvs.resources}]
+    return [ServiceItem(r, False, True) for r in names]
 
 
 def volumes_branch(source: Server, selected_paths: list[str]) -> TreeItem:
@@ -178,12 +185,15 @@ def item_steps(cfg: ProtectionConfig, facts: Any) -> tuple[list[StepSpec], list[
     """The "items to failover" of DNS failover: server name, shares, AD host SPNs.
 
     Returns (post-failover steps, pre-failback steps). With identity failover
-    the engine moves the identity, so only the shares are the plan's.
+    the target's engine takes over the name and the shares (``take-identity``),
+    so only the SPNs, directory work, are the plan's.
     """
     src, tgt = cfg.source.upper(), cfg.target.upper()
-    start, stop = share_steps(facts)
     if cfg.failover.type != "dns":
-        return start, stop
+        if not cfg.failover.identity.spns:
+            return [], []
+        return [spec("move-spns", src, tgt)], [spec("move-spns", tgt, src, owner=src)]
+    start, stop = share_steps(facts)
     adv = cfg.advanced
     if adv.items_server_name:
         start.append(spec("add-name", src))

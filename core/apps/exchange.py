@@ -109,7 +109,7 @@ class ExchangeApp(AppBase):
 
     def default_services(self, source: Server, target: Server) -> list[ServiceItem]:
         if virtual_server(source) is not None:
-            return cluster_resources(source)
+            return cluster_resources(source, target)
         return services(installed(exchange_services(self.version_of(source)), source, target),
                         target)
 

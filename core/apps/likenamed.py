@@ -195,3 +195,54 @@ def stand_in_resources(source: str, section: ClusterSection) -> list[ResourceSpe
         *(ResourceSpec(name, "Generic Script", {"ScriptFilepath": f"{SCRIPT_DIR}\\{ln}\\{f}"},
                        (ln,)) for name, f in scripts),
     ]
+
+
+def script_files(source: str) -> list[tuple[str, str]]:
+    """(path, text) of the Generic Script files the stand-in's two script resources run,
+    written on every node of the target cluster at Enable Protection (before the resources
+    that point to them are created)."""
+    ln = temp_name(source)
+    out = []
+    for spec in stand_in_resources(source, ClusterSection()):
+        if spec.type != "Generic Script":
+            continue
+        path = spec.private["ScriptFilepath"]
+        phase = "post-failover" if "post_failover" in path else "pre-failback"
+        out.append((path, _VBS.format(ln=ln, phase=phase,
+                                      cmd=path.rsplit("\\", 1)[0] + f"\\{phase}.cmd")))
+    return out
+
+
+#: a Generic Script resource's entry points (Windows cluster service, VBScript): Online
+#: runs the pair's phase script when one is there; the rest answer "fine"
+_VBS = """' appmgr: {ln} {phase} script resource (like-named cluster, written at Enable).
+' Online runs {cmd} when it exists; the other entry points report success.
+Function Open()
+  Open = 0
+End Function
+Function Online()
+  Dim fso, sh
+  Set fso = CreateObject("Scripting.FileSystemObject")
+  Online = 0
+  If fso.FileExists("{cmd}") Then
+    Set sh = CreateObject("WScript.Shell")
+    Online = sh.Run("cmd.exe /c " & Chr(34) & "{cmd}" & Chr(34), 0, True)
+  End If
+  Resource.LogInformation "appmgr {phase}: Online returned " & Online
+End Function
+Function Offline()
+  Offline = 0
+End Function
+Function LooksAlive()
+  LooksAlive = True
+End Function
+Function IsAlive()
+  IsAlive = True
+End Function
+Function Close()
+  Close = 0
+End Function
+Function Terminate()
+  Terminate = 0
+End Function
+"""

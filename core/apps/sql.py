@@ -67,7 +67,7 @@ class SqlApp(AppBase):
 
     def default_services(self, source: Server, target: Server) -> list[ServiceItem]:
         if virtual_server(source) is not None:
-            return cluster_resources(source)
+            return cluster_resources(source, target)
         names = [n for inst in source.apps.sql for n in sq.instance_services(inst)]
         return services(names, target)
 

@@ -106,7 +106,8 @@ def _identity(cfg: ProtectionConfig, source: Server, target: Server, out: Config
         return
     ident = cfg.failover.identity
     out.warnings.append(InvalidInput(
-        "failover.type", "with identity failover the engine fails over, not the console"))
+        "failover.type", f"with identity failover {target.name}'s engine takes over the "
+                         "source's IPs, name and shares; DNS is not updated"))
     for ip in ident.monitored_ips:
         if ip not in server_ips(source):
             out.errors.append(InvalidInput("failover.identity.monitored_ips",

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core.engine import tls
+from core.engine.identity import HostRunner
 from core.engine.service import EngineService
 from core.engine.volumes import VolumeMap
 
@@ -38,6 +39,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="directory with ca.crt, engine.crt, engine.key (default: STATE/tls)")
     p.add_argument("--admins", type=Path, help=argparse.SUPPRESS)  # protocol 1: ignored
     p.add_argument("--hostname", help="name reported by info (default: this host's name)")
+    p.add_argument("--host-runner", metavar="COMMAND",
+                   help="command that runs one host operation script (read on stdin) for "
+                        "identity failover (default: powershell.exe on Windows, none elsewhere)")
     p.add_argument("--log-level", default="INFO")
     return p.parse_args(argv)
 
@@ -66,7 +70,8 @@ async def serve(args: argparse.Namespace, stop: asyncio.Event) -> int:
         return 1
     try:
         svc = EngineService(args.listen, args.port, args.state, volume_map(args.volume),
-                            identity, hostname=args.hostname)
+                            identity, hostname=args.hostname,
+                            host_runner=HostRunner.from_option(args.host_runner))
     except ssl.SSLError as exc:
         print(f"engine cannot use its TLS certificate: {exc}", file=sys.stderr)
         return 1

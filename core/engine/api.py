@@ -16,6 +16,7 @@ import zlib
 from typing import TYPE_CHECKING, Any
 
 from core.engine import auth, protocol, quarantine
+from core.engine.identity import IdentitySpec
 from core.engine.monitor import METHODS, TRIGGERS, MonitorSpec
 from core.engine.protocol import RemoteError
 from core.engine.replicator import ConnSpec
@@ -102,6 +103,28 @@ def _monitor(a: dict[str, Any]) -> MonitorSpec:
     return MonitorSpec(tuple(ips), _port(a.get("port")), method, float(interval), missed, trigger)
 
 
+def _identity(a: dict[str, Any]) -> IdentitySpec:
+    try:
+        ips = [str(ipaddress.ip_address(ip)) for ip in a.get("ips", [])]
+    except (TypeError, ValueError) as exc:
+        raise _bad(f"bad identity address: {exc}") from exc
+    prefix = a.get("prefix", 24)
+    if not isinstance(prefix, int) or not 1 <= prefix <= 128:
+        raise _bad("prefix must be 1-128")
+    shares = a.get("shares", [])
+    if not isinstance(shares, list) or not all(
+            isinstance(s, dict) and isinstance(s.get("name"), str) and s["name"]
+            and isinstance(s.get("path"), str) and s["path"] for s in shares):
+        raise _bad("identity shares are a list of {name, path, description}")
+    name = str(a.get("server_name", ""))
+    if len(name) > 63 or any(c in name for c in "\\/ \0"):
+        raise _bad(f"{name!r} is not a server name")
+    return IdentitySpec(tuple(ips), prefix, str(a.get("nic", ""))[:256], name,
+                        tuple({"name": s["name"], "path": s["path"],
+                               "description": str(s.get("description", ""))} for s in shares),
+                        bool(a.get("auto", False)))
+
+
 async def dispatch(svc: EngineService, op: str, a: dict[str, Any]) -> Any:
     if op == "info":
         return svc.info()
@@ -138,6 +161,16 @@ async def dispatch(svc: EngineService, op: str, a: dict[str, Any]) -> Any:
         return dataclasses.asdict(svc.monitor_status(_name(a)))
     if op == "delete_monitor":
         return svc.delete_monitor(_name(a))
+    if op == "set_identity":
+        return svc.identities.register(_name(a), _identity(a))
+    if op == "delete_identity":
+        return svc.identities.unregister(_name(a))
+    if op == "identity_status":
+        return svc.identities.status(_name(a))
+    if op == "take_identity":
+        return await svc.identities.take(_name(a))
+    if op == "release_identity":
+        return await svc.identities.release(_name(a))
     raise RemoteError("protocol", f"unknown operation {op!r}")
 
 

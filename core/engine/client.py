@@ -244,6 +244,23 @@ class EngineClient:
     def delete_monitor(self, name: str) -> None:
         self.call("delete_monitor", name=name)
 
+    def set_identity(self, name: str, ips: list[str], prefix: int, nic: str, server_name: str,
+                     shares: list[dict[str, str]], auto: bool) -> dict[str, Any]:
+        return dict(self.call("set_identity", name=name, ips=list(ips), prefix=prefix, nic=nic,
+                              server_name=server_name, shares=list(shares), auto=auto))
+
+    def delete_identity(self, name: str) -> None:
+        self.call("delete_identity", name=name)
+
+    def identity_status(self, name: str) -> dict[str, Any]:
+        return dict(self.call("identity_status", name=name))
+
+    def take_identity(self, name: str, wait: float = 600.0) -> dict[str, Any]:
+        return dict(self.call("take_identity", wait=wait, name=name))
+
+    def release_identity(self, name: str, wait: float = 600.0) -> dict[str, Any]:
+        return dict(self.call("release_identity", wait=wait, name=name))
+
     def manifest(self, rules: list[Any], image: bool = False, wait: float = 3600.0
                  ) -> list[list[Any]]:
         items = [r.to_dict() if isinstance(r, Rule) else dict(r) for r in rules]

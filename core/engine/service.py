@@ -21,6 +21,8 @@ from core import __version__
 from core.engine import icmp, tls
 from core.engine.clock import Clock, SystemClock
 from core.engine.heartbeat import Prober, Responder
+from core.engine.identity import HostRunner, IdentityRecord
+from core.engine.identity_book import IdentityBook
 from core.engine.monitor import MonitorRunner, MonitorSpec
 from core.engine.protocol import RemoteError
 from core.engine.receiver import Receiver, sweep_partials
@@ -39,7 +41,7 @@ class EngineService:
     def __init__(
         self, listen: str, port: int, state_dir: Path, volumes: VolumeMap,
         identity: tls.Identity, clock: Clock | None = None, hostname: str | None = None,
-        mem_limit: int = 10_000,
+        mem_limit: int = 10_000, host_runner: HostRunner | None = None,
     ) -> None:
         self.listen, self.port = listen, port
         self.store = StateStore(state_dir)
@@ -62,6 +64,10 @@ class EngineService:
         self.hb_keys: dict[str, str] = data["heartbeat_keys"]
         self.mon_specs = {k: MonitorSpec.from_dict(v["spec"]) for k, v in data["monitors"].items()}
         self.conditions = {k: bool(v.get("condition")) for k, v in data["monitors"].items()}
+        #: identity failover per set (F-9.5): what this target takes over, and what it took
+        self.identities = IdentityBook(
+            {k: IdentityRecord.from_dict(v) for k, v in data["identities"].items()},
+            host_runner or HostRunner(None), self.clock, self.persist)
         self.replicators: dict[str, Replicator] = {}
         self.monitors: dict[str, MonitorRunner] = {}
         self.receivers: dict[str, asyncio.StreamWriter] = {}
@@ -107,6 +113,8 @@ class EngineService:
                                        reason="the source engine started")
         for name, mspec in self.mon_specs.items():
             self._start_monitor(name, mspec, self.conditions.get(name, False))
+            if self.conditions.get(name, False):
+                self.identities.on_failure(name)  # a take a restart interrupted resumes
         self.store.mark_ready({"pid": os.getpid(), "listen": self.listen, "port": self.port,
                                "version": __version__})
 
@@ -144,6 +152,7 @@ class EngineService:
             "connections": {k: v.to_dict() for k, v in self.conn_specs.items()},
             "monitors": {k: {"spec": v.to_dict(), "condition": self._condition(k)}
                          for k, v in self.mon_specs.items()},
+            "identities": self.identities.to_dict(),
         })
 
     def _condition(self, name: str) -> bool:
@@ -275,7 +284,11 @@ class EngineService:
             return key is not None and await self._prober.probe(
                 ip, spec.port, timeout, name, key) is not None
 
-        m = MonitorRunner(spec, probe, self.clock, self.persist, condition)
+        def on_condition() -> None:
+            self.persist()
+            self.identities.on_failure(name)  # identity failover, when registered as auto
+
+        m = MonitorRunner(spec, probe, self.clock, on_condition, condition)
         self.monitors[name] = m
         if not self.stopping:
             m.start()

@@ -60,6 +60,8 @@ class StateStore:
             "heartbeat_keys": hb,
             "connections": connections,
             "monitors": dict(data.get("monitors", {})),
+            # identity failover (F-9.5) came later: a file without it has none registered
+            "identities": dict(data.get("identities", {})),
         }
 
     def save(self, data: dict[str, Any]) -> None:

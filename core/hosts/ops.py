@@ -62,6 +62,12 @@ OPS: dict[str, str] = {
     "wmi_check": "answer a WMI query of its services",
     "name_add": "answer to another computer name",
     "name_remove": "stop answering to another computer name",
+    # like-named clusters (F-10): the source group's resources, the scripts resources run
+    "cluster_export": "report a cluster group's resources",
+    "file_write": "write a file",
+    # identity failover (run by the target's engine, F-9.5)
+    "ip_add": "take over an IP address",
+    "ip_remove": "give back an IP address",
 }
 
 HEADER = "# appmgr-op: "

@@ -8,7 +8,7 @@ parses a lab server exactly as it parses a real one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from core.directory.entries import dns_to_dn
@@ -100,8 +100,8 @@ def bes_json(bes: BlackBerryServer | None, host: str) -> dict[str, Any]:
                            "db_name": bes.database, "host": host}}
 
 
-def cluster_json(estate: Estate, s: LabServer,
-                 created: Sequence[LabResource] = ()) -> dict[str, Any]:
+def cluster_json(estate: Estate, s: LabServer, created: Sequence[LabResource] = (),
+                 offline: Collection[str] = ()) -> dict[str, Any]:
     """The cluster of node ``s`` with every group (the cluster's own one and the disk-only
     ones included) and, in their groups, the resources ``created`` at run time."""
     c = estate.cluster_of(s)
@@ -115,7 +115,8 @@ def cluster_json(estate: Estate, s: LabServer,
             continue
         res = [{"name": n, "type": t, "pending_ms": pending,
                 "ip": vs.ip if t == "IP Address" else "",
-                "network_name": vs.name if t == "Network Name" else "", "online": True}
+                "network_name": vs.name if t == "Network Name" else "",
+                "online": n.lower() not in offline}
                for n, t in vs.resources]
         groups.append({"name": vs.group, "owner": vs.owner, "drives": list(vs.volumes),
                        "resources": res})

@@ -9,9 +9,10 @@ whose group is online on it; any other name finds nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from core.lab import app_json
+from core.lab import app_json, cluster_state
 from core.lab.cluster_state import LabResource
 from core.lab.estate import Estate, LabServer
 from core.lab.ps_failure import bad_param
@@ -21,6 +22,7 @@ from core.model.apps import SqlInstance
 class AppOps:
     estate: Estate
     server: LabServer
+    lab_root: Path
     #: provided by FixOps: the server's SQL instances and service accounts as they are now
     sql_instances: Callable[[LabServer], tuple[SqlInstance, ...]]
     service_account: Callable[[str, str], str]
@@ -57,4 +59,7 @@ class AppOps:
         return app_json.bes_json(self.server.apps.blackberry, self.server.name)
 
     def op_cluster_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        return app_json.cluster_json(self.estate, self.server, self.created_resources())
+        c = self.estate.cluster_of(self.server)
+        offline = cluster_state.estate_offline(self.lab_root, c.name,
+                                               self.estate.offline_resources(c)) if c else set()
+        return app_json.cluster_json(self.estate, self.server, self.created_resources(), offline)

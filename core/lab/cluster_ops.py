@@ -11,7 +11,9 @@ NIC of the node that owns its group.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,16 @@ def _text(params: dict[str, Any], key: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise bad_param(key, "The argument is null or empty.")
     return value.strip()
+
+
+def answers_on(ip: str, port: int = 5985) -> bool:
+    """Whether a lab endpoint listens on ``ip`` (its WinRM port cannot be bound)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((ip, port))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
 
 
 def _missing(what: str) -> PsFailure:
@@ -167,8 +179,14 @@ class ClusterOps:
         return cluster_state.change(self.lab_root, c.name, edit)
 
     def _set_online(self, c: LabCluster, name: str, online: bool) -> bool:
-        taken = {ip for s in self.estate.servers for ip in s.ips}
-        names = {s.name.lower() for s in self.estate.servers}
+        if name.lower() in self._estate_names(c):  # the estate's own: online unless taken off
+            return cluster_state.set_estate_online(self.lab_root, c.name, name, online,
+                                                   self.estate.offline_resources(c))
+        # an address or name is in use while its server answers on it (a failed server's
+        # are free: like-named failover brings the source's own ones up on this cluster)
+        live = {ip for s in self.estate.servers for ip in s.ips if answers_on(ip)}
+        taken = live
+        names = {s.name.lower() for s in self.estate.servers if set(s.ips) & live}
 
         def edit(found: list[LabResource]) -> bool:
             have = {r.name.lower(): r for r in found}

@@ -11,7 +11,7 @@ resources) are not in the file: they cannot be created or deleted.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -80,3 +80,34 @@ def change(lab_root: Path, cluster: str, edit: Callable[[list[LabResource]], T])
         doc: dict[str, Any] = {"resources": [asdict(r) for r in found]}
         write_json(path, doc)
         return result
+
+
+def offline_path(lab_root: Path, cluster: str) -> Path:
+    return lab_root / "clusters" / f"{cluster.upper()}.offline.json"
+
+
+def _offline(path: Path, default: Iterable[str]) -> set[str]:
+    doc = read_json(path, None)
+    if not isinstance(doc, dict):  # never changed: as the estate describes them
+        return {n.lower() for n in default}
+    return {str(n).lower() for n in doc.get("offline", [])}
+
+
+def estate_offline(lab_root: Path, cluster: str, default: Iterable[str] = ()) -> set[str]:
+    """The estate's own resources of ``cluster`` that are offline (lower case): those the
+    estate starts offline (``default``) until a change is saved, then the saved ones."""
+    path = offline_path(lab_root, cluster)
+    with _lock(path):
+        return _offline(path, default)
+
+
+def set_estate_online(lab_root: Path, cluster: str, name: str, online: bool,
+                      default: Iterable[str] = ()) -> bool:
+    """Bring an estate resource online or offline; whether that changed anything."""
+    path = offline_path(lab_root, cluster)
+    with _lock(path):
+        old = _offline(path, default)
+        new = old - {name.lower()} if online else old | {name.lower()}
+        if new != old:
+            write_json(path, {"offline": sorted(new)})
+        return new != old

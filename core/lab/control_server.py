@@ -52,6 +52,11 @@ class ControlServer:
                             "error": f"there is no lab server named {name!r}"}
                 getattr(self.sup, cmd)(name)
                 return {"ok": True}
+            if cmd == "host_op":  # a lab engine's identity failover (core.lab.host_op)
+                out, err, code = self.sup.host_op(str(req.get("server", "")),
+                                                  str(req.get("script", "")))
+                return {"ok": True, "stdout": out.decode("utf-8", "replace"),
+                        "stderr": err.decode("utf-8", "replace"), "code": code}
             if cmd == "down":
                 threading.Thread(target=self.on_down, daemon=True).start()
                 return {"ok": True}

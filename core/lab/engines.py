@@ -13,6 +13,7 @@ threads by then, and forking a threaded process is unsafe.
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from core.lab.certs import engine_state_dir
 from core.lab.estate import LabServer
+from core.lab.runtime import control_path
 from core.lab.seed import engine_volume_args
 
 
@@ -75,8 +77,11 @@ class EngineProcess:
         return engine_state_dir(self.lab_root, self.server.name)
 
     def _argv(self) -> list[str]:
+        # identity failover: the engine runs its host operations through the lab
+        runner = shlex.join([sys.executable, str(Path(__file__).with_name("host_op.py")),
+                             str(control_path(self.lab_root)), self.server.owner or self.server.name])
         return ["--listen", self.server.ip, "--port", str(self.server.engine_port),
-                "--state", str(self.state_dir),
+                "--state", str(self.state_dir), "--host-runner", runner,
                 *engine_volume_args(self.lab_root, self.server)]
 
     def start(self, wait: float = 10.0) -> None:

@@ -61,6 +61,8 @@ class LabServer:
     owner: str = ""  # virtual server: the node that has its group online
     group: str = ""  # virtual server: its cluster group
     resources: tuple[tuple[str, str], ...] = ()  # virtual server: (name, type), online order
+    #: virtual server: its resources that are offline when the lab starts (a standby's)
+    offline_resources: tuple[str, ...] = ()
 
     def fqdn(self, domain: str) -> str:
         return f"{self.name.lower()}.{domain}"
@@ -128,6 +130,11 @@ class Estate:
         """A machine's drive letters: its own and the disks of the groups it owns."""
         return (*s.volumes, *(v for vs in self.owned(s.name) for v in vs.volumes))
 
+    def offline_resources(self, c: LabCluster) -> list[str]:
+        """The estate's resources of cluster ``c`` that start offline (a standby's)."""
+        return [n for s in self.servers if s.virtual and s.cluster == c.name
+                for n in s.offline_resources]
+
     def cluster_of(self, s: LabServer) -> LabCluster | None:
         return next((c for c in self.clusters if c.name == s.cluster), None)
 
@@ -146,7 +153,8 @@ class Estate:
         # every group as cluster_info reports it (the resources created at run time aside)
         groups = tuple(ClusterGroup(v.group, v.owner, v.volumes, tuple(
             ClusterResource(n, t, v.ip if t == "IP Address" else "",
-                            v.name if t == "Network Name" else "") for n, t in v.resources))
+                            v.name if t == "Network Name" else "", n not in v.offline_resources)
+            for n, t in v.resources))
             for v in members)
         groups += tuple(ClusterGroup(g.name, g.owner, g.drives, tuple(
             ClusterResource(f"Disk {d}:", "Physical Disk") for d in g.drives)) for g in c.groups)

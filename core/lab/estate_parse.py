@@ -134,6 +134,8 @@ def _server(s: dict[str, Any], ips: _Addresses, admin_user: str, organization: s
         group=str(s.get("group", f"{name} Group" if virtual else "")),
         resources=tuple((str(r["name"]), str(r.get("type", "Generic Service")))
                         for r in s.get("resources", [])),
+        offline_resources=tuple(str(r["name"]) for r in s.get("resources", [])
+                                if r.get("online", True) is False),
     )
 
 

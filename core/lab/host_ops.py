@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from core.lab.app_ops import AppOps
+from core.lab.cluster_export_ops import ClusterExportOps
 from core.lab.cluster_ops import ClusterOps
 from core.lab.estate import Estate, LabServer, volume_dir
 from core.lab.fix_ops import FixOps, ZoneHook
 from core.lab.host_state import HostState
+from core.lab.ip_ops import IpHook, IpOps, taken_ips
 from core.lab.name_ops import NameOps
 from core.lab.ps_failure import PsFailure, bad_param
 from core.lab.sql_ops import SqlOps
@@ -41,7 +43,7 @@ def _windows_word(value: str) -> str:
 
 
 @dataclass
-class LabHost(FixOps, SqlOps, AppOps, ClusterOps, NameOps):
+class LabHost(FixOps, SqlOps, AppOps, ClusterOps, ClusterExportOps, NameOps, IpOps):
     """One lab server as the target of host operations."""
 
     estate: Estate
@@ -52,6 +54,8 @@ class LabHost(FixOps, SqlOps, AppOps, ClusterOps, NameOps):
     on_service: ServiceHook | None = None
     #: the lab DNS server's zone creation (only on the DNS server's own host)
     on_zone: ZoneHook | None = None
+    #: the supervisor answers on an address this server takes over (identity failover)
+    on_ip: IpHook | None = None
     probe_timeout: float = 0.3
     clock: Callable[[], float] = time.monotonic
     #: set when the endpoint stops: waits end at once (a stopped lab must not linger)
@@ -133,7 +137,8 @@ class LabHost(FixOps, SqlOps, AppOps, ClusterOps, NameOps):
             # a cluster node also carries the addresses of the groups it owns
             "nics": [{"name": "Local Area Connection", "prefix": 24,
                       "ips": [*s.ips, *(vs.ip for vs in est.owned(s.name)),
-                              *self.created_ips()]}],
+                              *self.created_ips(),
+                              *taken_ips(self.lab_root, s.name)]}],
             "volumes": [self._volume(v) for v in est.drives_of(s)],
             "services": services,
             # ... and shares the disks of those groups

@@ -22,8 +22,11 @@ from typing import Any
 from core.atomic import write_json
 from core.lab.engines import EngineProcess
 from core.lab.estate import Estate, volume_dir
+from core.lab.ip_ops import taken_ips
 from core.lab.runtime import LabRuntime, runtime_path
 from core.lab.seed import prepare
+from core.lab.supervisor_ips import AddressTakeovers
+from core.lab.tcp_relay import TcpRelay
 
 WINRM_PORT = 5985
 
@@ -40,7 +43,7 @@ def extra_winrm_ips(estate: Estate, name: str, failed: Collection[str] = ()) -> 
     return [*s.extra_ips, *(vs.ip for vs in estate.owned(name) if vs.name not in failed)]
 
 
-class LabSupervisor:
+class LabSupervisor(AddressTakeovers):
     def __init__(self, estate: Estate, lab_root: Path, dns_port: int | None = None,
                  host_latency: float = 0.0) -> None:
         self.estate = estate
@@ -55,6 +58,9 @@ class LabSupervisor:
         self._winrm: dict[str, Any] = {}
         self._engines: dict[str, EngineProcess] = {}
         self._failed: set[str] = set()  # virtual servers failed on their own
+        #: identity failover: relays of taken-over addresses, servers whose address is held
+        self._relays: dict[str, TcpRelay] = {}
+        self._waiting: set[str] = set()
         self._lock = threading.RLock()
 
     # --- lifecycle -------------------------------------------------------------
@@ -64,13 +70,16 @@ class LabSupervisor:
         try:
             # engines first, forked while this process has no thread yet; they start
             # listening while the DNS server and the WinRM endpoints come up
-            engines = [self._engine(s.name) for s in self.estate.servers if s.engine_installed]
+            self._waiting = {s.name for s in self.estate.hosts if self.address_held(s.name)}
+            engines = [self._engine(s.name) for s in self.estate.servers
+                       if s.engine_installed and (s.owner or s.name) not in self._waiting]
             for eng in engines:
                 eng.fork()
             self._loop_thread.start()
             self._start_dns()
             for s in self.estate.hosts:
-                self._start_winrm(s.name)
+                if s.name not in self._waiting:
+                    self._start_winrm(s.name)
             for eng in engines:
                 eng.wait_listening()
         except BaseException:
@@ -85,6 +94,9 @@ class LabSupervisor:
             with ThreadPoolExecutor(8) as pool:
                 list(pool.map(lambda w: w.stop(), list(self._winrm.values())))
             self._winrm.clear()
+            for relay in self._relays.values():
+                relay.close()
+            self._relays.clear()
             for eng in self._engines.values():
                 eng.stop()
             self._stop_dns()
@@ -110,6 +122,7 @@ class LabSupervisor:
                 w = self._winrm.pop(s.name, None)
                 if w is not None:
                     w.stop()
+                self.stop_relays(s.name)
                 for member in (s, *self.estate.owned(s.name)):
                     self._stop_engine(member.name)
                 if s.name == self.estate.server(self.estate.dns_server).name:
@@ -125,6 +138,8 @@ class LabSupervisor:
                 if w is not None:
                     w.serve(s.ip)
                     self._start_engine(s.name)
+            elif self.address_held(s.name):
+                self._waiting.add(s.name)  # a duplicate address: back once it is given back
             else:
                 if s.name == self.estate.server(self.estate.dns_server).name and self._dns is None:
                     self._start_dns()
@@ -165,11 +180,14 @@ class LabSupervisor:
         dns_host = s.name == self.estate.server(self.estate.dns_server).name
         w = LabWinrmServer(self.estate, s.name, self.lab_root, s.ip, WINRM_PORT,
                            on_service=lambda svc, start: self._engine_service(name, svc, start),
-                           extra_ips=extra_winrm_ips(self.estate, name, self._failed),
+                           extra_ips=[*extra_winrm_ips(self.estate, name, self._failed),
+                                      *taken_ips(self.lab_root, name)],
                            on_zone=self._add_zone if dns_host else None,
-                           latency=self.host_latency)
+                           latency=self.host_latency,
+                           on_ip=lambda ip, add: self.on_ip(name, ip, add))
         w.start()
         self._winrm[name] = w
+        self.start_relays(name)
 
     def _add_zone(self, zone: str) -> bool:
         """A zone created on the DNS server's host (``dns_zone_add``): in the lab DNS, on its loop."""

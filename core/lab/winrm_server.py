@@ -31,6 +31,7 @@ from core.lab.estate import Estate
 from core.lab.fix_ops import ZoneHook
 from core.lab.host_ops import LabHost, PsFailure, ServiceHook
 from core.lab.host_state import HostState
+from core.lab.ip_ops import IpHook
 from core.lab.wsman_http import WsmanHttpServer
 
 MAX_SHELLS = 64
@@ -44,7 +45,7 @@ class LabWinrmServer:
     def __init__(self, estate: Estate, server_name: str, lab_root: Path, ip: str,
                  port: int = 5985, on_service: ServiceHook | None = None,
                  extra_ips: Sequence[str] = (), on_zone: ZoneHook | None = None,
-                 latency: float = 0.0) -> None:
+                 latency: float = 0.0, on_ip: IpHook | None = None) -> None:
         self.estate = estate
         self.server = estate.server(server_name)
         self.lab_root = lab_root
@@ -54,6 +55,7 @@ class LabWinrmServer:
         self.port = port
         self.on_service = on_service
         self.on_zone = on_zone
+        self.on_ip = on_ip
         #: seconds each PowerShell command takes before it runs: 0 answers at once; a real
         #: server needs a few hundred ms to start powershell.exe (``lab up --host-latency``)
         self.latency = latency
@@ -77,7 +79,7 @@ class LabWinrmServer:
             return
         state = HostState.load(self.estate, self.server, self.lab_root)
         self.host = LabHost(self.estate, self.server, self.lab_root, self.ip, state,
-                            self.on_service, self.on_zone)
+                            self.on_service, self.on_zone, self.on_ip)
         self._pool = ThreadPoolExecutor(16, thread_name_prefix=f"lab-ps-{self.server.name}")
         try:
             for ip in self.ips:

@@ -58,7 +58,7 @@ def disable(
                 "(the console asks) to abort it and disable protection.")
         _abort_first(ctx, store, app, source, target, progress)
     with operation(pair_key(app, source, target), "Disable Protection"):
-        return _disable(ctx, store, app, source, target, progress)
+        return _disable(ctx, store, app, source, target, progress, force)
 
 
 def _abort_first(ctx: Context, store: PairStore, app: str, source: str, target: str,
@@ -76,7 +76,8 @@ def _abort_first(ctx: Context, store: PairStore, app: str, source: str, target: 
 
 
 def _disable(
-    ctx: Context, store: PairStore, app: str, source: str, target: str, progress: Progress | None
+    ctx: Context, store: PairStore, app: str, source: str, target: str, progress: Progress | None,
+    force: bool = False,
 ) -> PairRecord:
     rec = store.record(app, source, target)
     require(rec.pair_state, "disable")
@@ -87,6 +88,16 @@ def _disable(
         (f"delete replication set {name} on {rec.source}", rec.source, lambda e: e.delete_set(name)),
         (f"remove {name} from {rec.target}", rec.target, lambda e: e.delete_set(name)),
     ]
+    cfg = store.load_config(app, source, target)
+    if cfg is not None and cfg.failover.type == "identity":  # the engine's (F-9.5)
+        # what the target took over is refused (failback gives it back) unless forced
+        def drop(e: Any) -> None:
+            if force:
+                e.release_identity(name)
+            e.delete_identity(name)
+
+        on_engine.insert(1, (f"{'give back and ' if force else ''}remove identity failover "
+                             f"on {rec.target}", rec.target, drop))
     steps = [(title, partial(_engine_call, ctx, server, call)) for title, server, call in on_engine]
     steps += delete_steps(ctx, store, rec)
     done: list[str] = []

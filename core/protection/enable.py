@@ -24,7 +24,9 @@ from core.model.state import PairState
 from core.protection.env import PairEnv, Progress, TokenFactory, ignore_missing, new_token
 from core.protection.errors import StepsFailed
 from core.protection.facts import gather_facts
-from core.protection.like_named import RECORD_KEY, create_actions
+from core.protection.identity import is_identity
+from core.protection.identity import register as register_identity
+from core.protection.like_named import RECORD_KEY, SOURCE_KEY, create_actions
 from core.protection.locks import operation, record_lock
 from core.protection.pair import remove_scripts, write_scripts
 from core.protection.plan import PHASES, phase_steps
@@ -85,6 +87,10 @@ def _enable_actions(env: PairEnv, token: str) -> list[_Action]:
                                                  mon.method, float(mon.interval), mon.missed,
                                                  mon.trigger),
                     lambda: tgt().delete_monitor(name)))
+    if is_identity(cfg):  # the target's engine runs identity failover (F-9.5)
+        out.append((f"register identity failover on {cfg.target}",
+                    lambda: register_identity(tgt(), cfg, facts),
+                    lambda: tgt().delete_identity(name)))
     return out
 
 
@@ -123,7 +129,8 @@ def _enable(
     token = token_factory()
     done: list[_Action] = []
     created: list[str] = []  # the stand-in resources this Enable really created
-    actions = (create_actions(ctx, cfg, source, target, env.say, created)
+    exported: dict[str, Any] = {}  # the source group's resources (failover re-creates them)
+    actions = (create_actions(ctx, cfg, source, target, env.say, created, exported)
                + _enable_actions(env, token))
     try:
         for action in actions:
@@ -148,6 +155,9 @@ def _enable(
     rec.extra.pop(RECORD_KEY, None)
     if created:
         rec.extra[RECORD_KEY] = list(created)
+    rec.extra.pop(SOURCE_KEY, None)
+    if exported:
+        rec.extra[SOURCE_KEY] = exported
     env.save()
     return rec
 

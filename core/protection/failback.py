@@ -3,7 +3,9 @@
 Failed over → Failing back → pre-failback (stop the target services in
 reverse order, withdraw the shares, DNS back to the source IPs) →
 Restoring. The source must answer first (after an outage: ``lab heal``),
-since DNS will point clients at it again.
+since DNS will point clients at it again; with identity failover it cannot
+until the target gave its addresses back (the pre-failback's last step), so
+restore is where it is first reached.
 
 Failback does not include Restore: the console and the CLI run them as two
 actions (``appmgr failback`` then ``appmgr restore``) so a person can check
@@ -49,7 +51,9 @@ def failback(
         if refused:
             raise Refused(f"{refused}: serve from {env.cfg.target.upper()}, or move the data "
                           "back by hand (F-9.3)")
-        if not source_answers(env):
+        # identity failover: the target holds the source's addresses until pre-failback
+        # gives them back, so the source cannot answer on them before (a duplicate address)
+        if env.cfg.failover.type == "dns" and not source_answers(env):
             raise Unreachable(
                 f"{env.cfg.source.upper()} does not answer yet; bring it back before failing back."
             )

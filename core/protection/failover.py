@@ -15,8 +15,11 @@ When failover may start:
   :mod:`core.protection.drain`. The queue is drained first (bounded; at the
   bound nothing has changed and the caller hears what was left, unless
   ``force``), then the source's services stop before the target's start.
-Identity failover belongs to the engine (F-9.5), which does not run it yet: the
-console refuses it rather than pretend.
+Identity failover (F-9.5) is run by the target's engine: with manual
+intervention off it takes over the source's addresses, name and shares the
+moment its monitor declares the failure; the plan's ``take-identity`` step
+asks for it (done at once when it already happened) and the plan does the
+rest (SPNs, services). See :mod:`core.protection.identity`.
 """
 
 from __future__ import annotations
@@ -111,11 +114,6 @@ def failover(
     """
     with session(ctx, store, app, source, target, "Failover", progress, token_factory,
                  actor) as env:
-        if env.cfg.failover.type != "dns":
-            raise StateError(
-                "Identity failover is not run by this release (SPEC F-9.5 gives it to the engine, "
-                "which does not do it yet): choose DNS failover on the Failover tab to fail over."
-            )
         soft = _may_start(env, force, graceful)
         if soft and env.rec.pair_state != S.FAILING_OVER:
             _first_drain(env, drain_timeout, force)

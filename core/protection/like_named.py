@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from core.context import Context
+from core.errors import AppmgrError
 from core.hosts.ops import CLUSTER_WAIT
 from core.model.config import ProtectionConfig
 from core.model.server import Server
@@ -34,6 +36,10 @@ SUFFIX = "_LN"
 OP = "cluster_resource"
 #: PairRecord.extra key: the resources Enable Protection created, in creation order
 RECORD_KEY = "cluster_resources"
+#: PairRecord.extra key: the source group's resources as Enable read them (what failover
+#: re-creates); a versioned document, see :func:`source_resources`
+SOURCE_KEY = "source_resources"
+SOURCE_FORMAT = 1
 #: (title, do, undo) as Enable Protection runs them
 Action = tuple[str, Callable[[], Any], Callable[[], Any] | None]
 
@@ -71,16 +77,34 @@ def store_routed(ctx: Context, store: PairStore) -> Context:
 
 # --- Enable / Disable ------------------------------------------------------------------
 def create_actions(ctx: Context, cfg: ProtectionConfig, source: Server, target: Server,
-                   say: Callable[[str], None], created: list[str]) -> list[Action]:
-    """Enable Protection's steps creating the stand-in's resources (none unless like-named);
+                   say: Callable[[str], None], created: list[str],
+                   exported: dict[str, Any] | None = None) -> list[Action]:
+    """Enable Protection's steps: read the source group's resources into ``exported``
+    (what failover re-creates), write the Generic Script files on every node of the
+    target cluster, then create the stand-in's resources (none unless like-named);
     ``created`` collects the names they really created (what Disable may delete)."""
     if not cfg.cluster.like_named:
         return []
-    from core.apps.likenamed import source_group, stand_in_resources
+    from core.apps.likenamed import script_files, source_group, stand_in_resources
 
     group = source_group(source)
     cluster = target.apps.cluster.name if target.apps.cluster else cfg.cluster.target_node
     out: list[Action] = []
+
+    def export() -> None:
+        got = ctx.host(cfg.source).run_op("cluster_export", {"group": group})
+        res = got.get("resources", []) if isinstance(got, dict) else []
+        if exported is not None:
+            exported.update({"format": SOURCE_FORMAT, "group": group, "resources": res})
+        say(f"{len(res)} resource(s) of {group!r} read from {cfg.source}")
+
+    out.append((f"read the resources of {group!r} from {cfg.source}", export, None))
+    main = cfg.cluster.target_node.upper()
+    nodes = [n.upper() for n in (target.apps.cluster.nodes if target.apps.cluster else [])]
+    for node in [main, *(n for n in nodes if n != main)]:
+        for path, text in script_files(cfg.source):
+            out.append((f"write {path} on {node}",
+                        partial(_write, ctx, node, path, text, say, node != main), None))
     for spec in stand_in_resources(cfg.source, cfg.cluster):
         what = f"{spec.name} ({spec.type}{', online' if spec.online else ''})"
 
@@ -97,6 +121,20 @@ def create_actions(ctx: Context, cfg: ProtectionConfig, source: Server, target: 
 
         out.append((f"create cluster resource {what} in {group!r} on {cluster}", do, undo))
     return out
+
+
+def _write(ctx: Context, node: str, path: str, text: str, say: Callable[[str], None],
+           optional: bool) -> None:
+    """Write one Generic Script file on ``node``. On another node than the one the pair
+    goes through, a node that does not answer is said, not fatal: the group runs there
+    only once it moves, and Enable Protection run again writes it."""
+    try:
+        ctx.host(node).run_op("file_write", {"path": path, "text": text})
+    except AppmgrError as exc:
+        if not optional:
+            raise
+        say(f"{path} not written on {node} ({exc}): write it there before the group moves "
+            "to that node")
 
 
 def _create(ctx: Context, target: str, params: dict[str, Any]) -> bool:
@@ -126,3 +164,18 @@ def delete_steps(ctx: Context, store: PairStore,
 
         steps.append((f"delete cluster resource {name} on {rec.target}", run))
     return steps
+
+
+def source_resources(rec: PairRecord) -> tuple[str, dict[str, dict[str, Any]]]:
+    """The source group's name and its resources by name (lower case), as Enable read
+    them. A record from a newer appmgr is refused rather than misread."""
+    doc = rec.extra.get(SOURCE_KEY)
+    if not isinstance(doc, dict):
+        return "", {}
+    if int(doc.get("format", 0)) > SOURCE_FORMAT:
+        from core.errors import StateError
+
+        raise StateError(f"the source resources of {rec.source} were saved by a newer appmgr "
+                         f"(format {doc.get('format')}): use that version")
+    return str(doc.get("group", "")), {str(r.get("name", "")).lower(): r
+                                        for r in doc.get("resources", []) if isinstance(r, dict)}

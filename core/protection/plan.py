@@ -98,6 +98,9 @@ def generate(cfg: ProtectionConfig, facts: PlanFacts) -> dict[str, list[Step]]:
     services = [s.name for s in cfg.failover.services]
     name = facts.set_name
     post_failover = [Step("stop-replication", (name,)), Step("stop-monitor", (name,))]
+    identity = cfg.failover.type == "identity"
+    if identity:  # the engine took it over already when manual intervention is off
+        post_failover.append(Step("take-identity", (name,)))
     post_failover += _start(cfg, services, {})
     post_failover += _steps(parts.after_start)
     post_failover += _dns_steps(cfg, facts, "dns-failover")
@@ -108,6 +111,8 @@ def generate(cfg: ProtectionConfig, facts: PlanFacts) -> dict[str, list[Step]]:
     pre_failback = _steps(parts.before_stop) + _stop(cfg, stopped)
     pre_failback += _steps(parts.after_stop)
     pre_failback += _dns_steps(cfg, facts, "dns-failback")
+    if identity:
+        pre_failback.append(Step("give-back-identity", (name,)))
 
     post_restore = [Step("check-source")]
     source_services = list(dict.fromkeys([*parts.source_services, *services]))
@@ -158,7 +163,9 @@ def generated_text(cfg: ProtectionConfig, facts: PlanFacts, phase: str) -> str:
         f"base: {_fingerprint(steps)}",
     ]
     if cfg.failover.type != "dns" and phase in ("post-failover", "pre-failback"):
-        comments.insert(1, "Identity failover is not run by this script (nor yet by the engine).")
+        comments.insert(1, f"Identity failover: {cfg.target.upper()}'s engine takes over "
+                           f"{cfg.source.upper()}'s addresses, name and shares (by itself when "
+                           "manual intervention is off); this script does the rest.")
     return render(steps, comments)
 
 

@@ -36,6 +36,7 @@ from core.protection.health import (
     display_state,
     headline,
 )
+from core.protection.identity import read_identity
 from core.protection.locks import record_lock
 from core.protection.plan_lock import PlanHolder, plan_holder
 from core.protection.state_machine import allowed_actions, check_transition
@@ -44,6 +45,8 @@ from core.store import PairRecord, PairStore
 
 S = PairState
 _WATCHED = (S.MIRRORING, S.PROTECTED, S.FAILURE_DETECTED)
+#: states in which the target's engine may hold the source's identity (F-9.5)
+_IDENTITY_READ = (*_WATCHED, S.FAILING_OVER, S.FAILED_OVER, S.FAILING_BACK, S.RESTORING)
 #: a pair in Restoring that runs no restore: failback is done and Restore comes next
 AWAITING_RESTORE = "Failed back (restore next)"
 
@@ -87,6 +90,8 @@ class PairStatus:
     plan: PlanHolder | None = None
     #: with manual intervention off: whether ``appmgr watch`` runs (None: the console asks)
     watcher: WatcherState | None = None
+    #: identity failover pairs: what the target's engine took over (its record), or None
+    identity: dict[str, Any] | None = None
 
     @property
     def label(self) -> str:
@@ -150,6 +155,8 @@ class PairStatus:
             "automatic_failover": None if self.watcher is None else {
                 "running": self.watcher.running, "host": self.watcher.host,
                 "pid": self.watcher.pid, "text": self.watcher.sentence()},
+            # identity failover pairs: what the target's engine took over (F-9.5)
+            "identity": self.identity,
         }
 
 
@@ -236,7 +243,12 @@ def pair_status(ctx: Context, store: PairStore, app: str, source: str, target: s
     if not name or state in (S.UNPROTECTED, S.VALIDATED):
         return status
     _automatic(ctx, store, status)
-    if state in _WATCHED:
+    if state in _IDENTITY_READ:
+        status.identity = read_identity(ctx, store, rec, name)
+    if status.identity is not None and status.identity.get("done"):
+        # the target answers on the source's addresses: what answers there is not the source
+        status.source_reachable = False
+    elif state in _WATCHED:
         _read_source(ctx, rec.source, name, status)
     elif state != S.RESTORING:
         status.source_reachable = _answers(ctx, rec.source, status)

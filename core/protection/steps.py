@@ -17,6 +17,8 @@ from core.errors import NotFound, Refused, Unreachable
 from core.protection.env import PairEnv, as_stats, ignore_missing
 from core.protection.errors import MirrorTimeout
 from core.protection.facts import restore_set_name
+from core.protection.identity import give_back_step, is_identity, take_step
+from core.protection.identity import register as register_identity
 from core.protection.script import Step
 
 if TYPE_CHECKING:
@@ -258,5 +260,17 @@ def create_monitor(env: PairEnv, s: Step) -> str:
         int(s.opt("missed") or mon.missed),
         s.opt("trigger", mon.trigger) or mon.trigger,
     )
+    if is_identity(env.cfg):  # what the target takes over when this monitor declares it
+        register_identity(tgt, env.cfg, env.facts)
     env.rec.monitoring = True
     return f"{env.cfg.target} monitors {', '.join(ips)}"
+
+
+@step("take-identity")
+def take_identity(env: PairEnv, s: Step) -> str:
+    return take_step(env, s.args[0])
+
+
+@step("give-back-identity")
+def give_back_identity(env: PairEnv, s: Step) -> str:
+    return give_back_step(env, s.args[0])

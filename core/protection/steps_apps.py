@@ -75,8 +75,21 @@ def sql_detach(env: PairEnv, s: Step) -> str:
     return f"{db} detached from {env.cfg.target}\\{inst}"
 
 
+def _own_disk(env: PairEnv, s: Step) -> bool:
+    """A like-named target's disk resource: the target group has its own (the guide's
+    prerequisite), so failover neither re-creates nor deletes it and it stays online."""
+    from core.protection.like_named import source_resources
+
+    if not env.cfg.cluster.like_named or (s.opt("on", "target") or "target") != "target":
+        return False
+    res = source_resources(env.rec)[1].get(s.args[0].lower())
+    return res is not None and res.get("type") == "Physical Disk"
+
+
 def _resource(env: PairEnv, s: Step, action: str) -> str:
     side = s.opt("on", "target") or "target"
+    if _own_disk(env, s):
+        return f"{s.args[0]}: {env.name(side)}'s group has its own disk (left as it is)"
     _op(env, side, "cluster_resource",
         {"action": action, "name": s.args[0], "group": s.opt("group") or "",
          "wait": CLUSTER_WAIT})
@@ -85,12 +98,32 @@ def _resource(env: PairEnv, s: Step, action: str) -> str:
 
 @step("create-resource")
 def create_resource(env: PairEnv, s: Step) -> str:
-    # Re-creating a source resource needs its type and settings, read from the source
-    # cluster at enable; that failover runtime is not built yet. Say so rather than ask
-    # the cluster for a resource without them.
-    raise StateError(f"re-creating {env.cfg.source}'s resource {s.args[0]!r} on "
-                     f"{env.cfg.target}'s cluster at failover is not implemented yet: "
-                     "create it by hand, then resume")
+    """Re-create a source resource on the target cluster with the type, private
+    properties and dependencies Enable read from the source cluster (F-10). A
+    dependency on a resource the plan does not re-create (the source's own address
+    or name: the stand-in's serve) is left out, and the log says so."""
+    from core.protection.like_named import source_resources
+
+    name = s.args[0]
+    if _own_disk(env, s):
+        return f"{name}: {env.name('target')}'s group has its own disk (not re-created)"
+    group, saved = source_resources(env.rec)
+    res = saved.get(name.lower())
+    if res is None:
+        raise StateError(f"the settings of {env.cfg.source}'s resource {name!r} were not read "
+                         "at Enable Protection (this pair was protected by an older appmgr): "
+                         "disable and enable protection again, or create it by hand and resume")
+    planned = {x.name.lower() for x in env.cfg.failover.services}
+    depends = [d for d in res.get("depends", []) if str(d).lower() in planned]
+    dropped = [d for d in res.get("depends", []) if str(d).lower() not in planned]
+    out = _op(env, "target", "cluster_resource",
+              {"action": "create", "name": name, "group": s.opt("group") or group,
+               "type": str(res.get("type", "")), "private": dict(res.get("private") or {}),
+               "depends": depends, "online": False, "wait": CLUSTER_WAIT})
+    new = not isinstance(out, dict) or out.get("changed") is not False
+    said = (f"resource {name} ({res.get('type')}) {'created' if new else 'was already there'} "
+            f"in {group!r} on {env.name('target')}")
+    return said + (f"; dependencies not re-created: {', '.join(dropped)}" if dropped else "")
 
 
 @step("delete-resource")

@@ -87,6 +87,17 @@ VERBS: dict[str, VerbSpec] = {
     "stop-monitor": VerbSpec(
         "stop-monitor SET", "Delete the failover monitor of SET on the target.", ("text",)
     ),
+    "take-identity": VerbSpec(
+        "take-identity SET",
+        "Identity failover: the target's engine takes over the source's addresses, name "
+        "and shares as configured (done already when it did so by itself).",
+        ("text",),
+    ),
+    "give-back-identity": VerbSpec(
+        "give-back-identity SET",
+        "Identity failback: the target's engine gives back what it took over of the source.",
+        ("text",),
+    ),
     "start-service": VerbSpec(
         "start-service NAME [on=target|source]",
         "Start a Windows service (on the target unless on=source).",

@@ -10,6 +10,11 @@ status exactly as ``appmgr status`` does (which also persists "Failure
 detected"), and runs the failover plan through :func:`failover`, which holds
 the per-pair plan lock and records each finished step, so a watcher killed
 mid-plan resumes it when started again and runs no step twice.
+
+Identity failover pairs are watched the same way: their target's engine has
+already taken over the source's addresses, name and shares by itself when
+its monitor declared the failure (F-9.5); the plan the watcher runs then
+finds that done (``take-identity``) and does the rest (SPNs, services).
 """
 
 from __future__ import annotations
@@ -45,7 +50,6 @@ class PairView:
     state: PairState
     manual: bool  # manual intervention: the console asks, the watcher never acts
     monitoring: bool
-    dns_failover: bool  # identity failover belongs to the engine (F-9.5)
     phase: str  # the operation recorded as running ("failover" while it runs)
     last_error: str  # the plan stopped at a failed step
     monitor_state: str | None  # the target monitor's answer; None when not read
@@ -63,8 +67,6 @@ def decide(v: PairView) -> Decision:
     crash interrupted; otherwise nothing, with the reason."""
     if v.manual:
         return Decision("none", "manual intervention is on: the console asks")
-    if not v.dns_failover:
-        return Decision("none", "identity failover is not run by this release (nor by appmgr watch)")
     if v.holder is not None:
         return Decision("none", v.holder.sentence())
     if v.state == S.FAILING_OVER and v.phase == "failover":
@@ -120,13 +122,12 @@ class Watcher:
         remotely (the target's monitor), so a manual pair costs nothing."""
         holder = plan_holder(self.ctx.paths, rec.app, rec.source, rec.target)
         manual = cfg.monitoring.manual_intervention
-        dns = cfg.failover.type == "dns"
         state, monitor_state = rec.pair_state, None
-        if not manual and dns and holder is None and state in WATCHED and rec.monitoring:
+        if not manual and holder is None and state in WATCHED and rec.monitoring:
             st = pair_status(self.ctx, self.store, rec.app, rec.source, rec.target)
             state, rec = st.state, st.record
             monitor_state = st.monitor.state if st.monitor is not None else None
-        return PairView(state, manual, rec.monitoring, dns, rec.phase, rec.last_error,
+        return PairView(state, manual, rec.monitoring, rec.phase, rec.last_error,
                         monitor_state, holder)
 
     def poll_once(self) -> list[Outcome]:

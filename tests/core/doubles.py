@@ -166,6 +166,41 @@ class FakeEngine(_Faulty):
         if self.monitors.pop(name, None) is None:
             raise NotFound(f"no failover monitor {name} on {self.hostname}")
 
+    # identity failover (F-9.5): the record as the engine answers it
+    def set_identity(self, name: str, ips: list[str], prefix: int, nic: str, server_name: str,
+                     shares: list[dict[str, str]], auto: bool) -> dict[str, Any]:
+        self._enter("set_identity", name, tuple(ips), server_name, auto)
+        old = getattr(self, "identities", {}).get(name, {})
+        self.identities = {**getattr(self, "identities", {}), name: {
+            "spec": {"ips": list(ips), "prefix": prefix, "nic": nic, "name": server_name,
+                     "shares": list(shares), "auto": auto},
+            "state": old.get("state", "ready"), "at": None, "done": old.get("done", []),
+            "error": ""}}
+        return self.identities[name]
+
+    def delete_identity(self, name: str) -> None:
+        self._enter("delete_identity", name)
+        getattr(self, "identities", {}).pop(name, None)
+
+    def identity_status(self, name: str) -> dict[str, Any]:
+        self._enter("identity_status", name)
+        if name not in getattr(self, "identities", {}):
+            raise NotFound(f"no identity failover is registered for set {name}")
+        return self.identities[name]
+
+    def take_identity(self, name: str, wait: float = 600.0) -> dict[str, Any]:
+        rec = self.identity_status(name)
+        spec = rec["spec"]
+        done = [f"ip:{i}" for i in spec["ips"]] + ([f"name:{spec['name']}"] if spec["name"]
+                                                    else [])
+        rec.update(state="taken", done=done + [f"share:{s['name']}" for s in spec["shares"]])
+        return rec
+
+    def release_identity(self, name: str, wait: float = 600.0) -> dict[str, Any]:
+        rec = self.identity_status(name)
+        rec.update(state="ready", done=[])
+        return rec
+
     def close(self) -> None:
         self.closed += 1
 

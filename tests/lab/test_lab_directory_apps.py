@@ -56,7 +56,7 @@ def test_sql_servers_register_port_and_instance_spns(conn: Connection) -> None:
                    ["servicePrincipalName"])
     # SQL04's SQL Server runs as the domain user svc-sql04: its SPNs are on that user
     assert _names(found) == {"SQL01", "SQL02", "SQL03", "SQL05A", "SQL05B", "BES01",
-                             "BES02", "SQLVS1"}
+                             "BES02", "SQLVS1", "SQLVS2"}
     sql01 = set(found[f"CN=SQL01,CN=Computers,{BASE_DN}"]["servicePrincipalName"])
     assert {"MSSQLSvc/sql01.lab.example.com:1433", "MSSQLSvc/sql01.lab.example.com",
             "MSSQLSvc/sql01.lab.example.com:49152", "MSSQLSvc/sql01.lab.example.com:INST1"} <= sql01
@@ -81,10 +81,11 @@ def test_sql_discovery_joins_the_service_accounts_spns_to_the_host(estate: Estat
 
 def test_cluster_names_and_nodes_by_their_spns(conn: Connection) -> None:
     virtual = search(conn, BASE_DN, "(servicePrincipalName=MSClusterVirtualServer/*)", ["cn"])
-    assert _names(virtual) == {"EVS1", "EXCLUS", "EXCLUS2", "SQLVS1", "SQLCLUS"}
+    assert _names(virtual) == {"EVS1", "EXCLUS", "EXCLUS2", "SQLVS1", "SQLCLUS", "SQLVS2",
+                               "SQLCLUS2"}
     nodes = search(conn, BASE_DN, "(servicePrincipalName=MSServerClusterMgmtAPI/*)", ["cn"])
     assert _names(nodes) == {"EXNODE1", "EXNODE2", "EXNODE3", "EXNODE4", "SQLNODE1",
-                             "SQLNODE2"}
+                             "SQLNODE2", "SQLNODE3", "SQLNODE4"}
     d = lab_directory(load_estate(net="127.0.44"))
     listed = {c.name: c for c in d.servers()}
     assert listed["EVS1"].is_cluster_virtual and listed["SQLNODE2"].is_cluster_node

@@ -42,8 +42,12 @@ EXPECTED: dict[tuple[str, str, str], dict[str, str]] = {
     ("sql", "SQL01", "SQL03"): TTL | {"sql.version": "error"},  # sql-version-mismatch
     ("sql", "SQL01", "SQL04"): TTL | {"sql.named_instances": "error"},
     # a cluster pair the matrix refuses (SQL 2008: cluster to cluster only)
+    # (the clustered instance's root is on its group's disk, SQL02's on C:)
     ("sql", "SQLVS1", "SQL02"): TTL | {"cluster.support": "error", "servers.drives": "error",
+                                      "servers.program_files": "error",
                                       "cluster.node_failover": "warning"},
+    # the runnable SQL cluster pair: only the warnings every lab cluster pair has
+    ("sql", "SQLVS1", "SQLVS2"): TTL | {"cluster.node_failover": "warning"},
 }
 
 

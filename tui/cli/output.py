@@ -120,6 +120,9 @@ def status(d: dict[str, Any]) -> str:
     auto = d.get("automatic_failover")
     if auto:
         lines.append(f"  automatic failover: {auto['text']}")
+    ident = d.get("identity")
+    if ident and ident.get("state") in ("taken", "failed"):
+        lines.append(f"  identity failover: {ident.get('text', '')}")
     if d.get("source_reachable") is False:
         lines.append(f"  {d['source']} does not answer")
     if d.get("target_reachable") is False:

@@ -24,8 +24,9 @@ from tui.configure.info import FormInfo, clustered
 from tui.fmt import plain
 
 PATHS = ("failover.type",)
-IDENTITY_NOTE = ("Identity failover is configured and validated here, but the engine runs it: "
-                 "the console cannot fail over or back with it.")
+IDENTITY_NOTE = ("Identity failover: the target's engine takes over the source's IPs, name "
+                 "and shares (by itself when manual intervention is off); failover moves "
+                 "the SPNs, failback gives everything back.")
 #: applications with an "Add … services" button (their optional services, F-6.1)
 APP_SERVICES = {"sharepoint": "Add SharePoint services"}
 

@@ -231,6 +231,10 @@ class MonitorPane(VerticalScroll):
         if watcher is not None:
             out.append(f"{'●' if watcher.running else '▲'} Automatic failover: "
                        f"{watcher.sentence()}")
+        identity = getattr(status, "identity", None)
+        if identity and identity.get("state") in ("taken", "failed"):
+            out.append(f"{'●' if identity['state'] == 'taken' else '▲'} Identity failover: "
+                       f"{identity.get('text', '')}")
         return out
 
     @staticmethod

@@ -12,12 +12,18 @@ def _standalone(v: ValidationContext) -> bool:
     return not v.clustered()
 
 
-@check("config.failover_type", "Failover the console can run", "configuration",
+@check("config.failover_type", "Who runs failover", "configuration",
        when=_standalone)
 def failover_type(v: ValidationContext) -> Outcome:
     if v.config.failover.type == "identity":
-        return warning("with identity failover the engine moves the source's identity: the "
-                       "console cannot run failover or failback for this pair")
+        ident, tgt = v.config.failover.identity, v.config.target.upper()
+        if not (ident.ip_address or ident.server_name or ident.shares):
+            return warning("identity failover takes over nothing: choose the IP address, the "
+                           "server name or the shares in Configure Identity failover")
+        when = ("by itself when its monitor declares the failure"
+                if not v.config.monitoring.manual_intervention else "when you fail over")
+        return passed(f"identity failover: {tgt}'s engine takes over the source's identity "
+                      f"{when}; the console runs the rest of failover and failback")
     return passed("DNS failover: the console runs failover and failback")
 
 

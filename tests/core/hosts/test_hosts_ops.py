@@ -55,6 +55,13 @@ MAXIMAL = {
     "wmi_check": {},
     "name_add": {"name": "n" * 63},
     "name_remove": {"name": "n" * 63},
+    # like-named clusters: a group name; a Generic Script file (a path, the .vbs text)
+    "cluster_export": {"group": "g'" * 40},
+    "file_write": {"path": "C:\\Program Files\\appmgr\\cluster\\" + "n" * 18 + "\\x.vbs",
+                   "text": "' it's\n" * 150},
+    # identity failover: an IPv4 address, its prefix, an adapter name (256 at most)
+    "ip_add": {"ip": "255.255.255.255", "prefix": 32, "nic": "a'" * 128},
+    "ip_remove": {"ip": "255.255.255.255"},
 }
 
 
@@ -155,3 +162,14 @@ def test_a_server_asked_for_by_address_is_named_once_in_messages() -> None:
     cred = Credential("LAB\\admin", "pw")
     assert WinrmHost("10.0.0.5", cred, name="10.0.0.5").label == "10.0.0.5"
     assert WinrmHost("10.0.0.5", cred, name="FS05").label == "FS05 (10.0.0.5)"
+
+
+@pytest.mark.parametrize("op", ["ip_add", "ip_remove", "name_add", "name_remove", "share_add",
+                                "share_remove", "cluster_export", "file_write"])
+def test_identity_scripts_read_only_what_the_console_and_engine_send(op: str) -> None:
+    """Static check: every ``$p.<name>`` an identity failover script reads is a parameter
+    the sender passes (core.engine.identity builds the same dicts as MAXIMAL here)."""
+    import re
+
+    read = set(re.findall(r"\$p\.([A-Za-z_]+)", script_body(op)))
+    assert read and read <= set(MAXIMAL[op]), (op, read - set(MAXIMAL[op]))

@@ -35,6 +35,7 @@ class FakeEngine:
         self.accepts: dict[str, str] = {}
         self.connections: dict[str, dict[str, Any]] = {}
         self.monitors: dict[str, MonitorStatus] = {}
+        self.identities: dict[str, dict[str, Any]] = {}
         #: mirror status a new connection reports (tests flip it)
         self.mirror_on_connect = "mirroring"
         self.mirror: dict[str, str] = {}
@@ -116,6 +117,41 @@ class FakeEngine:
         self._call("delete_monitor", name)
         if self.monitors.pop(name, None) is None:
             raise NotFound(f"there is no failover monitor named {name}")
+
+    # identity failover (F-9.5): what the target's engine takes over, and what it took
+    def set_identity(self, name: str, ips: list[str], prefix: int, nic: str, server_name: str,
+                     shares: list[dict[str, str]], auto: bool) -> dict[str, Any]:
+        self._call("set_identity", name, tuple(ips), server_name, auto)
+        old = self.identities.get(name, {})
+        self.identities[name] = {"spec": {"ips": list(ips), "name": server_name,
+                                          "shares": list(shares), "auto": auto},
+                                 "state": old.get("state", "ready"), "at": None,
+                                 "done": old.get("done", []), "error": ""}
+        return self.identities[name]
+
+    def delete_identity(self, name: str) -> None:
+        self._call("delete_identity", name)
+        if self.identities.pop(name, None) is None:
+            raise NotFound(f"no identity failover is registered for set {name}")
+
+    def identity_status(self, name: str) -> dict[str, Any]:
+        self._call("identity_status", name)
+        if name not in self.identities:
+            raise NotFound(f"no identity failover is registered for set {name}")
+        return self.identities[name]
+
+    def take_identity(self, name: str, wait: float = 600.0) -> dict[str, Any]:
+        rec = self.identity_status(name)
+        spec = rec["spec"]
+        rec.update(state="taken", done=[*(f"ip:{i}" for i in spec["ips"]),
+                                        *([f"name:{spec['name']}"] if spec["name"] else []),
+                                        *(f"share:{s['name']}" for s in spec["shares"])])
+        return rec
+
+    def release_identity(self, name: str, wait: float = 600.0) -> dict[str, Any]:
+        rec = self.identity_status(name)
+        rec.update(state="ready", done=[])
+        return rec
 
     def manifest(self, rules: list[Any], image: bool = False, wait: float = 3600.0
                  ) -> list[list[Any]]:

@@ -237,7 +237,7 @@ def test_status_never_overwrites_what_an_operation_saved(world: World, store: Pa
     assert store.record(*PAIR).state == "Failing over"
 
 
-def test_user_edits_run_and_identity_failover_is_refused(
+def test_user_edits_run(
         world: World, store: PairStore, cfg, tokens) -> None:  # type: ignore[no-untyped-def]
     from core.protection.enable import enable
 
@@ -249,12 +249,51 @@ def test_user_edits_run_and_identity_failover_is_refused(
     assert [r.step for r in results] == ["stop-replication fileprint_FS01_FS02", "wait 7"]
     assert world.clock.now() - before >= 7
 
-    other = type(cfg).from_dict(cfg.to_dict())
-    other.target, other.advanced.plan_edits = "FS03", {}
-    other.failover.type = "identity"
-    store.save_config(other)
-    rec = store.record("fileprint", "FS01", "FS03")
-    rec.state, rec.facts = "Failure detected", {"set_name": "fileprint_FS01_FS03"}
-    store.save_record(rec)
-    with pytest.raises(StateError, match="Identity failover is not run by this release"):
-        failover(world.ctx, store, "fileprint", "FS01", "FS03")
+
+def test_identity_failover_is_registered_taken_and_given_back(
+        world: World, store: PairStore, cfg, tokens) -> None:  # type: ignore[no-untyped-def]
+    """F-9.5: enable registers with the target's engine what it takes over; failover's
+    take-identity has it taken (SPNs are the plan's); failback gives it back."""
+    from core.protection.enable import enable
+
+    cfg.failover.type = "identity"
+    cfg.failover.identity.spns = False  # moving SPNs is the lab test's (a real directory)
+    cfg.monitoring.manual_intervention = False
+    enable(world.ctx, cfg, store, validated=True, token_factory=tokens)
+    ident = world.tgt.identities[NAME]
+    assert ident["spec"]["auto"] is True and ident["spec"]["name"] == "FS01"
+    assert ident["spec"]["ips"] == [IP1]
+    world.src.reachable = False
+    world.tgt.declare_failure(NAME)
+    results = failover(world.ctx, store, *PAIR)
+    steps = [r.step.split()[0] for r in results]
+    assert steps[:3] == ["stop-replication", "stop-monitor", "take-identity"]
+    assert "dns-failover" not in steps and "publish-share" not in steps
+    assert world.tgt.identities[NAME]["state"] == "taken"
+    assert f"ip:{IP1}" in world.tgt.identities[NAME]["done"]
+    world.src.reachable = True
+    failback(world.ctx, store, *PAIR)
+    assert world.tgt.identities[NAME]["state"] == "ready"
+    assert store.record(*PAIR).state == "Restoring"
+
+
+def test_a_taken_identity_blocks_unprotect_unless_forced(
+        world: World, store: PairStore, cfg, tokens) -> None:  # type: ignore[no-untyped-def]
+    from core.protection.disable import disable
+    from core.protection.enable import enable
+
+    cfg.failover.type = "identity"
+    cfg.failover.identity.spns = False
+    enable(world.ctx, cfg, store, validated=True, token_factory=tokens)
+    world.tgt.take_identity(NAME)  # the engine took over by itself
+
+    def refuse(name: str) -> None:  # as the engine answers while it is taken
+        if world.tgt.identities[name]["done"]:
+            raise Refused(f"the identity of set {name} is taken over: give it back first")
+        world.tgt.identities.pop(name)
+
+    world.tgt.delete_identity = refuse  # type: ignore[method-assign]
+    with pytest.raises(StepsFailed, match="give it back"):
+        disable(world.ctx, store, *PAIR)
+    rec = disable(world.ctx, store, *PAIR, force=True)
+    assert rec.state == "Unprotected" and NAME not in world.tgt.identities

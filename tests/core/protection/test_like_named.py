@@ -140,8 +140,13 @@ def test_a_resource_that_fails_stops_enable_and_everything_is_undone(
         enable(ctx, console.load_config("exchange", "EVS1", "EVS1_LN"), store, validated=True)
     e = err.value
     assert NAME_RES in e.step and "already in use" in str(e)
-    assert e.done == [f"create cluster resource {IP_RES} (IP Address, online) in 'EVS1 Group' "
-                      "on EXCLUS2"]
+    # before the resources: the source group read, the Generic Script files written
+    assert e.done[0] == "read the resources of 'EVS1 Group' from EVS1"
+    assert [d for d in e.done if d.startswith("write ")] == [
+        f"write C:\\Program Files\\appmgr\\cluster\\EVS1_LN\\{f} on {n}"
+        for n in ("EXNODE3", "EXNODE4") for f in ("post_failover_LN.vbs", "pre_failback_LN.vbs")]
+    assert e.done[-1] == (f"create cluster resource {IP_RES} (IP Address, online) in "
+                          "'EVS1 Group' on EXCLUS2")
     assert NAME_RES in e.left[0] and SCRIPTS[0] in e.left[1]  # left: the failed step on
     assert any("accepts" in step for step in e.left)
     assert "Everything done was undone" in str(e)
@@ -192,15 +197,54 @@ def test_pairs_that_are_not_like_named_create_no_resource(world: FakeWorld) -> N
     assert RECORD_KEY not in console.store.record("exchange", "EXCH01", "EXCH02").extra
 
 
-def test_failover_time_re_creation_says_it_is_not_built_rather_than_pretend() -> None:
+def test_failover_re_creates_a_source_resource_with_the_settings_read_at_enable() -> None:
     from types import SimpleNamespace
 
     from core.errors import StateError
+    from core.model.config import ServiceItem
+    from core.protection.like_named import SOURCE_KEY
     from core.protection.script import Step
     from core.protection.step_table import STEPS
 
-    env = SimpleNamespace(cfg=SimpleNamespace(source="EVS1", target="EVS1_LN"))
-    with pytest.raises(StateError, match="re-creating EVS1's resource 'Exchange System "
-                                         "Attendant' on EVS1_LN's cluster at failover is not "
-                                         "implemented yet"):
-        STEPS["create-resource"](env, Step("create-resource", ("Exchange System Attendant",)))
+    sent: list[tuple[str, dict[str, Any]]] = []
+    host = SimpleNamespace(run_op=lambda op, p: sent.append((op, p)) or {"changed": True})
+    sa = {"name": "Exchange System Attendant", "type": "Microsoft Exchange System Attendant",
+          "private": {"Flags": "1"}, "depends": ["EVS1 Network Name", "Disk E:"]}
+    disk = {"name": "Disk E:", "type": "Physical Disk", "private": {}, "depends": []}
+    rec = SimpleNamespace(source="EVS1", extra={SOURCE_KEY: {
+        "format": 1, "group": GROUP, "resources": [disk, sa]}})
+    cfg = SimpleNamespace(source="EVS1", target="EVS1_LN",
+                          cluster=SimpleNamespace(like_named=True),
+                          failover=SimpleNamespace(services=[ServiceItem("Disk E:"),
+                                                             ServiceItem(sa["name"])]))
+    env = SimpleNamespace(cfg=cfg, rec=rec, host=lambda side: host, name=lambda side: "EVS1_LN")
+    said = STEPS["create-resource"](env, Step("create-resource", (sa["name"],)))
+    assert sent == [("cluster_resource", {
+        "action": "create", "name": sa["name"], "group": GROUP, "type": sa["type"],
+        "private": {"Flags": "1"}, "depends": ["Disk E:"], "online": False, "wait": 120})]
+    assert "created in 'EVS1 Group'" in said and "not re-created: EVS1 Network Name" in said
+    # the target group's own disk is neither re-created nor taken offline
+    sent.clear()
+    assert "own disk" in STEPS["create-resource"](env, Step("create-resource", ("Disk E:",)))
+    assert "own disk" in STEPS["resource-offline"](env, Step("resource-offline", ("Disk E:",)))
+    assert sent == []
+    # settings never read (a pair protected by an older appmgr): said, nothing asked for
+    rec.extra = {}
+    with pytest.raises(StateError, match="were not read at Enable Protection"):
+        STEPS["create-resource"](env, Step("create-resource", (sa["name"],)))
+    rec.extra = {SOURCE_KEY: {"format": 2, "group": GROUP, "resources": []}}
+    with pytest.raises(StateError, match="newer appmgr"):
+        STEPS["create-resource"](env, Step("create-resource", (sa["name"],)))
+
+
+def test_the_generic_script_files_fit_one_host_operation() -> None:
+    from core.apps.likenamed import script_files
+    from core.hosts.ops import MAX_SCRIPT_CHARS, render_script, utf16_units
+
+    files = script_files("EVS1")
+    assert [p.rsplit("\\", 1)[1] for p, _ in files] == ["post_failover_LN.vbs",
+                                                        "pre_failback_LN.vbs"]
+    for path, text in files:
+        assert "Function Online()" in text and "Function IsAlive()" in text
+        assert utf16_units(render_script("file_write", {"path": path, "text": text})) < \
+            MAX_SCRIPT_CHARS

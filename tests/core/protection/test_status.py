@@ -83,7 +83,8 @@ def test_json_is_stable(world: World, store: PairStore, protected: PairRecord) -
     assert list(d) == ["app", "source", "target", "state", "pair_state", "reason", "since",
                        "source_reachable", "target_reachable",
                        "mirror", "replication", "counters", "monitoring", "monitor", "operation",
-                       "last_error", "errors", "conditions", "plan_running", "automatic_failover"]
+                       "last_error", "errors", "conditions", "plan_running", "automatic_failover",
+                       "identity"]
     assert (d["reason"], d["since"], d["conditions"]) == ("", None, [])
     # manual intervention on: the console asks, nothing is said about a watcher
     assert (d["plan_running"], d["automatic_failover"]) == (None, None)

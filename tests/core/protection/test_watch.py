@@ -25,7 +25,7 @@ def cfg() -> ProtectionConfig:
 
 
 def _view(**kw: object) -> PairView:
-    base = dict(state=S.PROTECTED, manual=False, monitoring=True, dns_failover=True, phase="",
+    base = dict(state=S.PROTECTED, manual=False, monitoring=True, phase="",
                 last_error="", monitor_state="monitoring", holder=None)
     base.update(kw)
     return PairView(**base)  # type: ignore[arg-type]
@@ -37,7 +37,6 @@ def _view(**kw: object) -> PairView:
     ({"state": S.FAILURE_DETECTED, "monitor_state": "failover_condition"}, "failover", "declared"),
     ({"state": S.FAILURE_DETECTED, "monitor_state": None}, "none", "watching"),
     ({"monitor_state": "failover_condition", "manual": True}, "none", "manual intervention"),
-    ({"monitor_state": "failover_condition", "dns_failover": False}, "none", "identity"),
     ({"monitor_state": "failover_condition", "monitoring": False}, "none", "monitoring is off"),
     ({"state": S.FAILING_OVER, "phase": "failover"}, "resume", "interrupted"),
     ({"state": S.FAILING_OVER, "phase": "failover", "last_error": "failover: x: no"}, "none",

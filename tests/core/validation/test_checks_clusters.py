@@ -108,12 +108,17 @@ def test_like_named_is_for_exchange_2003_only(lab: FakeWorld) -> None:
 
 
 # --- config.failover_type / config.app_monitoring / config.snapshots -------------------------
-def test_config_failover_type_warns_for_identity(lab: FakeWorld) -> None:
+def test_config_failover_type_says_who_runs_identity_failover(lab: FakeWorld) -> None:
     cfg = app_config(lab, "fileprint", "FS01", "FS02")
     assert check(lab, cfg, "config.failover_type").status is Status.PASSED
     cfg.failover.type = "identity"
     res = check(lab, cfg, "config.failover_type")
-    assert res.status is Status.WARNING and "console cannot run failover" in res.reason
+    assert res.status is Status.PASSED and "FS02's engine takes over" in res.reason
+    assert "when you fail over" in res.reason  # manual intervention is on by default
+    ident = cfg.failover.identity
+    ident.ip_address = ident.server_name = ident.shares = False
+    res = check(lab, cfg, "config.failover_type")
+    assert res.status is Status.WARNING and "takes over nothing" in res.reason
 
 
 def test_config_app_monitoring(lab: FakeWorld) -> None:

@@ -6,6 +6,7 @@ Layout::
     DIR/engine.ready  {"pid", "listen", "port", "version"} while listening
     DIR/engine.pid    the process id while running
     DIR/spill/        queue overflow files, one per connection
+    DIR/snapshots/    snapshots of accepted sets (core.engine.snapshots)
 
 Every write is atomic (core.atomic) and readable by the owner only, since
 derived keys are credentials.
@@ -49,6 +50,8 @@ class StateStore:
             "heartbeat_keys": hb,
             "connections": connections,
             "monitors": dict(data.get("monitors", {})),
+            # snapshot schedules came later: a file without them has none
+            "snapshot_schedules": dict(data.get("snapshot_schedules", {})),
         }
 
     def save(self, data: dict[str, Any]) -> None:

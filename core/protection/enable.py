@@ -85,6 +85,11 @@ def _enable_actions(env: PairEnv, token: str) -> list[_Action]:
                                                  mon.method, float(mon.interval), mon.missed,
                                                  mon.trigger),
                     lambda: tgt().delete_monitor(name)))
+    if adv.create_connection and cfg.snapshots.enabled:
+        from core.protection.snapshots import push_schedule, stop_schedule
+
+        out.append((f"schedule snapshots on {cfg.target} every {cfg.snapshots.interval_min} min",
+                    lambda: push_schedule(env), lambda: stop_schedule(env)))
     return out
 
 

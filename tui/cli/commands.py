@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from tui.cli import config_cmd, discover_cmd, domain_cmd, output, watch_cmd
+from tui.cli import config_cmd, discover_cmd, domain_cmd, output, pair_cmd, watch_cmd
 from tui.cli.secret_input import add_secret_arguments
 
 Handler = Callable[[argparse.Namespace], int]
@@ -63,6 +63,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                                 "File server)")
             p.add_argument("--drain-timeout", type=float, default=60.0, metavar="SECONDS",
                            help="with --graceful: how long to wait for the queue (default 60)")
+            p.add_argument("--snapshot", metavar="ID", default=None,
+                           help="roll the target's data back to this snapshot first "
+                                "(see appmgr snapshot list)")
         if verb == "restore":
             p.add_argument("--discard", action="store_true",
                            help="drop the source files that differ from the target instead of "
@@ -80,6 +83,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     config_cmd.add_parser(sub, common)
     domain_cmd.add_parser(sub, common)
     watch_cmd.add_parser(sub, common)
+    pair_cmd.add_parsers(sub, common)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -189,7 +193,7 @@ def _operation(verb: str) -> Handler:
         kw: dict[str, object] = {}
         if verb == "failover":
             kw = {"force": args.force, "graceful": args.graceful,
-                  "drain_timeout": args.drain_timeout}
+                  "drain_timeout": args.drain_timeout, "snapshot": args.snapshot}
         if verb == "restore":
             kw = {"discard": args.discard}
         steps = fn(args.app, args.source, args.target, output.progress, **kw)
@@ -229,4 +233,5 @@ HANDLERS: dict[str, Handler] = {
     "failback": _operation("failback"), "restore": _operation("restore"),
     "login": _login, "log": _log, "config": config_cmd.run, "domain": domain_cmd.run,
     "watch": watch_cmd.run, "abort": _abort,
+    "monitoring": pair_cmd.run_monitoring, "snapshot": pair_cmd.run_snapshot,
 }

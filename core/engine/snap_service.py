@@ -145,6 +145,9 @@ class SnapshotManager:
 
     async def _loop(self, name: str) -> None:
         while name in self.schedules:
+            if self._matcher(name) is None:  # no data channel yet (just enabled): soon
+                await self.clock.sleep(1.0)
+                continue
             sched = self.schedules[name]
             scheduled = [s for s in self.store.list(name) if s.reason == "schedule"]
             due = sched.next_due(scheduled[-1].taken if scheduled else None)

@@ -50,7 +50,8 @@ def test_monitoring_toggle_snapshots_and_failover_to_a_snapshot(lab: Lab) -> Non
     src = lab.volume("FS01", "E") / "Shares" / "Data"
     tgt = lab.volume("FS02", "E") / "Shares" / "Data"
     lab.run("--lab", "protect", *PAIR, "--set", "monitoring.interval=1",
-            "--set", "monitoring.missed=3")
+            "--set", "monitoring.missed=3", "--set", "snapshots.enabled=on",
+            "--set", "snapshots.interval_min=15")
     _wait(lambda: _status(lab)["state"] == "Protected", 30, "Protected")
 
     # F-8.2 headless: the failover monitor only
@@ -66,12 +67,16 @@ def test_monitoring_toggle_snapshots_and_failover_to_a_snapshot(lab: Lab) -> Non
         (src / f"doc{i}.txt").write_text(f"version 1 of document {i}\n")
     _wait(lambda: manifest(src) == manifest(tgt), 10, "the documents on the target")
     at_snapshot = manifest(tgt)
+    _wait(lambda: lab.json("--lab", "snapshot", "list", *PAIR, "--json"), 10,
+          "the first scheduled snapshot")
     snap = lab.json("--lab", "snapshot", "take", *PAIR, "--json")
     # the set holds every share of FS01 on E:, Data among them
     assert snap["files"] >= sum(1 for v in at_snapshot.values() if v != "dir")
     listed = lab.json("--lab", "snapshot", "list", *PAIR, "--json")
-    assert [s["id"] for s in listed] == [snap["id"]]
-    assert _status(lab)["monitor"] is not None
+    # the schedule's first slot is Enable's time: taken by FS02's engine by itself
+    assert [s["reason"] for s in listed] == ["schedule", "on demand"]
+    assert listed[-1]["id"] == snap["id"]
+    assert _status(lab)["monitor"]["last_snapshot"] == snap["taken"]
     table = lab.run("--lab", "snapshot", "list", *PAIR).stdout
     assert snap["id"] in table and "on demand" in table
 
@@ -79,7 +84,7 @@ def test_monitoring_toggle_snapshots_and_failover_to_a_snapshot(lab: Lab) -> Non
     other = lab.json("--lab", "snapshot", "take", *PAIR, "--json")
     lab.run("--lab", "snapshot", "delete", "FS01", "FS02", other["id"], "--app", "fileprint")
     assert [s["id"] for s in lab.json("--lab", "snapshot", "list", *PAIR, "--json")] \
-        == [snap["id"]]
+        == [listed[0]["id"], snap["id"]]
 
     # the latest data differs from the snapshot
     (src / "doc0.txt").write_text("version 2, changed after the snapshot\n")

@@ -62,6 +62,8 @@ OPS: dict[str, str] = {
     "wmi_check": "answer a WMI query of its services",
     "name_add": "answer to another computer name",
     "name_remove": "stop answering to another computer name",
+    # Windows snapshots of the target's data through VSS (not called by this release)
+    "snapshot_vss": "take, list or delete a VSS snapshot",
 }
 
 HEADER = "# appmgr-op: "

@@ -55,6 +55,7 @@ MAXIMAL = {
     "wmi_check": {},
     "name_add": {"name": "n" * 63},
     "name_remove": {"name": "n" * 63},
+    "snapshot_vss": {"action": "delete", "volume": "E:", "id": "{" + "0" * 36 + "}"},
 }
 
 

@@ -125,6 +125,10 @@ def failover(
                 "which does not do it yet): choose DNS failover on the Failover tab to fail over."
             )
         soft = _may_start(env, force, graceful)
+        if snapshot and env.rec.pair_state != S.FAILING_OVER:
+            from core.protection.snapshots import check_snapshot
+
+            check_snapshot(env, snapshot)  # a wrong id changes nothing
         if soft and env.rec.pair_state != S.FAILING_OVER:
             _first_drain(env, drain_timeout, force)
         steps = load_phase(env, "post-failover")

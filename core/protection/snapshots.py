@@ -89,15 +89,20 @@ def stop_schedule(env: PairEnv) -> None:
     env.engine("target").schedule_snapshots(env.facts.set_name, None)
 
 
+def check_snapshot(env: PairEnv, sid: str) -> None:
+    """Before anything changes: the target holds snapshot ``sid`` (NotFound)."""
+    name = env.facts.set_name
+    if not any(s.id == sid for s in env.engine("target").snapshots(name)):
+        raise NotFound(f"{env.cfg.target.upper()} has no snapshot {sid} of {name}: "
+                       "see appmgr snapshot list")
+
+
 def roll_back(env: PairEnv, sid: str) -> str:
     """Before the failover plan: no source may send the set again (a new token nobody
     holds, as the plan's stop-replication step does), then the target's data becomes
     the snapshot's. Returns what was done, for the failover log."""
     name = env.facts.set_name
     tgt = env.engine("target")
-    if not any(s.id == sid for s in tgt.snapshots(name)):
-        raise NotFound(f"{env.cfg.target.upper()} has no snapshot {sid} of {name}: "
-                       "see appmgr snapshot list")
     # a source that is down sends nothing now; the new token keeps it out later
     with contextlib.suppress(Unreachable):
         ignore_missing(env.engine("source").disconnect, name)

@@ -110,3 +110,14 @@ def test_unknown_snapshot_is_refused_readably(lab: Lab) -> None:
                   "--app", "fileprint", check=False)
     assert bad.returncode != 0 and "Traceback" not in bad.stderr
     assert "19990101T000000Z" in bad.stderr
+
+
+def test_status_watch_without_a_pair_is_one_table_per_refresh(lab: Lab) -> None:
+    proc = lab.run("--lab", "status", "--watch", "--count", "2", check=False)
+    assert proc.returncode in (0, 1, 3), proc.stderr
+    tables = [t for t in proc.stdout.split("\n\n") if t.strip()]
+    assert len(tables) == 2  # not a terminal: each refresh after the last
+    head, *rows = tables[-1].splitlines()
+    assert head.split()[:3] == ["PAIR", "APP", "STATE"]
+    [row] = [r for r in rows if r.split()[:2] == ["FS01→FS02", "fileprint"]]
+    assert "Failed over" in row

@@ -189,6 +189,8 @@ class MonitorStatus:
     missed: int  # consecutive misses (the worst IP under trigger "any", the best under "all")
     threshold: int
     per_ip: dict[str, int] = field(default_factory=dict)  # ip -> consecutive misses
+    #: epoch seconds of the newest snapshot of the set on the target (None: none yet)
+    last_snapshot: float | None = None
 
 
 class Engine(Protocol):
@@ -265,6 +267,19 @@ class Engine(Protocol):
     def quarantine(self, paths: list[str], folder: str, wait: float = 3600.0) -> dict[str, Any]:
         """Copy these files into ``<volume>:\\<folder>\\…`` before a restore overwrites them;
         ``{"copied", "bytes", "missing", "folders"}``."""
+        ...
+
+    # On the target: snapshots of an accepted set's data (core.model.snapshot.SnapshotInfo)
+    def take_snapshot(self, name: str) -> Any: ...
+    def snapshots(self, name: str) -> list[Any]: ...
+    def delete_snapshot(self, name: str, sid: str) -> None: ...
+    def rollback_snapshot(self, name: str, sid: str) -> dict[str, int]:
+        """Make the set's data equal snapshot ``sid``: ``{"replaced", "deleted", "kept"}``."""
+        ...
+
+    def schedule_snapshots(self, name: str, interval_min: int | None, start_at: float = 0.0,
+                           keep: int | None = None) -> None:
+        """Take one every ``interval_min`` minutes from ``start_at`` (None: stop)."""
         ...
 
     def close(self) -> None: ...

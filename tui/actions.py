@@ -98,8 +98,8 @@ ACTIONS: tuple[UiAction, ...] = (
     UiAction("restore_pf_tree", "P", "Restore PF Tree", "Actions", "Exchange public folders",
              later=_later("Restore PF Tree", "Exchange"), footer=0),
     UiAction("manage_snapshots", "S", "Manage Snapshots", "Actions",
-             "List, take and fail over to snapshots",
-             later="Manage Snapshots comes in a later release.", footer=0),
+             "List, take and delete snapshots of the target's data", pair="snapshots",
+             footer=0),
 )
 
 BY_ID: dict[str, UiAction] = {a.id: a for a in ACTIONS}

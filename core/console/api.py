@@ -229,10 +229,17 @@ class ConsoleApi(Protocol):
         ...
     def failover(self, app: str, source: str, target: str, progress: Progress | None = None,
                  *, force: bool = False, graceful: bool = False,
-                 drain_timeout: float = 60.0) -> list[Any]:
+                 drain_timeout: float = 60.0, snapshot: str | None = None) -> list[Any]:
         """Fail over; ``graceful``: drain the queue (bounded by ``drain_timeout``), stop the
-        source's services, then start the target's (SPEC F-9.2)."""
+        source's services, then start the target's (SPEC F-9.2); ``snapshot``: roll the
+        target's data back to that snapshot first."""
         ...
+    # --- snapshots of the target's data (F-6.3): core.model.snapshot.SnapshotInfo
+    def snapshots(self, app: str, source: str, target: str) -> list[Any]:
+        """Oldest first; empty when the pair is not protected."""
+        ...
+    def take_snapshot(self, app: str, source: str, target: str) -> Any: ...
+    def delete_snapshot(self, app: str, source: str, target: str, sid: str) -> None: ...
     def abort(self, app: str, source: str, target: str, progress: Progress | None = None) -> Any:
         """End a failover/failback stopped part-way (core.protection.abort.AbortReport)."""
         ...

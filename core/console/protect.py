@@ -14,6 +14,7 @@ from core.console.api import Progress
 from core.errors import InvalidInput, ValidationFailed
 from core.logs import log_action, read_verbose_log, tail_lines
 from core.model.config import ProtectionConfig
+from core.model.snapshot import SnapshotInfo
 from core.model.state import PairState
 from core.protection.status import PairStatus, pair_actions, pair_status
 from core.store import check_pair_name
@@ -109,7 +110,8 @@ class ProtectMixin:
 
     def failover(self: Console, app: str, source: str, target: str,
                  progress: Progress | None = None, *, force: bool = False,
-                 graceful: bool = False, drain_timeout: float = 60.0) -> list[Any]:
+                 graceful: bool = False, drain_timeout: float = 60.0,
+                 snapshot: str | None = None) -> list[Any]:
         from core.protection import failover as _failover
         from core.protection.drain import graceful_refusal
 
@@ -119,9 +121,30 @@ class ProtectMixin:
             raise InvalidInput("failover", refused)
         if drain_timeout <= 0:
             raise InvalidInput("drain-timeout", "the drain timeout must be more than 0 seconds")
-        log_action("failover", pair=f"{source}->{target}", force=force, graceful=graceful)
+        log_action("failover", pair=f"{source}->{target}", force=force, graceful=graceful,
+                   snapshot=snapshot or "")
         return _failover.failover(self._routed_ctx(), self.store, app, source, target, progress,
-                                  force=force, graceful=graceful, drain_timeout=drain_timeout)
+                                  force=force, graceful=graceful, drain_timeout=drain_timeout,
+                                  snapshot=snapshot)
+
+    # --- snapshots (F-6.3) -----------------------------------------------------------
+    def snapshots(self: Console, app: str, source: str, target: str) -> list[SnapshotInfo]:
+        from core.protection import snapshots as _snapshots
+
+        return _snapshots.listing(self._routed_ctx(), self.store, app, source, target)
+
+    def take_snapshot(self: Console, app: str, source: str, target: str) -> SnapshotInfo:
+        from core.protection import snapshots as _snapshots
+
+        snap = _snapshots.take(self._routed_ctx(), self.store, app, source, target)
+        log_action("take snapshot", pair=f"{source}->{target}", id=snap.id)
+        return snap
+
+    def delete_snapshot(self: Console, app: str, source: str, target: str, sid: str) -> None:
+        from core.protection import snapshots as _snapshots
+
+        _snapshots.delete(self._routed_ctx(), self.store, app, source, target, sid)
+        log_action("delete snapshot", pair=f"{source}->{target}", id=sid)
 
     def abort(self: Console, app: str, source: str, target: str,
               progress: Progress | None = None) -> Any:

@@ -20,6 +20,8 @@ from core.engine.identity import IdentitySpec
 from core.engine.monitor import METHODS, TRIGGERS, MonitorSpec
 from core.engine.protocol import RemoteError
 from core.engine.replicator import ConnSpec
+from core.engine.snap_service import KEEP, Schedule
+from core.engine.snapshots import ID_RE
 from core.engine.volumes import VolumeError, split_win
 from core.model.rules import Rule
 
@@ -171,6 +173,48 @@ async def dispatch(svc: EngineService, op: str, a: dict[str, Any]) -> Any:
         return await svc.identities.take(_name(a))
     if op == "release_identity":
         return await svc.identities.release(_name(a))
+    if op.startswith("snapshot_"):
+        return await _snapshot_op(svc, op, a)
+    raise RemoteError("protocol", f"unknown operation {op!r}")
+
+
+def _sid(a: dict[str, Any]) -> str:
+    sid = a.get("id")
+    if not isinstance(sid, str) or not ID_RE.fullmatch(sid):
+        raise _bad(f"{sid!r} is not a snapshot id (like 20250131T220000Z)")
+    return sid
+
+
+def _schedule(a: dict[str, Any]) -> Schedule | None:
+    if a.get("interval_min") is None:
+        return None  # no schedule: snapshots only on demand
+    every, start, keep = a.get("interval_min"), a.get("start_at"), a.get("keep", KEEP)
+    if not isinstance(every, int) or not 15 <= every <= 60 * 24 * 366:
+        raise _bad("snapshots are taken every 15 minutes at the most often")
+    if not isinstance(start, int | float) or start < 0:
+        raise _bad("a snapshot schedule needs its start time (epoch seconds)")
+    if not isinstance(keep, int) or not 1 <= keep <= 1000:
+        raise _bad("keep must be 1-1000 scheduled snapshots")
+    return Schedule(every, float(start), keep)
+
+
+async def _snapshot_op(svc: EngineService, op: str, a: dict[str, Any]) -> Any:
+    """Snapshots of an accepted set's data on this (target) server."""
+    name = _name(a)
+    if name not in svc.accepts:
+        raise RemoteError("not_found", f"this engine holds no data of set {name}")
+    if op == "snapshot_take":
+        return (await svc.snaps.take(name)).to_dict()
+    if op == "snapshot_list":
+        return {"snapshots": [s.to_dict() for s in svc.snaps.list(name)],
+                "schedule": (s.to_dict() if (s := svc.snaps.schedules.get(name)) else None),
+                "error": svc.snaps.errors.get(name)}
+    if op == "snapshot_delete":
+        return await svc.snaps.delete(name, _sid(a))
+    if op == "snapshot_rollback":
+        return await svc.snapshot_rollback(name, _sid(a))
+    if op == "snapshot_schedule":
+        return svc.snaps.set_schedule(name, _schedule(a))
     raise RemoteError("protocol", f"unknown operation {op!r}")
 
 

@@ -18,12 +18,15 @@ from core.engine import handshake, protocol, tls
 from core.engine.heartbeat import heartbeat
 from core.errors import AuthFailed, NotFound, ProtocolError, Refused, Unreachable
 from core.model.rules import Rule
+from core.model.snapshot import SnapshotInfo
 from core.model.stats import JobStats
 from core.ports import MonitorStatus
 
 __all__ = ["EngineClient", "heartbeat"]
 #: the largest result inflated from a compressed reply (a manifest of a large set)
 MAX_BULK = 1 << 30
+#: a snapshot take, delete or rollback works through every file of the set
+SNAPSHOT_WAIT = 600.0
 
 _KINDS: dict[str, type[Exception]] = {
     "not_found": NotFound, "refused": Refused, "invalid": Refused, "protocol": ProtocolError,
@@ -238,8 +241,10 @@ class EngineClient:
 
     def monitor_status(self, name: str) -> MonitorStatus:
         d = self.call("monitor_status", name=name)
+        snap = d.get("last_snapshot")  # engines before snapshots do not send it
         return MonitorStatus(d["name"], d["state"], d["last_heartbeat"], int(d["missed"]),
-                             int(d["threshold"]), dict(d.get("per_ip", {})))
+                             int(d["threshold"]), dict(d.get("per_ip", {})),
+                             float(snap) if isinstance(snap, int | float) else None)
 
     def delete_monitor(self, name: str) -> None:
         self.call("delete_monitor", name=name)
@@ -260,6 +265,26 @@ class EngineClient:
 
     def release_identity(self, name: str, wait: float = 600.0) -> dict[str, Any]:
         return dict(self.call("release_identity", wait=wait, name=name))
+
+    # snapshots of an accepted set on this (target) engine
+    def take_snapshot(self, name: str) -> SnapshotInfo:
+        return SnapshotInfo.from_dict(self.call("snapshot_take", wait=SNAPSHOT_WAIT, name=name))
+
+    def snapshots(self, name: str) -> list[SnapshotInfo]:
+        d = self.call("snapshot_list", name=name)
+        return [SnapshotInfo.from_dict(x) for x in d["snapshots"]]
+
+    def delete_snapshot(self, name: str, sid: str) -> None:
+        self.call("snapshot_delete", wait=SNAPSHOT_WAIT, name=name, id=sid)
+
+    def rollback_snapshot(self, name: str, sid: str) -> dict[str, int]:
+        return dict(self.call("snapshot_rollback", wait=SNAPSHOT_WAIT, name=name, id=sid))
+
+    def schedule_snapshots(self, name: str, interval_min: int | None, start_at: float = 0.0,
+                           keep: int | None = None) -> None:
+        extra = {} if keep is None else {"keep": keep}
+        self.call("snapshot_schedule", name=name, interval_min=interval_min,
+                  start_at=start_at, **extra)
 
     def manifest(self, rules: list[Any], image: bool = False, wait: float = 3600.0
                  ) -> list[list[Any]]:

@@ -13,6 +13,7 @@ import shutil
 from typing import BinaryIO
 
 from core.engine.durability import Durability
+from core.engine.scan import TMP_PREFIX
 
 
 def make_room(local: str, want_dir: bool, dur: Durability) -> None:
@@ -82,8 +83,27 @@ def abort_tmp(fh: BinaryIO | None, tmp: str) -> None:
         os.unlink(tmp)
 
 
+def own(local: str, dur: Durability) -> None:
+    """Copy on write: a file that shares its inode with a snapshot (a hard link, see
+    :mod:`core.engine.snapshots`) gets a private copy before it is changed in place,
+    so the snapshot keeps the old content. One stat when it is not shared."""
+    try:
+        if os.stat(local).st_nlink <= 1:
+            return
+    except FileNotFoundError:
+        return
+    parent, base = os.path.split(local)
+    tmp = os.path.join(parent, f"{TMP_PREFIX}cow.{base}")
+    shutil.copy2(local, tmp)
+    with open(tmp, "rb") as fh:
+        dur.sync_data(fh.fileno(), tmp)
+    os.replace(tmp, local)
+    dur.entry_changed(local)
+
+
 def write_at(local: str, offset: int, data: bytes, dur: Durability) -> None:
     dur.makedirs(os.path.dirname(local))
+    own(local, dur)
     exists = os.path.isfile(local)
     with open(local, "r+b" if exists else "wb") as out:
         out.seek(offset)
@@ -94,6 +114,7 @@ def write_at(local: str, offset: int, data: bytes, dur: Durability) -> None:
 
 
 def settle(local: str, size: int, mtime_ns: int, dur: Durability) -> None:
+    own(local, dur)
     with open(local, "r+b") as out:
         out.truncate(size)
     os.utime(local, ns=(mtime_ns, mtime_ns))

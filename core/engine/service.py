@@ -14,6 +14,8 @@ import asyncio
 import logging
 import os
 import socket
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +27,10 @@ from core.engine.identity import HostRunner, IdentityRecord
 from core.engine.identity_book import IdentityBook
 from core.engine.monitor import MonitorRunner, MonitorSpec
 from core.engine.protocol import RemoteError
-from core.engine.receiver import Receiver, sweep_partials
+from core.engine.receiver import Receiver, sweep_partials, target_matcher
 from core.engine.replicator import ConnSpec, Replicator
+from core.engine.scan import Matcher
+from core.engine.snap_service import SnapshotManager
 from core.engine.state import StateStore
 from core.engine.tasks import cancel_and_wait
 from core.engine.volumes import VolumeMap
@@ -35,6 +39,20 @@ from core.model.stats import JobStats
 from core.ports import MonitorStatus
 
 log = logging.getLogger(__name__)
+
+
+class LiveReceiver:
+    """A receiver and whether its data channel has ended."""
+
+    def __init__(self, receiver: Receiver) -> None:
+        self.receiver = receiver
+        self.done = asyncio.Event()
+
+    async def run(self) -> None:
+        try:
+            await self.receiver.run()
+        finally:
+            self.done.set()
 
 
 class EngineService:
@@ -71,6 +89,11 @@ class EngineService:
         self.replicators: dict[str, Replicator] = {}
         self.monitors: dict[str, MonitorRunner] = {}
         self.receivers: dict[str, asyncio.StreamWriter] = {}
+        #: per set, the receiver of its open data channel (snapshots use its disk thread)
+        self.live: dict[str, LiveReceiver] = {}
+        self.snaps = SnapshotManager(self.store.root / "snapshots", volumes, self.clock,
+                                     data["snapshot_schedules"], self._target_matcher,
+                                     self._on_disk, self.persist)
         self.conn_tasks: set[asyncio.Task[Any]] = set()
         self._server: asyncio.Server | None = None
         self._udp: asyncio.DatagramTransport | None = None
@@ -115,6 +138,7 @@ class EngineService:
             self._start_monitor(name, mspec, self.conditions.get(name, False))
             if self.conditions.get(name, False):
                 self.identities.on_failure(name)  # a take a restart interrupted resumes
+        self.snaps.start()
         self.store.mark_ready({"pid": os.getpid(), "listen": self.listen, "port": self.port,
                                "version": __version__})
 
@@ -131,6 +155,7 @@ class EngineService:
                 await r.stop()
             for m in list(self.monitors.values()):
                 await m.close()
+            await self.snaps.stop()
         finally:
             self._close_endpoints()
             self.persist()
@@ -153,6 +178,7 @@ class EngineService:
             "monitors": {k: {"spec": v.to_dict(), "condition": self._condition(k)}
                          for k, v in self.mon_specs.items()},
             "identities": self.identities.to_dict(),
+            "snapshot_schedules": {k: v.to_dict() for k, v in self.snaps.schedules.items()},
         })
 
     def _condition(self, name: str) -> bool:
@@ -187,6 +213,9 @@ class EngineService:
         w = self.receivers.pop(name, None)
         if w:
             w.close()
+        if name in self.snaps.schedules:
+            self.snaps.set_schedule(name, None)
+        await asyncio.to_thread(self.snaps.store.delete_set, name)
         self.persist()
 
     def accept(self, name: str, key: str) -> None:
@@ -238,6 +267,8 @@ class EngineService:
             st = m.logic.status(name)
             base.update(last_heartbeat=st.last_heartbeat, missed_heartbeats=st.missed,
                         missed_threshold=st.threshold, monitor_state=st.state)
+        if name in self.accepts:
+            base.update(last_snapshot=self.snaps.last(name))
         return JobStats.from_dict(base)
 
     def on_receiver(self, name: str, writer: asyncio.StreamWriter, rules: list[Rule]) -> None:
@@ -250,9 +281,41 @@ class EngineService:
             self.accepts[name]["rules"] = [r.to_dict() for r in rules]
             self.persist()
 
-    def new_receiver(self, name: str, reader: Any, writer: Any) -> Receiver:
-        return Receiver(name, self.volumes, reader, writer,
-                        on_rules=lambda rules: self.on_receiver(name, writer, rules))
+    def new_receiver(self, name: str, reader: Any, writer: Any) -> LiveReceiver:
+        live = LiveReceiver(Receiver(name, self.volumes, reader, writer,
+                                     on_rules=lambda rules: self.on_receiver(name, writer, rules)))
+        self.live[name] = live
+        return live
+
+    # --- snapshots (target side) ------------------------------------------------------
+    def _target_matcher(self, name: str) -> Matcher | None:
+        rules = self.accepts.get(name, {}).get("rules")
+        return target_matcher([Rule.from_dict(r) for r in rules]) if rules else None
+
+    async def _on_disk(self, name: str, fn: Callable[[], Any]) -> tuple[bool, Any]:
+        live = self.live.get(name)
+        if live is None or live.done.is_set():
+            return False, None
+        try:
+            return True, await live.receiver.fs.after(fn)
+        except Exception:  # its disk thread ended or failed meanwhile: use another
+            return False, None
+
+    async def snapshot_rollback(self, name: str, sid: str) -> dict[str, int]:
+        """Roll the set's data back to snapshot ``sid``: its data channel is closed first
+        (the console has given the set a new token, so the source cannot come back)."""
+        w = self.receivers.pop(name, None)
+        if w:
+            w.close()
+        live = self.live.get(name)
+        if live is not None:
+            try:
+                async with asyncio.timeout(30):
+                    await live.done.wait()
+            except TimeoutError as exc:
+                raise RemoteError("refused", f"the data channel of {name} did not end: "
+                                             "not rolled back") from exc
+        return (await self.snaps.rollback(name, sid)).to_dict()
 
     # --- monitors -------------------------------------------------------------------
     def create_monitor(self, name: str, spec: MonitorSpec) -> None:
@@ -297,7 +360,7 @@ class EngineService:
         m = self.monitors.get(name)
         if m is None:
             raise RemoteError("not_found", f"there is no failover monitor named {name}")
-        return m.logic.status(name)
+        return replace(m.logic.status(name), last_snapshot=self.snaps.last(name))
 
     def delete_monitor(self, name: str, missing_ok: bool = False) -> None:
         m = self.monitors.pop(name, None)

@@ -8,6 +8,7 @@ Layout::
     DIR/spill/        queue overflow files, one per connection
     DIR/blockindex/   per connection, the block digests of what its target holds
                       (core.engine.block_index; versioned per entry)
+    DIR/snapshots/    snapshots of accepted sets (core.engine.snapshots)
 
 Every write is atomic (core.atomic) and readable by the owner only, since
 derived keys are credentials.
@@ -62,6 +63,8 @@ class StateStore:
             "monitors": dict(data.get("monitors", {})),
             # identity failover (F-9.5) came later: a file without it has none registered
             "identities": dict(data.get("identities", {})),
+            # snapshot schedules came later: a file without them has none
+            "snapshot_schedules": dict(data.get("snapshot_schedules", {})),
         }
 
     def save(self, data: dict[str, Any]) -> None:

@@ -68,6 +68,8 @@ OPS: dict[str, str] = {
     # identity failover (run by the target's engine, F-9.5)
     "ip_add": "take over an IP address",
     "ip_remove": "give back an IP address",
+    # Windows snapshots of the target's data through VSS (not called by this release)
+    "snapshot_vss": "take, list or delete a VSS snapshot",
 }
 
 HEADER = "# appmgr-op: "

@@ -91,6 +91,11 @@ def _enable_actions(env: PairEnv, token: str) -> list[_Action]:
         out.append((f"register identity failover on {cfg.target}",
                     lambda: register_identity(tgt(), cfg, facts),
                     lambda: tgt().delete_identity(name)))
+    if adv.create_connection and cfg.snapshots.enabled:
+        from core.protection.snapshots import push_schedule, stop_schedule
+
+        out.append((f"schedule snapshots on {cfg.target} every {cfg.snapshots.interval_min} min",
+                    lambda: push_schedule(env), lambda: stop_schedule(env)))
     return out
 
 

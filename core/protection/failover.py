@@ -44,6 +44,8 @@ from core.store import PairStore
 S = PairState
 #: the pair record's ``extra`` key of a graceful failover under way (resumes gracefully)
 GRACEFUL_KEY = "graceful_failover"
+#: the record's ``extra`` key of a failover to a snapshot: {"id", "done"}
+SNAPSHOT_KEY = "failover_snapshot"
 
 
 def _monitor_says_failed(env: PairEnv) -> bool:
@@ -102,6 +104,7 @@ def failover(
     drain_timeout: float = DEFAULT_DRAIN_TIMEOUT,
     token_factory: TokenFactory = new_token,
     actor: str = "appmgr",
+    snapshot: str | None = None,
 ) -> list[StepResult]:
     """Fail over to the target: Failing over → post-failover → Failed over.
 
@@ -110,11 +113,20 @@ def failover(
     ``graceful``: drain first (``drain_timeout``; DrainTimeout with what was
     left at the bound, nothing changed, unless ``force``), stop the source's
     services, then take over. ``actor`` names the
-    process in the plan lock ("appmgr watch" for the watcher).
+    process in the plan lock ("appmgr watch" for the watcher). ``snapshot``: the
+    target's data is first rolled back to that snapshot (see
+    :func:`core.protection.snapshots.roll_back`).
     """
+    if snapshot and graceful:
+        raise StateError("A graceful failover serves the source's latest data; failing over "
+                         "to a snapshot serves older data: choose one.")
     with session(ctx, store, app, source, target, "Failover", progress, token_factory,
                  actor) as env:
         soft = _may_start(env, force, graceful)
+        if snapshot and env.rec.pair_state != S.FAILING_OVER:
+            from core.protection.snapshots import check_snapshot
+
+            check_snapshot(env, snapshot)  # a wrong id changes nothing
         if soft and env.rec.pair_state != S.FAILING_OVER:
             _first_drain(env, drain_timeout, force)
         steps = load_phase(env, "post-failover")
@@ -126,6 +138,7 @@ def failover(
             env.save()
         kind = " (graceful)" if soft else " (forced)" if force else ""
         log_line(env, ("resuming" if resumed else "starting") + " failover" + kind)
+        _roll_back(env, snapshot, resumed)
         results: list[StepResult] = []
         if soft:
             opts = env.rec.extra.get(GRACEFUL_KEY) or {}
@@ -136,9 +149,27 @@ def failover(
         results += run_steps(env, "failover", "post-failover", steps)
         transition(env, S.FAILED_OVER)
         env.rec.extra.pop(GRACEFUL_KEY, None)
+        env.rec.extra.pop(SNAPSHOT_KEY, None)
         finish(env)
         log_line(env, f"failover complete: {env.cfg.target.upper()} serves {env.cfg.source.upper()}")
         return results
+
+
+def _roll_back(env: PairEnv, snapshot: str | None, resumed: bool) -> None:
+    """Roll the target back to ``snapshot`` once; a resumed failover finishes a rollback
+    that stopped part-way (the pair record remembers which snapshot)."""
+    todo = env.rec.extra.get(SNAPSHOT_KEY) if resumed else None
+    if todo is None and snapshot:
+        todo = env.rec.extra[SNAPSHOT_KEY] = {"id": snapshot, "done": False}
+        env.save()
+    if not todo or todo.get("done"):
+        return
+    from core.protection.snapshots import roll_back
+
+    log_line(env, f"rolling {env.cfg.target.upper()} back to snapshot {todo['id']}")
+    log_line(env, roll_back(env, str(todo["id"])))
+    todo["done"] = True
+    env.save()
 
 
 def _first_drain(env: PairEnv, timeout: float, force: bool) -> None:

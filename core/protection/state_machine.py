@@ -50,6 +50,7 @@ ACTIONS: tuple[str, ...] = (
     "failback",
     "restore",
     "abort",
+    "snapshots",
 )
 
 _UNPROTECTED = {S.UNPROTECTED, S.VALIDATED, S.ERROR}
@@ -77,6 +78,7 @@ def labels(state: PairState) -> dict[str, str]:
         "failback": "Resume Failback" if state == S.FAILING_BACK else "Failback",
         "restore": "Restore",
         "abort": "Abort Failback" if state == S.FAILING_BACK else "Abort Failover",
+        "snapshots": "Manage Snapshots",
     }
 
 
@@ -147,6 +149,11 @@ def _reasons(state: PairState, monitoring: bool | None) -> dict[str, str | None]
     r["abort"] = (
         None if state in (S.FAILING_OVER, S.FAILING_BACK)
         else "There is no failover or failback to abort (abort ends one that stopped part-way)"
+    )
+    # the target holds the set's data (and its snapshots) from Enable on
+    r["snapshots"] = (
+        None if state in _PROTECTING or state == S.FAILED_OVER
+        else busy or "Snapshots of the target's data need protection to be enabled"
     )
     return r
 

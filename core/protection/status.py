@@ -146,6 +146,7 @@ class PairStatus:
                 "missed": m.missed,
                 "threshold": m.threshold,
                 "per_ip": dict(m.per_ip),
+                "last_snapshot": m.last_snapshot,
             },
             "operation": r.phase,
             "last_error": r.last_error,
@@ -264,6 +265,7 @@ def pair_status(ctx: Context, store: PairStore, app: str, source: str, target: s
             missed_heartbeats=mon.missed,
             missed_threshold=mon.threshold,
             monitor_state=mon.state,
+            last_snapshot=mon.last_snapshot,
         )
     if state in _WATCHED:
         _judge(ctx, store, status)

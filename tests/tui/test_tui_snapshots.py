@@ -171,6 +171,21 @@ def test_failover_prompt(snap_compare):
     assert shot(snap_compare, api, SMALL)
 
 
+def test_manage_snapshots(snap_compare):
+    api = paired()
+    api.state = PairState.PROTECTED
+    for _ in range(2):
+        api.take_snapshot("fileprint", "FS01", "FS02")
+    assert shot(snap_compare, api, SMALL, "ctrl+r", "S")
+
+
+def test_failover_to_which_point(snap_compare):
+    api = paired()
+    api.take_snapshot("fileprint", "FS01", "FS02")
+    api.fail_source()
+    assert shot(snap_compare, api, SMALL, "escape", "F")
+
+
 def test_options(snap_compare):
     assert shot(snap_compare, paired(), SMALL, "o")
 

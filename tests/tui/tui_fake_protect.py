@@ -24,6 +24,7 @@ from tui_fake_estate import (
 from core.apps.registry import get_app
 from core.errors import InvalidInput, StateError
 from core.model.config import ProtectionConfig
+from core.model.snapshot import SnapshotInfo
 from core.model.state import PairState as ST
 from core.model.stats import JobStats
 from core.ports import MonitorStatus
@@ -114,6 +115,8 @@ class FakeProtectMixin:
             "restore": ("Restore", when(s == ST.RESTORING, "Fail back first.")),
             "abort": ("Abort Failover", when(s in (ST.FAILING_OVER, ST.FAILING_BACK),
                                              "There is no failover or failback to abort.")),
+            "snapshots": ("Manage Snapshots", when(up or s == ST.FAILED_OVER,
+                                                   "Protection is not enabled.")),
         }
 
     def enable(self, cfg: ProtectionConfig, progress: Any = None) -> None:
@@ -178,7 +181,8 @@ class FakeProtectMixin:
             transfer_rate=[0, 52_428_800, 41_943_040][min(2, int(pct // 40))] if up else 0,
             last_heartbeat=NOW - (25 if failed else 3) if up else None,
             missed_heartbeats=5 if failed else 0, missed_threshold=5,
-            monitor_state="failover_condition" if failed else ("monitoring" if up else "off"))
+            monitor_state="failover_condition" if failed else ("monitoring" if up else "off"),
+            last_snapshot=snaps[-1].taken if (snaps := getattr(self, "snaps", [])) else None)
         monitor = MonitorStatus(get_app(app).set_name(source, target), stats.monitor_state,
                                 stats.last_heartbeat, stats.missed_heartbeats, 5) if up else None
         down = getattr(self, "down_since", None)
@@ -208,12 +212,32 @@ class FakeProtectMixin:
 
     def failover(self, app: str, source: str, target: str, progress: Any = None, *,
                  force: bool = False, graceful: bool = False,
-                 drain_timeout: float = 60.0) -> list[Any]:
+                 drain_timeout: float = 60.0, snapshot: str | None = None) -> list[Any]:
         if graceful:
             self._rec("graceful", drain_timeout)
+        if snapshot:
+            self._rec("failover_snapshot", snapshot)
         return self._steps("failover", ["stop replication", f"start services on {target}",
                                         f"DNS: {source.lower()} A and PTR -> {self.inventory(target).ips[0]}"],
                            progress, ST.FAILED_OVER)
+
+    # --- snapshots: ``snaps`` (oldest first) as the target's engine would list them -----
+    def snapshots(self, app: str, source: str, target: str) -> list[Any]:
+        self._rec("snapshots", source, target)
+        return list(getattr(self, "snaps", []))
+
+    def take_snapshot(self, app: str, source: str, target: str) -> Any:
+        self._rec("take_snapshot", source, target)
+        snaps = list(getattr(self, "snaps", []))
+        n = len(snaps)
+        snap = SnapshotInfo(f"20231114T2{n:03d}00Z", "set", NOW - 60 + n, 12_582_912 + n,
+                            1000, "on demand", "hardlink", 0.2)
+        self.snaps = [*snaps, snap]
+        return snap
+
+    def delete_snapshot(self, app: str, source: str, target: str, sid: str) -> None:
+        self._rec("delete_snapshot", sid)
+        self.snaps = [s for s in getattr(self, "snaps", []) if s.id != sid]
 
     def failback(self, app: str, source: str, target: str, progress: Any = None) -> list[Any]:
         return self._steps("failback", [f"withdraw shares on {target}", "DNS back to source"],

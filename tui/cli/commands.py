@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import time
 from collections.abc import Callable
 
-from tui.cli import config_cmd, discover_cmd, domain_cmd, output, watch_cmd
+from tui.cli import config_cmd, discover_cmd, domain_cmd, output, pair_cmd, watch_cmd
 from tui.cli.secret_input import add_secret_arguments
+from tui.cli.status_table import HOME_CLEAR, StatusTable
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -63,6 +65,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                                 "File server)")
             p.add_argument("--drain-timeout", type=float, default=60.0, metavar="SECONDS",
                            help="with --graceful: how long to wait for the queue (default 60)")
+            p.add_argument("--snapshot", metavar="ID", default=None,
+                           help="roll the target's data back to this snapshot first "
+                                "(see appmgr snapshot list)")
         if verb == "restore":
             p.add_argument("--discard", action="store_true",
                            help="drop the source files that differ from the target instead of "
@@ -80,6 +85,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     config_cmd.add_parser(sub, common)
     domain_cmd.add_parser(sub, common)
     watch_cmd.add_parser(sub, common)
+    pair_cmd.add_parsers(sub, common)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -165,7 +171,11 @@ def _status(args: argparse.Namespace) -> int:
     pairs = ([(args.app, args.source, args.target)] if args.source
              else [(r.app, r.source, r.target) for r in store.records()])
     n = 0
+    table = StatusTable()  # every pair at once: one row each (F-8.5)
+    in_place = args.watch and sys.stdout.isatty()
     while True:
+        if not args.source:  # pairs protected meanwhile join the table
+            pairs = [(r.app, r.source, r.target) for r in store.records()]
         read = [pair_status(ctx, store, a, s, t) for a, s, t in pairs]
         docs = [st.to_dict() for st in read]
         # 0 only when every pair is Protected; 3 if a source does not answer; else 1
@@ -173,8 +183,17 @@ def _status(args: argparse.Namespace) -> int:
         code = 3 if 3 in codes else 1 if 1 in codes else 0
         if args.json:
             print(json.dumps(docs[0] if args.source else docs), flush=True)
+        elif args.source:
+            print(output.status(docs[0]), flush=True)
         else:
-            print("\n\n".join(output.status(d) for d in docs) or "no pairs yet", flush=True)
+            text = table.render(docs, time.time())
+            if in_place:  # redrawn over the last one, cut to the terminal's width
+                output.write_control(HOME_CLEAR)
+                cols = shutil.get_terminal_size().columns
+                text = "\n".join(line[:cols - 1] for line in text.splitlines())
+            print(text, flush=True)
+            if args.watch and not in_place:
+                print(flush=True)
         n += 1
         if not args.watch or (args.count and n >= args.count):
             return code
@@ -189,7 +208,7 @@ def _operation(verb: str) -> Handler:
         kw: dict[str, object] = {}
         if verb == "failover":
             kw = {"force": args.force, "graceful": args.graceful,
-                  "drain_timeout": args.drain_timeout}
+                  "drain_timeout": args.drain_timeout, "snapshot": args.snapshot}
         if verb == "restore":
             kw = {"discard": args.discard}
         steps = fn(args.app, args.source, args.target, output.progress, **kw)
@@ -229,4 +248,5 @@ HANDLERS: dict[str, Handler] = {
     "failback": _operation("failback"), "restore": _operation("restore"),
     "login": _login, "log": _log, "config": config_cmd.run, "domain": domain_cmd.run,
     "watch": watch_cmd.run, "abort": _abort,
+    "monitoring": pair_cmd.run_monitoring, "snapshot": pair_cmd.run_snapshot,
 }

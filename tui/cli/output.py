@@ -51,6 +51,13 @@ def terminal_safe() -> Iterator[None]:
         sys.stdout, sys.stderr = saved
 
 
+def write_control(seq: str) -> None:
+    """appmgr's own terminal control sequence (never a value it prints): past the guard."""
+    out = sys.stdout
+    raw = out.raw if isinstance(out, TerminalSafe) else out
+    raw.write(seq)
+
+
 def guarded(fn: _F) -> _F:
     """Run a command's entry point with terminal_safe streams."""
     @functools.wraps(fn)
@@ -115,6 +122,9 @@ def status(d: dict[str, Any]) -> str:
         ago = f"{time.time() - hb:.0f} s ago" if hb else "never"
         lines.append(f"  monitor      {m['state']}  last heartbeat {ago}  "
                      f"missed {missed_text(m['missed'], m['threshold'])}")
+        snap = m.get("last_snapshot")
+        if snap:
+            lines.append(f"  snapshot     last taken {time.time() - snap:.0f} s ago")
     if d.get("plan_running"):
         lines.append(f"  ▶ {d['plan_running']}")
     auto = d.get("automatic_failover")

@@ -36,8 +36,8 @@ class SnapshotsTab(VerticalScroll):
         when = Input(self.cfg.snapshots.start_at, id="f-snapshots-start_at", compact=True,
                      placeholder="2025-01-31T22:00", disabled=not at)
         yield from form.row("Date and time", when, "snapshots.start_at")
-        yield Static("Snapshots are taken on the target while protection is enabled; "
-                     "Manage Snapshots comes in a later release.", classes="note")
+        yield Static("The target's engine takes them from Enable Protection on; "
+                     "Manage Snapshots (S) lists, takes and deletes them.", classes="note")
 
     @on(RadioSet.Changed, "#snap-start")
     def _start_changed(self) -> None:

@@ -150,7 +150,20 @@ class MainActions:
         self.app.push_screen(ConfirmScreen(
             "Failure detected", f"{source} has failed. Fail over to {target} now?\n\n{detail}",
             yes="Fail over", no="Not now", dialog_id="failover-prompt", focus_yes=False),
-            lambda yes: yes and self._run_failover())
+            lambda yes: yes and self._failover_after_prompt())
+
+    def _failover_after_prompt(self) -> None:
+        """With snapshots on the target, the Failover dialog asks which point to serve."""
+        self.call_api("failover_points", self.app.api.snapshots, *self._pair())
+
+    def api_failover_points(self, snaps: list[Any], _tag: Any) -> None:
+        if snaps:
+            self.action_failover()
+        else:
+            self._run_failover()
+
+    def api_failed_failover_points(self, _err: BaseException, _tag: Any) -> None:
+        self._run_failover()  # the list is unreadable: the latest data, as always
 
     def action_failover(self) -> None:
         from tui.screens.failover_confirm import GRACEFUL, NOW, FailoverConfirmScreen
@@ -160,15 +173,23 @@ class MainActions:
         # Protected / Mirroring: the source answers, so only graceful is on offer (F-9.2)
         source_up = self.session.state in ("Protected", "Mirroring")
 
+        question = FailoverConfirmScreen(source, target, graceful=graceful,
+                                         source_up=source_up, app_id=app_id)
+
         def answered(choice: str | None) -> None:
             if choice in (NOW, GRACEFUL):
-                self._run_failover(graceful=choice == GRACEFUL)
+                self._run_failover(graceful=choice == GRACEFUL,
+                                   snapshot=question.point if choice == NOW else "")
 
-        self.app.push_screen(FailoverConfirmScreen(source, target, graceful=graceful,
-                                                   source_up=source_up), answered)
+        self.app.push_screen(question, answered)
 
-    def _run_failover(self, graceful: bool = False) -> None:
+    def _run_failover(self, graceful: bool = False, snapshot: str = "") -> None:
         api, pair = self.app.api, self._pair()
+        if snapshot:
+            self._steps(f"Failover {pair[1]} → {pair[2]} to snapshot {snapshot}",
+                        lambda progress: api.failover(*pair, progress=progress,
+                                                      snapshot=snapshot))
+            return
         if graceful:
             self._steps(f"Graceful failover {pair[1]} → {pair[2]}",
                         lambda progress: api.failover(*pair, progress=progress, graceful=True))
@@ -270,6 +291,12 @@ class MainActions:
 
     def action_target_exch_log(self) -> None:
         self._logs("exchange", self.session.target or None)
+
+    def action_manage_snapshots(self) -> None:
+        from tui.screens.snapshots import SnapshotsScreen
+
+        self.log_action("manage snapshots")
+        self.app.push_screen(SnapshotsScreen(*self._pair()), lambda _r: self._after_change())
 
     def action_manage_sql(self) -> None:
         self.query_one("#setup").open_find(manage_sql=True)

@@ -62,6 +62,7 @@ MAXIMAL = {
     # identity failover: an IPv4 address, its prefix, an adapter name (256 at most)
     "ip_add": {"ip": "255.255.255.255", "prefix": 32, "nic": "a'" * 128},
     "ip_remove": {"ip": "255.255.255.255"},
+    "snapshot_vss": {"action": "delete", "volume": "E:", "id": "{" + "0" * 36 + "}"},
 }
 
 

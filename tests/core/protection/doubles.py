@@ -166,6 +166,17 @@ class FakeEngine:
         return {"copied": len(paths), "bytes": sum(size.get(p, 0) for p in paths), "missing": 0,
                 "folders": [f"{d}:\\{folder}" for d in drives]}
 
+    # snapshots: ``snaps`` (set -> ids) as the target's engine holds them
+    def snapshots(self, name: str) -> list[Any]:
+        self._call("snapshots", name)
+        from types import SimpleNamespace
+
+        return [SimpleNamespace(id=sid) for sid in getattr(self, "snaps", {}).get(name, [])]
+
+    def rollback_snapshot(self, name: str, sid: str) -> dict[str, int]:
+        self._call("rollback_snapshot", name, sid)
+        return {"replaced": 2, "deleted": 1, "kept": 7}
+
     def close(self) -> None:
         pass
 

@@ -1,0 +1,174 @@
+"""Snapshots of a replication set's data on the target (SPEC F-6.3), on Linux/the lab.
+
+A snapshot is a copy-on-write tree of the set's files as they lie on this
+server, under ``ROOT/<set>/<id>/tree/<drive>/<path>`` next to its
+``snapshot.json``. Each file is cloned with the cheapest method the file
+system offers:
+
+- ``reflink`` (FICLONE: btrfs, XFS, …): the blocks are shared until either
+  side writes; fully independent copies.
+- ``hardlink`` (ext4 and the rest): the snapshot shares the inode. The engine
+  never writes such a file in place: :func:`core.engine.fsops.own` breaks the
+  link first (copy on write at the receiver), and whole files arrive under a
+  temporary name and are renamed over the old entry, which the snapshot keeps.
+  Applications writing in place on the target (after a failover) are not
+  covered: take a new snapshot after failback.
+- ``copy`` when neither works (the snapshot root on another file system).
+
+A snapshot is written as ``<id>.partial`` and renamed when complete, so a
+crash never leaves a half snapshot that lists. Windows uses VSS through the
+host operations instead (core/hosts/scripts/snapshot_vss.ps1).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+from core import atomic
+from core.engine.scan import Matcher, scan
+from core.engine.volumes import VolumeMap, join_win, split_win
+from core.model.snapshot import SnapshotInfo
+
+FORMAT = 1
+ID_RE = re.compile(r"\d{8}T\d{6}Z(-\d{1,3})?")
+FICLONE = 0x40049409  # _IOW(0x94, 9, int), linux/fs.h
+#: errors that mean "this file system cannot do that": try the next method
+_UNSUPPORTED = {errno.EOPNOTSUPP, errno.ENOTTY, errno.EXDEV, errno.EINVAL, errno.ENOSYS,
+                errno.EPERM, errno.EMLINK}
+
+
+class SnapshotError(Exception):
+    """A snapshot that does not exist, or cannot be taken or rolled back."""
+
+
+def reflink(src: str, dst: str) -> bool:
+    """Clone ``src`` to a new ``dst`` sharing its blocks (FICLONE) with its times;
+    False (and no ``dst``) where the file system or the platform cannot."""
+    try:
+        import fcntl  # not on Windows, where VSS takes the snapshots
+    except ImportError:
+        return False
+    try:
+        with open(src, "rb") as s, open(dst, "wb") as d:
+            fcntl.ioctl(d.fileno(), FICLONE, s.fileno())
+        shutil.copystat(src, dst)
+        return True
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(dst)
+        if exc.errno not in _UNSUPPORTED:
+            raise
+        return False
+
+
+def clone(src: str, dst: str) -> str:
+    """Make ``dst`` a copy-on-write copy of ``src``; returns the method used."""
+    if reflink(src, dst):
+        return "reflink"
+    try:
+        os.link(src, dst)
+        return "hardlink"
+    except OSError as exc:
+        if exc.errno not in _UNSUPPORTED:
+            raise
+    shutil.copy2(src, dst)
+    return "copy"
+
+
+def _new_id(now: float, taken: set[str]) -> str:
+    base = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
+    sid, n = base, 1
+    while sid in taken:
+        sid, n = f"{base}-{n}", n + 1
+    return sid
+
+
+class SnapshotStore:
+    """The snapshots of every set this (target) engine holds, under ``root``."""
+
+    def __init__(self, root: Path, volumes: VolumeMap) -> None:
+        self.root = root
+        self.volumes = volumes
+
+    def _dir(self, name: str, sid: str) -> Path:
+        if not ID_RE.fullmatch(sid):
+            raise SnapshotError(f"{sid!r} is not a snapshot id (like 20250131T220000Z)")
+        return self.root / name / sid
+
+    def list(self, name: str) -> list[SnapshotInfo]:
+        out = []
+        base = self.root / name
+        for d in sorted(base.iterdir()) if base.is_dir() else []:
+            if not ID_RE.fullmatch(d.name):
+                continue  # <id>.partial: a take that never finished
+            doc = atomic.read_json(d / "snapshot.json", default=None)
+            if isinstance(doc, dict) and int(doc.get("format", 0)) <= FORMAT:
+                out.append(SnapshotInfo.from_dict(doc))
+        return sorted(out, key=lambda s: (s.taken, s.id))
+
+    def get(self, name: str, sid: str) -> SnapshotInfo:
+        for s in self.list(name):
+            if s.id == sid:
+                return s
+        raise SnapshotError(f"set {name} has no snapshot {sid}")
+
+    def take(self, name: str, matcher: Matcher, now: float, reason: str) -> SnapshotInfo:
+        t0 = time.monotonic()
+        sid = _new_id(now, {s.id for s in self.list(name)})
+        final = self._dir(name, sid)
+        part = final.with_name(sid + ".partial")
+        shutil.rmtree(part, ignore_errors=True)
+        tree = part / "tree"
+        tree.mkdir(parents=True)
+        size = files = 0
+        methods: dict[str, int] = {}
+        for e in scan(matcher, self.volumes):
+            drive, parts = split_win(e.win)
+            dst = tree.joinpath(drive, *parts)
+            if e.is_dir:
+                dst.mkdir(parents=True, exist_ok=True)
+                continue
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                m = clone(e.local, os.fspath(dst))
+            except FileNotFoundError:
+                continue  # deleted while we looked: the snapshot is as of after that
+            methods[m] = methods.get(m, 0) + 1
+            size, files = size + e.size, files + 1
+        method = max(methods, key=lambda k: methods[k]) if methods else "hardlink"
+        info = SnapshotInfo(sid, name, now, size, files, reason, method,
+                            round(time.monotonic() - t0, 3))
+        atomic.write_json(part / "snapshot.json", {"format": FORMAT, **info.to_dict()})
+        os.replace(part, final)
+        return info
+
+    def delete(self, name: str, sid: str) -> None:
+        d = self._dir(name, sid)
+        if not d.is_dir():
+            raise SnapshotError(f"set {name} has no snapshot {sid}")
+        gone = d.with_name(sid + ".partial")  # no longer listed, even if rmtree stops halfway
+        os.replace(d, gone)
+        shutil.rmtree(gone)
+
+    def delete_set(self, name: str) -> None:
+        shutil.rmtree(self.root / name, ignore_errors=True)
+
+    def files(self, name: str, sid: str) -> dict[str, str]:
+        """Windows path → file in the snapshot, for every file and directory it holds
+        (directories map to "")."""
+        tree = self._dir(name, sid) / "tree"
+        out: dict[str, str] = {}
+        for dirpath, dirnames, filenames in os.walk(tree):
+            rel = Path(dirpath).relative_to(tree).parts
+            if len(rel) >= 1:
+                out[join_win(rel[0], list(rel[1:]))] = ""
+            for f in filenames:
+                out[join_win(rel[0], [*rel[1:], f])] = os.path.join(dirpath, f)
+            dirnames.sort()
+        return out

@@ -87,7 +87,8 @@ def _disable(
         (f"delete replication set {name} on {rec.source}", rec.source, lambda e: e.delete_set(name)),
         (f"remove {name} from {rec.target}", rec.target, lambda e: e.delete_set(name)),
     ]
-    steps = [(title, partial(_engine_call, ctx, server, call)) for title, server, call in on_engine]
+    steps: list[tuple[str, Callable[[], str]]] = [
+        (title, partial(_engine_call, ctx, server, call)) for title, server, call in on_engine]
     steps += delete_steps(ctx, store, rec)
     done: list[str] = []
     for i, (title, run) in enumerate(steps):

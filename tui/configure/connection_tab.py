@@ -30,7 +30,7 @@ ITEMS_ERROR = "connection.items"
 def select_job(api: Any, fn: Any, cfg: ProtectionConfig, *args: Any) -> tuple[Any, Any]:
     """Thread: a structured change, then the tree as it now is."""
     new = fn(cfg, *args)
-    return new, api.protected_items(new)
+    return new, api.tabs.protected_items(new)
 
 
 class ConnectionTab(ApiCaller, VerticalScroll):
@@ -76,7 +76,7 @@ class ConnectionTab(ApiCaller, VerticalScroll):
 
     def on_mount(self) -> None:
         self._mode_shown()
-        self.call_api("items", self.app.api.protected_items, self.cfg)
+        self.call_api("items", self.app.api.tabs.protected_items, self.cfg)
 
     def set_inventory(self, source: Any, target: Any) -> None:
         route = self.query_one("#f-connection-route", Select)
@@ -141,7 +141,7 @@ class ConnectionTab(ApiCaller, VerticalScroll):
             if note:
                 self._error(ITEMS_ERROR, note)
             return
-        self._select(self.app.api.select_items, keys)
+        self._select(self.app.api.tabs.select_items, keys)
         if note:
             self.notify(note, timeout=4)
 
@@ -156,19 +156,19 @@ class ConnectionTab(ApiCaller, VerticalScroll):
             return
         field.value = ""
         keys = selected_units(self.items) if self.items is not None else []
-        self._select(self.app.api.select_items, [*keys, f"path:{path}"])
+        self._select(self.app.api.tabs.select_items, [*keys, f"path:{path}"])
 
     @on(Button.Pressed, "#items-refresh")
     def _refresh(self) -> None:
         form.clear_errors(self)
-        self.call_api("items", self.app.api.protected_items, self.screen.cfg, True)
+        self.call_api("items", self.app.api.tabs.protected_items, self.screen.cfg, True)
 
     # --- SQL protection mode and target paths ----------------------------------------
     @on(RadioSet.Changed, "#f-connection-sql_mode")
     def _mode_changed(self) -> None:
         mode = form.widget_text(self.query_one("#f-connection-sql_mode", RadioSet))
         if mode and mode != self.screen.cfg.connection.sql_mode:
-            self._select(self.app.api.set_sql_mode, mode)
+            self._select(self.app.api.tabs.set_sql_mode, mode)
 
     @on(Input.Submitted, "#tp-path")
     @on(Button.Pressed, "#tp-set")
@@ -178,7 +178,7 @@ class ConnectionTab(ApiCaller, VerticalScroll):
             self._error("connection.target_paths", "Choose the database to map first.")
             return
         path = self.query_one("#tp-path", Input).value.strip()
-        self._select(self.app.api.set_target_path, database, path)
+        self._select(self.app.api.tabs.set_target_path, database, path)
 
     def assignments(self, base: ProtectionConfig) -> list[str]:
         return form.assignments(self, base, PATHS)

@@ -32,8 +32,8 @@ APP_SERVICES = {"sharepoint": "Add SharePoint services"}
 
 def services_info(api: Any, cfg: ProtectionConfig) -> tuple[list[str], set[str]]:
     """Thread: the target's services to offer, and the names that cannot be removed."""
-    required = {s.name for s in cfg.failover.services if not api.removable_service(cfg, s.name)}
-    return list(api.service_choices(cfg)), required
+    required = {s.name for s in cfg.failover.services if not api.tabs.removable_service(cfg, s.name)}
+    return list(api.tabs.service_choices(cfg)), required
 
 
 class FailoverTab(ApiCaller, VerticalScroll):
@@ -162,14 +162,14 @@ class FailoverTab(ApiCaller, VerticalScroll):
     def _move(self, event: Button.Pressed) -> None:
         name = self._highlighted_name()
         if name is not None:
-            self._op(self.app.api.move_service, name, event.button.id == "service-up",
+            self._op(self.app.api.tabs.move_service, name, event.button.id == "service-up",
                      highlight=name)
 
     @on(Button.Pressed, "#service-remove")
     def _remove(self) -> None:
         name = self._highlighted_name()
         if name is not None:
-            self._op(self.app.api.remove_service, name)
+            self._op(self.app.api.tabs.remove_service, name)
 
     @on(Select.Changed, "#service-choice")
     def _chosen(self, event: Select.Changed) -> None:
@@ -186,11 +186,11 @@ class FailoverTab(ApiCaller, VerticalScroll):
             return
         must_stop = self.query_one("#service-must-stop", Checkbox).value
         field.value = ""
-        self._op(self.app.api.add_service, name, must_stop, highlight=name)
+        self._op(self.app.api.tabs.add_service, name, must_stop, highlight=name)
 
     @on(Button.Pressed, "#services-app")
     def _add_app_services(self) -> None:
-        self._op(self.app.api.add_app_services)
+        self._op(self.app.api.tabs.add_app_services)
 
     def assignments(self, base: ProtectionConfig) -> list[str]:
         return form.assignments(self, base, PATHS)

@@ -32,7 +32,7 @@ BETA = ("Application monitoring is a beta feature: it watches the application's 
 def hints_job(api: Any, cfg: ProtectionConfig, changes: list[str]) -> list[str]:
     """Thread: the façade's hints for the values typed so far ([] when they do not parse)."""
     try:
-        return list(api.monitoring_hints(api.apply(cfg, changes)))
+        return list(api.tabs.monitoring_hints(api.configure.apply(cfg, changes)))
     except AppmgrError:  # a half-typed number: the local line stands alone
         return []
 
@@ -40,10 +40,10 @@ def hints_job(api: Any, cfg: ProtectionConfig, changes: list[str]) -> list[str]:
 def wmi_test_job(api: Any, cfg: ProtectionConfig, changes: list[str], password: str) -> list[str]:
     """Thread: Test with the fields as typed; a typed password is cached first (as the
     DNS dialog's Test does)."""
-    new = api.apply(cfg, changes)
+    new = api.configure.apply(cfg, changes)
     if password:
-        new = api.set_wmi_credentials(new, new.monitoring.application.wmi_user, password)
-    return list(api.wmi_test(new))
+        new = api.wmi_account.set_wmi_credentials(new, new.monitoring.application.wmi_user, password)
+    return list(api.wmi_account.wmi_test(new))
 
 
 class MonitoringTab(ApiCaller, VerticalScroll):
@@ -123,7 +123,7 @@ class MonitoringTab(ApiCaller, VerticalScroll):
         label = self.query_one("#failure-after", Static)
         seconds, count = whole_or_none(interval, 0), whole_or_none(missed, 0)
         if seconds is not None and count is not None:
-            label.update(f"→ {self.app.api.failure_after_text(seconds, count)} "
+            label.update(f"→ {self.app.api.tabs.failure_after_text(seconds, count)} "
                          f"({seconds} s × {count} missed)")
         else:
             label.update("→ a failure is declared after interval × missed packets")
@@ -181,7 +181,7 @@ class MonitoringTab(ApiCaller, VerticalScroll):
     @on(Button.Pressed, "#wmi-clear")
     def _wmi_clear(self) -> None:
         form.clear_errors(self)
-        self.call_api("wmi_clear", self.app.api.clear_wmi_credentials, self.screen.cfg)
+        self.call_api("wmi_clear", self.app.api.wmi_account.clear_wmi_credentials, self.screen.cfg)
 
     def api_wmi_clear(self, removed: int, _tag: Any) -> None:
         self.query_one(f"#{form.field_id(PASSWORD)}", Input).value = ""

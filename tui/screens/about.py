@@ -17,7 +17,7 @@ class AboutScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         api = self.app.api
-        mode = "lab estate (loopback servers)" if getattr(api, "lab", False) else "your estate"
+        mode = "lab estate (loopback servers)" if api.lab else "your estate"
         advanced = "on" if getattr(self.app, "advanced", False) else "off"
         text = (f"appmgr {__version__}\n\n"
                 "A keyboard-driven console to protect Windows application servers "

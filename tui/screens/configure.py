@@ -4,8 +4,8 @@
 protected items, SQL mode, target paths, DNS and identity dialogs, plan
 edits) go through the façade's tab helpers as they are made and replace it
 (``change``). The scalar fields are collected on OK as ``section.key=value``
-assignments for ``api.apply`` — the same validation as the headless
-``config set`` — then ``api.save_config``. An ``InvalidInput`` is shown at
+assignments for ``api.configure.apply`` — the same validation as the headless
+``config set`` — then ``api.configure.save_config``. An ``InvalidInput`` is shown at
 the field it names and nothing is saved. Before saving, user edits of the
 failover scripts that the changed configuration would regenerate are
 offered for regeneration (F-6.5). Cancel keeps unsaved changes as a draft.
@@ -92,8 +92,8 @@ class ConfigureScreen(SaveFlow, ApiCaller, HelpLineHost, ModalScreen[Result]):
 
     def refresh_inventory(self) -> None:
         api, cfg, again = self.app.api, self.cfg, self.source is not None
-        self.call_api("inventories", lambda: (api.inventory(cfg.source, refresh=again),
-                                              api.inventory(cfg.target)))
+        self.call_api("inventories", lambda: (api.session.inventory(cfg.source, refresh=again),
+                                              api.session.inventory(cfg.target)))
 
     def api_inventories(self, servers: tuple[Any, Any], _tag: Any) -> None:
         self.source, self.target = servers

@@ -28,20 +28,20 @@ def save_job(api: Any, cfg: ProtectionConfig, changes: list[str],
     nobody was asked yet, else ("saved", cfg, notices). A typed WMI password goes to the
     credential cache just before saving: when it is refused, nothing is saved, and when the
     save fails, it is taken out of the cache again."""
-    new = api.apply(cfg, changes)
+    new = api.configure.apply(cfg, changes)
     if regenerate is None:
-        stale = api.plan_stale(new)
+        stale = api.tabs.plan_stale(new)
         if stale:
             return "stale", new, stale
     elif regenerate:
-        new = api.regenerate_plan(new, regenerate)
+        new = api.tabs.regenerate_plan(new, regenerate)
     if wmi_password:
-        new = api.set_wmi_credentials(new, new.monitoring.application.wmi_user, wmi_password)
+        new = api.wmi_account.set_wmi_credentials(new, new.monitoring.application.wmi_user, wmi_password)
     try:
-        notices = list(api.save_config(new) or [])
+        notices = list(api.configure.save_config(new) or [])
     except Exception:
         if wmi_password:  # not saved: the password typed for it is not kept either
-            api.clear_wmi_credentials(new)
+            api.wmi_account.clear_wmi_credentials(new)
         raise
     return "saved", new, notices
 
@@ -110,10 +110,10 @@ class SaveFlow(MessagePump):
 
         def job() -> ProtectionConfig:
             try:
-                draft = api.apply(copy, changes)
+                draft = api.configure.apply(copy, changes)
             except InvalidInput:
                 draft = copy  # keep what can be kept; the bad value is typed again
-            api.save_draft(draft)
+            api.configure.save_draft(draft)
             return draft
 
         self.call_api("draft", job)

@@ -54,7 +54,7 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
     def on_mount(self) -> None:
         self._update_header()
         api = self.app.api
-        self.call_api("startup", lambda: (api.applications(), api.settings()))
+        self.call_api("startup", lambda: (api.setup.applications(), api.session.settings()))
 
     def api_startup(self, result: tuple[list[Any], Any], _tag: Any) -> None:
         apps, settings = result
@@ -121,7 +121,7 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
         s.source, s.target = event.source, event.target
         self.log_action(f"selected pair {s.source} -> {s.target} ({s.app_id})")
         api = self.app.api
-        self.call_api("select_pair", api.select_pair, s.app_id, s.source, s.target,
+        self.call_api("select_pair", api.setup.select_pair, s.app_id, s.source, s.target,
                       tag=(s.source, s.target))
         self._actions_changed()
 
@@ -177,7 +177,7 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
         if not s.has_pair:
             return
         api = self.app.api
-        self.call_api("allowed_actions", api.allowed_actions, s.app_id, s.source, s.target,
+        self.call_api("allowed_actions", api.protection.allowed_actions, s.app_id, s.source, s.target,
                       tag=(s.app_id, s.source, s.target))
 
     def api_allowed_actions(self, allowed: dict[str, Any], tag: tuple[str, str, str]) -> None:

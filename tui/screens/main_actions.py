@@ -42,7 +42,7 @@ class MainActions:
 
     def log_action(self, text: str) -> None:
         api = self.app.api
-        self.call_api("log_action", api.log_action, text)
+        self.call_api("log_action", api.logs.log_action, text)
 
     def api_failed_log_action(self, err: BaseException, _tag: Any) -> None:
         pass  # a log that cannot be written must not interrupt the user
@@ -88,7 +88,7 @@ class MainActions:
     def action_enable(self) -> None:
         def start() -> None:
             api, cfg = self.app.api, self.session.cfg
-            self._steps("Enable protection", lambda progress: api.enable(cfg, progress),
+            self._steps("Enable protection", lambda progress: api.protection.enable(cfg, progress),
                         lambda ok: ok and self._show_tab("tab-monitor"))
 
         self.ensure_config(start)
@@ -101,7 +101,7 @@ class MainActions:
                           f"{pair[1]} → {pair[2]} is {self.session.state.lower()}: its plan "
                           "stopped part-way.\nAbort it and disable protection?", "Disable",
                           lambda: self._steps("Disable protection", lambda progress:
-                                              api.disable(*pair, progress, force=True)))
+                                              api.protection.disable(*pair, progress, force=True)))
             return
         self._confirm("Disable protection",
                       f"Stop replicating {pair[1]} to {pair[2]} and remove the failover monitor?",
@@ -117,7 +117,7 @@ class MainActions:
     def _set_monitoring(self, on: bool) -> None:
         api = self.app.api
         self.log_action(f"{'enable' if on else 'disable'} monitoring")
-        self.call_api("set_monitoring", api.set_monitoring, *self._pair(), on,
+        self.call_api("set_monitoring", api.monitoring.set_monitoring, *self._pair(), on,
                       tag=on)
 
     def api_set_monitoring(self, _result: Any, on: bool) -> None:
@@ -156,7 +156,7 @@ class MainActions:
         from tui.screens.failover_confirm import GRACEFUL, NOW, FailoverConfirmScreen
 
         app_id, source, target = self._pair()
-        graceful = bool(self.app.api.graceful_failover(app_id))
+        graceful = bool(self.app.api.tabs.graceful_failover(app_id))
         # Protected / Mirroring: the source answers, so only graceful is on offer (F-9.2)
         source_up = self.session.state in ("Protected", "Mirroring")
 
@@ -171,10 +171,10 @@ class MainActions:
         api, pair = self.app.api, self._pair()
         if graceful:
             self._steps(f"Graceful failover {pair[1]} → {pair[2]}",
-                        lambda progress: api.failover(*pair, progress=progress, graceful=True))
+                        lambda progress: api.protection.failover(*pair, progress=progress, graceful=True))
             return
         self._steps(f"Failover {pair[1]} → {pair[2]}",
-                    lambda progress: api.failover(*pair, progress=progress))
+                    lambda progress: api.protection.failover(*pair, progress=progress))
 
     def action_abort(self) -> None:
         api, pair = self.app.api, self._pair()
@@ -182,19 +182,19 @@ class MainActions:
         self._confirm(label, f"End the {pair[1]} → {pair[2]} plan that stopped part-way?\n"
                       "Steps that ran keep their effects; you are told which ran and which "
                       "did not, and can run the plan again or unprotect the pair.", "Abort",
-                      lambda: self._steps(label, lambda progress: api.abort(*pair, progress)))
+                      lambda: self._steps(label, lambda progress: api.protection.abort(*pair, progress)))
 
     def action_failback(self) -> None:
         api, pair = self.app.api, self._pair()
         self._confirm("Failback", f"Give {pair[1]} its name and clients back from {pair[2]}?",
                       "Fail back", lambda: self._steps(
                           f"Failback {pair[2]} → {pair[1]}",
-                          lambda progress: api.failback(*pair, progress=progress)))
+                          lambda progress: api.protection.failback(*pair, progress=progress)))
 
     def action_restore(self) -> None:
         # first what the restore would overwrite on the source (F-9.3), then the question
         self.notify("Comparing the source with the target…", title="Restore")
-        self.call_api("restore_preview", self.app.api.restore_preview, *self._pair())
+        self.call_api("restore_preview", self.app.api.protection.restore_preview, *self._pair())
 
     def api_restore_preview(self, diff: Any, _tag: Any) -> None:
         from tui.screens.restore_confirm import DISCARD, RestoreConfirmScreen
@@ -206,7 +206,7 @@ class MainActions:
                 return
             discard = choice == DISCARD
             self._steps(f"Restore {pair[2]} → {pair[1]}",
-                        lambda progress: api.restore(*pair, progress=progress, discard=discard))
+                        lambda progress: api.protection.restore(*pair, progress=progress, discard=discard))
 
         self.app.push_screen(RestoreConfirmScreen(diff), answered)
 
@@ -301,7 +301,7 @@ class MainActions:
 
 def _disable(api: Any, pair: tuple[str, str, str], progress: Callable[[str], None]) -> None:
     progress(f"stop replicating {pair[1]} to {pair[2]} and remove the failover monitor")
-    api.disable(*pair)
+    api.protection.disable(*pair)
 
 
 def ua_binding(ua: Any) -> Any:

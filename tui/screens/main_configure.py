@@ -26,19 +26,19 @@ class ConfigureActions:
 
         def load(reuse: bool) -> None:
             self.call_api("load_config",
-                          lambda: api.load_config(app_id, source, target, reuse=reuse), tag=then)
+                          lambda: api.configure.load_config(app_id, source, target, reuse=reuse), tag=then)
 
         def answered(yes: bool | None) -> None:
             load(bool(yes))
 
         def draft_answered(yes: bool | None) -> None:
             def job() -> Any:
-                draft = api.load_draft(app_id, source, target)
+                draft = api.configure.load_draft(app_id, source, target)
                 if yes and draft is not None:
                     return draft
                 if draft is not None:
-                    api.discard_draft(draft)
-                return api.load_config(app_id, source, target, reuse=True)
+                    api.configure.discard_draft(draft)
+                return api.configure.load_config(app_id, source, target, reuse=True)
 
             self.call_api("load_config", job, tag=then)
 
@@ -73,7 +73,7 @@ class ConfigureActions:
             cfg = s.draft if use_draft and s.draft is not None else s.cfg
             if not use_draft and s.draft is not None:
                 api = self.app.api
-                self.call_api("discard_draft", api.discard_draft, s.draft)
+                self.call_api("discard_draft", api.configure.discard_draft, s.draft)
                 s.draft = None
             self.call_api("configure_info", load_info, self.app.api, cfg, tag=cfg)
 

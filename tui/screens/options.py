@@ -117,7 +117,7 @@ class OptionsScreen(ApiCaller, HelpLineHost, ModalScreen[Any]):
         api = self.app.api
 
         def save() -> Any:
-            return api.set_options(changed)
+            return api.options.set_options(changed)
 
         self.call_api("save", save)
 
@@ -149,7 +149,7 @@ class OptionsScreen(ApiCaller, HelpLineHost, ModalScreen[Any]):
     def _clear_credentials(self) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self.call_api("clear_credentials", self.app.api.clear_credentials)
+                self.call_api("clear_credentials", self.app.api.options.clear_credentials)
 
         self.app.push_screen(ConfirmScreen(
             "Clear cached credentials", "Forget every cached user name and password?\n"

@@ -44,7 +44,7 @@ class HelpLine(Widget):
         return Content(self.text)  # plain text: a backslash or bracket is not markup
 
     def show_for(self, widget: object) -> None:
-        self.text = help_for(widget, self.app.api.field_help)
+        self.text = help_for(widget, self.app.api.tabs.field_help)
 
 
 class HelpLineHost:

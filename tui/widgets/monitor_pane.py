@@ -1,6 +1,6 @@
 """The Monitor tab (SPEC F-8.4): live status polled by a self-rescheduling timer.
 
-A thread worker calls ``api.status`` and posts :class:`StatusPolled`; the
+A thread worker calls ``api.monitoring.status`` and posts :class:`StatusPolled`; the
 handler updates the widgets (the counters table by row key) and only then
 schedules the next poll, so polls never overlap or pile up over a slow link.
 """
@@ -129,7 +129,7 @@ class MonitorPane(VerticalScroll):
             return
         worker = get_current_worker()
         try:
-            status, error = self.app.api.status(*pair), None
+            status, error = self.app.api.monitoring.status(*pair), None
         except Exception as err:  # typed errors shown on the tab; the timer carries on
             status, error = None, err
         if not worker.is_cancelled:

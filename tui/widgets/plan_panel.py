@@ -29,8 +29,8 @@ def plans_job(api: Any, cfg: ProtectionConfig, changes: list[str]) -> tuple[Any,
     """Thread: the phases, their scripts and the stale edits, with ``changes`` applied
     when they parse (else for the configuration as it is)."""
     with contextlib.suppress(AppmgrError):  # a bad value elsewhere: OK will say where
-        cfg = api.apply(cfg, changes)
-    return list(api.plan_phases(cfg)), dict(api.plan_all(cfg)), list(api.plan_stale(cfg))
+        cfg = api.configure.apply(cfg, changes)
+    return list(api.tabs.plan_phases(cfg)), dict(api.tabs.plan_all(cfg)), list(api.tabs.plan_stale(cfg))
 
 
 class PlanPanel(ApiCaller, Vertical):
@@ -122,7 +122,7 @@ class PlanPanel(ApiCaller, Vertical):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.call_api("plan_change", self.app.api.regenerate_plan, self.screen.cfg,
+                self.call_api("plan_change", self.app.api.tabs.regenerate_plan, self.screen.cfg,
                               [phase])
 
         self.app.push_screen(ConfirmScreen(
@@ -130,7 +130,7 @@ class PlanPanel(ApiCaller, Vertical):
             "from the configuration?", yes="Regenerate", no="Keep my edit"), answered)
 
     def _apply(self, changes: list[str]) -> None:
-        self.call_api("plan_change", self.app.api.apply, self.screen.cfg, changes)
+        self.call_api("plan_change", self.app.api.configure.apply, self.screen.cfg, changes)
 
     def api_plan_change(self, cfg: ProtectionConfig, _tag: Any) -> None:
         self.screen.change(cfg)

@@ -64,7 +64,7 @@ class RulesPanel(ApiCaller, Vertical):
 
     def refresh_generated(self, cfg: ProtectionConfig) -> None:
         self.cfg = cfg
-        self.call_api("generated_rules", self.app.api.generated_rules, cfg)
+        self.call_api("generated_rules", self.app.api.tabs.generated_rules, cfg)
 
     def api_generated_rules(self, rules: list[Rule], _tag: Any) -> None:
         self.generated = list(rules)

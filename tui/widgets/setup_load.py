@@ -31,19 +31,19 @@ def load_job(api: Any, app_id: str, auto: str, domain: str | None) -> tuple[Any,
         return _load(api, app_id, auto, domain)
     except AuthFailed as err:
         # the admin host's own domain (no directory read for File server) to log in to
-        raise DomainRefused(err, domain or api.default_domain("fileprint")) from err
+        raise DomainRefused(err, domain or api.setup.default_domain("fileprint")) from err
 
 
 def _load(api: Any, app_id: str, auto: str, domain: str | None) -> tuple[Any, ...]:
-    shown = domain if domain is not None else api.default_domain(app_id)
-    current = api.server_list(app_id)
+    shown = domain if domain is not None else api.setup.default_domain(app_id)
+    current = api.setup.server_list(app_id)
     if not auto:
         return shown, current, None, ""
-    if auto == SQL_QUERY and getattr(api, "nosqlsearch", False):
+    if auto == SQL_QUERY and api.nosqlsearch:
         return shown, current, [], ("Automatic SQL Server search skipped (--nosqlsearch): add "
                                     "servers with Find… or Manage SQL Servers (Q).")
     try:
-        found = api.discover(app_id)
+        found = api.setup.discover(app_id)
     except AuthFailed:
         raise
     except AppmgrError as exc:
@@ -111,7 +111,7 @@ class SetupLoadMixin(MessagePump):
     def _domain_entered(self, event: Input.Submitted | Input.Blurred) -> None:
         value = event.value.strip()
         if value and value != self._domain:
-            self.call_api("set_domain", self.app.api.set_domain, value)
+            self.call_api("set_domain", self.app.api.setup.set_domain, value)
 
     def api_set_domain(self, domain: str, _tag: Any) -> None:
         self._domain = domain
@@ -137,11 +137,11 @@ class SetupLoadMixin(MessagePump):
             self.query_one("#front-end", Input).focus()
             return
         self.show_notes(f"Reading the farm configuration of {name.upper()}…")
-        self.call_api("front_end_login", self.app.api.needs_login, name, tag=name)
+        self.call_api("front_end_login", self.app.api.logins.needs_login, name, tag=name)
 
     def api_front_end_login(self, needed: bool, name: str) -> None:
         if not needed:
-            self.call_api("get_config", self.app.api.sharepoint_get_config, name)
+            self.call_api("get_config", self.app.api.apps.sharepoint_get_config, name)
             return
         from tui.screens.login import LoginScreen
 
@@ -149,7 +149,7 @@ class SetupLoadMixin(MessagePump):
             if server is None:
                 self.show_notes(f"Not logged in to {name.upper()}.")
             else:
-                self.call_api("get_config", self.app.api.sharepoint_get_config, name)
+                self.call_api("get_config", self.app.api.apps.sharepoint_get_config, name)
 
         self.app.push_screen(LoginScreen(name.upper(), "front end"), done)
 

@@ -96,7 +96,7 @@ class ValidationPane(ApiCaller, Vertical):
     def run(self, cfg: ProtectionConfig) -> None:
         self.cfg = cfg
         self.query_one("#val-summary", Static).update("Validating…")
-        self.call_api("validate", self.app.api.validate, cfg, progress=True)
+        self.call_api("validate", self.app.api.validation.validate, cfg, progress=True)
 
     def clear(self, note: str = "Not validated yet: press v to run the health check.") -> None:
         self.results, self.report, self._fix_note = [], None, ""
@@ -137,7 +137,7 @@ class ValidationPane(ApiCaller, Vertical):
 
     @on(Button.Pressed, "#fix-all")
     def _fix_all(self) -> None:
-        rows = self.app.api.fix_order([r for r in self.results if r.fixable and r.status != "passed"])
+        rows = self.app.api.validation.fix_order([r for r in self.results if r.fixable and r.status != "passed"])
         if rows:
             self.query_one("#val-summary", Static).update(f"Fixing {plural(len(rows), 'check')}…")
             self.call_api("fix", self._fix_job, [r.id for r in rows], True)
@@ -152,7 +152,7 @@ class ValidationPane(ApiCaller, Vertical):
         outcomes: list[Outcome] = []
         for check_id in ids:
             try:
-                result = api.fix(cfg, check_id)
+                result = api.validation.fix(cfg, check_id)
             except AppmgrError as exc:
                 if not keep_going:
                     raise
@@ -162,7 +162,7 @@ class ValidationPane(ApiCaller, Vertical):
                 cfg = result.config
             after = getattr(result, "result", None)
             outcomes.append((check_id, True, str(getattr(after, "status", "") or "")))
-        return api.validate(cfg), cfg, outcomes
+        return api.validation.validate(cfg), cfg, outcomes
 
     def api_fix(self, result: tuple[Any, Any, list[Outcome]], _tag: Any) -> None:
         report, self.cfg, outcomes = result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.widgets import TabbedContent
 
@@ -15,6 +15,8 @@ from tui.screens.steps import StepsScreen
 class MainActions:
     """Mixin of :class:`tui.screens.main.MainScreen` holding its actions."""
 
+    #: the verbose log line is written for its effect (a failure is still shown)
+    RESULT_IGNORED: ClassVar[frozenset[str]] = frozenset({"log_action"})
     session: Any
 
     # --- dispatch --------------------------------------------------------------

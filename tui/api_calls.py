@@ -10,12 +10,16 @@ never touch widgets.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
 from core.errors import AppmgrError
+from tui.hosts import appmgr_app
+
+if TYPE_CHECKING:
+    from core.console.api import ConsoleApi
 
 
 class ApiDone(Message):
@@ -51,6 +55,11 @@ class ApiCaller:
     """
 
     RESULT_IGNORED: ClassVar[frozenset[str]] = frozenset()
+
+    @property
+    def api(self) -> ConsoleApi:
+        """The console façade the app runs on (``self.app`` is typed ``App[Any]``)."""
+        return appmgr_app(self).api
 
     def call_api(self, op: str, fn: Callable[..., Any], *args: Any, tag: Any = None,
                  progress: bool = False, group: str | None = None,

@@ -60,5 +60,5 @@ class AppmgrApp(App[int]):
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.preselect_app)
 
-    def action_quit(self) -> None:
+    async def action_quit(self) -> None:
         self.exit(0)

@@ -165,7 +165,7 @@ class DnsDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | None]):
     def _apply_job(self, cfg: ProtectionConfig, changes: list[str],
                    password: str) -> ProtectionConfig:
         """Thread: apply the fields; a typed password goes to the credential cache."""
-        api = self.app.api
+        api = self.api
         new = api.configure.apply(cfg, changes)
         if password:
             new = api.dns_account.set_dns_credentials(new, new.failover.dns.user, password)
@@ -194,7 +194,7 @@ class DnsDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | None]):
         built = self._build()
         if built is None:
             return
-        api = self.app.api
+        api = self.api
         self._test_result("Testing…", ok=True)
         self.call_api("dns_test", lambda: api.dns_account.dns_test(self._apply_job(*built)))
 

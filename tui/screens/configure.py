@@ -34,10 +34,9 @@ from tui.configure.info import FormInfo
 from tui.configure.monitoring_tab import MonitoringTab
 from tui.configure.snapshots_tab import SnapshotsTab
 from tui.fmt import plain
-from tui.screens.configure_save import SaveFlow
+from tui.screens.configure_save import Result, SaveFlow
 from tui.widgets.help_line import HelpLine, HelpLineHost
 
-Result = tuple[str, ProtectionConfig] | None  # ("saved" | "draft", cfg)
 TABS = ("failover", "monitoring", "snapshots", "connection", "advanced")
 
 
@@ -91,7 +90,7 @@ class ConfigureScreen(SaveFlow, ApiCaller, HelpLineHost, ModalScreen[Result]):
         self.refresh_inventory()
 
     def refresh_inventory(self) -> None:
-        api, cfg, again = self.app.api, self.cfg, self.source is not None
+        api, cfg, again = self.api, self.cfg, self.source is not None
         self.call_api("inventories", lambda: (api.session.inventory(cfg.source, refresh=again),
                                               api.session.inventory(cfg.target)))
 

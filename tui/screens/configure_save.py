@@ -8,15 +8,16 @@ Cancel: keep the unsaved changes as a draft.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import on
-from textual.message_pump import MessagePump
+from textual.screen import ModalScreen
 from textual.widgets import Button
 
 from core.errors import InvalidInput
 from core.model.config import ProtectionConfig
-from tui.api_calls import error_text
+from tui.api_calls import ApiCaller, error_text
 from tui.configure import form
 from tui.configure.monitoring_tab import MonitoringTab
 
@@ -46,12 +47,20 @@ def save_job(api: Any, cfg: ProtectionConfig, changes: list[str],
     return "saved", new, notices
 
 
-class SaveFlow(MessagePump):
-    """Part of :class:`tui.screens.configure.ConfigureScreen` (a MessagePump so that its
-    ``@on`` handlers are registered)."""
+#: what Configure Protection returns: ("saved" | "draft", cfg), or None when cancelled
+Result = tuple[str, ProtectionConfig] | None
+
+
+class SaveFlow(ApiCaller, ModalScreen[Result]):
+    """Base of :class:`tui.screens.configure.ConfigureScreen`: OK, Save Draft and Cancel
+    (a screen, so that its ``@on`` handlers are registered and what it uses is typed)."""
 
     base: ProtectionConfig
     cfg: ProtectionConfig
+    # the Configure screen's parts the save flow calls
+    pending: Callable[[], tuple[ProtectionConfig, list[str]]]
+    show_field_error: Callable[[InvalidInput], bool]
+    general_error: Callable[[str], None]
 
     def wmi_password(self) -> str:
         """The WMI password typed on the Monitoring tab ("" when none)."""
@@ -62,7 +71,7 @@ class SaveFlow(MessagePump):
         form.clear_errors(self)
         self.general_error("")
         copy, changes = self.pending()
-        self.call_api("save", save_job, self.app.api, copy, changes,
+        self.call_api("save", save_job, self.api, copy, changes,
                       wmi_password=self.wmi_password())
 
     def api_save(self, result: tuple[str, ProtectionConfig, list[str]], _tag: Any) -> None:
@@ -87,7 +96,7 @@ class SaveFlow(MessagePump):
             if regenerate is None:
                 return
             chosen = phases if regenerate else []
-            self.call_api("save", save_job, self.app.api, cfg, [], chosen,
+            self.call_api("save", save_job, self.api, cfg, [], chosen,
                           wmi_password=self.wmi_password())
 
         self.app.push_screen(ConfirmScreen("Failover scripts", body, yes="Regenerate",
@@ -106,7 +115,7 @@ class SaveFlow(MessagePump):
         if not changes and copy.to_dict() == self.base.to_dict():
             self.dismiss(None)
             return
-        api = self.app.api
+        api = self.api
 
         def job() -> ProtectionConfig:
             try:

@@ -3,21 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual.screen import Screen
 from textual.widgets import TabbedContent
 
 from tui.actions import ACTIONS, BY_ID, MENUS, TWIN_OF
+from tui.api_calls import ApiCaller
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.steps import StepsScreen
+from tui.widgets.monitor_pane import MonitorPane
+from tui.widgets.setup_pane import SetupPane
+from tui.widgets.validation_pane import ValidationPane
+
+if TYPE_CHECKING:
+    from tui.session import Session
 
 
-class MainActions:
-    """Mixin of :class:`tui.screens.main.MainScreen` holding its actions."""
+class MainActions(ApiCaller, Screen[None]):
+    """Base of :class:`tui.screens.main.MainScreen` holding its actions (a Screen, so
+    that what it uses of Textual is typed; the main screen's own parts it calls are
+    declared below)."""
 
     #: the verbose log line is written for its effect (a failure is still shown)
     RESULT_IGNORED: ClassVar[frozenset[str]] = frozenset({"log_action"})
-    session: Any
+    session: Session
+    _prompted_failure: bool
+    # the main screen's and ConfigureActions' parts these actions call
+    ensure_config: Callable[[Callable[[], None]], None]
+    refresh_allowed: Callable[[], None]
+    _reset_pair: Callable[[], None]
+    _actions_changed: Callable[[], None]
 
     # --- dispatch --------------------------------------------------------------
     def run_ui_action(self, action_id: str) -> None:
@@ -43,7 +59,7 @@ class MainActions:
         return out
 
     def log_action(self, text: str) -> None:
-        api = self.app.api
+        api = self.api
         self.call_api("log_action", api.logs.log_action, text)
 
     def api_failed_log_action(self, err: BaseException, _tag: Any) -> None:
@@ -55,7 +71,7 @@ class MainActions:
 
     def _after_change(self) -> None:
         self.refresh_allowed()
-        self.query_one("#monitor").poll_now()
+        self.query_one("#monitor", MonitorPane).poll_now()
 
     def _show_tab(self, tab: str) -> None:
         self.query_one("#app-page", TabbedContent).active = tab
@@ -84,19 +100,24 @@ class MainActions:
     def action_validate(self) -> None:
         self.log_action("validate")
         self._show_tab("tab-setup")
-        self.ensure_config(lambda: self.query_one("#validation").run(
-            self.session.cfg))
+        self.ensure_config(self._validate_loaded)
+
+    def _validate_loaded(self) -> None:
+        if self.session.cfg is not None:  # ensure_config calls this once it is loaded
+            self.query_one("#validation", ValidationPane).run(self.session.cfg)
 
     def action_enable(self) -> None:
         def start() -> None:
-            api, cfg = self.app.api, self.session.cfg
+            api, cfg = self.api, self.session.cfg
+            if cfg is None:  # ensure_config calls this once the configuration is loaded
+                return
             self._steps("Enable protection", lambda progress: api.protection.enable(cfg, progress),
-                        lambda ok: ok and self._show_tab("tab-monitor"))
+                        lambda ok: self._show_tab("tab-monitor") if ok else None)
 
         self.ensure_config(start)
 
     def action_disable(self) -> None:
-        api, pair = self.app.api, self._pair()
+        api, pair = self.api, self._pair()
         if self.session.state in ("Failing over", "Failing back"):
             # a plan stopped part-way: abort it (saying what ran), then disable (F-8.1)
             self._confirm("Disable protection",
@@ -117,7 +138,7 @@ class MainActions:
         self._set_monitoring(False)
 
     def _set_monitoring(self, on: bool) -> None:
-        api = self.app.api
+        api = self.api
         self.log_action(f"{'enable' if on else 'disable'} monitoring")
         self.call_api("set_monitoring", api.monitoring.set_monitoring, *self._pair(), on,
                       tag=on)
@@ -152,13 +173,13 @@ class MainActions:
         self.app.push_screen(ConfirmScreen(
             "Failure detected", f"{source} has failed. Fail over to {target} now?\n\n{detail}",
             yes="Fail over", no="Not now", dialog_id="failover-prompt", focus_yes=False),
-            lambda yes: yes and self._run_failover())
+            lambda yes: self._run_failover() if yes else None)
 
     def action_failover(self) -> None:
         from tui.screens.failover_confirm import GRACEFUL, NOW, FailoverConfirmScreen
 
         app_id, source, target = self._pair()
-        graceful = bool(self.app.api.tabs.graceful_failover(app_id))
+        graceful = bool(self.api.tabs.graceful_failover(app_id))
         # Protected / Mirroring: the source answers, so only graceful is on offer (F-9.2)
         source_up = self.session.state in ("Protected", "Mirroring")
 
@@ -170,7 +191,7 @@ class MainActions:
                                                    source_up=source_up), answered)
 
     def _run_failover(self, graceful: bool = False) -> None:
-        api, pair = self.app.api, self._pair()
+        api, pair = self.api, self._pair()
         if graceful:
             self._steps(f"Graceful failover {pair[1]} → {pair[2]}",
                         lambda progress: api.protection.failover(*pair, progress=progress, graceful=True))
@@ -179,7 +200,7 @@ class MainActions:
                     lambda progress: api.protection.failover(*pair, progress=progress))
 
     def action_abort(self) -> None:
-        api, pair = self.app.api, self._pair()
+        api, pair = self.api, self._pair()
         label = self.session.allowed.get("abort", ("Abort",))[0] or "Abort"
         self._confirm(label, f"End the {pair[1]} → {pair[2]} plan that stopped part-way?\n"
                       "Steps that ran keep their effects; you are told which ran and which "
@@ -187,7 +208,7 @@ class MainActions:
                       lambda: self._steps(label, lambda progress: api.protection.abort(*pair, progress)))
 
     def action_failback(self) -> None:
-        api, pair = self.app.api, self._pair()
+        api, pair = self.api, self._pair()
         self._confirm("Failback", f"Give {pair[1]} its name and clients back from {pair[2]}?",
                       "Fail back", lambda: self._steps(
                           f"Failback {pair[2]} → {pair[1]}",
@@ -196,12 +217,12 @@ class MainActions:
     def action_restore(self) -> None:
         # first what the restore would overwrite on the source (F-9.3), then the question
         self.notify("Comparing the source with the target…", title="Restore")
-        self.call_api("restore_preview", self.app.api.protection.restore_preview, *self._pair())
+        self.call_api("restore_preview", self.api.protection.restore_preview, *self._pair())
 
     def api_restore_preview(self, diff: Any, _tag: Any) -> None:
         from tui.screens.restore_confirm import DISCARD, RestoreConfirmScreen
 
-        api, pair = self.app.api, self._pair()
+        api, pair = self.api, self._pair()
 
         def answered(choice: str | None) -> None:
             if choice is None:
@@ -213,12 +234,12 @@ class MainActions:
         self.app.push_screen(RestoreConfirmScreen(diff), answered)
 
     def action_refresh_status(self) -> None:
-        self.query_one("#monitor").poll_now()
+        self.query_one("#monitor", MonitorPane).poll_now()
 
     # --- file, tools, help ------------------------------------------------------------
     def action_new(self) -> None:
         self.log_action("new pair")
-        self.query_one("#setup").clear_pair()
+        self.query_one("#setup", SetupPane).clear_pair()
         self._reset_pair()
         self._actions_changed()
         self._show_tab("tab-setup")
@@ -233,7 +254,7 @@ class MainActions:
         def closed(settings: Any) -> None:
             if settings is not None:
                 self.session.settings = settings
-                self.query_one("#monitor").apply_settings(settings)
+                self.query_one("#monitor", MonitorPane).apply_settings(settings)
 
         self.app.push_screen(OptionsScreen(self.session.settings), closed)
 
@@ -249,7 +270,7 @@ class MainActions:
             if domain and panes and getattr(self.session.application, "protectable", False):
                 panes.first().reload(domain)
 
-        self.app.push_screen(DomainLoginScreen(shown or self.app.api.domain), done)
+        self.app.push_screen(DomainLoginScreen(shown or self.api.domain), done)
 
     def _logs(self, kind: str, server: str | None) -> None:
         from tui.screens.log_viewer import LogViewerScreen
@@ -274,7 +295,7 @@ class MainActions:
         self._logs("exchange", self.session.target or None)
 
     def action_manage_sql(self) -> None:
-        self.query_one("#setup").open_find(manage_sql=True)
+        self.query_one("#setup", SetupPane).open_find(manage_sql=True)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

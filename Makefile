@@ -32,11 +32,13 @@ test: $(STAMP)
 	scripts/test-deps.sh
 	$(MAKE) --no-print-directory gssapi
 	$(VENV)/bin/ruff check core tui tests bench
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q --ignore=tests/peers
 	PY=$(PY) scripts/peers.sh -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check core tui tests bench
+	$(VENV)/bin/mypy
 
 ## benchmarks: results as JSON in bench/results/, compared with the anchor tools
 bench: $(STAMP)

@@ -112,7 +112,7 @@ def _open(home: Path):  # noqa: ANN202 - (ctx, configs), core types imported laz
     paths = app_paths()
     ctx = lab_context(paths, load_settings(paths.config / "settings.json"))
     console = Console(ctx)
-    return ctx, {p: console.load_config(*p) for p in dict.fromkeys(PAIRS + TWENTY)}
+    return ctx, {p: console.configure.load_config(*p) for p in dict.fromkeys(PAIRS + TWENTY)}
 
 
 def _together(ctx, configs) -> float:  # noqa: ANN001

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ TWIN_OF: dict[str, str] = {**TWINS, **{b: a for a, b in TWINS.items()}}
 MENUS: tuple[str, ...] = ("File", "Tools", "Actions", "Help")
 
 
-def bindings() -> list[Binding]:
+def bindings() -> list[BindingType]:
     return [
         Binding(a.key, a.id, a.footer_label, show=a.footer > 0, tooltip=a.help, id=f"appmgr.{a.id}")
         for a in ACTIONS

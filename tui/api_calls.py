@@ -10,12 +10,16 @@ never touch widgets.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
 from core.errors import AppmgrError
+from tui.hosts import appmgr_app
+
+if TYPE_CHECKING:
+    from core.console.api import ConsoleApi
 
 
 class ApiDone(Message):
@@ -43,7 +47,19 @@ def error_text(err: BaseException) -> str:
 
 
 class ApiCaller:
-    """Mixin for widgets and screens that call the façade."""
+    """Mixin for widgets and screens that call the façade.
+
+    A call's result goes to the node's ``api_<op>``; an op called for its effect only
+    is named in ``RESULT_IGNORED``. Any other result is an error (LookupError), never
+    dropped in silence: tests/tui/test_api_handlers.py checks every call statically.
+    """
+
+    RESULT_IGNORED: ClassVar[frozenset[str]] = frozenset()
+
+    @property
+    def api(self) -> ConsoleApi:
+        """The console façade the app runs on (``self.app`` is typed ``App[Any]``)."""
+        return appmgr_app(self).api
 
     def call_api(self, op: str, fn: Callable[..., Any], *args: Any, tag: Any = None,
                  progress: bool = False, group: str | None = None,
@@ -80,6 +96,9 @@ class ApiCaller:
         handler = getattr(self, f"api_{message.op}", None)
         if handler is not None:
             handler(message.result, message.tag)
+        elif message.op not in self.RESULT_IGNORED:
+            raise LookupError(f"{type(self).__name__} has no api_{message.op} for the "
+                              f"result of {message.op!r} (nor lists it in RESULT_IGNORED)")
 
     def on_api_progress(self, message: ApiProgress) -> None:
         message.stop()

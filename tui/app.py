@@ -41,8 +41,8 @@ class AppmgrApp(App[int]):
         super().__init__()
         self.api = api
         self.preselect_app = preselect_app
-        self.advanced = advanced or bool(getattr(api, "advanced", False))
-        self.lab = bool(getattr(api, "lab", False))
+        self.advanced = advanced or api.advanced
+        self.lab = api.lab
         #: epoch seconds now; injected so "last heartbeat 3 s ago" is testable
         self.clock: Callable[[], float] = clock or time.time
         # no animations: every frame costs bytes over a slow SSH link
@@ -60,5 +60,5 @@ class AppmgrApp(App[int]):
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.preselect_app)
 
-    def action_quit(self) -> None:
+    async def action_quit(self) -> None:
         self.exit(0)

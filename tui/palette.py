@@ -6,6 +6,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tui.hosts import main_screen
+
 
 class ActionsProvider(Provider):
     """Lists the main screen's actions; a disabled one says why when chosen."""
@@ -24,7 +26,7 @@ class ActionsProvider(Provider):
 
     async def discover(self) -> Hits:
         for text, action_id, help_text in self._entries():
-            yield DiscoveryHit(text, partial(self.screen.run_ui_action, action_id),
+            yield DiscoveryHit(text, partial(main_screen(self).run_ui_action, action_id),
                                help=help_text)
 
     async def search(self, query: str) -> Hits:
@@ -33,4 +35,4 @@ class ActionsProvider(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text),
-                          partial(self.screen.run_ui_action, action_id), help=help_text)
+                          partial(main_screen(self).run_ui_action, action_id), help=help_text)

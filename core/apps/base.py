@@ -101,16 +101,25 @@ class PlanParts:
 
 @runtime_checkable
 class Application(Protocol):
-    id: str  # "fileprint"
-    title: str  # "File Server"
-    task_label: str  # "Protect File Server"
-    protectable: bool
-    not_protectable_reason: str  # "" when protectable
-    set_prefix: str  # replication set name prefix: "fileprint"
-    plan_phases: tuple[str, ...]
-    defaults: AppDefaults
+    @property
+    def id(self) -> str: ...  # "fileprint"
+    @property
+    def title(self) -> str: ...  # "File Server"
+    @property
+    def task_label(self) -> str: ...  # "Protect File Server"
+    @property
+    def protectable(self) -> bool: ...
+    @property
+    def not_protectable_reason(self) -> str: ...  # "" when protectable
+    @property
+    def set_prefix(self) -> str: ...  # replication set name prefix: "fileprint"
+    @property
+    def plan_phases(self) -> tuple[str, ...]: ...
+    @property
+    def defaults(self) -> AppDefaults: ...
     #: the config key the protected-items selection lives in ("connection.shares")
-    selection_key: str
+    @property
+    def selection_key(self) -> str: ...
 
     def discover(self, directory: Directory, *,
                  include_disabled: bool = False) -> list[DirectoryComputer]:

@@ -130,6 +130,7 @@ class AppBase:
     """Defaults of the Application protocol shared by the five modules."""
 
     id: str
+    title: str
     set_prefix: str
     directory_query: str = ""
 

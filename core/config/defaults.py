@@ -53,7 +53,7 @@ def default_config(
     """
     app = get_app(app) if isinstance(app, str) else app
     src_ips = server_ips(source)
-    preferred = getattr(app, "preferred_target_ips", lambda _t: [])(target)
+    preferred: list[str] = getattr(app, "preferred_target_ips", lambda _t: [])(target)
     tgt_ips = list(dict.fromkeys([*preferred, *server_ips(target)]))
     ip_map = dict(zip(src_ips, tgt_ips, strict=False))
     current_ttl = dns_ttl if dns_ttl is not None else FALLBACK_TTL

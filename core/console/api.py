@@ -1,269 +1,81 @@
 """The one façade the TUI (and the headless CLI) call: ``ConsoleApi``.
 
-Every method is synchronous, thread-safe and may take seconds (remote
-calls): the TUI calls them from thread workers only. Errors are the typed
-errors of :mod:`core.errors`; ``str(err)`` is the message to show.
+The façade is a set of use-case services sharing one session; a caller
+names the service: ``api.protection.failover(...)``, ``api.setup.discover(...)``.
+Every service method is synchronous, thread-safe and may take seconds
+(remote calls): the TUI calls them from thread workers only, except the
+few documented "pure and quick" ones (``tabs.field_help``,
+``tabs.failure_after_text``, ``validation.fix_order``). Errors are the typed
+errors of :mod:`core.errors`; ``str(err)`` is the message to show. Each
+method's return type is in its signature: concrete values, never ``Any``.
 
-Value types returned (fields the UI may rely on):
-- ``Application``: ``id`` ("fileprint"), ``title`` ("File Server"),
-  ``task_label`` ("Protect File Server"), ``protectable`` (bool),
-  ``not_protectable_reason`` (str).
-- ``DirectoryComputer`` / ``Server``: see :mod:`core.ports` / :mod:`core.model.server`.
-- ``PairSelection``: ``state`` (PairState), ``reuse_offered`` (bool: a saved
-  configuration exists), ``draft`` (bool: an unsaved draft exists),
-  ``messages`` (list[str]: F-5.5 notes such as "FS02 is already a target").
-- ``ValidationReport``: ``ok`` (bool), ``results``: list of ``CheckResult``
-  with ``id``, ``title``, ``group``, ``status`` ("passed"|"warning"|"error"),
-  ``reason``, ``fixable``, ``unreachable`` (a server could not be asked);
-  ``exit_code`` (0, 1, or 3 when a check could not reach a server).
-- ``PairStatus``: ``state`` (PairState), ``stats`` (JobStats),
-  ``monitor`` (MonitorStatus | None), ``source_reachable`` (bool; None: not asked),
-  ``label`` (the state in words: "Failed back (restore next)"), ``to_dict()``.
-- ``StepResult``: ``step`` (str), ``ok`` (bool), ``message`` (str).
-- ``allowed_actions``: ``{action_id: (label, reason_if_disabled | None)}``
-  for configure, validate, enable, disable, enable_monitoring,
-  disable_monitoring, failover, failback, restore.
-- ``TreeItem`` (:mod:`core.apps.base`): ``key``, ``label``, ``kind`` (root |
-  share | storage-group | store | instance | database | volumes | volume |
-  folder), ``path``, ``selected``, ``locked``, ``children``; ``walk()``,
-  ``find(key)``, ``selected_keys()``.
-- ``PairSelection.like_named``: the target is the source's like-named
-  cluster (``EVS1_LN``); call ``like_named_setup`` next.
-- ``ConfigChange``: ``config``, ``notices`` (e.g. compression changed for
-  every pair to the target), ``warnings``.
-- ``LikeNamedChoices``: ``setup`` (ClusterSection defaults), ``networks``,
-  ``drives``, ``locked`` (drive letters that cannot be deselected).
-- ``SharePointSource``: ``front_end``, ``source`` (back-end SQL server),
-  ``instance``, ``farm``.
+Which service holds what:
+- ``session``: the domain, the options' values, server inventories (cached),
+  a pair's two inventories, whether the advanced options show.
+- ``options``: the Options dialog; ``logs``: the log viewer, the verbose log.
+- ``setup``: applications, domain, discovery, server lists, the pair chosen.
+- ``logins``: server logins; ``domains``: domain logins.
+- ``apps``: Test SQL, SharePoint Get Config, like-named targets.
+- ``configure``: load, edit, check and save a configuration (and drafts).
+- ``tabs``: what the Configure tabs ask (trees, services, plan, hints).
+- ``dns_account``, ``wmi_account``: the two accounts the configuration names.
+- ``validation``: the health check and its fixes.
+- ``protection``: enable, disable, fail over, abort, fail back, restore.
+- ``monitoring``: status, the pairs, the Monitoring toggle.
+- ``snapshots``: Manage Snapshots (list, take, delete).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from core.model.config import ProtectionConfig
-from core.model.server import Server
-from core.ports import DirectoryComputer
-
-if TYPE_CHECKING:  # the validation machinery stays off the import of the façade's type
-    from core.config.check import ConfigProblems
-    from core.validation.base import CheckResult
-    from core.validation.report import ValidationReport
+if TYPE_CHECKING:
+    from core.console.apps_setup import AppsSetupService
+    from core.console.configure import ConfigureService
+    from core.console.dns_account import DnsAccountService
+    from core.console.domain import DomainService
+    from core.console.logs import LogsService
+    from core.console.monitoring import MonitoringService
+    from core.console.options import OptionsService
+    from core.console.protection import ProtectionService
+    from core.console.server_login import ServerLoginService
+    from core.console.session import Session
+    from core.console.setup import SetupService
+    from core.console.snapshots import SnapshotsService
+    from core.console.tabs import TabsService
+    from core.console.validation import ValidationService
+    from core.console.wmi_account import WmiAccountService
 
 Progress = Callable[[str], None]
 
 
 class ConsoleApi(Protocol):
-    lab: bool
-    advanced: bool
-    nosqlsearch: bool
-    alt_dns: bool
+    """What the TUI and the CLI are written against (tests pass a fake of it)."""
 
-    # --- setup (F-5) ---------------------------------------------------------
-    def applications(self) -> list[Any]: ...
-    def default_domain(self, app: str) -> str: ...
-    def set_domain(self, name: str) -> str:
-        """Validate and use a domain; InvalidInput for a single-label name."""
-        ...
-    def discover(self, app: str, include_disabled: bool = False) -> list[DirectoryComputer]:
-        """The application's servers (F-5.2; [] for SQL/SharePoint with --nosqlsearch);
-        disabled computer accounts only with ``include_disabled`` (marked ``disabled``)."""
-        ...
-    def sql_scan_skipped(self, app: str) -> bool:
-        """--nosqlsearch keeps discover() from scanning for this application."""
-        ...
-    def search(self, app: str, include_disabled: bool = False) -> list[DirectoryComputer]:
-        """Advanced Find "Search": every server of the domain, cluster nodes hidden,
-        disabled computer accounts only with ``include_disabled``."""
-        ...
-    def domain_login(self, domain: str, user: str, password: str, *, dc: str = "",
-                     ca_file: str = "", tls: str = "starttls",
-                     timeout: float | None = None) -> str:
-        """Check the account against the DC (over ``dc``/``tls``/``ca_file``), then cache
-        it and save the settings; the domain becomes the one queried."""
-        ...
-    def domain_connection(self, domain: str) -> Any:
-        """The saved DC, TLS mode, CA file and user of a domain (a DomainConnection)."""
-        ...
-    def domain_logout(self, domain: str = "") -> str: ...
-    def domain_status(self) -> list[dict[str, Any]]: ...
-    def test_sql(self, server: str) -> list[str]:
-        """Manage SQL Servers → Test SQL: one line per instance; NotFound when none."""
-        ...
-    def sharepoint_get_config(self, front_end: str) -> Any:
-        """SharePoint front end → Get Config: a SharePointSource (its ``source``)."""
-        ...
-    def target_choices(self, app: str, source: str,
-                       candidates: list[str] | None = None) -> list[str]:
-        """Targets for ``source`` (+ ``NAME (like-named)`` for an Exchange 2003 EVS)."""
-        ...
-    def like_named_setup(self, source: str, node: str) -> Any:
-        """The like-named setup dialog after "Connect" to a target node (LikeNamedChoices)."""
-        ...
-    def like_named_save(self, app: str, source: str, node: str, ip: str, network: str = "",
-                        subnet_mask: str = "", storage: list[str] | None = None) -> Any:
-        """Headless like-named setup: connect, apply, validate and save (ConfigChange)."""
-        ...
-    def server_list(self, app: str) -> list[str]: ...
-    def add_discovered(self, app: str, computers: list[DirectoryComputer]) -> list[str]:
-        """Add discovered computers to the application's server list; the new list."""
-        ...
-    def add_server(self, app: str, name: str) -> list[str]: ...
-    def remove_server(self, app: str, name: str) -> list[str]: ...
-    def needs_login(self, server: str) -> bool: ...
-    def login(self, server: str, user: str, password: str) -> Server:
-        """Check the credentials against the server (inventory) and cache them."""
-        ...
-    def lab_credentials(self) -> tuple[str, str] | None:
-        """In lab mode the known lab account, shown to the user."""
-        ...
-    def inventory(self, server: str, refresh: bool = False) -> Server: ...
-    def select_pair(self, app: str, source: str, target: str) -> Any: ...
+    session: Session
+    options: OptionsService
+    setup: SetupService
+    logins: ServerLoginService
+    domains: DomainService
+    apps: AppsSetupService
+    configure: ConfigureService
+    dns_account: DnsAccountService
+    wmi_account: WmiAccountService
+    tabs: TabsService
+    validation: ValidationService
+    protection: ProtectionService
+    monitoring: MonitoringService
+    snapshots: SnapshotsService
+    logs: LogsService
 
-    # --- configuration (F-6) -------------------------------------------------
-    def load_config(self, app: str, source: str, target: str, *, reuse: bool = True) -> ProtectionConfig: ...
-    def default_config(self, app: str, source: str, target: str) -> ProtectionConfig:
-        """A new pair's configuration from both inventories (F-6 defaults)."""
-        ...
-    def pair_servers(self, cfg: ProtectionConfig) -> tuple[Server, Server]:
-        """Both inventories of a pair (source, target)."""
-        ...
-    def config_problems(self, cfg: ProtectionConfig) -> ConfigProblems:
-        """Every cross-field problem of ``cfg`` for its pair (``errors``, ``warnings``)."""
-        ...
-    def apply(self, cfg: ProtectionConfig, assignments: list[str]) -> ProtectionConfig:
-        """A new config with ``section.key=value`` applied; InvalidInput names the field."""
-        ...
-    def save_config(self, cfg: ProtectionConfig) -> list[str]:
-        """Check and save (first error raised); returns notices to show."""
-        ...
-    def config_show(self, app: str, source: str, target: str) -> dict[str, Any]: ...
-    def config_set(self, app: str, source: str, target: str,
-                   assignments: list[str]) -> Any: ...
-    def config_warnings(self, cfg: ProtectionConfig) -> list[str]: ...
-    # Configure Protection tabs (all return a NEW config unless said otherwise)
-    def advanced_shown(self, app: str) -> bool: ...
-    def graceful_failover(self, app: str) -> bool: ...
-    def field_help(self, key: str) -> str:
-        """A setting's one-line help ("" for no such key). Pure and quick: the TUI may
-        call it on its UI thread (the help line follows the focus)."""
-        ...
-    def failure_after_text(self, interval: int, missed: int) -> str:
-        """The Monitoring tab's live hint (``failure declared after 25 s``). Pure and quick:
-        the TUI may call it on its UI thread, as the user types."""
-        ...
-    def editable_keys(self, cfg: ProtectionConfig) -> list[str]: ...
-    def protected_items(self, cfg: ProtectionConfig, refresh: bool = False) -> Any: ...
-    def select_items(self, cfg: ProtectionConfig, keys: list[str]) -> ProtectionConfig: ...
-    def sql_modes(self, cfg: ProtectionConfig) -> list[str]: ...
-    def set_sql_mode(self, cfg: ProtectionConfig, mode: str) -> ProtectionConfig: ...
-    def set_target_path(self, cfg: ProtectionConfig, database: str,
-                        path: str) -> ProtectionConfig: ...
-    def generated_rules(self, cfg: ProtectionConfig) -> list[Any]:
-        """Advanced tab: the rules generated from the protected items (list[Rule])."""
-        ...
-    def service_choices(self, cfg: ProtectionConfig) -> list[str]: ...
-    def removable_service(self, cfg: ProtectionConfig, name: str) -> bool: ...
-    def add_service(self, cfg: ProtectionConfig, name: str,
-                    must_stop: bool = True) -> ProtectionConfig: ...
-    def remove_service(self, cfg: ProtectionConfig, name: str) -> ProtectionConfig: ...
-    def move_service(self, cfg: ProtectionConfig, name: str, up: bool) -> ProtectionConfig: ...
-    def add_app_services(self, cfg: ProtectionConfig) -> ProtectionConfig: ...
-    def monitoring_hints(self, cfg: ProtectionConfig) -> list[str]: ...
-    def plan_all(self, cfg: ProtectionConfig) -> dict[str, str]: ...
-    def plan_stale(self, cfg: ProtectionConfig) -> list[str]: ...
-    def regenerate_plan(self, cfg: ProtectionConfig,
-                        phases: list[str] | None = None) -> ProtectionConfig: ...
-    def generated_plan(self, cfg: ProtectionConfig, phase: str) -> str: ...
-    def save_draft(self, cfg: ProtectionConfig) -> None: ...
-    def discard_draft(self, cfg: ProtectionConfig) -> None: ...
-    def load_draft(self, app: str, source: str, target: str) -> ProtectionConfig | None: ...
-    def set_dns_credentials(self, cfg: ProtectionConfig, user: str, password: str) -> ProtectionConfig:
-        """Cache the DNS account's password (never in the config); returns cfg naming the user."""
-        ...
-    def plan_text(self, cfg: ProtectionConfig, phase: str) -> str: ...
-    def plan_phases(self, cfg: ProtectionConfig) -> list[str]: ...
-    def dns_test(self, cfg: ProtectionConfig) -> list[str]:
-        """F-6.1 Test: one line per DNS server; raises on the first failure."""
-        ...
-    def set_wmi_credentials(self, cfg: ProtectionConfig, user: str,
-                            password: str) -> ProtectionConfig:
-        """Cache application monitoring's WMI account for the source (password only in the
-        credential cache); returns cfg naming the user. InvalidInput for an empty password
-        (``monitoring.application.wmi_password``), a bad user name or a cluster pair."""
-        ...
-    def wmi_test(self, cfg: ProtectionConfig) -> list[str]:
-        """F-6.2 Test: the cached WMI account queries the source's services over WMI (and a
-        custom script is on the target); result lines, or AuthFailed / Unreachable /
-        InvalidInput (nothing cached, cluster pair) on the first failure."""
-        ...
-    def clear_wmi_credentials(self, cfg: ProtectionConfig) -> int:
-        """F-6.2 "Clear cached credentials": forget the source's WMI account; how many removed."""
-        ...
-
-    # --- health check (F-7) --------------------------------------------------
-    def validate(self, cfg: ProtectionConfig, progress: Progress | None = None) -> Any: ...
-    def fix(self, cfg: ProtectionConfig, check_id: str) -> Any: ...
-    def fix_all(self, cfg: ProtectionConfig, report: ValidationReport,
-                progress: Progress | None = None) -> tuple[ValidationReport, ProtectionConfig]:
-        """Every available Fix in a safe order, then a new validation; the corrected
-        configuration is saved."""
-        ...
-    def fix_order(self, results: list[CheckResult]) -> list[CheckResult]:
-        """``results`` in the order Fix All repairs them. Pure and quick (UI thread)."""
-        ...
-
-    # --- protection (F-8, F-9) ----------------------------------------------
-    def allowed_actions(self, app: str, source: str, target: str) -> dict[str, tuple[str, str | None]]: ...
-    def enable(self, cfg: ProtectionConfig, progress: Progress | None = None) -> None: ...
-    def disable(self, app: str, source: str, target: str, progress: Progress | None = None,
-                *, force: bool = False) -> None:
-        """Disable protection; ``force``: a pair in Failing over/back has its plan aborted
-        first (the abort's report goes to ``progress``)."""
-        ...
-    def set_monitoring(self, app: str, source: str, target: str, on: bool) -> None: ...
-    def status(self, app: str, source: str, target: str) -> Any: ...
-    def pairs(self) -> list[tuple[str, str, str]]:
-        """Every pair appmgr knows as (app, source, target)."""
-        ...
-    def failover(self, app: str, source: str, target: str, progress: Progress | None = None,
-                 *, force: bool = False, graceful: bool = False,
-                 drain_timeout: float = 60.0, snapshot: str | None = None) -> list[Any]:
-        """Fail over; ``graceful``: drain the queue (bounded by ``drain_timeout``), stop the
-        source's services, then start the target's (SPEC F-9.2); ``snapshot``: roll the
-        target's data back to that snapshot first."""
-        ...
-    # --- snapshots of the target's data (F-6.3): core.model.snapshot.SnapshotInfo
-    def snapshots(self, app: str, source: str, target: str) -> list[Any]:
-        """Oldest first; empty when the pair is not protected."""
-        ...
-    def take_snapshot(self, app: str, source: str, target: str) -> Any: ...
-    def delete_snapshot(self, app: str, source: str, target: str, sid: str) -> None: ...
-    def abort(self, app: str, source: str, target: str, progress: Progress | None = None) -> Any:
-        """End a failover/failback stopped part-way (core.protection.abort.AbortReport)."""
-        ...
-    def failback(self, app: str, source: str, target: str, progress: Progress | None = None) -> list[Any]: ...
-    def restore(self, app: str, source: str, target: str, progress: Progress | None = None,
-                *, discard: bool = False) -> list[Any]:
-        """Copy the target's data back; source files that differ are kept in a
-        quarantine folder on their volume unless ``discard``."""
-        ...
-    def restore_preview(self, app: str, source: str, target: str) -> Any:
-        """What a restore would overwrite or delete on the source (core.protection.quarantine
-        RestoreDiff: ``count``, ``bytes``, ``files``, ``summary()``)."""
-        ...
-
-    # --- logs, options, credentials (F-4, F-12, F-13) ----------------------
-    def log_text(self, kind: str, server: str | None = None, lines: int = 500) -> str:
-        """kind: "verbose" | "dfo" | "failover"."""
-        ...
-    def settings(self) -> Any: ...
-    def set_option(self, key: str, value: str) -> Any:
-        """Validate and persist one Options value (atomic); InvalidInput on bad input."""
-        ...
-    def set_options(self, values: dict[str, str]) -> Any:
-        """Validate every Options value, then save them at once (nothing half-way)."""
-        ...
-    def clear_credentials(self) -> int: ...
-    def log_action(self, text: str, **fields: Any) -> None: ...
+    @property
+    def lab(self) -> bool: ...
+    @property
+    def advanced(self) -> bool: ...
+    @property
+    def nosqlsearch(self) -> bool: ...
+    @property
+    def alt_dns(self) -> bool: ...
+    @property
+    def domain(self) -> str: ...

@@ -11,39 +11,46 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from core.apps import likenamed
 from core.apps.farm_memory import remember_front_ends
 from core.apps.registry import get_app, protectable_app
 from core.apps.sharepoint import backend_of
 from core.apps.support import check_like_named
-from core.console.configure import ConfigChange
+from core.console.configure import ConfigChange, ConfigureService
 from core.console.selection import check_roles
 from core.errors import AppmgrError, NotFound
 from core.logs import log_action
+from core.model.apps import SharePointFarm
 
 if TYPE_CHECKING:
-    from core.console.console import Console
+    from core.console.session import Session
+    from core.console.setup import SetupService
 
 
-@dataclass
+@dataclass(frozen=True)
 class SharePointSource:
     """What Get Config found: the back end to protect and the farm."""
 
     front_end: str
     source: str  # the back-end SQL server (the pair's source)
     instance: str  # its SQL instance holding the farm ("MSSQLSERVER" or a name)
-    farm: Any  # core.model.apps.SharePointFarm
+    farm: SharePointFarm
 
 
-class AppsSetupMixin:
-    _farms: dict[str, Any]
-    _aliases: dict[str, str]
+class AppsSetupService:
+    """Setup's per-application actions: Test SQL, Get Config, like-named targets."""
 
-    def test_sql(self: Console, server: str) -> list[str]:
+    def __init__(self, session: Session, setup: SetupService,
+                 configure: ConfigureService) -> None:
+        self.s = session
+        self.setup = setup
+        self.configure = configure
+
+    def test_sql(self, server: str) -> list[str]:
         """One line per SQL Server instance; NotFound when none answers."""
-        inv = self.inventory(server, refresh=True)
+        inv = self.s.inventory(server, refresh=True)
         if not inv.apps.sql:
             raise NotFound(f"{inv.name}: SQL Server is not installed or does not answer")
         lines = []
@@ -59,30 +66,30 @@ class AppsSetupMixin:
         log_action("test sql", server=server, instances=len(lines))
         return lines
 
-    def sharepoint_get_config(self: Console, front_end: str) -> SharePointSource:
+    def sharepoint_get_config(self, front_end: str) -> SharePointSource:
         """Get Config: read the front end's farm; its back-end SQL server is the source."""
-        inv = self.inventory(front_end, refresh=True)
+        inv = self.s.inventory(front_end, refresh=True)
         host, inst, farm = backend_of(inv)
-        self._farms[host.upper()] = farm
+        self.s.farms[host.upper()] = farm
         self._remember_front_end(host, inv.name)
-        self.lists.add("sharepoint", host)
+        self.s.lists.add("sharepoint", host)
         log_action("sharepoint get config", front_end=front_end, source=host)
         return SharePointSource(inv.name.upper(), host.upper(), inst, farm)
 
-    def _remember_front_end(self: Console, back_end: str, front_end: str) -> None:
+    def _remember_front_end(self, back_end: str, front_end: str) -> None:
         """Keep where ``back_end``'s front end is, so that a later health check (even in
         another process) asks that front end instead of every server of the domain."""
-        remember_front_ends(self.ctx.paths, {back_end: front_end})
+        remember_front_ends(self.s.ctx.paths, {back_end: front_end})
 
-    def target_choices(self: Console, app: str, source: str,
+    def target_choices(self, app: str, source: str,
                        candidates: list[str] | None = None) -> list[str]:
         """Targets to offer for ``source``: the candidates (default: the current list)
         without the source; an Exchange 2003 virtual server adds ``NAME (like-named)``."""
         app_id = get_app(app).id
-        names = candidates if candidates is not None else self.server_list(app_id)
+        names = candidates if candidates is not None else self.setup.server_list(app_id)
         out = [n for n in names if n.upper() != source.upper()]
         try:
-            inv = self.inventory(source)
+            inv = self.s.inventory(source)
         except AppmgrError:
             return out
         version = get_app(app_id).version_of(inv)
@@ -90,23 +97,23 @@ class AppsSetupMixin:
             out.append(likenamed.label(inv.name))
         return out
 
-    def like_named_setup(self: Console, source: str, node: str) -> likenamed.LikeNamedChoices:
+    def like_named_setup(self, source: str, node: str) -> likenamed.LikeNamedChoices:
         """Connect to a node of the target cluster: the setup dialog's defaults and choices.
 
         From now on the like-named target ``SOURCE_LN`` is read from ``node``.
         """
-        src = self.inventory(source)
-        node_inv = self.inventory(node, refresh=True)
+        src = self.s.inventory(source)
+        node_inv = self.s.inventory(node, refresh=True)
         choices = likenamed.choices(src, node_inv)
         problems = [p for p in likenamed.problems(choices.setup, src, node_inv)
                     if p.field in ("cluster.like_named", "cluster.target_node")]
         if problems:
             raise problems[0]
-        self._aliases[f"{source.upper()}{likenamed.TEMP_SUFFIX}"] = node_inv.name.upper()
+        self.s.aliases[f"{source.upper()}{likenamed.TEMP_SUFFIX}"] = node_inv.name.upper()
         log_action("like-named setup", source=source, node=node)
         return choices
 
-    def like_named_save(self: Console, app: str, source: str, node: str, ip: str,
+    def like_named_save(self, app: str, source: str, node: str, ip: str,
                         network: str = "", subnet_mask: str = "",
                         storage: list[str] | None = None) -> ConfigChange:
         """The like-named setup dialog without the dialog (headless, F-5.6): connect to
@@ -118,7 +125,7 @@ class AppsSetupMixin:
         saved when any value is refused."""
         app_id = protectable_app(app).id
         target = likenamed.temp_name(source)
-        check_roles(self.store, app_id, source, target)
+        check_roles(self.s.store, app_id, source, target)
         choices = self.like_named_setup(source, node)
         setup = choices.setup
         drives = setup.storage if storage is None else storage
@@ -127,9 +134,9 @@ class AppsSetupMixin:
                        f"cluster.subnet_mask={subnet_mask or setup.subnet_mask}",
                        f"cluster.storage={','.join(drives)}"]
         # another node's configuration maps the DNS failover to that node: start afresh
-        saved = self.store.load_config(app_id, source, target)
+        saved = self.s.store.load_config(app_id, source, target)
         reuse = saved is not None and saved.cluster.target_node.upper() == setup.target_node
-        cfg = self.apply(self.load_config(app_id, source, target, reuse=reuse), assignments)
-        notices = self.save_config(cfg)
+        cfg = self.configure.apply(self.configure.load_config(app_id, source, target, reuse=reuse), assignments)
+        notices = self.configure.save_config(cfg)
         log_action("like-named setup saved", source=source, node=setup.target_node)
-        return ConfigChange(cfg, notices, self.config_warnings(cfg))
+        return ConfigChange(cfg, notices, self.configure.config_warnings(cfg))

@@ -9,9 +9,8 @@ its compression (one setting per target), which the returned notices say.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from core.apps import likenamed
 from core.apps.registry import get_app, protectable_app
@@ -27,10 +26,23 @@ from core.model.state import PairState
 from core.settings import remember_pair_defaults
 
 if TYPE_CHECKING:
-    from core.console.console import Console
+    from core.console.session import Session
 
 #: states in which the configuration may be edited (F-6.6)
 EDITABLE = {PairState.UNPROTECTED, PairState.VALIDATED, PairState.ERROR}
+
+
+@dataclass(frozen=True)
+class ConfigView:
+    """What ``config show`` prints: the configuration a pair would use."""
+
+    config: ProtectionConfig
+    saved: bool  # False: the defaults, not saved yet
+    assignments: list[str]  # ``section.key=value`` lines, as ``config set`` takes them
+
+    def to_dict(self) -> dict[str, object]:
+        return {"config": self.config.to_dict(), "saved": self.saved,
+                "assignments": list(self.assignments)}
 
 
 @dataclass
@@ -42,117 +54,102 @@ class ConfigChange:
     warnings: list[str] = field(default_factory=list)
 
 
-class ConfigureMixin:
-    _farms: dict[str, Any]
+class ConfigureService:
+    """Load, edit, check and save a pair's configuration."""
 
-    # --- inventories as the application sees them -------------------------------------
-    def pair_servers(self: Console, cfg: ProtectionConfig) -> tuple[Server, Server]:
-        """Both inventories of a pair (a SharePoint back end gets its farm from Get Config)."""
-        return self._source_inventory(cfg.app, cfg.source), self.inventory(cfg.target)
-
-    def _source_inventory(self: Console, app: str, source: str) -> Server:
-        inv = self.inventory(source)
-        farm = self._farms.get(source.upper())
-        if getattr(get_app(app), "needs_farm", False) and inv.apps.sharepoint is None and farm:
-            inv = dataclasses.replace(inv, apps=dataclasses.replace(inv.apps, sharepoint=farm))
-        return inv
+    def __init__(self, session: Session) -> None:
+        self.s = session
 
     # --- load ---------------------------------------------------------------------
-    def load_config(self: Console, app: str, source: str, target: str, *,
+    def load_config(self, app: str, source: str, target: str, *,
                     reuse: bool = True) -> ProtectionConfig:
         app_id = protectable_app(app).id
         target, _ = likenamed.parse_target(target)
         if reuse:
-            saved = self.store.load_config(app_id, source, target)
+            saved = self.s.store.load_config(app_id, source, target)
             if saved is not None:
                 return saved
         return self.default_config(app_id, source, target)
 
-    def load_draft(self: Console, app: str, source: str, target: str) -> ProtectionConfig | None:
-        return self.store.load_draft(get_app(app).id, source, target)
+    def load_draft(self, app: str, source: str, target: str) -> ProtectionConfig | None:
+        return self.s.store.load_draft(get_app(app).id, source, target)
 
-    def default_config(self: Console, app: str, source: str, target: str) -> ProtectionConfig:
+    def default_config(self, app: str, source: str, target: str) -> ProtectionConfig:
         target, like_named = likenamed.parse_target(target)
-        if like_named and self._node_of(target) is None:
+        if like_named and self.s.node_of(target) is None:
             raise InvalidInput("target", f"{target.upper()} is the like-named cluster of "
                                          f"{likenamed.source_of(target)} and is not set up yet: "
                                          "set it up first (Setup's like-named dialog, or "
                                          f"`appmgr config like-named {likenamed.source_of(target)}"
                                          " --node NODE --ip IP`)")
-        src, tgt = self._source_inventory(app, source), self.inventory(target)
+        src, tgt = self.s.source_inventory(app, source), self.s.inventory(target)
         cfg = default_config(app, src, tgt, dns_ttl=self._current_ttl(src),
-                             pair_defaults=self.settings().pair_defaults,
-                             compression=target_compression(self.store, target))
+                             pair_defaults=self.s.settings().pair_defaults,
+                             compression=target_compression(self.s.store, target))
         if like_named:
             cfg.target = target.upper()
             cfg.advanced.set_name = get_app(app).set_name(cfg.source, cfg.target)
             cfg.cluster = likenamed.choices(src, tgt).setup
         return cfg
 
-    def _current_ttl(self: Console, src: Server) -> int | None:
+    def _current_ttl(self, src: Server) -> int | None:
         for ip in src.dns_servers:
             try:
-                rr = self.ctx.dns(ip, None).lookup(src.fqdn, "A")
+                rr = self.s.ctx.dns(ip, None).lookup(src.fqdn, "A")
             except AppmgrError:
                 continue
             return rr.ttl if rr else None
         return None
 
     # --- edit and check -------------------------------------------------------------
-    def apply(self: Console, cfg: ProtectionConfig, assignments: list[str]) -> ProtectionConfig:
+    def apply(self, cfg: ProtectionConfig, assignments: list[str]) -> ProtectionConfig:
         """A new config with ``section.key=value`` applied; advanced-only fields need
         --advanced (or an application that shows them, SharePoint). InvalidInput names
         the field."""
-        return apply_assignments(cfg, assignments, advanced=self.advanced_shown(cfg.app))
+        return apply_assignments(cfg, assignments, advanced=self.s.advanced_shown(cfg.app))
 
-    def config_problems(self: Console, cfg: ProtectionConfig) -> ConfigProblems:
-        return config_problems(cfg, *self.pair_servers(cfg))
+    def config_problems(self, cfg: ProtectionConfig) -> ConfigProblems:
+        return config_problems(cfg, *self.s.pair_servers(cfg))
 
-    def config_warnings(self: Console, cfg: ProtectionConfig) -> list[str]:
+    def config_warnings(self, cfg: ProtectionConfig) -> list[str]:
         return [str(w) for w in self.config_problems(cfg).warnings]
 
     # --- save --------------------------------------------------------------------
-    def save_config(self: Console, cfg: ProtectionConfig) -> list[str]:
+    def save_config(self, cfg: ProtectionConfig) -> list[str]:
         """Check and save; returns notices (compression changed for the target's pairs)."""
-        state = self.store.record(cfg.app, cfg.source, cfg.target).pair_state
+        state = self.s.store.record(cfg.app, cfg.source, cfg.target).pair_state
         if state not in EDITABLE:
             raise StateError(f"the pair is {state.value}: disable protection before changing "
                              "its configuration")
-        src, tgt = self.pair_servers(cfg)
+        src, tgt = self.s.pair_servers(cfg)
         probs = config_problems(cfg, src, tgt)
         if probs.errors:
             raise probs.errors[0]
-        crossing = many_to_one_problems(cfg, src, self.store, self._cached_inventory)
+        crossing = many_to_one_problems(cfg, src, self.s.store, self.s.cached_inventory)
         if crossing:
             raise crossing[0]
-        self.store.save_config(cfg)
-        notices = apply_compression(self.store, cfg)
-        self._update_settings(remember_pair_defaults(self.settings(), cfg))
+        self.s.store.save_config(cfg)
+        notices = apply_compression(self.s.store, cfg)
+        self.s.update_settings(remember_pair_defaults(self.s.settings(), cfg))
         log_action("save configuration", pair=f"{cfg.source}->{cfg.target}")
         return notices
 
-    def _cached_inventory(self: Console, name: str) -> Server | None:
-        with self._inv_lock:
-            return self._inventories.get(name.upper())
+    def save_draft(self, cfg: ProtectionConfig) -> None:
+        self.s.store.save_draft(cfg)
 
-    def save_draft(self: Console, cfg: ProtectionConfig) -> None:
-        self.store.save_draft(cfg)
-
-    def discard_draft(self: Console, cfg: ProtectionConfig) -> None:
-        self.store.discard_draft(cfg.app, cfg.source, cfg.target)
+    def discard_draft(self, cfg: ProtectionConfig) -> None:
+        self.s.store.discard_draft(cfg.app, cfg.source, cfg.target)
 
     # --- headless (F-15): config show / set ---------------------------------------
-    def config_show(self: Console, app: str, source: str, target: str) -> dict[str, Any]:
-        """The configuration a pair would use (saved, else the defaults) as a dict,
-        with ``"saved"`` (bool) and ``"assignments"`` (``key=value`` lines)."""
+    def config_show(self, app: str, source: str, target: str) -> ConfigView:
+        """The configuration a pair would use (saved, else the defaults)."""
         app_id = protectable_app(app).id
         target, _ = likenamed.parse_target(target)
-        saved = self.store.load_config(app_id, source, target)
+        saved = self.s.store.load_config(app_id, source, target)
         cfg = saved if saved is not None else self.default_config(app_id, source, target)
-        return {"config": cfg.to_dict(), "saved": saved is not None,
-                "assignments": as_assignments(cfg)}
+        return ConfigView(cfg, saved is not None, as_assignments(cfg))
 
-    def config_set(self: Console, app: str, source: str, target: str,
+    def config_set(self, app: str, source: str, target: str,
                    assignments: list[str]) -> ConfigChange:
         """Apply ``section.key=value`` edits and save, with the form's validation and
         messages; nothing is saved when any of them is refused."""

@@ -6,7 +6,8 @@ anything is cached. The password goes to the keyring, the rest to
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core import discovery
 from core.credentials.usernames import parse_user
@@ -24,7 +25,20 @@ from core.logs import log_action
 from core.ports import Credential
 
 if TYPE_CHECKING:
-    from core.console.console import Console
+    from core.console.session import Session
+
+
+@dataclass(frozen=True)
+class DomainRow:
+    """One domain as ``domain show`` lists it."""
+
+    connection: DomainConnection
+    current: bool  # the domain the console queries
+    password_cached: bool
+
+    def to_dict(self) -> dict[str, object]:
+        return {**dataclasses.asdict(self.connection), "current": self.current,
+                "password_cached": self.password_cached}
 
 
 def _dc_text(text: str) -> str:
@@ -32,18 +46,23 @@ def _dc_text(text: str) -> str:
     return f"{host}:{port}" if port else host
 
 
-class DomainMixin:
-    def _domains(self: Console) -> DomainSettings:
-        return DomainSettings(self.ctx.paths.config)
+class DomainService:
+    """Logging in to a domain, and what is known of each domain's connection."""
 
-    def domain_connection(self: Console, domain: str) -> DomainConnection:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def _domains(self) -> DomainSettings:
+        return DomainSettings(self.s.ctx.paths.config)
+
+    def domain_connection(self, domain: str) -> DomainConnection:
         """What the login dialog prefills for ``domain``: its saved DC, TLS, CA and user."""
         name = domain.strip().lower()
-        if self.lab or not name:
+        if self.s.lab or not name:
             return DomainConnection(name)
         return self._domains().connection(name)
 
-    def domain_login(self: Console, domain: str, user: str, password: str, *, dc: str = "",
+    def domain_login(self, domain: str, user: str, password: str, *, dc: str = "",
                      ca_file: str = "", tls: str = "starttls",
                      timeout: float | None = None) -> str:
         """Log in to ``domain``: the DC must accept the account over the given connection
@@ -60,43 +79,39 @@ class DomainMixin:
             name, user=cred.user, dc=_dc_text(dc), tls=check_tls(tls or "starttls"),
             ca_file=check_ca_file(ca_file),
             timeout=check_timeout(timeout) if timeout is not None else DEFAULT_TIMEOUT)
-        if self.ctx.directory_as is not None:
-            directory = self.ctx.directory_as(conn, cred)
+        if self.s.ctx.directory_as is not None:
+            directory = self.s.ctx.directory_as(conn, cred)
             try:
                 directory.root_dse()
             finally:
                 directory.close()
-        self.ctx.secrets.put("domain", name, cred)
-        if not self.lab:
+        self.s.ctx.secrets.put("domain", name, cred)
+        if not self.s.lab:
             self._domains().save(conn)
-        self.domain = name
-        self.ctx.domain = name
+        self.s.domain = name
+        self.s.ctx.domain = name
         log_action("domain login", domain=name, user=cred.user, dc=conn.dc or "(DNS)",
                    tls=conn.tls)
         return name
 
-    def domain_logout(self: Console, domain: str = "") -> str:
+    def domain_logout(self, domain: str = "") -> str:
         """Forget the domain's cached password (its DC, TLS and CA settings stay)."""
-        name = (domain.strip() or self.domain or "").lower()
+        name = (domain.strip() or self.s.domain or "").lower()
         if not name:
             raise InvalidInput("domain", "no domain is set: name the one to log out of")
-        self.ctx.secrets.delete("domain", name)
-        if not self.lab:
+        self.s.ctx.secrets.delete("domain", name)
+        if not self.s.lab:
             self._domains().forget_user(name)
         log_action("domain logout", domain=name)
         return name
 
-    def domain_status(self: Console) -> list[dict[str, Any]]:
+    def domain_status(self) -> list[DomainRow]:
         """Every domain with settings (and the current one): settings and whether a password
         is cached — read from the cache's index, so no passphrase is asked."""
         settings = self._domains()
-        names = dict.fromkeys([*([self.domain] if self.domain else []), *settings.domains()])
-        entries = getattr(self.ctx.secrets, "entries", None)
+        names = dict.fromkeys([*([self.s.domain] if self.s.domain else []), *settings.domains()])
+        entries = getattr(self.s.ctx.secrets, "entries", None)
         cached = ({k for kind, k in entries() if kind == "domain"} if entries else
-                  {n for n in names if self.ctx.secrets.get("domain", n) is not None})
-        rows = []
-        for name in names:
-            conn = self.domain_connection(name)
-            rows.append({**dataclasses.asdict(conn), "current": name == self.domain,
-                         "password_cached": name.lower() in cached})
-        return rows
+                  {n for n in names if self.s.ctx.secrets.get("domain", n) is not None})
+        return [DomainRow(self.domain_connection(name), name == self.s.domain,
+                          name.lower() in cached) for name in names]

@@ -20,7 +20,8 @@ from core.model.config import ProtectionConfig
 from core.ports import Credential, HostControl
 
 if TYPE_CHECKING:
-    from core.console.console import Console
+    from core.console.configure import ConfigureService
+    from core.console.session import Session
 
 APP = "monitoring.application."
 USER_FIELD = APP + "wmi_user"
@@ -28,25 +29,31 @@ PASSWORD_FIELD = APP + "wmi_password"
 NO_CLUSTERS = "application monitoring is not available for clusters"
 
 
-class WmiAccountMixin:
-    def set_wmi_credentials(self: Console, cfg: ProtectionConfig, user: str,
+class WmiAccountService:
+    """Application monitoring's WMI account: cached, tested, cleared."""
+
+    def __init__(self, session: Session, configure: ConfigureService) -> None:
+        self.s = session
+        self.configure = configure
+
+    def set_wmi_credentials(self, cfg: ProtectionConfig, user: str,
                             password: str) -> ProtectionConfig:
         """Cache the WMI account for the source and name it in the configuration
         (advanced only, never for clusters); the password is only cached."""
         _refuse_cluster_config(cfg)
         try:
-            canonical = canonical_user(user, self.domain)
+            canonical = canonical_user(user, self.s.domain)
         except InvalidInput as exc:
             raise InvalidInput(USER_FIELD, exc.message) from None
         if not password:
             raise InvalidInput(PASSWORD_FIELD, "enter the WMI user's password")
         # first the field (advanced-only: refused outside --advanced), then the cache
-        new = self.apply(cfg, [f"{USER_FIELD}={canonical}"])
-        self.ctx.secrets.put("wmi", cfg.source, Credential(canonical, password))
+        new = self.configure.apply(cfg, [f"{USER_FIELD}={canonical}"])
+        self.s.ctx.secrets.put("wmi", cfg.source, Credential(canonical, password))
         log_action("wmi credentials", server=cfg.source, user=canonical)
         return new
 
-    def wmi_test(self: Console, cfg: ProtectionConfig) -> list[str]:
+    def wmi_test(self, cfg: ProtectionConfig) -> list[str]:
         """F-6.2 Test: log in to the source as the cached WMI account and run the
         WMI query the built-in checks use; for a custom script, check that the
         script is on the target (whose monitor runs it). Raises on the first failure."""
@@ -55,7 +62,7 @@ class WmiAccountMixin:
         if app.method == "script" and not app.script_path:
             raise InvalidInput(APP + "script_path", "choose the custom script (.ps1 or .vbs)")
         cred = self._wmi_credential(cfg)
-        if cluster_of(*self.pair_servers(cfg)) is not None:
+        if cluster_of(*self.s.pair_servers(cfg)) is not None:
             raise InvalidInput(APP + "enabled", NO_CLUSTERS)
         lines = self._wmi_services(cfg, cred)
         if app.method == "script":
@@ -63,48 +70,48 @@ class WmiAccountMixin:
         log_action("wmi test", server=cfg.source, user=cred.user)
         return lines
 
-    def clear_wmi_credentials(self: Console, cfg: ProtectionConfig) -> int:
+    def clear_wmi_credentials(self, cfg: ProtectionConfig) -> int:
         """The dialog's "Clear cached credentials": forget the WMI account cached for
         this pair's source (under its name, FQDN and addresses); how many were removed."""
         keys = [cfg.source]
-        inv = self._cached_inventory(cfg.source)
+        inv = self.s.cached_inventory(cfg.source)
         if inv is not None:
             keys += [inv.fqdn, *inv.ips]
         removed = 0
         for key in dict.fromkeys(k for k in keys if k):
-            if self.ctx.secrets.get("wmi", key) is not None:
-                self.ctx.secrets.delete("wmi", key)
+            if self.s.ctx.secrets.get("wmi", key) is not None:
+                self.s.ctx.secrets.delete("wmi", key)
                 removed += 1
         log_action("clear wmi credentials", server=cfg.source, removed=removed)
         return removed
 
     # --- internals ------------------------------------------------------------------
-    def _wmi_credential(self: Console, cfg: ProtectionConfig) -> Credential:
+    def _wmi_credential(self, cfg: ProtectionConfig) -> Credential:
         """The cached account, which must be the one the configuration names."""
         user = cfg.monitoring.application.wmi_user
-        cred = self.ctx.secrets.get("wmi", cfg.source)
+        cred = self.s.ctx.secrets.get("wmi", cfg.source)
         if cred is None:
             if not user:
                 raise InvalidInput(USER_FIELD, "enter the user that runs the WMI scripts")
             raise InvalidInput(PASSWORD_FIELD, f"no WMI password is cached for {cfg.source}: "
                                                f"enter the password of {user}")
-        if user and not _same(user, cred.user, self.domain):
+        if user and not _same(user, cred.user, self.s.domain):
             raise InvalidInput(PASSWORD_FIELD, f"the cached WMI password is {cred.user}'s, "
                                                f"not {user}'s: enter the password of {user}")
         return cred
 
-    def _wmi_host(self: Console, name: str, cred: Credential) -> HostControl:
-        if self.ctx.host_as is None:
+    def _wmi_host(self, name: str, cred: Credential) -> HostControl:
+        if self.s.ctx.host_as is None:
             raise StateError("this console cannot log in to a server with a second account")
-        return self.ctx.host_as(name, cred)
+        return self.s.ctx.host_as(name, cred)
 
-    def _wmi_services(self: Console, cfg: ProtectionConfig, cred: Credential) -> list[str]:
+    def _wmi_services(self, cfg: ProtectionConfig, cred: Credential) -> list[str]:
         src = cfg.source
         try:
             doc = self._wmi_host(src, cred).run_op("wmi_check", {})
         except AuthFailed:
             # F-12: a rejected cached password is dropped so that it is asked again
-            self.ctx.secrets.delete("wmi", src)
+            self.s.ctx.secrets.delete("wmi", src)
             # WinRM answers 401 alike for a wrong password and for an account that may
             # not use WinRM at all (only Administrators and WinRMRemoteWMIUsers__ may)
             raise AuthFailed(f"{src} refused the WMI login as {cred.user}: a wrong password, "
@@ -131,9 +138,9 @@ class WmiAccountMixin:
                          "would report an error for it")
         return lines
 
-    def _wmi_script(self: Console, cfg: ProtectionConfig) -> str:
+    def _wmi_script(self, cfg: ProtectionConfig) -> str:
         path, tgt = cfg.monitoring.application.script_path, cfg.target
-        exists = path_results(self.ctx.host(tgt).run_op("path_exists", {"paths": [path]}))
+        exists = path_results(self.s.ctx.host(tgt).run_op("path_exists", {"paths": [path]}))
         if not exists.get(path, False):
             raise InvalidInput(APP + "script_path", f"{path} does not exist on {tgt}, whose "
                                                     "monitor runs the script: copy it there "

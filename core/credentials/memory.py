@@ -18,7 +18,7 @@ class MemoryKeyring(KeyringBackend):
 
     #: Low, so keyring's own auto-detection would never prefer it (we never use
     #: auto-detection, but another library in the process might).
-    priority = 0.1  # type: ignore[assignment]
+    priority = 0.1
 
     def __init__(self) -> None:
         super().__init__()

@@ -130,11 +130,11 @@ class _ResolvedServer(Server):
     certificate check, the Kerberos service name and the messages."""
 
     def __init__(self, host: str, addresses: list, **kwargs: object) -> None:
-        super().__init__(host, **kwargs)  # type: ignore[arg-type]
+        super().__init__(host, **kwargs)
         self._appmgr_addresses = [[*a, None, None] for a in addresses]
 
     @property
-    def address_info(self) -> list:  # type: ignore[override]
+    def address_info(self) -> list:
         return self._appmgr_addresses
 
 
@@ -143,7 +143,7 @@ class _BoundedTls(Tls):
     it a whole receive timeout, after a connect that may have used most of the budget."""
 
     def __init__(self, deadline: float, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self._deadline = deadline
 
     def wrap_socket(self, connection: Connection, do_handshake: bool = False) -> None:
@@ -193,7 +193,7 @@ def _bind(host: str, credential: Credential | None, port: int | None, use_ssl: b
     else:
         # The service ticket is for ldap/<the host name we connect to>.
         kwargs.update(authentication=SASL, sasl_mechanism=KERBEROS, sasl_credentials=(srv.host,))
-    conn = Connection(srv, **kwargs)  # type: ignore[arg-type]
+    conn = Connection(srv, **kwargs)
     # A server that accepts the connection and then says nothing (a stopped DC) would hold
     # the TLS handshake, StartTLS and the bind for a receive timeout each: each of them
     # waits only for what is left of the budget (the handshakes: _BoundedTls).

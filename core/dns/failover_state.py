@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from core.atomic import read_json, write_json
 from core.errors import StateError
@@ -58,21 +59,21 @@ class FailoverState:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> FailoverState:
+    def from_json(cls, data: dict[str, Any]) -> FailoverState:
         originals = tuple(
             SavedRRSet(str(o["zone"]), RRSet(str(o["name"]), str(o["type"]), int(o["ttl"]),
                                              tuple(str(v) for v in o["values"])))
-            for o in data["originals"]  # type: ignore[union-attr]
+            for o in data["originals"]
         )
         ttl = data.get("ttl")
         return cls(
             source_fqdn=str(data["source_fqdn"]),
             target_fqdn=str(data["target_fqdn"]),
-            ip_map=tuple((str(a), str(b)) for a, b in data["ip_map"]),  # type: ignore[union-attr]
+            ip_map=tuple((str(a), str(b)) for a, b in data["ip_map"]),
             ttl=int(ttl) if isinstance(ttl, int) else None,
             originals=originals,
             status=str(data["status"]),
-            zones_done=tuple(str(z) for z in data.get("zones_done", [])),  # type: ignore[union-attr]
+            zones_done=tuple(str(z) for z in data.get("zones_done", [])),
         )
 
 

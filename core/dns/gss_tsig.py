@@ -106,7 +106,9 @@ class GssTsigDns(DnspythonDns):
             ctx = gssapi.SecurityContext(name=spn, usage="initiate")
             self._keyname = dns.name.from_text(f"{self._key_label()}.gss-tsig.invalid.")
             self._keyring = dns.tsig.GSSTSigAdapter(
-                {self._keyname: dns.tsig.Key(self._keyname, ctx, dns.tsig.GSS_TSIG)})
+                # dnspython's GSS-TSIG key holds the security context as its secret
+                {self._keyname: dns.tsig.Key(self._keyname, ctx,  # type: ignore[arg-type]
+                                             dns.tsig.GSS_TSIG)})
             token = ctx.step()
             for _ in range(8):  # Kerberos needs one round trip; bound it anyway
                 resp = dns.query.tcp(self._tkey_query(token), self.server, self.timeout, self.port)
@@ -144,7 +146,8 @@ class GssTsigDns(DnspythonDns):
         deadline = time.time() + self.timeout
         with socket.create_connection((self.server, self.port), timeout=self.timeout) as s:
             dns.query.send_tcp(s, wire, deadline)
-            resp, _ = dns.query.receive_tcp(s, deadline, keyring=False)
+            # keyring=False: dnspython reads the TSIG without verifying (its stub says a dict)
+            resp, _ = dns.query.receive_tcp(s, deadline, keyring=False)  # type: ignore[arg-type]
         return resp
 
     def apply(self, change: ZoneChange) -> None:

@@ -57,7 +57,7 @@ def update_error(rcode: int, server: str, zone: str, signed: bool,
     """
     if rcode == R.NOERROR:
         return None
-    name = dns.rcode.to_text(rcode)
+    name = dns.rcode.to_text(R(rcode))
     if rcode == R.REFUSED:
         why = (f"{signer} may not update this zone" if signed
                else "unsigned updates are not allowed; a TSIG key is needed, or GSS-TSIG "
@@ -86,5 +86,5 @@ def query_error(rcode: int, server: str, name: str) -> AppmgrError | None:
                        "(it serves no zone holding that name)")
     if rcode == R.SERVFAIL:
         return Refused(f"the DNS server {server} could not answer for {name} (SERVFAIL)")
-    return ProtocolError(f"the DNS server {server} answered {dns.rcode.to_text(rcode)} "
+    return ProtocolError(f"the DNS server {server} answered {dns.rcode.to_text(R(rcode))} "
                          f"for {name}")

@@ -24,7 +24,7 @@ def srv_targets(name: str, timeout: float = 2.0, *, shown_timeout: float | None 
         answer = dns.resolver.resolve(name, "SRV", lifetime=max(0.05, timeout), search=False)
     except dns.exception.Timeout:
         try:
-            servers = ", ".join(dns.resolver.get_default_resolver().nameservers)
+            servers = ", ".join(str(s) for s in dns.resolver.get_default_resolver().nameservers)
         except (dns.exception.DNSException, OSError):
             servers = ""
         limit = shown_timeout if shown_timeout is not None else timeout

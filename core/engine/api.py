@@ -223,7 +223,8 @@ async def serve_admin(
 ) -> None:
     while True:
         req, _ = await protocol.read_frame(reader, 0)  # requests carry no payload
-        args = req.get("args") if isinstance(req.get("args"), dict) else {}
+        raw_args = req.get("args")
+        args: dict[str, Any] = raw_args if isinstance(raw_args, dict) else {}
         payload = b""
         try:
             result = await dispatch(svc, str(req.get("op")), args)

@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 import shutil
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -53,7 +54,7 @@ def manifest(rules: list[Rule], volumes: VolumeMap, image: bool) -> list[list[An
     paths = PathMap(rules)
     if image and not paths.identity:
         rows = scan(MappedMatcher(matcher, paths), volumes)
-        name = str
+        name: Callable[[str], str] = str
     else:
         rows = scan(matcher, volumes)
         name = paths.to_target

@@ -32,6 +32,7 @@ import os
 import secrets
 import zlib
 from collections.abc import Callable
+from functools import partial
 from typing import Any, BinaryIO
 
 from core.engine import blocks, fsops, protocol
@@ -249,13 +250,13 @@ class Receiver:
             got = 0
             while got < size:
                 data = await self._chunk()
-                await self.fs.submit(lambda d=data: part["fh"].write(d), len(data))
+                await self.fs.submit(partial(_write_part, part, data), len(data))
                 got += len(data)
         else:
             left = plen
             while left:
                 data = await protocol.read_payload(self.reader, min(left, protocol.CHUNK))
-                await self.fs.submit(lambda d=data: part["fh"].write(d), len(data))
+                await self.fs.submit(partial(_write_part, part, data), len(data))
                 left -= len(data)
         fh_box: dict[str, BinaryIO] = part
         await self.fs.submit(lambda: fsops.finish_tmp(fh_box["fh"], tmp, local, mtime,
@@ -328,3 +329,8 @@ def _say(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.filename:
         return f"{exc.strerror or exc} ({exc.filename})"
     return str(exc)
+
+
+def _write_part(part: dict[str, Any], data: bytes) -> None:
+    # the file is opened by a job queued before this one, so it is looked up when run
+    part["fh"].write(data)

@@ -40,7 +40,9 @@ def spawn_connection(
     if svc.stopping:  # accepted while the engine stops: nobody will serve it
         writer.transport.abort()
         return
-    writer.transport.pause_reading()  # the first bytes are TLS's (see the module doc)
+    transport = writer.transport
+    assert isinstance(transport, asyncio.ReadTransport)  # a stream server's socket reads too
+    transport.pause_reading()  # the first bytes are TLS's (see the module doc)
     peer = writer.get_extra_info("peername")
     task = asyncio.get_running_loop().create_task(handle_connection(svc, reader, writer),
                                                   name=f"connection from {peer}")

@@ -58,8 +58,9 @@ def read_engine_identity(directory: Path) -> Identity:
             (directory / n).read_text("ascii") for n in (CA_FILE, CERT_FILE, KEY_FILE)
         ))
     except (OSError, UnicodeDecodeError) as exc:
+        why = (exc.strerror if isinstance(exc, OSError) else None) or exc
         raise TlsMissing(
-            f"this engine has no TLS certificate in {directory} ({exc.strerror or exc}); "
+            f"this engine has no TLS certificate in {directory} ({why}); "
             "since protocol version 2 every engine needs one issued by its estate's CA: "
             "appmgr installs it (lab: `appmgr lab up`; a server: see the README, "
             "'Engine security')"

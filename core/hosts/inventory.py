@@ -99,7 +99,8 @@ def server_from_inventory(doc: Any) -> Server:
     domain = _str(doc.get("domain")).strip().lower()
     # a workgroup server reports its workgroup as "domain": no dot, no FQDN
     fqdn = f"{name.lower()}.{domain}" if "." in domain else name.lower()
-    os_doc = doc.get("os") if isinstance(doc.get("os"), dict) else {}
+    raw_os = doc.get("os")
+    os_doc: dict[str, Any] = raw_os if isinstance(raw_os, dict) else {}
     nics = tuple(Nic(_str(n.get("name")), tuple(_str(i) for i in _list(n.get("ips"))),
                      _int(n.get("prefix"), 24)) for n in _dicts(doc, "nics"))
     volumes = tuple(Volume(_str(v.get("letter")).rstrip(":").upper(), _str(v.get("label")),

@@ -153,7 +153,8 @@ def sql_from_json(doc: Any) -> tuple[SqlInstance, ...]:
                                 state=_str(d.get("state")).lower() or "online")
                     for d in _dicts(i, "databases"))
         edition, bits = v.sql_edition(_str(i.get("edition")))
-        protocols = i.get("protocols") if isinstance(i.get("protocols"), dict) else {}
+        raw_protocols = i.get("protocols")
+        protocols: dict[str, Any] = raw_protocols if isinstance(raw_protocols, dict) else {}
         cluster = _str(i.get("cluster")).upper()
         out.append(SqlInstance(
             name=_str(i.get("name")).upper(), version=v.sql_product(_str(i.get("version"))),

@@ -91,7 +91,8 @@ class WinrmShell:
             self._healthy = False
             raise self.host._translate(exc, op) from None
         finally:
-            if command is not None and not finished and self._healthy and self._proto:
+            if (command is not None and not finished and self._healthy and self._proto
+                    and self._shell_id is not None):
                 with suppress(Exception):  # stop what still runs on the host
                     self._proto.cleanup_command(self._shell_id, command)
 

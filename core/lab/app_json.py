@@ -109,7 +109,7 @@ def cluster_json(estate: Estate, s: LabServer, created: Sequence[LabResource] = 
         return {"cluster": None}
     detect = min(DETECT_MS, c.node_failover_seconds * 1000)
     pending = c.node_failover_seconds * 1000 - detect
-    groups = []
+    groups: list[dict[str, Any]] = []
     for vs in estate.servers:
         if not (vs.virtual and vs.cluster == c.name):
             continue

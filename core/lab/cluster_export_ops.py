@@ -13,6 +13,7 @@ volumes (the Generic Script files of like-named clusters).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,10 @@ class ClusterExportOps:
     server: LabServer
     lab_root: Path
 
-    def _cluster(self) -> LabCluster: ...
-    def created_resources(self) -> list[LabResource]: ...
-    def local(self, win_path: str) -> Path | None: ...
+    # the lab host's own parts these operations call
+    _cluster: Callable[[], LabCluster]
+    created_resources: Callable[[], list[LabResource]]
+    local: Callable[[str], Path | None]
 
     def op_cluster_export(self, params: dict[str, Any]) -> dict[str, Any]:
         group = params.get("group")

@@ -195,8 +195,9 @@ class LabDnsServer:
                 resp.set_rcode(dns.rcode.SERVFAIL)
                 return
             self._zones = zones
-        log.info("lab DNS update (%s): %s — %s", who, dns.rcode.to_text(outcome.rcode), outcome.reason)
-        resp.set_rcode(outcome.rcode)
+        log.info("lab DNS update (%s): %s — %s", who, dns.rcode.to_text(dns.rcode.Rcode(outcome.rcode)),
+                 outcome.reason)
+        resp.set_rcode(dns.rcode.Rcode(outcome.rcode))
 
     def _tsig_error(self, wire: bytes, error: int) -> bytes | None:
         """NOTAUTH with an unsigned TSIG record carrying ``error`` (RFC 8945 §5.3.2)."""
@@ -211,8 +212,11 @@ class LabDnsServer:
         tsig = dns.rdtypes.ANY.TSIG.TSIG(
             dns.rdataclass.ANY, dns.rdatatype.TSIG, msg.keyalgorithm, int(time.time()),
             300, b"", msg.id, error, b"")
+        if msg.keyname is None:  # a TSIG record always names its key
+            return _formerr(wire)
         resp.tsig = dns.rrset.from_rdata(msg.keyname, 0, tsig)
-        log.info("lab DNS: TSIG %s from key %s", dns.rcode.to_text(error), msg.keyname)
+        log.info("lab DNS: TSIG %s from key %s", dns.rcode.to_text(dns.rcode.Rcode(error)),
+                 msg.keyname)
         return resp.to_wire()
 
 

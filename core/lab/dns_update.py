@@ -67,7 +67,7 @@ def process_update(
 
 def _check_prereqs(zone: Zone, prereqs: list[dns.rrset.RRset]) -> UpdateOutcome | None:
     """RFC 2136 §3.2.5; the value-dependent rrsets are compared as whole sets."""
-    wanted: dict[tuple[dns.name.Name, int], dns.rdataset.Rdataset] = {}
+    wanted: dict[tuple[dns.name.Name, dns.rdatatype.RdataType], dns.rdataset.Rdataset] = {}
     for rr in prereqs:
         name, rdtype = rr.name, rr.rdtype
         if not name.is_subdomain(zone.origin):

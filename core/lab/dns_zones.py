@@ -82,7 +82,7 @@ class Zone:
 
     def to_json(self) -> list[dict[str, object]]:
         return [
-            {"name": n.to_text(), "type": dns.rdatatype.to_text(t), "ttl": rds.ttl,
+            {"name": n.to_text(), "type": dns.rdatatype.to_text(dns.rdatatype.RdataType(t)), "ttl": rds.ttl,
              "values": sorted(r.to_text() for r in rds)}
             for n, node in sorted(self.nodes.items()) for t, rds in sorted(node.items())
         ]

@@ -140,9 +140,9 @@ def _sql(d: dict[str, Any], server: str, index: int, admin_user: str,
     for db in d.get("databases", []):
         dbs.append(_database(db, server, data_dir, log_dir))
     state = {"online", "offline"}
-    for db in dbs:
-        if db.state not in state:
-            raise _bad(server, f"database {db.name} has state {db.state!r} (online or offline)")
+    for sdb in dbs:
+        if sdb.state not in state:
+            raise _bad(server, f"database {sdb.name} has state {sdb.state!r} (online or offline)")
     default_port = 1433 if name == "MSSQLSERVER" else 0
     port = int(d.get("port", default_port))
     if not 0 < port < 65536:

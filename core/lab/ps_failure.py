@@ -12,12 +12,14 @@ class PsFailure(Exception):
                  exception: str = "RuntimeException", statement: str = "throw",
                  target: str = "", activity: str = "", error_id: str = "") -> None:
         super().__init__(message)
-        self.record = dict(message=message, category=category, exception=exception,
-                           statement=statement, target=target, activity=activity,
-                           error_id=error_id)
+        self.record: dict[str, str] = dict(
+            message=message, category=category, exception=exception, statement=statement,
+            target=target, activity=activity, error_id=error_id)
 
     def clixml(self) -> bytes:
-        return format_error(**self.record)
+        r = self.record
+        return format_error(r["message"], r["category"], r["exception"], r["error_id"],
+                            r["statement"], target=r["target"], activity=r["activity"])
 
 
 def bad_param(name: str, why: str) -> PsFailure:

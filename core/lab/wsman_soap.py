@@ -82,8 +82,8 @@ def parse_request(body: bytes) -> Request:
     for sel in root.iter():
         if _local(sel.tag) == "Selector" and sel.get("Name") == "ShellId":
             req.shell_id = (sel.text or "").strip()
-    body = _find(root, "Body")
-    for e in body.iter() if body is not None else ():
+    soap_body = _find(root, "Body")
+    for e in soap_body.iter() if soap_body is not None else ():
         name = _local(e.tag)
         if name == "Command":
             req.command = (e.text or "").strip()

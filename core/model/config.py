@@ -161,7 +161,10 @@ class ProtectionConfig:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ProtectionConfig:
-        return _build(cls, d)
+        cfg = _build(cls, d)
+        if not isinstance(cfg, cls):
+            raise TypeError("a configuration is a JSON object")
+        return cfg
 
 
 def _build(cls: type, d: Any) -> Any:

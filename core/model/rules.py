@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -14,14 +15,14 @@ class Rule:
     #: below ``path`` lands below it. Only include rules map (SQL database-only remap).
     target: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = {"path": self.path, "include": self.include, "recursive": self.recursive}
         if self.target:  # absent when unmapped: older readers and state files stay alike
             d["target"] = self.target
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> Rule:
+    def from_dict(cls, d: dict[str, Any]) -> Rule:
         return cls(str(d["path"]), bool(d.get("include", True)), bool(d.get("recursive", True)),
                    str(d.get("target") or ""))
 

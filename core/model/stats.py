@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,10 @@ class JobStats:
     #: epoch seconds the owed re-mirror was first recorded
     remirror_since: float | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> JobStats:
+    def from_dict(cls, d: dict[str, Any]) -> JobStats:
         names = cls.__dataclass_fields__
         return cls(**{k: v for k, v in d.items() if k in names})

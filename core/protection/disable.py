@@ -98,7 +98,8 @@ def _disable(
 
         on_engine.insert(1, (f"{'give back and ' if force else ''}remove identity failover "
                              f"on {rec.target}", rec.target, drop))
-    steps = [(title, partial(_engine_call, ctx, server, call)) for title, server, call in on_engine]
+    steps: list[tuple[str, Callable[[], str]]] = [
+        (title, partial(_engine_call, ctx, server, call)) for title, server, call in on_engine]
     steps += delete_steps(ctx, store, rec)
     done: list[str] = []
     for i, (title, run) in enumerate(steps):

@@ -176,7 +176,7 @@ def wait_replication(directory: Directory, open_dc: Callable[[str], Directory] |
         try:
             other = open_dc(dc)
         except AppmgrError as exc:
-            said.append(f"{dc} unreachable ({exc.message})")
+            said.append(f"{dc} unreachable ({exc})")
             continue
         try:
             while not all(_same(other.read_attributes(dn, list(want)), want)
@@ -189,7 +189,7 @@ def wait_replication(directory: Directory, open_dc: Callable[[str], Directory] |
             else:
                 said.append(f"{dc} has them after {clock.monotonic() - start:.1f} s")
         except AppmgrError as exc:
-            said.append(f"{dc} could not be read ({exc.message})")
+            said.append(f"{dc} could not be read ({exc})")
         finally:
             other.close()
     return f"AD replication of {len(changed)} change(s) from {written}: " + "; ".join(said)

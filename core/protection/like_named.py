@@ -156,7 +156,7 @@ def delete_steps(ctx: Context, store: PairStore,
     names the record lists, and only those (a resource of that name that Enable found
     already there is not ours to delete)."""
     names = [str(n) for n in rec.extra.get(RECORD_KEY, [])]
-    steps = []
+    steps: list[tuple[str, Callable[[], str]]] = []
     for name in reversed(names):
         def run(name: str = name) -> str:
             gone = _delete(ctx, rec.target, name)

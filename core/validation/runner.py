@@ -11,6 +11,8 @@ import logging
 import queue
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from functools import partial
 
 from core.context import Context
 from core.model.apps import SharePointFarm
@@ -62,7 +64,7 @@ def validate(
         if c.inline:
             continue
         fut = spawn(_run_one, c, vctx, name=f"check-{c.id}")
-        fut.add_done_callback(lambda _f, cid=c.id: done.put(cid))
+        fut.add_done_callback(partial(_put_done, done, c.id))
         futures[c.id] = fut
     # a real-time deadline: it bounds real waits on threads, whatever the injected clock
     deadline = time.monotonic() + timeout
@@ -111,6 +113,10 @@ def _applies(c: Check, vctx: ValidationContext) -> bool:
     except Exception:  # a broken applies-rule must not hide the check
         log.exception("applies() of check %s failed", c.id)
         return True
+
+
+def _put_done(done: queue.Queue[str], cid: str, _fut: Future[CheckResult]) -> None:
+    done.put(cid)
 
 
 def _run_one(c: Check, vctx: ValidationContext) -> CheckResult:

@@ -39,13 +39,13 @@ class Shared:
         with self._lock:
             hit = self._facts.get(key)
             if hit is not None and hit[0] > now:
-                return hit[1]  # type: ignore[no-any-return]
+                return hit[1]
             fut = self._flights.get(("fact", key))
             mine = fut is None
             if fut is None:
                 fut = self._flights[("fact", key)] = Future()
         if not mine:
-            return fut.result()  # type: ignore[no-any-return]
+            return fut.result()
         # computed on this thread (a thread start costs more than most answers)
         try:
             value = compute()
@@ -122,7 +122,7 @@ class SharedDns:
         ok, value = self._shared.fact((self._key, *what), outcome, DNS_TTL)
         if not ok:
             raise value
-        return value  # type: ignore[no-any-return]
+        return value
 
     def lookup(self, name: str, rdtype: str) -> RRSet | None:
         return self._ask(("lookup", name.lower(), rdtype.upper()),

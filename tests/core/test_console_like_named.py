@@ -34,13 +34,13 @@ def test_bad_setup_is_refused_at_its_field_and_nothing_is_saved(
         world: FakeWorld, change: dict, field: str, words: str) -> None:
     console = Console(world.ctx)
     with pytest.raises(InvalidInput) as err:
-        console.like_named_save(**(GOOD | change))
+        console.apps.like_named_save(**(GOOD | change))
     assert err.value.field == field and words in err.value.message
     assert not list((world.ctx.paths.config / "pairs").glob("*.json"))
 
 
 def test_good_setup_is_saved_like_the_dialog_saves_it(world: FakeWorld) -> None:
-    change = Console(world.ctx).like_named_save(**GOOD)
+    change = Console(world.ctx).apps.like_named_save(**GOOD)
     cfg = change.config
     assert (cfg.source, cfg.target, cfg.advanced.set_name) == ("EVS1", "EVS1_LN",
                                                                "xdag01_EVS1_EVS1_LN")
@@ -51,31 +51,31 @@ def test_good_setup_is_saved_like_the_dialog_saves_it(world: FakeWorld) -> None:
 
 
 def test_a_later_session_knows_the_pair(world: FakeWorld) -> None:
-    Console(world.ctx).like_named_save(**GOOD, network="Public", subnet_mask="/24",
+    Console(world.ctx).apps.like_named_save(**GOOD, network="Public", subnet_mask="/24",
                                        storage=["E", "S"])
     later = Console(world.ctx)  # a new process: no dialog was opened in it
-    sel = later.select_pair("exchange", "EVS1", "EVS1_LN")
+    sel = later.setup.select_pair("exchange", "EVS1", "EVS1_LN")
     assert sel.like_named and not any("Set up the like-named" in m for m in sel.messages)
-    assert later.inventory("EVS1_LN").name == "EXNODE3"
-    assert not later.needs_login("EVS1_LN")
-    shown = later.config_show("exchange", "EVS1", "EVS1_LN")
-    assert shown["saved"] and "cluster.storage=E,S" in shown["assignments"]
-    new = later.config_set("exchange", "EVS1", "EVS1_LN", ["cluster.ip=127.0.10.161"])
+    assert later.session.inventory("EVS1_LN").name == "EXNODE3"
+    assert not later.logins.needs_login("EVS1_LN")
+    shown = later.configure.config_show("exchange", "EVS1", "EVS1_LN")
+    assert shown.saved and "cluster.storage=E,S" in shown.assignments
+    new = later.configure.config_set("exchange", "EVS1", "EVS1_LN", ["cluster.ip=127.0.10.161"])
     assert new.config.cluster.ip == "127.0.10.161"
 
 
 def test_setting_up_the_same_node_again_keeps_the_other_settings(world: FakeWorld) -> None:
     console = Console(world.ctx)
-    console.like_named_save(**GOOD)
-    console.config_set("exchange", "EVS1", "EVS1_LN", ["monitoring.missed=20"])
-    again = console.like_named_save(**GOOD, storage=["E"])  # same node: the edits stay
+    console.apps.like_named_save(**GOOD)
+    console.configure.config_set("exchange", "EVS1", "EVS1_LN", ["monitoring.missed=20"])
+    again = console.apps.like_named_save(**GOOD, storage=["E"])  # same node: the edits stay
     assert again.config.monitoring.missed == 20
 
 
 def test_a_like_named_pair_not_set_up_says_how_to_set_it_up(world: FakeWorld) -> None:
     console = Console(world.ctx)
     with pytest.raises(InvalidInput) as err:
-        console.load_config("exchange", "EVS1", "EVS1_LN")
+        console.configure.load_config("exchange", "EVS1", "EVS1_LN")
     assert err.value.field == "target"
     assert err.value.message.startswith("EVS1_LN is the like-named cluster of EVS1 and is not "
                                         "set up yet")

@@ -42,36 +42,36 @@ def console(world: FakeWorld) -> Console:
 
 
 def test_an_accepted_password_is_cached(world: FakeWorld, console: Console) -> None:
-    assert console.needs_login("FS01")
-    inv = console.login("FS01", ADMIN, GOOD)
+    assert console.logins.needs_login("FS01")
+    inv = console.logins.login("FS01", ADMIN, GOOD)
     assert inv.name == "FS01"
     assert world.secrets.get("server", "FS01") == Credential(ADMIN, GOOD)
     assert world.tried == [("FS01", ADMIN)]  # type: ignore[attr-defined]
-    assert not console.needs_login("FS01")
+    assert not console.logins.needs_login("FS01")
 
 
 def test_a_password_for_an_unreachable_server_is_not_cached(world: FakeWorld,
                                                             console: Console) -> None:
     with pytest.raises(Unreachable):
-        console.login("FS02", ADMIN, "typed for a server that is down")
+        console.logins.login("FS02", ADMIN, "typed for a server that is down")
     assert world.secrets.get("server", "FS02") is None
-    assert console.needs_login("FS02")  # the next choice asks again
+    assert console.logins.needs_login("FS02")  # the next choice asks again
 
 
 def test_a_rejected_password_leaves_the_old_one(world: FakeWorld, console: Console) -> None:
     with pytest.raises(AuthFailed, match="refused the password or the account"):
-        console.login("FS01", ADMIN, "wrong")
+        console.logins.login("FS01", ADMIN, "wrong")
     assert world.secrets.get("server", "FS01") is None
-    console.login("FS01", ADMIN, GOOD)
+    console.logins.login("FS01", ADMIN, GOOD)
     with pytest.raises(AuthFailed):
-        console.login("FS01", ADMIN, "wrong again")
+        console.logins.login("FS01", ADMIN, "wrong again")
     assert world.secrets.get("server", "FS01") == Credential(ADMIN, GOOD)
 
 
 def test_an_account_outside_the_admin_group_is_not_cached(world: FakeWorld,
                                                          console: Console) -> None:
     with pytest.raises(AuthFailed, match="not in the engine's admin group on FS01"):
-        console.login("FS01", "LAB\\stranger", GOOD)
+        console.logins.login("FS01", "LAB\\stranger", GOOD)
     assert world.secrets.get("server", "FS01") is None
 
 
@@ -80,8 +80,8 @@ def test_without_host_as_the_cache_is_put_back_whatever_fails(world: FakeWorld) 
     console = Console(world.ctx)
     world.secrets.put("server", "FS02", Credential(ADMIN, "old"))
     with pytest.raises(Unreachable):
-        console.login("FS02", ADMIN, "new")
+        console.logins.login("FS02", ADMIN, "new")
     assert world.secrets.get("server", "FS02") == Credential(ADMIN, "old")
     with pytest.raises(Unreachable):
-        console.login("FS03-UNKNOWN", ADMIN, "new")
+        console.logins.login("FS03-UNKNOWN", ADMIN, "new")
     assert world.secrets.get("server", "FS03-UNKNOWN") is None

@@ -38,7 +38,7 @@ def real(tmp_path: Path):  # noqa: ANN201 - (console, attempts)
 def test_a_refused_login_caches_nothing(real, tmp_path: Path) -> None:  # noqa: ANN001
     console, attempts = real
     with pytest.raises(AuthFailed, match="52e"):
-        console.domain_login("corp.example.com", "CORP\\admin", "wrong", dc="dc7.corp.example.com",
+        console.domains.domain_login("corp.example.com", "CORP\\admin", "wrong", dc="dc7.corp.example.com",
                              tls="ldaps")
     assert attempts[0][0].dc == "dc7.corp.example.com" and attempts[0][0].tls == "ldaps"
     assert console.ctx.secrets.get("domain", "corp.example.com") is None
@@ -49,7 +49,7 @@ def test_an_accepted_login_is_cached_and_becomes_the_domain(real, tmp_path: Path
     console, _ = real
     ca = tmp_path / "ca.pem"
     ca.write_text(CA)
-    assert console.domain_login("Corp.Example.com", "admin@corp.example.com", "right",
+    assert console.domains.domain_login("Corp.Example.com", "admin@corp.example.com", "right",
                                 dc="DC7.corp.example.com:636", tls="LDAPS",
                                 ca_file=str(ca), timeout=3) == "corp.example.com"
     assert console.ctx.secrets.get("domain", "corp.example.com") == \
@@ -63,8 +63,9 @@ def test_an_accepted_login_is_cached_and_becomes_the_domain(real, tmp_path: Path
         "user": "admin@corp.example.com", "dc": "dc7.corp.example.com:636", "tls": "ldaps",
         "ca_file": str(ca), "timeout": 3.0}
     assert oct((tmp_path / "config" / "domains.json").stat().st_mode & 0o777) == "0o600"
-    [row] = [r for r in console.domain_status() if r["domain"] == "corp.example.com"]
-    assert row["current"] and row["dc"] == "dc7.corp.example.com:636"
+    [row] = [r for r in console.domains.domain_status()
+             if r.connection.domain == "corp.example.com"]
+    assert row.current and row.connection.dc == "dc7.corp.example.com:636"
 
 
 @pytest.mark.parametrize(("kwargs", "field"), [
@@ -77,7 +78,7 @@ def test_an_accepted_login_is_cached_and_becomes_the_domain(real, tmp_path: Path
 def test_bad_settings_are_refused_at_their_field(real, kwargs: dict, field: str) -> None:  # noqa: ANN001
     console, attempts = real
     with pytest.raises(InvalidInput) as err:
-        console.domain_login("corp.example.com", "CORP\\admin", "right", **kwargs)
+        console.domains.domain_login("corp.example.com", "CORP\\admin", "right", **kwargs)
     assert err.value.field == field
     assert attempts == []  # nothing tried, nothing cached
     assert console.ctx.secrets.get("domain", "corp.example.com") is None
@@ -85,8 +86,8 @@ def test_bad_settings_are_refused_at_their_field(real, kwargs: dict, field: str)
 
 def test_logout_forgets_the_password_and_keeps_the_dc(real, tmp_path: Path) -> None:  # noqa: ANN001
     console, _ = real
-    console.domain_login("corp.example.com", "CORP\\admin", "right", dc="dc7.corp.example.com")
-    assert console.domain_logout("corp.example.com") == "corp.example.com"
+    console.domains.domain_login("corp.example.com", "CORP\\admin", "right", dc="dc7.corp.example.com")
+    assert console.domains.domain_logout("corp.example.com") == "corp.example.com"
     assert console.ctx.secrets.get("domain", "corp.example.com") is None
     conn = DomainSettings(tmp_path / "config").connection("corp.example.com")
     assert conn.dc == "dc7.corp.example.com" and conn.user == ""
@@ -126,7 +127,7 @@ def test_the_setup_domain_is_the_one_queried(tmp_path: Path,
                         lambda server, cred, **kw: opened.append((server, cred.user, kw)))
     ctx = wiring.real_context(paths, Settings(), "lab.example.com")
     console = Console(ctx)
-    console.set_domain("other.example.com")
+    console.setup.set_domain("other.example.com")
     with pytest.raises(AuthFailed, match="not logged in to the domain other.example.com"):
         ctx.directory()
     ctx.secrets.put("domain", "other.example.com", Credential("admin@other.example.com", "pw"))

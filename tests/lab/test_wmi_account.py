@@ -38,9 +38,9 @@ def admin(lab: Lab) -> tuple[str, str]:
 
 def test_right_password_answers_with_the_sources_services(lab: Lab, console: Console) -> None:
     user, password = admin(lab)
-    cfg = console.set_wmi_credentials(console.load_config("sql", "SQL01", "SQL02"), user,
+    cfg = console.wmi_account.set_wmi_credentials(console.configure.load_config("sql", "SQL01", "SQL02"), user,
                                       password)
-    lines = console.wmi_test(cfg)
+    lines = console.wmi_account.wmi_test(cfg)
     names = [s.name for s in cfg.failover.services]
     assert lines[0].startswith(f"SQL01: WMI login as {user} works; {len(names)} services "
                                "answered (")
@@ -50,53 +50,53 @@ def test_right_password_answers_with_the_sources_services(lab: Lab, console: Con
 
 def test_wrong_password_is_refused_by_the_lab(lab: Lab, console: Console) -> None:
     user, password = admin(lab)
-    cfg = console.set_wmi_credentials(console.load_config("sql", "SQL01", "SQL02"), user,
+    cfg = console.wmi_account.set_wmi_credentials(console.configure.load_config("sql", "SQL01", "SQL02"), user,
                                       "not-the-password")
     with pytest.raises(AuthFailed) as info:
-        console.wmi_test(cfg)
+        console.wmi_account.wmi_test(cfg)
     assert str(info.value).startswith(f"SQL01 refused the WMI login as {user}: a wrong "
                                       "password, or an account that may not log in over WinRM")
     assert "not-the-password" not in str(info.value) and password not in str(info.value)
     with pytest.raises(InvalidInput) as again:  # the rejected password was dropped
-        console.wmi_test(cfg)
+        console.wmi_account.wmi_test(cfg)
     assert again.value.field == "monitoring.application.wmi_password"
 
 
 def test_an_account_the_lab_does_not_know_is_refused(lab: Lab, console: Console) -> None:
     _, password = admin(lab)
-    cfg = console.set_wmi_credentials(console.load_config("sql", "SQL01", "SQL02"),
+    cfg = console.wmi_account.set_wmi_credentials(console.configure.load_config("sql", "SQL01", "SQL02"),
                                       "LAB\\monitor", password)
     with pytest.raises(AuthFailed, match="refused the WMI login as LAB\\\\monitor"):
-        console.wmi_test(cfg)
+        console.wmi_account.wmi_test(cfg)
 
 
 def test_custom_script_is_looked_for_on_the_target(lab: Lab, console: Console) -> None:
     user, password = admin(lab)
-    cfg = console.set_wmi_credentials(console.load_config("sql", "SQL01", "SQL02"), user,
+    cfg = console.wmi_account.set_wmi_credentials(console.configure.load_config("sql", "SQL01", "SQL02"), user,
                                       password)
-    cfg = console.apply(cfg, ["monitoring.application.method=script",
+    cfg = console.configure.apply(cfg, ["monitoring.application.method=script",
                               "monitoring.application.script_path=E:\\Scripts\\check.ps1"])
     with pytest.raises(InvalidInput, match="does not exist on SQL02"):
-        console.wmi_test(cfg)
+        console.wmi_account.wmi_test(cfg)
     script: Path = lab.volume("SQL02", "E") / "Scripts" / "check.ps1"
     script.parent.mkdir(parents=True, exist_ok=True)
     script.write_text("exit 0\n")
-    assert console.wmi_test(cfg)[-1] == ("SQL02: the custom script E:\\Scripts\\check.ps1 "
+    assert console.wmi_account.wmi_test(cfg)[-1] == ("SQL02: the custom script E:\\Scripts\\check.ps1 "
                                          "is there (the target's monitor runs it)")
 
 
 def test_clear_then_unreachable(lab: Lab, console: Console) -> None:
-    cfg = console.load_config("sql", "SQL01", "SQL02")
+    cfg = console.configure.load_config("sql", "SQL01", "SQL02")
     # the lab caches the admin as every server's WMI account: name, FQDN and address
-    assert console.clear_wmi_credentials(cfg) == 3
+    assert console.wmi_account.clear_wmi_credentials(cfg) == 3
     with pytest.raises(InvalidInput):
-        console.wmi_test(cfg)
+        console.wmi_account.wmi_test(cfg)
     user, password = admin(lab)
-    cfg = console.set_wmi_credentials(cfg, user, password)
-    console.pair_servers(cfg)  # inventories read while the source answers
+    cfg = console.wmi_account.set_wmi_credentials(cfg, user, password)
+    console.session.pair_servers(cfg)  # inventories read while the source answers
     lab.run("lab", "fail", "SQL01")
     try:
         with pytest.raises(Unreachable, match="SQL01"):
-            console.wmi_test(cfg)
+            console.wmi_account.wmi_test(cfg)
     finally:
         lab.run("lab", "heal", "SQL01")

@@ -57,7 +57,7 @@ async def test_sharepoint_get_config_makes_the_back_end_the_source(api):
         notes = str(app.screen.query_one("#pair-notes").render())
         assert "MOSS 2007 farm on SQL05A" in notes
         assert api.called("sharepoint_get_config") == [("sql01",), ("sp01",)]
-        assert "SQL05A" in api.server_list("sharepoint")
+        assert "SQL05A" in api.setup.server_list("sharepoint")
 
 
 async def test_like_named_cluster_setup_dialog(api):

@@ -90,7 +90,7 @@ async def test_every_tab_of_every_application_by_keyboard(api, case: Case, size)
         await press(pilot, "tab")
         await choose(pilot, "target", case.target_down)
         assert api.called("select_pair")[-1] == (case.app, case.source, case.target)
-        before = api.load_config(case.app, case.source, case.target)
+        before = api.configure.load_config(case.app, case.source, case.target)
 
         await press(pilot, "c")
         screen = app.screen

@@ -15,7 +15,7 @@ async def test_find_offers_the_login_after_the_credentials_were_cleared(api):
     app = make_app(api)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        api.clear_credentials()  # Options → Clear cached credentials (the domain's too)
+        api.options.clear_credentials()  # Options → Clear cached credentials (the domain's too)
         await press(pilot, "tab", "tab", "enter")  # Source → Target → Find…
         find = app.screen
         assert isinstance(find, AdvancedFindScreen)

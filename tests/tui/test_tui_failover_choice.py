@@ -31,7 +31,7 @@ async def _failover_question(pilot, app, api) -> FailoverConfirmScreen:  # noqa:
 
 async def test_g_runs_a_graceful_failover_where_the_application_has_one(api):
     reopen_pair(api)
-    api.graceful_failover = lambda app_id: True
+    api.tabs.graceful_failover = lambda app_id: True
     app = make_app(api)
     async with app.run_test(size=(80, 24)) as pilot:
         question = await _failover_question(pilot, app, api)

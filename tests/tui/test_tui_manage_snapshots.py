@@ -58,7 +58,7 @@ async def test_failover_asks_which_point_when_snapshots_exist(api):
     app = make_app(api)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        api.take_snapshot("fileprint", "FS01", "FS02")
+        api.snapshots.take_snapshot("fileprint", "FS01", "FS02")
         api.fail_source()
         await press(pilot, "ctrl+r")
         assert isinstance(app.screen, ConfirmScreen)  # the failure prompt: yes

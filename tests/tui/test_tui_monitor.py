@@ -44,13 +44,13 @@ async def test_heartbeat_age_follows_the_clock_between_polls(api):
 async def test_missed_heartbeats_past_the_threshold_read_truthfully(api):
     reopen_pair(api)
     app = make_app(api)
-    status = api.status
+    status = api.monitoring.status
 
     def seven_in_a_row(*pair):  # noqa: ANN002, ANN202 - the monitor counts on past 5
         st = status(*pair)
         return dataclasses.replace(st, monitor=dataclasses.replace(st.monitor, missed=7))
 
-    api.status = seven_in_a_row
+    api.monitoring.status = seven_in_a_row
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         api.state = PairState.PROTECTED

@@ -98,7 +98,7 @@ async def test_validation_results_wrap_instead_of_being_cut(api):
 async def test_the_log_viewer_opens_at_column_0_on_the_newest_lines(api):
     reopen_pair(api)
     lines = [f"2023-11-14 22:13:{i:02d} entry {i} " + "x" * 150 for i in range(60)]
-    api.log_text = lambda kind, server=None, lines_=500: "\n".join(lines)
+    api.logs.log_text = lambda kind, server=None, lines_=500: "\n".join(lines)
     app = make_app(api)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

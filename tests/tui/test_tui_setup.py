@@ -138,7 +138,7 @@ async def test_advanced_find_search_add_and_remove(api):
         current = find.query_one("#find-current", OptionList)
         assert current.option_count == 4
         await press(pilot, "tab", "tab", *"fs09", "enter")  # Add by name
-        assert "FS09" in api.server_list("fileprint")
+        assert "FS09" in api.setup.server_list("fileprint")
         await press(pilot, "shift+tab", "home", "tab", "tab", "tab", "tab", "enter")  # Remove
         assert api.called("remove_server") == [("fileprint", "BES01")]
         await press(pilot, "escape")
@@ -205,7 +205,7 @@ async def test_a_server_is_added_by_its_address(api):
         assert isinstance(find, AdvancedFindScreen)
         await press(pilot, "tab", "tab", "tab", "tab", *"10.0.127.99", "enter")  # Add by address
         assert api.called("add_server") == [("fileprint", "10.0.127.99")]
-        assert "10.0.127.99" in api.server_list("fileprint")
+        assert "10.0.127.99" in api.setup.server_list("fileprint")
         assert any("10.0.127.99 has no name in DNS" in n for n in notices(app))
         await press(pilot, "escape")
         assert "10.0.127.99" in options(app, "source")

@@ -175,13 +175,13 @@ def test_manage_snapshots(snap_compare):
     api = paired()
     api.state = PairState.PROTECTED
     for _ in range(2):
-        api.take_snapshot("fileprint", "FS01", "FS02")
+        api.snapshots.take_snapshot("fileprint", "FS01", "FS02")
     assert shot(snap_compare, api, SMALL, "ctrl+r", "S")
 
 
 def test_failover_to_which_point(snap_compare):
     api = paired()
-    api.take_snapshot("fileprint", "FS01", "FS02")
+    api.snapshots.take_snapshot("fileprint", "FS01", "FS02")
     api.fail_source()
     assert shot(snap_compare, api, SMALL, "escape", "F")
 

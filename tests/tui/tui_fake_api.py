@@ -3,7 +3,7 @@
 The estate is the default lab estate (all five applications, a cluster, a
 like-named cluster; see tui_fake_estate.py). Setup, configuration and the
 tab helpers behave like core's façade — the tab helpers and the
-application Setup actions ARE core's mixins over this fake's inventories —
+application Setup actions ARE core's services over this fake's inventories —
 while the health check and protection are scripted (tui_fake_protect.py).
 Every call the tests care about is recorded in ``calls`` as ``(method, args)``.
 Time is fixed (``NOW``) so snapshots are stable.
@@ -21,10 +21,16 @@ from tui_fake_protect import FakeProtectMixin
 from tui_fake_setup import FakeLists, FakeSetupMixin
 
 from core.apps import applications
-from core.console.apps_setup import AppsSetupMixin
-from core.console.tabs import TabsMixin
+from core.apps.registry import get_app
+from core.console.apps_setup import AppsSetupService
+from core.console.tabs import TabsService
 from core.model.config import ProtectionConfig
 from core.model.state import PairState as ST
+
+#: the Console's service attributes (and the session the services read)
+SERVICES = ("session", "s", "options", "setup", "logins", "domains", "apps", "configure",
+            "dns_account", "wmi_account", "tabs", "validation", "protection", "monitoring",
+            "snapshots", "logs")
 
 #: core's own methods whose calls are recorded too
 RECORDED = ("test_sql", "sharepoint_get_config", "target_choices", "like_named_setup",
@@ -33,7 +39,7 @@ RECORDED = ("test_sql", "sharepoint_get_config", "target_choices", "like_named_s
             "protected_items", "monitoring_hints", "plan_stale", "generated_rules")
 
 
-class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, TabsMixin, AppsSetupMixin):
+class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, TabsService, AppsSetupService):
     lab = True
     advanced = False
     nosqlsearch = False
@@ -64,6 +70,12 @@ class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, TabsMixin, Apps
         # what TabsMixin's plan helpers read from a Context
         self.ctx = SimpleNamespace(domain="lab.example.com",
                                    settings=SimpleNamespace(service_port=6320))
+        # The console's services are attributes (``api.setup.discover``); core's services
+        # the fake reuses read their session and sibling services the same way. Every one
+        # of them is this one flat fake.
+        for name in SERVICES:
+            setattr(self, name, self)
+        self.aliases, self.farms = self._aliases, self._farms
 
     def _rec(self, name: str, *args: Any) -> None:
         with self.lock:
@@ -77,6 +89,9 @@ class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, TabsMixin, Apps
 
     def applications(self) -> list[Any]:
         return applications()
+
+    def advanced_shown(self, app: str) -> bool:
+        return self.advanced or get_app(app).defaults.advanced_shown
 
 
 def _recorded(name: str) -> Any:

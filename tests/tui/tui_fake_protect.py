@@ -29,7 +29,7 @@ from core.model.state import PairState as ST
 from core.model.stats import JobStats
 from core.ports import MonitorStatus
 from core.protection.quarantine import CHANGED, ONLY_SOURCE, Differing, RestoreDiff
-from core.validation.fixes import fix_order
+from core.validation.fixes import FixResult, fix_order
 
 PROTECTED_LIKE = {ST.MIRRORING, ST.PROTECTED, ST.FAILURE_DETECTED}
 
@@ -48,6 +48,12 @@ class FakeProtectMixin:
         self._rec("validate", cfg.source, cfg.target)
         if progress:
             progress("Checking the engines…")
+        report = ValidationReport(self._checks(cfg))
+        if report.ok and self.state == ST.UNPROTECTED:
+            self.state = ST.VALIDATED
+        return report
+
+    def _checks(self, cfg: ProtectionConfig) -> list[CheckResult]:
         drive_ok = "E" in self.inventory(cfg.target).volume_letters
         rows = [
             CheckResult("engine.installed", "Engine installed on both", "engine", "passed",
@@ -73,10 +79,7 @@ class FakeProtectMixin:
         if cfg.monitoring.interval * cfg.monitoring.missed < 2:
             rows.append(CheckResult("monitor.timing", "Monitor timing", "configuration",
                                     "warning", "Failure declared after less than 2 s."))
-        report = ValidationReport(rows)
-        if report.ok and self.state == ST.UNPROTECTED:
-            self.state = ST.VALIDATED
-        return report
+        return rows
 
     def fix_order(self, results: list[CheckResult]) -> list[CheckResult]:
         return fix_order(results)  # core's order: the pane's Fix All follows it
@@ -87,7 +90,9 @@ class FakeProtectMixin:
         new = deepcopy(cfg)
         if check_id == "dns.ttl":  # like core: a fix may change the configuration
             new.failover.dns.update_ttl, new.failover.dns.ttl = True, 300
-        return SimpleNamespace(result=None, config=new, config_changed=new != cfg)
+        # like core: the check is run again after its Fix (the fake's Fixes always work)
+        after = next(r for r in self._checks(new) if r.id == check_id)
+        return FixResult(after, new, new != cfg)
 
     # --- protection -------------------------------------------------------------------
     def allowed_actions(self, app: str, source: str, target: str) -> dict[str, Any]:
@@ -137,7 +142,6 @@ class FakeProtectMixin:
         self.state = ST.UNPROTECTED
 
     def abort(self, app: str, source: str, target: str, progress: Any = None) -> Any:
-        from types import SimpleNamespace
 
         self._rec("abort", source, target)
         text = ("The failover was aborted: the pair is Failure detected (was Failing over). "
@@ -222,8 +226,8 @@ class FakeProtectMixin:
                            progress, ST.FAILED_OVER)
 
     # --- snapshots: ``snaps`` (oldest first) as the target's engine would list them -----
-    def snapshots(self, app: str, source: str, target: str) -> list[Any]:
-        self._rec("snapshots", source, target)
+    def listing(self, app: str, source: str, target: str) -> list[Any]:
+        self._rec("listing", source, target)
         return list(getattr(self, "snaps", []))
 
     def take_snapshot(self, app: str, source: str, target: str) -> Any:

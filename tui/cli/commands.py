@@ -123,17 +123,17 @@ def _discover(args: argparse.Namespace) -> int:
 
 
 def _config(console, args: argparse.Namespace):  # noqa: ANN001, ANN202 - local helper
-    console.select_pair(args.app, args.source, args.target)
-    cfg = console.load_config(args.app, args.source, args.target)
-    return console.apply(cfg, list(getattr(args, "set", []) or []))
+    console.setup.select_pair(args.app, args.source, args.target)
+    cfg = console.configure.load_config(args.app, args.source, args.target)
+    return console.configure.apply(cfg, list(getattr(args, "set", []) or []))
 
 
 def _validate(args: argparse.Namespace) -> int:
     console = open_console(args)
     cfg = _config(console, args)
-    report = console.validate(cfg)
+    report = console.validation.validate(cfg)
     if args.fix_all and report.fixable:
-        report, cfg = console.fix_all(cfg, report)
+        report, cfg = console.validation.fix_all(cfg, report)
     print(report.to_json() if args.json else output.report(report))
     return report.exit_code
 
@@ -141,15 +141,15 @@ def _validate(args: argparse.Namespace) -> int:
 def _protect(args: argparse.Namespace) -> int:
     console = open_console(args)
     cfg = _config(console, args)
-    console.enable(cfg, progress=output.progress)
-    st = console.status(cfg.app, cfg.source, cfg.target)
+    console.protection.enable(cfg, progress=output.progress)
+    st = console.monitoring.status(cfg.app, cfg.source, cfg.target)
     print(f"{cfg.source} → {cfg.target}: {st.state.value}")
     return 0
 
 
 def _unprotect(args: argparse.Namespace) -> int:
     console = open_console(args)
-    console.disable(args.app, args.source, args.target, output.progress, force=args.force)
+    console.protection.disable(args.app, args.source, args.target, output.progress, force=args.force)
     print(f"{args.source.upper()} → {args.target.upper()}: protection disabled")
     return 0
 
@@ -204,7 +204,8 @@ def _status(args: argparse.Namespace) -> int:
 def _operation(verb: str) -> Handler:
     def handler(args: argparse.Namespace) -> int:
         console = open_console(args)
-        fn = getattr(console, verb)
+        p = console.protection
+        fn = {"failover": p.failover, "failback": p.failback, "restore": p.restore}[verb]
         kw: dict[str, object] = {}
         if verb == "failover":
             kw = {"force": args.force, "graceful": args.graceful,
@@ -220,7 +221,7 @@ def _operation(verb: str) -> Handler:
 
 def _abort(args: argparse.Namespace) -> int:
     console = open_console(args)
-    report = console.abort(args.app, args.source, args.target)
+    report = console.protection.abort(args.app, args.source, args.target)
     print(report.sentence())
     return 0
 
@@ -231,14 +232,14 @@ def _login(args: argparse.Namespace) -> int:
     console = open_console(args)
     password = read_password(f"password for {args.user} on {args.server.upper()}: ",
                              from_stdin=args.password_stdin)
-    inv = console.login(args.server, args.user, password)
+    inv = console.logins.login(args.server, args.user, password)
     print(f"{inv.name}: {inv.os_name} {inv.os_version}; credentials cached")
     return 0
 
 
 def _log(args: argparse.Namespace) -> int:
     console = open_console(args)
-    print(console.log_text(args.kind, args.server, args.lines))
+    print(console.logs.log_text(args.kind, args.server, args.lines))
     return 0
 
 

@@ -56,17 +56,17 @@ def run(args: argparse.Namespace) -> int:
     if verb == "like-named":
         return _like_named(console, args)
     if verb == "show":
-        doc = console.config_show(args.app, args.source, args.target)
+        view = console.configure.config_show(args.app, args.source, args.target)
         if args.json:
-            print(json.dumps(doc["config"], indent=2))
+            print(json.dumps(view.config.to_dict(), indent=2))
         else:
-            cfg = doc["config"]
-            what = "saved configuration" if doc["saved"] else "defaults (not saved yet)"
-            print(f"# {cfg['source']} -> {cfg['target']} ({cfg['app']}): {what}")
-            print("\n".join(doc["assignments"]))
+            cfg = view.config
+            what = "saved configuration" if view.saved else "defaults (not saved yet)"
+            print(f"# {cfg.source} -> {cfg.target} ({cfg.app}): {what}")
+            print("\n".join(view.assignments))
         return 0
     if verb == "set":
-        change = console.config_set(args.app, args.source, args.target, list(args.assignments))
+        change = console.configure.config_set(args.app, args.source, args.target, list(args.assignments))
         cfg = change.config
         print(f"saved: {cfg.source} -> {cfg.target} ({cfg.app})")
         for line in change.notices:
@@ -74,8 +74,8 @@ def run(args: argparse.Namespace) -> int:
         for line in change.warnings:
             print(f"warning: {line}", file=sys.stderr)
         return 0
-    cfg = console.load_config(args.app, args.source, args.target)
-    phases = console.plan_all(cfg)
+    cfg = console.configure.load_config(args.app, args.source, args.target)
+    phases = console.tabs.plan_all(cfg)
     if args.phase:
         if args.phase not in phases:
             print(f"appmgr: unknown phase {args.phase!r}; phases are {', '.join(phases)}",
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _like_named(console, args: argparse.Namespace) -> int:  # noqa: ANN001 - the Console
     storage = None if args.storage is None else [d for d in args.storage.split(",") if d.strip()]
-    change = console.like_named_save(args.app, args.source, args.node, args.ip,
+    change = console.apps.like_named_save(args.app, args.source, args.node, args.ip,
                                      network=args.network, subnet_mask=args.mask,
                                      storage=storage)
     cfg, c = change.config, change.config.cluster

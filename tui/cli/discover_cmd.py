@@ -31,12 +31,12 @@ def run(console: Any, args: argparse.Namespace) -> int:
 
     app = get_app(args.app)
     sql = getattr(app, "directory_query", "") == SQL_QUERY
-    if console.sql_scan_skipped(app.id):
+    if console.setup.sql_scan_skipped(app.id):
         print(f"appmgr: the SQL Server scan was skipped (--nosqlsearch): nothing was searched. "
               f"Run `appmgr discover --app {app.id}` without --nosqlsearch to search the "
               "directory for MSSQLSvc SPNs, or add servers by name in the console "
               "(Find… / Manage SQL Servers).", file=sys.stderr)
-    found = console.discover(app.id, include_disabled=args.include_disabled)
+    found = console.setup.discover(app.id, include_disabled=args.include_disabled)
     lookup = getattr(console.ctx, "lookup", None) or console.ctx.resolve
     rows = [row(c, _address(lookup, c), sql=sql, exchange=app.id == "exchange") for c in found]
     cols = ["name", "fqdn", "ip", "os"]

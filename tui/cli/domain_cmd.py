@@ -50,21 +50,21 @@ def run(args: argparse.Namespace) -> int:
         password = read_password(f"password of {args.user} in {args.domain}: ",
                                  from_stdin=args.password_stdin)
         console = open_console(args)
-        name = console.domain_login(args.domain, args.user, password, dc=args.dc,
+        name = console.domains.domain_login(args.domain, args.user, password, dc=args.dc,
                                     ca_file=args.ca, tls="ldaps" if args.ldaps else "starttls",
                                     timeout=args.timeout)
-        conn = console.domain_connection(name)
+        conn = console.domains.domain_connection(name)
         store = getattr(console.ctx.secrets, "description", "the credential cache")
         print(f"logged in to {name} as {conn.user or args.user} ({_how(conn)}); "
               f"the password is cached in {store}")
         return 0
     console = open_console(args)
     if args.domain_command == "logout":
-        name = console.domain_logout(args.domain)
+        name = console.domains.domain_logout(args.domain)
         print(f"logged out of {name}: its password is forgotten (the DC, TLS and CA "
               "settings stay)")
         return 0
-    rows = console.domain_status()
+    rows = [r.to_dict() for r in console.domains.domain_status()]
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0

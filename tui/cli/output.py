@@ -42,9 +42,9 @@ def terminal_safe() -> Iterator[None]:
     """stdout and stderr guarded by TerminalSafe for the time of the block."""
     saved = sys.stdout, sys.stderr
     if not isinstance(sys.stdout, TerminalSafe):
-        sys.stdout = TerminalSafe(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = TerminalSafe(sys.stdout)
     if not isinstance(sys.stderr, TerminalSafe):
-        sys.stderr = TerminalSafe(sys.stderr)  # type: ignore[assignment]
+        sys.stderr = TerminalSafe(sys.stderr)
     try:
         yield
     finally:

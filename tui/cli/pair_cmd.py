@@ -61,15 +61,15 @@ def run_snapshot(args: argparse.Namespace) -> int:
     if args.verb == "delete" and not args.id:
         raise InvalidInput("id", "name the snapshot to delete (see appmgr snapshot list)")
     if args.verb == "take":
-        snaps = [console.take_snapshot(*pair)]
+        snaps = [console.snapshots.take_snapshot(*pair)]
     elif args.verb == "delete":
-        console.delete_snapshot(*pair, args.id)
+        console.snapshots.delete_snapshot(*pair, args.id)
         snaps = []
         if not args.json:
             print(f"snapshot {args.id} deleted")
             return 0
     else:
-        snaps = console.snapshots(*pair)
+        snaps = console.snapshots.listing(*pair)
     if args.json:
         print(json.dumps([s.to_dict() for s in snaps] if args.verb != "take"
                          else snaps[0].to_dict()))

@@ -76,7 +76,8 @@ def open_console(args: argparse.Namespace,
     ctx = real_context(paths, settings, current_domain(paths),
                        passphrase=passphrase or passphrase_callback(args),
                        alt_dns=flags["alt_dns"])
-    return Console(ctx, advanced=advanced, debug=debug, **flags)
+    return Console(ctx, advanced=advanced, debug=debug, nosqlsearch=flags["nosqlsearch"],
+                   alt_dns=flags["alt_dns"])
 
 
 def current_domain(paths: AppPaths) -> str:

@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Static, TabbedContent
 from core.model.config import ProtectionConfig
 from tui.configure import form
 from tui.configure.info import ADVANCED_NOTE, NO_SPNS, FormInfo
+from tui.hosts import configure_screen
 from tui.widgets.plan_panel import PlanPanel
 from tui.widgets.rules_panel import RulesPanel
 
@@ -81,7 +82,7 @@ class AdvancedTab(VerticalScroll):
         """The tab came into view: the generated rules, and the scripts with the form's
         pending changes (generating them asks the servers: only when looked at)."""
         self.query_one(RulesPanel).refresh_generated(self.cfg)
-        self.query_one(PlanPanel).refresh_plans(*self.screen.pending())
+        self.query_one(PlanPanel).refresh_plans(*configure_screen(self).pending())
 
     def cfg_changed(self, cfg: ProtectionConfig) -> None:
         self.cfg = cfg

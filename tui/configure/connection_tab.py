@@ -16,6 +16,7 @@ from core.model.config import ProtectionConfig
 from tui.api_calls import ApiCaller, error_text
 from tui.configure import form
 from tui.configure.info import FormInfo
+from tui.hosts import configure_screen
 from tui.widgets.items_tree import ItemsTree, selected_units, toggle
 
 PATHS = ("connection.route", "connection.sql_mode", "connection.mirror_type",
@@ -30,7 +31,7 @@ ITEMS_ERROR = "connection.items"
 def select_job(api: Any, fn: Any, cfg: ProtectionConfig, *args: Any) -> tuple[Any, Any]:
     """Thread: a structured change, then the tree as it now is."""
     new = fn(cfg, *args)
-    return new, api.protected_items(new)
+    return new, api.tabs.protected_items(new)
 
 
 class ConnectionTab(ApiCaller, VerticalScroll):
@@ -76,7 +77,7 @@ class ConnectionTab(ApiCaller, VerticalScroll):
 
     def on_mount(self) -> None:
         self._mode_shown()
-        self.call_api("items", self.app.api.protected_items, self.cfg)
+        self.call_api("items", self.api.tabs.protected_items, self.cfg)
 
     def set_inventory(self, source: Any, target: Any) -> None:
         route = self.query_one("#f-connection-route", Select)
@@ -115,11 +116,11 @@ class ConnectionTab(ApiCaller, VerticalScroll):
 
     def _select(self, fn: Any, *args: Any) -> None:
         form.clear_errors(self)
-        self.call_api("select", select_job, self.app.api, fn, self.screen.cfg, *args)
+        self.call_api("select", select_job, self.api, fn, configure_screen(self).cfg, *args)
 
     def api_select(self, result: tuple[Any, Any], _tag: Any) -> None:
         cfg, root = result
-        self.screen.change(cfg)
+        configure_screen(self).change(cfg)
         self.api_items(root, None)
 
     def api_failed_select(self, err: BaseException, _tag: Any) -> None:
@@ -141,7 +142,7 @@ class ConnectionTab(ApiCaller, VerticalScroll):
             if note:
                 self._error(ITEMS_ERROR, note)
             return
-        self._select(self.app.api.select_items, keys)
+        self._select(self.api.tabs.select_items, keys)
         if note:
             self.notify(note, timeout=4)
 
@@ -156,19 +157,19 @@ class ConnectionTab(ApiCaller, VerticalScroll):
             return
         field.value = ""
         keys = selected_units(self.items) if self.items is not None else []
-        self._select(self.app.api.select_items, [*keys, f"path:{path}"])
+        self._select(self.api.tabs.select_items, [*keys, f"path:{path}"])
 
     @on(Button.Pressed, "#items-refresh")
     def _refresh(self) -> None:
         form.clear_errors(self)
-        self.call_api("items", self.app.api.protected_items, self.screen.cfg, True)
+        self.call_api("items", self.api.tabs.protected_items, configure_screen(self).cfg, True)
 
     # --- SQL protection mode and target paths ----------------------------------------
     @on(RadioSet.Changed, "#f-connection-sql_mode")
     def _mode_changed(self) -> None:
         mode = form.widget_text(self.query_one("#f-connection-sql_mode", RadioSet))
-        if mode and mode != self.screen.cfg.connection.sql_mode:
-            self._select(self.app.api.set_sql_mode, mode)
+        if mode and mode != configure_screen(self).cfg.connection.sql_mode:
+            self._select(self.api.tabs.set_sql_mode, mode)
 
     @on(Input.Submitted, "#tp-path")
     @on(Button.Pressed, "#tp-set")
@@ -178,7 +179,7 @@ class ConnectionTab(ApiCaller, VerticalScroll):
             self._error("connection.target_paths", "Choose the database to map first.")
             return
         path = self.query_one("#tp-path", Input).value.strip()
-        self._select(self.app.api.set_target_path, database, path)
+        self._select(self.api.tabs.set_target_path, database, path)
 
     def assignments(self, base: ProtectionConfig) -> list[str]:
         return form.assignments(self, base, PATHS)

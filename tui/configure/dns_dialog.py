@@ -165,10 +165,10 @@ class DnsDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | None]):
     def _apply_job(self, cfg: ProtectionConfig, changes: list[str],
                    password: str) -> ProtectionConfig:
         """Thread: apply the fields; a typed password goes to the credential cache."""
-        api = self.app.api
-        new = api.apply(cfg, changes)
+        api = self.api
+        new = api.configure.apply(cfg, changes)
         if password:
-            new = api.set_dns_credentials(new, new.failover.dns.user, password)
+            new = api.dns_account.set_dns_credentials(new, new.failover.dns.user, password)
         return new
 
     @on(Button.Pressed, "#dns-ok")
@@ -194,9 +194,9 @@ class DnsDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | None]):
         built = self._build()
         if built is None:
             return
-        api = self.app.api
+        api = self.api
         self._test_result("Testing…", ok=True)
-        self.call_api("dns_test", lambda: api.dns_test(self._apply_job(*built)))
+        self.call_api("dns_test", lambda: api.dns_account.dns_test(self._apply_job(*built)))
 
     def api_dns_test(self, lines: list[str], _tag: Any) -> None:
         self._test_result("\n".join(["✔ " + line for line in lines]) or "✔ OK", ok=True)

@@ -22,6 +22,7 @@ from tui.api_calls import ApiCaller, error_text
 from tui.configure import form
 from tui.configure.info import FormInfo, clustered
 from tui.fmt import plain
+from tui.hosts import configure_screen
 
 PATHS = ("failover.type",)
 IDENTITY_NOTE = ("Identity failover: the target's engine takes over the source's IPs, name "
@@ -33,8 +34,8 @@ APP_SERVICES = {"sharepoint": "Add SharePoint services"}
 
 def services_info(api: Any, cfg: ProtectionConfig) -> tuple[list[str], set[str]]:
     """Thread: the target's services to offer, and the names that cannot be removed."""
-    required = {s.name for s in cfg.failover.services if not api.removable_service(cfg, s.name)}
-    return list(api.service_choices(cfg)), required
+    required = {s.name for s in cfg.failover.services if not api.tabs.removable_service(cfg, s.name)}
+    return list(api.tabs.service_choices(cfg)), required
 
 
 class FailoverTab(ApiCaller, VerticalScroll):
@@ -92,7 +93,7 @@ class FailoverTab(ApiCaller, VerticalScroll):
         self._render_list(self._highlighted_name())
 
     def _refresh_info(self) -> None:
-        self.call_api("services_info", services_info, self.app.api, self.screen.cfg)
+        self.call_api("services_info", services_info, self.api, configure_screen(self).cfg)
 
     def api_services_info(self, result: tuple[list[str], set[str]], _tag: Any) -> None:
         choices, self.required = result
@@ -145,10 +146,10 @@ class FailoverTab(ApiCaller, VerticalScroll):
 
     def _op(self, fn: Any, *args: Any, highlight: str | None = None) -> None:
         self._error("")
-        self.call_api("service_op", fn, self.screen.cfg, *args, tag=highlight)
+        self.call_api("service_op", fn, configure_screen(self).cfg, *args, tag=highlight)
 
     def api_service_op(self, cfg: ProtectionConfig, highlight: str | None) -> None:
-        self.screen.change(cfg)
+        configure_screen(self).change(cfg)
         self._render_list(highlight)
 
     def api_failed_service_op(self, err: BaseException, _tag: Any) -> None:
@@ -163,14 +164,14 @@ class FailoverTab(ApiCaller, VerticalScroll):
     def _move(self, event: Button.Pressed) -> None:
         name = self._highlighted_name()
         if name is not None:
-            self._op(self.app.api.move_service, name, event.button.id == "service-up",
+            self._op(self.api.tabs.move_service, name, event.button.id == "service-up",
                      highlight=name)
 
     @on(Button.Pressed, "#service-remove")
     def _remove(self) -> None:
         name = self._highlighted_name()
         if name is not None:
-            self._op(self.app.api.remove_service, name)
+            self._op(self.api.tabs.remove_service, name)
 
     @on(Select.Changed, "#service-choice")
     def _chosen(self, event: Select.Changed) -> None:
@@ -187,11 +188,11 @@ class FailoverTab(ApiCaller, VerticalScroll):
             return
         must_stop = self.query_one("#service-must-stop", Checkbox).value
         field.value = ""
-        self._op(self.app.api.add_service, name, must_stop, highlight=name)
+        self._op(self.api.tabs.add_service, name, must_stop, highlight=name)
 
     @on(Button.Pressed, "#services-app")
     def _add_app_services(self) -> None:
-        self._op(self.app.api.add_app_services)
+        self._op(self.api.tabs.add_app_services)
 
     def assignments(self, base: ProtectionConfig) -> list[str]:
         return form.assignments(self, base, PATHS)

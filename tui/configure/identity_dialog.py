@@ -101,7 +101,7 @@ class IdentityDialog(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | Non
         cfg.failover.identity.monitored_ips = [
             ip for i, ip in enumerate(self.source_ips)
             if self.query_one(f"#ident-mon-{i}", Checkbox).value]
-        self.call_api("apply", self.app.api.apply, cfg, form.assignments(self, self.cfg, PATHS))
+        self.call_api("apply", self.api.configure.apply, cfg, form.assignments(self, self.cfg, PATHS))
 
     def api_apply(self, cfg: ProtectionConfig, _tag: Any) -> None:
         self.dismiss(cfg)

@@ -37,8 +37,8 @@ class FormInfo:
 
 def load_info(api: Any, cfg: ProtectionConfig) -> FormInfo:
     """Thread: the façade's answers that shape the form."""
-    return FormInfo(frozenset(api.editable_keys(cfg)), bool(api.advanced_shown(cfg.app)),
-                    tuple(api.sql_modes(cfg)), bool(api.graceful_failover(cfg.app)))
+    return FormInfo(frozenset(api.tabs.editable_keys(cfg)), bool(api.session.advanced_shown(cfg.app)),
+                    tuple(api.tabs.sql_modes(cfg)), bool(api.tabs.graceful_failover(cfg.app)))
 
 
 def clustered(cfg: ProtectionConfig) -> bool:

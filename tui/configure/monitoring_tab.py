@@ -15,6 +15,7 @@ from core.model.config import ProtectionConfig
 from tui.api_calls import ApiCaller, error_text
 from tui.configure import form
 from tui.configure.info import ADVANCED_NOTE, FormInfo, clustered
+from tui.hosts import configure_screen
 
 PATHS = ("monitoring.enabled", "monitoring.manual_intervention", "monitoring.method",
          "monitoring.interval", "monitoring.missed", "monitoring.trigger")
@@ -32,7 +33,7 @@ BETA = ("Application monitoring is a beta feature: it watches the application's 
 def hints_job(api: Any, cfg: ProtectionConfig, changes: list[str]) -> list[str]:
     """Thread: the façade's hints for the values typed so far ([] when they do not parse)."""
     try:
-        return list(api.monitoring_hints(api.apply(cfg, changes)))
+        return list(api.tabs.monitoring_hints(api.configure.apply(cfg, changes)))
     except AppmgrError:  # a half-typed number: the local line stands alone
         return []
 
@@ -40,10 +41,10 @@ def hints_job(api: Any, cfg: ProtectionConfig, changes: list[str]) -> list[str]:
 def wmi_test_job(api: Any, cfg: ProtectionConfig, changes: list[str], password: str) -> list[str]:
     """Thread: Test with the fields as typed; a typed password is cached first (as the
     DNS dialog's Test does)."""
-    new = api.apply(cfg, changes)
+    new = api.configure.apply(cfg, changes)
     if password:
-        new = api.set_wmi_credentials(new, new.monitoring.application.wmi_user, password)
-    return list(api.wmi_test(new))
+        new = api.wmi_account.set_wmi_credentials(new, new.monitoring.application.wmi_user, password)
+    return list(api.wmi_account.wmi_test(new))
 
 
 class MonitoringTab(ApiCaller, VerticalScroll):
@@ -123,12 +124,12 @@ class MonitoringTab(ApiCaller, VerticalScroll):
         label = self.query_one("#failure-after", Static)
         seconds, count = whole_or_none(interval, 0), whole_or_none(missed, 0)
         if seconds is not None and count is not None:
-            label.update(f"→ {self.app.api.failure_after_text(seconds, count)} "
+            label.update(f"→ {self.api.tabs.failure_after_text(seconds, count)} "
                          f"({seconds} s × {count} missed)")
         else:
             label.update("→ a failure is declared after interval × missed packets")
         changes = form.assignments(self, self.cfg, PATHS[:1] + PATHS[3:5])
-        self.call_api("hints", hints_job, self.app.api, self.screen.cfg, changes)
+        self.call_api("hints", hints_job, self.api, configure_screen(self).cfg, changes)
 
     def api_hints(self, hints: list[str], _tag: Any) -> None:
         warning = "\n".join(f"▲ {h}" for h in hints[1:])
@@ -167,9 +168,9 @@ class MonitoringTab(ApiCaller, VerticalScroll):
     @on(Button.Pressed, "#wmi-test")
     def _wmi_test(self) -> None:
         form.clear_errors(self)
-        changes = form.assignments(self, self.screen.cfg, APP_PATHS)
+        changes = form.assignments(self, configure_screen(self).cfg, APP_PATHS)
         self._wmi_result("Testing…", ok=True)
-        self.call_api("wmi_test", wmi_test_job, self.app.api, self.screen.cfg, changes,
+        self.call_api("wmi_test", wmi_test_job, self.api, configure_screen(self).cfg, changes,
                       self.wmi_password())
 
     def api_wmi_test(self, lines: list[str], _tag: Any) -> None:
@@ -181,11 +182,11 @@ class MonitoringTab(ApiCaller, VerticalScroll):
     @on(Button.Pressed, "#wmi-clear")
     def _wmi_clear(self) -> None:
         form.clear_errors(self)
-        self.call_api("wmi_clear", self.app.api.clear_wmi_credentials, self.screen.cfg)
+        self.call_api("wmi_clear", self.api.wmi_account.clear_wmi_credentials, configure_screen(self).cfg)
 
     def api_wmi_clear(self, removed: int, _tag: Any) -> None:
         self.query_one(f"#{form.field_id(PASSWORD)}", Input).value = ""
-        source = self.screen.cfg.source
+        source = configure_screen(self).cfg.source
         self._wmi_result(f"Cleared the cached WMI credentials of {source} ({removed} "
                          f"entr{'y' if removed == 1 else 'ies'})." if removed else
                          f"No WMI credentials were cached for {source}.", ok=True)

@@ -10,14 +10,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from core import __version__
+from tui.hosts import appmgr_app
 
 
 class AboutScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,enter", "close", "Close")]
 
     def compose(self) -> ComposeResult:
-        api = self.app.api
-        mode = "lab estate (loopback servers)" if getattr(api, "lab", False) else "your estate"
+        api = appmgr_app(self).api
+        mode = "lab estate (loopback servers)" if api.lab else "your estate"
         advanced = "on" if getattr(self.app, "advanced", False) else "off"
         text = (f"appmgr {__version__}\n\n"
                 "A keyboard-driven console to protect Windows application servers "

@@ -96,7 +96,7 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
         # as wide as the terminal allows (up to MAX_WIDTH): DNS names and OS names are long
         self.query_one("#find-dialog").styles.width = self._dialog_width()
         self.query_one("#find-search", Button).focus()
-        self.call_api("server_list", self.app.api.server_list, self.app_id)
+        self.call_api("server_list", self.api.setup.server_list, self.app_id)
 
     def api_server_list(self, names: list[str], _tag: Any) -> None:
         self.current = list(names)
@@ -123,7 +123,7 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
     def _search(self) -> None:
         self.query_one("#find-state", Static).update("Searching…")
         disabled = self.query_one("#find-disabled", Checkbox).value
-        self.call_api("search", self.app.api.search, self.app_id, disabled)
+        self.call_api("search", self.api.setup.search, self.app_id, disabled)
 
     def action_toggle_disabled(self) -> None:
         box = self.query_one("#find-disabled", Checkbox)
@@ -199,7 +199,7 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
             field.value = ""
 
     def _add(self, name: str) -> None:
-        self.call_api("add_server", self.app.api.add_server, self.app_id, name, tag=name)
+        self.call_api("add_server", self.api.setup.add_server, self.app_id, name, tag=name)
 
     @on(Button.Pressed, "#find-remove")
     def _remove(self) -> None:
@@ -208,7 +208,7 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
             self.notify("Highlight a server on the current list first.", severity="warning")
             return
         name = current.get_option_at_index(current.highlighted).id or ""
-        self.call_api("remove_server", self.app.api.remove_server, self.app_id, name)
+        self.call_api("remove_server", self.api.setup.remove_server, self.app_id, name)
 
     @on(Button.Pressed, "#find-test-sql")
     def _test_sql(self) -> None:
@@ -223,7 +223,7 @@ class AdvancedFindScreen(ApiCaller, HelpLineHost, ModalScreen[list[str] | None])
             self.notify("Highlight a server on the current list first.", severity="warning")
             return
         self._test_result(f"Testing SQL Server on {name.upper()}…", ok=True)
-        self.call_api("test_sql", self.app.api.test_sql, name, tag=name)
+        self.call_api("test_sql", self.api.apps.test_sql, name, tag=name)
 
     def api_test_sql(self, lines: list[str], _name: str) -> None:
         self._test_result("\n".join(f"✔ {line}" for line in lines), ok=True)

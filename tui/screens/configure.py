@@ -4,8 +4,8 @@
 protected items, SQL mode, target paths, DNS and identity dialogs, plan
 edits) go through the façade's tab helpers as they are made and replace it
 (``change``). The scalar fields are collected on OK as ``section.key=value``
-assignments for ``api.apply`` — the same validation as the headless
-``config set`` — then ``api.save_config``. An ``InvalidInput`` is shown at
+assignments for ``api.configure.apply`` — the same validation as the headless
+``config set`` — then ``api.configure.save_config``. An ``InvalidInput`` is shown at
 the field it names and nothing is saved. Before saving, user edits of the
 failover scripts that the changed configuration would regenerate are
 offered for regeneration (F-6.5). Cancel keeps unsaved changes as a draft.
@@ -34,10 +34,9 @@ from tui.configure.info import FormInfo
 from tui.configure.monitoring_tab import MonitoringTab
 from tui.configure.snapshots_tab import SnapshotsTab
 from tui.fmt import plain
-from tui.screens.configure_save import SaveFlow
+from tui.screens.configure_save import Result, SaveFlow
 from tui.widgets.help_line import HelpLine, HelpLineHost
 
-Result = tuple[str, ProtectionConfig] | None  # ("saved" | "draft", cfg)
 TABS = ("failover", "monitoring", "snapshots", "connection", "advanced")
 
 
@@ -91,9 +90,9 @@ class ConfigureScreen(SaveFlow, ApiCaller, HelpLineHost, ModalScreen[Result]):
         self.refresh_inventory()
 
     def refresh_inventory(self) -> None:
-        api, cfg, again = self.app.api, self.cfg, self.source is not None
-        self.call_api("inventories", lambda: (api.inventory(cfg.source, refresh=again),
-                                              api.inventory(cfg.target)))
+        api, cfg, again = self.api, self.cfg, self.source is not None
+        self.call_api("inventories", lambda: (api.session.inventory(cfg.source, refresh=again),
+                                              api.session.inventory(cfg.target)))
 
     def api_inventories(self, servers: tuple[Any, Any], _tag: Any) -> None:
         self.source, self.target = servers

@@ -8,15 +8,16 @@ Cancel: keep the unsaved changes as a draft.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import on
-from textual.message_pump import MessagePump
+from textual.screen import ModalScreen
 from textual.widgets import Button
 
 from core.errors import InvalidInput
 from core.model.config import ProtectionConfig
-from tui.api_calls import error_text
+from tui.api_calls import ApiCaller, error_text
 from tui.configure import form
 from tui.configure.monitoring_tab import MonitoringTab
 
@@ -28,30 +29,38 @@ def save_job(api: Any, cfg: ProtectionConfig, changes: list[str],
     nobody was asked yet, else ("saved", cfg, notices). A typed WMI password goes to the
     credential cache just before saving: when it is refused, nothing is saved, and when the
     save fails, it is taken out of the cache again."""
-    new = api.apply(cfg, changes)
+    new = api.configure.apply(cfg, changes)
     if regenerate is None:
-        stale = api.plan_stale(new)
+        stale = api.tabs.plan_stale(new)
         if stale:
             return "stale", new, stale
     elif regenerate:
-        new = api.regenerate_plan(new, regenerate)
+        new = api.tabs.regenerate_plan(new, regenerate)
     if wmi_password:
-        new = api.set_wmi_credentials(new, new.monitoring.application.wmi_user, wmi_password)
+        new = api.wmi_account.set_wmi_credentials(new, new.monitoring.application.wmi_user, wmi_password)
     try:
-        notices = list(api.save_config(new) or [])
+        notices = list(api.configure.save_config(new) or [])
     except Exception:
         if wmi_password:  # not saved: the password typed for it is not kept either
-            api.clear_wmi_credentials(new)
+            api.wmi_account.clear_wmi_credentials(new)
         raise
     return "saved", new, notices
 
 
-class SaveFlow(MessagePump):
-    """Part of :class:`tui.screens.configure.ConfigureScreen` (a MessagePump so that its
-    ``@on`` handlers are registered)."""
+#: what Configure Protection returns: ("saved" | "draft", cfg), or None when cancelled
+Result = tuple[str, ProtectionConfig] | None
+
+
+class SaveFlow(ApiCaller, ModalScreen[Result]):
+    """Base of :class:`tui.screens.configure.ConfigureScreen`: OK, Save Draft and Cancel
+    (a screen, so that its ``@on`` handlers are registered and what it uses is typed)."""
 
     base: ProtectionConfig
     cfg: ProtectionConfig
+    # the Configure screen's parts the save flow calls
+    pending: Callable[[], tuple[ProtectionConfig, list[str]]]
+    show_field_error: Callable[[InvalidInput], bool]
+    general_error: Callable[[str], None]
 
     def wmi_password(self) -> str:
         """The WMI password typed on the Monitoring tab ("" when none)."""
@@ -62,7 +71,7 @@ class SaveFlow(MessagePump):
         form.clear_errors(self)
         self.general_error("")
         copy, changes = self.pending()
-        self.call_api("save", save_job, self.app.api, copy, changes,
+        self.call_api("save", save_job, self.api, copy, changes,
                       wmi_password=self.wmi_password())
 
     def api_save(self, result: tuple[str, ProtectionConfig, list[str]], _tag: Any) -> None:
@@ -87,7 +96,7 @@ class SaveFlow(MessagePump):
             if regenerate is None:
                 return
             chosen = phases if regenerate else []
-            self.call_api("save", save_job, self.app.api, cfg, [], chosen,
+            self.call_api("save", save_job, self.api, cfg, [], chosen,
                           wmi_password=self.wmi_password())
 
         self.app.push_screen(ConfirmScreen("Failover scripts", body, yes="Regenerate",
@@ -106,14 +115,14 @@ class SaveFlow(MessagePump):
         if not changes and copy.to_dict() == self.base.to_dict():
             self.dismiss(None)
             return
-        api = self.app.api
+        api = self.api
 
         def job() -> ProtectionConfig:
             try:
-                draft = api.apply(copy, changes)
+                draft = api.configure.apply(copy, changes)
             except InvalidInput:
                 draft = copy  # keep what can be kept; the bad value is typed again
-            api.save_draft(draft)
+            api.configure.save_draft(draft)
             return draft
 
         self.call_api("draft", job)

@@ -41,8 +41,8 @@ class ConfirmScreen(ModalScreen[bool]):
     def key_hint(self) -> str:
         """``y Fail over · n Not now``: the shown bindings, described by this dialog's answers."""
         answers = {"confirm.yes": self.yes, "confirm.no": self.no}
-        return " · ".join(f"{b.key} {answers[b.id]}" for b in self.BINDINGS
-                          if b.show and b.id in answers)
+        shown = [b for b in self.BINDINGS if isinstance(b, Binding) and b.show]
+        return " · ".join(f"{b.key} {answers[b.id]}" for b in shown if b.id in answers)
 
     def on_mount(self) -> None:
         self.query_one("#yes" if self.focus_yes else "#no", Button).focus()

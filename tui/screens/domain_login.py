@@ -72,9 +72,9 @@ class DomainLoginScreen(ApiCaller, HelpLineHost, ModalScreen[str | None]):
     def on_mount(self) -> None:
         first = "#dlogin-user" if self.domain else "#dlogin-domain"
         self.query_one(first, Input).focus()
-        self.call_api("lab_credentials", self.app.api.lab_credentials)
+        self.call_api("lab_credentials", self.api.logins.lab_credentials)
         if self.domain:
-            self.call_api("domain_connection", self.app.api.domain_connection, self.domain)
+            self.call_api("domain_connection", self.api.domains.domain_connection, self.domain)
 
     def api_domain_connection(self, conn: Any, _tag: Any) -> None:
         """The domain's saved settings: the DC, CA, TLS mode and user of its last login."""
@@ -124,7 +124,7 @@ class DomainLoginScreen(ApiCaller, HelpLineHost, ModalScreen[str | None]):
             return
         tls = self.query_one("#dlogin-tls", Select).value
         self._error(f"Reading {domain or 'the domain'}…", error=False)
-        self.call_api("domain_login", self.app.api.domain_login, domain, user, password,
+        self.call_api("domain_login", self.api.domains.domain_login, domain, user, password,
                       dc=value("#dlogin-dc").strip(), ca_file=value("#dlogin-ca").strip(),
                       tls=str(tls) if tls != Select.NULL else "starttls")
 

@@ -83,7 +83,7 @@ class FailoverConfirmScreen(ApiCaller, ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(f"#{GRACEFUL if self.source_up else NOW}", Button).focus()
         if self.app_id and not self.source_up:
-            self.call_api("snapshots", self.app.api.snapshots, self.app_id, self.source,
+            self.call_api("snapshots", self.api.snapshots.listing, self.app_id, self.source,
                           self.target)
 
     def api_snapshots(self, snaps: list[Any], _tag: Any) -> None:

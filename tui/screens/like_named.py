@@ -74,7 +74,7 @@ class LikeNamedScreen(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | No
         if not node:
             self._error("cluster.target_node", "enter a node of the target cluster")
             return
-        self.call_api("node_login", self.app.api.needs_login, node, tag=node)
+        self.call_api("node_login", self.api.logins.needs_login, node, tag=node)
 
     def api_node_login(self, needed: bool, node: str) -> None:
         if not needed:
@@ -92,7 +92,7 @@ class LikeNamedScreen(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | No
         self._error("cluster.target_node", error_text(err))
 
     def _read(self, node: str) -> None:
-        self.call_api("like_named_setup", self.app.api.like_named_setup, self.source, node,
+        self.call_api("like_named_setup", self.api.apps.like_named_setup, self.source, node,
                       tag=node)
 
     def api_like_named_setup(self, choices: Any, node: str) -> None:
@@ -153,12 +153,12 @@ class LikeNamedScreen(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | No
         if not self.node:
             self._error("cluster.target_node", "connect to a node of the target cluster first")
             return
-        api, app_id, source, target = self.app.api, self.app_id, self.source, self.target
+        api, app_id, source, target = self.api, self.app_id, self.source, self.target
         changes = self._assignments()
 
         def job() -> ProtectionConfig:
-            cfg = api.apply(api.load_config(app_id, source, target), changes)
-            api.save_config(cfg)
+            cfg = api.configure.apply(api.configure.load_config(app_id, source, target), changes)
+            api.configure.save_config(cfg)
             return cfg
 
         self.call_api("save", job)

@@ -62,7 +62,7 @@ class LogViewerScreen(ApiCaller, HelpLineHost, ModalScreen[None]):
     def _load(self) -> None:
         value = str(self.query_one("#log-kind", Select).value)
         kind, _, server = value.partition(":")
-        self.call_api("log_text", self.app.api.log_text, kind, server or None)
+        self.call_api("log_text", self.api.logs.log_text, kind, server or None)
 
     def api_log_text(self, text: str, _tag: Any) -> None:
         area = self.query_one("#log-text", TextArea)

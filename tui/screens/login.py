@@ -46,7 +46,7 @@ class LoginScreen(ApiCaller, HelpLineHost, ModalScreen[Any]):
 
     def on_mount(self) -> None:
         self.query_one("#login-user", Input).focus()
-        self.call_api("lab_credentials", self.app.api.lab_credentials)
+        self.call_api("lab_credentials", self.api.logins.lab_credentials)
 
     def api_lab_credentials(self, creds: tuple[str, str] | None, _tag: Any) -> None:
         if not creds:
@@ -74,7 +74,7 @@ class LoginScreen(ApiCaller, HelpLineHost, ModalScreen[Any]):
             return
         self._error(f"Checking the account on {self.server}…", error=False)
         self.query_one("#login-ok", Button).disabled = True
-        self.call_api("login", self.app.api.login, self.server, user, password)
+        self.call_api("login", self.api.logins.login, self.server, user, password)
 
     def api_login(self, server: Any, _tag: Any) -> None:
         self.dismiss(server)

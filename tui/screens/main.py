@@ -53,8 +53,8 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
 
     def on_mount(self) -> None:
         self._update_header()
-        api = self.app.api
-        self.call_api("startup", lambda: (api.applications(), api.settings()))
+        api = self.api
+        self.call_api("startup", lambda: (api.setup.applications(), api.session.settings()))
 
     def api_startup(self, result: tuple[list[Any], Any], _tag: Any) -> None:
         apps, settings = result
@@ -120,8 +120,8 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
         s = self.session
         s.source, s.target = event.source, event.target
         self.log_action(f"selected pair {s.source} -> {s.target} ({s.app_id})")
-        api = self.app.api
-        self.call_api("select_pair", api.select_pair, s.app_id, s.source, s.target,
+        api = self.api
+        self.call_api("select_pair", api.setup.select_pair, s.app_id, s.source, s.target,
                       tag=(s.source, s.target))
         self._actions_changed()
 
@@ -176,8 +176,8 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
         s = self.session
         if not s.has_pair:
             return
-        api = self.app.api
-        self.call_api("allowed_actions", api.allowed_actions, s.app_id, s.source, s.target,
+        api = self.api
+        self.call_api("allowed_actions", api.protection.allowed_actions, s.app_id, s.source, s.target,
                       tag=(s.app_id, s.source, s.target))
 
     def api_allowed_actions(self, allowed: dict[str, Any], tag: tuple[str, str, str]) -> None:

@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual.screen import Screen
 from textual.widgets import TabbedContent
 
 from tui.actions import ACTIONS, BY_ID, MENUS, TWIN_OF
+from tui.api_calls import ApiCaller
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.steps import StepsScreen
+from tui.widgets.monitor_pane import MonitorPane
+from tui.widgets.setup_pane import SetupPane
+from tui.widgets.validation_pane import ValidationPane
+
+if TYPE_CHECKING:
+    from tui.session import Session
 
 
-class MainActions:
-    """Mixin of :class:`tui.screens.main.MainScreen` holding its actions."""
+class MainActions(ApiCaller, Screen[None]):
+    """Base of :class:`tui.screens.main.MainScreen` holding its actions (a Screen, so
+    that what it uses of Textual is typed; the main screen's own parts it calls are
+    declared below)."""
 
-    session: Any
+    #: the verbose log line is written for its effect (a failure is still shown)
+    RESULT_IGNORED: ClassVar[frozenset[str]] = frozenset({"log_action"})
+    session: Session
+    _prompted_failure: bool
+    # the main screen's and ConfigureActions' parts these actions call
+    ensure_config: Callable[[Callable[[], None]], None]
+    refresh_allowed: Callable[[], None]
+    _reset_pair: Callable[[], None]
+    _actions_changed: Callable[[], None]
 
     # --- dispatch --------------------------------------------------------------
     def run_ui_action(self, action_id: str) -> None:
@@ -41,8 +59,8 @@ class MainActions:
         return out
 
     def log_action(self, text: str) -> None:
-        api = self.app.api
-        self.call_api("log_action", api.log_action, text)
+        api = self.api
+        self.call_api("log_action", api.logs.log_action, text)
 
     def api_failed_log_action(self, err: BaseException, _tag: Any) -> None:
         pass  # a log that cannot be written must not interrupt the user
@@ -53,7 +71,7 @@ class MainActions:
 
     def _after_change(self) -> None:
         self.refresh_allowed()
-        self.query_one("#monitor").poll_now()
+        self.query_one("#monitor", MonitorPane).poll_now()
 
     def _show_tab(self, tab: str) -> None:
         self.query_one("#app-page", TabbedContent).active = tab
@@ -82,26 +100,31 @@ class MainActions:
     def action_validate(self) -> None:
         self.log_action("validate")
         self._show_tab("tab-setup")
-        self.ensure_config(lambda: self.query_one("#validation").run(
-            self.session.cfg))
+        self.ensure_config(self._validate_loaded)
+
+    def _validate_loaded(self) -> None:
+        if self.session.cfg is not None:  # ensure_config calls this once it is loaded
+            self.query_one("#validation", ValidationPane).run(self.session.cfg)
 
     def action_enable(self) -> None:
         def start() -> None:
-            api, cfg = self.app.api, self.session.cfg
-            self._steps("Enable protection", lambda progress: api.enable(cfg, progress),
-                        lambda ok: ok and self._show_tab("tab-monitor"))
+            api, cfg = self.api, self.session.cfg
+            if cfg is None:  # ensure_config calls this once the configuration is loaded
+                return
+            self._steps("Enable protection", lambda progress: api.protection.enable(cfg, progress),
+                        lambda ok: self._show_tab("tab-monitor") if ok else None)
 
         self.ensure_config(start)
 
     def action_disable(self) -> None:
-        api, pair = self.app.api, self._pair()
+        api, pair = self.api, self._pair()
         if self.session.state in ("Failing over", "Failing back"):
             # a plan stopped part-way: abort it (saying what ran), then disable (F-8.1)
             self._confirm("Disable protection",
                           f"{pair[1]} → {pair[2]} is {self.session.state.lower()}: its plan "
                           "stopped part-way.\nAbort it and disable protection?", "Disable",
                           lambda: self._steps("Disable protection", lambda progress:
-                                              api.disable(*pair, progress, force=True)))
+                                              api.protection.disable(*pair, progress, force=True)))
             return
         self._confirm("Disable protection",
                       f"Stop replicating {pair[1]} to {pair[2]} and remove the failover monitor?",
@@ -115,9 +138,9 @@ class MainActions:
         self._set_monitoring(False)
 
     def _set_monitoring(self, on: bool) -> None:
-        api = self.app.api
+        api = self.api
         self.log_action(f"{'enable' if on else 'disable'} monitoring")
-        self.call_api("set_monitoring", api.set_monitoring, *self._pair(), on,
+        self.call_api("set_monitoring", api.monitoring.set_monitoring, *self._pair(), on,
                       tag=on)
 
     def api_set_monitoring(self, _result: Any, on: bool) -> None:
@@ -150,11 +173,11 @@ class MainActions:
         self.app.push_screen(ConfirmScreen(
             "Failure detected", f"{source} has failed. Fail over to {target} now?\n\n{detail}",
             yes="Fail over", no="Not now", dialog_id="failover-prompt", focus_yes=False),
-            lambda yes: yes and self._failover_after_prompt())
+            lambda yes: self._failover_after_prompt() if yes else None)
 
     def _failover_after_prompt(self) -> None:
         """With snapshots on the target, the Failover dialog asks which point to serve."""
-        self.call_api("failover_points", self.app.api.snapshots, *self._pair())
+        self.call_api("failover_points", self.api.snapshots.listing, *self._pair())
 
     def api_failover_points(self, snaps: list[Any], _tag: Any) -> None:
         if snaps:
@@ -169,7 +192,7 @@ class MainActions:
         from tui.screens.failover_confirm import GRACEFUL, NOW, FailoverConfirmScreen
 
         app_id, source, target = self._pair()
-        graceful = bool(self.app.api.graceful_failover(app_id))
+        graceful = bool(self.api.tabs.graceful_failover(app_id))
         # Protected / Mirroring: the source answers, so only graceful is on offer (F-9.2)
         source_up = self.session.state in ("Protected", "Mirroring")
 
@@ -184,60 +207,60 @@ class MainActions:
         self.app.push_screen(question, answered)
 
     def _run_failover(self, graceful: bool = False, snapshot: str = "") -> None:
-        api, pair = self.app.api, self._pair()
+        api, pair = self.api, self._pair()
         if snapshot:
             self._steps(f"Failover {pair[1]} → {pair[2]} to snapshot {snapshot}",
-                        lambda progress: api.failover(*pair, progress=progress,
-                                                      snapshot=snapshot))
+                        lambda progress: api.protection.failover(*pair, progress=progress,
+                                                                 snapshot=snapshot))
             return
         if graceful:
             self._steps(f"Graceful failover {pair[1]} → {pair[2]}",
-                        lambda progress: api.failover(*pair, progress=progress, graceful=True))
+                        lambda progress: api.protection.failover(*pair, progress=progress, graceful=True))
             return
         self._steps(f"Failover {pair[1]} → {pair[2]}",
-                    lambda progress: api.failover(*pair, progress=progress))
+                    lambda progress: api.protection.failover(*pair, progress=progress))
 
     def action_abort(self) -> None:
-        api, pair = self.app.api, self._pair()
+        api, pair = self.api, self._pair()
         label = self.session.allowed.get("abort", ("Abort",))[0] or "Abort"
         self._confirm(label, f"End the {pair[1]} → {pair[2]} plan that stopped part-way?\n"
                       "Steps that ran keep their effects; you are told which ran and which "
                       "did not, and can run the plan again or unprotect the pair.", "Abort",
-                      lambda: self._steps(label, lambda progress: api.abort(*pair, progress)))
+                      lambda: self._steps(label, lambda progress: api.protection.abort(*pair, progress)))
 
     def action_failback(self) -> None:
-        api, pair = self.app.api, self._pair()
+        api, pair = self.api, self._pair()
         self._confirm("Failback", f"Give {pair[1]} its name and clients back from {pair[2]}?",
                       "Fail back", lambda: self._steps(
                           f"Failback {pair[2]} → {pair[1]}",
-                          lambda progress: api.failback(*pair, progress=progress)))
+                          lambda progress: api.protection.failback(*pair, progress=progress)))
 
     def action_restore(self) -> None:
         # first what the restore would overwrite on the source (F-9.3), then the question
         self.notify("Comparing the source with the target…", title="Restore")
-        self.call_api("restore_preview", self.app.api.restore_preview, *self._pair())
+        self.call_api("restore_preview", self.api.protection.restore_preview, *self._pair())
 
     def api_restore_preview(self, diff: Any, _tag: Any) -> None:
         from tui.screens.restore_confirm import DISCARD, RestoreConfirmScreen
 
-        api, pair = self.app.api, self._pair()
+        api, pair = self.api, self._pair()
 
         def answered(choice: str | None) -> None:
             if choice is None:
                 return
             discard = choice == DISCARD
             self._steps(f"Restore {pair[2]} → {pair[1]}",
-                        lambda progress: api.restore(*pair, progress=progress, discard=discard))
+                        lambda progress: api.protection.restore(*pair, progress=progress, discard=discard))
 
         self.app.push_screen(RestoreConfirmScreen(diff), answered)
 
     def action_refresh_status(self) -> None:
-        self.query_one("#monitor").poll_now()
+        self.query_one("#monitor", MonitorPane).poll_now()
 
     # --- file, tools, help ------------------------------------------------------------
     def action_new(self) -> None:
         self.log_action("new pair")
-        self.query_one("#setup").clear_pair()
+        self.query_one("#setup", SetupPane).clear_pair()
         self._reset_pair()
         self._actions_changed()
         self._show_tab("tab-setup")
@@ -252,7 +275,7 @@ class MainActions:
         def closed(settings: Any) -> None:
             if settings is not None:
                 self.session.settings = settings
-                self.query_one("#monitor").apply_settings(settings)
+                self.query_one("#monitor", MonitorPane).apply_settings(settings)
 
         self.app.push_screen(OptionsScreen(self.session.settings), closed)
 
@@ -268,7 +291,7 @@ class MainActions:
             if domain and panes and getattr(self.session.application, "protectable", False):
                 panes.first().reload(domain)
 
-        self.app.push_screen(DomainLoginScreen(shown or self.app.api.domain), done)
+        self.app.push_screen(DomainLoginScreen(shown or self.api.domain), done)
 
     def _logs(self, kind: str, server: str | None) -> None:
         from tui.screens.log_viewer import LogViewerScreen
@@ -299,7 +322,7 @@ class MainActions:
         self.app.push_screen(SnapshotsScreen(*self._pair()), lambda _r: self._after_change())
 
     def action_manage_sql(self) -> None:
-        self.query_one("#setup").open_find(manage_sql=True)
+        self.query_one("#setup", SetupPane).open_find(manage_sql=True)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -328,7 +351,7 @@ class MainActions:
 
 def _disable(api: Any, pair: tuple[str, str, str], progress: Callable[[str], None]) -> None:
     progress(f"stop replicating {pair[1]} to {pair[2]} and remove the failover monitor")
-    api.disable(*pair)
+    api.protection.disable(*pair)
 
 
 def ua_binding(ua: Any) -> Any:

@@ -4,15 +4,27 @@ and drafts, F-5.5, F-6.6) and open Configure Protection with what it needs to sh
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from textual.screen import Screen
+
+from tui.api_calls import ApiCaller
 from tui.screens.confirm import ConfirmScreen
+from tui.widgets.validation_pane import ValidationPane
+
+if TYPE_CHECKING:
+    from tui.session import Session
 
 
-class ConfigureActions:
-    """Mixin of :class:`tui.screens.main.MainScreen`."""
+class ConfigureActions(ApiCaller, Screen[None]):
+    """Base of :class:`tui.screens.main.MainScreen`: its configuration actions."""
 
-    session: Any
+    session: Session
+    # the main screen's and MainActions' parts these actions call
+    refresh_allowed: Callable[[], None]
+    log_action: Callable[[str], None]
+    _pair: Callable[[], tuple[str, str, str]]
+    _actions_changed: Callable[[], None]
 
     # --- configuration -----------------------------------------------------------
     def ensure_config(self, then: Callable[[], None]) -> None:
@@ -21,24 +33,24 @@ class ConfigureActions:
         if s.cfg is not None:
             then()
             return
-        api = self.app.api
+        api = self.api
         app_id, source, target = self._pair()
 
         def load(reuse: bool) -> None:
             self.call_api("load_config",
-                          lambda: api.load_config(app_id, source, target, reuse=reuse), tag=then)
+                          lambda: api.configure.load_config(app_id, source, target, reuse=reuse), tag=then)
 
         def answered(yes: bool | None) -> None:
             load(bool(yes))
 
         def draft_answered(yes: bool | None) -> None:
             def job() -> Any:
-                draft = api.load_draft(app_id, source, target)
+                draft = api.configure.load_draft(app_id, source, target)
                 if yes and draft is not None:
                     return draft
                 if draft is not None:
-                    api.discard_draft(draft)
-                return api.load_config(app_id, source, target, reuse=True)
+                    api.configure.discard_draft(draft)
+                return api.configure.load_config(app_id, source, target, reuse=True)
 
             self.call_api("load_config", job, tag=then)
 
@@ -72,10 +84,10 @@ class ConfigureActions:
         def open_with(use_draft: bool | None) -> None:
             cfg = s.draft if use_draft and s.draft is not None else s.cfg
             if not use_draft and s.draft is not None:
-                api = self.app.api
-                self.call_api("discard_draft", api.discard_draft, s.draft)
+                api = self.api
+                self.call_api("discard_draft", api.configure.discard_draft, s.draft)
                 s.draft = None
-            self.call_api("configure_info", load_info, self.app.api, cfg, tag=cfg)
+            self.call_api("configure_info", load_info, self.api, cfg, tag=cfg)
 
         if s.draft is not None:
             self.app.push_screen(ConfirmScreen(
@@ -97,7 +109,7 @@ class ConfigureActions:
         if kind == "saved":
             s.cfg, s.draft = cfg, None
             s.results, s.validated = [], False
-            self.query_one("#validation").clear("Configuration saved: validate again (v).")
+            self.query_one("#validation", ValidationPane).clear("Configuration saved: validate again (v).")
             self.refresh_allowed()
             self._actions_changed()
         else:

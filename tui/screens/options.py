@@ -86,8 +86,8 @@ class OptionsScreen(ApiCaller, HelpLineHost, ModalScreen[Any]):
     def _form(self) -> dict[str, str]:
         out = {}
         for key, _label, kind, _default, _ in OPTIONS:
-            widget = self.query_one(f"#opt-{key}")
-            value = widget.value
+            value = (self.query_one(f"#opt-{key}", Checkbox).value if kind == "bool"
+                     else self.query_one(f"#opt-{key}", Input).value)
             out[key] = _text(bool(value)) if kind == "bool" else str(value).strip()
         return out
 
@@ -114,10 +114,10 @@ class OptionsScreen(ApiCaller, HelpLineHost, ModalScreen[Any]):
         if not changed:
             self.dismiss(None)
             return
-        api = self.app.api
+        api = self.api
 
         def save() -> Any:
-            return api.set_options(changed)
+            return api.options.set_options(changed)
 
         self.call_api("save", save)
 
@@ -149,7 +149,7 @@ class OptionsScreen(ApiCaller, HelpLineHost, ModalScreen[Any]):
     def _clear_credentials(self) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self.call_api("clear_credentials", self.app.api.clear_credentials)
+                self.call_api("clear_credentials", self.api.options.clear_credentials)
 
         self.app.push_screen(ConfirmScreen(
             "Clear cached credentials", "Forget every cached user name and password?\n"

@@ -63,7 +63,7 @@ class SnapshotsScreen(ApiCaller, ModalScreen[None]):
         self._reload()
 
     def _reload(self) -> None:
-        self.call_api("snapshots", self.app.api.snapshots, *self.pair)
+        self.call_api("snapshots", self.api.snapshots.listing, *self.pair)
 
     def _say(self, text: str) -> None:
         self.query_one("#snap-status", Static).update(text)
@@ -91,7 +91,7 @@ class SnapshotsScreen(ApiCaller, ModalScreen[None]):
     @on(Button.Pressed, "#snap-take")
     def action_take(self) -> None:
         self._say(f"Taking a snapshot on {self.pair[2]}…")
-        self.call_api("take_snapshot", self.app.api.take_snapshot, *self.pair)
+        self.call_api("take_snapshot", self.api.snapshots.take_snapshot, *self.pair)
 
     def api_take_snapshot(self, snap: Any, _tag: Any) -> None:
         self.notify(f"Snapshot {snap.id} taken: {snap.files} file(s), "
@@ -111,7 +111,7 @@ class SnapshotsScreen(ApiCaller, ModalScreen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self._say(f"Deleting {sid}…")
-                self.call_api("delete_snapshot", self.app.api.delete_snapshot, *self.pair,
+                self.call_api("delete_snapshot", self.api.snapshots.delete_snapshot, *self.pair,
                               sid, tag=sid)
 
         self.app.push_screen(ConfirmScreen("Delete snapshot",

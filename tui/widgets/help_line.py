@@ -9,6 +9,7 @@ from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from tui.help_text import help_for
+from tui.hosts import appmgr_app
 
 
 class HelpLine(Widget):
@@ -44,7 +45,7 @@ class HelpLine(Widget):
         return Content(self.text)  # plain text: a backslash or bracket is not markup
 
     def show_for(self, widget: object) -> None:
-        self.text = help_for(widget, self.app.api.field_help)
+        self.text = help_for(widget, appmgr_app(self).api.tabs.field_help)
 
 
 class HelpLineHost:

@@ -1,6 +1,6 @@
 """The Monitor tab (SPEC F-8.4): live status polled by a self-rescheduling timer.
 
-A thread worker calls ``api.status`` and posts :class:`StatusPolled`; the
+A thread worker calls ``api.monitoring.status`` and posts :class:`StatusPolled`; the
 handler updates the widgets (the counters table by row key) and only then
 schedules the next poll, so polls never overlap or pile up over a slow link.
 """
@@ -22,6 +22,7 @@ from core.protection.health import since_text
 from core.protection.status import missed_text
 from tui.api_calls import error_text
 from tui.fmt import STATE_CLASS, ago, rate, size, status_label
+from tui.hosts import appmgr_app
 from tui.refresh import RefreshPolicy, counters_changed, is_busy
 
 ROWS = (
@@ -41,6 +42,9 @@ AGE_TICK = 1.0  # seconds between recomputed ages ("last heartbeat 3 s ago")
 MONITOR_STATES = {"monitoring": "monitoring", "failover_condition": "failover condition met",
                   "off": "off"}
 
+
+#: rate samples on the sparkline (one per poll), oldest left
+RATE_WINDOW = 60
 
 class StatusPolled(Message):
     def __init__(self, pair: tuple[str, str, str], status: Any, error: BaseException | None):
@@ -65,7 +69,7 @@ class MonitorPane(VerticalScroll):
         self.interval = self.policy.fast
         self.settings: Any = None
         self.last_stats: Any = None
-        self.rates: deque[float] = deque(maxlen=60)
+        self.rates: deque[float] = deque(maxlen=RATE_WINDOW)
         self._timer: Timer | None = None
         #: (last heartbeat, last snapshot) of the status shown: their ages are recomputed
         #: from the clock every second, since polls back off to 10 s while nothing moves
@@ -82,7 +86,8 @@ class MonitorPane(VerticalScroll):
             with Horizontal(classes="row"):
                 yield Label("Mirror", classes="label")
                 yield ProgressBar(total=100, show_eta=False, id="mon-progress")
-            table = DataTable(id="mon-table", cursor_type="none", show_header=False)
+            table: DataTable[str] = DataTable(id="mon-table", cursor_type="none",
+                                              show_header=False)
             table.add_column("Counter", key="name", width=24)
             table.add_column("Value", key="value", width=24)
             for key, title in ROWS:
@@ -129,7 +134,7 @@ class MonitorPane(VerticalScroll):
             return
         worker = get_current_worker()
         try:
-            status, error = self.app.api.status(*pair), None
+            status, error = appmgr_app(self).api.monitoring.status(*pair), None
         except Exception as err:  # typed errors shown on the tab; the timer carries on
             status, error = None, err
         if not worker.is_cancelled:
@@ -170,7 +175,7 @@ class MonitorPane(VerticalScroll):
             line.set_class(STATE_CLASS.get(state, "idle") == cls, f"-{cls}")
         s = status.stats
         in_bytes = bool(getattr(self.settings, "stats_in_bytes", False))
-        now = self.app.clock()
+        now = appmgr_app(self).clock()
         monitor = status.monitor
         last_hb = monitor.last_heartbeat if monitor and monitor.last_heartbeat else s.last_heartbeat
         missed = monitor.missed if monitor else s.missed_heartbeats
@@ -198,7 +203,7 @@ class MonitorPane(VerticalScroll):
         self.query_one("#mon-progress", ProgressBar).update(progress=s.mirror_percent)
         self.rates.append(float(s.transfer_rate))
         # a fixed window, oldest left: a single sample must not fill the whole line
-        window = [0.0] * (self.rates.maxlen - len(self.rates)) + list(self.rates)
+        window = [0.0] * (RATE_WINDOW - len(self.rates)) + list(self.rates)
         self.query_one("#mon-spark", Sparkline).data = window
 
     @staticmethod
@@ -247,7 +252,7 @@ class MonitorPane(VerticalScroll):
         if self._times is None or self.pair is None:
             return
         table = self.query_one("#mon-table", DataTable)
-        for key, text in self._ages(*self._times, self.app.clock()).items():
+        for key, text in self._ages(*self._times, appmgr_app(self).clock()).items():
             if str(table.get_cell(key, "value")) != text:  # no repaint for the same text
                 table.update_cell(key, "value", text)
 

@@ -21,6 +21,7 @@ from textual.widgets import Button, Select, Static, TextArea
 from core.errors import AppmgrError
 from core.model.config import ProtectionConfig
 from tui.api_calls import ApiCaller, error_text
+from tui.hosts import configure_screen
 
 EDIT_KEY = "advanced.plan_edits."
 
@@ -29,8 +30,8 @@ def plans_job(api: Any, cfg: ProtectionConfig, changes: list[str]) -> tuple[Any,
     """Thread: the phases, their scripts and the stale edits, with ``changes`` applied
     when they parse (else for the configuration as it is)."""
     with contextlib.suppress(AppmgrError):  # a bad value elsewhere: OK will say where
-        cfg = api.apply(cfg, changes)
-    return list(api.plan_phases(cfg)), dict(api.plan_all(cfg)), list(api.plan_stale(cfg))
+        cfg = api.configure.apply(cfg, changes)
+    return list(api.tabs.plan_phases(cfg)), dict(api.tabs.plan_all(cfg)), list(api.tabs.plan_stale(cfg))
 
 
 class PlanPanel(ApiCaller, Vertical):
@@ -51,7 +52,7 @@ class PlanPanel(ApiCaller, Vertical):
 
     def refresh_plans(self, cfg: ProtectionConfig, changes: list[str]) -> None:
         self.cfg = cfg
-        self.call_api("plans", plans_job, self.app.api, cfg, changes)
+        self.call_api("plans", plans_job, self.api, cfg, changes)
 
     def api_plans(self, result: tuple[Any, ...], _tag: Any) -> None:
         phases, self.texts, self.stale = result
@@ -122,7 +123,7 @@ class PlanPanel(ApiCaller, Vertical):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.call_api("plan_change", self.app.api.regenerate_plan, self.screen.cfg,
+                self.call_api("plan_change", self.api.tabs.regenerate_plan, configure_screen(self).cfg,
                               [phase])
 
         self.app.push_screen(ConfirmScreen(
@@ -130,10 +131,10 @@ class PlanPanel(ApiCaller, Vertical):
             "from the configuration?", yes="Regenerate", no="Keep my edit"), answered)
 
     def _apply(self, changes: list[str]) -> None:
-        self.call_api("plan_change", self.app.api.apply, self.screen.cfg, changes)
+        self.call_api("plan_change", self.api.configure.apply, configure_screen(self).cfg, changes)
 
     def api_plan_change(self, cfg: ProtectionConfig, _tag: Any) -> None:
-        self.screen.change(cfg)
+        configure_screen(self).change(cfg)
 
     def api_failed_plan_change(self, err: BaseException, _tag: Any) -> None:
         self.notify(error_text(err), title="Script not changed", severity="error")

@@ -43,7 +43,7 @@ class RulesPanel(ApiCaller, Vertical):
         yield form.check("Override generated rules", "advanced.override_rules", self.cfg)
         # the path takes what the dialog leaves (nothing hides behind a scrollbar)
         self.path_width = max(20, min(110, self.app.size.width) - 36)
-        table = DataTable(id="rules-table", cursor_type="row")
+        table: DataTable[str] = DataTable(id="rules-table", cursor_type="row")
         table.add_column("Path", key="path", width=self.path_width)
         table.add_column("Rule", key="rule", width=8)
         table.add_column("Subfolders", key="recursive", width=10)
@@ -64,7 +64,7 @@ class RulesPanel(ApiCaller, Vertical):
 
     def refresh_generated(self, cfg: ProtectionConfig) -> None:
         self.cfg = cfg
-        self.call_api("generated_rules", self.app.api.generated_rules, cfg)
+        self.call_api("generated_rules", self.api.tabs.generated_rules, cfg)
 
     def api_generated_rules(self, rules: list[Rule], _tag: Any) -> None:
         self.generated = list(rules)

@@ -3,14 +3,15 @@ and the SharePoint front end's "Get Config" that finds the source."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import on
-from textual.message_pump import MessagePump
-from textual.widgets import Button, Input, Select
+from textual.containers import Vertical
+from textual.widgets import Button, Input, Select, Static
 
 from core.errors import AppmgrError, AuthFailed, InvalidInput
-from tui.api_calls import error_text
+from tui.api_calls import ApiCaller, error_text
 
 #: what the automatic discovery of F-5.2 asks the directory for
 SQL_QUERY = "sql_servers"
@@ -31,19 +32,19 @@ def load_job(api: Any, app_id: str, auto: str, domain: str | None) -> tuple[Any,
         return _load(api, app_id, auto, domain)
     except AuthFailed as err:
         # the admin host's own domain (no directory read for File server) to log in to
-        raise DomainRefused(err, domain or api.default_domain("fileprint")) from err
+        raise DomainRefused(err, domain or api.setup.default_domain("fileprint")) from err
 
 
 def _load(api: Any, app_id: str, auto: str, domain: str | None) -> tuple[Any, ...]:
-    shown = domain if domain is not None else api.default_domain(app_id)
-    current = api.server_list(app_id)
+    shown = domain if domain is not None else api.setup.default_domain(app_id)
+    current = api.setup.server_list(app_id)
     if not auto:
         return shown, current, None, ""
-    if auto == SQL_QUERY and getattr(api, "nosqlsearch", False):
+    if auto == SQL_QUERY and api.nosqlsearch:
         return shown, current, [], ("Automatic SQL Server search skipped (--nosqlsearch): add "
                                     "servers with Find… or Manage SQL Servers (Q).")
     try:
-        found = api.discover(app_id)
+        found = api.setup.discover(app_id)
     except AuthFailed:
         raise
     except AppmgrError as exc:
@@ -51,18 +52,25 @@ def _load(api: Any, app_id: str, auto: str, domain: str | None) -> tuple[Any, ..
     return shown, current, found, ""
 
 
-class SetupLoadMixin(MessagePump):
-    """Part of :class:`tui.widgets.setup_pane.SetupPane` (a MessagePump so that its
-    ``@on`` handlers are registered)."""
+class SetupLoadMixin(ApiCaller, Vertical):
+    """Base of :class:`tui.widgets.setup_pane.SetupPane`: reading the domain, the lists
+    and the servers (a widget, so that its ``@on`` handlers are registered and what it
+    uses is typed)."""
+
+    # the Setup pane's parts the loading calls
+    show_notes: Callable[..., None]
+    set_servers: Callable[..., list[str]]
+    apply_preset: Callable[[list[str]], None]
 
     app_id: str
     auto: str
     _domain: str
     _found: list[str]
+    _source_note: tuple[str, str] | None  # (source, what Get Config found)
 
     def reload(self, domain: str | None = None) -> None:
         """Read the domain (unless given), the current list and the discovered servers."""
-        api = self.app.api
+        api = self.api
         self.show_notes(f"Searching {domain or 'the domain'}…" if self.auto else "")
         self.call_api("setup_load", load_job, api, self.app_id, self.auto, domain,
                       tag=self.app_id)
@@ -111,7 +119,7 @@ class SetupLoadMixin(MessagePump):
     def _domain_entered(self, event: Input.Submitted | Input.Blurred) -> None:
         value = event.value.strip()
         if value and value != self._domain:
-            self.call_api("set_domain", self.app.api.set_domain, value)
+            self.call_api("set_domain", self.api.setup.set_domain, value)
 
     def api_set_domain(self, domain: str, _tag: Any) -> None:
         self._domain = domain
@@ -123,7 +131,7 @@ class SetupLoadMixin(MessagePump):
         self._field_error(err.message if isinstance(err, InvalidInput) else error_text(err))
 
     def _field_error(self, text: str) -> None:
-        err = self.query_one("#err-domain")
+        err = self.query_one("#err-domain", Static)
         err.update(text)
         err.set_class(bool(text), "-shown")
 
@@ -137,11 +145,11 @@ class SetupLoadMixin(MessagePump):
             self.query_one("#front-end", Input).focus()
             return
         self.show_notes(f"Reading the farm configuration of {name.upper()}…")
-        self.call_api("front_end_login", self.app.api.needs_login, name, tag=name)
+        self.call_api("front_end_login", self.api.logins.needs_login, name, tag=name)
 
     def api_front_end_login(self, needed: bool, name: str) -> None:
         if not needed:
-            self.call_api("get_config", self.app.api.sharepoint_get_config, name)
+            self.call_api("get_config", self.api.apps.sharepoint_get_config, name)
             return
         from tui.screens.login import LoginScreen
 
@@ -149,7 +157,7 @@ class SetupLoadMixin(MessagePump):
             if server is None:
                 self.show_notes(f"Not logged in to {name.upper()}.")
             else:
-                self.call_api("get_config", self.app.api.sharepoint_get_config, name)
+                self.call_api("get_config", self.api.apps.sharepoint_get_config, name)
 
         self.app.push_screen(LoginScreen(name.upper(), "front end"), done)
 

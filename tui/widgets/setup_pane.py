@@ -44,7 +44,7 @@ class SetupPane(SetupLoadMixin, ApiCaller, Vertical):
         self._chosen = {"source": "", "target": ""}
         self._current: list[str] = []  # the application's current list (persisted)
         self._found: list[str] = []  # found by the automatic discovery (F-5.2)
-        self._source_note: tuple[str, str] | None = None  # (source, what Get Config found)
+        self._source_note = None  # (source, what Get Config found)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -121,7 +121,7 @@ class SetupPane(SetupLoadMixin, ApiCaller, Vertical):
         if not source:
             self._set_options("target", names)
             return
-        self.call_api("targets", self.app.api.target_choices, self.app_id, source, names,
+        self.call_api("targets", self.api.apps.target_choices, self.app_id, source, names,
                       tag=(self.app_id, source, tuple(names)))
 
     def api_targets(self, choices: list[str], tag: tuple[str, str, tuple[str, ...]]) -> None:
@@ -181,7 +181,7 @@ class SetupPane(SetupLoadMixin, ApiCaller, Vertical):
             self._accept(role, name)
             return
         self.show_notes(f"Checking {name}…")
-        self.call_api("needs_login", self.app.api.needs_login, name, tag=(role, name),
+        self.call_api("needs_login", self.api.logins.needs_login, name, tag=(role, name),
                       group=f"needs_login:{role}")
 
     def api_needs_login(self, needed: bool, tag: tuple[str, str]) -> None:

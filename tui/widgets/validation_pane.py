@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from core.atomic import write_text
-from core.errors import AppmgrError
+from core.errors import AppmgrError, StateError
 from core.model.config import ProtectionConfig
 from core.paths import app_paths
 from core.visible import visible
@@ -96,7 +96,7 @@ class ValidationPane(ApiCaller, Vertical):
     def run(self, cfg: ProtectionConfig) -> None:
         self.cfg = cfg
         self.query_one("#val-summary", Static).update("Validating…")
-        self.call_api("validate", self.app.api.validate, cfg, progress=True)
+        self.call_api("validate", self.api.validation.validate, cfg, progress=True)
 
     def clear(self, note: str = "Not validated yet: press v to run the health check.") -> None:
         self.results, self.report, self._fix_note = [], None, ""
@@ -137,7 +137,7 @@ class ValidationPane(ApiCaller, Vertical):
 
     @on(Button.Pressed, "#fix-all")
     def _fix_all(self) -> None:
-        rows = self.app.api.fix_order([r for r in self.results if r.fixable and r.status != "passed"])
+        rows = self.api.validation.fix_order([r for r in self.results if r.fixable and r.status != "passed"])
         if rows:
             self.query_one("#val-summary", Static).update(f"Fixing {plural(len(rows), 'check')}…")
             self.call_api("fix", self._fix_job, [r.id for r in rows], True)
@@ -148,21 +148,22 @@ class ValidationPane(ApiCaller, Vertical):
 
         A fix that changes the configuration returns the one to use from now on.
         """
-        api, cfg = self.app.api, self.cfg
+        api, cfg = self.api, self.cfg
+        if cfg is None:
+            raise StateError("no configuration to check: choose a pair first")
         outcomes: list[Outcome] = []
         for check_id in ids:
             try:
-                result = api.fix(cfg, check_id)
+                result = api.validation.fix(cfg, check_id)
             except AppmgrError as exc:
                 if not keep_going:
                     raise
                 outcomes.append((check_id, False, error_text(exc)))
                 continue
-            if getattr(result, "config_changed", False):
+            if result.config_changed:
                 cfg = result.config
-            after = getattr(result, "result", None)
-            outcomes.append((check_id, True, str(getattr(after, "status", "") or "")))
-        return api.validate(cfg), cfg, outcomes
+            outcomes.append((check_id, True, str(result.result.status)))
+        return api.validation.validate(cfg), cfg, outcomes
 
     def api_fix(self, result: tuple[Any, Any, list[Outcome]], _tag: Any) -> None:
         report, self.cfg, outcomes = result
@@ -273,7 +274,7 @@ class ValidationPane(ApiCaller, Vertical):
                     cells = [check_glyph(r.status),
                              Text.assemble((title, "bold"), "\n", visible(r.reason, one_line=True))]
                 if group_w:
-                    cells.insert(1, getattr(r, "group", ""))
+                    cells.insert(1, Text(r.group))
                 table.add_row(*cells, key=r.id, height=None)  # as high as its wrapped text
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))

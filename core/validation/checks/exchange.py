@@ -4,9 +4,12 @@ and a DC never on one cluster node, a global catalog in a child domain."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from core.errors import AppmgrError
 from core.model.apps import ExchangeInventory
 from core.model.server import Server
+from core.ports import DirectoryComputer
 from core.validation.base import Outcome, check, error, fix_for, passed, warning
 from core.validation.checks.common import (
     ENGINE_SERVICE,
@@ -109,6 +112,10 @@ def set_local_system(v: ValidationContext) -> None:
                                      {"name": ENGINE_SERVICE, "account": "LocalSystem"})
 
 
+def _computer(v: ValidationContext, name: str) -> DirectoryComputer | None:
+    return v.directory().computer(name)
+
+
 @check("exchange.dc_cluster_node", "Exchange and a domain controller not on one cluster node",
        "servers", apps=EXCHANGE, topology="cluster", when=clustered,
        touches=("source", "target", "directory"))
@@ -119,7 +126,7 @@ def dc_cluster_node(v: ValidationContext) -> Outcome:
         if cluster is None:
             continue
         for node in cluster.nodes:
-            comp = v.fact(f"computer:{node.upper()}", lambda n=node: v.directory().computer(n))
+            comp = v.fact(f"computer:{node.upper()}", partial(_computer, v, node))
             checked.append(node)
             if comp is not None and "OU=DOMAIN CONTROLLERS," in comp.dn.upper():
                 problems.append(f"{node}, a node of {cluster.name}, is a domain controller")

@@ -38,8 +38,8 @@ def _scan(v: ValidationContext) -> dict[str, tuple[str, SharePointFarm]]:
     wait(jobs.values(), timeout=v.ctx.timeout)
     found: dict[str, tuple[str, SharePointFarm]] = {}
     for name, job in jobs.items():
-        if job.done() and job.exception() is None and job.result() is not None:
-            farm = job.result()
+        farm = job.result() if job.done() and job.exception() is None else None
+        if farm is not None:
             found.setdefault(_back_end(farm), (name, farm))
     remember_front_ends(v.ctx.paths, {b: fe for b, (fe, _f) in found.items()})
     return found

@@ -69,9 +69,9 @@ def check_one(console: Console, app: str, key: str, value: str, *, save: bool = 
     before = _saved(console, app) if save else None
     try:
         if save:
-            cfg = console.config_set(app, *PAIRS[app], [f"{key}={value}"]).config
+            cfg = console.configure.config_set(app, *PAIRS[app], [f"{key}={value}"]).config
         else:
-            cfg = console.apply(console.load_config(app, *PAIRS[app]), [f"{key}={value}"])
+            cfg = console.configure.apply(console.configure.load_config(app, *PAIRS[app]), [f"{key}={value}"])
     except InvalidInput as err:
         assert err.field and err.message, (key, value)
         assert err.field == key or err.field.split(".")[0] in {k.split(".")[0] for k in FIELDS}, \
@@ -96,7 +96,7 @@ def check_one(console: Console, app: str, key: str, value: str, *, save: bool = 
         assert not re.search(r"(^|[\\:;>=])\.{1,2}($|[\\;,>])", shown), (key, shown)
     line = f"{key}={shown}"
     if save:
-        assert line in console.config_show(app, *PAIRS[app])["assignments"]
+        assert line in console.configure.config_show(app, *PAIRS[app]).assignments
     again = apply_assignments(cfg, [line], advanced=True)  # what config show printed reads back
     assert get_text(again, key) == shown
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import NotFound
+from core.errors import NotFound, Unreachable
 from core.lab.directory import lab_directory
 from core.lab.directory_changes import changes_path
 from core.lab.directory_mailboxes import lab_mailboxes
 from core.lab.estate import load_estate
-from core.ports import ExchangeHome, ExchangeStoreRef
+from core.ports import Directory, ExchangeHome, ExchangeStoreRef
 from core.protection import exchange_rehome as xr
 
 ATTRS = ["homeMDB", "msExchHomeServerName", "homeMTA"]
@@ -95,6 +95,18 @@ def test_replication_wait_says_what_it_did(tmp_path: Path) -> None:
     real = {m.dn: {"homeMDB": m.home_mdb} for m in lab_mailboxes(estate, "EXCH01")}
     said = xr.wait_replication(d, lambda dc: lab_directory(estate), real, True, 5, Clock())
     assert "dc02.lab.example.com has them after 0.0 s" in said
+
+
+def test_an_unreachable_dc_is_named_and_the_wait_goes_on() -> None:
+    estate = load_estate(net="127.0.81")
+    d = lab_directory(estate)
+    changed = {lab_mailboxes(estate, "EXCH01")[0].dn: {"homeMDB": "CN=elsewhere"}}
+
+    def refuse(dc: str) -> Directory:
+        raise Unreachable(f"{dc} refused the connection")
+
+    said = xr.wait_replication(d, refuse, changed, True, 5, Clock())
+    assert "dc02.lab.example.com unreachable (dc02.lab.example.com refused the connection)" in said
 
 
 def test_stores_named_after_their_server_map_to_the_targets() -> None:

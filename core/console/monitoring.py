@@ -1,0 +1,31 @@
+"""A pair's status and its failover monitor (SPEC F-8.2, F-8.5)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.logs import log_action
+from core.protection.status import PairStatus, pair_status
+
+if TYPE_CHECKING:
+    from core.console.session import Session
+
+
+class MonitoringService:
+    """What the Monitor tab and ``appmgr status`` show; the Monitoring toggle."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def set_monitoring(self, app: str, source: str, target: str, on: bool) -> None:
+        from core.protection import disable as _disable
+
+        _disable.set_monitoring(self.s.routed_ctx(), self.s.store, app, source, target, on)
+        log_action("monitoring", pair=f"{source}->{target}", on=on)
+
+    def status(self, app: str, source: str, target: str) -> PairStatus:
+        return pair_status(self.s.routed_ctx(), self.s.store, app, source, target)
+
+    def pairs(self) -> list[tuple[str, str, str]]:
+        """Every pair appmgr knows, for the dashboard and ``status`` without a pair."""
+        return [(r.app, r.source, r.target) for r in self.s.store.records()]

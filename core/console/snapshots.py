@@ -1,0 +1,40 @@
+"""Manage Snapshots (SPEC F-6.3): the target's snapshots of a pair's data.
+
+The snapshot machinery is imported on use, as the protection service's is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.logs import log_action
+from core.model.snapshot import SnapshotInfo
+
+if TYPE_CHECKING:
+    from core.console.session import Session
+
+
+class SnapshotsService:
+    """List, take and delete the snapshots the target's engine keeps."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def listing(self, app: str, source: str, target: str) -> list[SnapshotInfo]:
+        """Oldest first; empty when the pair is not protected."""
+        from core.protection import snapshots as _snapshots
+
+        return _snapshots.listing(self.s.routed_ctx(), self.s.store, app, source, target)
+
+    def take_snapshot(self, app: str, source: str, target: str) -> SnapshotInfo:
+        from core.protection import snapshots as _snapshots
+
+        snap = _snapshots.take(self.s.routed_ctx(), self.s.store, app, source, target)
+        log_action("take snapshot", pair=f"{source}->{target}", id=snap.id)
+        return snap
+
+    def delete_snapshot(self, app: str, source: str, target: str, sid: str) -> None:
+        from core.protection import snapshots as _snapshots
+
+        _snapshots.delete(self.s.routed_ctx(), self.s.store, app, source, target, sid)
+        log_action("delete snapshot", pair=f"{source}->{target}", id=sid)

@@ -16,6 +16,8 @@ import argparse
 import json
 import sys
 
+from tui.cli.pair_args import pair_of
+
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("config", parents=[common], help="show, set or plan a pair's configuration")
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     if verb == "like-named":
         return _like_named(console, args)
     if verb == "show":
-        view = console.configure.config_show(args.app, args.source, args.target)
+        view = console.configure.config_show(pair_of(args))
         if args.json:
             print(json.dumps(view.config.to_dict(), indent=2))
         else:
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             print("\n".join(view.assignments))
         return 0
     if verb == "set":
-        change = console.configure.config_set(args.app, args.source, args.target, list(args.assignments))
+        change = console.configure.config_set(pair_of(args), list(args.assignments))
         cfg = change.config
         print(f"saved: {cfg.source} -> {cfg.target} ({cfg.app})")
         for line in change.notices:
@@ -74,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         for line in change.warnings:
             print(f"warning: {line}", file=sys.stderr)
         return 0
-    cfg = console.configure.load_config(args.app, args.source, args.target)
+    cfg = console.configure.load_config(pair_of(args))
     phases = console.tabs.plan_all(cfg)
     if args.phase:
         if args.phase not in phases:

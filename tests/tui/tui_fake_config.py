@@ -34,8 +34,7 @@ class FakeConfigMixin:
     wmi_cached: str | None = None
 
     # --- configuration (F-6) ---------------------------------------------------------
-    def _saved_config(self, pair: Pair) -> ProtectionConfig | None:
-        app, source, target = pair.parts
+    def _saved_config(self, app: str, source: str, target: str) -> ProtectionConfig | None:
         for cfg in reversed(self.saved):
             if (cfg.app, cfg.source, cfg.target) == (app, source.upper(), target.upper()):
                 return deepcopy(cfg)

@@ -8,12 +8,17 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from core.model.pair import Pair
 from tui.cli import config_cmd, discover_cmd, domain_cmd, output, pair_cmd, watch_cmd
 from tui.cli.pair_args import pair_of
 from tui.cli.secret_input import add_secret_arguments
 from tui.cli.status_table import HOME_CLEAR, StatusTable
+
+if TYPE_CHECKING:
+    from core.console import Console
+    from core.model.config import ProtectionConfig
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -124,7 +129,7 @@ def _discover(args: argparse.Namespace) -> int:
     return discover_cmd.run(open_console(args), args)
 
 
-def _config(console, args: argparse.Namespace):  # noqa: ANN001, ANN202 - local helper
+def _config(console: Console, args: argparse.Namespace) -> ProtectionConfig:
     console.setup.select_pair(pair_of(args))
     cfg = console.configure.load_config(pair_of(args))
     return console.configure.apply(cfg, list(getattr(args, "set", []) or []))

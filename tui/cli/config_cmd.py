@@ -15,8 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from tui.cli.pair_args import pair_of
+
+if TYPE_CHECKING:
+    from core.console import Console
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -88,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _like_named(console, args: argparse.Namespace) -> int:  # noqa: ANN001 - the Console
+def _like_named(console: Console, args: argparse.Namespace) -> int:
     storage = None if args.storage is None else [d for d in args.storage.split(",") if d.strip()]
     change = console.apps.like_named_save(args.app, args.source, args.node, args.ip,
                                      network=args.network, subnet_mask=args.mask,

@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.cli import output
 from tui.cli.pair_args import pair_of
+
+if TYPE_CHECKING:
+    from core.console import Console
 
 
 def _pair(p: argparse.ArgumentParser) -> None:
@@ -35,8 +38,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("--json", action="store_true")
 
 
-def _console(args: argparse.Namespace):  # noqa: ANN202 - lazy: keeps --help fast
-    from tui.cli.session import open_console
+def _console(args: argparse.Namespace) -> Console:
+    from tui.cli.session import open_console  # on use: keeps --help fast
 
     return open_console(args)
 

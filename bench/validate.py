@@ -31,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.common import PY, ROOT, report
+from core.model.pair import Pair
 
 NET = "127.0.70"
 PAIRS = [("fileprint", "FS01", "FS02"), ("exchange", "EXCH01", "EXCH02"),
@@ -112,7 +113,7 @@ def _open(home: Path):  # noqa: ANN202 - (ctx, configs), core types imported laz
     paths = app_paths()
     ctx = lab_context(paths, load_settings(paths.config / "settings.json"))
     console = Console(ctx)
-    return ctx, {p: console.configure.load_config(*p) for p in dict.fromkeys(PAIRS + TWENTY)}
+    return ctx, {p: console.configure.load_config(Pair(*p)) for p in dict.fromkeys(PAIRS + TWENTY)}
 
 
 def _together(ctx, configs) -> float:  # noqa: ANN001

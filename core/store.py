@@ -19,6 +19,7 @@ from core.atomic import read_json, write_json
 from core.errors import InvalidInput
 from core.model.apps import APP_IDS
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.state import PairState
 from core.paths import AppPaths
 from core.visible import quoted
@@ -55,7 +56,7 @@ def check_pair_name(name: str, field: str = "server") -> str:
 
 
 def pair_key(app: str, source: str, target: str) -> str:
-    return f"{app}_{source.upper()}_{target.upper()}"
+    return Pair(app, source, target).key
 
 
 def pair_file_name(app: str, source: str, target: str) -> str:

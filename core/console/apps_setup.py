@@ -22,6 +22,7 @@ from core.console.configure import ConfigChange, ConfigureService
 from core.console.selection import check_roles
 from core.errors import AppmgrError, NotFound
 from core.logs import log_action
+from core.model.pair import Pair
 from core.model.apps import SharePointFarm
 
 if TYPE_CHECKING:
@@ -136,7 +137,8 @@ class AppsSetupService:
         # another node's configuration maps the DNS failover to that node: start afresh
         saved = self.s.store.load_config(app_id, source, target)
         reuse = saved is not None and saved.cluster.target_node.upper() == setup.target_node
-        cfg = self.configure.apply(self.configure.load_config(app_id, source, target, reuse=reuse), assignments)
+        cfg = self.configure.apply(
+            self.configure.load_config(Pair(app_id, source, target), reuse=reuse), assignments)
         notices = self.configure.save_config(cfg)
         log_action("like-named setup saved", source=source, node=setup.target_node)
         return ConfigChange(cfg, notices, self.configure.config_warnings(cfg))

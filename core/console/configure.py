@@ -21,6 +21,7 @@ from core.console.targets import apply_compression, many_to_one_problems, target
 from core.errors import AppmgrError, InvalidInput, StateError
 from core.logs import log_action
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.server import Server
 from core.model.state import PairState
 from core.settings import remember_pair_defaults
@@ -61,20 +62,23 @@ class ConfigureService:
         self.s = session
 
     # --- load ---------------------------------------------------------------------
-    def load_config(self, app: str, source: str, target: str, *,
+    def load_config(self, pair: Pair, *,
                     reuse: bool = True) -> ProtectionConfig:
+        app, source, target = pair.parts
         app_id = protectable_app(app).id
         target, _ = likenamed.parse_target(target)
         if reuse:
             saved = self.s.store.load_config(app_id, source, target)
             if saved is not None:
                 return saved
-        return self.default_config(app_id, source, target)
+        return self.default_config(Pair(app_id, source, target))
 
-    def load_draft(self, app: str, source: str, target: str) -> ProtectionConfig | None:
+    def load_draft(self, pair: Pair) -> ProtectionConfig | None:
+        app, source, target = pair.parts
         return self.s.store.load_draft(get_app(app).id, source, target)
 
-    def default_config(self, app: str, source: str, target: str) -> ProtectionConfig:
+    def default_config(self, pair: Pair) -> ProtectionConfig:
+        app, source, target = pair.parts
         target, like_named = likenamed.parse_target(target)
         if like_named and self.s.node_of(target) is None:
             raise InvalidInput("target", f"{target.upper()} is the like-named cluster of "
@@ -141,21 +145,23 @@ class ConfigureService:
         self.s.store.discard_draft(cfg.app, cfg.source, cfg.target)
 
     # --- headless (F-15): config show / set ---------------------------------------
-    def config_show(self, app: str, source: str, target: str) -> ConfigView:
+    def config_show(self, pair: Pair) -> ConfigView:
         """The configuration a pair would use (saved, else the defaults)."""
+        app, source, target = pair.parts
         app_id = protectable_app(app).id
         target, _ = likenamed.parse_target(target)
         saved = self.s.store.load_config(app_id, source, target)
-        cfg = saved if saved is not None else self.default_config(app_id, source, target)
+        cfg = saved if saved is not None else self.default_config(Pair(app_id, source, target))
         return ConfigView(cfg, saved is not None, as_assignments(cfg))
 
-    def config_set(self, app: str, source: str, target: str,
+    def config_set(self, pair: Pair,
                    assignments: list[str]) -> ConfigChange:
         """Apply ``section.key=value`` edits and save, with the form's validation and
         messages; nothing is saved when any of them is refused."""
+        app, source, target = pair.parts
         if not assignments:
             raise InvalidInput("config", "name at least one section.key=value to set")
-        cfg = self.load_config(app, source, target)
+        cfg = self.load_config(pair)
         new = self.apply(cfg, assignments)
         notices = self.save_config(new)
         return ConfigChange(new, notices, self.config_warnings(new))

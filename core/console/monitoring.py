@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.logs import log_action
+from core.model.pair import Pair
 from core.protection.status import PairStatus, pair_status
 
 if TYPE_CHECKING:
@@ -17,15 +18,17 @@ class MonitoringService:
     def __init__(self, session: Session) -> None:
         self.s = session
 
-    def set_monitoring(self, app: str, source: str, target: str, on: bool) -> None:
+    def set_monitoring(self, pair: Pair, on: bool) -> None:
         from core.protection import disable as _disable
 
+        app, source, target = pair.parts
         _disable.set_monitoring(self.s.routed_ctx(), self.s.store, app, source, target, on)
         log_action("monitoring", pair=f"{source}->{target}", on=on)
 
-    def status(self, app: str, source: str, target: str) -> PairStatus:
+    def status(self, pair: Pair) -> PairStatus:
+        app, source, target = pair.parts
         return pair_status(self.s.routed_ctx(), self.s.store, app, source, target)
 
-    def pairs(self) -> list[tuple[str, str, str]]:
+    def pairs(self) -> list[Pair]:
         """Every pair appmgr knows, for the dashboard and ``status`` without a pair."""
-        return [(r.app, r.source, r.target) for r in self.s.store.records()]
+        return [Pair(r.app, r.source, r.target) for r in self.s.store.records()]

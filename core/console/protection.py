@@ -14,6 +14,7 @@ from core.console.api import Progress
 from core.errors import InvalidInput, ValidationFailed
 from core.logs import log_action
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.protection.status import pair_actions
 
 if TYPE_CHECKING:
@@ -35,8 +36,8 @@ class ProtectionService:
         self.configure = configure
         self.validation = validation
 
-    def allowed_actions(self, app: str, source: str,
-                        target: str) -> dict[str, tuple[str, str | None]]:
+    def allowed_actions(self, pair: Pair) -> dict[str, tuple[str, str | None]]:
+        app, source, target = pair.parts
         return pair_actions(self.s.store, app, source, target, self.s.ctx.paths)
 
     def enable(self, cfg: ProtectionConfig, progress: Progress | None = None) -> PairRecord:
@@ -53,15 +54,16 @@ class ProtectionService:
         log_action("enable protection", pair=f"{cfg.source}->{cfg.target}")
         return rec
 
-    def disable(self, app: str, source: str, target: str,
+    def disable(self, pair: Pair,
                 progress: Progress | None = None, *, force: bool = False) -> None:
         from core.protection import disable as _disable
 
+        app, source, target = pair.parts
         _disable.disable(self.s.routed_ctx(), self.s.store, app, source, target, progress,
                          force=force)
         log_action("disable protection", pair=f"{source}->{target}", force=force)
 
-    def failover(self, app: str, source: str, target: str,
+    def failover(self, pair: Pair,
                  progress: Progress | None = None, *, force: bool = False,
                  graceful: bool = False, drain_timeout: float = 60.0,
                  snapshot: str | None = None) -> list[StepResult]:
@@ -71,6 +73,7 @@ class ProtectionService:
         from core.protection import failover as _failover
         from core.protection.drain import graceful_refusal
 
+        app, source, target = pair.parts
         refused = graceful_refusal(app)
         if refused and (force or graceful):
             # F-9.2: no graceful (soft) failover while the source is up for these
@@ -83,31 +86,35 @@ class ProtectionService:
                                   force=force, graceful=graceful, drain_timeout=drain_timeout,
                                   snapshot=snapshot)
 
-    def abort(self, app: str, source: str, target: str,
+    def abort(self, pair: Pair,
               progress: Progress | None = None) -> AbortReport:
         from core.protection.abort import abort as _abort
 
+        app, source, target = pair.parts
         report = _abort(self.s.routed_ctx(), self.s.store, app, source, target, progress)
         log_action("abort", pair=f"{source}->{target}", operation=report.operation)
         return report
 
-    def failback(self, app: str, source: str, target: str,
+    def failback(self, pair: Pair,
                  progress: Progress | None = None) -> list[StepResult]:
         from core.protection import failback as _failback
 
+        app, source, target = pair.parts
         log_action("failback", pair=f"{source}->{target}")
         return _failback.failback(self.s.routed_ctx(), self.s.store, app, source, target, progress)
 
-    def restore(self, app: str, source: str, target: str,
+    def restore(self, pair: Pair,
                 progress: Progress | None = None, *, discard: bool = False) -> list[StepResult]:
         from core.protection import restore as _restore
 
+        app, source, target = pair.parts
         log_action("restore", pair=f"{source}->{target}", discard=discard)
         return _restore.restore(self.s.routed_ctx(), self.s.store, app, source, target, progress,
                                 discard=discard)
 
-    def restore_preview(self, app: str, source: str, target: str) -> RestoreDiff:
+    def restore_preview(self, pair: Pair) -> RestoreDiff:
         """The source files a restore would overwrite or delete (a RestoreDiff)."""
         from core.protection import restore as _restore
 
+        app, source, target = pair.parts
         return _restore.restore_preview(self.s.routed_ctx(), self.s.store, app, source, target)

@@ -17,6 +17,7 @@ from core.console.selection import (
 from core.dns.names import is_ip
 from core.errors import AppmgrError, AuthFailed, InvalidInput
 from core.logs import log_action
+from core.model.pair import Pair
 from core.model.state import PairState
 from core.ports import DirectoryComputer
 from core.server_lists import ListedServer, check_server_name
@@ -129,8 +130,9 @@ class SetupService:
     def remove_server(self, app: str, name: str) -> list[str]:
         return self.s.lists.remove(get_app(app).id, name)
 
-    def select_pair(self, app: str, source: str, target: str) -> PairSelection:
+    def select_pair(self, pair: Pair) -> PairSelection:
         """Choose a pair: the selection rules of F-5.5 (and F-5.6 like-named targets)."""
+        app, source, target = pair.parts
         app_id = protectable_app(app).id
         target, like_named = likenamed.parse_target(target)
         check_roles(self.s.store, app_id, source, target)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.logs import log_action
+from core.model.pair import Pair
 from core.model.snapshot import SnapshotInfo
 
 if TYPE_CHECKING:
@@ -20,21 +21,24 @@ class SnapshotsService:
     def __init__(self, session: Session) -> None:
         self.s = session
 
-    def listing(self, app: str, source: str, target: str) -> list[SnapshotInfo]:
+    def listing(self, pair: Pair) -> list[SnapshotInfo]:
         """Oldest first; empty when the pair is not protected."""
         from core.protection import snapshots as _snapshots
 
+        app, source, target = pair.parts
         return _snapshots.listing(self.s.routed_ctx(), self.s.store, app, source, target)
 
-    def take_snapshot(self, app: str, source: str, target: str) -> SnapshotInfo:
+    def take_snapshot(self, pair: Pair) -> SnapshotInfo:
         from core.protection import snapshots as _snapshots
 
+        app, source, target = pair.parts
         snap = _snapshots.take(self.s.routed_ctx(), self.s.store, app, source, target)
         log_action("take snapshot", pair=f"{source}->{target}", id=snap.id)
         return snap
 
-    def delete_snapshot(self, app: str, source: str, target: str, sid: str) -> None:
+    def delete_snapshot(self, pair: Pair, sid: str) -> None:
         from core.protection import snapshots as _snapshots
 
+        app, source, target = pair.parts
         _snapshots.delete(self.s.routed_ctx(), self.s.store, app, source, target, sid)
         log_action("delete snapshot", pair=f"{source}->{target}", id=sid)

@@ -9,6 +9,7 @@ import pytest
 
 from core.console import Console
 from core.errors import Unreachable
+from core.model.pair import Pair
 from tests.core.doubles import FakeWorld
 from tui.cli import main as cli
 
@@ -27,7 +28,7 @@ def test_protect_with_validation_errors_exits_1(console: Console,
     assert cli.main(["protect", "FS01", "FS03", "--app", "fileprint"]) == 1
     err = capsys.readouterr().err
     assert "check(s) failed" in err and "FS03" in err
-    assert console.monitoring.status("fileprint", "FS01", "FS03").state.value != "Protected"
+    assert console.monitoring.status(Pair("fileprint", "FS01", "FS03")).state.value != "Protected"
 
 
 def _target_down(world: FakeWorld) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.console import Console
+from core.model.pair import Pair
 from tests.core.doubles import FakeWorld
 from tui.cli import main as cli
 
@@ -68,9 +69,9 @@ def test_a_console_opened_meanwhile_refuses_the_plan_naming_the_watcher(
     who = (f"appmgr watch on {socket.gethostname()} is running the failover plan "
            f"(pid {os.getpid()})")
     with plan_lock(world.ctx.paths, "fileprint", "FS01", "FS02", "failover", "appmgr watch", 0.0):
-        assert console.protection.allowed_actions("fileprint", "FS01", "FS02")["failover"][1] == who
+        assert console.protection.allowed_actions(Pair("fileprint", "FS01", "FS02"))["failover"][1] == who
         capsys.readouterr()
         assert cli.main(["failover", "FS01", "FS02"]) != 0
         assert f"{who}; wait for it to finish." in capsys.readouterr().err
     # released: the reason is the pair's own again (its saved state, no remote call)
-    assert "is running" not in str(console.protection.allowed_actions("fileprint", "FS01", "FS02")["failover"][1])
+    assert "is running" not in str(console.protection.allowed_actions(Pair("fileprint", "FS01", "FS02"))["failover"][1])

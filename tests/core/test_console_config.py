@@ -10,6 +10,7 @@ import pytest
 
 from core.console import Console
 from core.errors import InvalidInput
+from core.model.pair import Pair
 from tests.core.doubles import FakeWorld
 
 PAIRS = {"exchange": ("EXCH01", "EXCH02"), "sql": ("SQL01", "SQL02"),
@@ -48,7 +49,7 @@ PER_APP = {
 @pytest.mark.parametrize("app", list(PAIRS))
 def test_config_show_prints_the_defaults_of_f6(console: Console, app: str) -> None:
     src, tgt = PAIRS[app]
-    doc = console.configure.config_show(app, src, tgt).to_dict()
+    doc = console.configure.config_show(Pair(app, src, tgt)).to_dict()
     assert doc["saved"] is False
     cfg = json.loads(json.dumps(doc["config"]))  # JSON as `config show --json` prints it
     for (section, key), value in COMMON.items():
@@ -68,14 +69,14 @@ def test_config_show_prints_the_defaults_of_f6(console: Console, app: str) -> No
 
 
 def test_application_specific_defaults(console: Console) -> None:
-    exch = console.configure.config_show("exchange", "EXCH01", "EXCH02").to_dict()["config"]
+    exch = console.configure.config_show(Pair("exchange", "EXCH01", "EXCH02")).to_dict()["config"]
     assert exch["connection"]["storage_groups"] == ["First Storage Group", "Second Storage Group"]
     assert (exch["advanced"]["force_ad_replication"], exch["advanced"]["ad_max_wait_min"],
             exch["advanced"]["targeted_dc"]) == (True, 30, "")
-    sql = console.configure.config_show("sql", "SQL01", "SQL02").to_dict()["config"]
+    sql = console.configure.config_show(Pair("sql", "SQL01", "SQL02")).to_dict()["config"]
     assert sql["connection"]["sql_mode"] == "instance"
     assert "INST1/crm" in sql["connection"]["databases"]
-    fs = console.configure.config_show("fileprint", "FS01", "FS02").to_dict()["config"]
+    fs = console.configure.config_show(Pair("fileprint", "FS01", "FS02")).to_dict()["config"]
     assert fs["connection"]["shares"] == ["Data", "Users"]
     assert console.session.advanced_shown("sharepoint") and not console.session.advanced_shown("sql")
     assert not console.tabs.graceful_failover("sharepoint") and console.tabs.graceful_failover("sql")
@@ -218,20 +219,20 @@ def test_bad_inputs_are_refused_naming_the_field_and_nothing_is_saved(
         world: FakeWorld, app: str, adv: bool, sets: list[str], field: str, words: str) -> None:
     console = Console(world.ctx, advanced=adv)
     src, tgt = PAIRS[app]
-    console.configure.save_config(console.configure.load_config(app, src, tgt))
+    console.configure.save_config(console.configure.load_config(Pair(app, src, tgt)))
     saved = console.store.load_config(app, src, tgt)
     with pytest.raises(InvalidInput) as info:
-        console.configure.config_set(app, src, tgt, ["monitoring.missed=7", *sets])
+        console.configure.config_set(Pair(app, src, tgt), ["monitoring.missed=7", *sets])
     assert info.value.field == field
     assert words in info.value.message
     assert console.store.load_config(app, src, tgt) == saved  # nothing saved half-way
 
 
 def test_good_values_are_saved_with_their_warnings(console: Console) -> None:
-    change = console.configure.config_set("exchange", "EXCH01", "EXCH02",
+    change = console.configure.config_set(Pair("exchange", "EXCH01", "EXCH02"),
                                 ["monitoring.missed=7", "advanced.items_spns=on"])
     assert change.config.monitoring.missed == 7
     assert console.store.load_config("exchange", "EXCH01", "EXCH02").monitoring.missed == 7
     assert any("must not move the AD host SPNs" in w for w in change.warnings)
     with pytest.raises(InvalidInput, match="at least one"):
-        console.configure.config_set("exchange", "EXCH01", "EXCH02", [])
+        console.configure.config_set(Pair("exchange", "EXCH01", "EXCH02"), [])

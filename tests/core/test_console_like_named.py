@@ -8,6 +8,7 @@ import pytest
 
 from core.console import Console
 from core.errors import InvalidInput
+from core.model.pair import Pair
 from tests.core.doubles import FakeWorld
 
 GOOD = {"app": "exchange", "source": "EVS1", "node": "EXNODE3", "ip": "127.0.10.160"}
@@ -54,20 +55,20 @@ def test_a_later_session_knows_the_pair(world: FakeWorld) -> None:
     Console(world.ctx).apps.like_named_save(**GOOD, network="Public", subnet_mask="/24",
                                        storage=["E", "S"])
     later = Console(world.ctx)  # a new process: no dialog was opened in it
-    sel = later.setup.select_pair("exchange", "EVS1", "EVS1_LN")
+    sel = later.setup.select_pair(Pair("exchange", "EVS1", "EVS1_LN"))
     assert sel.like_named and not any("Set up the like-named" in m for m in sel.messages)
     assert later.session.inventory("EVS1_LN").name == "EXNODE3"
     assert not later.logins.needs_login("EVS1_LN")
-    shown = later.configure.config_show("exchange", "EVS1", "EVS1_LN")
+    shown = later.configure.config_show(Pair("exchange", "EVS1", "EVS1_LN"))
     assert shown.saved and "cluster.storage=E,S" in shown.assignments
-    new = later.configure.config_set("exchange", "EVS1", "EVS1_LN", ["cluster.ip=127.0.10.161"])
+    new = later.configure.config_set(Pair("exchange", "EVS1", "EVS1_LN"), ["cluster.ip=127.0.10.161"])
     assert new.config.cluster.ip == "127.0.10.161"
 
 
 def test_setting_up_the_same_node_again_keeps_the_other_settings(world: FakeWorld) -> None:
     console = Console(world.ctx)
     console.apps.like_named_save(**GOOD)
-    console.configure.config_set("exchange", "EVS1", "EVS1_LN", ["monitoring.missed=20"])
+    console.configure.config_set(Pair("exchange", "EVS1", "EVS1_LN"), ["monitoring.missed=20"])
     again = console.apps.like_named_save(**GOOD, storage=["E"])  # same node: the edits stay
     assert again.config.monitoring.missed == 20
 
@@ -75,7 +76,7 @@ def test_setting_up_the_same_node_again_keeps_the_other_settings(world: FakeWorl
 def test_a_like_named_pair_not_set_up_says_how_to_set_it_up(world: FakeWorld) -> None:
     console = Console(world.ctx)
     with pytest.raises(InvalidInput) as err:
-        console.configure.load_config("exchange", "EVS1", "EVS1_LN")
+        console.configure.load_config(Pair("exchange", "EVS1", "EVS1_LN"))
     assert err.value.field == "target"
     assert err.value.message.startswith("EVS1_LN is the like-named cluster of EVS1 and is not "
                                         "set up yet")

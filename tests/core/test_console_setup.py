@@ -10,6 +10,7 @@ import pytest
 from core.apps.farm_memory import remembered_front_end
 from core.console import Console
 from core.errors import AuthFailed, InvalidInput, NotFound, Unreachable
+from core.model.pair import Pair
 from core.model.state import PairState
 from core.store import PairRecord
 from tests.core.apps.app_estate import AppDirectory
@@ -83,7 +84,7 @@ def test_advanced_find_search_hides_cluster_nodes(console: Console) -> None:
 
 # --- the selection rules of F-5.5 ------------------------------------------------------------
 def test_a_chosen_pair_is_unprotected(console: Console) -> None:
-    sel = console.setup.select_pair("sql", "SQL01", "SQL02")
+    sel = console.setup.select_pair(Pair("sql", "SQL01", "SQL02"))
     assert (sel.app, sel.state, sel.messages, sel.reuse_offered) == (
         "sql", PairState.UNPROTECTED, [], False)
 
@@ -91,56 +92,56 @@ def test_a_chosen_pair_is_unprotected(console: Console) -> None:
 def test_a_server_that_is_already_a_target_cannot_be_a_source(console: Console) -> None:
     _record(console, "sql", "SQL03", "SQL02", PairState.PROTECTED)
     with pytest.raises(InvalidInput) as info:
-        console.setup.select_pair("exchange", "SQL02", "EXCH02")
+        console.setup.select_pair(Pair("exchange", "SQL02", "EXCH02"))
     assert info.value.field == "source" and "already the target of SQL03" in info.value.message
 
 
 def test_a_protected_source_cannot_become_a_target(console: Console) -> None:
     _record(console, "blackberry", "BES01", "BES02", PairState.MIRRORING)
     with pytest.raises(InvalidInput, match="already the source"):
-        console.setup.select_pair("sql", "SQL03", "BES01")
+        console.setup.select_pair(Pair("sql", "SQL03", "BES01"))
 
 
 def test_a_pair_needs_two_servers(console: Console) -> None:
     with pytest.raises(InvalidInput, match="different server"):
-        console.setup.select_pair("sharepoint", "SP01", "sp01")
+        console.setup.select_pair(Pair("sharepoint", "SP01", "sp01"))
 
 
 def test_an_unreachable_source_suggests_selecting_the_target(world: FakeWorld,
                                                              console: Console) -> None:
     world.hosts["EXCH01"].error = Unreachable("EXCH01 does not answer on WinRM")
-    sel = console.setup.select_pair("exchange", "EXCH01", "EXCH02")
+    sel = console.setup.select_pair(Pair("exchange", "EXCH01", "EXCH02"))
     assert any("It may have failed over: select the target EXCH02" in m for m in sel.messages)
 
 
 def test_a_target_whose_monitor_met_a_failover_condition_offers_failover(
         console: Console) -> None:
     _record(console, "sql", "SQL01", "SQL02", PairState.FAILURE_DETECTED)
-    sel = console.setup.select_pair("sql", "SQL01", "SQL02")
+    sel = console.setup.select_pair(Pair("sql", "SQL01", "SQL02"))
     assert sel.failover_offered and "fail over now?" in sel.messages[-1]
 
 
 def test_a_previous_configuration_is_offered_unless_the_ips_changed(
         world: FakeWorld, console: Console) -> None:
-    cfg = console.configure.load_config("sql", "SQL01", "SQL02")
+    cfg = console.configure.load_config(Pair("sql", "SQL01", "SQL02"))
     console.configure.save_config(cfg)
-    assert console.setup.select_pair("sql", "SQL01", "SQL02").reuse_offered
+    assert console.setup.select_pair(Pair("sql", "SQL01", "SQL02")).reuse_offered
     moved = dataclasses.replace(world.hosts["SQL02"].server, ips=("10.9.9.9",))
     world.hosts["SQL02"].server = moved
     console.session.inventory("SQL02", refresh=True)
-    sel = console.setup.select_pair("sql", "SQL01", "SQL02")
+    sel = console.setup.select_pair(Pair("sql", "SQL01", "SQL02"))
     assert not sel.reuse_offered and "addresses changed" in sel.messages[-1]
 
 
 def test_cluster_nodes_are_never_pair_members(console: Console) -> None:
     with pytest.raises(InvalidInput, match="node of EXCLUS: select its virtual server"):
-        console.setup.select_pair("exchange", "EXNODE1", "EXCH02")
+        console.setup.select_pair(Pair("exchange", "EXNODE1", "EXCH02"))
 
 
 def test_exchange_and_blackberry_on_one_machine_are_refused(console: Console) -> None:
     for app in ("exchange", "blackberry"):
         with pytest.raises(InvalidInput, match="cannot be protected on the same machine"):
-            console.setup.select_pair(app, "EXCBES", "EXCH02")
+            console.setup.select_pair(Pair(app, "EXCBES", "EXCH02"))
 
 
 # --- like-named clusters (F-5.6) ---------------------------------------------------------------
@@ -153,14 +154,14 @@ def test_like_named_target_is_offered_for_an_exchange_2003_virtual_server(
 
 def test_like_named_selection_setup_and_configuration(world: FakeWorld,
                                                       console: Console) -> None:
-    sel = console.setup.select_pair("exchange", "EVS1", "EVS1 (like-named)")
+    sel = console.setup.select_pair(Pair("exchange", "EVS1", "EVS1 (like-named)"))
     assert sel.like_named and sel.target == "EVS1_LN"
     assert "Set up the like-named cluster" in sel.messages[0]
     with pytest.raises(InvalidInput, match="not a node of a cluster"):
         console.apps.like_named_setup("EVS1", "EXCH02")
     choices = console.apps.like_named_setup("EVS1", "EXNODE3")
     assert choices.locked == ["E"] and choices.setup.network == "Public"
-    cfg = console.configure.load_config("exchange", "EVS1", "EVS1 (like-named)")
+    cfg = console.configure.load_config(Pair("exchange", "EVS1", "EVS1 (like-named)"))
     assert (cfg.target, cfg.cluster.like_named, cfg.advanced.set_name) == (
         "EVS1_LN", True, "xdag01_EVS1_EVS1_LN")
     with pytest.raises(InvalidInput, match="cluster.ip: enter the IP address"):
@@ -172,7 +173,7 @@ def test_like_named_selection_setup_and_configuration(world: FakeWorld,
 
 def test_like_named_is_for_exchange_2003_virtual_servers_only(console: Console) -> None:
     with pytest.raises(InvalidInput, match="Exchange 2003"):
-        console.setup.select_pair("exchange", "EXCH01", "EXCH01 (like-named)")
+        console.setup.select_pair(Pair("exchange", "EXCH01", "EXCH01 (like-named)"))
 
 
 # --- Manage SQL Servers and SharePoint Get Config ------------------------------------------------
@@ -195,7 +196,7 @@ def test_sharepoint_get_config_fills_the_source_with_the_back_end(console: Conso
     assert "SPDB1" in console.setup.server_list("sharepoint")
     # a later health check (even from another process) asks this front end, not the domain
     assert remembered_front_end(console.ctx.paths, "SPDB1") == "SPFE"
-    cfg = console.configure.load_config("sharepoint", "SPDB1", "SQL03")
+    cfg = console.configure.load_config(Pair("sharepoint", "SPDB1", "SQL03"))
     assert "MSSQLSERVER/WSS_Content" in cfg.connection.databases
     assert "MSSQLSERVER/Payroll" not in cfg.connection.databases  # not the farm's
     with pytest.raises(InvalidInput, match="not a SharePoint front end"):

@@ -6,11 +6,12 @@ import pytest
 
 from core.console import Console
 from core.errors import InvalidInput
+from core.model.pair import Pair
 from tests.core.doubles import FakeWorld
 
 
 def test_services_add_remove_reorder_with_the_removal_rules(console: Console) -> None:
-    cfg = console.configure.load_config("sql", "SQL01", "SQL02")
+    cfg = console.configure.load_config(Pair("sql", "SQL01", "SQL02"))
     assert "LanmanServer" in console.tabs.service_choices(cfg)
     assert "MSSQLSERVER" not in console.tabs.service_choices(cfg)
     cfg = console.tabs.add_service(cfg, "LanmanServer", must_stop=False)
@@ -29,18 +30,18 @@ def test_services_add_remove_reorder_with_the_removal_rules(console: Console) ->
 
 
 def test_add_sharepoint_services(console: Console) -> None:
-    cfg = console.configure.load_config("sharepoint", "SP01", "SP02")
+    cfg = console.configure.load_config(Pair("sharepoint", "SP01", "SP02"))
     cfg = console.tabs.add_app_services(cfg)
     names = [s.name for s in cfg.failover.services]
     assert names[2:] == ["SPAdmin", "SPTimerV3", "SPTrace", "SPSearch", "OSearch"]
     assert console.tabs.add_app_services(cfg).failover.services == cfg.failover.services
     assert console.tabs.removable_service(cfg, "SPTimerV3")
     with pytest.raises(InvalidInput, match="no services to add"):
-        console.tabs.add_app_services(console.configure.load_config("exchange", "EXCH01", "EXCH02"))
+        console.tabs.add_app_services(console.configure.load_config(Pair("exchange", "EXCH01", "EXCH02")))
 
 
 def test_protected_items_and_selection_through_the_console(console: Console) -> None:
-    cfg = console.configure.load_config("sql", "SQL01", "SQL02")
+    cfg = console.configure.load_config(Pair("sql", "SQL01", "SQL02"))
     tree = console.tabs.protected_items(cfg, refresh=True)
     assert tree.find("db:MSSQLSERVER/master").locked
     chosen = console.tabs.select_items(cfg, ["db:INST1/crm", "volume:E"])
@@ -50,7 +51,7 @@ def test_protected_items_and_selection_through_the_console(console: Console) -> 
     whole = console.tabs.select_items(cfg, ["instance:MSSQLSERVER"])
     assert "MSSQLSERVER/hr" in whole.connection.databases
     assert console.tabs.sql_modes(cfg) == ["instance", "database", "many-to-one"]
-    assert console.tabs.sql_modes(console.configure.load_config("blackberry", "BES01", "BES02")) == ["instance"]
+    assert console.tabs.sql_modes(console.configure.load_config(Pair("blackberry", "BES01", "BES02"))) == ["instance"]
     db = console.tabs.set_target_path(console.tabs.set_sql_mode(chosen, "database"), "INST1/crm",
                                  "E:\\FromSQL01")
     assert db.connection.target_paths == {"INST1/crm": "E:\\FromSQL01"}
@@ -58,9 +59,9 @@ def test_protected_items_and_selection_through_the_console(console: Console) -> 
 
 
 def test_monitoring_hints_show_the_time_and_the_cluster_cushion(console: Console) -> None:
-    cfg = console.configure.load_config("sql", "SQL01", "SQL02")
+    cfg = console.configure.load_config(Pair("sql", "SQL01", "SQL02"))
     assert console.tabs.monitoring_hints(cfg) == ["failure declared after 25 s"]
-    cluster = console.configure.load_config("exchange", "EVS1", "EXNODE3")
+    cluster = console.configure.load_config(Pair("exchange", "EVS1", "EXNODE3"))
     hints = console.tabs.monitoring_hints(console.configure.apply(cluster, ["monitoring.interval=30"]))
     assert hints[0] == "failure declared after 150 s (2 min 30 s)"
     assert len(hints) == 1
@@ -69,7 +70,7 @@ def test_monitoring_hints_show_the_time_and_the_cluster_cushion(console: Console
 
 def test_advanced_options_need_the_advanced_context(world: FakeWorld) -> None:
     plain, adv = Console(world.ctx), Console(world.ctx, advanced=True)
-    cfg = plain.configure.load_config("fileprint", "FS01", "FS02")
+    cfg = plain.configure.load_config(Pair("fileprint", "FS01", "FS02"))
     with pytest.raises(InvalidInput, match="start appmgr with --advanced"):
         plain.configure.apply(cfg, ["advanced.create_monitor=off"])
     assert not adv.configure.apply(cfg, ["advanced.create_monitor=off"]).advanced.create_monitor
@@ -79,7 +80,7 @@ def test_advanced_options_need_the_advanced_context(world: FakeWorld) -> None:
 
 
 def test_plan_phases_user_edits_and_regeneration(console: Console) -> None:
-    cfg = console.configure.load_config("exchange", "EXCH01", "EXCH02")
+    cfg = console.configure.load_config(Pair("exchange", "EXCH01", "EXCH02"))
     plans = console.tabs.plan_all(cfg)
     assert list(plans) == ["post-failover", "pre-failback", "post-restore", "post-failback"]
     assert "exchange-failover EXCH01 EXCH02" in plans["post-failover"]
@@ -95,7 +96,7 @@ def test_plan_phases_user_edits_and_regeneration(console: Console) -> None:
 
 
 def test_plan_text_phases_and_dns_test(world: FakeWorld, console: Console) -> None:
-    cfg = console.configure.load_config("sql", "SQL01", "SQL02")
+    cfg = console.configure.load_config(Pair("sql", "SQL01", "SQL02"))
     assert console.tabs.plan_phases(cfg) == ["post-failover", "pre-failback", "post-restore",
                                          "post-failback"]
     assert console.tabs.plan_text(cfg, "post-failover") == console.tabs.plan_all(cfg)["post-failover"]

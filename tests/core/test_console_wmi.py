@@ -14,6 +14,7 @@ import pytest
 from core.console import Console
 from core.errors import AuthFailed, InvalidInput, Refused, Unreachable
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.ports import Credential
 from tests.core.apps.app_estate import make_world
 from tests.core.doubles import ADMIN, FakeHost, FakeWorld
@@ -53,7 +54,7 @@ def console(world: FakeWorld) -> Console:
 
 
 def sql_cfg(console: Console) -> ProtectionConfig:
-    return console.configure.load_config("sql", "SQL01", "SQL02")
+    return console.configure.load_config(Pair("sql", "SQL01", "SQL02"))
 
 
 # --- set -----------------------------------------------------------------------------------
@@ -192,7 +193,7 @@ def test_custom_script_must_be_on_the_target(console, world) -> None:
 
 # --- clusters ------------------------------------------------------------------------------
 def test_clusters_are_refused(console, world) -> None:
-    cfg = console.configure.load_config("exchange", "EVS1", "EXCH02")
+    cfg = console.configure.load_config(Pair("exchange", "EVS1", "EXCH02"))
     for call in (lambda: console.wmi_account.set_wmi_credentials(cfg, MONITOR, SECRET),
                  lambda: console.wmi_account.wmi_test(cfg)):
         with pytest.raises(InvalidInput) as info:

@@ -12,6 +12,7 @@ import pytest
 from core.console import Console
 from core.errors import AuthFailed, InvalidInput, Unreachable
 from core.lab.context import lab_context, running_lab
+from core.model.pair import Pair
 from core.paths import AppPaths
 from core.settings import load_settings
 from tests.lab.conftest import Lab
@@ -38,7 +39,7 @@ def admin(lab: Lab) -> tuple[str, str]:
 
 def test_right_password_answers_with_the_sources_services(lab: Lab, console: Console) -> None:
     user, password = admin(lab)
-    cfg = console.wmi_account.set_wmi_credentials(console.configure.load_config("sql", "SQL01", "SQL02"), user,
+    cfg = console.wmi_account.set_wmi_credentials(console.configure.load_config(Pair("sql", "SQL01", "SQL02")), user,
                                       password)
     lines = console.wmi_account.wmi_test(cfg)
     names = [s.name for s in cfg.failover.services]
@@ -50,7 +51,7 @@ def test_right_password_answers_with_the_sources_services(lab: Lab, console: Con
 
 def test_wrong_password_is_refused_by_the_lab(lab: Lab, console: Console) -> None:
     user, password = admin(lab)
-    cfg = console.wmi_account.set_wmi_credentials(console.configure.load_config("sql", "SQL01", "SQL02"), user,
+    cfg = console.wmi_account.set_wmi_credentials(console.configure.load_config(Pair("sql", "SQL01", "SQL02")), user,
                                       "not-the-password")
     with pytest.raises(AuthFailed) as info:
         console.wmi_account.wmi_test(cfg)
@@ -64,7 +65,7 @@ def test_wrong_password_is_refused_by_the_lab(lab: Lab, console: Console) -> Non
 
 def test_an_account_the_lab_does_not_know_is_refused(lab: Lab, console: Console) -> None:
     _, password = admin(lab)
-    cfg = console.wmi_account.set_wmi_credentials(console.configure.load_config("sql", "SQL01", "SQL02"),
+    cfg = console.wmi_account.set_wmi_credentials(console.configure.load_config(Pair("sql", "SQL01", "SQL02")),
                                       "LAB\\monitor", password)
     with pytest.raises(AuthFailed, match="refused the WMI login as LAB\\\\monitor"):
         console.wmi_account.wmi_test(cfg)
@@ -72,7 +73,7 @@ def test_an_account_the_lab_does_not_know_is_refused(lab: Lab, console: Console)
 
 def test_custom_script_is_looked_for_on_the_target(lab: Lab, console: Console) -> None:
     user, password = admin(lab)
-    cfg = console.wmi_account.set_wmi_credentials(console.configure.load_config("sql", "SQL01", "SQL02"), user,
+    cfg = console.wmi_account.set_wmi_credentials(console.configure.load_config(Pair("sql", "SQL01", "SQL02")), user,
                                       password)
     cfg = console.configure.apply(cfg, ["monitoring.application.method=script",
                               "monitoring.application.script_path=E:\\Scripts\\check.ps1"])
@@ -86,7 +87,7 @@ def test_custom_script_is_looked_for_on_the_target(lab: Lab, console: Console) -
 
 
 def test_clear_then_unreachable(lab: Lab, console: Console) -> None:
-    cfg = console.configure.load_config("sql", "SQL01", "SQL02")
+    cfg = console.configure.load_config(Pair("sql", "SQL01", "SQL02"))
     # the lab caches the admin as every server's WMI account: name, FQDN and address
     assert console.wmi_account.clear_wmi_credentials(cfg) == 3
     with pytest.raises(InvalidInput):

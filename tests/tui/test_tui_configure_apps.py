@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Static
 from tui_helpers import focus_on, make_app, press, settle
 
+from core.model.pair import Pair
 from tui.screens.configure import ConfigureScreen
 from tui.screens.login import LoginScreen
 
@@ -90,7 +91,7 @@ async def test_every_tab_of_every_application_by_keyboard(api, case: Case, size)
         await press(pilot, "tab")
         await choose(pilot, "target", case.target_down)
         assert api.called("select_pair")[-1] == (case.app, case.source, case.target)
-        before = api.configure.load_config(case.app, case.source, case.target)
+        before = api.configure.load_config(Pair(case.app, case.source, case.target))
 
         await press(pilot, "c")
         screen = app.screen

@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Select, Static
 from tui_helpers import make_app, press, reopen_pair, settle
 
+from core.model.pair import Pair
 from core.model.state import PairState
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.failover_confirm import FailoverConfirmScreen
@@ -58,7 +59,7 @@ async def test_failover_asks_which_point_when_snapshots_exist(api):
     app = make_app(api)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        api.snapshots.take_snapshot("fileprint", "FS01", "FS02")
+        api.snapshots.take_snapshot(Pair("fileprint", "FS01", "FS02"))
         api.fail_source()
         await press(pilot, "ctrl+r")
         assert isinstance(app.screen, ConfirmScreen)  # the failure prompt: yes

@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from tui_fake_api import FakeApi
 from tui_helpers import focus_on, make_app, press, reopen_pair, settle
 
+from core.model.pair import Pair
 from core.model.state import PairState
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -175,13 +176,13 @@ def test_manage_snapshots(snap_compare):
     api = paired()
     api.state = PairState.PROTECTED
     for _ in range(2):
-        api.snapshots.take_snapshot("fileprint", "FS01", "FS02")
+        api.snapshots.take_snapshot(Pair("fileprint", "FS01", "FS02"))
     assert shot(snap_compare, api, SMALL, "ctrl+r", "S")
 
 
 def test_failover_to_which_point(snap_compare):
     api = paired()
-    api.snapshots.take_snapshot("fileprint", "FS01", "FS02")
+    api.snapshots.take_snapshot(Pair("fileprint", "FS01", "FS02"))
     api.fail_source()
     assert shot(snap_compare, api, SMALL, "escape", "F")
 

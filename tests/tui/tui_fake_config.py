@@ -16,6 +16,7 @@ from core.config.defaults import default_config
 from core.config.edit import apply_assignments
 from core.errors import AuthFailed, InvalidInput, StateError
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.state import PairState as ST
 
 #: the password the fake's source accepts for the WMI account
@@ -39,8 +40,9 @@ class FakeConfigMixin:
                 return deepcopy(cfg)
         return None
 
-    def load_config(self, app: str, source: str, target: str, *,
+    def load_config(self, pair: Pair, *,
                     reuse: bool = True) -> ProtectionConfig:
+        app, source, target = pair.parts
         self._rec("load_config", app, source, target, reuse)
         app_id = protectable_app(app).id
         target, like_named = likenamed.parse_target(target)
@@ -92,7 +94,8 @@ class FakeConfigMixin:
         self._rec("discard_draft", cfg.source, cfg.target)
         self.drafts.clear()
 
-    def load_draft(self, app: str, source: str, target: str) -> ProtectionConfig | None:
+    def load_draft(self, pair: Pair) -> ProtectionConfig | None:
+        app, source, target = pair.parts
         self._rec("load_draft", app, source, target)
         return deepcopy(self.drafts[-1]) if self.drafts else None
 

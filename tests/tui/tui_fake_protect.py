@@ -24,6 +24,7 @@ from tui_fake_estate import (
 from core.apps.registry import get_app
 from core.errors import InvalidInput, StateError
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.snapshot import SnapshotInfo
 from core.model.state import PairState as ST
 from core.model.stats import JobStats
@@ -95,7 +96,8 @@ class FakeProtectMixin:
         return FixResult(after, new, new != cfg)
 
     # --- protection -------------------------------------------------------------------
-    def allowed_actions(self, app: str, source: str, target: str) -> dict[str, Any]:
+    def allowed_actions(self, pair: Pair) -> dict[str, Any]:
+        app, source, target = pair.parts
         s = self.state
         up = s in PROTECTED_LIKE
 
@@ -134,15 +136,17 @@ class FakeProtectMixin:
                 progress(step)
         self.state, self.mirror_percent = ST.MIRRORING, 0.0
 
-    def disable(self, app: str, source: str, target: str, progress: Any = None, *,
+    def disable(self, pair: Pair, progress: Any = None, *,
                 force: bool = False) -> None:
+        app, source, target = pair.parts
         self._rec("disable", source, target, *(("force",) if force else ()))
         if force and progress:
             progress("The failover was aborted: the pair is Failure detected (was Failing over).")
         self.state = ST.UNPROTECTED
 
-    def abort(self, app: str, source: str, target: str, progress: Any = None) -> Any:
+    def abort(self, pair: Pair, progress: Any = None) -> Any:
 
+        app, source, target = pair.parts
         self._rec("abort", source, target)
         text = ("The failover was aborted: the pair is Failure detected (was Failing over). "
                 "Steps that ran (their effects stay): post-failover: stop-replication. "
@@ -152,7 +156,8 @@ class FakeProtectMixin:
         self.state = ST.FAILURE_DETECTED
         return SimpleNamespace(sentence=lambda: text)
 
-    def set_monitoring(self, app: str, source: str, target: str, on: bool) -> None:
+    def set_monitoring(self, pair: Pair, on: bool) -> None:
+        app, source, target = pair.parts
         self._rec("set_monitoring", on)
         self.monitoring = on
 
@@ -164,7 +169,8 @@ class FakeProtectMixin:
         """Test hook: the source's replicator cannot reach the target since ``since``."""
         self.down_since = since
 
-    def status(self, app: str, source: str, target: str) -> Any:
+    def status(self, pair: Pair) -> Any:
+        app, source, target = pair.parts
         self._rec("status", source, target)
         with self.lock:
             if self.state == ST.MIRRORING:
@@ -214,9 +220,10 @@ class FakeProtectMixin:
         self.state = end
         return out
 
-    def failover(self, app: str, source: str, target: str, progress: Any = None, *,
+    def failover(self, pair: Pair, progress: Any = None, *,
                  force: bool = False, graceful: bool = False,
                  drain_timeout: float = 60.0, snapshot: str | None = None) -> list[Any]:
+        app, source, target = pair.parts
         if graceful:
             self._rec("graceful", drain_timeout)
         if snapshot:
@@ -226,11 +233,13 @@ class FakeProtectMixin:
                            progress, ST.FAILED_OVER)
 
     # --- snapshots: ``snaps`` (oldest first) as the target's engine would list them -----
-    def listing(self, app: str, source: str, target: str) -> list[Any]:
+    def listing(self, pair: Pair) -> list[Any]:
+        app, source, target = pair.parts
         self._rec("listing", source, target)
         return list(getattr(self, "snaps", []))
 
-    def take_snapshot(self, app: str, source: str, target: str) -> Any:
+    def take_snapshot(self, pair: Pair) -> Any:
+        app, source, target = pair.parts
         self._rec("take_snapshot", source, target)
         snaps = list(getattr(self, "snaps", []))
         n = len(snaps)
@@ -239,22 +248,26 @@ class FakeProtectMixin:
         self.snaps = [*snaps, snap]
         return snap
 
-    def delete_snapshot(self, app: str, source: str, target: str, sid: str) -> None:
+    def delete_snapshot(self, pair: Pair, sid: str) -> None:
+        app, source, target = pair.parts
         self._rec("delete_snapshot", sid)
         self.snaps = [s for s in getattr(self, "snaps", []) if s.id != sid]
 
-    def failback(self, app: str, source: str, target: str, progress: Any = None) -> list[Any]:
+    def failback(self, pair: Pair, progress: Any = None) -> list[Any]:
+        app, source, target = pair.parts
         return self._steps("failback", [f"withdraw shares on {target}", "DNS back to source"],
                            progress, ST.RESTORING)  # as core: it waits for Restore
 
-    def restore(self, app: str, source: str, target: str, progress: Any = None, *,
+    def restore(self, pair: Pair, progress: Any = None, *,
                 discard: bool = False) -> list[Any]:
+        app, source, target = pair.parts
         self.restore_discard = discard
         return self._steps("restore", ["reverse checksum mirror", "protect again"],
                            progress, ST.PROTECTED)
 
-    def restore_preview(self, app: str, source: str, target: str) -> Any:
+    def restore_preview(self, pair: Pair) -> Any:
         """Two files written on the source after its last replication differ."""
+        app, source, target = pair.parts
         self._rec("restore_preview")
         files = (Differing("E:\\Shares\\Data\\late.txt", 3_000_000, ONLY_SOURCE),
                  Differing("E:\\Shares\\Data\\report.docx", 145_000, CHANGED))

@@ -21,6 +21,7 @@ from core.apps.registry import get_app, protectable_app
 from core.console.selection import PairSelection, check_server, ips_changed
 from core.errors import AppmgrError, AuthFailed, InvalidInput, Unreachable
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.server import Server
 from core.ports import DirectoryComputer
 
@@ -167,7 +168,8 @@ class FakeSetupMixin:
         return src, self.inventory(cfg.target)
 
     # --- choosing a pair (F-5.5) -----------------------------------------------------
-    def select_pair(self, app: str, source: str, target: str) -> PairSelection:
+    def select_pair(self, pair: Pair) -> PairSelection:
+        app, source, target = pair.parts
         self._rec("select_pair", app, source, target)
         app_id = protectable_app(app).id
         target, like_named = likenamed.parse_target(target)

@@ -8,10 +8,17 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from core.model.pair import Pair
 from tui.cli import config_cmd, discover_cmd, domain_cmd, output, pair_cmd, watch_cmd
+from tui.cli.pair_args import pair_of
 from tui.cli.secret_input import add_secret_arguments
 from tui.cli.status_table import HOME_CLEAR, StatusTable
+
+if TYPE_CHECKING:
+    from core.console import Console
+    from core.model.config import ProtectionConfig
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -122,9 +129,9 @@ def _discover(args: argparse.Namespace) -> int:
     return discover_cmd.run(open_console(args), args)
 
 
-def _config(console, args: argparse.Namespace):  # noqa: ANN001, ANN202 - local helper
-    console.setup.select_pair(args.app, args.source, args.target)
-    cfg = console.configure.load_config(args.app, args.source, args.target)
+def _config(console: Console, args: argparse.Namespace) -> ProtectionConfig:
+    console.setup.select_pair(pair_of(args))
+    cfg = console.configure.load_config(pair_of(args))
     return console.configure.apply(cfg, list(getattr(args, "set", []) or []))
 
 
@@ -142,14 +149,14 @@ def _protect(args: argparse.Namespace) -> int:
     console = open_console(args)
     cfg = _config(console, args)
     console.protection.enable(cfg, progress=output.progress)
-    st = console.monitoring.status(cfg.app, cfg.source, cfg.target)
+    st = console.monitoring.status(Pair(cfg.app, cfg.source, cfg.target))
     print(f"{cfg.source} → {cfg.target}: {st.state.value}")
     return 0
 
 
 def _unprotect(args: argparse.Namespace) -> int:
     console = open_console(args)
-    console.protection.disable(args.app, args.source, args.target, output.progress, force=args.force)
+    console.protection.disable(pair_of(args), output.progress, force=args.force)
     print(f"{args.source.upper()} → {args.target.upper()}: protection disabled")
     return 0
 
@@ -212,7 +219,7 @@ def _operation(verb: str) -> Handler:
                   "drain_timeout": args.drain_timeout, "snapshot": args.snapshot}
         if verb == "restore":
             kw = {"discard": args.discard}
-        steps = fn(args.app, args.source, args.target, output.progress, **kw)
+        steps = fn(pair_of(args), output.progress, **kw)
         print(output.steps(steps))
         return 0 if all(getattr(s, "ok", True) for s in steps) else 1
 
@@ -221,7 +228,7 @@ def _operation(verb: str) -> Handler:
 
 def _abort(args: argparse.Namespace) -> int:
     console = open_console(args)
-    report = console.protection.abort(args.app, args.source, args.target)
+    report = console.protection.abort(pair_of(args))
     print(report.sentence())
     return 0
 

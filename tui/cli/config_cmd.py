@@ -15,6 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
+
+from tui.cli.pair_args import pair_of
+
+if TYPE_CHECKING:
+    from core.console import Console
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -56,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if verb == "like-named":
         return _like_named(console, args)
     if verb == "show":
-        view = console.configure.config_show(args.app, args.source, args.target)
+        view = console.configure.config_show(pair_of(args))
         if args.json:
             print(json.dumps(view.config.to_dict(), indent=2))
         else:
@@ -66,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             print("\n".join(view.assignments))
         return 0
     if verb == "set":
-        change = console.configure.config_set(args.app, args.source, args.target, list(args.assignments))
+        change = console.configure.config_set(pair_of(args), list(args.assignments))
         cfg = change.config
         print(f"saved: {cfg.source} -> {cfg.target} ({cfg.app})")
         for line in change.notices:
@@ -74,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         for line in change.warnings:
             print(f"warning: {line}", file=sys.stderr)
         return 0
-    cfg = console.configure.load_config(args.app, args.source, args.target)
+    cfg = console.configure.load_config(pair_of(args))
     phases = console.tabs.plan_all(cfg)
     if args.phase:
         if args.phase not in phases:
@@ -86,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _like_named(console, args: argparse.Namespace) -> int:  # noqa: ANN001 - the Console
+def _like_named(console: Console, args: argparse.Namespace) -> int:
     storage = None if args.storage is None else [d for d in args.storage.split(",") if d.strip()]
     change = console.apps.like_named_save(args.app, args.source, args.node, args.ip,
                                      network=args.network, subnet_mask=args.mask,

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.domains import DomainConnection
 
 TLS_WORDS = {"ldaps": "LDAPS", "starttls": "StartTLS"}
 
@@ -77,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _how(conn) -> str:  # noqa: ANN001 - a DomainConnection
+def _how(conn: DomainConnection) -> str:
     dc = conn.dc or "DC found in DNS"
     ca = f"CA {conn.ca_file}" if conn.ca_file else "system trust store"
     return f"{dc}, {TLS_WORDS.get(conn.tls, conn.tls)}, {ca}"

@@ -9,9 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.cli import output
+from tui.cli.pair_args import pair_of
+
+if TYPE_CHECKING:
+    from core.console import Console
 
 
 def _pair(p: argparse.ArgumentParser) -> None:
@@ -34,15 +38,15 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("--json", action="store_true")
 
 
-def _console(args: argparse.Namespace):  # noqa: ANN202 - lazy: keeps --help fast
-    from tui.cli.session import open_console
+def _console(args: argparse.Namespace) -> Console:
+    from tui.cli.session import open_console  # on use: keeps --help fast
 
     return open_console(args)
 
 
 def run_monitoring(args: argparse.Namespace) -> int:
     on = args.switch == "on"
-    _console(args).set_monitoring(args.app, args.source, args.target, on)
+    _console(args).monitoring.set_monitoring(pair_of(args), on)
     print(f"{args.source.upper()} → {args.target.upper()}: failover monitoring "
           f"{'enabled' if on else 'disabled'}")
     return 0
@@ -57,19 +61,19 @@ def run_snapshot(args: argparse.Namespace) -> int:
     from core.errors import InvalidInput
 
     console = _console(args)
-    pair = (args.app, args.source, args.target)
+    pair = pair_of(args)
     if args.verb == "delete" and not args.id:
         raise InvalidInput("id", "name the snapshot to delete (see appmgr snapshot list)")
     if args.verb == "take":
-        snaps = [console.snapshots.take_snapshot(*pair)]
+        snaps = [console.snapshots.take_snapshot(pair)]
     elif args.verb == "delete":
-        console.snapshots.delete_snapshot(*pair, args.id)
+        console.snapshots.delete_snapshot(pair, args.id)
         snaps = []
         if not args.json:
             print(f"snapshot {args.id} deleted")
             return 0
     else:
-        snaps = console.snapshots.listing(*pair)
+        snaps = console.snapshots.listing(pair)
     if args.json:
         print(json.dumps([s.to_dict() for s in snaps] if args.verb != "take"
                          else snaps[0].to_dict()))

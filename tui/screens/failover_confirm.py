@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
+from core.model.pair import Pair
 from tui.api_calls import ApiCaller
 
 NOW, GRACEFUL = "now", "graceful"
@@ -83,8 +84,8 @@ class FailoverConfirmScreen(ApiCaller, ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(f"#{GRACEFUL if self.source_up else NOW}", Button).focus()
         if self.app_id and not self.source_up:
-            self.call_api("snapshots", self.api.snapshots.listing, self.app_id, self.source,
-                          self.target)
+            self.call_api("snapshots", self.api.snapshots.listing,
+                          Pair(self.app_id, self.source, self.target))
 
     def api_snapshots(self, snaps: list[Any], _tag: Any) -> None:
         if not snaps:

@@ -13,6 +13,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from core.errors import InvalidInput
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from tui.api_calls import ApiCaller, error_text
 from tui.configure import form
 from tui.widgets.help_line import HelpLine, HelpLineHost
@@ -157,7 +158,7 @@ class LikeNamedScreen(ApiCaller, HelpLineHost, ModalScreen[ProtectionConfig | No
         changes = self._assignments()
 
         def job() -> ProtectionConfig:
-            cfg = api.configure.apply(api.configure.load_config(app_id, source, target), changes)
+            cfg = api.configure.apply(api.configure.load_config(Pair(app_id, source, target)), changes)
             api.configure.save_config(cfg)
             return cfg
 

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static, TabbedContent, TabPane
 
+from core.model.pair import Pair
 from tui.actions import BY_ID, bindings
 from tui.api_calls import ApiCaller, error_text
 from tui.palette import ActionsProvider
@@ -121,7 +122,7 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
         s.source, s.target = event.source, event.target
         self.log_action(f"selected pair {s.source} -> {s.target} ({s.app_id})")
         api = self.api
-        self.call_api("select_pair", api.setup.select_pair, s.app_id, s.source, s.target,
+        self.call_api("select_pair", api.setup.select_pair, Pair(s.app_id, s.source, s.target),
                       tag=(s.source, s.target))
         self._actions_changed()
 
@@ -177,8 +178,8 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
         if not s.has_pair:
             return
         api = self.api
-        self.call_api("allowed_actions", api.protection.allowed_actions, s.app_id, s.source, s.target,
-                      tag=(s.app_id, s.source, s.target))
+        self.call_api("allowed_actions", api.protection.allowed_actions,
+                      Pair(s.app_id, s.source, s.target), tag=(s.app_id, s.source, s.target))
 
     def api_allowed_actions(self, allowed: dict[str, Any], tag: tuple[str, str, str]) -> None:
         s = self.session

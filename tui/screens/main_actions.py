@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.screen import Screen
 from textual.widgets import TabbedContent
 
+from core.model.pair import Pair
 from tui.actions import ACTIONS, BY_ID, MENUS, TWIN_OF
 from tui.api_calls import ApiCaller
 from tui.screens.confirm import ConfirmScreen
@@ -65,9 +66,9 @@ class MainActions(ApiCaller, Screen[None]):
     def api_failed_log_action(self, err: BaseException, _tag: Any) -> None:
         pass  # a log that cannot be written must not interrupt the user
 
-    def _pair(self) -> tuple[str, str, str]:
+    def _pair(self) -> Pair:
         s = self.session
-        return s.app_id, s.source, s.target
+        return Pair(s.app_id, s.source, s.target)
 
     def _after_change(self) -> None:
         self.refresh_allowed()
@@ -121,13 +122,13 @@ class MainActions(ApiCaller, Screen[None]):
         if self.session.state in ("Failing over", "Failing back"):
             # a plan stopped part-way: abort it (saying what ran), then disable (F-8.1)
             self._confirm("Disable protection",
-                          f"{pair[1]} → {pair[2]} is {self.session.state.lower()}: its plan "
+                          f"{pair.source} → {pair.target} is {self.session.state.lower()}: its plan "
                           "stopped part-way.\nAbort it and disable protection?", "Disable",
                           lambda: self._steps("Disable protection", lambda progress:
-                                              api.protection.disable(*pair, progress, force=True)))
+                                              api.protection.disable(pair, progress, force=True)))
             return
         self._confirm("Disable protection",
-                      f"Stop replicating {pair[1]} to {pair[2]} and remove the failover monitor?",
+                      f"Stop replicating {pair.source} to {pair.target} and remove the failover monitor?",
                       "Disable", lambda: self._steps("Disable protection",
                                                      lambda progress: _disable(api, pair, progress)))
 
@@ -140,7 +141,7 @@ class MainActions(ApiCaller, Screen[None]):
     def _set_monitoring(self, on: bool) -> None:
         api = self.api
         self.log_action(f"{'enable' if on else 'disable'} monitoring")
-        self.call_api("set_monitoring", api.monitoring.set_monitoring, *self._pair(), on,
+        self.call_api("set_monitoring", api.monitoring.set_monitoring, self._pair(), on,
                       tag=on)
 
     def api_set_monitoring(self, _result: Any, on: bool) -> None:
@@ -152,7 +153,7 @@ class MainActions(ApiCaller, Screen[None]):
         if self._prompted_failure:
             return
         self._prompted_failure = True
-        _, source, target = self._pair()
+        _, source, target = self._pair().parts
         # manual intervention off: say who fails over; ask only when nothing will
         watcher = getattr(status, "watcher", None)
         if watcher is not None and watcher.running:
@@ -177,7 +178,7 @@ class MainActions(ApiCaller, Screen[None]):
 
     def _failover_after_prompt(self) -> None:
         """With snapshots on the target, the Failover dialog asks which point to serve."""
-        self.call_api("failover_points", self.api.snapshots.listing, *self._pair())
+        self.call_api("failover_points", self.api.snapshots.listing, self._pair())
 
     def api_failover_points(self, snaps: list[Any], _tag: Any) -> None:
         if snaps:
@@ -191,7 +192,7 @@ class MainActions(ApiCaller, Screen[None]):
     def action_failover(self) -> None:
         from tui.screens.failover_confirm import GRACEFUL, NOW, FailoverConfirmScreen
 
-        app_id, source, target = self._pair()
+        app_id, source, target = self._pair().parts
         graceful = bool(self.api.tabs.graceful_failover(app_id))
         # Protected / Mirroring: the source answers, so only graceful is on offer (F-9.2)
         source_up = self.session.state in ("Protected", "Mirroring")
@@ -209,36 +210,36 @@ class MainActions(ApiCaller, Screen[None]):
     def _run_failover(self, graceful: bool = False, snapshot: str = "") -> None:
         api, pair = self.api, self._pair()
         if snapshot:
-            self._steps(f"Failover {pair[1]} → {pair[2]} to snapshot {snapshot}",
-                        lambda progress: api.protection.failover(*pair, progress=progress,
+            self._steps(f"Failover {pair.source} → {pair.target} to snapshot {snapshot}",
+                        lambda progress: api.protection.failover(pair, progress=progress,
                                                                  snapshot=snapshot))
             return
         if graceful:
-            self._steps(f"Graceful failover {pair[1]} → {pair[2]}",
-                        lambda progress: api.protection.failover(*pair, progress=progress, graceful=True))
+            self._steps(f"Graceful failover {pair.source} → {pair.target}",
+                        lambda progress: api.protection.failover(pair, progress=progress, graceful=True))
             return
-        self._steps(f"Failover {pair[1]} → {pair[2]}",
-                    lambda progress: api.protection.failover(*pair, progress=progress))
+        self._steps(f"Failover {pair.source} → {pair.target}",
+                    lambda progress: api.protection.failover(pair, progress=progress))
 
     def action_abort(self) -> None:
         api, pair = self.api, self._pair()
         label = self.session.allowed.get("abort", ("Abort",))[0] or "Abort"
-        self._confirm(label, f"End the {pair[1]} → {pair[2]} plan that stopped part-way?\n"
+        self._confirm(label, f"End the {pair.source} → {pair.target} plan that stopped part-way?\n"
                       "Steps that ran keep their effects; you are told which ran and which "
                       "did not, and can run the plan again or unprotect the pair.", "Abort",
-                      lambda: self._steps(label, lambda progress: api.protection.abort(*pair, progress)))
+                      lambda: self._steps(label, lambda progress: api.protection.abort(pair, progress)))
 
     def action_failback(self) -> None:
         api, pair = self.api, self._pair()
-        self._confirm("Failback", f"Give {pair[1]} its name and clients back from {pair[2]}?",
+        self._confirm("Failback", f"Give {pair.source} its name and clients back from {pair.target}?",
                       "Fail back", lambda: self._steps(
-                          f"Failback {pair[2]} → {pair[1]}",
-                          lambda progress: api.protection.failback(*pair, progress=progress)))
+                          f"Failback {pair.target} → {pair.source}",
+                          lambda progress: api.protection.failback(pair, progress=progress)))
 
     def action_restore(self) -> None:
         # first what the restore would overwrite on the source (F-9.3), then the question
         self.notify("Comparing the source with the target…", title="Restore")
-        self.call_api("restore_preview", self.api.protection.restore_preview, *self._pair())
+        self.call_api("restore_preview", self.api.protection.restore_preview, self._pair())
 
     def api_restore_preview(self, diff: Any, _tag: Any) -> None:
         from tui.screens.restore_confirm import DISCARD, RestoreConfirmScreen
@@ -249,8 +250,8 @@ class MainActions(ApiCaller, Screen[None]):
             if choice is None:
                 return
             discard = choice == DISCARD
-            self._steps(f"Restore {pair[2]} → {pair[1]}",
-                        lambda progress: api.protection.restore(*pair, progress=progress, discard=discard))
+            self._steps(f"Restore {pair.target} → {pair.source}",
+                        lambda progress: api.protection.restore(pair, progress=progress, discard=discard))
 
         self.app.push_screen(RestoreConfirmScreen(diff), answered)
 
@@ -319,7 +320,7 @@ class MainActions(ApiCaller, Screen[None]):
         from tui.screens.snapshots import SnapshotsScreen
 
         self.log_action("manage snapshots")
-        self.app.push_screen(SnapshotsScreen(*self._pair()), lambda _r: self._after_change())
+        self.app.push_screen(SnapshotsScreen(self._pair()), lambda _r: self._after_change())
 
     def action_manage_sql(self) -> None:
         self.query_one("#setup", SetupPane).open_find(manage_sql=True)
@@ -349,9 +350,9 @@ class MainActions(ApiCaller, Screen[None]):
         self.app.push_screen(AboutScreen())
 
 
-def _disable(api: Any, pair: tuple[str, str, str], progress: Callable[[str], None]) -> None:
-    progress(f"stop replicating {pair[1]} to {pair[2]} and remove the failover monitor")
-    api.protection.disable(*pair)
+def _disable(api: Any, pair: Pair, progress: Callable[[str], None]) -> None:
+    progress(f"stop replicating {pair.source} to {pair.target} and remove the failover monitor")
+    api.protection.disable(pair)
 
 
 def ua_binding(ua: Any) -> Any:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
+from core.model.pair import Pair
 from tui.api_calls import ApiCaller
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.validation_pane import ValidationPane
@@ -23,7 +24,7 @@ class ConfigureActions(ApiCaller, Screen[None]):
     # the main screen's and MainActions' parts these actions call
     refresh_allowed: Callable[[], None]
     log_action: Callable[[str], None]
-    _pair: Callable[[], tuple[str, str, str]]
+    _pair: Callable[[], Pair]
     _actions_changed: Callable[[], None]
 
     # --- configuration -----------------------------------------------------------
@@ -34,23 +35,23 @@ class ConfigureActions(ApiCaller, Screen[None]):
             then()
             return
         api = self.api
-        app_id, source, target = self._pair()
+        app_id, source, target = self._pair().parts
 
         def load(reuse: bool) -> None:
             self.call_api("load_config",
-                          lambda: api.configure.load_config(app_id, source, target, reuse=reuse), tag=then)
+                          lambda: api.configure.load_config(Pair(app_id, source, target), reuse=reuse), tag=then)
 
         def answered(yes: bool | None) -> None:
             load(bool(yes))
 
         def draft_answered(yes: bool | None) -> None:
             def job() -> Any:
-                draft = api.configure.load_draft(app_id, source, target)
+                draft = api.configure.load_draft(Pair(app_id, source, target))
                 if yes and draft is not None:
                     return draft
                 if draft is not None:
                     api.configure.discard_draft(draft)
-                return api.configure.load_config(app_id, source, target, reuse=True)
+                return api.configure.load_config(Pair(app_id, source, target), reuse=True)
 
             self.call_api("load_config", job, tag=then)
 

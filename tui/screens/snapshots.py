@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
+from core.model.pair import Pair
 from tui.api_calls import ApiCaller, error_text
 from tui.fmt import size as human_bytes
 from tui.screens.confirm import ConfirmScreen
@@ -36,13 +37,13 @@ class SnapshotsScreen(ApiCaller, ModalScreen[None]):
         Binding("d", "delete", "Delete"),
     ]
 
-    def __init__(self, app_id: str, source: str, target: str) -> None:
+    def __init__(self, pair: Pair) -> None:
         super().__init__()
-        self.pair = (app_id, source, target)
+        self.pair = pair
         self.ids: list[str] = []
 
     def compose(self) -> ComposeResult:
-        _, source, target = self.pair
+        source, target = self.pair.source, self.pair.target
         with Vertical(id="snapshots", classes="dialog"):
             yield Static(f"Snapshots: {source} → {target}", classes="dialog-title")
             yield Static(f"Copies of {target}'s replicated data, kept by {target}'s engine.",
@@ -63,7 +64,7 @@ class SnapshotsScreen(ApiCaller, ModalScreen[None]):
         self._reload()
 
     def _reload(self) -> None:
-        self.call_api("snapshots", self.api.snapshots.listing, *self.pair)
+        self.call_api("snapshots", self.api.snapshots.listing, self.pair)
 
     def _say(self, text: str) -> None:
         self.query_one("#snap-status", Static).update(text)
@@ -90,8 +91,8 @@ class SnapshotsScreen(ApiCaller, ModalScreen[None]):
 
     @on(Button.Pressed, "#snap-take")
     def action_take(self) -> None:
-        self._say(f"Taking a snapshot on {self.pair[2]}…")
-        self.call_api("take_snapshot", self.api.snapshots.take_snapshot, *self.pair)
+        self._say(f"Taking a snapshot on {self.pair.target}…")
+        self.call_api("take_snapshot", self.api.snapshots.take_snapshot, self.pair)
 
     def api_take_snapshot(self, snap: Any, _tag: Any) -> None:
         self.notify(f"Snapshot {snap.id} taken: {snap.files} file(s), "
@@ -111,11 +112,11 @@ class SnapshotsScreen(ApiCaller, ModalScreen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self._say(f"Deleting {sid}…")
-                self.call_api("delete_snapshot", self.api.snapshots.delete_snapshot, *self.pair,
+                self.call_api("delete_snapshot", self.api.snapshots.delete_snapshot, self.pair,
                               sid, tag=sid)
 
         self.app.push_screen(ConfirmScreen("Delete snapshot",
-                                           f"Delete snapshot {sid} on {self.pair[2]}?",
+                                           f"Delete snapshot {sid} on {self.pair.target}?",
                                            yes="Delete"), answered)
 
     def api_delete_snapshot(self, _result: Any, sid: str) -> None:

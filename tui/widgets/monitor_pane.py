@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Collapsible, DataTable, Label, ProgressBar, Sparkline, Static
 from textual.worker import get_current_worker
 
+from core.model.pair import Pair
 from core.protection.health import since_text
 from core.protection.status import missed_text
 from tui.api_calls import error_text
@@ -47,7 +48,7 @@ MONITOR_STATES = {"monitoring": "monitoring", "failover_condition": "failover co
 RATE_WINDOW = 60
 
 class StatusPolled(Message):
-    def __init__(self, pair: tuple[str, str, str], status: Any, error: BaseException | None):
+    def __init__(self, pair: Pair, status: Any, error: BaseException | None):
         super().__init__()
         self.pair = pair
         self.status = status
@@ -64,7 +65,7 @@ class MonitorPane(VerticalScroll):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.pair: tuple[str, str, str] | None = None
+        self.pair: Pair | None = None
         self.policy = RefreshPolicy()
         self.interval = self.policy.fast
         self.settings: Any = None
@@ -105,7 +106,7 @@ class MonitorPane(VerticalScroll):
     # --- polling ---------------------------------------------------------------
     def start(self, app_id: str, source: str, target: str) -> None:
         self.stop()
-        self.pair = (app_id, source, target)
+        self.pair = Pair(app_id, source, target)
         self.interval = self.policy.fast
         self.query_one("#mon-refresh", Static).update(f"{source} → {target} · reading status…")
         self._poll()
@@ -134,7 +135,7 @@ class MonitorPane(VerticalScroll):
             return
         worker = get_current_worker()
         try:
-            status, error = appmgr_app(self).api.monitoring.status(*pair), None
+            status, error = appmgr_app(self).api.monitoring.status(pair), None
         except Exception as err:  # typed errors shown on the tab; the timer carries on
             status, error = None, err
         if not worker.is_cancelled:

@@ -8,6 +8,7 @@ import pytest
 
 from core.console import Console
 from core.errors import InvalidInput, StateError
+from core.model.pair import Pair
 from core.model.state import PairState
 from tests.core.doubles import make_world
 
@@ -29,7 +30,7 @@ def test_set_options_is_all_or_nothing(console: Console, tmp_path: Path) -> None
 
 
 def test_dns_password_goes_to_the_cache_never_the_config(console: Console) -> None:
-    cfg = console.configure.load_config("fileprint", "FS01", "FS02")
+    cfg = console.configure.load_config(Pair("fileprint", "FS01", "FS02"))
     new = console.dns_account.set_dns_credentials(cfg, "dnsadmin", "s3cret-pw")
     assert new.failover.dns.user == "dnsadmin@lab.example.com"
     assert "s3cret-pw" not in repr(new.to_dict())
@@ -39,29 +40,29 @@ def test_dns_password_goes_to_the_cache_never_the_config(console: Console) -> No
 
 
 def test_draft_survives_and_is_offered(console: Console) -> None:
-    cfg = console.configure.apply(console.configure.load_config("fileprint", "FS01", "FS02"),
+    cfg = console.configure.apply(console.configure.load_config(Pair("fileprint", "FS01", "FS02")),
                         ["monitoring.missed=7"])
     console.configure.save_draft(cfg)
     again = Console(console.ctx)
-    assert again.setup.select_pair("fileprint", "FS01", "FS02").draft is True
-    assert again.configure.load_draft("fileprint", "FS01", "FS02").monitoring.missed == 7
+    assert again.setup.select_pair(Pair("fileprint", "FS01", "FS02")).draft is True
+    assert again.configure.load_draft(Pair("fileprint", "FS01", "FS02")).monitoring.missed == 7
     again.configure.save_config(cfg)
-    assert again.configure.load_draft("fileprint", "FS01", "FS02") is None
-    assert again.setup.select_pair("fileprint", "FS01", "FS02").reuse_offered is True
+    assert again.configure.load_draft(Pair("fileprint", "FS01", "FS02")) is None
+    assert again.setup.select_pair(Pair("fileprint", "FS01", "FS02")).reuse_offered is True
 
 
 def test_selection_rules(console: Console) -> None:
     with pytest.raises(InvalidInput, match="different server"):
-        console.setup.select_pair("fileprint", "FS01", "fs01")
+        console.setup.select_pair(Pair("fileprint", "FS01", "fs01"))
     rec = console.store.record("fileprint", "FS01", "FS02")
     rec.state = PairState.PROTECTED.value
     console.store.save_record(rec)
     with pytest.raises(InvalidInput, match="already the target"):
-        console.setup.select_pair("fileprint", "FS02", "FS03")
+        console.setup.select_pair(Pair("fileprint", "FS02", "FS03"))
 
 
 def test_configuration_is_locked_while_protected(console: Console) -> None:
-    cfg = console.configure.load_config("fileprint", "FS01", "FS02")
+    cfg = console.configure.load_config(Pair("fileprint", "FS01", "FS02"))
     rec = console.store.record("fileprint", "FS01", "FS02")
     rec.state = PairState.PROTECTED.value
     console.store.save_record(rec)

@@ -22,6 +22,7 @@ from core.config.edit import apply_assignments, get_text
 from core.config.fields import FIELDS, PLAN_EDIT_PREFIX, applies
 from core.console import Console
 from core.errors import InvalidInput
+from core.model.pair import Pair
 from core.settings import OPTIONS, Settings, option_text, set_option
 from core.visible import has_controls
 from tests.core.apps.app_estate import make_world
@@ -69,9 +70,9 @@ def check_one(console: Console, app: str, key: str, value: str, *, save: bool = 
     before = _saved(console, app) if save else None
     try:
         if save:
-            cfg = console.configure.config_set(app, *PAIRS[app], [f"{key}={value}"]).config
+            cfg = console.configure.config_set(Pair(app, *PAIRS[app]), [f"{key}={value}"]).config
         else:
-            cfg = console.configure.apply(console.configure.load_config(app, *PAIRS[app]), [f"{key}={value}"])
+            cfg = console.configure.apply(console.configure.load_config(Pair(app, *PAIRS[app])), [f"{key}={value}"])
     except InvalidInput as err:
         assert err.field and err.message, (key, value)
         assert err.field == key or err.field.split(".")[0] in {k.split(".")[0] for k in FIELDS}, \
@@ -96,7 +97,7 @@ def check_one(console: Console, app: str, key: str, value: str, *, save: bool = 
         assert not re.search(r"(^|[\\:;>=])\.{1,2}($|[\\;,>])", shown), (key, shown)
     line = f"{key}={shown}"
     if save:
-        assert line in console.configure.config_show(app, *PAIRS[app]).assignments
+        assert line in console.configure.config_show(Pair(app, *PAIRS[app])).assignments
     again = apply_assignments(cfg, [line], advanced=True)  # what config show printed reads back
     assert get_text(again, key) == shown
 

@@ -11,6 +11,7 @@ import pytest
 
 from core.console import Console
 from core.errors import NotFound, Refused
+from core.model.pair import Pair
 from core.protection.disable import disable
 from core.protection.enable import enable
 from core.protection.errors import StepsFailed
@@ -89,7 +90,7 @@ def test_the_target_is_reached_through_the_saved_node(world: FakeWorld, console:
 def test_enable_creates_the_four_resources_first_and_disable_deletes_them(
         world: FakeWorld, console: Console, cluster: FakeCluster) -> None:
     store, ctx = console.store, console.session.routed_ctx()
-    cfg = console.configure.load_config("exchange", "EVS1", "EVS1_LN")
+    cfg = console.configure.load_config(Pair("exchange", "EVS1", "EVS1_LN"))
     said: list[str] = []
     rec = enable(ctx, cfg, store, said.append, validated=True)
     assert _ops(world) == [("create", IP_RES), ("create", NAME_RES),
@@ -123,7 +124,7 @@ def test_enable_creates_the_four_resources_first_and_disable_deletes_them(
 def test_disable_tolerates_resources_already_gone(world: FakeWorld, console: Console,
                                                  cluster: FakeCluster) -> None:
     store, ctx = console.store, console.session.routed_ctx()
-    enable(ctx, console.configure.load_config("exchange", "EVS1", "EVS1_LN"), store, validated=True)
+    enable(ctx, console.configure.load_config(Pair("exchange", "EVS1", "EVS1_LN")), store, validated=True)
     del cluster.resources[NAME_RES], cluster.resources[SCRIPTS[1]]  # removed by hand
     said: list[str] = []
     assert disable(ctx, store, "exchange", "EVS1", "EVS1_LN", said.append).state == "Unprotected"
@@ -137,7 +138,7 @@ def test_a_resource_that_fails_stops_enable_and_everything_is_undone(
                                             "online: the name EVS1_LN is already in use")
     store, ctx = console.store, console.session.routed_ctx()
     with pytest.raises(StepsFailed) as err:
-        enable(ctx, console.configure.load_config("exchange", "EVS1", "EVS1_LN"), store, validated=True)
+        enable(ctx, console.configure.load_config(Pair("exchange", "EVS1", "EVS1_LN")), store, validated=True)
     e = err.value
     assert NAME_RES in e.step and "already in use" in str(e)
     # before the resources: the source group read, the Generic Script files written
@@ -162,7 +163,7 @@ def test_a_resource_that_was_already_there_is_used_but_never_deleted(
     cluster.resources[SCRIPTS[0]] = theirs
     store, ctx = console.store, console.session.routed_ctx()
     said: list[str] = []
-    enable(ctx, console.configure.load_config("exchange", "EVS1", "EVS1_LN"), store, said.append,
+    enable(ctx, console.configure.load_config(Pair("exchange", "EVS1", "EVS1_LN")), store, said.append,
            validated=True)
     assert f"{SCRIPTS[0]}: was already there (used as it is)" in said
     assert SCRIPTS[0] not in store.record("exchange", "EVS1", "EVS1_LN").extra[RECORD_KEY]
@@ -176,7 +177,7 @@ def test_a_failed_enable_keeps_a_resource_that_was_already_there(
     cluster.resources[NAME_RES] = theirs
     cluster.fail_online[NAME_RES] = Refused("EXNODE3 could not bring EVS1_LN online")
     with pytest.raises(StepsFailed, match="Everything done was undone"):
-        enable(console.session.routed_ctx(), console.configure.load_config("exchange", "EVS1", "EVS1_LN"),
+        enable(console.session.routed_ctx(), console.configure.load_config(Pair("exchange", "EVS1", "EVS1_LN")),
                console.store, validated=True)
     assert cluster.resources == {NAME_RES: theirs}  # our IP address undone, theirs kept
 
@@ -184,13 +185,13 @@ def test_a_failed_enable_keeps_a_resource_that_was_already_there(
 def test_a_missing_group_on_the_standby_cluster_is_said(world: FakeWorld, console: Console) -> None:
     FakeCluster(world.hosts["EXNODE3"], group="Other Group")
     with pytest.raises(StepsFailed, match="the group 'EVS1 Group' does not exist"):
-        enable(console.session.routed_ctx(), console.configure.load_config("exchange", "EVS1", "EVS1_LN"),
+        enable(console.session.routed_ctx(), console.configure.load_config(Pair("exchange", "EVS1", "EVS1_LN")),
                console.store, validated=True)
 
 
 def test_pairs_that_are_not_like_named_create_no_resource(world: FakeWorld) -> None:
     console = Console(world.ctx)
-    cfg = console.configure.load_config("exchange", "EXCH01", "EXCH02")
+    cfg = console.configure.load_config(Pair("exchange", "EXCH01", "EXCH02"))
     enable(console.session.routed_ctx(), cfg, console.store, validated=True)
     assert not [c for h in world.hosts.values() for c in h.calls if c[0] == "run_op"
                 and c[1] == "cluster_resource"]

@@ -191,6 +191,9 @@ class MonitorStatus:
     per_ip: dict[str, int] = field(default_factory=dict)  # ip -> consecutive misses
     #: epoch seconds of the newest snapshot of the set on the target (None: none yet)
     last_snapshot: float | None = None
+    #: why the condition was met when not by missed heartbeats, e.g. "Application
+    #: failure: MSSQLSERVER stopped on SQL01 (3 checks)"; "" otherwise
+    reason: str = ""
 
 
 class Engine(Protocol):

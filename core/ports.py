@@ -242,8 +242,11 @@ class Engine(Protocol):
         interval: float,
         missed: int,
         trigger: str,
+        application: dict[str, Any] | None = None,
     ) -> None:
-        """On the target: watch the source's heartbeat (UDP) or ICMP."""
+        """On the target: watch the source's heartbeat (UDP) or ICMP; ``application``
+        adds application monitoring (``{"method": "builtin"|"script", "interval",
+        "error_threshold", "computer", "services", "script"}``, SPEC F-6.2)."""
         ...
 
     def monitor_status(self, name: str) -> MonitorStatus: ...

@@ -53,6 +53,8 @@ MAXIMAL = {
                          "private": {"ScriptFilepath": "C:\\" + "p'" * 40},
                          "depends": ["d'" * 16], "online": True, "wait": 300},
     "wmi_check": {},
+    "app_services": {"computer": "X" * 15, "names": [f"MSSQL${'I' * 16}", "SQLAgent$" + "I" * 16,
+                                                     "MSExchangeIS", "MSExchangeSA", "W3SVC"]},
     "name_add": {"name": "n" * 63},
     "name_remove": {"name": "n" * 63},
     # like-named clusters: a group name; a Generic Script file (a path, the .vbs text)

@@ -100,7 +100,12 @@ class PairStatus:
 
     @property
     def reason(self) -> str:
-        """Why it is degraded, in one sentence ("" when it is not)."""
+        """Why it is degraded, in one sentence ("" when it is not); a failure the
+        monitor declared for another reason than heartbeats says that reason
+        ("Application failure: MSSQLSERVER stopped on SQL01 (3 checks)")."""
+        m = self.monitor
+        if m is not None and m.state == "failover_condition" and m.reason:
+            return m.reason
         return headline(self.conditions, self.stats, self.read_at)
 
     @property
@@ -147,6 +152,7 @@ class PairStatus:
                 "threshold": m.threshold,
                 "per_ip": dict(m.per_ip),
                 "last_snapshot": m.last_snapshot,
+                "reason": m.reason,
             },
             "operation": r.phase,
             "last_error": r.last_error,

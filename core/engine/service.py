@@ -339,6 +339,11 @@ class EngineService:
             raise RemoteError(
                 "refused", f"the heartbeat of monitor {name} is signed with the key of set "
                 f"{name}, which this engine does not hold: accept or connect the set first")
+        if spec.app is not None and spec.app.method == "builtin" \
+                and self.identities.runner.argv is None:
+            raise RemoteError(
+                "refused", "this engine cannot read the source's services on this platform "
+                "(Windows, or the lab, can): choose a custom script for application monitoring")
         self.delete_monitor(name, missing_ok=True)
         self.mon_specs[name] = spec
         self._start_monitor(name, spec, False)

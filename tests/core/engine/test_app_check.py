@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from core.engine.app_check import AppCheckSpec, AppLogic, service_failure
+from core.engine.app_probe import builtin_check
 from core.engine.clock import FakeClock
+from core.engine.identity import HostOpFailed, HostRunner
 from core.engine.monitor import MonitorRunner, MonitorSpec
 
 IPS = ("127.0.41.1",)
@@ -86,3 +88,32 @@ def test_no_app_runner_without_spec_or_check() -> None:
 
     plain = MonitorSpec(IPS, 6320, "heartbeat", 5.0, 5, "all")
     assert MonitorRunner(plain, probe, FakeClock()).app is None
+
+
+class _Runner(HostRunner):
+    """The engine's host runner, answering app_services from a dict (or failing)."""
+
+    def __init__(self, states: dict[str, str] | None) -> None:
+        super().__init__(["unused"])
+        self.states = states
+        self.asked: list[tuple[str, dict]] = []
+
+    def run(self, op: str, params: dict) -> dict:
+        self.asked.append((op, params))
+        if self.states is None:
+            raise HostOpFailed("app_services failed: The RPC server is unavailable.")
+        return {"computer": params["computer"],
+                "services": [{"name": n, "state": s} for n, s in self.states.items()]}
+
+
+async def test_builtin_check_reads_the_sources_services_through_the_runner() -> None:
+    runner = _Runner({"MSSQLSERVER": "Running", "SQLSERVERAGENT": "Running"})
+    assert await builtin_check(APP, runner) is None
+    assert runner.asked == [("app_services", {"computer": "SQL01",
+                                              "names": ["MSSQLSERVER", "SQLSERVERAGENT"]})]
+    runner.states = {"MSSQLSERVER": "Stopped", "SQLSERVERAGENT": "Running"}
+    assert await builtin_check(APP, runner) == "MSSQLSERVER stopped on SQL01"
+    runner.states = None
+    assert await builtin_check(APP, runner) == (
+        "the services of SQL01 could not be read (app_services failed: The RPC server is "
+        "unavailable.)")

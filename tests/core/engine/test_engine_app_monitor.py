@@ -50,3 +50,14 @@ def test_application_arguments_validated(pair) -> None:
     with pytest.raises(Refused, match="source's name and its services"):
         t.create_monitor("m", ["127.0.41.1"], PORT, "heartbeat", 1, 3, "all",
                          application={"method": "builtin", "interval": 5, "error_threshold": 3})
+
+
+def test_builtin_check_refused_where_no_host_runner(pair) -> None:
+    """No way to read the source's services here: refused, never failing every check."""
+    src, tgt = pair
+    t = tgt.client()
+    share_heartbeat_key(src, tgt, "m")
+    app = {"method": "builtin", "interval": 5, "error_threshold": 3, "computer": "FS01",
+           "services": ["LanmanServer"]}
+    with pytest.raises(Refused, match="cannot read the source's services"):
+        t.create_monitor("m", [src.ip], PORT, "heartbeat", 1, 3, "all", application=app)

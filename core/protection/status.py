@@ -295,7 +295,8 @@ def _judge(ctx: Context, store: PairStore, status: PairStatus) -> None:
     the record (``extra["conditions_since"]``) so their age survives between reads."""
     rec, now = status.record, ctx.clock.now()
     seen = Observed(status.source_reachable, status.target_reachable, rec.monitoring,
-                    status.monitor.state if status.monitor else None, tuple(status.errors))
+                    status.monitor.state if status.monitor else None, tuple(status.errors),
+                    status.monitor.reason if status.monitor else "")
     first: dict[str, float] = dict(rec.extra.get("conditions_since") or {})
     conds = conditions(status.stats, seen, now, first)
     names = {c.name for c in conds if c.name in OBSERVED}

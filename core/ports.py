@@ -191,6 +191,9 @@ class MonitorStatus:
     per_ip: dict[str, int] = field(default_factory=dict)  # ip -> consecutive misses
     #: epoch seconds of the newest snapshot of the set on the target (None: none yet)
     last_snapshot: float | None = None
+    #: why the condition was met when not by missed heartbeats, e.g. "Application
+    #: failure: MSSQLSERVER stopped on SQL01 (3 checks)"; "" otherwise
+    reason: str = ""
 
 
 class Engine(Protocol):
@@ -239,8 +242,11 @@ class Engine(Protocol):
         interval: float,
         missed: int,
         trigger: str,
+        application: dict[str, Any] | None = None,
     ) -> None:
-        """On the target: watch the source's heartbeat (UDP) or ICMP."""
+        """On the target: watch the source's heartbeat (UDP) or ICMP; ``application``
+        adds application monitoring (``{"method": "builtin"|"script", "interval",
+        "error_threshold", "computer", "services", "script"}``, SPEC F-6.2)."""
         ...
 
     def monitor_status(self, name: str) -> MonitorStatus: ...

@@ -61,6 +61,11 @@ def more_problems(cfg: ProtectionConfig, source: Server, target: Server) -> Prob
         warnings.append(InvalidInput("monitoring.application.enabled",
                                      "application monitoring is a beta feature: not for "
                                      "production use"))
+        if app_mon.method == "builtin" and not clustered and not cfg.failover.services:
+            errors.append(InvalidInput("monitoring.application.method",
+                                       "the built-in check watches the failover services on "
+                                       "the source, and there are none: add them in Failover "
+                                       "or choose a custom script"))
         if app_mon.method == "script" and not app_mon.script_path:
             errors.append(InvalidInput("monitoring.application.script_path",
                                        "choose the custom script (.ps1 or .vbs)"))

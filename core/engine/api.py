@@ -16,6 +16,7 @@ import zlib
 from typing import TYPE_CHECKING, Any
 
 from core.engine import auth, protocol, quarantine
+from core.engine.app_check import APP_METHODS, AppCheckSpec
 from core.engine.identity import IdentitySpec
 from core.engine.monitor import METHODS, TRIGGERS, MonitorSpec
 from core.engine.protocol import RemoteError
@@ -102,7 +103,30 @@ def _monitor(a: dict[str, Any]) -> MonitorSpec:
         raise _bad("interval must be 0.01-3600 seconds")
     if not isinstance(missed, int) or not 1 <= missed <= 1000:
         raise _bad("missed must be 1-1000")
-    return MonitorSpec(tuple(ips), _port(a.get("port")), method, float(interval), missed, trigger)
+    app = a.get("application")
+    return MonitorSpec(tuple(ips), _port(a.get("port")), method, float(interval), missed, trigger,
+                       None if app is None else _app_check(app))
+
+
+def _app_check(a: Any) -> AppCheckSpec:
+    if not isinstance(a, dict):
+        raise _bad("application monitoring must be an object")
+    method, interval, threshold = str(a.get("method")), a.get("interval"), a.get("error_threshold")
+    if method not in APP_METHODS:
+        raise _bad("application monitoring method must be builtin or script")
+    if not isinstance(interval, int | float) or not 0.05 <= interval <= 86400:
+        raise _bad("application check interval must be 0.05-86400 seconds")
+    if not isinstance(threshold, int) or not 1 <= threshold <= 1000:
+        raise _bad("error threshold must be 1-1000")
+    services, computer, script = a.get("services", []), a.get("computer", ""), a.get("script", "")
+    if not isinstance(services, list) or not all(isinstance(x, str) and x for x in services):
+        raise _bad("services must be a list of service names")
+    if method == "builtin" and (not services or not isinstance(computer, str) or not computer):
+        raise _bad("the built-in check needs the source's name and its services")
+    if method == "script" and (not isinstance(script, str) or not script):
+        raise _bad("the script check needs the script's path on the target")
+    return AppCheckSpec(method, float(interval), threshold, str(computer), tuple(services),
+                        str(script))
 
 
 def _identity(a: dict[str, Any]) -> IdentitySpec:

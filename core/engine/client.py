@@ -234,17 +234,19 @@ class EngineClient:
 
     def create_monitor(
         self, name: str, source_ips: list[str], port: int, method: str, interval: float,
-        missed: int, trigger: str,
+        missed: int, trigger: str, application: dict[str, Any] | None = None,
     ) -> None:
+        extra: dict[str, Any] = {} if application is None else {"application": application}
         self.call("create_monitor", name=name, source_ips=list(source_ips), port=port,
-                  method=method, interval=interval, missed=missed, trigger=trigger)
+                  method=method, interval=interval, missed=missed, trigger=trigger, **extra)
 
     def monitor_status(self, name: str) -> MonitorStatus:
         d = self.call("monitor_status", name=name)
         snap = d.get("last_snapshot")  # engines before snapshots do not send it
         return MonitorStatus(d["name"], d["state"], d["last_heartbeat"], int(d["missed"]),
                              int(d["threshold"]), dict(d.get("per_ip", {})),
-                             float(snap) if isinstance(snap, int | float) else None)
+                             float(snap) if isinstance(snap, int | float) else None,
+                             str(d.get("reason", "")))  # "" from engines before it
 
     def delete_monitor(self, name: str) -> None:
         self.call("delete_monitor", name=name)

@@ -21,6 +21,7 @@ from typing import Any
 
 from core import __version__
 from core.engine import icmp, tls
+from core.engine.app_probe import make_check
 from core.engine.clock import Clock, SystemClock
 from core.engine.heartbeat import Prober, Responder
 from core.engine.identity import HostRunner, IdentityRecord
@@ -82,6 +83,8 @@ class EngineService:
         self.hb_keys: dict[str, str] = data["heartbeat_keys"]
         self.mon_specs = {k: MonitorSpec.from_dict(v["spec"]) for k, v in data["monitors"].items()}
         self.conditions = {k: bool(v.get("condition")) for k, v in data["monitors"].items()}
+        #: why a met condition was met when not by heartbeats (application monitoring)
+        self.reasons = {k: str(v.get("reason", "")) for k, v in data["monitors"].items()}
         #: identity failover per set (F-9.5): what this target takes over, and what it took
         self.identities = IdentityBook(
             {k: IdentityRecord.from_dict(v) for k, v in data["identities"].items()},
@@ -175,7 +178,8 @@ class EngineService:
             "accepts": self.accepts,
             "heartbeat_keys": self.hb_keys,
             "connections": {k: v.to_dict() for k, v in self.conn_specs.items()},
-            "monitors": {k: {"spec": v.to_dict(), "condition": self._condition(k)}
+            "monitors": {k: {"spec": v.to_dict(), "condition": self._condition(k),
+                             "reason": self._reason(k)}
                          for k, v in self.mon_specs.items()},
             "identities": self.identities.to_dict(),
             "snapshot_schedules": {k: v.to_dict() for k, v in self.snaps.schedules.items()},
@@ -184,6 +188,10 @@ class EngineService:
     def _condition(self, name: str) -> bool:
         m = self.monitors.get(name)
         return m.logic.condition if m else self.conditions.get(name, False)
+
+    def _reason(self, name: str) -> str:
+        m = self.monitors.get(name)
+        return m.logic.reason if m else self.reasons.get(name, "")
 
     # --- sets and connections ----------------------------------------------------------
     def info(self) -> dict[str, Any]:
@@ -331,6 +339,11 @@ class EngineService:
             raise RemoteError(
                 "refused", f"the heartbeat of monitor {name} is signed with the key of set "
                 f"{name}, which this engine does not hold: accept or connect the set first")
+        if spec.app is not None and spec.app.method == "builtin" \
+                and self.identities.runner.argv is None:
+            raise RemoteError(
+                "refused", "this engine cannot read the source's services on this platform "
+                "(Windows, or the lab, can): choose a custom script for application monitoring")
         self.delete_monitor(name, missing_ok=True)
         self.mon_specs[name] = spec
         self._start_monitor(name, spec, False)
@@ -351,7 +364,10 @@ class EngineService:
             self.persist()
             self.identities.on_failure(name)  # identity failover, when registered as auto
 
-        m = MonitorRunner(spec, probe, self.clock, on_condition, condition)
+        check = (make_check(spec.app, self.identities.runner, self.volumes)
+                 if spec.app is not None else None)
+        m = MonitorRunner(spec, probe, self.clock, on_condition, condition, check,
+                          self.reasons.get(name, "") if condition else "")
         self.monitors[name] = m
         if not self.stopping:
             m.start()
@@ -370,4 +386,5 @@ class EngineService:
             m.stop()
         self.mon_specs.pop(name, None)
         self.conditions.pop(name, None)
+        self.reasons.pop(name, None)
         self.persist()

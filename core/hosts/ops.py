@@ -60,6 +60,8 @@ OPS: dict[str, str] = {
     "dns_zone_add": "create a DNS zone",
     # application monitoring's Test (F-6.2): run as the WMI account
     "wmi_check": "answer a WMI query of its services",
+    # application monitoring's built-in check, run by the target's engine (F-6.2)
+    "app_services": "read the services of the source over WMI",
     "name_add": "answer to another computer name",
     "name_remove": "stop answering to another computer name",
     # like-named clusters (F-10): the source group's resources, the scripts resources run

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 #: Seconds an operation may run on the host beyond the network timeout.
 OP_BUDGET = {"inventory": 20.0, "path_exists": 10.0, "cluster_info": 20.0,
              "exchange_inventory": 20.0, "sql_inventory": 30.0, "sharepoint_inventory": 20.0,
-             "bes_inventory": 10.0, "wmi_check": 10.0,
+             "bes_inventory": 10.0, "wmi_check": 10.0, "app_services": 10.0,
              # cluster.exe /online and /offline wait up to CLUSTER_WAIT each (an Exchange
              # resource may take minutes); a create may do both (its own undo)
              "cluster_resource": 2 * CLUSTER_WAIT + 30.0}

@@ -52,6 +52,15 @@ class ControlServer:
                             "error": f"there is no lab server named {name!r}"}
                 getattr(self.sup, cmd)(name)
                 return {"ok": True}
+            if cmd in ("stop-service", "start-service"):  # the service fault (F-6.2)
+                try:
+                    done = self.sup.set_service(str(req.get("name", "")),
+                                                str(req.get("service", "")),
+                                                cmd == "start-service")
+                except KeyError:
+                    return {"ok": False, "kind": "notfound",
+                            "error": f"there is no lab server named {req.get('name')!r}"}
+                return {"ok": True, "service": done}
             if cmd == "host_op":  # a lab engine's identity failover (core.lab.host_op)
                 out, err, code = self.sup.host_op(str(req.get("server", "")),
                                                   str(req.get("script", "")))

@@ -244,3 +244,15 @@ class LabHost(FixOps, SqlOps, AppOps, ClusterOps, ClusterExportOps, NameOps, IpO
         services = self.op_inventory({})["services"]
         return {"namespace": "root\\cimv2",
                 "services": [{"name": s["name"], "state": s["state"]} for s in services]}
+
+    def op_app_services(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Application monitoring's built-in check: the named services' states (the
+        supervisor runs it on the computer asked for, like a remote WMI query)."""
+        names = params.get("names")
+        if not isinstance(names, list):
+            raise bad_param("names", "The argument is not a list of service names.")
+        want = {str(n).lower() for n in names}
+        return {"computer": self.server.name,
+                "services": [{"name": s["name"], "state": s["state"]}
+                             for s in self.op_inventory({})["services"]
+                             if s["name"].lower() in want]}

@@ -26,6 +26,7 @@ from core.lab.ip_ops import taken_ips
 from core.lab.runtime import LabRuntime, runtime_path
 from core.lab.seed import prepare
 from core.lab.supervisor_ips import AddressTakeovers
+from core.lab.supervisor_services import LabServices
 from core.lab.tcp_relay import TcpRelay
 
 WINRM_PORT = 5985
@@ -43,7 +44,7 @@ def extra_winrm_ips(estate: Estate, name: str, failed: Collection[str] = ()) -> 
     return [*s.extra_ips, *(vs.ip for vs in estate.owned(name) if vs.name not in failed)]
 
 
-class LabSupervisor(AddressTakeovers):
+class LabSupervisor(LabServices, AddressTakeovers):
     def __init__(self, estate: Estate, lab_root: Path, dns_port: int | None = None,
                  host_latency: float = 0.0) -> None:
         self.estate = estate

@@ -16,6 +16,7 @@ from typing import Any
 from core.context import Context
 from core.errors import AppmgrError, StateError
 from core.model.state import PairState
+from core.protection.app_monitoring import monitor_kwargs
 from core.protection.env import Progress, ignore_missing
 from core.protection.errors import StepsFailed
 from core.protection.facts import PlanFacts, set_name_of
@@ -156,7 +157,8 @@ def _set_monitoring(
             mon = cfg.monitoring
             ignore_missing(engine.delete_monitor, facts.set_name)
             engine.create_monitor(facts.set_name, list(facts.source_ips), facts.port,
-                                  mon.method, float(mon.interval), mon.missed, mon.trigger)
+                                  mon.method, float(mon.interval), mon.missed, mon.trigger,
+                                  **monitor_kwargs(cfg))
         else:
             ignore_missing(engine.delete_monitor, facts.set_name)
     finally:

@@ -21,6 +21,7 @@ from core.context import Context
 from core.errors import AppmgrError, StateError
 from core.model.config import ProtectionConfig
 from core.model.state import PairState
+from core.protection.app_monitoring import monitor_kwargs
 from core.protection.env import PairEnv, Progress, TokenFactory, ignore_missing, new_token
 from core.protection.errors import StepsFailed
 from core.protection.facts import gather_facts
@@ -85,7 +86,7 @@ def _enable_actions(env: PairEnv, token: str) -> list[_Action]:
         out.append((f"create the failover monitor on {cfg.target}",
                     lambda: tgt().create_monitor(name, list(facts.source_ips), facts.port,
                                                  mon.method, float(mon.interval), mon.missed,
-                                                 mon.trigger),
+                                                 mon.trigger, **monitor_kwargs(cfg)),
                     lambda: tgt().delete_monitor(name)))
     if is_identity(cfg):  # the target's engine runs identity failover (F-9.5)
         out.append((f"register identity failover on {cfg.target}",

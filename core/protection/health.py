@@ -26,6 +26,8 @@ TARGET_UNREACHABLE = "Target unreachable"
 REPLICATION_ERROR = "Replication error"
 REMIRROR_REQUIRED = "Re-mirror required"
 MONITOR_DOWN = "Failover monitor not running"
+#: the target's monitor met its failover condition (heartbeats, or the application)
+FAILURE_DECLARED = "Failure declared"
 QUEUE_STALLED = "Queue not draining"
 STATUS_UNKNOWN = "Status unknown"
 MIRRORING = "Mirroring"
@@ -33,7 +35,8 @@ MIRRORING = "Mirroring"
 DEGRADED = "Degraded"
 #: conditions the console sees itself (the engines cannot date them): their
 #: first sighting is remembered in the pair record
-OBSERVED = (SOURCE_UNREACHABLE, TARGET_UNREACHABLE, MONITOR_DOWN, STATUS_UNKNOWN)
+OBSERVED = (SOURCE_UNREACHABLE, TARGET_UNREACHABLE, MONITOR_DOWN, STATUS_UNKNOWN,
+            FAILURE_DECLARED)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class Observed:
     monitoring: bool
     monitor_state: str | None  # None: not read
     errors: tuple[str, ...] = ()
+    #: why the monitor met its condition when not by heartbeats (application monitoring)
+    monitor_reason: str = ""
 
 
 def conditions(stats: JobStats, seen: Observed, now: float,
@@ -79,7 +84,12 @@ def conditions(stats: JobStats, seen: Observed, now: float,
                              stats.error_since))
     if stats.remirror_reason:
         out.append(Condition(REMIRROR_REQUIRED, stats.remirror_reason, stats.remirror_since))
-    if seen.monitoring and seen.target_reachable is not False and seen.monitor_state != "monitoring":
+    if seen.monitoring and seen.target_reachable is not False \
+            and seen.monitor_state == "failover_condition":  # running: it declared a failure
+        out.append(Condition(FAILURE_DECLARED, seen.monitor_reason or "the target's failover "
+                             "monitor declared the source failed", first.get(FAILURE_DECLARED)))
+    elif seen.monitoring and seen.target_reachable is not False \
+            and seen.monitor_state != "monitoring":
         what = "could not be read" if seen.monitor_state is None else f"is {seen.monitor_state}"
         out.append(Condition(MONITOR_DOWN, f"the target's failover monitor {what}",
                              first.get(MONITOR_DOWN)))

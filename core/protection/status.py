@@ -100,7 +100,12 @@ class PairStatus:
 
     @property
     def reason(self) -> str:
-        """Why it is degraded, in one sentence ("" when it is not)."""
+        """Why it is degraded, in one sentence ("" when it is not); a failure the
+        monitor declared for another reason than heartbeats says that reason
+        ("Application failure: MSSQLSERVER stopped on SQL01 (3 checks)")."""
+        m = self.monitor
+        if m is not None and m.state == "failover_condition" and m.reason:
+            return m.reason
         return headline(self.conditions, self.stats, self.read_at)
 
     @property
@@ -147,6 +152,7 @@ class PairStatus:
                 "threshold": m.threshold,
                 "per_ip": dict(m.per_ip),
                 "last_snapshot": m.last_snapshot,
+                "reason": m.reason,
             },
             "operation": r.phase,
             "last_error": r.last_error,
@@ -289,7 +295,8 @@ def _judge(ctx: Context, store: PairStore, status: PairStatus) -> None:
     the record (``extra["conditions_since"]``) so their age survives between reads."""
     rec, now = status.record, ctx.clock.now()
     seen = Observed(status.source_reachable, status.target_reachable, rec.monitoring,
-                    status.monitor.state if status.monitor else None, tuple(status.errors))
+                    status.monitor.state if status.monitor else None, tuple(status.errors),
+                    status.monitor.reason if status.monitor else "")
     first: dict[str, float] = dict(rec.extra.get("conditions_since") or {})
     conds = conditions(status.stats, seen, now, first)
     names = {c.name for c in conds if c.name in OBSERVED}

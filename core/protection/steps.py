@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.engine.pathmap import reverse_rules
 from core.errors import NotFound, Refused, Unreachable
+from core.protection.app_monitoring import monitor_kwargs
 from core.protection.env import PairEnv, as_stats, ignore_missing
 from core.protection.errors import MirrorTimeout
 from core.protection.facts import restore_set_name
@@ -259,6 +260,7 @@ def create_monitor(env: PairEnv, s: Step) -> str:
         float(s.opt("interval") or mon.interval),
         int(s.opt("missed") or mon.missed),
         s.opt("trigger", mon.trigger) or mon.trigger,
+        **monitor_kwargs(env.cfg),
     )
     if is_identity(env.cfg):  # what the target takes over when this monitor declares it
         register_identity(tgt, env.cfg, env.facts)

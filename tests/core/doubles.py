@@ -97,6 +97,7 @@ class FakeEngine(_Faulty):
         self.accepted: dict[str, str] = {}
         self.connections: dict[str, dict[str, Any]] = {}
         self.monitors: dict[str, MonitorStatus] = {}
+        self.applications: dict[str, dict | None] = {}
         self.job_stats: dict[str, JobStats] = {}
         self.closed = 0
 
@@ -143,7 +144,9 @@ class FakeEngine(_Faulty):
         return JobStats()
 
     def create_monitor(self, name: str, source_ips: list[str], port: int, method: str,
-                       interval: float, missed: int, trigger: str) -> None:
+                       interval: float, missed: int, trigger: str,
+                       application: dict | None = None) -> None:
+        self.applications[name] = application
         self._enter("create_monitor", name, tuple(source_ips), method, interval, missed, trigger)
         self.monitors[name] = MonitorStatus(name, "monitoring", None, 0, missed,
                                             {ip: 0 for ip in source_ips})

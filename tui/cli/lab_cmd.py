@@ -1,4 +1,4 @@
-"""``appmgr lab up|down|status|fail|heal`` (SPEC F-14)."""
+"""``appmgr lab up|down|status|fail|heal|stop-service|start-service`` (SPEC F-14)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     for verb, text in (("fail", "make a server stop answering"), ("heal", "bring it back")):
         p = lsub.add_parser(verb, help=text)
         p.add_argument("name")
+    for verb, text in (("stop-service", "stop a service on a server (a fault for "
+                                         "application monitoring)"),
+                       ("start-service", "start it again")):
+        p = lsub.add_parser(verb, help=text)
+        p.add_argument("name")
+        p.add_argument("service")
     lsub.add_parser("down", help="stop the lab and every process it started")
 
 
@@ -50,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
     if cmd in ("fail", "heal"):
         control(root, cmd, name=args.name)
         print(f"{args.name.upper()} {'failed: it no longer answers' if cmd == 'fail' else 'is back up'}")
+        return 0
+    if cmd in ("stop-service", "start-service"):
+        done = control(root, cmd, name=args.name, service=args.service)["service"]
+        print(f"{done['name']} is {done['state'].lower()} on {args.name.upper()}")
         return 0
     if cmd == "down":
         return _down(root)

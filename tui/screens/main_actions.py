@@ -163,7 +163,9 @@ class MainActions(ApiCaller, Screen[None]):
             return
         monitor = getattr(status, "monitor", None)
         detail = ""
-        if monitor is not None and monitor.missed > monitor.threshold:  # it counts on
+        if monitor is not None and monitor.reason:  # declared by application monitoring
+            detail = f"{target}'s monitor declared it: {monitor.reason}."
+        elif monitor is not None and monitor.missed > monitor.threshold:  # it counts on
             detail = (f"{target}'s monitor missed {monitor.missed} heartbeats in a row from "
                       f"{source} ({monitor.threshold} declare a failure).")
         elif monitor is not None:

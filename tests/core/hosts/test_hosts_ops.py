@@ -53,6 +53,8 @@ MAXIMAL = {
                          "private": {"ScriptFilepath": "C:\\" + "p'" * 40},
                          "depends": ["d'" * 16], "online": True, "wait": 300},
     "wmi_check": {},
+    "app_services": {"computer": "X" * 15, "names": [f"MSSQL${'I' * 16}", "SQLAgent$" + "I" * 16,
+                                                     "MSExchangeIS", "MSExchangeSA", "W3SVC"]},
     "name_add": {"name": "n" * 63},
     "name_remove": {"name": "n" * 63},
     # like-named clusters: a group name; a Generic Script file (a path, the .vbs text)
@@ -174,3 +176,15 @@ def test_identity_scripts_read_only_what_the_console_and_engine_send(op: str) ->
 
     read = set(re.findall(r"\$p\.([A-Za-z_]+)", script_body(op)))
     assert read and read <= set(MAXIMAL[op]), (op, read - set(MAXIMAL[op]))
+
+
+def test_app_services_script_reads_what_the_engine_sends_and_prints_what_it_reads() -> None:
+    """Static check of application monitoring's built-in check (F-6.2): the script reads
+    exactly the parameters core.engine.app_probe sends, queries the named computer's
+    Win32_Service, and prints the keys core.engine.app_check reads."""
+    import re
+
+    body = script_body("app_services")
+    assert set(re.findall(r"\$p\.([A-Za-z_]+)", body)) == {"computer", "names"}
+    assert "-ComputerName $p.computer" in body and "Win32_Service" in body
+    assert "services = $s" in body and "name = $_.Name" in body and "state = " in body

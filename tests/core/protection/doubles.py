@@ -35,6 +35,8 @@ class FakeEngine:
         self.accepts: dict[str, str] = {}
         self.connections: dict[str, dict[str, Any]] = {}
         self.monitors: dict[str, MonitorStatus] = {}
+        #: per monitor, the application monitoring it was created with (None: off)
+        self.applications: dict[str, dict | None] = {}
         self.identities: dict[str, dict[str, Any]] = {}
         #: mirror status a new connection reports (tests flip it)
         self.mirror_on_connect = "mirroring"
@@ -102,7 +104,9 @@ class FakeEngine:
                         bytes_sent=1234, queued_ops=ops, queued_bytes=nbytes)
 
     def create_monitor(self, name: str, source_ips: list[str], port: int, method: str,
-                       interval: float, missed: int, trigger: str) -> None:
+                       interval: float, missed: int, trigger: str,
+                       application: dict | None = None) -> None:
+        self.applications[name] = application
         self._call("create_monitor", name, tuple(source_ips), port, method, interval, missed, trigger)
         self.monitors[name] = MonitorStatus(name, "monitoring", 1_000_000.0, 0, missed,
                                             {ip: 0 for ip in source_ips})

@@ -153,3 +153,37 @@ def test_plan_text_shows_the_written_script_or_generates_one(
     world.calls.clear()
     assert plan_text(world.ctx, store, cfg, "post-failover").endswith("wait 3\n")
     assert world.calls == []  # read from the written script, no inventory
+
+
+def test_enable_passes_application_monitoring_when_on(world: World, store: PairStore,
+                                                      cfg: ProtectionConfig) -> None:
+    from core.model.config import ServiceItem
+
+    cfg.failover.services = [ServiceItem("LanmanServer")]
+    app = cfg.monitoring.application
+    app.enabled, app.interval, app.error_threshold = True, 10, 4
+    enable(world.ctx, cfg, store, validated=True)
+    assert world.tgt.applications[NAME] == {
+        "method": "builtin", "interval": 10.0, "error_threshold": 4, "computer": "FS01",
+        "services": ["LanmanServer"]}
+    del world.tgt.applications[NAME]  # the monitoring toggle recreates it with the check
+    set_monitoring(world.ctx, store, "fileprint", "FS01", "FS02", False)
+    set_monitoring(world.ctx, store, "fileprint", "FS01", "FS02", True)
+    assert world.tgt.applications[NAME]["services"] == ["LanmanServer"]
+
+
+def test_script_check_names_the_script_and_clusters_get_none(cfg: ProtectionConfig) -> None:
+    from core.protection.app_monitoring import app_check
+
+    app = cfg.monitoring.application
+    app.enabled, app.method, app.script_path = True, "script", "C:\\checks\\app.ps1"
+    assert app_check(cfg) == {"method": "script", "interval": 60.0, "error_threshold": 3,
+                              "script": "C:\\checks\\app.ps1"}
+    cfg.failover.resources = True
+    assert app_check(cfg) is None
+
+
+def test_enable_without_application_monitoring_passes_none(world: World, store: PairStore,
+                                                           cfg: ProtectionConfig) -> None:
+    enable(world.ctx, cfg, store, validated=True)
+    assert world.tgt.applications[NAME] is None

@@ -115,3 +115,13 @@ def test_other_lifecycle_states_keep_their_name() -> None:
     conds = [Condition(h.TARGET_UNREACHABLE, "x", NOW)]
     assert display_state("Failure detected", conds) == "Failure detected"
     assert display_state("Mirroring", conds) == "Degraded"
+
+
+def test_a_declared_failure_is_named_with_its_reason() -> None:
+    seen = replace(SEEN, monitor_state="failover_condition")
+    conds = conditions(GOOD, seen, NOW)
+    assert [(c.name, c.reason) for c in conds] == [
+        (h.FAILURE_DECLARED, "the target's failover monitor declared the source failed")]
+    why = "Application failure: MSSQLSERVER stopped on SQL01 (3 checks)"
+    conds = conditions(GOOD, replace(seen, monitor_reason=why), NOW)
+    assert [(c.name, c.reason) for c in conds] == [(h.FAILURE_DECLARED, why)]

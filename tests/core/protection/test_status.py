@@ -110,3 +110,15 @@ def test_missed_heartbeats_in_words() -> None:
 
     assert [missed_text(m, 5) for m in (0, 5, 7)] == ["0 of 5", "5 of 5", "5 of 5 (7 in a row)"]
     assert missed_text(2, 0) == "2"
+
+
+def test_application_failure_is_the_reason(world: World, store: PairStore,
+                                           protected: PairRecord) -> None:
+    from dataclasses import replace
+
+    why = "Application failure: LanmanServer stopped on FS01 (3 checks)"
+    mon = world.tgt.monitors[NAME]
+    world.tgt.monitors[NAME] = replace(mon, state="failover_condition", reason=why)
+    st = _status(world, store)
+    assert st.state.value == "Failure detected" and st.reason == why
+    assert st.to_dict()["monitor"]["reason"] == why and st.to_dict()["reason"] == why

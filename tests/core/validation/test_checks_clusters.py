@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.model.config import ServiceItem
 from core.validation import Status, fix
 from tests.core.doubles import FakeWorld
 from tests.core.validation.appworld import app_config, applies, check
@@ -128,6 +129,9 @@ def test_config_app_monitoring(lab: FakeWorld) -> None:
     res = check(lab, cfg, "config.app_monitoring")
     assert res.status is Status.ERROR and "WMI scripts" in res.reason
     cfg.monitoring.application.wmi_user = "LAB\\wmi"
+    res = check(lab, cfg, "config.app_monitoring")  # a file server lists no services
+    assert res.status is Status.ERROR and "there are none" in res.reason
+    cfg.failover.services = [ServiceItem("LanmanServer", True, False)]
     res = check(lab, cfg, "config.app_monitoring")
     assert res.status is Status.WARNING and "beta" in res.reason
 

@@ -39,3 +39,27 @@ def test_native_tools_run_through_the_continue_helper(op: str, exe: str) -> None
         assert re.search(rf"= ({'|'.join(helpers)}) {re.escape(exe)} ", ln), ln
     # "already a member" / "already exists" are success, read from the joined output
     assert re.search(r"already (a member|exists)", body)
+
+
+@pytest.mark.parametrize("op", SQL_OPS)
+def test_sql_scripts_have_a_sql_2000_branch(op: str) -> None:
+    """SQL Server 2000 has no sys.* views: a script that reads one chooses by the version."""
+    body = script_body(op)
+    if not re.search(r"\bsys\.\w+", body):
+        return
+    assert "$c.ServerVersion -lt '09'" in body  # "08.00.2039" on SQL 2000
+    assert "master..sysaltfiles" in body
+
+
+def test_sql_inventory_on_sql_2000_reads_the_system_tables() -> None:
+    body = script_body("sql_inventory")
+    assert "master..sysdatabases" in body and "DATABASEPROPERTYEX(name,'Status')" in body
+    assert "status&64=64 THEN 'LOG'" in body  # a log file in sysaltfiles
+
+
+def test_sysadmin_is_checked_through_groups() -> None:
+    """A login that is sysadmin through a Windows group is listed (IS_SRVROLEMEMBER);
+    sys.server_role_members lists only direct members (and does not exist on SQL 2000)."""
+    body = script_body("sql_inventory")
+    assert "IS_SRVROLEMEMBER('sysadmin')=1" in body and "SUSER_SNAME()" in body
+    assert "server_role_members" not in body

@@ -99,8 +99,8 @@ def test_inventory_reads_everything_the_console_needs() -> None:
 
 
 def test_too_long_script_is_refused_with_a_sentence() -> None:
-    with pytest.raises(InvalidInput, match="limit is 2500"):
-        render_script("path_exists", {"paths": [LONG_PATH] * 40})
+    with pytest.raises(InvalidInput, match=f"limit is {MAX_SCRIPT_CHARS}"):
+        render_script("path_exists", {"paths": [LONG_PATH] * 60})
 
 
 def test_unknown_op_is_refused() -> None:

@@ -63,3 +63,21 @@ def test_sysadmin_is_checked_through_groups() -> None:
     body = script_body("sql_inventory")
     assert "IS_SRVROLEMEMBER('sysadmin')=1" in body and "SUSER_SNAME()" in body
     assert "server_role_members" not in body
+
+
+def test_cluster_resource_uses_the_failover_clusters_module_first() -> None:
+    """cluster.exe is gone from Windows 2012 on: every action has a FailoverClusters
+    cmdlet, and cluster.exe runs only when the module is not there (2008)."""
+    body = script_body("cluster_resource")
+    assert "$fc = [bool](Get-Module -ListAvailable FailoverClusters)" in body
+    for cmdlet in ("Add-ClusterResource ", "Set-ClusterParameter ", "Add-ClusterResourceDependency ",
+                   "Start-ClusterResource ", "Stop-ClusterResource ", "Remove-ClusterResource "):
+        assert cmdlet in body, cmdlet
+    lines = body.splitlines()
+    module = next(i for i, ln in enumerate(lines) if ln.startswith("if ($fc) {"))
+    back = next(i for i, ln in enumerate(lines) if ln.endswith("; return }"))
+    # cluster.exe: in the helper N and after the module branch returned, nowhere else
+    uses = [i for i, ln in enumerate(lines) if "cluster.exe" in ln and not ln.startswith("function N ")]
+    assert module < back and all(i > back for i in uses)
+    [call] = [i for i, ln in enumerate(lines) if re.search(r"(^|[;{]\s*)N @", ln)]
+    assert back < call

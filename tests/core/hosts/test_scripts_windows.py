@@ -81,3 +81,32 @@ def test_cluster_resource_uses_the_failover_clusters_module_first() -> None:
     assert module < back and all(i > back for i in uses)
     [call] = [i for i, ln in enumerate(lines) if re.search(r"(^|[;{]\s*)N @", ln)]
     assert back < call
+
+
+def test_sharepoint_2007_object_model_runs_in_a_powershell_2_child() -> None:
+    """WSS 3 / MOSS 2007 (and 2010) assemblies are .NET 2: PowerShell 3 (.NET 4) cannot load
+    them. The object model lives in one script block, run by ``powershell.exe -Version 2``
+    below version 15 and in-process from SharePoint 2013 on."""
+    body = script_body("sharepoint_inventory")
+    start = body.index("$om = {")
+    end = body.index("try {", start)
+    block, rest = body[start:end], body[:start] + body[end:]
+    assert "SPFarm]::Local" in block and "Microsoft.SharePoint" not in rest
+    assert ("if ([double]$w.PSChildName -lt 15) { & powershell.exe -Version 2 -NoProfile "
+            "-NonInteractive -Command $om } else { & $om }") in rest
+
+
+def test_sharepoint_farm_keys_are_the_labs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The farm keys the script block returns and the host keys it adds are the lab's."""
+    from core.lab.app_json import sharepoint_json
+    from core.lab.estate import load_estate
+
+    estate = load_estate(net="127.0.70")
+    farm = next(s.apps.sharepoint for s in estate.servers if s.apps.sharepoint is not None)
+    lab = set(sharepoint_json(farm)["sharepoint"])
+    body = script_body("sharepoint_inventory")
+    block = body[body.index("$om = {"):body.index("try {")]
+    returned = set(re.findall(r"(?:^|@\{)(\w+) = ", block, re.MULTILINE)) - {"name", "role", "$f"}
+    host = set(re.findall(r"(?<![$\w])(\w+) = ", body[body.index("$o = @{"):body.index("$om = {")]))
+    assert returned == {"servers", "databases", "admin_port"}, returned
+    assert returned | host == lab, (host, lab)

@@ -100,11 +100,13 @@ class WinrmHost:
             raise Refused(f"{self.label} left service {name} {state or 'in an unknown state'}, "
                           f"not {want}")
 
-    def add_share(self, name: str, path: str, description: str = "") -> None:
+    def add_share(self, name: str, path: str, description: str = "",
+                  grants: tuple[str, ...] = ()) -> None:
         _check_share_name(name)
         if len(path) < 3 or path[1:3] != ":\\" or not path[0].isalpha():
             raise InvalidInput("path", f"{path!r} is not a local Windows path like E:\\Shares\\Data")
-        self.run_op("share_add", {"name": name, "path": path, "description": description})
+        self.run_op("share_add", {"name": name, "path": path, "description": description,
+                                  "grants": list(grants)})
 
     def remove_share(self, name: str) -> None:
         _check_share_name(name)

@@ -26,7 +26,9 @@ MAXIMAL = {
     "inventory": {},
     "engine_status": {},
     "service_set": {"name": "s'" * 128, "running": True, "timeout": 300},
-    "share_add": {"name": "n'" * 40, "path": LONG_PATH, "description": "it's" * 64},
+    # the source share's permissions: six accounts of 20-character names
+    "share_add": {"name": "n'" * 40, "path": LONG_PATH, "description": "it's" * 64,
+                  "grants": ["LAB\\" + "O'Brien group " * 2 + ":CHANGE"] * 6},
     "share_remove": {"name": "n'" * 40},
     "path_exists": {"paths": [LONG_PATH] * 6},
     # a NetBIOS name has at most 15 characters; a DNS host label 63

@@ -109,6 +109,11 @@ class Directory(Protocol):
         """Move ``service`` SPNs naming ``owner`` (default ``source``) from ``source``'s
         computer object to ``target``'s; returns the SPNs moved (F-6.1 AD host SPNs)."""
         ...
+
+    def exchange_config(self, server: str) -> dict[str, Any] | None:
+        """The directory half of ``exchange_inventory`` (None: no Exchange server object)."""
+        ...
+
     def exchange_home(self, server: str) -> ExchangeHome:
         """The Exchange server object of ``server``, its MTA and its stores (F-9.2 rehome)."""
         ...

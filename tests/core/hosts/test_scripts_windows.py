@@ -110,3 +110,40 @@ def test_sharepoint_farm_keys_are_the_labs(tmp_path) -> None:  # type: ignore[no
     host = set(re.findall(r"(?<![$\w])(\w+) = ", body[body.index("$o = @{"):body.index("$om = {")]))
     assert returned == {"servers", "databases", "admin_port"}, returned
     assert returned | host == lab, (host, lab)
+
+
+@pytest.mark.parametrize("op", sorted(OPS))
+def test_no_script_searches_the_directory(op: str) -> None:
+    """ADSI over LDAP in a WinRM session has no credentials for a DC (the double hop): the
+    console does directory work over its own LDAP. (WinNT:// reads the local machine.)"""
+    body = script_body(op)
+    assert "LDAP://" not in body and "DirectorySearcher" not in body
+
+
+def test_exchange_inventory_prints_the_host_half_the_lab_answers() -> None:
+    from core.lab.app_json import EXCHANGE_LOCAL
+
+    body = script_body("exchange_inventory")
+    table = body[body.index("$o = @{") + 7:body.index("ConvertTo-Json -InputObject @{exchange = $o}")]
+    printed = set(re.findall(r"(?<![$\w])(\w+) = ", table))
+    assert printed == set(EXCHANGE_LOCAL)
+
+
+def test_the_console_joins_the_two_halves() -> None:
+    from core.hosts.app_merge import exchange_doc
+    from core.hosts.inventory_apps import exchange_from_json
+
+    local = {"exchange": {"mta_path": "E:\\MTA", "program_path": "C:\\Exchsrvr",
+                          "service_account": "LAB\\svc"}}
+    part = {"name": "EXCH01", "serial": "Version 8.1 (Build 30240.6)", "roles": 38,
+            "dn": "CN=EXCH01,CN=Servers,CN=AG,CN=Administrative Groups,CN=LAB,"
+                  "CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=lab",
+            "storage_groups": [{"name": "SG1", "prefix": "E00", "log_path": "E:\\L",
+                                "system_path": "E:\\L", "stores": []}],
+            "bindings": ["10.0.0.41:25"], "queue_path": "E:\\Q"}
+    ex = exchange_from_json(exchange_doc(local, part))
+    assert ex is not None and ex.mta_path == "E:\\MTA" and ex.storage_groups[0].log_prefix == "E00"
+    assert ex.smtp_vs_ips == ("10.0.0.41",) and ex.service_account == "LAB\\svc"
+    # no Exchange on the host, or no server object in the directory: no Exchange
+    assert exchange_doc({"exchange": None}, part) == {"exchange": None}
+    assert exchange_doc(local, None) == {"exchange": None}

@@ -25,7 +25,7 @@ from ldap3.protocol.rfc4512 import AttributeTypeInfo, ObjectClassInfo
 
 from core.directory.entries import dns_to_dn
 from core.hosts.app_versions import exchange_role_bits, exchange_serial
-from core.lab.app_json import exchange_server_dn
+from core.lab.app_json import exchange_server_dn, smtp_bindings
 from core.lab.estate import Estate
 from core.model.apps import ExchangeInventory
 
@@ -163,8 +163,6 @@ def _set(attrs: dict[str, Any], **values: str) -> dict[str, Any]:
 
 def _add_smtp(add: Add, server_dn: str, name: str, ex: ExchangeInventory) -> None:
     """The SMTP virtual server (2003) or default receive connector (2007) and its bindings."""
-    from core.lab.app_json import smtp_bindings
-
     old = ex.version in ("2000", "2003")
     add(f"CN=Protocols,{server_dn}", {"objectClass": ["top", "container"]})
     if old:

@@ -116,7 +116,7 @@ def real_context(paths: AppPaths, settings: object, domain: str, *,
 
     def host_as(name: str, cred: Credential) -> HostControl:
         return WinrmHost(resolve(name), cred, transport="ntlm", timeout=timeout,
-                         name=name.upper())
+                         name=name.upper(), directory=directory)
 
     def engine(name: str) -> Engine:
         # TLS as the estate's console: its certificate (keyring) is its identity, the

@@ -176,7 +176,8 @@ class AppBase:
 
 def share_steps(facts: Any) -> tuple[list[StepSpec], list[StepSpec]]:
     """Publish the captured shares on the target; withdraw them before failback."""
-    publish = [spec("publish-share", s.name, s.path, description=s.description)
+    publish = [spec("publish-share", s.name, s.path, description=s.description,
+                    **({"grants": ";".join(s.grants)} if s.grants else {}))
                for s in facts.shares]
     withdraw = [spec("withdraw-share", s.name) for s in facts.shares]
     return publish, withdraw

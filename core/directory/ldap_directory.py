@@ -192,6 +192,10 @@ class LdapDirectory:
         """The Exchange server object of ``server``, its MTA and its stores."""
         return xo.exchange_home(self._paged, self.root_dse().config_nc, server, self.where)
 
+    def exchange_config(self, server: str) -> dict[str, Any] | None:
+        """``server``'s Exchange configuration as ``exchange_inventory`` reports it."""
+        return xo.exchange_config(self._paged, self.root_dse().config_nc, server)
+
     def entries_with(self, attribute: str, values: Sequence[str], base: str = "",
                      attributes: Sequence[str] = ()) -> list[tuple[str, dict[str, str]]]:
         """(dn, first values) of entries whose ``attribute`` is one of ``values``; ``base``

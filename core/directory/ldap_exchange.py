@@ -118,3 +118,52 @@ def refuse_read_only(conn: Connection, where: str) -> None:
         raise Refused(f"{where}: this connection is read-only; open the directory for "
                       "writing to change it")
 
+
+
+SMTP_FILTER = "(|(objectClass=protocolCfgSMTPServer)(objectClass=msExchSmtpReceiveConnector))"
+GROUP_ATTRS = ("cn", "msExchESEParamBaseName", "msExchESEParamLogFilePath",
+               "msExchESEParamSystemPath")
+STORE_ATTRS = ("cn", "objectClass", "msExchEDBFile", "msExchSLVFile")
+SMTP_ATTRS = ("msExchServerBindings", "msExchSmtpReceiveBindings", "msExchSmtpQueueDirectory")
+
+
+def exchange_config(paged: Paged, config_nc: str, server: str) -> dict[str, Any] | None:
+    """The Exchange 2003/2007 server object of ``server`` as ``exchange_inventory`` reports
+    it (storage groups, stores, SMTP bindings, queue directory); None without one.
+
+    Read here, over the console's LDAP, because the same search with ADSI inside the
+    WinRM session has no credentials to reach a DC (the double hop)."""
+    flt = (f"(&(objectClass=msExchExchangeServer)"
+           f"(cn={escape_filter_chars(server.split('.', 1)[0])}))")
+    found = paged(flt, config_nc, ("cn", "serialNumber", "msExchCurrentServerRoles"))
+    if not found:
+        return None
+    dn, raw = found[0]["dn"], found[0]["raw_attributes"]
+    groups: list[dict[str, Any]] = []
+    for g in paged("(objectClass=msExchStorageGroup)", dn, GROUP_ATTRS):
+        ga = g["raw_attributes"]
+        stores: list[dict[str, Any]] = []
+        for e in paged(STORE_FILTER, g["dn"], STORE_ATTRS):
+            ea = e["raw_attributes"]
+            classes = {c.lower() for c in decode_values(ea.get("objectClass"))}
+            stores.append({"name": first(ea, "cn"), "public": "msexchpublicmdb" in classes,
+                           "edb": first(ea, "msExchEDBFile"), "stm": first(ea, "msExchSLVFile")})
+        groups.append({"name": first(ga, "cn"), "prefix": first(ga, "msExchESEParamBaseName"),
+                       "log_path": first(ga, "msExchESEParamLogFilePath"),
+                       "system_path": first(ga, "msExchESEParamSystemPath"),
+                       "stores": sorted(stores, key=_by_name)})
+    smtp = paged(SMTP_FILTER, dn, SMTP_ATTRS)
+    bindings = [b for e in smtp for a in SMTP_ATTRS[:2]
+                for b in decode_values({k.lower(): v for k, v in e["raw_attributes"].items()}
+                                       .get(a.lower()))]
+    queues = [q for e in smtp if (q := first(e["raw_attributes"], "msExchSmtpQueueDirectory"))]
+    roles = first(raw, "msExchCurrentServerRoles")
+    return {"name": first(raw, "cn") or server.upper(), "dn": dn,
+            "serial": first(raw, "serialNumber"), "roles": int(roles) if roles.isdigit() else 0,
+            # a DC returns entries in no set order: by name, the same from every DC
+            "storage_groups": sorted(groups, key=_by_name), "bindings": bindings,
+            "queue_path": queues[0] if queues else ""}
+
+
+def _by_name(entry: dict[str, Any]) -> str:
+    return str(entry["name"]).lower()

@@ -39,7 +39,7 @@ class IdentitySpec:
     prefix: int = 24
     nic: str = ""  # the target's adapter that gets them ("" = the first one)
     name: str = ""  # the source's name the target answers to ("" = not moved)
-    shares: tuple[dict[str, str], ...] = ()  # {"name", "path", "description"}
+    shares: tuple[dict[str, str], ...] = ()  # {"name", "path", "description", "grants"}
     auto: bool = False  # take over on the monitor's condition, without a command
 
     def to_dict(self) -> dict[str, Any]:
@@ -127,7 +127,8 @@ def take(rec: IdentityRecord, runner: HostRunner, now: float) -> IdentityRecord:
     if s.name:
         parts.append((f"name:{s.name}", "name_add", {"name": s.name}))
     parts += [(f"share:{sh['name']}", "share_add",
-               {"name": sh["name"], "path": sh["path"], "description": sh.get("description", "")})
+               {"name": sh["name"], "path": sh["path"], "description": sh.get("description", ""),
+                "grants": [g for g in sh.get("grants", "").split(";") if g]})
               for sh in s.shares]
     for key, op, params in parts:
         if key in rec.done:

@@ -45,6 +45,16 @@ def app_ops(services: Iterable[Service], name: str) -> list[tuple[str, dict[str,
     return ops
 
 
+def exchange_doc(local: Any, directory_part: dict[str, Any] | None) -> dict[str, Any]:
+    """``exchange_inventory`` as one document: the host's half (registry paths, the engine's
+    account) and the directory's (:meth:`Directory.exchange_config`, read over LDAP).
+    None unless both have the server."""
+    ex = local.get("exchange") if isinstance(local, dict) else None
+    if not isinstance(ex, dict) or directory_part is None:
+        return {"exchange": None}
+    return {"exchange": {**directory_part, **ex}}
+
+
 def with_apps(base: Server, name: str, docs: dict[str, Any]) -> Server:
     """``base`` with ``Server.apps`` filled from the operations' output ``docs`` (op -> JSON).
 

@@ -111,7 +111,8 @@ def server_from_inventory(doc: Any) -> Server:
                              _str(s.get("start_mode")).lower() or "manual")
                      for s in _dicts(doc, "services"))
     shares = tuple(Share(_str(s.get("name")), _str(s.get("path")), bool(s.get("admin")),
-                         _str(s.get("description")))
+                         _str(s.get("description")),
+                         tuple(_str(g) for g in _list(s.get("grants")) if _str(g)))
                    for s in _dicts(doc, "shares"))
     engine = engine_from_json(doc["engine"]) if isinstance(doc.get("engine"), dict) else None
     return Server(

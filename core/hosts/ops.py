@@ -32,8 +32,10 @@ from core.errors import InvalidInput
 #: (``cluster_resource``'s ``wait``; an Exchange resource may take minutes).
 CLUSTER_WAIT = 120
 
-#: Longest rendered script, in UTF-16 code units (what -EncodedCommand carries).
-MAX_SCRIPT_CHARS = 2500
+#: Longest rendered script, in UTF-16 code units (what -EncodedCommand carries):
+#: 3,000 units are 6,000 bytes, 8,000 base64 characters, which with the 54 of
+#: ``powershell -NoProfile -NonInteractive -EncodedCommand `` stay under 8,191.
+MAX_SCRIPT_CHARS = 3000
 
 #: Operation name -> the words used in error sentences ("FS01 could not <title>").
 OPS: dict[str, str] = {

@@ -25,12 +25,12 @@ from winrm.protocol import Protocol
 
 from core.dns.names import is_ip
 from core.errors import AppmgrError, AuthFailed, InvalidInput, ProtocolError, Refused, Unreachable
-from core.hosts.app_merge import app_ops, with_apps
+from core.hosts.app_merge import app_ops, exchange_doc, with_apps
 from core.hosts.inventory import engine_from_json, path_results, server_from_inventory
 from core.hosts.ops import OPS, render_script
 from core.hosts.winrm_shell import WinrmShell
 from core.model.server import EngineInfo, Server
-from core.ports import Credential
+from core.ports import Credential, Directory
 
 TRANSPORTS = ("ntlm", "basic", "kerberos", "credssp")
 _SHARE_BAD_CHARS = set('"/\\[]:|<>+=;,?*')
@@ -49,7 +49,8 @@ class WinrmHost:
                  transport: str = "ntlm", scheme: str = "http", timeout: float = 10.0,
                  cert_validation: bool = True, *, name: str = "", service_wait: float = 30.0,
                  ca_path: str | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 directory: Callable[[], Directory] | None = None) -> None:
         if transport not in TRANSPORTS:
             raise InvalidInput("transport", f"{transport!r} is not one of {', '.join(TRANSPORTS)}")
         if scheme not in ("http", "https"):
@@ -72,6 +73,9 @@ class WinrmHost:
         #: the name the console asked for: a cluster network name answers as its virtual server
         self.name = "" if not name or is_ip(name) else name.split(".", 1)[0].upper()
         self._clock = clock
+        #: opens the console's directory: Exchange's configuration is read there, not on
+        #: the host (ADSI in a WinRM session cannot reach a DC: the double hop)
+        self.directory = directory
         host = f"[{address}]" if ":" in address else address
         self.url = f"{scheme}://{host}:{port}/wsman"
 
@@ -86,7 +90,21 @@ class WinrmHost:
             clustered = any(s.name.lower() == "clussvc" for s in base.services)
             name = (self.name or base.name) if clustered else base.name
             docs = {op: shell.run_op(op, params) for op, params in app_ops(base.services, name)}
+        if "exchange_inventory" in docs:
+            docs["exchange_inventory"] = exchange_doc(docs["exchange_inventory"],
+                                                      self._exchange_config(name))
         return with_apps(base, name, docs)
+
+    def _exchange_config(self, name: str) -> dict[str, Any] | None:
+        """The directory half of the Exchange inventory, over the console's LDAP (None
+        without a directory: then the server reads as having no Exchange)."""
+        if self.directory is None:
+            return None
+        d = self.directory()
+        try:
+            return d.exchange_config(name)
+        finally:
+            d.close()
 
     def set_service(self, name: str, running: bool) -> None:
         if not name.strip() or any(c in name for c in "*?[]"):
@@ -100,11 +118,13 @@ class WinrmHost:
             raise Refused(f"{self.label} left service {name} {state or 'in an unknown state'}, "
                           f"not {want}")
 
-    def add_share(self, name: str, path: str, description: str = "") -> None:
+    def add_share(self, name: str, path: str, description: str = "",
+                  grants: tuple[str, ...] = ()) -> None:
         _check_share_name(name)
         if len(path) < 3 or path[1:3] != ":\\" or not path[0].isalpha():
             raise InvalidInput("path", f"{path!r} is not a local Windows path like E:\\Shares\\Data")
-        self.run_op("share_add", {"name": name, "path": path, "description": description})
+        self.run_op("share_add", {"name": name, "path": path, "description": description,
+                                  "grants": list(grants)})
 
     def remove_share(self, name: str) -> None:
         _check_share_name(name)

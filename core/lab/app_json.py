@@ -29,14 +29,22 @@ def exchange_server_dn(estate: Estate, name: str, ex: ExchangeInventory) -> str:
             f"{dns_to_dn(estate.domain)}")
 
 
+#: what exchange_inventory.ps1 reads on the host; the rest is the directory's (over LDAP)
+EXCHANGE_LOCAL = ("mta_path", "program_path", "service_account")
+
+
+def smtp_bindings(ex: ExchangeInventory) -> list[str]:
+    """2003 SMTP virtual servers bind "ip:port:host"; 2007 receive connectors "ip:port"."""
+    old = ex.version in ("2000", "2003")
+    return [f"{ip}:25:" if old else f"{ip}:25" for ip in ex.smtp_vs_ips] or \
+        ([":25:"] if old else ["0.0.0.0:25"])
+
+
 def exchange_json(estate: Estate, s: LabServer, engine_installed: bool) -> dict[str, Any]:
     ex = s.apps.exchange
     if ex is None:
         return {"exchange": None}
-    old = ex.version in ("2000", "2003")
-    # 2003 SMTP virtual servers bind "ip:port:host"; 2007 receive connectors "ip:port"
-    bindings = [f"{ip}:25:" if old else f"{ip}:25" for ip in ex.smtp_vs_ips] or \
-        ([":25:"] if old else ["0.0.0.0:25"])
+    bindings = smtp_bindings(ex)
     return {"exchange": {
         "name": s.name, "dn": exchange_server_dn(estate, s.name, ex),
         "serial": v.exchange_serial(ex.version), "roles": v.exchange_role_bits(ex.roles),

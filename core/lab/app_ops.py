@@ -43,10 +43,13 @@ class AppOps:
         if s is None:
             return {"exchange": None}
         doc = app_json.exchange_json(self.estate, s, self.server.engine_installed)
-        if doc["exchange"] and doc["exchange"]["service_account"]:
-            ex = doc["exchange"]
+        ex = doc["exchange"]
+        if not ex:
+            return doc
+        if ex["service_account"]:
             ex["service_account"] = self.service_account("AppMgrEngine", ex["service_account"])
-        return doc
+        # the host's half only: the console reads the rest from the directory (LDAP)
+        return {"exchange": {k: ex[k] for k in app_json.EXCHANGE_LOCAL}}
 
     def op_sql_inventory(self, params: dict[str, Any]) -> dict[str, Any]:
         s = self._named(params)

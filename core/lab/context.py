@@ -60,7 +60,7 @@ def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Cont
         from core.hosts.winrm_host import WinrmHost
 
         return WinrmHost(resolve(name), cred, port=5985, transport="basic", timeout=timeout,
-                         name=name.upper())
+                         name=name.upper(), directory=directory)
 
     def engine(name: str) -> Engine:
         from core.engine.client import EngineClient

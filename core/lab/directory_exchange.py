@@ -25,7 +25,7 @@ from ldap3.protocol.rfc4512 import AttributeTypeInfo, ObjectClassInfo
 
 from core.directory.entries import dns_to_dn
 from core.hosts.app_versions import exchange_role_bits, exchange_serial
-from core.lab.app_json import exchange_server_dn
+from core.lab.app_json import exchange_server_dn, smtp_bindings
 from core.lab.estate import Estate
 from core.model.apps import ExchangeInventory
 
@@ -39,6 +39,15 @@ ATTRIBUTES = (
     f"( {_ARC}.4 NAME 'homeMTA' SYNTAX '{_DN}' SINGLE-VALUE )",
     f"( {_ARC}.5 NAME 'msExchHomeServerName' SYNTAX '{_STRING}' SINGLE-VALUE )",
     f"( {_ARC}.6 NAME 'msExchHomePublicMDB' SYNTAX '{_DN}' SINGLE-VALUE )",
+    # what exchange_inventory reads (the console, over LDAP): storage groups, stores, SMTP
+    f"( {_ARC}.7 NAME 'msExchESEParamBaseName' SYNTAX '{_STRING}' SINGLE-VALUE )",
+    f"( {_ARC}.8 NAME 'msExchESEParamLogFilePath' SYNTAX '{_STRING}' SINGLE-VALUE )",
+    f"( {_ARC}.9 NAME 'msExchESEParamSystemPath' SYNTAX '{_STRING}' SINGLE-VALUE )",
+    f"( {_ARC}.10 NAME 'msExchEDBFile' SYNTAX '{_STRING}' SINGLE-VALUE )",
+    f"( {_ARC}.11 NAME 'msExchSLVFile' SYNTAX '{_STRING}' SINGLE-VALUE )",
+    f"( {_ARC}.12 NAME 'msExchSmtpQueueDirectory' SYNTAX '{_STRING}' SINGLE-VALUE )",
+    f"( {_ARC}.13 NAME 'msExchServerBindings' SYNTAX '{_STRING}' )",
+    f"( {_ARC}.14 NAME 'msExchSmtpReceiveBindings' SYNTAX '{_STRING}' )",
 )
 CLASSES = (
     f"( {_ARC}.101 NAME 'msExchOrganizationContainer' SUP container STRUCTURAL )",
@@ -48,9 +57,16 @@ CLASSES = (
     f"( {_ARC}.100 NAME 'msExchExchangeServer' SUP top STRUCTURAL "
     "MAY ( networkAddress $ serialNumber $ msExchCurrentServerRoles $ legacyExchangeDN ) )",
     f"( {_ARC}.105 NAME 'msExchInformationStore' SUP container STRUCTURAL )",
-    f"( {_ARC}.106 NAME 'msExchStorageGroup' SUP container STRUCTURAL )",
-    f"( {_ARC}.107 NAME 'msExchPrivateMDB' SUP top STRUCTURAL MAY ( msExchHomePublicMDB ) )",
-    f"( {_ARC}.108 NAME 'msExchPublicMDB' SUP top STRUCTURAL )",
+    f"( {_ARC}.106 NAME 'msExchStorageGroup' SUP container STRUCTURAL MAY ( "
+    "msExchESEParamBaseName $ msExchESEParamLogFilePath $ msExchESEParamSystemPath ) )",
+    f"( {_ARC}.107 NAME 'msExchPrivateMDB' SUP top STRUCTURAL MAY ( msExchHomePublicMDB $ "
+    "msExchEDBFile $ msExchSLVFile ) )",
+    f"( {_ARC}.108 NAME 'msExchPublicMDB' SUP top STRUCTURAL MAY ( msExchEDBFile $ "
+    "msExchSLVFile ) )",
+    f"( {_ARC}.110 NAME 'protocolCfgSMTPServer' SUP top STRUCTURAL MAY ( "
+    "msExchServerBindings $ msExchSmtpQueueDirectory ) )",
+    f"( {_ARC}.111 NAME 'msExchSmtpReceiveConnector' SUP top STRUCTURAL MAY ( "
+    "msExchSmtpReceiveBindings $ msExchSmtpQueueDirectory ) )",
     f"( {_ARC}.109 NAME 'mTA' SUP top STRUCTURAL )",
 )
 
@@ -98,6 +114,7 @@ def add_exchange_tree(add: Add, estate: Estate) -> list[str]:
         if not add(dn, attrs):
             raise ValueError(f"cannot add the Exchange server object of {s.name}")
         _add_stores(add, dn, ex)
+        _add_smtp(add, dn, s.name, ex)
         dns.append(dn)
     return dns
 
@@ -126,10 +143,38 @@ def _add_stores(add: Add, server_dn: str, ex: ExchangeInventory) -> None:
                    for st in g.stores if st.kind == "public"), "")
     for g in ex.storage_groups:
         add(f"CN={g.name},CN=InformationStore,{server_dn}",
-            {"objectClass": ["top", "container", "msExchStorageGroup"]})
+            _set({"objectClass": ["top", "container", "msExchStorageGroup"]},
+                 msExchESEParamBaseName=g.log_prefix, msExchESEParamLogFilePath=g.log_path,
+                 msExchESEParamSystemPath=g.system_path))
         for st in g.stores:
-            attrs: dict[str, Any] = {"objectClass": ["top", "msExchPublicMDB" if st.kind ==
-                                                     "public" else "msExchPrivateMDB"]}
+            attrs: dict[str, Any] = _set(
+                {"objectClass": ["top", "msExchPublicMDB" if st.kind == "public"
+                                 else "msExchPrivateMDB"]},
+                msExchEDBFile=st.edb_path, msExchSLVFile=st.stm_path)
             if st.kind != "public" and public:
                 attrs["msExchHomePublicMDB"] = public
             add(store_dn(server_dn, g.name, st.name), attrs)
+
+
+def _set(attrs: dict[str, Any], **values: str) -> dict[str, Any]:
+    """``attrs`` with the non-empty ``values`` (AD stores no empty strings)."""
+    return {**attrs, **{k: v for k, v in values.items() if v}}
+
+
+def _add_smtp(add: Add, server_dn: str, name: str, ex: ExchangeInventory) -> None:
+    """The SMTP virtual server (2003) or default receive connector (2007) and its bindings."""
+    old = ex.version in ("2000", "2003")
+    add(f"CN=Protocols,{server_dn}", {"objectClass": ["top", "container"]})
+    if old:
+        add(f"CN=SMTP,CN=Protocols,{server_dn}", {"objectClass": ["top", "container"]})
+        add(f"CN=1,CN=SMTP,CN=Protocols,{server_dn}", _set(
+            {"objectClass": ["top", "protocolCfgSMTPServer"],
+             "msExchServerBindings": smtp_bindings(ex)},
+            msExchSmtpQueueDirectory=ex.queue_path))
+        return
+    add(f"CN=SMTP Receive Connectors,CN=Protocols,{server_dn}",
+        {"objectClass": ["top", "container"]})
+    add(f"CN=Default {name},CN=SMTP Receive Connectors,CN=Protocols,{server_dn}", _set(
+        {"objectClass": ["top", "msExchSmtpReceiveConnector"],
+         "msExchSmtpReceiveBindings": smtp_bindings(ex)},
+        msExchSmtpQueueDirectory=ex.queue_path))

@@ -120,7 +120,8 @@ def _server(s: dict[str, Any], ips: _Addresses, admin_user: str, organization: s
         services=tuple(Service(x["name"], x.get("display", ""), x.get("state", "running"),
                                x.get("start_mode", "auto")) for x in s.get("services", [])),
         shares=tuple(Share(x["name"], x["path"], bool(x.get("admin", False)),
-                           x.get("description", "")) for x in s.get("shares", [])),
+                           x.get("description", ""), tuple(x.get("grants", ())))
+                     for x in s.get("shares", [])),
         files=dict(s.get("files", {})),
         faults=tuple(s.get("faults", [])),
         extra_ips=extra,

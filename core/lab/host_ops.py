@@ -36,6 +36,9 @@ _WIN_PATH = re.compile(r"^([A-Za-z]):(\\.*)?$")
 #: (service name, start) -> None; the lab supervisor starts/stops the engine process.
 ServiceHook = Callable[[str, bool], None]
 
+#: one share permission as share_add.ps1 reads it (an account has no ":" in it)
+_GRANT = re.compile(r"[^:;]+:(FULL|CHANGE|READ)", re.IGNORECASE)
+
 
 def _windows_word(value: str) -> str:
     """"running" -> "Running", "start_pending" -> "Start Pending" (Win32_Service spelling)."""
@@ -143,7 +146,7 @@ class LabHost(FixOps, SqlOps, AppOps, ClusterOps, ClusterExportOps, NameOps, IpO
             "services": services,
             # ... and shares the disks of those groups
             "shares": [{"name": x.name, "path": x.path, "description": x.description,
-                        "admin": x.admin}
+                        "admin": x.admin, "grants": list(x.grants)}
                        for x in [*self.state.shares, *(x for vs in est.owned(s.name)
                                                        for x in vs.shares)]],
             "dns_servers": [est.dns_ip],
@@ -215,8 +218,12 @@ class LabHost(FixOps, SqlOps, AppOps, ClusterOps, ClusterExportOps, NameOps, IpO
         old = self.state.share(name)
         if old is not None and old.path.lower() != path.lower():
             raise PsFailure(f"The share name {name} is already in use for {old.path}")
-        if old is None:
-            self.state.add_share(Share(name, path, False, description))
+        grants = params.get("grants", [])
+        if not isinstance(grants, list) or not all(
+                isinstance(g, str) and _GRANT.fullmatch(g) for g in grants):
+            raise bad_param("grants", "The argument is not a list of ACCOUNT:FULL|CHANGE|READ.")
+        if old is None:  # Win32_Share.Create with the security descriptor built from them
+            self.state.add_share(Share(name, path, False, description, tuple(grants)))
         return {"name": name, "path": path, "description": description,
                 "created": old is None}
 

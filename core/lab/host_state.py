@@ -62,7 +62,8 @@ class HostState:
             try:
                 return cls(path,
                            [Service(**s) for s in doc.get("services", [])],
-                           [Share(**s) for s in doc.get("shares", [])],
+                           [Share(**{**s, "grants": tuple(s.get("grants", ()))})
+                            for s in doc.get("shares", [])],
                            [str(a) for a in doc.get("admins", [])],
                            [int(x) for x in doc.get("closed_ports", [])],
                            [str(x) for x in doc.get("detached", [])],

@@ -36,6 +36,9 @@ class Share:
     path: str  # Windows path, e.g. "E:\\Shares\\Data"
     admin: bool = False  # C$, ADMIN$, IPC$, NETLOGON, SYSVOL …
     description: str = ""
+    #: the share's permissions (allow entries) as "ACCOUNT:FULL|CHANGE|READ", e.g.
+    #: "LAB\\Sales:CHANGE"; a share made for it on the target copies them
+    grants: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

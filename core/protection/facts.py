@@ -23,6 +23,7 @@ class ShareFact:
     name: str
     path: str
     description: str = ""
+    grants: tuple[str, ...] = ()  # the source's share permissions, "ACCOUNT:RIGHT"
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class PlanFacts:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["source_ips"] = list(self.source_ips)
-        d["shares"] = [asdict(s) for s in self.shares]
+        d["shares"] = [{**asdict(s), "grants": list(s.grants)} for s in self.shares]
         d["rules"] = [r.to_dict() for r in self.rules]
         return d
 
@@ -56,7 +57,9 @@ class PlanFacts:
             source_ips=tuple(d.get("source_ips", ())),
             route=str(d.get("route", "")),
             port=int(d.get("port", DEFAULT_PORT)),
-            shares=tuple(ShareFact(**s) for s in d.get("shares", ())),
+            shares=tuple(ShareFact(str(s["name"]), str(s["path"]), str(s.get("description", "")),
+                                   tuple(str(g) for g in s.get("grants", ())))
+                         for s in d.get("shares", ())),
             rules=tuple(Rule.from_dict(r) for r in d.get("rules", ())),
             app=dict(d.get("app", {})),
         )
@@ -105,7 +108,7 @@ def facts_from(
     from core.apps import effective_rules, get_app
 
     app = get_app(cfg.app)
-    shares = tuple(ShareFact(s.name, s.path, s.description)
+    shares = tuple(ShareFact(s.name, s.path, s.description, s.grants)
                    for s in app.shares_to_publish(cfg, source))
     route = cfg.connection.route or (target.ips[0] if target.ips else "")
     return PlanFacts(

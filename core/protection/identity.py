@@ -36,7 +36,8 @@ def identity_args(cfg: ProtectionConfig, facts: PlanFacts, prefix: int = 24) -> 
         "prefix": prefix,
         "nic": ident.target_nic,
         "server_name": cfg.source.upper() if ident.server_name else "",
-        "shares": [{"name": s.name, "path": s.path, "description": s.description}
+        "shares": [{"name": s.name, "path": s.path, "description": s.description,
+                    "grants": ";".join(s.grants)}
                    for s in facts.shares] if ident.shares else [],
         "auto": not cfg.monitoring.manual_intervention,
     }

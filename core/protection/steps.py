@@ -93,7 +93,8 @@ def publish_share(env: PairEnv, s: Step) -> str:
     host = env.host("target")
     # Re-publishing after a crash must not fail on the share we made.
     ignore_missing(host.remove_share, name)
-    host.add_share(name, path, s.opt("description", "") or "")
+    grants = tuple(g for g in (s.opt("grants") or "").split(";") if g)
+    host.add_share(name, path, s.opt("description", "") or "", grants)
     return f"\\\\{env.cfg.target}\\{name} -> {path}"
 
 

@@ -111,10 +111,10 @@ VERBS: dict[str, VerbSpec] = {
         options={"on": "side"},
     ),
     "publish-share": VerbSpec(
-        "publish-share NAME PATH [description=TEXT]",
-        "Share PATH as NAME on the target (the source's share, same path).",
+        "publish-share NAME PATH [description=TEXT] [grants=ACCOUNT:RIGHT;...]",
+        "Share PATH as NAME on the target (the source's share, same path and permissions).",
         ("text", "text"),
-        options={"description": "text"},
+        options={"description": "text", "grants": "text"},
     ),
     "withdraw-share": VerbSpec(
         "withdraw-share NAME", "Remove the share NAME from the target.", ("text",)

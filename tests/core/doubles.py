@@ -67,11 +67,12 @@ class FakeHost(_Faulty):
             engine = dataclasses.replace(engine, running=running)
         self.server = dataclasses.replace(self.server, services=services, engine=engine)
 
-    def add_share(self, name: str, path: str, description: str = "") -> None:
+    def add_share(self, name: str, path: str, description: str = "",
+                  grants: tuple[str, ...] = ()) -> None:
         self._enter("add_share", name, path)
         shares = tuple(s for s in self.server.shares if s.name.upper() != name.upper())
         self.server = dataclasses.replace(
-            self.server, shares=(*shares, Share(name, path, False, description)))
+            self.server, shares=(*shares, Share(name, path, False, description, grants)))
 
     def remove_share(self, name: str) -> None:
         self._enter("remove_share", name)

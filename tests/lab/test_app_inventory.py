@@ -15,6 +15,7 @@ import pytest
 
 from core.errors import ProtocolError
 from core.hosts.winrm_host import WinrmHost
+from core.lab.directory import lab_directory
 from core.lab.estate import Estate, load_estate
 from core.lab.seed import prepare
 from core.lab.supervisor import extra_winrm_ips
@@ -50,8 +51,9 @@ def lab_root(estate: Estate, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 def host(estate: Estate, name: str, address: str | None = None) -> WinrmHost:
     cred = Credential(estate.admin_user, estate.admin_password)
+    # Exchange's configuration comes from the console's directory (LDAP), not the host
     return WinrmHost(address or estate.server(name).ip, cred, transport="basic", name=name,
-                     timeout=5)
+                     timeout=5, directory=lambda: lab_directory(estate))
 
 
 def inventory(estate: Estate, name: str) -> Server:

@@ -12,6 +12,7 @@ import dns.query
 import dns.reversename
 
 from core.hosts.winrm_host import WinrmHost
+from core.lab.directory import lab_directory
 from core.lab.estate import load_estate
 from core.ports import Credential
 from tests.lab.conftest import Lab, start_lab
@@ -77,7 +78,8 @@ def test_the_whole_estate_comes_up_and_goes_down(tmp_path: Path) -> None:
             {"evs1.lab.example.com."}
 
         cred = Credential(estate.admin_user, estate.admin_password)
-        evs = WinrmHost(f"{NET}.85", cred, transport="basic", name="EVS1", timeout=5).inventory()
+        evs = WinrmHost(f"{NET}.85", cred, transport="basic", name="EVS1", timeout=5,
+                        directory=lambda: lab_directory(estate)).inventory()
         assert evs.name == "EVS1" and evs.apps.exchange is not None
 
         lab.run("lab", "fail", "EVS1")  # its group goes offline; the node stays up

@@ -13,9 +13,15 @@ $vols = @(Get-WmiObject Win32_Volume -Filter 'DriveType=3' | Where-Object { $_.D
   @{letter = $_.DriveLetter.TrimEnd(':'); label = "$($_.Label)"; size = [int64]$_.Capacity; free = [int64]$_.FreeSpace} })
 $svcs = @(Get-WmiObject Win32_Service | ForEach-Object {
   @{name = $_.Name; display = $_.DisplayName; state = $_.State; start_mode = $_.StartMode} })
+# a share's permissions: its allow entries as ACCOUNT:FULL|CHANGE|READ (what share_add copies)
+$rights = @{2032127 = 'FULL'; 1245631 = 'CHANGE'; 1179817 = 'READ'}
+function Grants($n) {
+  $s = Get-WmiObject Win32_LogicalShareSecuritySetting -Filter "Name='$($n -replace '\\', '\\' -replace "'", "\'")'"
+  if ($s) { foreach ($e in @($s.GetSecurityDescriptor().Descriptor.DACL)) { $r = $rights[[int]$e.AccessMask]
+    if ($e.AceType -eq 0 -and $r) { $t = $e.Trustee; "$(if ($t.Domain) { "$($t.Domain)\" })$($t.Name):$r" } } } }
 # disk shares only; the high bit marks administrative shares (C$, ADMIN$)
 $shares = @(Get-WmiObject Win32_Share | Where-Object { $_.Type % 2147483648 -eq 0 } | ForEach-Object {
-  @{name = $_.Name; path = $_.Path; description = "$($_.Description)"; admin = $_.Type -ge 2147483648} })
+  @{name = $_.Name; path = $_.Path; description = "$($_.Description)"; admin = $_.Type -ge 2147483648; grants = @(Grants $_.Name)} })
 $dns = @($cfg | ForEach-Object { $_.DNSServerSearchOrder } | Where-Object { $_ } | Select-Object -Unique)
 $svc = Get-Service AppMgrEngine -ErrorAction Ignore
 $reg = Get-ItemProperty 'HKLM:\SOFTWARE\appmgr\Engine' -ErrorAction Ignore

@@ -2,7 +2,7 @@
 # instance: CREATE DATABASE ... FOR ATTACH (a missing file fails there: error 5120, "Unable to
 # open the physical file"). Safe to run twice: a database of that name already attached from
 # the same files is left alone; one attached from other files is an error.
-# Needs SQL Server 2005 or later (sys.master_files); SQL 2000 has sysaltfiles instead.
+# SQL Server 2000 and later (sysaltfiles on 2000, sys.master_files on 2005 and later).
 $h = if ($p.server) { [string]$p.server } else { '.' }
 $i = if ($p.instance -eq 'MSSQLSERVER') { $h } else { "$h\$($p.instance)" }
 $f = @($p.files | ForEach-Object { [string]$_ })
@@ -14,7 +14,8 @@ try {
   $q = $c.CreateCommand()
   $q.CommandTimeout = 300
   [void]$q.Parameters.AddWithValue('@n', [string]$p.database)
-  $q.CommandText = "SELECT physical_name FROM sys.master_files WHERE database_id = DB_ID(@n)"
+  # SQL Server 2000 (ServerVersion 08.xx) has sysaltfiles where 2005 and later have sys.master_files
+  $q.CommandText = if ($c.ServerVersion -lt '09') { "SELECT RTRIM(filename) FROM master..sysaltfiles WHERE dbid = DB_ID(@n)" } else { "SELECT physical_name FROM sys.master_files WHERE database_id = DB_ID(@n)" }
   $d = $q.ExecuteReader()
   $have = @(); while ($d.Read()) { $have += $d.GetString(0) }
   $d.Close()

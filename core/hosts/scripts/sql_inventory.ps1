@@ -25,9 +25,14 @@ $out = @(foreach ($n in @($names.PSObject.Properties | Where-Object { $_.Name -n
     $c.Open()
     $v = @(Q $c "SELECT SERVERPROPERTY('ProductVersion'),SERVERPROPERTY('ProductLevel'),SERVERPROPERTY('Edition')")[0]
     $o.version = "$($v[0])"; $o.level = "$($v[1])"; $o.edition = "$($v[2])"
-    $o.databases = @(Q $c 'SELECT name,database_id,state_desc FROM sys.databases' | ForEach-Object { @{name = $_[0]; id = $_[1]; state = $_[2]} })
-    $o.files = @(Q $c 'SELECT database_id,name,physical_name,type_desc FROM sys.master_files' | ForEach-Object { @{db = $_[0]; name = $_[1]; path = $_[2]; type = $_[3]} })
-    $o.sysadmins = @(Q $c 'SELECT SUSER_NAME(member_principal_id) FROM sys.server_role_members WHERE role_principal_id=3' | ForEach-Object { $_[0] })
+    # SQL Server 2000 (ServerVersion 08.xx) has no sys.* views: its system tables say the same
+    if ($c.ServerVersion -lt '09') { $dq = "SELECT name,dbid,DATABASEPROPERTYEX(name,'Status') FROM master..sysdatabases"
+      $fq = "SELECT dbid,RTRIM(name),RTRIM(filename),CASE WHEN status&64=64 THEN 'LOG' ELSE 'ROWS' END FROM master..sysaltfiles"
+    } else { $dq = 'SELECT name,database_id,state_desc FROM sys.databases'; $fq = 'SELECT database_id,name,physical_name,type_desc FROM sys.master_files' }
+    $o.databases = @(Q $c $dq | ForEach-Object { @{name = $_[0]; id = $_[1]; state = $_[2]} })
+    $o.files = @(Q $c $fq | % { @{db = $_[0]; name = $_[1]; path = $_[2]; type = $_[3]} })
+    # the sysadmin logins, and this login when it is one through a Windows group (IS_SRVROLEMEMBER)
+    $o.sysadmins = @(Q $c "SELECT name FROM master..syslogins WHERE sysadmin=1 UNION SELECT SUSER_SNAME() WHERE IS_SRVROLEMEMBER('sysadmin')=1" | % { $_[0] })
     $c.Close()
   } catch { $o.error = "$($_.Exception.Message)" }
   $o

@@ -26,7 +26,9 @@ MAXIMAL = {
     "inventory": {},
     "engine_status": {},
     "service_set": {"name": "s'" * 128, "running": True, "timeout": 300},
-    "share_add": {"name": "n'" * 40, "path": LONG_PATH, "description": "it's" * 64},
+    # the source share's permissions: six accounts of 20-character names
+    "share_add": {"name": "n'" * 40, "path": LONG_PATH, "description": "it's" * 64,
+                  "grants": ["LAB\\" + "O'Brien group " * 2 + ":CHANGE"] * 6},
     "share_remove": {"name": "n'" * 40},
     "path_exists": {"paths": [LONG_PATH] * 6},
     # a NetBIOS name has at most 15 characters; a DNS host label 63
@@ -101,8 +103,8 @@ def test_inventory_reads_everything_the_console_needs() -> None:
 
 
 def test_too_long_script_is_refused_with_a_sentence() -> None:
-    with pytest.raises(InvalidInput, match="limit is 2500"):
-        render_script("path_exists", {"paths": [LONG_PATH] * 40})
+    with pytest.raises(InvalidInput, match=f"limit is {MAX_SCRIPT_CHARS}"):
+        render_script("path_exists", {"paths": [LONG_PATH] * 60})
 
 
 def test_unknown_op_is_refused() -> None:

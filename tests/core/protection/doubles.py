@@ -217,8 +217,9 @@ class FakeHost:
         self._call("set_service", name, running)
         self.running[name] = running
 
-    def add_share(self, name: str, path: str, description: str = "") -> None:
-        self._call("add_share", name, path, description)
+    def add_share(self, name: str, path: str, description: str = "",
+                  grants: tuple[str, ...] = ()) -> None:
+        self._call("add_share", name, path, description, *grants)
         if name in self.shares:
             raise Refused(f"share {name} exists")
         self.shares[name] = path

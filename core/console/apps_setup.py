@@ -22,8 +22,8 @@ from core.console.configure import ConfigChange, ConfigureService
 from core.console.selection import check_roles
 from core.errors import AppmgrError, NotFound
 from core.logs import log_action
-from core.model.pair import Pair
 from core.model.apps import SharePointFarm
+from core.model.pair import Pair
 
 if TYPE_CHECKING:
     from core.console.session import Session

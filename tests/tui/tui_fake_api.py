@@ -67,7 +67,7 @@ class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, TabsService, Ap
         self.other_pairs: dict[str, list[str]] = {}
         self._aliases: dict[str, str] = {}
         self._farms: dict[str, Any] = {}
-        # what TabsMixin's plan helpers read from a Context
+        # what TabsService's plan helpers read from a Context
         self.ctx = SimpleNamespace(domain="lab.example.com",
                                    settings=SimpleNamespace(service_port=6320))
         # The console's services are attributes (``api.setup.discover``); core's services

@@ -2,8 +2,8 @@
 
 Domain, discovery (the lab's own mock directory, built from the estate),
 current lists, logins, pair selection and the configuration's load / save /
-drafts. The tab helpers (TabsMixin) and the application Setup actions
-(AppsSetupMixin: Test SQL, Get Config, target choices, like-named setup)
+drafts. The tab helpers (TabsService) and the application Setup actions
+(AppsSetupService: Test SQL, Get Config, target choices, like-named setup)
 are core's own, so what the TUI sees matches the real façade.
 """
 
@@ -32,7 +32,7 @@ LAB_TTL = 1200
 
 
 class FakeLists:
-    """``core.server_lists.ServerLists`` in memory (what AppsSetupMixin uses)."""
+    """``core.server_lists.ServerLists`` in memory (what AppsSetupService uses)."""
 
     def __init__(self) -> None:
         self.lists = {app: list(names) for app, names in START_LISTS.items()}

@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -217,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"recovery {pair[0]}: FAILED: {failed[pair[0]]}", flush=True)
     finally:
         cli.run("lab", "down", ok=(0, 1, 2, 3))
+        shutil.rmtree(home, ignore_errors=True)
     for app, res in doc.items():
         r: dict = res  # type: ignore[assignment]
         svc = f"{r['services_s']['median']:.2f} s" if r["services_s"] else "none in plan"

@@ -77,8 +77,7 @@ class SnapshotsScreen(ApiCaller, ModalScreen[None]):
             table.add_row(taken_text(s.taken), human_bytes(s.size), str(s.files), s.reason,
                           key=s.id)
         self._say(f"{len(snaps)} snapshot(s); the newest first." if snaps else
-                  "No snapshots yet: take one now, or turn periodic snapshots on in "
-                  "Configure Protection.")
+                  "No snapshots yet: take one now (t), or schedule them in Configure.")
 
     def api_failed_snapshots(self, err: BaseException, _tag: Any) -> None:
         self._say(f"Cannot read the snapshots: {error_text(err)}")

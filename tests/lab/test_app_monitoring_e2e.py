@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from tests.lab.conftest import Lab
+from tests.lab.conftest import Lab, wait_until
 
 NET = "127.0.79"
 INTERVAL, THRESHOLD = 1, 3
@@ -25,16 +25,6 @@ def _status(lab: Lab) -> dict:
     return doc
 
 
-def _wait(pred, timeout: float, what: str):  # noqa: ANN001, ANN202 - tiny poll helper
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = pred()
-        if last:
-            return last
-        time.sleep(0.05)
-    raise AssertionError(f"{what} did not happen within {timeout} s (last: {last!r})")
-
 
 def test_stopped_service_on_the_source_raises_the_condition(lab: Lab) -> None:
     lab.run("--lab", "--advanced", "protect", "SQL01", "SQL02", "--app", "sql",
@@ -43,14 +33,14 @@ def test_stopped_service_on_the_source_raises_the_condition(lab: Lab) -> None:
             "--set", f"monitoring.application.error_threshold={THRESHOLD}",
             "--set", "monitoring.application.wmi_user=LAB\\wmi",
             "--set", "monitoring.interval=1", "--set", "monitoring.missed=30")
-    _wait(lambda: _status(lab)["state"] == "Protected", 60, "Protected")
+    wait_until(lambda: _status(lab)["state"] == "Protected", 60, "Protected")
     assert _status(lab)["monitor"]["state"] == "monitoring"
 
     out = lab.run("lab", "stop-service", "SQL01", "MSSQLSERVER").stdout
     assert "MSSQLSERVER is stopped on SQL01" in out
     t0 = time.monotonic()
     # the condition within interval x threshold, plus one check in flight and slack
-    doc = _wait(lambda: (d := _status(lab))["monitor"]["state"] == "failover_condition" and d,
+    doc = wait_until(lambda: (d := _status(lab))["monitor"]["state"] == "failover_condition" and d,
                 INTERVAL * (THRESHOLD + 1) + 3, "the failover condition")
     took = time.monotonic() - t0
     why = "Application failure: MSSQLSERVER stopped on SQL01 (3 checks)"

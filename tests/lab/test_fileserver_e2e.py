@@ -10,25 +10,13 @@ from __future__ import annotations
 
 import filecmp
 import os
-import time
 from pathlib import Path
 
 import dns.message
 import dns.query
 import dns.reversename
 
-from tests.lab.conftest import Lab
-
-
-def _wait(pred, timeout: float, what: str):  # noqa: ANN001, ANN202 - tiny poll helper
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = pred()
-        if last:
-            return last
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not happen within {timeout} s (last: {last!r})")
+from tests.lab.conftest import Lab, wait_until
 
 
 def _answers(lab: Lab, name: str, rdtype: str) -> set[str]:
@@ -75,7 +63,7 @@ def test_protect_replicate_failover_failback_restore(lab: Lab) -> None:
     fs01, fs02 = f"{lab.net}.11", f"{lab.net}.12"
     lab.run("--lab", "protect", "FS01", "FS02", "--app", "fileprint",
             "--set", "monitoring.interval=1", "--set", "monitoring.missed=3")
-    _wait(lambda: lab.json("--lab", "status", "FS01", "FS02", "--json")["state"] == "Protected",
+    wait_until(lambda: lab.json("--lab", "status", "FS01", "FS02", "--json")["state"] == "Protected",
           30, "Protected")
 
     # a file written on the source appears byte-identical on the target within 5 s
@@ -83,12 +71,12 @@ def test_protect_replicate_failover_failback_restore(lab: Lab) -> None:
     tgt_data = lab.volume("FS02", "E") / "Shares" / "Data"
     payload = os.urandom(200_000)
     (src_data / "report.bin").write_bytes(payload)
-    _wait(lambda: (tgt_data / "report.bin").exists()
+    wait_until(lambda: (tgt_data / "report.bin").exists()
           and (tgt_data / "report.bin").read_bytes() == payload, 5, "replication of report.bin")
 
     # a real outage: the monitor declares it within interval × missed + 2 s
     lab.run("lab", "fail", "FS01")
-    _wait(lambda: lab.json("--lab", "status", "FS01", "FS02", "--json")["state"]
+    wait_until(lambda: lab.json("--lab", "status", "FS01", "FS02", "--json")["state"]
           == "Failure detected", 3 * 1 + 2, "failure detection")
 
     lab.run("--lab", "failover", "FS01", "FS02", "--app", "fileprint")
@@ -112,12 +100,12 @@ def test_protect_replicate_failover_failback_restore(lab: Lab) -> None:
     assert (kept / "Shares" / "Data" / "readme.txt").is_file()
     assert _same_tree(lab.volume("FS01", "E"), lab.volume("FS02", "E"))
     assert _answers(lab, "fs01.lab.example.com", "A") == {fs01}
-    _wait(lambda: lab.json("--lab", "status", "FS01", "FS02", "--json")["state"] == "Protected",
+    wait_until(lambda: lab.json("--lab", "status", "FS01", "FS02", "--json")["state"] == "Protected",
           30, "Protected again")
 
     # protection really is back: a new file replicates again
     (src_data / "after.txt").write_text("after failback\n")
-    _wait(lambda: (tgt_data / "after.txt").exists(), 5, "replication after failback")
+    wait_until(lambda: (tgt_data / "after.txt").exists(), 5, "replication after failback")
     logs = lab.run("--lab", "log", "dfo", "FS01").stdout
     assert "fs01.lab.example.com" in logs
 

@@ -13,7 +13,6 @@ again, and ``restore`` re-protects the pair.
 from __future__ import annotations
 
 import socket
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -21,23 +20,13 @@ import pytest
 from core.errors import Unreachable
 from core.hosts.winrm_host import WinrmHost
 from core.ports import Credential
-from tests.lab.conftest import Lab, start_lab
+from tests.lab.conftest import Lab, start_lab, wait_until
 
 NET = "127.0.78"
 FS01_IP, FS02_IP = f"{NET}.11", f"{NET}.12"
 INTERVAL, MISSED = 1, 3
 USER, PASSWORD = "LAB\\Administrator", "Lab-Passw0rd!"  # the lab's, shown to every user
 
-
-def _wait(pred, timeout: float, what: str):  # noqa: ANN001, ANN202 - tiny poll helper
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = pred()
-        if last:
-            return last
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not happen within {timeout} s (last: {last!r})")
 
 
 def _who_answers(ip: str) -> str | None:
@@ -76,12 +65,12 @@ def test_the_target_takes_the_source_identity_with_no_command_and_gives_it_back(
             "--set", "failover.type=identity",
             "--set", "monitoring.manual_intervention=false",
             "--set", f"monitoring.interval={INTERVAL}", "--set", f"monitoring.missed={MISSED}")
-    _wait(lambda: _status(lab)["state"] == "Protected", 30, "Protected")
+    wait_until(lambda: _status(lab)["state"] == "Protected", 30, "Protected")
     assert _who_answers(FS01_IP) == "FS01"
 
     lab.run("lab", "fail", "FS01")
     # no command typed: the target's engine declares the failure and takes over
-    assert _wait(lambda: _who_answers(FS01_IP), 30, "an answer on FS01's address") == "FS02"
+    assert wait_until(lambda: _who_answers(FS01_IP), 30, "an answer on FS01's address") == "FS02"
     assert _engine_port_open(FS01_IP)  # FS02's engine, through FS01's address
     st = _status(lab)
     assert st["pair_state"] == "Failure detected"
@@ -102,4 +91,4 @@ def test_the_target_takes_the_source_identity_with_no_command_and_gives_it_back(
     assert _who_answers(FS02_IP) == "FS02"
     assert _status(lab)["identity"]["state"] == "ready"
     lab.run("--lab", "restore", "FS01", "FS02", timeout=180)
-    _wait(lambda: _status(lab)["state"] == "Protected", 60, "Protected again")
+    wait_until(lambda: _status(lab)["state"] == "Protected", 60, "Protected again")

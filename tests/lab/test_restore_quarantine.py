@@ -15,25 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from pathlib import Path
 
-from tests.lab.conftest import Lab
+from tests.lab.conftest import Lab, wait_until
 
 NET = "127.0.84"
 PAIR = ("FS01", "FS02", "--app", "fileprint")
 Q = ".appmgr-restore-"
 
-
-def _wait(pred, timeout: float, what: str):  # noqa: ANN001, ANN202 - tiny poll helper
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = pred()
-        if last:
-            return last
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not happen within {timeout} s (last: {last!r})")
 
 
 def _sums(root: Path, skip_quarantine: bool = True) -> dict[str, str]:
@@ -63,7 +52,7 @@ def _state(lab: Lab) -> str:
 def _fail_over(lab: Lab) -> None:
     """FS01 fails for real; the monitor sees it; the pair fails over to FS02."""
     lab.run("lab", "fail", "FS01")
-    _wait(lambda: _state(lab) == "Failure detected", 15, "failure detection")
+    wait_until(lambda: _state(lab) == "Failure detected", 15, "failure detection")
     lab.run("--lab", "failover", *PAIR)
 
 
@@ -72,9 +61,9 @@ def test_restore_keeps_unreplicated_source_writes_in_quarantine(lab: Lab) -> Non
     src, tgt = src_e / "Shares" / "Data", tgt_e / "Shares" / "Data"
     lab.run("--lab", "protect", *PAIR, "--set", "monitoring.interval=1",
             "--set", "monitoring.missed=3")
-    _wait(lambda: _state(lab) == "Protected", 60, "Protected")
+    wait_until(lambda: _state(lab) == "Protected", 60, "Protected")
     (src / "base.txt").write_bytes(b"v1: replicated before the outage\n")
-    _wait(lambda: _sums(src_e) == _sums(tgt_e), 10, "the target equal to the source")
+    wait_until(lambda: _sums(src_e) == _sums(tgt_e), 10, "the target equal to the source")
 
     # the target goes down: FS01's writes queue and never reach it
     lab.run("lab", "fail", "FS02")
@@ -84,7 +73,7 @@ def test_restore_keeps_unreplicated_source_writes_in_quarantine(lab: Lab) -> Non
     # then the source fails too and the target comes back: the pair fails over
     lab.run("lab", "fail", "FS01")
     lab.run("lab", "heal", "FS02")
-    _wait(lambda: _state(lab) == "Failure detected", 20, "failure detection")
+    wait_until(lambda: _state(lab) == "Failure detected", 20, "failure detection")
     lab.run("--lab", "failover", *PAIR)
     (tgt / "during-failover.txt").write_bytes(b"written on FS02 while it served\n")
     lab.run("lab", "heal", "FS01")
@@ -113,10 +102,10 @@ def test_restore_keeps_unreplicated_source_writes_in_quarantine(lab: Lab) -> Non
         assert f"E:\\Shares\\Data\\{name}" in log
 
     # protection is back; the quarantine is neither mirrored nor deleted as an orphan
-    _wait(lambda: _state(lab) == "Protected", 60, "Protected again")
+    wait_until(lambda: _state(lab) == "Protected", 60, "Protected again")
     (src / "after-restore.txt").write_bytes(b"replicates again\n")
-    _wait(lambda: (tgt / "after-restore.txt").exists(), 10, "replication after the restore")
-    _wait(lambda: _sums(src_e) == _sums(tgt_e), 10, "the target equal to the source")
+    wait_until(lambda: (tgt / "after-restore.txt").exists(), 10, "replication after the restore")
+    wait_until(lambda: _sums(src_e) == _sums(tgt_e), 10, "the target equal to the source")
     assert _quarantines(tgt_e) == [] and _quarantines(src_e) == [folder]
     assert len(_sums(folder, skip_quarantine=False)) == 3
 
@@ -124,7 +113,7 @@ def test_restore_keeps_unreplicated_source_writes_in_quarantine(lab: Lab) -> Non
 def test_restore_discard_really_discards(lab: Lab) -> None:
     src_e, tgt_e = lab.volume("FS01", "E"), lab.volume("FS02", "E")
     src = src_e / "Shares" / "Data"
-    _wait(lambda: _state(lab) == "Protected", 60, "Protected")
+    wait_until(lambda: _state(lab) == "Protected", 60, "Protected")
     before = {q: _sums(q, skip_quarantine=False) for q in _quarantines(src_e)}
     _fail_over(lab)
     lab.run("lab", "heal", "FS01")

@@ -10,24 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from pathlib import Path
 
-from tests.lab.conftest import Lab
+from tests.lab.conftest import Lab, wait_until
 
 NET = "127.0.86"
 PAIR = ("FS01", "FS02", "--app", "fileprint")
 
-
-def _wait(pred, timeout: float, what: str):  # noqa: ANN001, ANN202 - tiny poll helper
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = pred()
-        if last:
-            return last
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not happen within {timeout} s (last: {last!r})")
 
 
 def manifest(root: Path) -> dict[str, str]:
@@ -52,7 +41,7 @@ def test_monitoring_toggle_snapshots_and_failover_to_a_snapshot(lab: Lab) -> Non
     lab.run("--lab", "protect", *PAIR, "--set", "monitoring.interval=1",
             "--set", "monitoring.missed=3", "--set", "snapshots.enabled=on",
             "--set", "snapshots.interval_min=15")
-    _wait(lambda: _status(lab)["state"] == "Protected", 30, "Protected")
+    wait_until(lambda: _status(lab)["state"] == "Protected", 30, "Protected")
 
     # F-8.2 headless: the failover monitor only
     out = lab.run("--lab", "monitoring", "off", *PAIR).stdout
@@ -65,9 +54,9 @@ def test_monitoring_toggle_snapshots_and_failover_to_a_snapshot(lab: Lab) -> Non
 
     for i in range(20):
         (src / f"doc{i}.txt").write_text(f"version 1 of document {i}\n")
-    _wait(lambda: manifest(src) == manifest(tgt), 10, "the documents on the target")
+    wait_until(lambda: manifest(src) == manifest(tgt), 10, "the documents on the target")
     at_snapshot = manifest(tgt)
-    _wait(lambda: lab.json("--lab", "snapshot", "list", *PAIR, "--json"), 10,
+    wait_until(lambda: lab.json("--lab", "snapshot", "list", *PAIR, "--json"), 10,
           "the first scheduled snapshot")
     snap = lab.json("--lab", "snapshot", "take", *PAIR, "--json")
     # the set holds every share of FS01 on E:, Data among them
@@ -90,7 +79,7 @@ def test_monitoring_toggle_snapshots_and_failover_to_a_snapshot(lab: Lab) -> Non
     (src / "doc0.txt").write_text("version 2, changed after the snapshot\n")
     (src / "doc1.txt").unlink()
     (src / "new-after-snapshot.txt").write_text("not in the snapshot\n")
-    _wait(lambda: manifest(src) == manifest(tgt), 10, "the changes on the target")
+    wait_until(lambda: manifest(src) == manifest(tgt), 10, "the changes on the target")
     assert manifest(tgt) != at_snapshot
 
     lab.run("lab", "fail", "FS01")

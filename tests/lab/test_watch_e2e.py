@@ -24,22 +24,12 @@ import dns.message
 import dns.query
 import pytest
 
-from tests.lab.conftest import ROOT, Lab, start_lab
+from tests.lab.conftest import ROOT, Lab, start_lab, wait_until
 
 NET = "127.0.75"
 INTERVAL, MISSED = 1, 3
 FQDN = "fs01.lab.example.com"
 
-
-def _wait(pred, timeout: float, what: str):  # noqa: ANN001, ANN202 - tiny poll helper
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = pred()
-        if last:
-            return last
-        time.sleep(0.05)
-    raise AssertionError(f"{what} did not happen within {timeout} s (last: {last!r})")
 
 
 _DNS: dict[Path, tuple[str, int]] = {}
@@ -60,7 +50,7 @@ def _protect(lab: Lab) -> None:
     lab.run("--lab", "protect", "FS01", "FS02", "--app", "fileprint",
             "--set", "monitoring.manual_intervention=false",
             "--set", f"monitoring.interval={INTERVAL}", "--set", f"monitoring.missed={MISSED}")
-    _wait(lambda: lab.json("--lab", "status", "FS01", "FS02", "--json")["state"] == "Protected",
+    wait_until(lambda: lab.json("--lab", "status", "FS01", "FS02", "--json")["state"] == "Protected",
           30, "Protected")
 
 
@@ -72,7 +62,7 @@ def _watch(lab: Lab, out: Path) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen([sys.executable, "-m", "tui.cli.main", "--lab", "watch",
                                  "--interval", "0.25"], env=lab.env(), cwd=ROOT,
                                 stdout=fh, stderr=subprocess.STDOUT)
-    _wait(lambda: beat.exists() or proc.poll() is not None, 30, "the watcher's first heartbeat")
+    wait_until(lambda: beat.exists() or proc.poll() is not None, 30, "the watcher's first heartbeat")
     assert proc.poll() is None, out.read_text()
     return proc
 
@@ -121,12 +111,12 @@ def test_the_watcher_fails_over_with_no_command_typed(lab: Lab, watcher_out: Pat
         # outage that starts just after a round's heartbeat was answered is declared one
         # interval later: that round is allowed for
         try:
-            _wait(lambda: _a(lab) == {f"{NET}.12"}, INTERVAL * (MISSED + 1) + 2,
+            wait_until(lambda: _a(lab) == {f"{NET}.12"}, INTERVAL * (MISSED + 1) + 2,
                   "DNS answering FS02")
         except AssertionError as exc:
             raise AssertionError(f"{exc}\nthe watcher said:\n{watcher_out.read_text()}") from None
         took = time.monotonic() - t0
-        _wait(lambda: "failover complete" in watcher_out.read_text(), 10, "the plan's end")
+        wait_until(lambda: "failover complete" in watcher_out.read_text(), 10, "the plan's end")
         assert lab.json("--lab", "status", "FS01", "FS02", "--json")["pair_state"] == "Failed over"
         said = watcher_out.read_text()
         declared = _stamp(said, "declared the failure")
@@ -152,7 +142,7 @@ def test_a_watcher_killed_mid_plan_resumes_and_finishes_once(lab: Lab, watcher_o
     proc = _watch(lab, watcher_out)
     try:
         lab.run("lab", "fail", "FS01")
-        _wait(lambda: len(_record(lab)["steps_done"]) == 1, INTERVAL * MISSED + 6,
+        wait_until(lambda: len(_record(lab)["steps_done"]) == 1, INTERVAL * MISSED + 6,
               "the first step persisted")
         # meanwhile the CLI (as a console would) is refused, naming the watcher
         refused = lab.run("--lab", "failover", "FS01", "FS02", "--app", "fileprint", check=False)
@@ -167,8 +157,8 @@ def test_a_watcher_killed_mid_plan_resumes_and_finishes_once(lab: Lab, watcher_o
 
     proc = _watch(lab, watcher_out)
     try:
-        _wait(lambda: _a(lab) == {f"{NET}.12"}, 30, "DNS answering FS02 after the restart")
-        _wait(lambda: "failover complete" in watcher_out.read_text(), 10, "the plan's end")
+        wait_until(lambda: _a(lab) == {f"{NET}.12"}, 30, "DNS answering FS02 after the restart")
+        wait_until(lambda: "failover complete" in watcher_out.read_text(), 10, "the plan's end")
         assert _record(lab)["state"] == "Failed over"
     finally:
         assert _stop(proc) == 0

@@ -54,7 +54,7 @@ def read_identity(ctx: Context, store: PairStore, rec: PairRecord, name: str
                   ) -> dict[str, Any] | None:
     """The target engine's identity record of an identity failover pair (``status``);
     None for a DNS failover pair or when none is registered."""
-    cfg = store.load_config(rec.app, rec.source, rec.target)
+    cfg = store.load_config(rec.pair)
     if cfg is None or not is_identity(cfg):
         return None
     engine = ctx.engine(rec.target)

@@ -306,6 +306,10 @@ class Engine(Protocol):
     def rollback_snapshot(self, name: str, sid: str) -> dict[str, int]:
         """Make the set's data equal snapshot ``sid``: ``{"replaced", "deleted", "kept"}``."""
         ...
+    def snapshot_changes(self, name: str, sid: str) -> list[str] | None:
+        """Files of snapshot ``sid`` written in place since it was taken (None: unknown,
+        a snapshot from before manifests were kept)."""
+        ...
 
     def schedule_snapshots(self, name: str, interval_min: int | None, start_at: float = 0.0,
                            keep: int | None = None) -> None:

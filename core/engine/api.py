@@ -237,6 +237,8 @@ async def _snapshot_op(svc: EngineService, op: str, a: dict[str, Any]) -> Any:
         return await svc.snaps.delete(name, _sid(a))
     if op == "snapshot_rollback":
         return await svc.snapshot_rollback(name, _sid(a))
+    if op == "snapshot_check":
+        return {"changed": await svc.snaps.changed(name, _sid(a))}
     if op == "snapshot_schedule":
         return svc.snaps.set_schedule(name, _schedule(a))
     raise RemoteError("protocol", f"unknown operation {op!r}")

@@ -282,6 +282,10 @@ class EngineClient:
     def rollback_snapshot(self, name: str, sid: str) -> dict[str, int]:
         return dict(self.call("snapshot_rollback", wait=SNAPSHOT_WAIT, name=name, id=sid))
 
+    def snapshot_changes(self, name: str, sid: str) -> list[str] | None:
+        got = self.call("snapshot_check", wait=SNAPSHOT_WAIT, name=name, id=sid)["changed"]
+        return None if got is None else [str(x) for x in got]
+
     def schedule_snapshots(self, name: str, interval_min: int | None, start_at: float = 0.0,
                            keep: int | None = None) -> None:
         extra = {} if keep is None else {"keep": keep}

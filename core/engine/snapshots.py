@@ -11,8 +11,9 @@ system offers:
   never writes such a file in place: :func:`core.engine.fsops.own` breaks the
   link first (copy on write at the receiver), and whole files arrive under a
   temporary name and are renamed over the old entry, which the snapshot keeps.
-  Applications writing in place on the target (after a failover) are not
-  covered: take a new snapshot after failback.
+  Applications writing in place on the target (after a failover) do reach
+  such a snapshot: its manifest (:mod:`core.engine.snap_manifest`) shows it,
+  and rolling back to it is refused.
 - ``copy`` when neither works (the snapshot root on another file system).
 
 A snapshot is written as ``<id>.partial`` and renamed when complete, so a
@@ -28,9 +29,11 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from core import atomic
+from core.engine import snap_manifest
 from core.engine.scan import Matcher, scan
 from core.engine.volumes import VolumeMap, join_win, split_win
 from core.model.snapshot import SnapshotInfo
@@ -145,6 +148,7 @@ class SnapshotStore:
         info = SnapshotInfo(sid, name, now, size, files, reason, method,
                             round(time.monotonic() - t0, 3))
         atomic.write_json(part / "snapshot.json", {"format": FORMAT, **info.to_dict()})
+        snap_manifest.record(part)
         os.replace(part, final)
         return info
 
@@ -158,6 +162,14 @@ class SnapshotStore:
 
     def delete_set(self, name: str) -> None:
         shutil.rmtree(self.root / name, ignore_errors=True)
+
+    def changed(self, name: str, sid: str) -> Sequence[str] | None:
+        """Files of snapshot ``sid`` written since it was taken (see
+        :mod:`core.engine.snap_manifest`); None when it keeps no manifest."""
+        d = self._dir(name, sid)
+        if not d.is_dir():
+            raise SnapshotError(f"set {name} has no snapshot {sid}")
+        return snap_manifest.changed(d)
 
     def files(self, name: str, sid: str) -> dict[str, str]:
         """Windows path → file in the snapshot, for every file and directory it holds

@@ -13,7 +13,8 @@ import contextlib
 from datetime import datetime
 
 from core.context import Context
-from core.errors import NotFound, StateError, Unreachable
+from core.engine.snap_manifest import changed_text
+from core.errors import NotFound, Refused, StateError, Unreachable
 from core.model.config import ProtectionConfig
 from core.model.pair import Pair
 from core.model.snapshot import SnapshotInfo
@@ -94,11 +95,16 @@ def stop_schedule(env: PairEnv) -> None:
 
 
 def check_snapshot(env: PairEnv, sid: str) -> None:
-    """Before anything changes: the target holds snapshot ``sid`` (NotFound)."""
+    """Before anything changes: the target holds snapshot ``sid`` (NotFound), and it is
+    still the data it was taken with (Refused)."""
     name = env.facts.set_name
-    if not any(s.id == sid for s in env.engine("target").snapshots(name)):
+    target = env.engine("target")
+    if not any(s.id == sid for s in target.snapshots(name)):
         raise NotFound(f"{env.cfg.target.upper()} has no snapshot {sid} of {name}: "
                        "see appmgr snapshot list")
+    moved = target.snapshot_changes(name, sid)
+    if moved:  # an application wrote its hard-linked files after a failover
+        raise Refused(f"{env.cfg.target.upper()}: {changed_text(sid, moved)}")
 
 
 def roll_back(env: PairEnv, sid: str) -> str:

@@ -181,6 +181,10 @@ class FakeEngine:
         self._call("rollback_snapshot", name, sid)
         return {"replaced": 2, "deleted": 1, "kept": 7}
 
+    def snapshot_changes(self, name: str, sid: str) -> list[str] | None:
+        # ``written``: snapshot id -> files an application wrote in place since
+        return list(getattr(self, "written", {}).get(sid, [])) or None
+
     def close(self) -> None:
         pass
 

@@ -45,6 +45,19 @@ def test_an_unknown_snapshot_changes_nothing(world: World, store: PairStore,
     assert [c[1] for c in world.calls] == ["snapshots"]
 
 
+def test_a_snapshot_written_since_it_was_taken_is_refused_before_anything_changes(
+        world: World, store: PairStore, protected: PairRecord) -> None:
+    world.tgt.snaps = {NAME: [SID]}
+    world.tgt.written = {SID: ["E:\\Data\\db.mdf"]}
+    _fail_source(world, store)
+    with pytest.raises(Refused) as err:
+        failover(world.ctx, store, Pair(*PAIR), snapshot=SID)
+    assert f"FS02: snapshot {SID} is no longer the data it was taken with" in str(err.value)
+    assert "E:\\Data\\db.mdf" in str(err.value)
+    assert store.record(Pair(*PAIR)).state == "Failure detected"  # nothing changed
+    assert [c[1] for c in world.calls] == ["snapshots"]
+
+
 def test_a_failed_rollback_is_redone_when_the_failover_resumes(
         world: World, store: PairStore, protected: PairRecord) -> None:
     world.tgt.snaps = {NAME: [SID]}

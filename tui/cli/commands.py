@@ -258,5 +258,5 @@ HANDLERS: dict[str, Handler] = {
     "login": _login, "log": _log, "config": config_cmd.run, "domain": domain_cmd.run,
     "watch": watch_cmd.run, "abort": _abort,
     "monitoring": pair_cmd.run_monitoring, "snapshot": pair_cmd.run_snapshot,
-    "verify": tools_cmd.run_verify,
+    "verify": tools_cmd.run_verify, "tools": tools_cmd.run_tools,
 }

@@ -22,6 +22,32 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("--snapshot", metavar="ID", default=None,
                    help="check this snapshot (default: take one and delete it after)")
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser("tools", parents=[common], help="the Exchange directory tools")
+    tsub = p.add_subparsers(dest="tool", required=True)
+    d = tsub.add_parser("delegate-rights", parents=[common],
+                        help="make an account an Exchange organization administrator")
+    d.add_argument("--account", required=True, help="the account, e.g. LAB\\helpdesk")
+    r = tsub.add_parser("restore-pf-tree", parents=[common],
+                        help="the targets of SRC's Exchange pairs rejoin SRC's public "
+                             "folder tree (cleared at Enable Protection)")
+    r.add_argument("source", help="the Exchange source server, e.g. EXCH01")
+
+
+def run_tools(args: argparse.Namespace) -> int:
+    from tui.cli.session import open_console  # on use: keeps --help fast
+
+    console = open_console(args)
+    if args.tool == "delegate-rights":
+        done = console.tools.delegate_rights(args.account)
+        print(f"{args.account} {'is now' if done.added else 'was already'} a member of "
+              f"{done.group} ({done.group_dn}): Exchange administrator of the organization")
+        return 0
+    for r in console.tools.restore_pf_tree(args.source):
+        stores = ", ".join(dn.split(",", 1)[0][3:] for dn in r.changed + r.already)
+        what = "rejoined" if r.changed else "already belonged to"
+        print(f"{r.target}: public store(s) {stores} {what} the public folder tree of "
+              f"{r.source} ({r.tree_dn})")
+    return 0
 
 
 def run_verify(args: argparse.Namespace) -> int:

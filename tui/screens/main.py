@@ -55,6 +55,7 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
     def on_mount(self) -> None:
         self._update_header()
         api = self.api
+        self.session.advanced = bool(api.advanced)
         self.call_api("startup", lambda: (api.setup.applications(), api.session.settings()))
 
     def api_startup(self, result: tuple[list[Any], Any], _tag: Any) -> None:

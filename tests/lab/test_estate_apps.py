@@ -14,9 +14,9 @@ import dns.reversename
 import pytest
 
 from core.errors import InvalidInput
+from core.lab.db_pages import PAGE, PAGES, check
 from core.lab.dns_zones import build_zones
 from core.lab.estate import Estate, default_estate_path, load_estate, parse_estate
-from core.lab.db_pages import PAGE, PAGES, check
 from core.lab.seed import app_paths, prepare
 from core.model.apps import SqlInstance
 

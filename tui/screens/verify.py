@@ -37,9 +37,10 @@ class VerifyScreen(StepsScreen):
             log.write(line)
             for err in item.errors:
                 log.write(Text(f"    {err}", style="#bf616a"))
-        kept = "" if result.kept_snapshot else ", deleted after the check"
+        kept = "kept" if result.kept_snapshot else "deleted after the check"
+        log.write(Text(f"Checked in snapshot {result.snapshot} ({kept}).", style="#81a1c1"))
         if result.usable:
-            self._finish(True, f"The target's data is usable (snapshot {result.snapshot}{kept}).")
+            self._finish(True, "The target's data is usable.")
         else:
             names = ", ".join(i.label for i in result.not_usable)
-            self._finish(False, f"NOT usable: {names} (snapshot {result.snapshot}{kept}).")
+            self._finish(False, f"NOT usable: {names}.")

@@ -45,11 +45,15 @@ class VerifyOps:
                             "ObjectNotFound", "ItemNotFoundException", target=raw)
         return tree
 
+    @staticmethod
+    def _in_snapshot(tree: Path, win: str) -> Path:
+        return tree.joinpath(win[0].upper(), *[p for p in win[3:].split("\\") if p])
+
     def _check_files(self, tree: Path, files: list[str]) -> tuple[int, list[str]]:
         """(pages read, one sentence per problem) of the snapshot's copies of ``files``."""
         pages, errors = 0, []
         for win in files:
-            local = tree.joinpath(win[0].upper(), *[p for p in win[3:].split("\\") if p])
+            local = self._in_snapshot(tree, win)
             if not local.is_file():
                 errors.append(f"{win} is not in the snapshot (not replicated yet?)")
                 continue
@@ -75,6 +79,17 @@ class VerifyOps:
         store = params.get("store")
         if not isinstance(store, str) or not store.strip():
             raise bad_param("store", "The argument is null or empty.")
+        logs, prefix = params.get("logs"), params.get("prefix")
+        if not isinstance(logs, str) or logs[1:3] != ":\\":
+            raise bad_param("logs", "The argument is null or empty.")
+        if not isinstance(prefix, str) or not prefix:
+            raise bad_param("prefix", "The argument is null or empty.")
         tree = self._snapshot_tree(params)
-        pages, errors = self._check_files(tree, _files(params, f"store {store}"))
+        # Windows replays the storage group's logs into a copy first (eseutil /r): without
+        # its checkpoint in the snapshot there is nothing to replay from
+        chk = self._in_snapshot(tree, f"{logs.rstrip(chr(92))}\\{prefix}.chk")
+        errors = [] if chk.is_file() else [
+            f"the logs of {store} ({prefix}.chk) are not in the snapshot"]
+        pages, bad = self._check_files(tree, _files(params, f"store {store}"))
+        errors += bad
         return {"store": store, "usable": not errors, "errors": errors, "pages": pages}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.apps.sqlcommon import DB_MODES, find_db, is_system, split_key
@@ -26,8 +27,18 @@ from core.protection.snapshots import _set_name
 from core.store import PairStore
 
 APPS = ("sql", "exchange")
-#: one item to check: (kind, instance, name, Windows paths of its files on the target)
-Item = tuple[str, str, str, list[str]]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One database or store to check, with the Windows paths of its files on the target."""
+
+    kind: str  # "database" | "store"
+    instance: str  # SQL Server instance ("" for a store)
+    name: str
+    files: tuple[str, ...]
+    #: what the host operation needs besides (a store: its storage group's logs)
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 def items_of(cfg: ProtectionConfig, facts: PlanFacts, source: Callable[[], Server]) -> list[Item]:
@@ -38,7 +49,7 @@ def items_of(cfg: ProtectionConfig, facts: PlanFacts, source: Callable[[], Serve
     if cfg.app == "sql":
         dbs = facts.app.get("databases") if cfg.connection.sql_mode in DB_MODES else None
         if dbs:
-            return [("database", d["instance"], d["name"], list(d["files"]))
+            return [Item("database", d["instance"], d["name"], tuple(d["files"]))
                     for d in dbs if d.get("files")]
         inv = source()
         out: list[Item] = []
@@ -46,16 +57,18 @@ def items_of(cfg: ProtectionConfig, facts: PlanFacts, source: Callable[[], Serve
             inst, name = split_key(key)
             found = find_db(inv, key)
             if found and not is_system(name):
-                out.append(("database", inst, name, [f.path for f in found[1].files]))
+                out.append(Item("database", inst, name, tuple(f.path for f in found[1].files)))
         return out
     groups = set(facts.app.get("storage_groups") or cfg.connection.storage_groups)
     ex = source().apps.exchange
-    return [("store", "", f"{g.name}\\{st.name}", [p for p in (st.edb_path, st.stm_path) if p])
+    return [Item("store", "", f"{g.name}\\{st.name}",
+                 tuple(p for p in (st.edb_path, st.stm_path) if p),
+                 {"logs": g.log_path, "prefix": g.log_prefix})
             for g in (ex.storage_groups if ex else ()) if g.name in groups for st in g.stores]
 
 
 def _check(ctx: Context, target: str, item: Item, tree: str) -> VerifiedItem:
-    kind, inst, name, files = item
+    kind, inst, name, files = item.kind, item.instance, item.name, list(item.files)
     host = ctx.host(target)
     try:
         if kind == "database":
@@ -63,7 +76,7 @@ def _check(ctx: Context, target: str, item: Item, tree: str) -> VerifiedItem:
                                                              "files": files, "snapshot": tree})
         else:
             got = host.run_op("exchange_verify", {"store": name, "files": files,
-                                                  "snapshot": tree})
+                                                  "snapshot": tree, **item.extra})
     except AppmgrError as exc:  # one item that cannot be checked is not usable; go on
         return VerifiedItem(kind, name, inst, False, (str(exc),))
     errors = tuple(str(e) for e in (got.get("errors") or ()))
@@ -99,7 +112,7 @@ def verify(ctx: Context, store: PairStore, app: str, source: str, target: str,
         try:
             out = []
             for item in items:
-                say(f"checking {item[2]} on {target.upper()}")
+                say(f"checking {item.name} on {target.upper()}")
                 out.append(_check(ctx, target, item, snap.path))
         finally:
             if not snapshot:

@@ -48,6 +48,7 @@ MAXIMAL = {
                    "files": ["E:\\" + "f" * 118 + ".mdf"] * 4,
                    "snapshot": "C:\\ProgramData\\appmgr\\engine\\snapshots\\" + "s" * 60},
     "exchange_verify": {"store": "s'" * 64, "files": ["E:\\" + "f" * 118 + ".edb"] * 2,
+                        "logs": "E:\\" + "l" * 118, "prefix": "E00",
                         "snapshot": "C:\\ProgramData\\appmgr\\engine\\snapshots\\" + "s" * 60},
     "admin_group_add": {"user": "u'" * 128},
     "sql_protocols": {"instance": "i'" * 8, "enable": ["tcp", "np", "sm"],

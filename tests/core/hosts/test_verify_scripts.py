@@ -17,12 +17,14 @@ from core.lab import db_pages
 from core.lab.estate import load_estate
 from core.lab.host_ops import LabHost
 from core.lab.host_state import HostState
-from core.protection.verify import _check
+from core.protection.verify import Item, _check
 
 FILES = ["E:\\SQLData\\MSSQLSERVER\\Sales.mdf", "E:\\SQLLogs\\MSSQLSERVER\\Sales_log.ldf"]
-ITEMS = {"sql_verify": ("database", "MSSQLSERVER", "Sales", FILES),
-         "exchange_verify": ("store", "", "First Storage Group\\Mailbox Database",
-                             ["E:\\Exchsrvr\\mdbdata\\priv1.edb"])}
+LOGS = "E:\\Exchsrvr\\Logs\\First Storage Group"
+ITEMS = {"sql_verify": Item("database", "MSSQLSERVER", "Sales", tuple(FILES)),
+         "exchange_verify": Item("store", "", "First Storage Group\\Mailbox Database",
+                                 ("E:\\Exchsrvr\\mdbdata\\priv1.edb",),
+                                 {"logs": LOGS, "prefix": "E00"})}
 OPTIONAL = {"server"}
 
 
@@ -49,7 +51,7 @@ def test_the_script_reads_what_the_console_sends(op: str) -> None:
     params = _sent(op, "C:\\ProgramData\\appmgr\\engine\\snapshots\\s\\x\\tree")
     assert set(params) <= _read(op), f"{op}.ps1 ignores {set(params) - _read(op)}"
     assert _read(op) - set(params) <= OPTIONAL
-    assert params["files"] == ITEMS[op][3]
+    assert params["files"] == list(ITEMS[op].files)
 
 
 @pytest.mark.parametrize("op", sorted(ITEMS))
@@ -58,10 +60,13 @@ def test_the_lab_answers_what_the_script_prints(op: str, tmp_path: Path) -> None
     s = estate.server("SQL02")
     host = LabHost(estate, s, tmp_path, s.ip, HostState.load(estate, s, tmp_path))
     tree = tmp_path / "servers" / "SQL02" / "engine" / "snapshots" / "set" / "id" / "tree"
-    for f in ITEMS[op][3]:
+    for f in ITEMS[op].files:
         local = tree.joinpath(f[0], *f[3:].split("\\"))
         local.parent.mkdir(parents=True, exist_ok=True)
         local.write_bytes(db_pages.make_file(f))
+    chk = tree.joinpath("E", *LOGS[3:].split("\\"), "E00.chk")
+    chk.parent.mkdir(parents=True, exist_ok=True)
+    chk.write_bytes(b"checkpoint")
     got = host.run(op, _sent(op, str(tree)))
     assert set(got) == _printed(op)
     assert got["usable"] is True and got["errors"] == [] and got["pages"] > 0
@@ -77,3 +82,23 @@ def test_the_sql_script_attaches_a_copy_under_another_name_and_runs_checkdb() ->
     script = render_script("sql_verify", _sent("sql_verify", "C:\\x\\tree"))
     assert PREAMBLE in script
     assert not re.search(r"\?\.|\?\?|^class\s|::new\(", body, re.MULTILINE)  # PowerShell 3
+
+
+def test_the_exchange_script_replays_the_logs_into_a_copy_and_wants_clean_shutdown() -> None:
+    body = script_body("exchange_verify")
+    assert "E $x /r $p.prefix /l $l /s $l /d $w /i" in body  # soft recovery of the copy
+    assert "State:\\s*Clean Shutdown" in body and "E $x /k $edb" in body
+    assert "Copy-Item -LiteralPath $s -Destination $w" in body  # the snapshot is only read
+
+
+def test_a_store_without_its_logs_in_the_snapshot_is_not_usable(tmp_path: Path) -> None:
+    estate = load_estate(net="127.0.111")
+    s = estate.server("EXCH02")
+    host = LabHost(estate, s, tmp_path, s.ip, HostState.load(estate, s, tmp_path))
+    tree = tmp_path / "servers" / "EXCH02" / "engine" / "snapshots" / "set" / "id" / "tree"
+    edb = tree / "E" / "Exchsrvr" / "mdbdata" / "priv1.edb"
+    edb.parent.mkdir(parents=True)
+    edb.write_bytes(db_pages.make_file("priv1"))
+    got = host.run("exchange_verify", _sent("exchange_verify", str(tree)))
+    assert got["usable"] is False and got["errors"] == [
+        "the logs of First Storage Group\\Mailbox Database (E00.chk) are not in the snapshot"]

@@ -82,3 +82,13 @@ def test_enable_clears_and_restore_pf_tree_restores_then_verify(lab: Lab) -> Non
     assert {i["name"] for i in report["items"]} == {
         "First Storage Group\\Mailbox Database", "Second Storage Group\\Public Folder Database"}
     assert all(i["kind"] == "store" and i["pages"] > 0 for i in report["items"])
+
+    # a bad page in EXCH02's copy of the mailbox store: that store, and only it, fails
+    edb = "E:\\Exchange\\Data\\First Storage Group\\Mailbox Database.edb"
+    lab.run("lab", "corrupt-page", "EXCH02", edb, "--page", "2")
+    proc = lab.run("--lab", "verify", *PAIR, "--json", check=False)
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 1 and not report["usable"]
+    bad = [i for i in report["items"] if not i["usable"]]
+    assert [i["name"] for i in bad] == ["First Storage Group\\Mailbox Database"]
+    assert any("Mailbox Database.edb: page 2" in e for e in bad[0]["errors"])

@@ -70,6 +70,9 @@ def test_verify_clean_then_a_corrupted_page(lab: Lab) -> None:
     src.write_bytes(db_pages.make_file("Sales.mdf, version 2", pages=6))
     wait_until(lambda: tgt.read_bytes() == src.read_bytes(), 10, "the change on SQL02")
 
+    # a snapshot taken before the fault keeps the good pages (the fault writes a new inode)
+    kept = lab.json("--lab", "snapshot", "take", *PAIR, "--json")
+
     # the lab fault: a bad page in the target's copy only
     out = lab.run("lab", "corrupt-page", "SQL02", SALES, "--page", "3").stdout
     assert "page 3 corrupted" in out
@@ -84,6 +87,15 @@ def test_verify_clean_then_a_corrupted_page(lab: Lab) -> None:
     assert "NOT USABLE  MSSQLSERVER\\Sales" in text.stdout and "page 3" in text.stdout
     assert "usable      MSSQLSERVER\\HR" in text.stdout
     assert _state(lab) == "Protected"
+
+    # --snapshot checks that one and keeps it: taken before the fault, it is usable
+    proc = lab.run("--lab", "verify", "SQL01", "SQL02", "--snapshot", kept["id"],  # type: ignore[index]
+                   "--app", "sql", "--json", check=False)
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 0 and report["snapshot"] == kept["id"]  # type: ignore[index]
+    assert report["kept_snapshot"] is True
+    assert kept["id"] in {s["id"] for s in lab.json("--lab", "snapshot", "list", *PAIR,  # type: ignore[index]
+                                                      "--json")}  # type: ignore[union-attr]
 
 
 def test_verify_refuses_a_file_server_pair(lab: Lab) -> None:

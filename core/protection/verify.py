@@ -4,9 +4,10 @@ The mirror is never stopped. The target's engine takes a snapshot of the
 set's data (or a chosen one is used); the target then checks each database or
 store from that snapshot through a host operation: SQL, ``sql_verify`` attaches
 a copy of the files under another name and runs DBCC CHECKDB; Exchange,
-``exchange_verify`` checks the store's pages (eseutil /k). The lab answers both
-by checking the page checksums of the copied files. A snapshot taken for the
-check is deleted after it, whatever happened.
+``exchange_verify`` replays the storage group's logs into a copy of the store and
+wants Clean Shutdown and good page checksums (eseutil /r, /mh, /k). The lab
+answers both by checking the page checksums of the snapshot's files. A snapshot
+taken for the check is deleted after it, whatever happened.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ def verify(ctx: Context, store: PairStore, app: str, source: str, target: str,
             if snap is None:
                 raise StateError(f"{target.upper()} has no snapshot {snapshot} of {name}: "
                                  "see appmgr snapshot list")
+            say(f"checking snapshot {snapshot} of {name} on {target.upper()}")
         else:
             say(f"{target.upper()} takes a snapshot of {name}")
             snap = engine.take_snapshot(name, "verify")

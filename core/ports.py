@@ -92,6 +92,17 @@ class ExchangeHome:
     stores: tuple[ExchangeStoreRef, ...] = ()
 
 
+@dataclass(frozen=True)
+class DnsLock:
+    """What a lock or unlock of a DNS record did (F-9.4): its dnsNode ("" when the zone is
+    not stored in the directory), whether it is locked now, and a sentence saying so."""
+
+    record: str
+    dn: str
+    locked: bool
+    note: str
+
+
 class Directory(Protocol):
     def root_dse(self) -> RootDse: ...
     def servers(self) -> list[DirectoryComputer]:
@@ -133,6 +144,13 @@ class Directory(Protocol):
         ...
     def add_values(self, dn: str, attribute: str, values: Sequence[str]) -> None:
         """Add values to a multi-valued attribute (Delegate Rights: a group member)."""
+        ...
+    def lock_dns_record(self, fqdn: str, account: str) -> DnsLock:
+        """Deny ``account`` (``FS01$``) re-registering ``fqdn``'s record where its zone is
+        stored in the directory; says so, changing nothing, where it is not."""
+        ...
+    def unlock_dns_record(self, fqdn: str, account: str) -> DnsLock:
+        """Undo :meth:`lock_dns_record`."""
         ...
     def domain_controllers(self) -> list[str]:
         """The DNS names of the domain's controllers (``OU=Domain Controllers``)."""

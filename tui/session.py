@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from tui.actions import TWIN_OF, TWINS, UiAction
 from tui.fmt import plural, state_name
 
@@ -37,6 +38,11 @@ class Session:
     @property
     def app_id(self) -> str:
         return getattr(self.application, "id", "")
+
+    @property
+    def pair(self) -> Pair:
+        """The chosen pair (empty names while none is chosen)."""
+        return Pair(self.app_id, self.source, self.target)
 
     @property
     def has_pair(self) -> bool:

@@ -28,7 +28,7 @@ class ToolsService:
         from core.protection import verify as _verify
 
         app, source, target = pair.parts
-        report = _verify.verify(self.s.routed_ctx(), self.s.store, app, source, target,
+        report = _verify.verify(self.s.routed_ctx(), self.s.store, pair,
                                 lambda: self.s.source_inventory(app, source), snapshot,
                                 progress)
         log_action("verify target data", pair=f"{source}->{target}",

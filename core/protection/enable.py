@@ -21,6 +21,7 @@ from core.apps import protectable_app
 from core.context import Context
 from core.errors import AppmgrError, NotFound, StateError
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.state import PairState
 from core.protection.app_monitoring import monitor_kwargs
 from core.protection.env import PairEnv, Progress, TokenFactory, ignore_missing, new_token
@@ -49,9 +50,9 @@ def _clean(validated: Any) -> bool:
     raise TypeError("validated must be a bool or a validation report with 'ok'")
 
 
-def mark_validated(store: PairStore, app: str, source: str, target: str, ok: bool) -> PairRecord:
+def mark_validated(store: PairStore, pair: Pair, ok: bool) -> PairRecord:
     """Record a validation result: clean → Validated, errors → Unprotected."""
-    rec = store.record(app, source, target)
+    rec = store.record(pair)
     if rec.pair_state in (S.UNPROTECTED, S.VALIDATED):
         new = S.VALIDATED if ok else S.UNPROTECTED
         check_transition(rec.pair_state, new)
@@ -76,7 +77,7 @@ def _enable_actions(env: PairEnv, token: str) -> list[_Action]:
                     lambda: src().delete_set(name)))
     if adv.create_scripts:
         out.append(("write the failover scripts", lambda: write_scripts(env),
-                    lambda: remove_scripts(env.ctx, cfg.app, cfg.source, cfg.target)))
+                    lambda: remove_scripts(env.ctx, cfg.pair)))
     if adv.create_connection:
         out.append((f"connect {cfg.source} -> {facts.route} and start the {cfg.connection.mirror_type} mirror",
                     lambda: src().connect(name, facts.route, facts.port, token,
@@ -137,7 +138,7 @@ def enable(
     if not _clean(validated):
         raise StateError("Enable Protection needs a clean validation: errors remain.")
     protectable_app(cfg.app)
-    with operation(pair_key(cfg.app, cfg.source, cfg.target), "Enable Protection"):
+    with operation(pair_key(cfg.pair), "Enable Protection"):
         return _enable(ctx, cfg, store, progress, token_factory)
 
 
@@ -145,7 +146,7 @@ def _enable(
     ctx: Context, cfg: ProtectionConfig, store: PairStore, progress: Progress | None,
     token_factory: TokenFactory,
 ) -> PairRecord:
-    rec = store.record(cfg.app, cfg.source, cfg.target)
+    rec = store.record(cfg.pair)
     if rec.pair_state != S.UNPROTECTED:
         require(rec.pair_state, "enable")
     facts, source, target = gather_facts(ctx, cfg)

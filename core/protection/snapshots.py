@@ -15,6 +15,7 @@ from datetime import datetime
 from core.context import Context
 from core.errors import NotFound, StateError, Unreachable
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.snapshot import SnapshotInfo
 from core.model.state import PairState
 from core.ports import Engine
@@ -25,8 +26,9 @@ from core.store import PairStore
 S = PairState
 
 
-def _set_name(store: PairStore, app: str, source: str, target: str) -> str:
-    rec = store.record(app, source, target)
+def _set_name(store: PairStore, pair: Pair) -> str:
+    _, source, target = pair.parts
+    rec = store.record(pair)
     if rec.pair_state in (S.UNPROTECTED, S.VALIDATED) or not rec.facts:
         raise StateError(f"{source.upper()} → {target.upper()} is not protected: its target "
                          "holds no replicated data to snapshot.")
@@ -37,8 +39,9 @@ def _on_target(ctx: Context, target: str) -> Engine:
     return ctx.engine(target)
 
 
-def take(ctx: Context, store: PairStore, app: str, source: str, target: str) -> SnapshotInfo:
-    name = _set_name(store, app, source, target)
+def take(ctx: Context, store: PairStore, pair: Pair) -> SnapshotInfo:
+    target = pair.target
+    name = _set_name(store, pair)
     engine = _on_target(ctx, target)
     try:
         return engine.take_snapshot(name)
@@ -46,11 +49,11 @@ def take(ctx: Context, store: PairStore, app: str, source: str, target: str) -> 
         engine.close()
 
 
-def listing(ctx: Context, store: PairStore, app: str, source: str,
-            target: str) -> list[SnapshotInfo]:
+def listing(ctx: Context, store: PairStore, pair: Pair) -> list[SnapshotInfo]:
     """Oldest first; empty when the pair is not protected (nothing to choose from)."""
+    target = pair.target
     try:
-        name = _set_name(store, app, source, target)
+        name = _set_name(store, pair)
     except StateError:
         return []
     engine = _on_target(ctx, target)
@@ -62,9 +65,10 @@ def listing(ctx: Context, store: PairStore, app: str, source: str,
         engine.close()
 
 
-def delete(ctx: Context, store: PairStore, app: str, source: str, target: str,
+def delete(ctx: Context, store: PairStore, pair: Pair,
            sid: str) -> None:
-    name = _set_name(store, app, source, target)
+    target = pair.target
+    name = _set_name(store, pair)
     engine = _on_target(ctx, target)
     try:
         engine.delete_snapshot(name, sid)

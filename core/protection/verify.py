@@ -21,6 +21,7 @@ from core.apps.sqlcommon import DB_MODES, find_db, is_system, split_key
 from core.context import Context
 from core.errors import AppmgrError, InvalidInput, StateError
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.server import Server
 from core.model.verify import VerifiedItem, VerifyReport
 from core.protection.facts import PlanFacts
@@ -85,16 +86,17 @@ def _check(ctx: Context, target: str, item: Item, tree: str) -> VerifiedItem:
                         int(got.get("pages") or 0), str(got.get("copy") or ""))
 
 
-def verify(ctx: Context, store: PairStore, app: str, source: str, target: str,
+def verify(ctx: Context, store: PairStore, pair: Pair,
            source_inventory: Callable[[], Server], snapshot: str | None = None,
            progress: Callable[[str], None] | None = None) -> VerifyReport:
+    app, source, target = pair.parts
     if app not in APPS:
         raise InvalidInput("app", "Verify Target Data is for SQL Server and Exchange pairs")
-    cfg = store.load_config(app, source, target)
-    name = _set_name(store, app, source, target)
+    cfg = store.load_config(pair)
+    name = _set_name(store, pair)
     if cfg is None:
         raise StateError(f"{source.upper()} → {target.upper()} has no configuration")
-    facts = PlanFacts.from_dict(store.record(app, source, target).facts)
+    facts = PlanFacts.from_dict(store.record(pair).facts)
     items = items_of(cfg, facts, source_inventory)
     if not items:
         raise StateError(f"{source.upper()} → {target.upper()} protects no "

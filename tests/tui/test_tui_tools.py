@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 from textual.widgets import Input, Static
-from tui_helpers import make_app, notices, press, reopen_pair, settle
+from tui_helpers import make_app, notices, press, reopen_pair, settle, until
 
 from tui.screens.log_viewer import LogViewerScreen
 from tui.screens.menu import MenuScreen
@@ -100,7 +100,9 @@ async def test_command_palette_lists_actions_with_their_state(api):
         await press(pilot, *"failover")
         palette = app.screen
         assert isinstance(palette, CommandPalette)
-        await pilot.pause(0.3)  # the palette searches in a background task
+        # the palette searches in a background task: wait for its answer, not for time
+        await until(pilot, lambda: any('Actions: Failover' in str(o.prompt)
+                                       for o in palette.query_one("CommandList").options))
         prompts = [str(o.prompt) for o in palette.query_one("CommandList").options]
         assert any("Actions: Failover" in p for p in prompts)
         assert any("Unavailable — Select a source" in p for p in prompts)

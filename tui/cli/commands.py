@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from core.model.pair import Pair
 from tui.cli import config_cmd, discover_cmd, domain_cmd, output, pair_cmd, tools_cmd, watch_cmd
 from tui.cli.pair_args import pair_of
 from tui.cli.secret_input import add_secret_arguments
@@ -150,7 +149,7 @@ def _protect(args: argparse.Namespace) -> int:
     console = open_console(args)
     cfg = _config(console, args)
     console.protection.enable(cfg, progress=output.progress)
-    st = console.monitoring.status(Pair(cfg.app, cfg.source, cfg.target))
+    st = console.monitoring.status(cfg.pair)
     print(f"{cfg.source} → {cfg.target}: {st.state.value}")
     return 0
 
@@ -176,15 +175,14 @@ def _status(args: argparse.Namespace) -> int:
         return 2
     if args.source:
         check_named_pair(ctx, store, args.source, args.target)
-    pairs = ([(args.app, args.source, args.target)] if args.source
-             else [(r.app, r.source, r.target) for r in store.records()])
+    pairs = [pair_of(args)] if args.source else [r.pair for r in store.records()]
     n = 0
     table = StatusTable()  # every pair at once: one row each (F-8.5)
     in_place = args.watch and sys.stdout.isatty()
     while True:
         if not args.source:  # pairs protected meanwhile join the table
-            pairs = [(r.app, r.source, r.target) for r in store.records()]
-        read = [pair_status(ctx, store, a, s, t) for a, s, t in pairs]
+            pairs = [r.pair for r in store.records()]
+        read = [pair_status(ctx, store, p) for p in pairs]
         docs = [st.to_dict() for st in read]
         # 0 only when every pair is Protected; 3 if a source does not answer; else 1
         codes = {st.exit_code for st in read}

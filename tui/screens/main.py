@@ -142,7 +142,7 @@ class MainScreen(MainTools, ConfigureActions, ApiCaller, HelpLineHost, Screen[No
 
     def _pair_ready(self) -> None:
         s = self.session
-        self.query_one(MonitorPane).start(s.app_id, s.source, s.target)
+        self.query_one(MonitorPane).start(s.pair)
         self.refresh_allowed()
         self._update_header()
         if getattr(s.selection, "failover_offered", False):  # F-5.5: the target saw a failure

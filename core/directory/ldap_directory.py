@@ -212,6 +212,16 @@ class LdapDirectory:
         """Set single-valued attributes of ``dn`` in one modify."""
         self._modify_attrs(dn, xo.replace_changes(values))
 
+    def all_values(self, dn: str, attribute: str) -> list[str]:
+        """Every value of a multi-valued attribute of ``dn`` (a group's ``member``)."""
+        with self._lock:
+            return xo.read_values(self._conn, dn, attribute, self.where, self._time_limit)
+
+    def add_values(self, dn: str, attribute: str, values: Sequence[str]) -> None:
+        """Add ``values`` to a multi-valued attribute of ``dn`` in one modify (a new group
+        member); the entry's other values stay."""
+        self._modify_attrs(dn, {attribute: [(MODIFY_ADD, list(values))]})
+
     def lock_dns_record(self, fqdn: str, account: str) -> DnsLock:
         with self._lock:
             return dns_lock.lock_record(self._conn, self.root_dse(), fqdn, account, self.where,

@@ -269,8 +269,10 @@ class EngineClient:
         return dict(self.call("release_identity", wait=wait, name=name))
 
     # snapshots of an accepted set on this (target) engine
-    def take_snapshot(self, name: str) -> SnapshotInfo:
-        return SnapshotInfo.from_dict(self.call("snapshot_take", wait=SNAPSHOT_WAIT, name=name))
+    def take_snapshot(self, name: str, reason: str = "on demand") -> SnapshotInfo:
+        """``reason`` "verify": taken for Verify Target Data (which deletes it after)."""
+        return SnapshotInfo.from_dict(self.call("snapshot_take", wait=SNAPSHOT_WAIT, name=name,
+                                                reason=reason))
 
     def snapshots(self, name: str) -> list[SnapshotInfo]:
         d = self.call("snapshot_list", name=name)

@@ -30,6 +30,7 @@ import re
 import shutil
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from core import atomic
@@ -112,7 +113,7 @@ class SnapshotStore:
                 continue  # <id>.partial: a take that never finished
             doc = atomic.read_json(d / "snapshot.json", default=None)
             if isinstance(doc, dict) and int(doc.get("format", 0)) <= FORMAT:
-                out.append(SnapshotInfo.from_dict(doc))
+                out.append(SnapshotInfo.from_dict({**doc, "path": os.fspath(d / "tree")}))
         return sorted(out, key=lambda s: (s.taken, s.id))
 
     def get(self, name: str, sid: str) -> SnapshotInfo:
@@ -147,10 +148,11 @@ class SnapshotStore:
         method = max(methods, key=lambda k: methods[k]) if methods else "hardlink"
         info = SnapshotInfo(sid, name, now, size, files, reason, method,
                             round(time.monotonic() - t0, 3))
-        atomic.write_json(part / "snapshot.json", {"format": FORMAT, **info.to_dict()})
+        doc = {k: v for k, v in info.to_dict().items() if k != "path"}  # where it lies now
+        atomic.write_json(part / "snapshot.json", {"format": FORMAT, **doc})
         snap_manifest.record(part)
         os.replace(part, final)
-        return info
+        return replace(info, path=os.fspath(final / "tree"))
 
     def delete(self, name: str, sid: str) -> None:
         d = self._dir(name, sid)

@@ -13,12 +13,13 @@ saying what was done and what is left.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from core.apps import protectable_app
 from core.context import Context
-from core.errors import AppmgrError, StateError
+from core.errors import AppmgrError, NotFound, StateError
 from core.model.config import ProtectionConfig
 from core.model.pair import Pair
 from core.model.state import PairState
@@ -93,12 +94,31 @@ def _enable_actions(env: PairEnv, token: str) -> list[_Action]:
         out.append((f"register identity failover on {cfg.target}",
                     lambda: register_identity(tgt(), cfg, facts),
                     lambda: tgt().delete_identity(name)))
+    if cfg.app == "exchange" and not cfg.cluster.like_named:
+        # the guide: the passive target leaves the public folder tree (no mail queued to
+        # it); Tools > Restore PF Tree puts it back (core.directory.exchange_tools)
+        out.append((f"take the public stores of {cfg.target} out of their folder tree",
+                    lambda: pf_tree(env, clear=True), lambda: pf_tree(env, clear=False)))
     if adv.create_connection and cfg.snapshots.enabled:
         from core.protection.snapshots import push_schedule, stop_schedule
 
         out.append((f"schedule snapshots on {cfg.target} every {cfg.snapshots.interval_min} min",
                     lambda: push_schedule(env), lambda: stop_schedule(env)))
     return out
+
+
+def pf_tree(env: PairEnv, clear: bool) -> None:
+    from core.directory import exchange_tools
+
+    directory = env.ctx.directory(read_only=False)
+    try:
+        if clear:
+            with contextlib.suppress(NotFound):  # no Exchange server object: no store in a tree
+                exchange_tools.clear_pf_tree(directory, env.cfg.target)
+        elif exchange_tools.pf_tree_of(directory, env.cfg.source):
+            exchange_tools.restore_pf_tree(directory, env.cfg.source, env.cfg.target)
+    finally:
+        directory.close()
 
 
 def enable(

@@ -19,6 +19,7 @@ from tui_fake_config import FakeConfigMixin
 from tui_fake_estate import NOW, FakeSettings
 from tui_fake_protect import FakeProtectMixin
 from tui_fake_setup import FakeLists, FakeSetupMixin
+from tui_fake_tools import FakeToolsMixin
 
 from core.apps import applications
 from core.apps.registry import get_app
@@ -30,7 +31,7 @@ from core.model.state import PairState as ST
 #: the Console's service attributes (and the session the services read)
 SERVICES = ("session", "s", "options", "setup", "logins", "domains", "apps", "configure",
             "dns_account", "wmi_account", "tabs", "validation", "protection", "monitoring",
-            "snapshots", "logs")
+            "snapshots", "logs", "tools")
 
 #: core's own methods whose calls are recorded too
 RECORDED = ("test_sql", "sharepoint_get_config", "target_choices", "like_named_setup",
@@ -39,7 +40,8 @@ RECORDED = ("test_sql", "sharepoint_get_config", "target_choices", "like_named_s
             "protected_items", "monitoring_hints", "plan_stale", "generated_rules")
 
 
-class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, TabsService, AppsSetupService):
+class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, FakeToolsMixin, TabsService,
+              AppsSetupService):
     lab = True
     advanced = False
     nosqlsearch = False

@@ -15,7 +15,7 @@ import pytest
 
 from core.engine.snap_service import Schedule
 from core.engine.state import StateStore
-from core.errors import NotFound, Refused
+from core.errors import AppmgrError, NotFound, Refused
 
 from .harness import PORT, tree, wait_for
 from .test_engine_mirror import SET, populate, protect
@@ -46,6 +46,11 @@ def test_take_list_delete_and_copy_on_write(pair) -> None:
     assert snap.size == sum(len(v) for v in tree(tgt.data).values() if v is not None)
     assert [x.id for x in t.snapshots(SET)] == [snap.id]
     assert manifest(snap_tree(tgt, snap.id)) == before
+    # where its tree lies on the target (Verify Target Data hands it to a host operation),
+    # said by take and list but never written in snapshot.json
+    tree_dir = tgt.state / "snapshots" / SET / snap.id / "tree"
+    assert Path(snap.path) == tree_dir and Path(t.snapshots(SET)[0].path) == tree_dir
+    assert "path" not in (tree_dir.parent / "snapshot.json").read_text()
 
     (src.data / "f0.bin").unlink()
     (src.data / "new.txt").write_bytes(b"after the snapshot")
@@ -64,6 +69,8 @@ def test_take_list_delete_and_copy_on_write(pair) -> None:
 
     t.delete_snapshot(SET, snap.id)
     assert t.snapshots(SET) == []
+    with pytest.raises(AppmgrError, match="no reason to take a snapshot"):
+        t.take_snapshot(SET, "because")
     assert not (tgt.state / "snapshots" / SET / snap.id).exists()
     with pytest.raises(NotFound):
         t.delete_snapshot(SET, snap.id)
@@ -126,6 +133,19 @@ def test_a_snapshot_written_in_place_after_failover_is_refused_not_served(pair) 
     # a snapshot from before manifests were kept: unknown, not "unchanged"
     (tgt.state / "snapshots" / SET / snap.id / "manifest.json").unlink()
     assert t.snapshot_changes(SET, snap.id) is None
+
+
+def test_a_verify_snapshot_says_so(pair) -> None:
+    src, tgt = pair
+    populate(src.data, files=2)
+    s, t = protect(src, tgt, "checksum", replicate=True)
+    wait_for(lambda: tree(src.data) == tree(tgt.data), 5, "target equal to source")
+    snap = t.take_snapshot(SET, "verify")
+    assert snap.reason == "verify" and [x.reason for x in t.snapshots(SET)] == ["verify"]
+    t.delete_snapshot(SET, snap.id)
+    assert t.snapshots(SET) == []
+    with pytest.raises(AppmgrError, match="no reason to take a snapshot"):
+        t.take_snapshot(SET, "because")
 
 
 def test_refused_for_a_set_this_engine_does_not_hold(pair) -> None:

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from import_contract import CLI_ALLOWED, TUI_ALLOWED, UI, imported_names, violations
 
 import core
+from tests.core.import_contract import CLI_ALLOWED, TUI_ALLOWED, UI, imported_names, violations
 
 ROOT = Path(__file__).resolve().parents[2]
 def _core_modules() -> list[str]:

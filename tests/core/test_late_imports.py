@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from late_imports import late_imports
+
+from tests.core.late_imports import late_imports
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import textual._wait  # noqa: E402
 from textual.widgets import Button  # noqa: E402
-from tui_fake_api import FakeApi  # noqa: E402
+
+from tests.tui.tui_fake_api import FakeApi  # noqa: E402
 
 # A pressed button ignores Enter for 0.2 s (its "active" flash); the tests press faster
 # than any person, so they do without the flash.

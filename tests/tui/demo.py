@@ -10,12 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[2]))
 
-from tui_fake_api import FakeApi  # noqa: E402
-from tui_fake_estate import FakeSettings  # noqa: E402
-
+from tests.tui.tui_fake_api import FakeApi  # noqa: E402
+from tests.tui.tui_fake_estate import FakeSettings  # noqa: E402
 from tui.app import AppmgrApp  # noqa: E402
 
 

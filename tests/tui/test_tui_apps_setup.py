@@ -4,8 +4,8 @@ front end → Get Config, and the like-named cluster setup dialog (F-5.3, F-5.6)
 from __future__ import annotations
 
 from textual.widgets import Checkbox, Input, Select, Static
-from tui_helpers import focus_on, make_app, press, settle
 
+from tests.tui.tui_helpers import focus_on, make_app, press, settle
 from tui.screens.advanced_find import AdvancedFindScreen
 from tui.screens.like_named import LikeNamedScreen
 from tui.screens.login import LoginScreen

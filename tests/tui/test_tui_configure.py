@@ -4,8 +4,8 @@ the services list, the DNS dialog, the items tree and the Advanced tab (File ser
 from __future__ import annotations
 
 from textual.widgets import Input, Static, TabbedContent
-from tui_helpers import focus_on, make_app, notices, press, reopen_pair, settle
 
+from tests.tui.tui_helpers import focus_on, make_app, notices, press, reopen_pair, settle
 from tui.configure.dns_dialog import DnsDialog
 from tui.screens.configure import ConfigureScreen
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 from textual.widgets import Static
-from tui_helpers import focus_on, make_app, press, settle
 
 from core.model.pair import Pair
+from tests.tui.tui_helpers import focus_on, make_app, press, settle
 from tui.screens.configure import ConfigureScreen
 from tui.screens.login import LoginScreen
 

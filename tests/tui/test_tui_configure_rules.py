@@ -9,8 +9,8 @@ import stat
 from pathlib import Path
 
 from textual.widgets import Static
-from tui_helpers import focus_on, make_app, notices, press, reopen_pair, settle
 
+from tests.tui.tui_helpers import focus_on, make_app, notices, press, reopen_pair, settle
 from tui.screens.configure import ConfigureScreen
 from tui.screens.confirm import ConfirmScreen
 

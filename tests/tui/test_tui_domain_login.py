@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 from textual.widgets import Input, Select
-from tui_helpers import make_app, press, settle, until
 
+from tests.tui.tui_helpers import make_app, press, settle, until
 from tui.screens.advanced_find import AdvancedFindScreen
 from tui.screens.domain_login import DomainLoginScreen
 

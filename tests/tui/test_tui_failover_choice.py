@@ -4,9 +4,9 @@ key g), and a plan stopped part-way can be aborted, or the pair unprotected, fro
 from __future__ import annotations
 
 from textual.widgets import Button, Static
-from tui_helpers import make_app, press, reopen_pair, settle
 
 from core.model.state import PairState
+from tests.tui.tui_helpers import make_app, press, reopen_pair, settle
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.failover_confirm import FailoverConfirmScreen
 from tui.screens.steps import StepsScreen

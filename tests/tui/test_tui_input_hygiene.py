@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from textual import events
 from textual.widgets import Input, Static
-from tui_helpers import focus_on, make_app, press, reopen_pair, settle
 
+from tests.tui.tui_helpers import focus_on, make_app, press, reopen_pair, settle
 from tui.configure.dns_dialog import DnsDialog
 from tui.screens.configure import ConfigureScreen
 from tui.screens.options import OptionsScreen

@@ -4,10 +4,10 @@ the Failover dialog asking which point to serve when the target holds snapshots.
 from __future__ import annotations
 
 from textual.widgets import DataTable, Select, Static
-from tui_helpers import make_app, press, reopen_pair, settle
 
 from core.model.pair import Pair
 from core.model.state import PairState
+from tests.tui.tui_helpers import make_app, press, reopen_pair, settle
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.failover_confirm import FailoverConfirmScreen
 from tui.screens.snapshots import SnapshotsScreen

@@ -7,10 +7,10 @@ import asyncio
 import dataclasses
 
 from textual.widgets import DataTable
-from tui_fake_estate import NOW
-from tui_helpers import make_app, press, reopen_pair, settle
 
 from core.model.state import PairState
+from tests.tui.tui_fake_estate import NOW
+from tests.tui.tui_helpers import make_app, press, reopen_pair, settle
 
 
 def cell(app, row: str) -> str:  # noqa: ANN001 - test helper

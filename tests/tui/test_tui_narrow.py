@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.containers import VerticalScroll
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
-from tui_helpers import (
+
+from tests.tui.tui_helpers import (
     focus_on,
     make_app,
     press,
@@ -15,7 +16,6 @@ from tui_helpers import (
     until,
     validate_and_fix,
 )
-
 from tui.screens.help import HelpScreen
 from tui.widgets.action_footer import fitting
 from tui.widgets.help_line import HelpLine

@@ -12,7 +12,6 @@ import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Select, Static
-from tui_helpers import settle
 
 from core.console import Console
 from core.credentials.backend import CRYPTFILE_NAME, AppmgrCryptFileKeyring
@@ -21,6 +20,7 @@ from core.errors import AuthFailed, InvalidInput
 from core.ports import Credential
 from tests.core.apps.app_estate import make_world
 from tests.core.doubles import ADMIN
+from tests.tui.tui_helpers import settle
 from tui.app import AppmgrApp
 from tui.screens.login import LoginScreen
 from tui.screens.passphrase import DialogPassphrase, PassphraseScreen

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, ProgressBar, Static, TabbedContent
-from tui_helpers import choose_pair, make_app, notices, press, reopen_pair, settle, validate_and_fix
 
 from core.model.state import PairState
+from tests.tui.tui_helpers import (
+    choose_pair,
+    make_app,
+    notices,
+    press,
+    reopen_pair,
+    settle,
+    validate_and_fix,
+)
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.steps import StepsScreen
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets._select import SelectOverlay
-from tui_helpers import make_app, press, reopen_pair, settle
 
+from tests.tui.tui_helpers import make_app, press, reopen_pair, settle
 from tui.screens.configure import TABS, ConfigureScreen
 
 #: SQL at --advanced has the most controls: every tab has its longest page there

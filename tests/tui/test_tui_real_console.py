@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Select
-from tui_helpers import focus_on, press, settle
 
 from core.console import Console
 from core.model.pair import Pair
 from tests.core.apps.app_estate import make_world
+from tests.tui.tui_helpers import focus_on, press, settle
 from tui.app import AppmgrApp
 from tui.screens.configure import ConfigureScreen
 from tui.screens.like_named import LikeNamedScreen

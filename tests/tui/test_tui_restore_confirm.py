@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from textual.widgets import Button, Static
-from tui_helpers import make_app, press, reopen_pair, settle
 
 from core.model.state import PairState
+from tests.tui.tui_helpers import make_app, press, reopen_pair, settle
 from tui.screens.restore_confirm import RestoreConfirmScreen
 from tui.screens.steps import StepsScreen
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, Input, OptionList, Select, Static
-from tui_helpers import choose_pair, make_app, notices, press, reopen_pair, settle, until
 
 from core.ports import DirectoryComputer
+from tests.tui.tui_helpers import choose_pair, make_app, notices, press, reopen_pair, settle, until
 from tui.screens.advanced_find import AdvancedFindScreen, column_widths
 from tui.screens.domain_login import DomainLoginScreen
 from tui.screens.login import LoginScreen

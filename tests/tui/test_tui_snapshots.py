@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from tui_fake_api import FakeApi
-from tui_helpers import focus_on, make_app, press, reopen_pair, settle
 
 from core.model.pair import Pair
 from core.model.state import PairState
+from tests.tui.tui_fake_api import FakeApi
+from tests.tui.tui_helpers import focus_on, make_app, press, reopen_pair, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 SMALL = (80, 24)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 from textual.widgets import Input, Static
-from tui_helpers import make_app, notices, press, reopen_pair, settle, until
 
+from tests.tui.tui_helpers import make_app, notices, press, reopen_pair, settle, until
 from tui.screens.log_viewer import LogViewerScreen
 from tui.screens.menu import MenuScreen
 from tui.screens.options import OptionsScreen

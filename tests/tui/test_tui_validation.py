@@ -10,10 +10,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from textual.widgets import DataTable, Static
-from tui_fake_api import FakeApi
-from tui_helpers import make_app, notices, press, reopen_pair, settle
 
 from core.errors import Refused
+from tests.tui.tui_fake_api import FakeApi
+from tests.tui.tui_helpers import make_app, notices, press, reopen_pair, settle
 
 
 class RefusingApi(FakeApi):

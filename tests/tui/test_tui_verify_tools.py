@@ -4,9 +4,9 @@ each runs in a worker from its action key and shows what it found or changed."""
 from __future__ import annotations
 
 from textual.widgets import Input, RichLog, Static
-from tui_helpers import make_app, notices, press, reopen_pair, settle
 
 from core.model.state import PairState
+from tests.tui.tui_helpers import make_app, notices, press, reopen_pair, settle
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.delegate_rights import DelegateRightsScreen
 from tui.screens.steps import StepsScreen

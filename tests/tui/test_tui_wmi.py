@@ -5,9 +5,9 @@ saved when the password step is refused); locked for clusters, absent without --
 from __future__ import annotations
 
 from textual.widgets import Input, Static
-from tui_fake_config import WMI_PASSWORD
-from tui_helpers import focus_on, make_app, press, reopen_pair, settle
 
+from tests.tui.tui_fake_config import WMI_PASSWORD
+from tests.tui.tui_helpers import focus_on, make_app, press, reopen_pair, settle
 from tui.screens.configure import ConfigureScreen
 from tui.widgets.help_line import HelpLine
 

@@ -15,18 +15,17 @@ import threading
 from types import SimpleNamespace
 from typing import Any
 
-from tui_fake_config import FakeConfigMixin
-from tui_fake_estate import NOW, FakeSettings
-from tui_fake_protect import FakeProtectMixin
-from tui_fake_setup import FakeLists, FakeSetupMixin
-from tui_fake_tools import FakeToolsMixin
-
 from core.apps import applications
 from core.apps.registry import get_app
 from core.console.apps_setup import AppsSetupService
 from core.console.tabs import TabsService
 from core.model.config import ProtectionConfig
 from core.model.state import PairState as ST
+from tests.tui.tui_fake_config import FakeConfigMixin
+from tests.tui.tui_fake_estate import NOW, FakeSettings
+from tests.tui.tui_fake_protect import FakeProtectMixin
+from tests.tui.tui_fake_setup import FakeLists, FakeSetupMixin
+from tests.tui.tui_fake_tools import FakeToolsMixin
 
 #: the Console's service attributes (and the session the services read)
 SERVICES = ("session", "s", "options", "setup", "logins", "domains", "apps", "configure",

@@ -7,8 +7,6 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any
 
-from tui_fake_setup import LAB_TTL
-
 from core.apps import likenamed
 from core.apps.registry import get_app, protectable_app
 from core.config.check import config_problems
@@ -18,6 +16,7 @@ from core.errors import AuthFailed, InvalidInput, StateError
 from core.model.config import ProtectionConfig
 from core.model.pair import Pair
 from core.model.state import PairState as ST
+from tests.tui.tui_fake_setup import LAB_TTL
 
 #: the password the fake's source accepts for the WMI account
 WMI_PASSWORD = "Wmi-S3cret!"

@@ -11,16 +11,6 @@ from copy import deepcopy
 from types import SimpleNamespace
 from typing import Any
 
-from tui_fake_estate import (
-    MIRROR_TOTAL,
-    NOW,
-    OPTION_LIMITS,
-    CheckResult,
-    PairStatus,
-    StepResult,
-    ValidationReport,
-)
-
 from core.apps.registry import get_app
 from core.errors import InvalidInput, StateError
 from core.model.config import ProtectionConfig
@@ -31,6 +21,15 @@ from core.model.stats import JobStats
 from core.ports import MonitorStatus
 from core.protection.quarantine import CHANGED, ONLY_SOURCE, Differing, RestoreDiff
 from core.validation.fixes import FixResult, fix_order
+from tests.tui.tui_fake_estate import (
+    MIRROR_TOTAL,
+    NOW,
+    OPTION_LIMITS,
+    CheckResult,
+    PairStatus,
+    StepResult,
+    ValidationReport,
+)
 
 PROTECTED_LIKE = {ST.MIRRORING, ST.PROTECTED, ST.FAILURE_DETECTED}
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from tui_fake_estate import LAB_PASSWORD, LAB_USER, SERVERS
-
 from core import discovery
 from core.apps import likenamed
 from core.apps.common import discover_by
@@ -24,6 +22,7 @@ from core.model.config import ProtectionConfig
 from core.model.pair import Pair
 from core.model.server import Server
 from core.ports import DirectoryComputer
+from tests.tui.tui_fake_estate import LAB_PASSWORD, LAB_USER, SERVERS
 
 #: the current lists a fresh fake starts with (the real console starts empty)
 START_LISTS = {"fileprint": ["FS01", "FS02", "FS03"], "blackberry": ["BES01", "BES02"]}

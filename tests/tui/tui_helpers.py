@@ -171,7 +171,7 @@ def notices(app) -> list[str]:
 
 def reopen_pair(api, source: str = "FS01", target: str = "FS02", app: str = "fileprint") -> None:
     """Settings that reopen a pair on start (F-4), credentials cached: no dialogs."""
-    from tui_fake_estate import LastPair
+    from tests.tui.tui_fake_estate import LastPair
 
     api._settings.load_last_pair = True
     api._settings.last_pair = LastPair(app, source, target)
@@ -180,8 +180,7 @@ def reopen_pair(api, source: str = "FS01", target: str = "FS02", app: str = "fil
 
 def make_app(api, **kwargs: object):
     """The console over the fake façade, File server preselected, time fixed."""
-    from tui_fake_estate import NOW
-
+    from tests.tui.tui_fake_estate import NOW
     from tui.app import AppmgrApp
 
     kwargs.setdefault("preselect_app", "fileprint")

@@ -55,7 +55,7 @@ class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, FakeToolsMixin,
         self.domain = "lab.example.com"
         self.directory_denied = False  # the cached domain credentials are refused
         self.state = ST.UNPROTECTED
-        self.monitoring = True
+        self.monitoring_on = True  # not `monitoring`: that name is the monitoring service
         self.mirror_percent = 0.0
         self.fixed: set[str] = set()
         self.saved: list[ProtectionConfig] = []

@@ -36,7 +36,7 @@ PROTECTED_LIKE = {ST.MIRRORING, ST.PROTECTED, ST.FAILURE_DETECTED}
 
 class FakeProtectMixin:
     state: ST
-    monitoring: bool
+    monitoring_on: bool
     mirror_percent: float
     fixed: set[str]
     lock: Any
@@ -110,9 +110,9 @@ class FakeProtectMixin:
                                                  f"Protection is {s.value.lower()}.")),
             "disable": ("Disable Protection", when(up or s in (ST.FAILING_OVER, ST.FAILING_BACK),
                                                    "Protection is not enabled.")),
-            "enable_monitoring": ("Enable Monitoring", when(up and not self.monitoring,
+            "enable_monitoring": ("Enable Monitoring", when(up and not self.monitoring_on,
                                                             "Monitoring is on or not set up.")),
-            "disable_monitoring": ("Disable Monitoring", when(up and self.monitoring,
+            "disable_monitoring": ("Disable Monitoring", when(up and self.monitoring_on,
                                                               "Monitoring is off.")),
             "failover": ("Failover", when(s == ST.FAILURE_DETECTED,
                                           "No failover condition: the source answers.")),
@@ -156,7 +156,7 @@ class FakeProtectMixin:
 
     def set_monitoring(self, pair: Pair, on: bool) -> None:
         self._rec("set_monitoring", on)
-        self.monitoring = on
+        self.monitoring_on = on
 
     def fail_source(self) -> None:
         """Test hook: the target's monitor declares the source failed."""

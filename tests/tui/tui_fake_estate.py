@@ -21,25 +21,6 @@ LAB_USER, LAB_PASSWORD = "LAB\\Administrator", "Lab-Passw0rd!"
 ST = PairState
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    id: str
-    title: str
-    group: str
-    status: str
-    reason: str
-    fixable: bool = False
-
-
-@dataclass
-class ValidationReport:
-    results: list[CheckResult]
-
-    @property
-    def ok(self) -> bool:
-        return not any(r.status == "error" for r in self.results)
-
-
 @dataclass
 class PairStatus:
     state: PairState

@@ -20,15 +20,15 @@ from core.model.state import PairState as ST
 from core.model.stats import JobStats
 from core.ports import MonitorStatus
 from core.protection.quarantine import CHANGED, ONLY_SOURCE, Differing, RestoreDiff
+from core.validation.base import CheckResult, Status
 from core.validation.fixes import FixResult, fix_order
+from core.validation.report import ValidationReport
 from tests.tui.tui_fake_estate import (
     MIRROR_TOTAL,
     NOW,
     OPTION_LIMITS,
-    CheckResult,
     PairStatus,
     StepResult,
-    ValidationReport,
 )
 
 PROTECTED_LIKE = {ST.MIRRORING, ST.PROTECTED, ST.FAILURE_DETECTED}
@@ -48,7 +48,7 @@ class FakeProtectMixin:
         self._rec("validate", cfg.source, cfg.target)
         if progress:
             progress("Checking the engines…")
-        report = ValidationReport(self._checks(cfg))
+        report = ValidationReport(tuple(self._checks(cfg)))
         if report.ok and self.state == ST.UNPROTECTED:
             self.state = ST.VALIDATED
         return report
@@ -56,29 +56,29 @@ class FakeProtectMixin:
     def _checks(self, cfg: ProtectionConfig) -> list[CheckResult]:
         drive_ok = "E" in self.inventory(cfg.target).volume_letters
         rows = [
-            CheckResult("engine.installed", "Engine installed on both", "engine", "passed",
+            CheckResult("engine.installed", "Engine installed on both", "engine", Status.PASSED,
                         f"{cfg.source} 0.1.0, {cfg.target} 0.1.0"),
             CheckResult("engine.running", f"Engine running on {cfg.target}", "engine",
-                        "passed" if "engine.running" in self.fixed else "error",
+                        Status.PASSED if "engine.running" in self.fixed else Status.ERROR,
                         "The engine is running." if "engine.running" in self.fixed else
                         f"The engine service is stopped on {cfg.target}.", fixable=True),
-            CheckResult("os.identical", "OS supported and identical", "servers", "passed",
+            CheckResult("os.identical", "OS supported and identical", "servers", Status.PASSED,
                         "Windows Server 2008 Enterprise on both"),
             CheckResult("drive.letters", "Drive letters exist on target", "servers",
-                        "passed" if drive_ok else "error",
+                        Status.PASSED if drive_ok else Status.ERROR,
                         "E: exists on the target" if drive_ok else
                         f"{cfg.target} has no E: volume (used by Data, Users)."),
-            CheckResult("dns.ttl", "DNS TTL 300 s or less", "dns", "passed", "TTL 300 s on failover")
+            CheckResult("dns.ttl", "DNS TTL 300 s or less", "dns", Status.PASSED, "TTL 300 s on failover")
             if cfg.failover.dns.update_ttl and cfg.failover.dns.ttl <= 300 else
-            CheckResult("dns.ttl", "DNS TTL 300 s or less", "dns", "warning",
+            CheckResult("dns.ttl", "DNS TTL 300 s or less", "dns", Status.WARNING,
                         "fs01.lab.example.com has TTL 1200 s; clients may wait 20 min.",
                         fixable=True),
-            CheckResult("dns.reverse", "Reverse lookup zone exists", "dns", "passed",
+            CheckResult("dns.reverse", "Reverse lookup zone exists", "dns", Status.PASSED,
                         "10.0.127.in-addr.arpa"),
         ]
         if cfg.monitoring.interval * cfg.monitoring.missed < 2:
             rows.append(CheckResult("monitor.timing", "Monitor timing", "configuration",
-                                    "warning", "Failure declared after less than 2 s."))
+                                    Status.WARNING, "Failure declared after less than 2 s."))
         return rows
 
     def fix_order(self, results: list[CheckResult]) -> list[CheckResult]:

@@ -64,7 +64,7 @@ def test_which_failures_mean_the_target_is_down() -> None:
     assert _target_down(TimeoutError(), None)
     assert _target_down(OSError(113, "No route to host"), None)
     # a target that answers, or a local file error, is an error but not a dead target
-    assert not _target_down(ConnectionResetError(), "disk full on the target")
+    assert not _target_down(ConnectionResetError(), ChannelError("disk full on the target"))
     assert not _target_down(TlsFailed("certificate of another estate"), None)
     assert not _target_down(ChannelError("no such set"), None)
     assert not _target_down(OSError(13, "Permission denied", "/data/x"), None)

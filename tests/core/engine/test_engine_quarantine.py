@@ -113,10 +113,10 @@ def test_a_compressed_reply_is_inflated_within_a_bound(monkeypatch) -> None:
     import json
     import zlib
 
-    from core.engine import client
+    from core.engine import client, tls
     from core.errors import ProtocolError
 
-    c = client.EngineClient("127.0.0.1", 9, "u", "p")
+    c = client.EngineClient("127.0.0.1", 9, tls.Identity("", "", ""))  # _bulk never connects
     assert c._bulk("manifest", zlib.compress(json.dumps([["E:\\a", False, 1, "d"]]).encode())) \
         == [["E:\\a", False, 1, "d"]]
     monkeypatch.setattr(client, "MAX_BULK", 1000)

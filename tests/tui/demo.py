@@ -21,7 +21,9 @@ def main() -> None:
     api = FakeApi()
     api._settings = FakeSettings(refresh_auto=True, refresh_interval=5,
                                  always_show_details=True)
-    app = AppmgrApp(api, preselect_app=sys.argv[1] if len(sys.argv) > 1 else None)
+    # the fake is every service at once, not an instance of each service class
+    app = AppmgrApp(api,  # type: ignore[arg-type]
+                    preselect_app=sys.argv[1] if len(sys.argv) > 1 else None)
     app.bind("f9", "fail_source", description="Fail source", show=False)
     app.action_fail_source = api.fail_source  # type: ignore[attr-defined]
     app.run()

@@ -42,7 +42,7 @@ def test_every_call_api_op_has_a_handler_or_is_declared_ignored() -> None:
     missing = []
     for module, name, op, line in calls:
         cls = getattr(importlib.import_module(module), name)
-        ignored = getattr(cls, "RESULT_IGNORED", frozenset())
+        ignored: frozenset[str] = getattr(cls, "RESULT_IGNORED", frozenset())
         if not hasattr(cls, f"api_{op}") and op not in ignored:
             missing.append(f"{module}:{line} {name}: no api_{op}")
     assert missing == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, Input, Select, Static
 
-from tests.tui.tui_helpers import focus_on, make_app, press, settle
+from tests.tui.tui_helpers import focus_on, main_screen, make_app, press, settle, top_screen
 from tui.screens.advanced_find import AdvancedFindScreen
 from tui.screens.like_named import LikeNamedScreen
 from tui.screens.login import LoginScreen
@@ -33,8 +33,8 @@ async def test_manage_sql_servers_searches_adds_and_tests_sql(api):
         await press(pilot, *"FS01")
         await focus_on(pilot, "#find-test-sql")
         await press(pilot, "enter")
-        result = dialog.query_one("#find-test-result", Static)
-        assert "SQL Server is not installed" in str(result.render()) and result.has_class("-error")
+        answer = dialog.query_one("#find-test-result", Static)
+        assert "SQL Server is not installed" in str(answer.render()) and answer.has_class("-error")
         assert api.called("test_sql") == [("SQL01",), ("FS01",)]
 
 
@@ -92,9 +92,9 @@ async def test_like_named_cluster_setup_dialog(api):
             "#f-cluster-ip")
         assert api.saved == []
         await press(pilot, "ctrl+u", *"127.0.10.160", "ctrl+s")  # ctrl+s is OK too
-        assert app.screen is not dialog
+        assert top_screen(app) is not dialog
         saved = api.saved[-1]
         assert (saved.target, saved.cluster.target_node, saved.cluster.ip,
                 saved.cluster.storage) == ("EVS1_LN", "EXNODE3", "127.0.10.160", ["E", "F"])
-        assert app.screen.session.target == "EVS1_LN"
+        assert main_screen(app).session.target == "EVS1_LN"
         assert "EVS1 → EVS1_LN" in str(app.screen.query_one("#pair-header").render())

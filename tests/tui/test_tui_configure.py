@@ -3,11 +3,12 @@ the services list, the DNS dialog, the items tree and the Advanced tab (File ser
 
 from __future__ import annotations
 
-from textual.widgets import Input, Static, TabbedContent
+from textual.widgets import Checkbox, DataTable, Input, Static, TabbedContent, TextArea
 
 from tests.tui.tui_helpers import focus_on, make_app, notices, press, reopen_pair, settle
 from tui.configure.dns_dialog import DnsDialog
 from tui.screens.configure import ConfigureScreen
+from tui.widgets.help_line import HelpLine
 
 
 async def open_configure(pilot, tab_presses: int) -> ConfigureScreen:
@@ -30,7 +31,7 @@ async def test_bad_interval_is_shown_at_the_field_and_nothing_is_saved(api):
         screen = await open_configure(pilot, 1)  # Monitoring
         await press(pilot, "tab", "tab", "tab", "tab")  # enabled, manual, method, interval
         assert app.focused is screen.query_one("#f-monitoring-interval")
-        assert "Seconds between checks" in screen.query_one(".help-line").text  # core's help
+        assert "Seconds between checks" in screen.query_one(".help-line", HelpLine).text  # core's help
         await press(pilot, "end", "ctrl+u", "0")
         assert "after 0 s" in text(screen, "#failure-after")
         await press(pilot, "ctrl+s")
@@ -156,9 +157,9 @@ async def test_connection_tree_and_advanced_tab(api):
         await focus_on(pilot, "#cfg-tabs Tabs", "shift+tab")
         await press(pilot, "right")  # Advanced
         assert not screen.query("#f-advanced-create_set")  # only with --advanced
-        rules = screen.query_one("#rules-table")
+        rules = screen.query_one("#rules-table", DataTable)
         assert rules.row_count == 2  # generated from Data and E:\Apps
-        plan = screen.query_one("#plan-text").text
+        plan = screen.query_one("#plan-text", TextArea).text
         assert plan.startswith("# post-failover for fileprint FS01 -> FS02")
         assert "publish-share Data" in plan
         await press(pilot, "ctrl+s")
@@ -174,9 +175,9 @@ async def test_advanced_mode_shows_create_switches_and_rules_override(api):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = await open_configure(pilot, 4)
-        assert screen.query_one("#f-advanced-create_monitor").value is True
+        assert screen.query_one("#f-advanced-create_monitor", Checkbox).value is True
         await press(pilot, "tab", "space")  # override the generated rules
-        assert screen.query_one("#rules-table").row_count == 2
+        assert screen.query_one("#rules-table", DataTable).row_count == 2
         await focus_on(pilot, "#rule-path")
         await press(pilot, *"E:\\Shares\\Data\\tmp")
         await focus_on(pilot, "#rule-include")

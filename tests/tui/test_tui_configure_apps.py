@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Static, TextArea
 
 from core.model.pair import Pair
 from tests.tui.tui_helpers import focus_on, make_app, press, settle
@@ -122,7 +122,7 @@ async def test_every_tab_of_every_application_by_keyboard(api, case: Case, size)
         spn = str(screen.query_one("#spn-warning", Static).render())
         assert ("must not move the AD host SPNs" in spn) == (
             case.app == "exchange" and not before.advanced.items_spns)
-        assert screen.query_one("#plan-text").text.startswith(f"# post-failover for {case.app}")
+        assert screen.query_one("#plan-text", TextArea).text.startswith(f"# post-failover for {case.app}")
 
         await press(pilot, "ctrl+s")
         assert app.screen is not screen, screen.query_one("#cfg-error", Static).render()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import Checkbox, Static
 
 from tests.tui.tui_helpers import focus_on, make_app, notices, press, reopen_pair, settle
 from tui.screens.configure import ConfigureScreen
@@ -83,9 +83,9 @@ async def test_application_monitoring_is_beta_advanced_and_confirmed(api):
         await press(pilot, "space")
         assert isinstance(app.screen, ConfirmScreen)
         await press(pilot, "n")  # not now: the box clears again
-        assert screen.query_one("#f-monitoring-application-enabled").value is False
+        assert screen.query_one("#f-monitoring-application-enabled", Checkbox).value is False
         await press(pilot, "space", "y")
-        assert screen.query_one("#f-monitoring-application-enabled").value is True
+        assert screen.query_one("#f-monitoring-application-enabled", Checkbox).value is True
         await press(pilot, "ctrl+s")  # the WMI user is required
         assert "enter the user that runs the WMI scripts" in shown(
             screen, "#err-monitoring-application-wmi_user")
@@ -113,7 +113,7 @@ async def test_sharepoint_shows_its_advanced_options_editable(api):
         assert not screen.query_one("#f-monitoring-application-enabled").disabled
         await press(pilot, "ctrl+pagedown", "ctrl+pagedown", "ctrl+pagedown")
         assert not screen.query_one("#f-advanced-create_set").disabled
-        assert screen.query_one("#f-advanced-items_spns").value is True  # SharePoint's default
+        assert screen.query_one("#f-advanced-items_spns", Checkbox).value is True  # SharePoint's default
 
 
 async def test_plan_edit_in_editor_survives_and_regeneration_is_asked(api, tmp_path: Path,

@@ -3,8 +3,8 @@ and the menu/palette entry opens it with the DC, CA file and TLS fields."""
 
 from __future__ import annotations
 
-from textual.command import CommandPalette
-from textual.widgets import Input, Select
+from textual.command import CommandList, CommandPalette
+from textual.widgets import DataTable, Input, Select
 
 from tests.tui.tui_helpers import make_app, press, settle, until
 from tui.screens.advanced_find import AdvancedFindScreen
@@ -28,7 +28,7 @@ async def test_find_offers_the_login_after_the_credentials_were_cleared(api):
         await press(pilot, "enter")  # Log in
         assert app.screen is find
         assert api.called("search") == [("fileprint", False)] * 2  # searched again
-        assert find.query_one("#find-results").row_count > 0
+        assert find.query_one("#find-results", DataTable).row_count > 0
 
 
 async def test_the_menu_entry_takes_the_dc_the_ca_file_and_ldaps(api):
@@ -59,6 +59,6 @@ async def test_the_palette_lists_domain_login(api):
         assert isinstance(palette, CommandPalette)
         # the palette searches in a background task: wait for its answer, not for time
         await until(pilot, lambda: any('Tools: Domain login…' in str(o.prompt)
-                                       for o in palette.query_one("CommandList").options))
-        prompts = [str(o.prompt) for o in palette.query_one("CommandList").options]
+                                       for o in palette.query_one(CommandList).options))
+        prompts = [str(o.prompt) for o in palette.query_one(CommandList).options]
         assert any("Tools: Domain login…" in p for p in prompts)

@@ -3,7 +3,7 @@ key g), and a plan stopped part-way can be aborted, or the pair unprotected, fro
 
 from __future__ import annotations
 
-from textual.widgets import Button, Static
+from textual.widgets import Button, RichLog, Static
 
 from core.model.state import PairState
 from tests.tui.tui_helpers import make_app, press, reopen_pair, settle
@@ -13,7 +13,7 @@ from tui.screens.steps import StepsScreen
 
 
 def _log(screen: StepsScreen) -> str:
-    return " ".join(" ".join(str(line.text) for line in screen.query_one("RichLog").lines).split())
+    return " ".join(" ".join(str(line.text) for line in screen.query_one(RichLog).lines).split())
 
 
 async def _failover_question(pilot, app, api) -> FailoverConfirmScreen:  # noqa: ANN001
@@ -85,6 +85,6 @@ async def test_disable_of_a_stuck_pair_asks_then_aborts_first(api):
         question = app.screen
         assert isinstance(question, ConfirmScreen)
         assert "stopped part-way" in str(question.query_one(".dialog-text", Static).render())
-        assert question.query_one("#yes", Button).label.plain == "Disable"
+        assert str(question.query_one("#yes", Button).label) == "Disable"
         await press(pilot, "y")
         assert api.called("disable") == [("FS01", "FS02", "force")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.containers import VerticalScroll
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
+from textual.widgets.data_table import ColumnKey
 
 from tests.tui.tui_helpers import (
     focus_on,
@@ -19,6 +20,7 @@ from tests.tui.tui_helpers import (
 from tui.screens.help import HelpScreen
 from tui.widgets.action_footer import fitting
 from tui.widgets.help_line import HelpLine
+from tui.widgets.validation_pane import ValidationPane, ValidationTable
 
 
 def footer_keys(app) -> dict[str, FooterKey]:
@@ -80,10 +82,10 @@ async def test_validation_results_wrap_instead_of_being_cut(api):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await validate_and_fix(pilot)
-        table = app.screen.query_one("#val-table")
-        results = app.screen.query_one("#validation").results
+        table = app.screen.query_one("#val-table", ValidationTable)
+        results = app.screen.query_one("#validation", ValidationPane).results
         assert table.row_count == len(results) > 0
-        width = table.columns["title"].width  # one column: the reason under the title
+        width = table.columns[ColumnKey("title")].width  # one column: the reason under the title
         for r in results:
             cell = table.get_cell(r.id, "title")
             assert r.title in cell.plain and r.reason in cell.plain

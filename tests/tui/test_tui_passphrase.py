@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Select, Static
+from textual.widgets import Input, Select, Static
 
 from core.console import Console
 from core.credentials.backend import CRYPTFILE_NAME, AppmgrCryptFileKeyring
@@ -123,7 +123,7 @@ async def test_first_login_asks_the_passphrase_in_a_dialog_and_caches_only_what_
         await wait_for(pilot, lambda: "refused the password or the account"
                        in str(login.query_one("#login-error", Static).content))
         assert on_file(tmp_path) is None  # a rejected password is not cached
-        field = login.query_one("#login-password")
+        field = login.query_one("#login-password", Input)
         field.value = ""
         await type_in(pilot, GOOD, "enter")
         await wait_for(pilot, lambda: app.screen is not login)

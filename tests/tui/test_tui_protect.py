@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, ProgressBar, Static, TabbedContent
+from textual.widgets import DataTable, ProgressBar, RichLog, Sparkline, Static, TabbedContent
 
 from core.model.state import PairState
 from tests.tui.tui_helpers import (
     choose_pair,
+    main_screen,
     make_app,
     notices,
     press,
@@ -71,9 +72,11 @@ async def test_fix_all_repairs_and_adopts_a_changed_configuration(api):
         await press(pilot, "v")
         await press(pilot, "shift+tab", "enter")  # the results table ← Fix All
         assert sorted(api.called("fix")) == [("dns.ttl",), ("engine.running",)]
-        statuses = {r.id: r.status for r in app.screen.session.results}
+        statuses = {r.id: r.status for r in main_screen(app).session.results}
         assert set(statuses.values()) == {"passed"}
-        assert app.screen.session.cfg.failover.dns.ttl == 300
+        cfg = main_screen(app).session.cfg
+        assert cfg is not None
+        assert cfg.failover.dns.ttl == 300
         assert app.screen.check_action("enable", ())
 
 
@@ -88,7 +91,7 @@ async def test_fix_then_enable_then_monitor_shows_progress(api):
         await press(pilot, "e")
         steps = app.screen
         assert isinstance(steps, StepsScreen)
-        log = "\n".join(str(line.text) for line in steps.query_one("RichLog").lines)
+        log = "\n".join(str(line.text) for line in steps.query_one(RichLog).lines)
         assert "create replication set" in log and "create failover monitor" in log
         await press(pilot, "enter")  # Close
         main = app.screen
@@ -104,7 +107,9 @@ async def test_fix_then_enable_then_monitor_shows_progress(api):
         await press(pilot, "ctrl+r", "ctrl+r")
         assert "Protected" in str(main.query_one("#mon-state", Static).render())
         assert progress.progress == 100
-        assert main.query_one("#mon-spark").data[-4:] == [0, 52428800, 41943040, 41943040]
+        spark = main.query_one("#mon-spark", Sparkline).data
+        assert spark is not None
+        assert spark[-4:] == [0, 52428800, 41943040, 41943040]
         # labels follow state: the e key now disables, m disables monitoring
         assert main.check_action("disable", ()) and main.check_action("enable", ()) is False
         assert main.check_action("disable_monitoring", ())
@@ -133,7 +138,7 @@ async def test_failure_detected_prompts_and_failover_runs(api):
         steps = app.screen
         assert isinstance(steps, StepsScreen)
         assert api.called("failover") == [()]
-        log = "\n".join(str(line.text) for line in steps.query_one("RichLog").lines)
+        log = "\n".join(str(line.text) for line in steps.query_one(RichLog).lines)
         assert "✔ DNS: fs01 A and PTR -> 127.0.10.12 — done" in log
         await press(pilot, "escape")
         assert "Failed over" in str(app.screen.query_one("#pair-header").render())
@@ -203,7 +208,7 @@ async def test_without_manual_intervention_the_console_says_who_fails_over(api):
         problems = str(app.screen.query_one("#mon-problems", Static).render())
         assert "▲ Automatic failover: appmgr watch: not running — failover will wait" in problems
         # a watcher runs: the console promises only what it will do, and asks nothing
-        app.screen._prompted_failure = False
+        main_screen(app)._prompted_failure = False
         api.watcher = WatcherState(True, "adm1", 4242)
         api.plan = PlanHolder("appmgr watch", "adm1", 4242, "failover", 0.0)
         await press(pilot, "ctrl+r")

@@ -6,15 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Select
+from textual.widgets import DataTable, Select, TextArea
 
 from core.console import Console
 from core.model.pair import Pair
 from tests.core.apps.app_estate import make_world
-from tests.tui.tui_helpers import focus_on, press, settle
+from tests.tui.tui_helpers import focus_on, main_screen, press, settle
 from tui.app import AppmgrApp
 from tui.screens.configure import ConfigureScreen
 from tui.screens.like_named import LikeNamedScreen
+from tui.widgets.items_tree import ItemsTree
 
 
 @pytest.fixture
@@ -30,13 +31,20 @@ async def choose(pilot, role: str, name: str) -> None:
     await press(pilot, "enter", *["down"] * values.index(name), "enter")
 
 
+def cursor_key(tree: ItemsTree) -> object:
+    """The key of the item under the tree's cursor."""
+    node = tree.cursor_node
+    assert node is not None and node.data is not None
+    return node.data.key
+
+
 async def test_sql_pair_configured_on_every_tab_and_saved(console: Console):
     app = AppmgrApp(console, preselect_app="sql")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await choose(pilot, "source", "SQL01")
         await choose(pilot, "target", "SQL02")
-        assert app.screen.session.target == "SQL02"
+        assert main_screen(app).session.target == "SQL02"
         await press(pilot, "c")
         screen = app.screen
         assert isinstance(screen, ConfigureScreen)
@@ -46,16 +54,17 @@ async def test_sql_pair_configured_on_every_tab_and_saved(console: Console):
         await press(pilot, "ctrl+u", "8")
         await press(pilot, "ctrl+pagedown", "ctrl+pagedown")
         await focus_on(pilot, "#items-tree")
-        tree = screen.query_one("#items-tree")
-        while tree.cursor_node.data.key != "db:MSSQLSERVER/hr":
+        tree = screen.query_one("#items-tree", ItemsTree)
+        while cursor_key(tree) != "db:MSSQLSERVER/hr":
             await press(pilot, "down")
         await press(pilot, "space")
         await press(pilot, "ctrl+pagedown")
-        assert screen.query_one("#rules-table").row_count > 0  # core's generated rules
-        assert "sqldag01_SQL01_SQL02" in screen.query_one("#plan-text").text
+        assert screen.query_one("#rules-table", DataTable).row_count > 0  # core's generated rules
+        assert "sqldag01_SQL01_SQL02" in screen.query_one("#plan-text", TextArea).text
         await press(pilot, "ctrl+s")
         assert app.screen is not screen
         saved = console.store.load_config(Pair("sql", "SQL01", "SQL02"))
+        assert saved is not None
         assert saved.monitoring.missed == 8
         assert "MSSQLSERVER/hr" not in saved.connection.databases
         assert "MSSQLSERVER/master" in saved.connection.databases
@@ -76,6 +85,7 @@ async def test_like_named_cluster_and_sharepoint_front_end(console: Console):
         await press(pilot, "enter")
         assert app.screen is not dialog
         saved = console.store.load_config(Pair("exchange", "EVS1", "EVS1_LN"))
+        assert saved is not None
         assert (saved.cluster.target_node, saved.cluster.ip) == ("EXNODE3", "127.0.10.160")
         await press(pilot, "shift+tab", "shift+tab", "shift+tab", "shift+tab")  # tasks
         await press(pilot, "down", "down", "down")  # SharePoint

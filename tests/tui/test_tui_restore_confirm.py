@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import Button, Static
 
 from core.model.state import PairState
+from tests.tui.tui_fake_api import FakeApi
 from tests.tui.tui_helpers import make_app, press, reopen_pair, settle
 from tui.screens.restore_confirm import RestoreConfirmScreen
 from tui.screens.steps import StepsScreen
 
 
-async def _ask_restore(api, pilot) -> RestoreConfirmScreen:  # type: ignore[no-untyped-def]
+async def _ask_restore(api: FakeApi, pilot: Pilot[int]) -> RestoreConfirmScreen:
     await settle(pilot)
     api.state = PairState.RESTORING  # failed back: core (and the fake) wait for Restore
     await press(pilot, "ctrl+r", "r")

@@ -131,7 +131,7 @@ async def test_advanced_find_search_add_and_remove(api):
         assert not find.query("#find-test-sql")  # Test SQL is for the SQL applications
         await press(pilot, "enter")  # Search: every server of the domain, nodes hidden
         assert api.called("search") == [("fileprint", False)]
-        names = [str(k.value) for k in find.query_one("#find-results").rows]
+        names = [str(k.value) for k in find.query_one("#find-results", DataTable).rows]
         assert "EXNODE1" not in names and {"EVS1", "SQLVS1", "BES01"} <= set(names)
         await press(pilot, "enter")  # the highlighted row (BES01) → current list
         assert api.called("add_server") == [("fileprint", "BES01")]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from textual.command import CommandPalette
-from textual.widgets import Input, Static
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Input, Static, TextArea
 
 from tests.tui.tui_helpers import make_app, notices, press, reopen_pair, settle, until
 from tui.screens.log_viewer import LogViewerScreen
 from tui.screens.menu import MenuScreen
 from tui.screens.options import OptionsScreen
 from tui.screens.welcome import WelcomeScreen
+from tui.widgets.monitor_pane import MonitorPane
 
 
 async def test_options_refuse_a_bad_port_at_the_field_and_save_nothing(api):
@@ -33,7 +34,7 @@ async def test_options_refuse_a_bad_port_at_the_field_and_save_nothing(api):
         assert app.screen is not options
         assert sorted(api.called("set_option")) == [
             ("refresh_interval", "9"), ("service_port", "6321")]
-        monitor = app.screen.query_one("#monitor")
+        monitor = app.screen.query_one("#monitor", MonitorPane)
         assert monitor.settings.refresh_interval == 9
 
 
@@ -62,7 +63,7 @@ async def test_log_viewer_switches_logs_and_searches(api):
         assert isinstance(viewer, LogViewerScreen)
         assert api.called("log_text")[-1] == ("dfo", "FS02")
         await press(pilot, "slash", *"DNS update", "enter")
-        area = viewer.query_one("#log-text")
+        area = viewer.query_one("#log-text", TextArea)
         assert area.selection.start == (20, 20)
         assert "line 21" in str(viewer.query_one("#log-found").render())
         await press(pilot, "shift+tab", "shift+tab", "shift+tab")  # Close, Reload, the log list
@@ -102,8 +103,8 @@ async def test_command_palette_lists_actions_with_their_state(api):
         assert isinstance(palette, CommandPalette)
         # the palette searches in a background task: wait for its answer, not for time
         await until(pilot, lambda: any('Actions: Failover' in str(o.prompt)
-                                       for o in palette.query_one("CommandList").options))
-        prompts = [str(o.prompt) for o in palette.query_one("CommandList").options]
+                                       for o in palette.query_one(CommandList).options))
+        prompts = [str(o.prompt) for o in palette.query_one(CommandList).options]
         assert any("Actions: Failover" in p for p in prompts)
         assert any("Unavailable — Select a source" in p for p in prompts)
 
@@ -145,8 +146,10 @@ async def test_steps_dialog_shows_each_outcome_in_place_of_its_announcement(api)
         await settle(pilot)
         await app.push_screen(StepsScreen("Enable protection", job))
         await settle(pilot)
-        assert [str(t) for t in app.screen._lines] == ["· create set: ok", "· set created",
-                                                       "· start mirror: ok"]
+        steps = app.screen
+        assert isinstance(steps, StepsScreen)
+        assert [str(t) for t in steps._lines] == ["· create set: ok", "· set created",
+                                                  "· start mirror: ok"]
         assert "Done." in str(app.screen.query_one("#steps-state").render())
 
 

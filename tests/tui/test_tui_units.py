@@ -81,9 +81,9 @@ def test_session_reasons_follow_state():
     s.allowed = {"enable": ("Enable Protection", None), "disable": ("Disable", "not on"),
                  "failover": ("Failover", "no failure"), "failback": ("Failback", None)}
     s.results = [SimpleNamespace(status="error")]
-    assert "1 validation error" in s.label_and_reason(BY_ID["enable"])[1]
+    assert "1 validation error" in str(s.label_and_reason(BY_ID["enable"])[1])
     s.results = []
-    assert "Validate the configuration first" in s.label_and_reason(BY_ID["enable"])[1]
+    assert "Validate the configuration first" in str(s.label_and_reason(BY_ID["enable"])[1])
     s.validated = True
     assert s.label_and_reason(BY_ID["enable"]) == ("Enable Protection", None)
     assert s.shown(BY_ID["enable"]) and not s.shown(BY_ID["disable"])

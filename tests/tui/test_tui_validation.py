@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Static
 
 from core.errors import Refused
 from tests.tui.tui_fake_api import FakeApi
-from tests.tui.tui_helpers import make_app, notices, press, reopen_pair, settle
+from tests.tui.tui_helpers import main_screen, make_app, notices, press, reopen_pair, settle
+from tui.widgets.validation_pane import ValidationPane, ValidationTable
 
 
 class RefusingApi(FakeApi):
@@ -43,7 +44,7 @@ async def test_rows_have_coloured_glyphs_and_the_filter_keeps_one_status(api: Fa
         assert (str(glyph), "#bf616a" in str(glyph.style)) == ("✖", True)
         assert "⚒" in str(table.get_cell("engine.running", "title"))  # fixable rows say so
         assert "⚒" not in str(table.get_cell("os.identical", "title"))
-        pane = app.screen.query_one("#validation")
+        pane = app.screen.query_one("#validation", ValidationPane)
         pane._filter = "warning"
         pane._render_rows()
         assert [str(k.value) for k in table.rows] == ["dns.ttl"]
@@ -66,7 +67,9 @@ async def test_fix_all_runs_in_order_and_reports_each_outcome(tmp_path: Path) ->
         assert "DNS TTL 300 s or less: now passed" in text
         assert any("Could not fix “Engine running on FS02”: access denied" in n
                    for n in notices(app))
-        assert app.screen.session.cfg.failover.dns.ttl == 300  # the Fix's config is adopted
+        cfg = main_screen(app).session.cfg
+        assert cfg is not None
+        assert cfg.failover.dns.ttl == 300  # the Fix's config is adopted
         assert not app.screen.check_action("enable", ())  # the error remains
         note = str(app.screen.query_one("#val-enable-note", Static).render())
         assert "1 validation error must be fixed first" in note
@@ -90,11 +93,11 @@ async def test_save_writes_the_results_as_json(api: FakeApi) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press(pilot, "v")
-        assert app.focused is app.screen.query_one("#val-table")
+        assert app.focused is app.screen.query_one("#val-table", ValidationTable)
         await press(pilot, "s")
         path = (Path(os.environ["APPMGR_HOME"]) / "state" / "validation"
                 / "fileprint_FS01_FS02.json")
-        pane = app.screen.query_one("#validation")
+        pane = app.screen.query_one("#validation", ValidationPane)
         assert pane.save_path().name == path.name
         doc = json.loads(pane.save_path().read_text())
         assert doc["ok"] is False
@@ -107,7 +110,7 @@ async def test_save_before_validating_says_so(api: FakeApi) -> None:
     app = make_app(api)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        pane = app.screen.query_one("#validation")
+        pane = app.screen.query_one("#validation", ValidationPane)
         pane.post_message(pane.SaveRequested())
         await settle(pilot)
         assert any("Nothing to save: validate first." in n for n in notices(app))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import Input, RichLog, Static
 
 from core.model.state import PairState
-from tests.tui.tui_helpers import make_app, notices, press, reopen_pair, settle
+from tests.tui.tui_helpers import main_screen, make_app, notices, press, reopen_pair, settle
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.delegate_rights import DelegateRightsScreen
 from tui.screens.steps import StepsScreen
@@ -102,7 +102,7 @@ async def test_restore_pf_tree_is_advanced_and_asks_first(api):
         await press(pilot, "ctrl+r")
         await press(pilot, "P")
         assert any("--advanced" in n for n in notices(app))
-        app.screen.session.advanced = True  # as `appmgr --advanced` starts it
+        main_screen(app).session.advanced = True  # as `appmgr --advanced` starts it
         await press(pilot, "P")
         assert isinstance(app.screen, ConfirmScreen)
         await press(pilot, "y")

@@ -45,6 +45,21 @@ class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, FakeToolsMixin,
     advanced = False
     nosqlsearch = False
     alt_dns = False
+    # the console's services, each this fake itself (see SERVICES; s and session are typed
+    # by the core services the fake reuses)
+    options: FakeApi
+    logins: FakeApi
+    domains: FakeApi
+    apps: FakeApi
+    dns_account: FakeApi
+    wmi_account: FakeApi
+    tabs: FakeApi
+    validation: FakeApi
+    protection: FakeApi
+    monitoring: FakeApi
+    snapshots: FakeApi
+    logs: FakeApi
+    tools: FakeApi
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
@@ -77,10 +92,6 @@ class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, FakeToolsMixin,
         for name in SERVICES:
             setattr(self, name, self)
         self.aliases, self.farms = self._aliases, self._farms
-
-    def _rec(self, name: str, *args: Any) -> None:
-        with self.lock:
-            self.calls.append((name, args))
 
     def called(self, name: str) -> list[tuple[Any, ...]]:
         return [args for n, args in self.calls if n == name]

@@ -16,13 +16,14 @@ from core.errors import AuthFailed, InvalidInput, StateError
 from core.model.config import ProtectionConfig
 from core.model.pair import Pair
 from core.model.state import PairState as ST
+from tests.tui.tui_fake_base import FakeBase
 from tests.tui.tui_fake_setup import LAB_TTL
 
 #: the password the fake's source accepts for the WMI account
 WMI_PASSWORD = "Wmi-S3cret!"
 
 
-class FakeConfigMixin:
+class FakeConfigMixin(FakeBase):
     saved: list[ProtectionConfig]
     drafts: list[ProtectionConfig]
     target_compression: dict[str, int]

@@ -23,6 +23,7 @@ from core.protection.quarantine import CHANGED, ONLY_SOURCE, Differing, RestoreD
 from core.validation.base import CheckResult, Status
 from core.validation.fixes import FixResult, fix_order
 from core.validation.report import ValidationReport
+from tests.tui.tui_fake_base import FakeBase
 from tests.tui.tui_fake_estate import (
     MIRROR_TOTAL,
     NOW,
@@ -34,7 +35,7 @@ from tests.tui.tui_fake_estate import (
 PROTECTED_LIKE = {ST.MIRRORING, ST.PROTECTED, ST.FAILURE_DETECTED}
 
 
-class FakeProtectMixin:
+class FakeProtectMixin(FakeBase):
     state: ST
     monitoring_on: bool
     mirror_percent: float

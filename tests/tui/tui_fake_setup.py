@@ -22,6 +22,7 @@ from core.model.config import ProtectionConfig
 from core.model.pair import Pair
 from core.model.server import Server
 from core.ports import DirectoryComputer
+from tests.tui.tui_fake_base import FakeBase
 from tests.tui.tui_fake_estate import LAB_PASSWORD, LAB_USER, SERVERS
 
 #: the current lists a fresh fake starts with (the real console starts empty)
@@ -61,7 +62,7 @@ def lab_directory() -> Any:
     return build(load_estate())
 
 
-class FakeSetupMixin:
+class FakeSetupMixin(FakeBase):
     calls: list[tuple[str, tuple[Any, ...]]]
     lists: FakeLists
     logged_in: set[str]

@@ -11,13 +11,14 @@ from core.directory.exchange_tools import PfTreeRestored, RightsGranted
 from core.errors import InvalidInput
 from core.model.pair import Pair
 from core.model.verify import VerifiedItem, VerifyReport
+from tests.tui.tui_fake_base import FakeBase
 
 DATABASES = (("MSSQLSERVER", "Sales"), ("MSSQLSERVER", "HR"))
 GROUP_DN = ("CN=Exchange Organization Administrators,OU=Microsoft Exchange Security Groups,"
             "DC=lab,DC=example,DC=com")
 
 
-class FakeToolsMixin:
+class FakeToolsMixin(FakeBase):
     verify_bad: frozenset[str] = frozenset()
     delegated: set[str]
     _rec: Any

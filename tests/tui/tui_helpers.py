@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.app import App
 from textual.keys import _character_to_key
 from textual.messages import Prompt
 from textual.pilot import Pilot
+from textual.screen import Screen
+
+from tui.screens.main import MainScreen
+from tui.widgets.validation_pane import ValidationTable
+
+if TYPE_CHECKING:
+    from tests.tui.tui_fake_api import FakeApi
+    from tui.app import AppmgrApp
 
 _CHARS = {"space": " ", "enter": "\r", "tab": "\t"}
 #: how long one worker or one round of messages may take before the test fails
@@ -148,7 +159,7 @@ async def choose_pair(pilot: Pilot, source_down: int = 1, target_down: int = 1) 
 async def validate_and_fix(pilot: Pilot) -> None:
     """v (the results table takes the focus), then f on the fixable error row."""
     await press(pilot, "v")
-    table = pilot.app.screen.query_one("#val-table")
+    table = pilot.app.screen.query_one("#val-table", ValidationTable)
     assert pilot.app.focused is table
     row = table.get_row_index("engine.running")
     await press(pilot, "ctrl+home", *["down"] * row, "f")
@@ -178,14 +189,15 @@ def reopen_pair(api, source: str = "FS01", target: str = "FS02", app: str = "fil
     api.logged_in.update({source, target})
 
 
-def make_app(api, **kwargs: object):
+def make_app(api: FakeApi, *, preselect_app: str | None = "fileprint", advanced: bool = False,
+             clock: Callable[[], float] | None = None) -> AppmgrApp:
     """The console over the fake façade, File server preselected, time fixed."""
     from tests.tui.tui_fake_estate import NOW
     from tui.app import AppmgrApp
 
-    kwargs.setdefault("preselect_app", "fileprint")
-    kwargs.setdefault("clock", lambda: NOW)
-    return AppmgrApp(api, **kwargs)
+    # the fake is every service at once, not an instance of each service class
+    return AppmgrApp(api, preselect_app=preselect_app, advanced=advanced,  # type: ignore[arg-type]
+                     clock=clock or (lambda: NOW))
 
 
 def screen_lines(app) -> list[str]:
@@ -201,3 +213,15 @@ async def until(pilot: Pilot, state, limit: int = 200) -> None:  # noqa: ANN001 
             return
         await settle(pilot)
     raise AssertionError("the app never reached the awaited state")
+
+
+def top_screen(app: App[Any]) -> Screen[object]:
+    """The screen on top now (a call: mypy keeps no earlier isinstance narrowing of it)."""
+    return app.screen
+
+
+def main_screen(app: App[Any]) -> MainScreen:
+    """The main screen, which must be the one on top."""
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen

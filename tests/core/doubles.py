@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,7 +22,16 @@ from core.errors import NotFound, Refused, Unreachable
 from core.model.server import EngineInfo, Nic, Server, Service, Share, Volume
 from core.model.stats import JobStats
 from core.paths import AppPaths
-from core.ports import Credential, DirectoryComputer, MonitorStatus, RootDse, RRSet, ZoneChange
+from core.ports import (
+    Credential,
+    DirectoryComputer,
+    DnsLock,
+    ExchangeHome,
+    MonitorStatus,
+    RootDse,
+    RRSet,
+    ZoneChange,
+)
 
 ENGINE_SERVICE = "AppMgrEngine"
 RUNNING_ENGINE = EngineInfo(True, True, "0.1.0", 6320)
@@ -208,6 +217,34 @@ class FakeEngine(_Faulty):
     def close(self) -> None:
         self.closed += 1
 
+    # --- the rest of the Engine port: not modelled here (the snapshot tests use lab
+    # engines); a call says so rather than failing as a missing attribute
+    def manifest(self, rules: list[Any], image: bool = False, wait: float = 3600.0
+                 ) -> list[list[Any]]:
+        raise NotImplementedError("FakeEngine.manifest")
+
+    def quarantine(self, paths: list[str], folder: str, wait: float = 3600.0) -> dict[str, Any]:
+        raise NotImplementedError("FakeEngine.quarantine")
+
+    def take_snapshot(self, name: str, reason: str = "on demand") -> Any:
+        raise NotImplementedError("FakeEngine.take_snapshot")
+
+    def snapshots(self, name: str) -> list[Any]:
+        raise NotImplementedError("FakeEngine.snapshots")
+
+    def delete_snapshot(self, name: str, sid: str) -> None:
+        raise NotImplementedError("FakeEngine.delete_snapshot")
+
+    def rollback_snapshot(self, name: str, sid: str) -> dict[str, int]:
+        raise NotImplementedError("FakeEngine.rollback_snapshot")
+
+    def snapshot_changes(self, name: str, sid: str) -> list[str] | None:
+        raise NotImplementedError("FakeEngine.snapshot_changes")
+
+    def schedule_snapshots(self, name: str, interval_min: int | None, start_at: float = 0.0,
+                           keep: int | None = None) -> None:
+        raise NotImplementedError("FakeEngine.schedule_snapshots")
+
 
 def _abs(name: str) -> str:
     return name.lower().rstrip(".") + "."
@@ -309,13 +346,56 @@ class FakeDirectory(_Faulty):
         self._enter("computer", name)
         return next((c for c in self.computers if c.name.upper() == name.upper()), None)
 
-    def exchange_home(self, server: str) -> Any:
+    def exchange_home(self, server: str) -> ExchangeHome:
         """A directory with no Exchange organization: no server object (as AD answers)."""
         self._enter("exchange_home", server)
         raise NotFound(f"the directory has no Exchange server object named {server.upper()}")
 
     def close(self) -> None:
         pass
+
+    # --- the rest of the Directory port: not modelled here (subclasses such as
+    # tests/core/apps' AppDirectory add what their tests need); a call says so
+    def sql_servers(self) -> list[DirectoryComputer]:
+        raise NotImplementedError("FakeDirectory.sql_servers")
+
+    def exchange_servers(self) -> list[DirectoryComputer]:
+        raise NotImplementedError("FakeDirectory.exchange_servers")
+
+    def move_spns(self, source: str, target: str, service: str = "HOST",
+                  owner: str | None = None) -> tuple[str, ...]:
+        raise NotImplementedError("FakeDirectory.move_spns")
+
+    def exchange_config(self, server: str) -> dict[str, Any] | None:
+        raise NotImplementedError("FakeDirectory.exchange_config")
+
+    def entries_with(self, attribute: str, values: Sequence[str], base: str = "",
+                     attributes: Sequence[str] = ()) -> list[tuple[str, dict[str, str]]]:
+        raise NotImplementedError("FakeDirectory.entries_with")
+
+    def read_attributes(self, dn: str, attributes: Sequence[str]) -> dict[str, str]:
+        raise NotImplementedError("FakeDirectory.read_attributes")
+
+    def replace_attributes(self, dn: str, values: dict[str, str]) -> None:
+        raise NotImplementedError("FakeDirectory.replace_attributes")
+
+    def all_values(self, dn: str, attribute: str) -> list[str]:
+        raise NotImplementedError("FakeDirectory.all_values")
+
+    def add_values(self, dn: str, attribute: str, values: Sequence[str]) -> None:
+        raise NotImplementedError("FakeDirectory.add_values")
+
+    def lock_dns_record(self, fqdn: str, account: str) -> DnsLock:
+        raise NotImplementedError("FakeDirectory.lock_dns_record")
+
+    def unlock_dns_record(self, fqdn: str, account: str) -> DnsLock:
+        raise NotImplementedError("FakeDirectory.unlock_dns_record")
+
+    def domain_controllers(self) -> list[str]:
+        raise NotImplementedError("FakeDirectory.domain_controllers")
+
+    def bound_to(self) -> str:
+        raise NotImplementedError("FakeDirectory.bound_to")
 
 
 class MemorySecrets:

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from core.discovery import APPS, check_domain_name, default_domain, discover
 from core.errors import InvalidInput
-from core.ports import DirectoryComputer, RootDse
+from core.ports import DirectoryComputer
+from tests.core.doubles import FakeDirectory
 
 label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True)
 tld = st.from_regex(r"[a-z]([a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
@@ -63,41 +64,24 @@ def test_default_domain_from_host_or_lab() -> None:
     assert default_domain(getfqdn=lambda: "") == ""
 
 
-class FakeDirectory:
-    """The Directory port with canned computers (discovery never sees ldap3)."""
-
-    def __init__(self, computers: list[DirectoryComputer]) -> None:
-        self._computers = computers
-
-    def root_dse(self) -> RootDse:
-        return RootDse("DC=a,DC=b", "CN=Configuration,DC=a,DC=b", "DC=a,DC=b", "a.b")
-
-    def servers(self) -> list[DirectoryComputer]:
-        return list(self._computers)
-
-    def computer(self, name: str) -> DirectoryComputer | None:
-        return next((c for c in self._computers if c.name == name.upper()), None)
-
-    def close(self) -> None:
-        pass
-
-
-def _c(name: str, **kw: bool) -> DirectoryComputer:
-    return DirectoryComputer(name=name, dn=f"CN={name},DC=a,DC=b", **kw)
+def _c(name: str, *, is_cluster_node: bool = False,
+       is_cluster_virtual: bool = False) -> DirectoryComputer:
+    return DirectoryComputer(name=name, dn=f"CN={name},DC=a,DC=b", is_cluster_node=is_cluster_node,
+                             is_cluster_virtual=is_cluster_virtual)
 
 
 def test_discover_hides_cluster_nodes_and_sorts() -> None:
     d = FakeDirectory([_c("FS02"), _c("NODE1", is_cluster_node=True), _c("EXVS", is_cluster_virtual=True),
-                       _c("FS01"), _c("FS01")])
+                       _c("FS01"), _c("FS01")], "a.b")
     assert [c.name for c in discover(d, "fileprint")] == ["EXVS", "FS01", "FS02"]
 
 
 @pytest.mark.parametrize("app", APPS)
 def test_every_app_is_known(app: str) -> None:
-    assert [c.name for c in discover(FakeDirectory([_c("A")]), app.upper())] == ["A"]
+    assert [c.name for c in discover(FakeDirectory([_c("A")], "a.b"), app.upper())] == ["A"]
 
 
 def test_unknown_app_is_refused() -> None:
     with pytest.raises(InvalidInput) as err:
-        discover(FakeDirectory([]), "oracle")
+        discover(FakeDirectory([], "a.b"), "oracle")
     assert err.value.field == "application"

@@ -15,6 +15,7 @@ from typing import Any
 
 from core.console import Console
 from core.console.api import ConsoleApi
+from core.console.session import Session
 
 
 def _services() -> dict[str, type]:
@@ -22,7 +23,7 @@ def _services() -> dict[str, type]:
     the type checker; Console's modules have them at run time)."""
     import core.console.console as impl
 
-    names = {**vars(impl), "Session": impl.Session}
+    names = {**vars(impl), "Session": Session}
     return typing.get_type_hints(ConsoleApi, localns=names)
 
 

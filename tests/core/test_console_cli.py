@@ -12,6 +12,7 @@ from core.console import Console
 from core.model.pair import Pair
 from core.store import PairRecord, PairStore
 from tests.core.doubles import FakeWorld
+from tests.present import present
 from tui.cli import main as cli
 
 
@@ -46,7 +47,7 @@ def test_config_set_saves_or_refuses_with_the_forms_message(
     out = capsys.readouterr()
     assert out.out.strip() == "saved: EXCH01 -> EXCH02 (exchange)"
     assert "warning: advanced.items_spns: Exchange must not move" in out.err
-    assert console.store.load_config(Pair("exchange", "EXCH01", "EXCH02")).monitoring.missed == 3
+    assert present(console.store.load_config(Pair("exchange", "EXCH01", "EXCH02"))).monitoring.missed == 3
 
 
 def test_config_set_advanced_options_need_the_flag(

@@ -5,13 +5,16 @@ message naming the field (and nothing saved), and the rules across pairs."""
 from __future__ import annotations
 
 import json
+from typing import Any, TypedDict
 
 import pytest
 
 from core.console import Console
+from core.console.configure import ConfigView
 from core.errors import InvalidInput
 from core.model.pair import Pair
 from tests.core.doubles import FakeWorld
+from tests.present import present
 
 PAIRS = {"exchange": ("EXCH01", "EXCH02"), "sql": ("SQL01", "SQL02"),
          "fileprint": ("FS01", "FS02"), "sharepoint": ("SP01", "SP02"),
@@ -19,6 +22,21 @@ PAIRS = {"exchange": ("EXCH01", "EXCH02"), "sql": ("SQL01", "SQL02"),
 
 
 # --- the defaults of F-6, per application -----------------------------------------------------
+class AppDefaults(TypedDict):
+    set: str
+    identity: list[bool]
+    items: list[bool]
+    ip_map: dict[str, str]
+    first_service: str | None
+
+
+def config_doc(view: ConfigView) -> dict[str, Any]:
+    """The configuration of ``config show --json``."""
+    doc = view.to_dict()["config"]
+    assert isinstance(doc, dict)
+    return doc
+
+
 COMMON = {
     ("failover", "type"): "dns", ("monitoring", "enabled"): True,
     ("monitoring", "manual_intervention"): True, ("monitoring", "interval"): 5,
@@ -27,7 +45,7 @@ COMMON = {
     ("connection", "compression"): 0, ("advanced", "override_rules"): False,
     ("advanced", "create_set"): True, ("advanced", "create_monitor"): True,
 }
-PER_APP = {
+PER_APP: dict[str, AppDefaults] = {
     "exchange": {"set": "xdag01_EXCH01_EXCH02", "identity": [True, False, False, False],
                  "items": [False, False, False], "ip_map": {"127.0.10.21": "127.0.10.122"},
                  "first_service": "MSExchangeADTopology"},
@@ -65,18 +83,20 @@ def test_config_show_prints_the_defaults_of_f6(console: Console, app: str) -> No
     services = cfg["failover"]["services"]
     assert (services[0]["name"] if services else None) == want["first_service"]
     assert cfg["monitoring"]["application"]["enabled"] is False
-    assert any(line.startswith("monitoring.interval=5") for line in doc["assignments"])
+    assignments = doc["assignments"]
+    assert isinstance(assignments, list)
+    assert any(line.startswith("monitoring.interval=5") for line in assignments)
 
 
 def test_application_specific_defaults(console: Console) -> None:
-    exch = console.configure.config_show(Pair("exchange", "EXCH01", "EXCH02")).to_dict()["config"]
+    exch = config_doc(console.configure.config_show(Pair("exchange", "EXCH01", "EXCH02")))
     assert exch["connection"]["storage_groups"] == ["First Storage Group", "Second Storage Group"]
     assert (exch["advanced"]["force_ad_replication"], exch["advanced"]["ad_max_wait_min"],
             exch["advanced"]["targeted_dc"]) == (True, 30, "")
-    sql = console.configure.config_show(Pair("sql", "SQL01", "SQL02")).to_dict()["config"]
+    sql = config_doc(console.configure.config_show(Pair("sql", "SQL01", "SQL02")))
     assert sql["connection"]["sql_mode"] == "instance"
     assert "INST1/crm" in sql["connection"]["databases"]
-    fs = console.configure.config_show(Pair("fileprint", "FS01", "FS02")).to_dict()["config"]
+    fs = config_doc(console.configure.config_show(Pair("fileprint", "FS01", "FS02")))
     assert fs["connection"]["shares"] == ["Data", "Users"]
     assert console.session.advanced_shown("sharepoint") and not console.session.advanced_shown("sql")
     assert not console.tabs.graceful_failover("sharepoint") and console.tabs.graceful_failover("sql")
@@ -232,7 +252,7 @@ def test_good_values_are_saved_with_their_warnings(console: Console) -> None:
     change = console.configure.config_set(Pair("exchange", "EXCH01", "EXCH02"),
                                 ["monitoring.missed=7", "advanced.items_spns=on"])
     assert change.config.monitoring.missed == 7
-    assert console.store.load_config(Pair("exchange", "EXCH01", "EXCH02")).monitoring.missed == 7
+    assert present(console.store.load_config(Pair("exchange", "EXCH01", "EXCH02"))).monitoring.missed == 7
     assert any("must not move the AD host SPNs" in w for w in change.warnings)
     with pytest.raises(InvalidInput, match="at least one"):
         console.configure.config_set(Pair("exchange", "EXCH01", "EXCH02"), [])

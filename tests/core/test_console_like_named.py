@@ -4,6 +4,8 @@ later session (its node comes from the saved configuration)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from core.console import Console
@@ -11,7 +13,7 @@ from core.errors import InvalidInput
 from core.model.pair import Pair
 from tests.core.doubles import FakeWorld
 
-GOOD = {"app": "exchange", "source": "EVS1", "node": "EXNODE3", "ip": "127.0.10.160"}
+GOOD: dict[str, Any] = {"app": "exchange", "source": "EVS1", "node": "EXNODE3", "ip": "127.0.10.160"}
 
 
 @pytest.mark.parametrize(("change", "field", "words"), [

@@ -28,9 +28,10 @@ def world(tmp_path: Path) -> FakeWorld:
     def host_as(name: str, cred: Credential) -> FakeHost:
         world.tried.append((name, cred.user))  # type: ignore[attr-defined]
         host = world.ctx.host(name)
+        assert isinstance(host, FakeHost)
         if host.error is None and accounts.get(cred.user) != cred.password:
             raise AuthFailed(f"{name} refused the password or the account {cred.user}")
-        return host  # type: ignore[return-value]
+        return host
 
     world.ctx.host_as = host_as
     return world

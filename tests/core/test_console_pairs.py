@@ -14,6 +14,7 @@ from core.model.apps import SqlDatabase, SqlFile
 from core.model.pair import Pair
 from core.model.state import PairState
 from tests.core.doubles import FakeWorld
+from tests.present import present
 
 PAIRS = {"exchange": ("EXCH01", "EXCH02"), "sql": ("SQL01", "SQL02"),
          "fileprint": ("FS01", "FS02"), "sharepoint": ("SP01", "SP02"),
@@ -30,10 +31,10 @@ def test_changing_compression_changes_every_pair_to_that_target(console: Console
     assert change.notices == [
         "Compression is one setting per target: every pair to SQL02 now uses level 5 "
         "(SQL01 → SQL02 (sql)); protected pairs take it when enabled again."]
-    assert console.store.load_config(Pair("sql", "SQL01", "SQL02")).connection.compression == 5
-    kept = console.configure.load_draft(Pair("sql", "SQL01", "SQL02"))
+    assert present(console.store.load_config(Pair("sql", "SQL01", "SQL02"))).connection.compression == 5
+    kept = present(console.configure.load_draft(Pair("sql", "SQL01", "SQL02")))
     assert (kept.connection.compression, kept.monitoring.missed) == (5, 9)  # draft kept too
-    assert console.store.load_config(Pair("fileprint", "FS01", "FS02")).connection.compression == 0
+    assert present(console.store.load_config(Pair("fileprint", "FS01", "FS02"))).connection.compression == 0
     # a new pair to SQL02 starts with the target's level
     assert console.configure.load_config(Pair("exchange", "EXCH01", "SQL02")).connection.compression == 5
 
@@ -80,7 +81,7 @@ def test_an_unsaved_configuration_survives_closing_the_console(world: FakeWorld,
     sel = again.setup.select_pair(Pair(app, src, tgt))
     assert sel.draft is True
     assert again.configure.load_draft(Pair(app, src, tgt)) == cfg
-    again.configure.save_config(again.configure.load_draft(Pair(app, src, tgt)))
+    again.configure.save_config(present(again.configure.load_draft(Pair(app, src, tgt))))
     assert again.configure.load_draft(Pair(app, src, tgt)) is None  # saving consumes the draft
     assert again.configure.load_config(Pair(app, src, tgt)).monitoring.missed == 11
 

@@ -15,6 +15,7 @@ from core.model.state import PairState
 from core.store import PairRecord
 from tests.core.apps.app_estate import AppDirectory
 from tests.core.doubles import FakeWorld
+from tests.present import present
 
 
 def _record(console: Console, app: str, src: str, tgt: str, state: PairState) -> None:
@@ -46,7 +47,7 @@ def test_domains_need_a_suffix_and_valid_labels(console: Console, name: str) -> 
 
 def test_domain_login_caches_the_credentials(world: FakeWorld, console: Console) -> None:
     assert console.domains.domain_login("lab.example.com", "LAB\\admin", "pw") == "lab.example.com"
-    assert world.secrets.get("domain", "lab.example.com").user == "LAB\\admin"
+    assert present(world.secrets.get("domain", "lab.example.com")).user == "LAB\\admin"
     with pytest.raises(InvalidInput, match="password"):
         console.domains.domain_login("lab.example.com", "LAB\\admin", "")
 
@@ -168,7 +169,7 @@ def test_like_named_selection_setup_and_configuration(world: FakeWorld,
         console.configure.save_config(cfg)
     cfg = console.configure.apply(cfg, ["cluster.ip=127.0.10.160", "cluster.subnet_mask=/24"])
     assert console.configure.save_config(cfg) == []
-    assert console.store.load_config(Pair("exchange", "EVS1", "EVS1_LN")).cluster.ip == "127.0.10.160"
+    assert present(console.store.load_config(Pair("exchange", "EVS1", "EVS1_LN"))).cluster.ip == "127.0.10.160"
 
 
 def test_like_named_is_for_exchange_2003_virtual_servers_only(console: Console) -> None:

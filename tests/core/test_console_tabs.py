@@ -8,6 +8,7 @@ from core.console import Console
 from core.errors import InvalidInput
 from core.model.pair import Pair
 from tests.core.doubles import FakeWorld
+from tests.present import present
 
 
 def test_services_add_remove_reorder_with_the_removal_rules(console: Console) -> None:
@@ -43,7 +44,7 @@ def test_add_sharepoint_services(console: Console) -> None:
 def test_protected_items_and_selection_through_the_console(console: Console) -> None:
     cfg = console.configure.load_config(Pair("sql", "SQL01", "SQL02"))
     tree = console.tabs.protected_items(cfg, refresh=True)
-    assert tree.find("db:MSSQLSERVER/master").locked
+    assert present(tree.find("db:MSSQLSERVER/master")).locked
     chosen = console.tabs.select_items(cfg, ["db:INST1/crm", "volume:E"])
     assert chosen.connection.databases == ["INST1/crm", "INST1/master", "INST1/model",
                                            "INST1/msdb"]

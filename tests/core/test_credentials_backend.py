@@ -70,7 +70,7 @@ def test_probe_time_limit_abandons_a_hung_secret_service() -> None:
     assert secret_service_available(0.05, check=lambda: release.wait(10)) is False
     release.set()
     assert secret_service_available(1, check=lambda: True) is True
-    assert secret_service_available(1, check=lambda: 1 / 0) is False
+    assert secret_service_available(1, check=lambda: bool(1 / 0)) is False
 
 
 def test_cryptfile_store_round_trip_asks_passphrase_once(tmp_path: Path) -> None:
@@ -186,7 +186,8 @@ def test_one_cancel_answers_every_request_waiting_behind_it(tmp_path: Path) -> N
         return None
 
     kr = _fast(AppmgrCryptFileKeyring(path, cancelled))
-    kr._unlock_lock = lock = WatchedLock()
+    # a lock double that counts its waiters, where the keyring holds a threading.Lock
+    kr._unlock_lock = lock = WatchedLock()  # type: ignore[assignment]
     store = KeyringStore(kr)
     errors: list[BaseException] = []
 

@@ -14,6 +14,7 @@ from core.errors import InvalidInput
 from core.lab.estate import load_estate
 from core.lab.secrets import lab_store
 from core.ports import Credential
+from tests.present import present
 
 SECRET = "Very-S3cret-Pw"
 
@@ -31,7 +32,7 @@ def test_put_get_is_case_insensitive_per_kind(tmp_path: Path, backend: MemoryKey
     assert store.get("wmi", "FS01") is None
     assert store.get("server", "FS02") is None
     # Stored in the backend under our service name, lower-cased key.
-    assert json.loads(backend.get_password(SERVICE_PREFIX + "server", "fs01"))["user"] == "LAB\\alice"
+    assert json.loads(present(backend.get_password(SERVICE_PREFIX + "server", "fs01")))["user"] == "LAB\\alice"
 
 
 def test_replace_forget_and_reload_from_backend(tmp_path: Path, backend: MemoryKeyring) -> None:
@@ -96,7 +97,7 @@ def test_open_store_honours_env_backend(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "core.credentials.memory.MemoryKeyring")
     store = open_store(tmp_path)
     store.put("dns", "lab.example.com", Credential("LAB\\dnsadmin", SECRET))
-    assert store.get("dns", "LAB.EXAMPLE.COM").password == SECRET
+    assert present(store.get("dns", "LAB.EXAMPLE.COM")).password == SECRET
     assert "MemoryKeyring" in store.description
     assert (tmp_path / INDEX_NAME).exists()
 

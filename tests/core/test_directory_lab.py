@@ -12,6 +12,7 @@ from core.errors import AuthFailed
 from core.lab.directory import lab_directory
 from core.lab.estate import default_estate_path, load_estate, parse_estate
 from core.ports import Credential
+from tests.present import present
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +77,8 @@ def test_paged_search_reads_every_page(estate) -> None:
 
 def test_computer_by_netbios_or_dns_name(estate) -> None:
     d = lab_directory(estate)
-    assert d.computer("fs02").name == "FS02"
-    assert d.computer("FS03.lab.example.com.").name == "FS03"
+    assert present(d.computer("fs02")).name == "FS02"
+    assert present(d.computer("FS03.lab.example.com.")).name == "FS03"
     assert d.computer("NOPE") is None
     assert d.computer("nope.lab.example.com") is None
     # Filter metacharacters are escaped, not interpreted.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path, PureWindowsPath
 
 
@@ -41,7 +42,7 @@ def normalize_win(win_path: str) -> str:
 class VolumeMap:
     """Drive letter → local directory; ``VolumeMap(None)`` is the identity (Windows)."""
 
-    def __init__(self, volumes: dict[str, Path | str] | None) -> None:
+    def __init__(self, volumes: Mapping[str, Path | str] | None) -> None:
         self.identity = volumes is None
         self.volumes = {k.rstrip(":").upper(): Path(v) for k, v in (volumes or {}).items()}
 

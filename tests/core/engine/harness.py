@@ -23,6 +23,7 @@ from core.engine.client import EngineClient
 from core.engine.scan import TMP_PREFIX
 from core.engine.service import EngineService
 from core.engine.volumes import VolumeMap
+from core.model.stats import JobStats
 
 
 @cache
@@ -90,6 +91,14 @@ def wait_for(pred: Callable[[], object], timeout: float = 5.0, what: str = "cond
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.02)
+
+
+def stats_when(pred: Callable[[], object], timeout: float = 5.0,
+               what: str = "condition") -> JobStats:
+    """:func:`wait_for` of a predicate that returns the set's stats once they hold."""
+    stats = wait_for(pred, timeout, what)
+    assert isinstance(stats, JobStats), stats
+    return stats
 
 
 def tree(root: Path) -> dict[str, bytes | None]:

@@ -36,7 +36,8 @@ class Wire:
     """The receiver's writer: each frame it sends becomes ("sent", op, ack) in ``log``."""
 
     def __init__(self, log: list[tuple[Any, ...]]) -> None:
-        self.log, self.buf, self.frames = log, bytearray(), []
+        self.log, self.buf = log, bytearray()
+        self.frames: list[dict[str, Any]] = []
 
     def write(self, data: bytes) -> None:
         self.buf += data

@@ -123,7 +123,7 @@ def test_what_is_taken_cannot_be_changed_or_removed_before_it_is_given_back() ->
 
 
 def test_an_engine_state_file_from_before_identity_failover_reads_as_none_registered(
-        tmp_path) -> None:  # type: ignore[no-untyped-def]
+        tmp_path) -> None:
     import json
 
     from core.engine.state import FORMAT, StateStore
@@ -137,7 +137,7 @@ def test_an_engine_state_file_from_before_identity_failover_reads_as_none_regist
     assert IdentityRecord.from_dict(store.load()["identities"]["s"]) == rec
 
 
-def test_a_real_target_engine_takes_over_when_its_monitor_declares_the_failure(pair) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_target_engine_takes_over_when_its_monitor_declares_the_failure(pair) -> None:
     """Through the management API: registered as auto, the target's engine runs the take
     itself once its monitor meets the condition; release gives it back; a bad request
     is refused at the wire."""

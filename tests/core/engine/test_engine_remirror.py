@@ -13,7 +13,7 @@ from core.engine.replicator import ConnSpec, Replicator
 from core.engine.volumes import VolumeMap
 from core.model.rules import Rule
 
-from .harness import Server, free_port, wait_for
+from .harness import Server, free_port, stats_when, wait_for
 from .test_engine_restart_safety import SET, converge, manifest, populate, protect
 
 NET = "127.0.89"
@@ -52,7 +52,7 @@ def test_require_remirror_from_a_watcher_thread_prunes_orphans(tmp_path: Path) -
             t.start()
         for t in callers:
             t.join()
-        st = wait_for(lambda: (x := s.stats(SET)).mirror_state == "remirror_required" and x,
+        st = stats_when(lambda: (x := s.stats(SET)).mirror_state == "remirror_required" and x,
                       10, "re-mirror required")
         assert st.remirror_reason == "watcher overflow", st
         (tgt.data / "orphan.txt").write_bytes(b"not on the source")

@@ -19,7 +19,7 @@ import pytest
 from core.engine.scan import TMP_PREFIX
 from core.model.rules import Rule
 
-from .harness import Server, client, free_port, spawn_engine, wait_for
+from .harness import Server, client, free_port, spawn_engine, stats_when, wait_for
 
 SET = "fileprint_FS01_FS02"
 NET = "127.0.88"
@@ -140,7 +140,7 @@ def test_target_killed_during_replication_then_changes(engines) -> None:
     (src.data / "sub" / "f1.bin").rename(src.data / "renamed.bin")
     with open(src.data / "olddir" / "f3.bin", "r+b") as fh:
         fh.write(b"changed in place")
-    st = wait_for(lambda: (x := s.stats(SET)).remirror_reason and x, 10, "re-mirror owed")
+    st = stats_when(lambda: (x := s.stats(SET)).remirror_reason and x, 10, "re-mirror owed")
     assert st.mirror_state == "remirror_required" and st.mirror_status != "complete"
     assert st.mirror_percent < 100
 

@@ -15,6 +15,7 @@ from core.engine.counters import RateMeter
 from core.engine.opqueue import OpQueue
 from core.engine.settle import Settler
 from core.engine.volumes import VolumeError, VolumeMap, normalize_win
+from tests.present import present
 
 
 def test_frame_roundtrip_sync() -> None:
@@ -87,7 +88,7 @@ async def test_queue_spills_in_order(tmp_path: Path) -> None:
     assert len(q) == 10 and q.spilled == 7 and (tmp_path / "q.spill").exists()
     out = []
     for _ in range(5):
-        out.append(q.head()["path"])
+        out.append(present(q.head())["path"])
         q.pop()
     q.push({"kind": "mkdir", "path": "late"})  # behind the spilled ones
     out += [op["path"] for op in q.take_all()]

@@ -5,6 +5,11 @@ from __future__ import annotations
 from core.engine.opqueue import OpQueue
 
 
+def _state(q: OpQueue) -> tuple[int, float | None, int]:
+    """Bytes queued, since when, ops queued."""
+    return q.bytes, q.since, len(q)
+
+
 def test_bytes_and_since_follow_push_pop_and_spill(tmp_path) -> None:
     t = [100.0]
     q = OpQueue(tmp_path / "q.spill", mem_limit=2, now=lambda: t[0])
@@ -19,7 +24,7 @@ def test_bytes_and_since_follow_push_pop_and_spill(tmp_path) -> None:
     assert q.bytes == 305
     while q.head() is not None:
         q.pop()
-    assert (q.bytes, q.since, len(q)) == (0, None, 0)
+    assert _state(q) == (0, None, 0)
     q.close()
 
 

@@ -11,6 +11,7 @@ from core.errors import InvalidInput, StateError
 from core.model.pair import Pair
 from core.model.state import PairState
 from tests.core.doubles import make_world
+from tests.present import present
 
 
 @pytest.fixture()
@@ -34,7 +35,7 @@ def test_dns_password_goes_to_the_cache_never_the_config(console: Console) -> No
     new = console.dns_account.set_dns_credentials(cfg, "dnsadmin", "s3cret-pw")
     assert new.failover.dns.user == "dnsadmin@lab.example.com"
     assert "s3cret-pw" not in repr(new.to_dict())
-    assert console.ctx.secrets.get("dns", console.domain).password == "s3cret-pw"
+    assert present(console.ctx.secrets.get("dns", console.domain)).password == "s3cret-pw"
     with pytest.raises(InvalidInput):
         console.dns_account.set_dns_credentials(cfg, "dnsadmin", "")
 
@@ -45,7 +46,7 @@ def test_draft_survives_and_is_offered(console: Console) -> None:
     console.configure.save_draft(cfg)
     again = Console(console.ctx)
     assert again.setup.select_pair(Pair("fileprint", "FS01", "FS02")).draft is True
-    assert again.configure.load_draft(Pair("fileprint", "FS01", "FS02")).monitoring.missed == 7
+    assert present(again.configure.load_draft(Pair("fileprint", "FS01", "FS02"))).monitoring.missed == 7
     again.configure.save_config(cfg)
     assert again.configure.load_draft(Pair("fileprint", "FS01", "FS02")) is None
     assert again.setup.select_pair(Pair("fileprint", "FS01", "FS02")).reuse_offered is True

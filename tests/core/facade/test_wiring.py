@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
+from core.context import Context
 from core.dns.adapter import DnspythonDns
 from core.dns.gss_tsig import GssTsigDns
+from core.engine.client import EngineClient
 from core.errors import NotFound
 from core.paths import AppPaths
 from core.ports import Credential
@@ -38,6 +41,7 @@ def test_engines_are_reached_as_the_estates_console_not_with_a_password(
     first use; no server password is needed or sent (TLS, issue 9)."""
     ctx = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com")
     eng = ctx.engine("127.0.0.9")
+    assert isinstance(eng, EngineClient)
     assert (eng.host, eng.port) == ("127.0.0.9", 6320)
     assert ctx.secrets.get("server", "127.0.0.9") is None
     blob = ctx.secrets.get("tls", "console:corp.example.com")
@@ -77,7 +81,7 @@ def test_lookup_says_what_dns_says_now(paths: AppPaths, monkeypatch: pytest.Monk
         ctx.lookup("gone01")
 
 
-def _real(paths: AppPaths, domain: str, asked: list[str], **kw: object):  # noqa: ANN202
+def _real(paths: AppPaths, domain: str, asked: list[str], **kw: Any) -> Context:
     def lookup(name: str) -> str:
         asked.append(name)
         return "10.0.0.11"

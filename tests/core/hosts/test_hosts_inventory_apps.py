@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -42,7 +43,7 @@ EXCHANGE = {"exchange": {
 
 
 def _sql_doc(**over: object) -> dict[str, object]:
-    inst = {"name": "INST1", "id": "MSSQL10.INST1", "version": "10.0.2531.0", "level": "SP1",
+    inst: dict[str, object] = {"name": "INST1", "id": "MSSQL10.INST1", "version": "10.0.2531.0", "level": "SP1",
             "edition": "Enterprise Edition (64-bit)", "path": "C:\\SQL", "cluster": "",
             "protocols": {"tcp": True, "np": False, "sm": True},
             "databases": [{"name": "master", "id": 1, "state": "ONLINE"},
@@ -158,7 +159,7 @@ def test_blackberry_consolidated_when_its_database_is_local(db_server: str, host
     assert bes is not None and bes.version == "4.1.6" and bes.consolidated is consolidated
 
 
-CLUSTER = {"cluster": {"name": "EXCLUS", "nodes": ["exnode1", "EXNODE2"], "detect_ms": 5000,
+CLUSTER: dict[str, Any] = {"cluster": {"name": "EXCLUS", "nodes": ["exnode1", "EXNODE2"], "detect_ms": 5000,
                        "groups": [
     {"name": "Cluster Group", "owner": "EXNODE1", "drives": ["Q:"], "resources": [
         {"name": "Cluster IP Address", "type": "IP Address", "pending_ms": 60000,

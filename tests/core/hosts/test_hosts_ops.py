@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,7 +24,7 @@ from core.hosts.ops import (
 # The longest values each parameter can take (Windows limits: service names 256,
 # share names 80, share remarks 256, paths 260) with quotes that must be doubled.
 LONG_PATH = "E:\\" + "\\".join(["O'Brien data"] * 20)[:257]
-MAXIMAL = {
+MAXIMAL: dict[str, dict[str, Any]] = {
     "inventory": {},
     "engine_status": {},
     "service_set": {"name": "s'" * 128, "running": True, "timeout": 300},

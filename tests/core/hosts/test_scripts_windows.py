@@ -96,7 +96,7 @@ def test_sharepoint_2007_object_model_runs_in_a_powershell_2_child() -> None:
             "-NonInteractive -Command $om } else { & $om }") in rest
 
 
-def test_sharepoint_farm_keys_are_the_labs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sharepoint_farm_keys_are_the_labs(tmp_path) -> None:
     """The farm keys the script block returns and the host keys it adds are the lab's."""
     from core.lab.app_json import sharepoint_json
     from core.lab.estate import load_estate

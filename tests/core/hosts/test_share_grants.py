@@ -92,7 +92,12 @@ def test_the_engine_passes_the_grants_when_it_takes_the_identity() -> None:
     shares = identity_args(cfg, _facts())["shares"]  # type: ignore[arg-type]
     spec = IdentitySpec.from_dict({"shares": shares})  # as the engine keeps it
     sent: list[tuple[str, dict[str, Any]]] = []
-    runner = SimpleNamespace(run=lambda op, params: sent.append((op, params)) or {})
+
+    def run(op: str, params: dict[str, Any]) -> dict[str, Any]:
+        sent.append((op, params))
+        return {}
+
+    runner = SimpleNamespace(run=run)
     take(IdentityRecord(spec), runner, 0.0)  # type: ignore[arg-type]
     assert sent == [("share_add", {"name": "Sales", "path": PATH, "description": "",
                                    "grants": list(GRANTS)})]

@@ -28,7 +28,12 @@ FILES = ["E:\\SQLData\\MSSQLSERVER\\Sales.mdf", "E:\\SQLLogs\\MSSQLSERVER\\Sales
 def _sent(step: Step) -> tuple[str, dict[str, Any]]:
     """What the step asks the host for (op, params), through a recording host."""
     calls: list[tuple[str, dict[str, Any]]] = []
-    host = SimpleNamespace(run_op=lambda op, params: calls.append((op, params)) or {})
+
+    def run_op(op: str, params: dict[str, Any]) -> dict[str, Any]:
+        calls.append((op, params))
+        return {}
+
+    host = SimpleNamespace(run_op=run_op)
     env = SimpleNamespace(host=lambda side: host, name=lambda side: side.upper(),
                           cfg=SimpleNamespace(source="SQL01", target="SQL02"))
     STEPS[step.verb](env, step)  # type: ignore[arg-type]

@@ -30,7 +30,12 @@ OPTIONAL = {"server"}
 
 def _sent(op: str, tree: str) -> dict[str, Any]:
     calls: list[tuple[str, dict[str, Any]]] = []
-    host = SimpleNamespace(run_op=lambda o, p: calls.append((o, p)) or {"usable": True})
+
+    def run_op(o: str, p: dict[str, Any]) -> dict[str, Any]:
+        calls.append((o, p))
+        return {"usable": True}
+
+    host = SimpleNamespace(run_op=run_op)
     _check(SimpleNamespace(host=lambda name: host), "SQL02", ITEMS[op], tree)  # type: ignore[arg-type]
     [(sent_op, params)] = calls
     assert sent_op == op

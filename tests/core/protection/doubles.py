@@ -43,6 +43,10 @@ class FakeEngine:
         self.mirror: dict[str, str] = {}
         #: op -> exception raised on the next call of op
         self.fail: dict[str, Exception] = {}
+        #: snapshots the engine holds (set -> ids) and, per snapshot id, the files an
+        #: application wrote in place since it was taken (tests fill them)
+        self.snaps: dict[str, list[str]] = {}
+        self.written: dict[str, list[str]] = {}
         #: the manifest rows ([win, is_dir, size, digest]) of this server's files
         self.files: list[list[Any]] = []
         #: quarantine folder -> the paths copied into it
@@ -175,7 +179,7 @@ class FakeEngine:
         self._call("snapshots", name)
         from types import SimpleNamespace
 
-        return [SimpleNamespace(id=sid) for sid in getattr(self, "snaps", {}).get(name, [])]
+        return [SimpleNamespace(id=sid) for sid in self.snaps.get(name, [])]
 
     def rollback_snapshot(self, name: str, sid: str) -> dict[str, int]:
         self._call("rollback_snapshot", name, sid)
@@ -183,7 +187,18 @@ class FakeEngine:
 
     def snapshot_changes(self, name: str, sid: str) -> list[str] | None:
         # ``written``: snapshot id -> files an application wrote in place since
-        return list(getattr(self, "written", {}).get(sid, [])) or None
+        return list(self.written.get(sid, [])) or None
+
+    # the rest of the snapshot port: not modelled (the snapshot tests use lab engines)
+    def take_snapshot(self, name: str, reason: str = "on demand") -> Any:
+        raise NotImplementedError("FakeEngine.take_snapshot")
+
+    def delete_snapshot(self, name: str, sid: str) -> None:
+        raise NotImplementedError("FakeEngine.delete_snapshot")
+
+    def schedule_snapshots(self, name: str, interval_min: int | None, start_at: float = 0.0,
+                           keep: int | None = None) -> None:
+        raise NotImplementedError("FakeEngine.schedule_snapshots")
 
     def close(self) -> None:
         pass
@@ -205,6 +220,10 @@ class FakeHost:
         self.shares: dict[str, str] = {s.name: s.path for s in server.shares}
         self.running: dict[str, bool] = {s.name: True for s in server.services}
         self.fail: dict[str, Exception] = {}
+        #: snapshots the engine holds (set -> ids) and, per snapshot id, the files an
+        #: application wrote in place since it was taken (tests fill them)
+        self.snaps: dict[str, list[str]] = {}
+        self.written: dict[str, list[str]] = {}
 
     def _call(self, op: str, *args: Any) -> None:
         if not self.reachable:

@@ -16,6 +16,7 @@ from core.protection.enable import enable, mark_validated
 from core.protection.errors import StepsFailed
 from core.protection.pair import scripts_dir
 from core.store import PairStore
+from tests.present import present
 
 from .doubles import IP1, IP2, World
 
@@ -170,7 +171,7 @@ def test_enable_passes_application_monitoring_when_on(world: World, store: PairS
     del world.tgt.applications[NAME]  # the monitoring toggle recreates it with the check
     set_monitoring(world.ctx, store, Pair("fileprint", "FS01", "FS02"), False)
     set_monitoring(world.ctx, store, Pair("fileprint", "FS01", "FS02"), True)
-    assert world.tgt.applications[NAME]["services"] == ["LanmanServer"]
+    assert present(world.tgt.applications[NAME])["services"] == ["LanmanServer"]
 
 
 def test_script_check_names_the_script_and_clusters_get_none(cfg: ProtectionConfig) -> None:

@@ -29,13 +29,13 @@ class Clock:
         self.t += s
 
 
-def _run(tmp_path: Path, estate, lines: list[str]) -> xr.Rehome:  # type: ignore[no-untyped-def]
+def _run(tmp_path: Path, estate, lines: list[str]) -> xr.Rehome:
     d = lab_directory(estate, read_only=False, changes=changes_path(tmp_path))
     return xr.Rehome(d, "EXCH01", "EXCH02", xr.state_path(tmp_path, "EXCH01", "EXCH02"),
                      lines.append)
 
 
-def _read(tmp_path: Path, estate, dns: list[str]) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+def _read(tmp_path: Path, estate, dns: list[str]) -> dict[str, dict[str, str]]:
     d = lab_directory(estate, changes=changes_path(tmp_path))  # a fresh connection
     try:
         return {dn: d.read_attributes(dn, ATTRS) for dn in dns}

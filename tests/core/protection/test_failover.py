@@ -200,7 +200,7 @@ def test_a_refused_dns_update_fails_the_step(world: World, store: PairStore,
     _fail_source(world, store)
     original = world.dns.apply
 
-    def refuse(change):  # type: ignore[no-untyped-def]
+    def refuse(change):
         raise Refused("REFUSED: the TSIG key may not update this zone")
 
     world.dns.apply = refuse  # type: ignore[method-assign]
@@ -226,7 +226,7 @@ def test_status_never_overwrites_what_an_operation_saved(world: World, store: Pa
     world.tgt.declare_failure(NAME)
     real = world.tgt.monitor_status
 
-    def racing(name: str):  # type: ignore[no-untyped-def]
+    def racing(name: str):
         rec = store.record(Pair(*PAIR))  # meanwhile another thread started the failover
         rec.state, rec.phase = "Failing over", "failover"
         store.save_record(rec)
@@ -239,7 +239,7 @@ def test_status_never_overwrites_what_an_operation_saved(world: World, store: Pa
 
 
 def test_user_edits_run(
-        world: World, store: PairStore, cfg, tokens) -> None:  # type: ignore[no-untyped-def]
+        world: World, store: PairStore, cfg, tokens) -> None:
     from core.protection.enable import enable
 
     cfg.advanced.plan_edits["post-failover"] = "# mine\nstop-replication fileprint_FS01_FS02\nwait 7\n"
@@ -252,7 +252,7 @@ def test_user_edits_run(
 
 
 def test_identity_failover_is_registered_taken_and_given_back(
-        world: World, store: PairStore, cfg, tokens) -> None:  # type: ignore[no-untyped-def]
+        world: World, store: PairStore, cfg, tokens) -> None:
     """F-9.5: enable registers with the target's engine what it takes over; failover's
     take-identity has it taken (SPNs are the plan's); failback gives it back."""
     from core.protection.enable import enable
@@ -279,7 +279,7 @@ def test_identity_failover_is_registered_taken_and_given_back(
 
 
 def test_a_taken_identity_blocks_unprotect_unless_forced(
-        world: World, store: PairStore, cfg, tokens) -> None:  # type: ignore[no-untyped-def]
+        world: World, store: PairStore, cfg, tokens) -> None:
     from core.protection.disable import disable
     from core.protection.enable import enable
 

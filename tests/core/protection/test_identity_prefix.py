@@ -11,7 +11,7 @@ from .doubles import IP1, IP2, file_config
 TARGET = Server("FS02", fqdn="fs02.lab.example.com", ips=(IP2,))
 
 
-def _identity_config():  # type: ignore[no-untyped-def]
+def _identity_config():
     cfg = file_config()
     cfg.failover.type = "identity"
     cfg.failover.identity.ip_address = True

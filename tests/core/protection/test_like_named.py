@@ -5,7 +5,7 @@ before anything else and Disable deletes them, against the core tests' fake worl
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -203,13 +203,19 @@ def test_failover_re_creates_a_source_resource_with_the_settings_read_at_enable(
 
     from core.errors import StateError
     from core.model.config import ServiceItem
+    from core.protection.env import PairEnv
     from core.protection.like_named import SOURCE_KEY
     from core.protection.script import Step
     from core.protection.step_table import STEPS
 
     sent: list[tuple[str, dict[str, Any]]] = []
-    host = SimpleNamespace(run_op=lambda op, p: sent.append((op, p)) or {"changed": True})
-    sa = {"name": "Exchange System Attendant", "type": "Microsoft Exchange System Attendant",
+
+    def run_op(op: str, p: dict[str, Any]) -> dict[str, Any]:
+        sent.append((op, p))
+        return {"changed": True}
+
+    host = SimpleNamespace(run_op=run_op)
+    sa: dict[str, Any] = {"name": "Exchange System Attendant", "type": "Microsoft Exchange System Attendant",
           "private": {"Flags": "1"}, "depends": ["EVS1 Network Name", "Disk E:"]}
     disk = {"name": "Disk E:", "type": "Physical Disk", "private": {}, "depends": []}
     rec = SimpleNamespace(source="EVS1", extra={SOURCE_KEY: {
@@ -218,7 +224,9 @@ def test_failover_re_creates_a_source_resource_with_the_settings_read_at_enable(
                           cluster=SimpleNamespace(like_named=True),
                           failover=SimpleNamespace(services=[ServiceItem("Disk E:"),
                                                              ServiceItem(sa["name"])]))
-    env = SimpleNamespace(cfg=cfg, rec=rec, host=lambda side: host, name=lambda side: "EVS1_LN")
+    # a partial PairEnv: only what these two steps read
+    env = cast(PairEnv, SimpleNamespace(cfg=cfg, rec=rec, host=lambda side: host,
+                                        name=lambda side: "EVS1_LN"))
     said = STEPS["create-resource"](env, Step("create-resource", (sa["name"],)))
     assert sent == [("cluster_resource", {
         "action": "create", "name": sa["name"], "group": GROUP, "type": sa["type"],

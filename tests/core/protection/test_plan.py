@@ -21,7 +21,7 @@ SOURCE = Server("FS01", fqdn="fs01.lab.example.com", ips=(IP1,), shares=(
 TARGET = Server("FS02", fqdn="fs02.lab.example.com", ips=(IP2,))
 
 
-def _facts(cfg: ProtectionConfig, source: Server = SOURCE):  # type: ignore[no-untyped-def]
+def _facts(cfg: ProtectionConfig, source: Server = SOURCE):
     return facts_from(cfg, source, TARGET, "lab.example.com", 6320)
 
 
@@ -117,7 +117,7 @@ ips = st.integers(0x7F000001, 0x7FFFFFFE).map(lambda i: str(ipaddress.IPv4Addres
     monitoring=st.booleans(),
     compression=st.integers(0, 9),
 )
-def test_generated_plans_round_trip_strictly(services, shares, mapping, ttl, update_ttl,  # type: ignore[no-untyped-def]
+def test_generated_plans_round_trip_strictly(services, shares, mapping, ttl, update_ttl,
                                              monitoring, compression) -> None:
     cfg = file_config(enabled=monitoring)
     cfg.failover.services = [ServiceItem(s, True) for s in services]

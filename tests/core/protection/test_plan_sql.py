@@ -12,6 +12,7 @@ import pytest
 
 import core.protection.failback as failback_module
 from core.apps import get_app
+from core.apps.sql import SqlApp
 from core.config import apply_assignments, default_config
 from core.errors import Refused
 from core.model.pair import Pair
@@ -26,7 +27,16 @@ from tests.core.apps.app_estate import app_servers
 from .doubles import World
 
 S = app_servers()
-SQL = get_app("sql")
+
+
+def _sql_app() -> SqlApp:
+    """The registry's SQL Server application (its failback_refusal is beyond the port)."""
+    app = get_app("sql")
+    assert isinstance(app, SqlApp)
+    return app
+
+
+SQL = _sql_app()
 ENGINES = ("MSSQLSERVER", "MSSQL$INST1")
 AGENTS = {"MSSQLSERVER": "SQLSERVERAGENT", "MSSQL$INST1": "SQLAgent$INST1"}
 

@@ -14,6 +14,7 @@ from core.protection.state_machine import (
     require,
     toggles,
 )
+from tests.present import present
 
 # state -> actions enabled (monitoring unknown: both toggles follow the state)
 ENABLED: dict[S, set[str]] = {
@@ -68,8 +69,8 @@ def test_labels_and_toggles_follow_the_state() -> None:
 
 def test_plain_reasons() -> None:
     assert allowed_actions(S.PROTECTED)["failback"][1] == "Failback is possible only after a failover"
-    assert "graceful failover is not offered" in allowed_actions(S.PROTECTED)["failover"][1]
-    assert allowed_actions(S.UNPROTECTED)["enable"][1].startswith("Validate the configuration first")
+    assert "graceful failover is not offered" in present(allowed_actions(S.PROTECTED)["failover"][1])
+    assert present(allowed_actions(S.UNPROTECTED)["enable"][1]).startswith("Validate the configuration first")
     with pytest.raises(StateError, match=r"Failback is possible only after a failover \(the pair is Protected\)"):
         require(S.PROTECTED, "failback")
     require(S.FAILED_OVER, "failback")

@@ -15,7 +15,7 @@ from .doubles import World
 NAME = "fileprint_FS01_FS02"
 
 
-def _status(world: World, store: PairStore):  # type: ignore[no-untyped-def]
+def _status(world: World, store: PairStore):
     return pair_status(world.ctx, store, Pair("fileprint", "FS01", "FS02"))
 
 

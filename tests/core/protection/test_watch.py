@@ -3,13 +3,15 @@ resuming after a crash, and the heartbeat the console reads."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from core.model.config import ProtectionConfig
 from core.model.pair import Pair
 from core.model.state import PairState
 from core.protection.plan_lock import PlanHolder
-from core.protection.watch import Decision, PairView, Watcher, decide
+from core.protection.watch import Decision, Outcome, PairView, Watcher, decide
 from core.protection.watch_beat import WatchBeat, judge, read_beat, watcher_state
 from core.store import PairRecord, PairStore
 
@@ -164,9 +166,9 @@ def test_a_round_that_breaks_does_not_stop_the_service(
         world: World, store: PairStore, protected: PairRecord) -> None:
     said: list[str] = []
     w = Watcher(world.ctx, store, world.clock, 1.0, said.append)
-    rounds = iter([OSError("disk full"), []])
+    rounds: Iterator[OSError | list[Outcome]] = iter([OSError("disk full"), []])
 
-    def poll() -> list[object]:
+    def poll() -> list[Outcome]:
         r = next(rounds)
         if isinstance(r, Exception):
             raise r
@@ -199,7 +201,12 @@ def test_a_stop_asked_mid_plan_lets_the_plan_finish_then_ends(
     w = Watcher(world.ctx, store, world.clock, 1.0, run_failover=failover_interrupted)
     rounds: list[int] = []
     poll = w.poll_once
-    w.poll_once = lambda: rounds.append(1) or poll()  # type: ignore[method-assign]
+
+    def counted() -> list[Outcome]:
+        rounds.append(1)
+        return poll()
+
+    w.poll_once = counted  # type: ignore[method-assign]
     _fail_source(world)
     w.run(rounds=5)
     assert asked == [True] and len(rounds) == 1  # the plan finished, then the loop ended

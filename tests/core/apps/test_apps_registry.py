@@ -7,6 +7,7 @@ import pytest
 from core.apps import Application, applications, get_app, protectable_app
 from core.apps.support import os_family, row_for, supported_families
 from core.errors import InvalidInput
+from tests.present import present
 
 
 def test_five_applications_in_task_list_order() -> None:
@@ -77,9 +78,9 @@ def test_os_family(os_name: str, family: str | None) -> None:
 def test_file_server_support_rows_cover_2003_to_2025() -> None:
     fams = supported_families("fileprint")
     assert fams[0] == "2003" and fams[-1] == "2025" and "2008 R2" in fams
-    assert row_for("fileprint", "Windows Server 2003 Standard").ours is False
-    assert row_for("fileprint", "Windows Server 2019 Standard").ours is True
+    assert present(row_for("fileprint", "Windows Server 2003 Standard")).ours is False
+    assert present(row_for("fileprint", "Windows Server 2019 Standard")).ours is True
     assert row_for("fileprint", "Windows 2000 Server") is None
-    row = row_for("fileprint", "Windows Server 2008 Enterprise")
+    row = present(row_for("fileprint", "Windows Server 2008 Enterprise"))
     assert row.one_to_one and not (row.many_to_one or row.one_to_many or row.chained)
     assert not (row.cluster_to_cluster or row.cluster_to_standalone or row.standalone_to_cluster)

@@ -10,6 +10,7 @@ from core.model.rules import Rule
 from core.model.server import Share
 from core.ports import DirectoryComputer
 from tests.core.doubles import FakeDirectory, lab_servers, make_server
+from tests.present import present
 
 APP = get_app("fileprint")
 SERVERS = lab_servers()
@@ -59,9 +60,9 @@ def test_netlogon_and_sysvol_are_never_offered_on_a_dc() -> None:
 
 def test_tree_selection_follows_the_config() -> None:
     tree = APP.protected_items(SERVERS["FS01"], _cfg(["users"], ["E:\\", "C:\\Apps\\Data"]))
-    assert not tree.find("share:Data").selected and tree.find("share:Users").selected
-    assert tree.find("volume:E").selected and not tree.find("volume:C").selected
-    apps = tree.find("volume:C").children
+    assert not present(tree.find("share:Data")).selected and present(tree.find("share:Users")).selected
+    assert present(tree.find("volume:E")).selected and not present(tree.find("volume:C")).selected
+    apps = present(tree.find("volume:C")).children
     assert [(n.key, n.selected) for n in apps] == [("path:C:\\Apps\\Data", True)]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -11,8 +12,9 @@ from core.config import apply_assignments, config_problems, default_config
 from core.hosts.ops import CLUSTER_WAIT
 from core.model.apps import ClusterGroup, VirtualServer
 from core.model.config import ClusterSection
-from core.model.server import Nic
+from core.model.server import Nic, Server
 from tests.core.apps.app_estate import app_servers
+from tests.present import present
 
 S = app_servers()
 
@@ -30,7 +32,7 @@ def test_only_exchange_2003_virtual_servers_offer_a_like_named_target() -> None:
     assert likenamed.offers_like_named(S["EVS1"])
     assert not likenamed.offers_like_named(S["EXCH01"])  # not clustered
     e2007 = dataclasses.replace(S["EVS1"], apps=dataclasses.replace(
-        S["EVS1"].apps, exchange=dataclasses.replace(S["EVS1"].apps.exchange, version="2007")))
+        S["EVS1"].apps, exchange=dataclasses.replace(present(S["EVS1"].apps.exchange), version="2007")))
     assert not likenamed.offers_like_named(e2007)
 
 
@@ -87,10 +89,10 @@ def test_cluster_settings_belong_to_like_named_pairs_only() -> None:
     assert "like-named" in str(config_problems(cfg, S["EXCH01"], S["EXCH02"]).errors[0])
 
 
-def _standby(**cluster: object) -> object:
+def _standby(**cluster: Any) -> Server:
     """EXNODE3 with its cluster EXCLUS2 changed (groups, virtual servers)."""
     node = S["EXNODE3"]
-    info = dataclasses.replace(node.apps.cluster, **cluster)
+    info = dataclasses.replace(present(node.apps.cluster), **cluster)
     return dataclasses.replace(node, apps=dataclasses.replace(node.apps, cluster=info))
 
 

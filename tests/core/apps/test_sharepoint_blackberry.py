@@ -12,7 +12,9 @@ from core.config import apply_assignments, config_problems, default_config
 from core.errors import InvalidInput
 from core.model.config import ServiceItem
 from core.model.rules import Rule
+from core.model.server import Server
 from tests.core.apps.app_estate import app_servers
+from tests.present import present
 
 SP, BES = get_app("sharepoint"), get_app("blackberry")
 S = app_servers()
@@ -32,8 +34,8 @@ def test_sharepoint_selects_the_farm_databases_with_the_system_ones() -> None:
         f"OFFICESERVERS/{n}" for n in ("master", "model", "msdb", "tempdb", "SharePoint_Config",
                                        "WSS_Content", "SharedServices_DB"))
     tree = SP.protected_items(S["SP01"], cfg)
-    assert tree.find("db:OFFICESERVERS/Other").selected is False
-    assert tree.find("db:OFFICESERVERS/WSS_Content").selected is True
+    assert present(tree.find("db:OFFICESERVERS/Other")).selected is False
+    assert present(tree.find("db:OFFICESERVERS/WSS_Content")).selected is True
 
 
 def test_a_back_end_without_the_farm_is_found_by_its_configuration_database() -> None:
@@ -89,7 +91,7 @@ def test_blackberry_protects_its_database_instance_and_program_folder() -> None:
     assert config_problems(cfg, S["BES01"], S["BES02"]).ok
 
 
-def _without_services(name: str, edition: str = "Express") -> object:
+def _without_services(name: str, edition: str = "Express") -> Server:
     srv = S[name]
     insts = tuple(dataclasses.replace(i, edition=edition) for i in srv.apps.sql)
     return dataclasses.replace(srv, services=(), apps=dataclasses.replace(srv.apps, sql=insts))
@@ -103,7 +105,7 @@ def _without_services(name: str, edition: str = "Express") -> object:
 def test_blackberry_services_follow_the_bes_version(version: str, mds: str) -> None:
     src, tgt = _without_services("BES01"), _without_services("BES02")
     src = dataclasses.replace(src, apps=dataclasses.replace(
-        src.apps, blackberry=dataclasses.replace(src.apps.blackberry, version=version)))
+        src.apps, blackberry=dataclasses.replace(present(src.apps.blackberry), version=version)))
     names = [s.name for s in BES.default_services(src, tgt) if s.name != "SQLBrowser"]
     assert names[:3] == ["MSSQL$BLACKBERRY", "BlackBerry Router", "BlackBerry Dispatcher"]
     assert mds in names and "SQLAgent$BLACKBERRY" not in names
@@ -118,7 +120,7 @@ def test_blackberry_on_full_sql_server_keeps_the_agent() -> None:
 
 def test_blackberry_distributed_servers_are_refused() -> None:
     src = dataclasses.replace(S["BES01"], apps=dataclasses.replace(
-        S["BES01"].apps, blackberry=dataclasses.replace(S["BES01"].apps.blackberry,
+        S["BES01"].apps, blackberry=dataclasses.replace(present(S["BES01"].apps.blackberry),
                                                         consolidated=False)))
     cfg = default_config("blackberry", src, S["BES02"])
     assert "only consolidated" in str(config_problems(cfg, src, S["BES02"]).errors[0])

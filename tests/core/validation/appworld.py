@@ -21,6 +21,7 @@ from core.validation import CheckResult, get_check, validate
 from core.validation.admin_host import AdminHost
 from core.validation.context import gather
 from tests.core.doubles import FakeDirectory, FakeDns, FakeHost, FakeWorld, make_world
+from tests.present import present
 
 
 def lab_world(tmp_path: Path) -> FakeWorld:
@@ -115,7 +116,7 @@ class FakeOps:
         return {"user": p["user"], "added": True}
 
     def service_account(self, p: dict[str, Any]) -> dict[str, Any]:
-        ex = dataclasses.replace(self.server.apps.exchange, service_account=p["account"])
+        ex = dataclasses.replace(present(self.server.apps.exchange), service_account=p["account"])
         change_apps(self.world, self.name, exchange=ex)
         return {"name": p["name"], "account": p["account"]}
 
@@ -138,6 +139,7 @@ def secure_dns(world: FakeWorld) -> None:
 
     def dns(addr: str, cred: Any) -> FakeDns:
         fake = real(addr, cred)
+        assert isinstance(fake, FakeDns)
         if cred is not None:
             return fake
         unsigned = FakeDns(allow_updates=False)

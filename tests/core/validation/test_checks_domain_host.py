@@ -18,6 +18,7 @@ from tests.core.validation.appworld import (
     check,
     secure_dns,
 )
+from tests.present import present
 
 
 class ForestDirectory(FakeDirectory):
@@ -88,7 +89,7 @@ def test_app_version_passes_for_the_lab_pairs(lab: FakeWorld) -> None:
 
 
 def test_app_version_fails_for_different_exchange_versions(lab: FakeWorld) -> None:
-    ex = dataclasses.replace(lab.hosts["EXCH02"].server.apps.exchange, version="2003")
+    ex = dataclasses.replace(present(lab.hosts["EXCH02"].server.apps.exchange), version="2003")
     change_apps(lab, "EXCH02", exchange=ex)
     res = check(lab, app_config(lab, "exchange", "EXCH01", "EXCH02"), "app.version")
     assert res.status is Status.ERROR
@@ -96,7 +97,7 @@ def test_app_version_fails_for_different_exchange_versions(lab: FakeWorld) -> No
 
 
 def test_app_version_fails_for_an_unknown_version(lab: FakeWorld) -> None:
-    bes = dataclasses.replace(lab.hosts["BES02"].server.apps.blackberry, version="5.0.1")
+    bes = dataclasses.replace(present(lab.hosts["BES02"].server.apps.blackberry), version="5.0.1")
     change_apps(lab, "BES02", blackberry=bes)
     res = check(lab, app_config(lab, "blackberry", "BES01", "BES02"), "app.version")
     assert res.status is Status.ERROR and "blackberry 5.0.1 is not supported" in res.reason
@@ -115,7 +116,7 @@ def test_program_files_pass_and_fail(lab: FakeWorld) -> None:
     cfg = app_config(lab, "exchange", "EXCH01", "EXCH02")
     res = check(lab, cfg, "servers.program_files")
     assert res.reason == "Exchange in C:\\Program Files\\Microsoft\\Exchange Server on both"
-    ex = dataclasses.replace(lab.hosts["EXCH02"].server.apps.exchange,
+    ex = dataclasses.replace(present(lab.hosts["EXCH02"].server.apps.exchange),
                              program_path="D:\\Exchange Server")
     change_apps(lab, "EXCH02", exchange=ex)
     res = check(lab, cfg, "servers.program_files")

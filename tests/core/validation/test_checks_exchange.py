@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from core.model.apps import ClusterInfo, VirtualServer
+from core.model.config import ProtectionConfig
 from core.ports import DirectoryComputer, RRSet
 from core.validation import Status, fix
 from tests.core.doubles import FakeDirectory, FakeWorld
@@ -15,15 +17,16 @@ from tests.core.validation.appworld import (
     change_apps,
     check,
 )
+from tests.present import present
 
 
-def _exch(lab: FakeWorld, server: str, **fields: object) -> None:
-    ex = dataclasses.replace(lab.hosts[server].server.apps.exchange, **fields)
+def _exch(lab: FakeWorld, server: str, **fields: Any) -> None:
+    ex = dataclasses.replace(present(lab.hosts[server].server.apps.exchange), **fields)
     change_apps(lab, server, exchange=ex)
 
 
-def _sg(lab: FakeWorld, server: str, index: int, **fields: object) -> None:
-    ex = lab.hosts[server].server.apps.exchange
+def _sg(lab: FakeWorld, server: str, index: int, **fields: Any) -> None:
+    ex = present(lab.hosts[server].server.apps.exchange)
     groups = list(ex.storage_groups)
     groups[index] = dataclasses.replace(groups[index], **fields)
     _exch(lab, server, storage_groups=tuple(groups))
@@ -178,7 +181,7 @@ def test_sg_paths_fail_on_exch03(lab: FakeWorld) -> None:
 
 
 def test_sg_paths_fail_on_a_moved_database(lab: FakeWorld) -> None:
-    ex = lab.hosts["EXCH02"].server.apps.exchange
+    ex = present(lab.hosts["EXCH02"].server.apps.exchange)
     store = dataclasses.replace(ex.storage_groups[0].stores[0], edb_path="E:\\Moved\\db.edb")
     _sg(lab, "EXCH02", 0, stores=(store,))
     res = check(lab, app_config(lab, "exchange", "EXCH01", "EXCH02"), "exchange.sg_paths")
@@ -212,7 +215,7 @@ def test_cluster_info_is_what_the_estate_says(lab: FakeWorld) -> None:
     assert isinstance(cluster.virtual_servers[0], VirtualServer)
 
 
-def _like_named(lab: FakeWorld) -> object:
+def _like_named(lab: FakeWorld) -> ProtectionConfig:
     """EVS1 -> its standby node EXNODE3 (Exchange installed, no server object of its own)."""
     cfg = app_config(lab, "exchange", "EVS1", "EXNODE3", "cluster.target_node=EXNODE3",
                      "cluster.network=Local Area Connection", "cluster.ip=127.0.10.160",

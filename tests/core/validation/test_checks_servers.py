@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from tests.core.doubles import FakeWorld, make_server
 from tests.core.validation.vhelp import config_for, run_check
 
 
-def _replace(world: FakeWorld, name: str, **changes: object) -> None:
+def _replace(world: FakeWorld, name: str, **changes: Any) -> None:
     host = world.hosts[name]
     host.server = dataclasses.replace(host.server, **changes)
     world.servers[name] = host.server

@@ -11,6 +11,7 @@ from core.validation.context import gather
 from core.validation.runner import validate
 from tests.core.doubles import FakeDirectory, FakeWorld
 from tests.core.validation.appworld import ADMIN_HOST, app_config, change_apps, check
+from tests.present import present
 
 
 # --- sharepoint.versions --------------------------------------------------------------------
@@ -23,7 +24,7 @@ def test_versions_pass_with_the_farms_found_on_the_front_ends(lab: FakeWorld) ->
 
 
 def test_versions_fail_when_the_farms_differ(lab: FakeWorld) -> None:
-    farm = dataclasses.replace(lab.hosts["SP02"].server.apps.sharepoint, version="WSS 3.0")
+    farm = dataclasses.replace(present(lab.hosts["SP02"].server.apps.sharepoint), version="WSS 3.0")
     change_apps(lab, "SP02", sharepoint=farm)
     res = check(lab, app_config(lab, "sharepoint", "SQL05A", "SQL05B"), "sharepoint.versions")
     assert res.status is Status.ERROR
@@ -36,7 +37,7 @@ def test_versions_use_the_farms_of_get_config_and_warn_when_none(lab: FakeWorld)
     cfg = app_config(lab, "sharepoint", "SQL05A", "SQL05B")
     res = check(lab, cfg, "sharepoint.versions")
     assert res.status is Status.WARNING and "SQL05A or SQL05B" in res.reason
-    farm = lab.servers["SP01"].apps.sharepoint
+    farm = present(lab.servers["SP01"].apps.sharepoint)
     vctx = gather(lab.ctx, cfg, admin=ADMIN_HOST, farms={"sql05a": farm, "SQL05B": farm})
     report = validate(lab.ctx, cfg, checks=[get_check("sharepoint.versions")], vctx=vctx)
     assert report.result("sharepoint.versions").status is Status.PASSED
@@ -128,7 +129,7 @@ def test_consolidated_passes_for_bes01_bes02(lab: FakeWorld) -> None:
 
 
 def test_consolidated_fails_for_a_distributed_target(lab: FakeWorld) -> None:
-    bes = dataclasses.replace(lab.hosts["BES02"].server.apps.blackberry,
+    bes = dataclasses.replace(present(lab.hosts["BES02"].server.apps.blackberry),
                               sql_server="SQL05B", consolidated=False)
     change_apps(lab, "BES02", blackberry=bes)
     res = check(lab, app_config(lab, "blackberry", "BES01", "BES02"), "blackberry.consolidated")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from core.model.apps import SqlDatabase
 from core.ports import Credential
@@ -17,7 +18,7 @@ from tests.core.validation.appworld import (
 )
 
 
-def _inst(lab: FakeWorld, server: str, name: str, **fields: object) -> None:
+def _inst(lab: FakeWorld, server: str, name: str, **fields: Any) -> None:
     insts = tuple(dataclasses.replace(i, **fields) if i.name == name else i
                   for i in lab.hosts[server].server.apps.sql)
     change_apps(lab, server, sql=insts)

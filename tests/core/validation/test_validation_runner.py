@@ -218,8 +218,12 @@ def test_when_rules_and_apps_choose_the_checks(world: FakeWorld) -> None:
     seen: list[str] = []
     only_sql = Check("t.sql", "SQL only", "application", lambda v: passed("x"), apps=("sql",))
     never = Check("t.never", "Never", "servers", lambda v: passed("x"), when=lambda v: False)
-    broken = Check("t.broken", "Broken rule", "servers", lambda v: passed("ran"),
-                   when=lambda v: seen.append("asked") or 1 / 0)  # type: ignore[func-returns-value]
+
+    def broken_rule(v: object) -> bool:
+        seen.append("asked")
+        return bool(1 / 0)
+
+    broken = Check("t.broken", "Broken rule", "servers", lambda v: passed("ran"), when=broken_rule)
     report = validate(world.ctx, config_for(world), checks=[only_sql, never, broken])
     assert [r.id for r in report.results] == ["t.broken"] and seen == ["asked"]
 

@@ -49,7 +49,8 @@ class Lab:
                                  f"{proc.stdout}\n{proc.stderr}")
         return proc
 
-    def json(self, *args: str) -> object:
+    def json(self, *args: str) -> Any:
+        """What the CLI printed with --json, parsed (its shape is the command's)."""
         # `status --json` answers in JSON in every state; its exit code says whether the
         # pair is Protected (0), degraded (1) or its source does not answer (3)
         pair_status = "status" in args and "lab" not in args

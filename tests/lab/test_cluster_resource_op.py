@@ -16,7 +16,7 @@ from core.lab.ps_failure import PsFailure
 from core.lab.seed import prepare
 
 NET = "127.0.63"
-IP = {"action": "create", "name": "EVS1_LN IP Address", "group": "EVS1 Group",
+IP: dict[str, Any] = {"action": "create", "name": "EVS1_LN IP Address", "group": "EVS1 Group",
       "type": "IP Address", "online": True,
       "private": {"Address": f"{NET}.160", "SubnetMask": "255.255.255.0",
                   "Network": "Local Area Connection"}}

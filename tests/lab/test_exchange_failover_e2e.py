@@ -29,13 +29,13 @@ EDB = "E:\\Exchange\\Data\\First Storage Group\\Mailbox Database.edb"
 
 
 def _state(lab: Lab, pair: tuple[str, ...] = PAIR) -> str:
-    return str(lab.json("--lab", "status", *pair[:2], "--json")["state"])  # type: ignore[index]
+    return str(lab.json("--lab", "status", *pair[:2], "--json")["state"])
 
 
 def _ask(lab: Lab, name: str, rdtype: str) -> set[str]:
     rt = lab.json("lab", "status", "--json")
-    r = dns.query.udp(dns.message.make_query(name, rdtype), rt["dns"]["ip"],  # type: ignore[index]
-                      port=rt["dns"]["port"], timeout=2)  # type: ignore[index]
+    r = dns.query.udp(dns.message.make_query(name, rdtype), rt["dns"]["ip"],
+                      port=rt["dns"]["port"], timeout=2)
     return {rd.to_text().lower() for rrset in r.answer for rd in rrset}
 
 

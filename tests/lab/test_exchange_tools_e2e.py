@@ -21,7 +21,7 @@ GROUP = f"CN=Exchange Organization Administrators,OU=Microsoft Exchange Security
 DNSADMIN = f"CN=dnsadmin,CN=Users,{BASE}"
 
 
-def _fresh(lab: Lab):  # type: ignore[no-untyped-def]
+def _fresh(lab: Lab):
     """A new connection to the lab directory, as the next `appmgr` command gets."""
     return lab_directory(load_estate(net=NET), changes=changes_path(lab.home / "lab"))
 
@@ -67,7 +67,7 @@ def test_enable_clears_and_restore_pf_tree_restores_then_verify(lab: Lab) -> Non
     assert _pf_trees(lab, "EXCH02") == [tree]
     lab.run("--lab", "protect", *PAIR, "--set", "monitoring.interval=1",
             "--set", "monitoring.missed=3")
-    wait_until(lambda: lab.json("--lab", "status", *PAIR[:2], "--json")["state"]  # type: ignore[index]
+    wait_until(lambda: lab.json("--lab", "status", *PAIR[:2], "--json")["state"]
                == "Protected", 30, "Protected")
     assert _pf_trees(lab, "EXCH02") == [""]  # out of the tree while protected (the guide)
     out = lab.run("--lab", "tools", "restore-pf-tree", "EXCH01").stdout

@@ -47,7 +47,7 @@ def _engine_port_open(ip: str) -> bool:
 
 
 def _status(lab: Lab) -> dict:
-    return lab.json("--lab", "status", "FS01", "FS02", "--json")  # type: ignore[return-value]
+    return lab.json("--lab", "status", "FS01", "FS02", "--json")
 
 
 @pytest.fixture

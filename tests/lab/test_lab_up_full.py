@@ -83,7 +83,7 @@ def test_the_whole_estate_comes_up_and_goes_down(tmp_path: Path) -> None:
         assert evs.name == "EVS1" and evs.apps.exchange is not None
 
         lab.run("lab", "fail", "EVS1")  # its group goes offline; the node stays up
-        servers = lab.json("lab", "status", "--json")["servers"]  # type: ignore[index]
+        servers = lab.json("lab", "status", "--json")["servers"]
         assert (servers["EVS1"]["up"], servers["EXNODE1"]["up"]) == (False, True)
         assert not _listens(f"{NET}.85", 5985) and not _listens(f"{NET}.85", 6320)
         assert _listens(f"{NET}.81", 5985)

@@ -29,7 +29,7 @@ def _cluster(lab: Lab) -> list[dict]:
 
 
 def _state(lab: Lab) -> str:
-    return lab.json("--lab", "status", *PAIR, "--json")["state"]  # type: ignore[index]
+    return lab.json("--lab", "status", *PAIR, "--json")["state"]
 
 
 def test_like_named_failover_recreates_the_source_resources_and_failback_removes_them(

@@ -32,7 +32,7 @@ def manifest(root: Path) -> dict[str, str]:
 
 
 def _status(lab: Lab) -> dict:
-    return lab.json("--lab", "status", "FS01", "FS02", "--json")  # type: ignore[return-value]
+    return lab.json("--lab", "status", "FS01", "FS02", "--json")
 
 
 def test_monitoring_toggle_snapshots_and_failover_to_a_snapshot(lab: Lab) -> None:

@@ -44,7 +44,7 @@ def _a(lab: Lab) -> set[str]:
 
 def test_the_sql_cluster_pair_fails_over_and_back(lab: Lab) -> None:
     doc = lab.json("--lab", "validate", *PAIR, "--json")
-    assert doc["ok"], [r for r in doc["results"] if r["status"] == "error"]  # type: ignore[index]
+    assert doc["ok"], [r for r in doc["results"] if r["status"] == "error"]
     lab.run("--lab", "protect", *PAIR, "--set", "monitoring.interval=1",
             "--set", "monitoring.missed=3")
     lab.wait_state("Protected", *PAIR, timeout=30)

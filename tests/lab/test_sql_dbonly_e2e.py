@@ -38,7 +38,7 @@ DATABASES = {
 
 
 def _state(lab: Lab) -> str:
-    return str(lab.json("--lab", "status", *PAIR[:2], "--json")["state"])  # type: ignore[index]
+    return str(lab.json("--lab", "status", *PAIR[:2], "--json")["state"])
 
 
 def _host_state(lab: Lab, server: str) -> dict[str, Any]:
@@ -65,8 +65,8 @@ def _local(lab: Lab, server: str, win_path: str) -> Path:
 
 def _a(lab: Lab, name: str) -> set[str]:
     rt = lab.json("lab", "status", "--json")
-    r = dns.query.udp(dns.message.make_query(name, "A"), rt["dns"]["ip"],  # type: ignore[index]
-                      port=rt["dns"]["port"], timeout=2)  # type: ignore[index]
+    r = dns.query.udp(dns.message.make_query(name, "A"), rt["dns"]["ip"],
+                      port=rt["dns"]["port"], timeout=2)
     return {rd.to_text() for rrset in r.answer for rd in rrset}
 
 

@@ -107,7 +107,12 @@ def test_dns_zone_add_needs_the_dns_server(estate: Estate, tmp_path: Path) -> No
     with pytest.raises(PsFailure, match="runs no DNS server"):
         lab_host(estate, "FS01", tmp_path).run("dns_zone_add", {"zone": "1.0.10.in-addr.arpa"})
     made: list[str] = []
-    h = lab_host(estate, "DC01", tmp_path, on_zone=lambda z: made.append(z) or True)
+
+    def on_zone(z: str) -> bool:
+        made.append(z)
+        return True
+
+    h = lab_host(estate, "DC01", tmp_path, on_zone=on_zone)
     assert h.run("dns_zone_add", {"zone": "1.0.10.in-addr.arpa.", "secure": True}) == {
         "zone": "1.0.10.in-addr.arpa", "created": True, "secure": True}
     assert made == ["1.0.10.in-addr.arpa"]

@@ -25,7 +25,7 @@ def _local(lab: Lab, server: str, win_path: str) -> Path:
 
 
 def _state(lab: Lab) -> str:
-    return str(lab.json("--lab", "status", *PAIR[:2], "--json")["state"])  # type: ignore[index]
+    return str(lab.json("--lab", "status", *PAIR[:2], "--json")["state"])
 
 
 def _verify(lab: Lab) -> tuple[int, dict]:
@@ -66,7 +66,7 @@ def test_verify_clean_then_a_corrupted_page(lab: Lab) -> None:
     assert seen and set(seen) == {"Protected"}, seen  # the mirror was never broken
     # the check's snapshot is deleted; the mirror still carries changes
     listed = lab.json("--lab", "snapshot", "list", *PAIR, "--json")
-    assert report["snapshot"] not in {s["id"] for s in listed}  # type: ignore[union-attr]
+    assert report["snapshot"] not in {s["id"] for s in listed}
     src.write_bytes(db_pages.make_file("Sales.mdf, version 2", pages=6))
     wait_until(lambda: tgt.read_bytes() == src.read_bytes(), 10, "the change on SQL02")
 
@@ -89,13 +89,13 @@ def test_verify_clean_then_a_corrupted_page(lab: Lab) -> None:
     assert _state(lab) == "Protected"
 
     # --snapshot checks that one and keeps it: taken before the fault, it is usable
-    proc = lab.run("--lab", "verify", "SQL01", "SQL02", "--snapshot", kept["id"],  # type: ignore[index]
+    proc = lab.run("--lab", "verify", "SQL01", "SQL02", "--snapshot", kept["id"],
                    "--app", "sql", "--json", check=False)
     report = json.loads(proc.stdout)
-    assert proc.returncode == 0 and report["snapshot"] == kept["id"]  # type: ignore[index]
+    assert proc.returncode == 0 and report["snapshot"] == kept["id"]
     assert report["kept_snapshot"] is True
-    assert kept["id"] in {s["id"] for s in lab.json("--lab", "snapshot", "list", *PAIR,  # type: ignore[index]
-                                                      "--json")}  # type: ignore[union-attr]
+    assert kept["id"] in {s["id"] for s in lab.json("--lab", "snapshot", "list", *PAIR,
+                                                      "--json")}
 
 
 def test_verify_refuses_a_file_server_pair(lab: Lab) -> None:

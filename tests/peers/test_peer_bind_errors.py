@@ -16,7 +16,7 @@ from core.dns.adapter import DnspythonDns
 from core.dns.dfo_log import DfoLog
 from core.dns.failover_run import FAILED, NOT_RUN, run_failover
 from core.dns.tsig_key import TsigKey, load_key_file
-from core.errors import AuthFailed, Refused
+from core.errors import AppmgrError, AuthFailed, Refused
 from tests.peers.conftest import Peers
 
 ZONE, REV = "lab.example.com", "10.0.127.in-addr.arpa"
@@ -47,7 +47,7 @@ WRONG = [
 
 @pytest.mark.parametrize(("which", "error", "words"), WRONG)
 def test_failover_with_wrong_credentials_fails_readably_and_changes_nothing(
-        fresh_bind: Peers, tmp_path: Path, which: str, error: type, words: str) -> None:
+        fresh_bind: Peers, tmp_path: Path, which: str, error: type[AppmgrError], words: str) -> None:
     p = fresh_bind
     before = {z: p.axfr(z) for z in (ZONE, REV)}
     dns = DnspythonDns(p.bind_ip, key=key(p, which))
@@ -74,7 +74,7 @@ def test_dns_test_passes_with_the_right_key_and_changes_nothing(fresh_bind: Peer
 
 @pytest.mark.parametrize(("which", "error", "words"), WRONG)
 def test_dns_test_fails_with_each_wrong_key_and_changes_nothing(
-        fresh_bind: Peers, which: str, error: type, words: str) -> None:
+        fresh_bind: Peers, which: str, error: type[AppmgrError], words: str) -> None:
     p = fresh_bind
     before = p.axfr(ZONE)
     with pytest.raises(error) as err:

@@ -29,6 +29,7 @@ import pytest
 
 from tests.peers.conftest import ADMIN_UPN, DC_NAME, DOMAIN, ROOT, Peers
 from tests.peers.servers import exch_schema, seed
+from tests.present import present
 
 TIMEOUT = 2.0  # --timeout of the logins below: the bound every failure must meet
 
@@ -241,4 +242,4 @@ async def test_console_first_run_logs_in_and_lists_the_servers(
         found = [v for _p, v in app.screen.query_one("#source", Select)._options
                  if v != Select.NULL]
         assert found
-    assert console.ctx.secrets.get("domain", DOMAIN).user == ADMIN_UPN
+    assert present(console.ctx.secrets.get("domain", DOMAIN)).user == ADMIN_UPN

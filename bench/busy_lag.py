@@ -100,11 +100,11 @@ def measure(args: argparse.Namespace, work: Path, procs: list[subprocess.Popen[s
     cpu0, wire0 = sum(cpu(p) for p in pids), tcp_bytes(chan)
     writes, interval = 0, BLOCK / (args.rate * 1e6)
     start = time.perf_counter()
-    with open(big, "r+b", buffering=0) as fh:
+    with open(big, "r+b", buffering=0) as raw:
         while (now := time.perf_counter()) - start < args.seconds:
             blk = rnd.randrange(size // BLOCK)
             data = rnd.randbytes(BLOCK)
-            os.pwrite(fh.fileno(), data, blk * BLOCK)
+            os.pwrite(raw.fileno(), data, blk * BLOCK)
             with lock:
                 pending[blk] = (pending.get(blk, (now, b""))[0], data[:PROBE])
             writes += 1

@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     src_ip, tgt_ip, rs_ip = (f"{args.net}.{i}" for i in (1, 2, 3))
     work = Path(tempfile.mkdtemp(prefix="appmgr-bench-delta-"))
-    procs: list[subprocess.Popen[str]] = []
+    procs: list[subprocess.Popen[str] | subprocess.Popen[bytes]] = []
     try:
         return measure(args, work, procs, src_ip, tgt_ip, rs_ip)
     finally:
@@ -153,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def measure(args: argparse.Namespace, work: Path, procs: list[subprocess.Popen[str]],
+def measure(args: argparse.Namespace, work: Path,
+            procs: list[subprocess.Popen[str] | subprocess.Popen[bytes]],
             src_ip: str, tgt_ip: str, rs_ip: str) -> int:
     size = args.size * MIB
     big = work / "src" / "Bench" / "big.bin"

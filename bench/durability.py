@@ -66,7 +66,7 @@ def measure(args: argparse.Namespace) -> int:
     conf = work / "rsyncd.conf"
     conf.write_text(f"pid file = {work}/rsyncd.pid\nuse chroot = no\n[mod]\npath = {rsync_root}\n"
                     "read only = no\nuid = root\ngid = root\n")
-    procs = [
+    procs: list[subprocess.Popen[str] | subprocess.Popen[bytes]] = [
         mirror.engine(mirror.SRC_IP, work / "src-state", src.parent),
         subprocess.Popen(["rsync", "--daemon", "--no-detach", "--config", str(conf),
                           "--address", mirror.RSYNC_IP, "--port", str(mirror.RSYNC_PORT)]),

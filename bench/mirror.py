@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     conf = work / "rsyncd.conf"
     conf.write_text(f"pid file = {work}/rsyncd.pid\nuse chroot = no\n[mod]\npath = {rsync_root}\n"
                     "read only = no\nuid = root\ngid = root\n")
-    procs = [
+    procs: list[subprocess.Popen[str] | subprocess.Popen[bytes]] = [
         engine(SRC_IP, work / "src-state", src.parent),
         subprocess.Popen(["rsync", "--daemon", "--no-detach", "--config", str(conf),
                           "--address", RSYNC_IP, "--port", str(RSYNC_PORT)]),

@@ -22,15 +22,18 @@ import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from core.engine import fsops
 from core.engine.durability import Durability
 from core.engine.rules import RuleMatcher
-from core.engine.snap_rollback import rollback
+from core.engine.snap_rollback import Rollback, rollback
 from core.engine.snapshots import SnapshotStore
 from core.engine.volumes import VolumeMap
 from core.model.rules import Rule
+from core.model.snapshot import SnapshotInfo
 
 FILES, TOTAL = 1000, 200 << 20
 SET = "bench"
@@ -50,14 +53,19 @@ def du_kb(path: Path) -> int:
     return int(out.stdout.split()[0])
 
 
-def timed(fn) -> float:  # noqa: ANN001 - a bench helper
+def timed(fn: Callable[[], object]) -> float:
     subprocess.run(["sync"], check=True)
     t0 = time.perf_counter()
     fn()
     return time.perf_counter() - t0
 
 
-def one_run(base: Path) -> dict[str, float]:
+def _own_all(paths: list[Path], dur: Durability) -> None:
+    for p in paths:
+        fsops.own(str(p), dur)
+
+
+def one_run(base: Path) -> dict[str, Any]:  # a JSON document: figures and names
     vol = base / "E"
     data = vol / "Shares" / "Data"
     populate(data)
@@ -65,7 +73,7 @@ def one_run(base: Path) -> dict[str, float]:
     matcher = RuleMatcher([Rule("E:\\Shares\\Data")])
     store = SnapshotStore(base / "snapshots", volumes)
     live_kb = du_kb(vol)
-    info = {}
+    info: dict[str, SnapshotInfo] = {}
     took = timed(lambda: info.setdefault("snap", store.take(SET, matcher, time.time(), "bench")))
     snap = info["snap"]
     snap_kb = du_kb(base / "snapshots")  # alone: its directories (and inodes, if copied)
@@ -76,12 +84,12 @@ def one_run(base: Path) -> dict[str, float]:
     # the receiver's first in-place patch of a shared file: a private copy first
     victims = sorted(data.rglob("*.bin"))[:: 10]  # 10 % of the files
     dur = Durability()
-    cow_s = timed(lambda: [fsops.own(str(p), dur) for p in victims])
+    cow_s = timed(lambda: _own_all(victims, dur))
     for p in victims:
         with open(p, "r+b") as fh:
             fh.write(b"changed after the snapshot")
     files = store.files(SET, snap.id)
-    rb = {}
+    rb: dict[str, Rollback] = {}
     rb_s = timed(lambda: rb.setdefault("r", rollback(files, matcher, volumes)))
     return {"take_s": took, "method": snap.method, "files": snap.files, "bytes": snap.size,
             "live_kib": live_kb, "snapshot_alone_kib": snap_kb,

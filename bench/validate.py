@@ -199,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="seconds per host command in the second scenario (powershell.exe start)")
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
     doc = run(args.runs, args.host_latency)
-    for name, res in doc["one_pair"].items():  # type: ignore[union-attr]
+    one_pair = doc["one_pair"]
+    assert isinstance(one_pair, dict)
+    for name, res in one_pair.items():
         print(f"one pair {name}: {res['appmgr_median_s'] * 1000:.0f} ms concurrent, "
               f"{res['anchor_median_s'] * 1000:.0f} ms one check after another "
               f"(ratio {res['ratio']:.2f}); target <= 1 s: {'met' if res['met'] else 'NOT met'}")

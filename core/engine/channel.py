@@ -171,6 +171,21 @@ class Channel:
                 raise ChannelError("the target acknowledged out of order")
         return True
 
+    async def send_files(self, rows: list[list[Any]], wire: bytes, raw: int, z: bool) -> None:
+        """A batch of small files (``rows``: win path, size, mtime_ns; their bytes one
+        after the other, compressed when ``z``): one frame, one sequence number."""
+        await self.send({"op": "files", "files": rows, "raw": raw, "z": z}, wire)
+        self.counters.sent(raw, len(wire))
+
+    def pack(self, data: bytes) -> tuple[bytes, bool]:
+        """``data`` compressed at the channel's level when that shrinks it (call it
+        in a worker thread)."""
+        if self.level and data:
+            packed = zlib.compress(data, self.level)
+            if len(packed) < len(data):
+                return packed, True
+        return data, False
+
     async def _send_chunks(self, fh: Any, size: int) -> None:
         left = size
         while left:

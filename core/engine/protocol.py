@@ -25,11 +25,13 @@ CHUNK = 1 << 20
 MAX_DATA = 16 << 20  # a chunk or block frame, compressed or not, and what it inflates to
 MAX_LISTING = 1 << 30  # a target's listing, inflated
 #: 2: TLS with certificates, versions checked at the handshake. 3: every change on a
-#: data channel carries the set's sequence number (``seq``), and an ack means on disk
-PROTOCOL_VERSION = 3
+#: data channel carries the set's sequence number (``seq``), and an ack means on disk.
+#: 4: small files travel in batches (``files``)
+PROTOCOL_VERSION = 4
 TLS_VERSION = 2  # the first version that speaks TLS (an older engine answers in plain text)
 #: the data channel's operations that change the target: each carries the next ``seq``
-CHANGES = frozenset({"mkdir", "delete", "file", "block", "settle", "rename"})
+CHANGES = frozenset({"mkdir", "delete", "file", "files", "block", "settle", "rename"})
+MAX_BATCH_FILES = 1024  # files in one ``files`` frame at most
 SLICE = 4 << 20  # a streamed file is counted (transfer rate) after each slice
 
 

@@ -1,6 +1,9 @@
 """Small files travel in batches (source side): many files per frame, one worker
 thread job per batch.
 
+Files up to ``SMALL`` (1 MiB) qualify: one large enough for a block-index entry
+gets it from the bytes sent, as :func:`core.engine.delta.send_whole` gives it.
+
 Measured on a full mirror of 20,000 files of 4 KiB: sending each file as its own
 frame cost an executor hop, a frame, a drain of the send buffer and, on the
 target, a job on its disk thread and a data sync per file. A batch reads up to
@@ -16,15 +19,14 @@ import asyncio
 import os
 from typing import Any
 
-from core.engine import delta
+from core.engine import blocks, delta
 from core.engine.block_index import MIN_SIZE, BlockIndex
 from core.engine.channel import Channel
 
-SMALL = 64 << 10  # files up to this size go in batches (below block_index.MIN_SIZE)
+SMALL = 1 << 20  # files up to this size go in batches
 BATCH_FILES = 512
-BATCH_BYTES = 2 << 20
+BATCH_BYTES = 4 << 20
 BATCH_NAMES = 256 << 10  # path characters per batch (the frame header stays small)
-assert SMALL < MIN_SIZE  # batched files need no block-index entry
 
 
 class FileBatch:
@@ -56,21 +58,33 @@ class FileBatch:
         if not self._items:
             return
         items, self._items, self._bytes, self._names = self._items, [], 0, 0
-        rows, wire, raw, z, large = await asyncio.to_thread(_read, items, self.ch)
+        rows, wire, raw, z, large, leaves = await asyncio.to_thread(_read, items, self.ch)
         if rows:
             await self.ch.send_files(rows, wire, raw, z)
+        if leaves:  # as send_whole: the digests of the bytes sent (trusted as its are)
+            await asyncio.to_thread(_put, self.index, leaves)
         for win, local in large:  # grew since it was listed: sent on its own
             await delta.send_whole(self.ch, self.index, win, local, ack=False)
 
 
+Leaves = list[tuple[str, int, bytes]]
+
+
+def _put(index: BlockIndex, leaves: Leaves) -> None:
+    for win, size, sums in leaves:
+        index.put(win, size, sums)
+
+
 def _read(items: list[tuple[str, str]], ch: Channel,
-          ) -> tuple[list[list[Any]], bytes, int, bool, list[tuple[str, str]]]:
+          ) -> tuple[list[list[Any]], bytes, int, bool, list[tuple[str, str]], Leaves]:
     """Read a batch (in a worker thread): rows, the bytes (packed), their raw length,
-    whether compressed, and the files that are no longer small. A file gone since
-    it was listed is left out (its delete is queued)."""
+    whether compressed, the files that are no longer small, and the leaf digests
+    of the files large enough for a block-index entry. A file gone since it was
+    listed is left out (its delete is queued)."""
     rows: list[list[Any]] = []
     parts: list[bytes] = []
     large: list[tuple[str, str]] = []
+    leaves: Leaves = []
     for win, local in items:
         try:
             fh = open(local, "rb", buffering=0)  # noqa: SIM115 - closed below
@@ -87,6 +101,8 @@ def _read(items: list[tuple[str, str]], ch: Channel,
             continue
         rows.append([win, len(data), st.st_mtime_ns])
         parts.append(data)
+        if len(data) >= MIN_SIZE:
+            leaves.append((win, len(data), blocks.leaf_sums(data)))
     raw = b"".join(parts)
     wire, z = ch.pack(raw)
-    return rows, wire, len(raw), z, large
+    return rows, wire, len(raw), z, large, leaves

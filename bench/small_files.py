@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -36,12 +34,10 @@ import time
 from pathlib import Path
 
 from bench import mirror
-from bench.durability import mirror_machine, spread
-from core.engine.client import EngineClient
-from core.model.rules import Rule
+from bench.durability import mirror_machine
+from bench.mirror import spread
 
 SEED, FILES, SIZE, DIRS = 20261207, 20_000, 4096, 100
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 def make_dataset(data: Path) -> Path:
@@ -57,61 +53,6 @@ def make_dataset(data: Path) -> Path:
         (d / f"f{i:05d}.bin").write_bytes(rnd.randbytes(SIZE))
     stamp.write_text(json.dumps({"files": FILES, "size": SIZE, "seed": SEED}))
     return src
-
-
-def cpu_of(pid: int, children: bool = False) -> float:
-    """User + system seconds of ``pid`` (with ``children``: of its reaped children)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    at = 13 if children else 11  # cutime/cstime, or utime/stime (fields 16-17, 14-15)
-    return (int(fields[at]) + int(fields[at + 1])) / TICK
-
-
-def run_engine(src_pid: int, src_c: EngineClient, work: Path, n: int) -> tuple[float, float, Path]:
-    """One timed Full mirror into a new target engine: (seconds, CPU seconds, copy)."""
-    target_e = work / f"engine-run{n}" / "E"
-    mirror.fresh(target_e)
-    tgt = mirror.engine(mirror.TGT_IP, work / f"engine-run{n}" / "state", target_e)
-    try:
-        tgt_c = mirror.client(mirror.TGT_IP)
-        name, token = f"small{n}", f"token-{n}"
-        src_c.create_set(name, [Rule("E:\\Bench")])
-        tgt_c.accept(name, token)
-        tgt_c.close()
-        cpu0 = cpu_of(src_pid) + cpu_of(tgt.pid)
-        t0 = time.perf_counter()
-        src_c.connect(name, mirror.TGT_IP, mirror.PORT, token,
-                      mirror_type="full", replicate=False)
-        while (st := src_c.stats(name)).mirror_status not in (
-                "complete", "error"):
-            time.sleep(0.01)
-        elapsed = time.perf_counter() - t0
-        cpu = cpu_of(src_pid) + cpu_of(tgt.pid) - cpu0
-    finally:
-        tgt.terminate()
-        tgt.wait(30)
-    if st.mirror_status != "complete":
-        raise RuntimeError(f"engine mirror failed: {st.last_error}")
-    src_c.disconnect(name)
-    src_c.delete_set(name)
-    return elapsed, cpu, target_e / "Bench"
-
-
-def run_rsync(src: Path, root: Path, daemon_pid: int, n: int) -> tuple[float, float, Path]:
-    dest = root / f"run{n}"
-    mirror.fresh(dest)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    d0 = cpu_of(daemon_pid, children=True)
-    t0 = time.perf_counter()
-    subprocess.run(["rsync", "-a", "--whole-file", f"{src}/",
-                    f"rsync://{mirror.RSYNC_IP}:{mirror.RSYNC_PORT}/mod/run{n}/"], check=True)
-    elapsed = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # the daemon reaps the child that served the run soon after the client exits
-    deadline = time.monotonic() + 5
-    while (d1 := cpu_of(daemon_pid, children=True)) == d0 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    client_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return elapsed, client_cpu + d1 - d0, dest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,18 +83,17 @@ def main(argv: list[str] | None = None) -> int:
         src_c = mirror.client(mirror.SRC_IP)
 
         def engine(n: int) -> None:
-            s, cpu, copy = run_engine(src_engine.pid, src_c, work, n)
+            s, copy = mirror.run_engine(src_c, work, n, src_pid=src_engine.pid,
+                                        cpu=res["engine"]["cpu"])
             if not mirror.same_tree(src, copy):
                 raise RuntimeError(f"engine copy {n} differs from the source")
             res["engine"]["s"].append(s)
-            res["engine"]["cpu"].append(cpu)
 
         def rsync(n: int) -> None:
-            s, cpu, copy = run_rsync(src, root, daemon.pid, n)
-            if not mirror.same_tree(src, copy):
+            s = mirror.run_rsync(src, root, n, daemon_pid=daemon.pid, cpu=res["rsync"]["cpu"])
+            if not mirror.same_tree(src, root / f"run{n}"):
                 raise RuntimeError(f"rsync copy {n} differs from the source")
             res["rsync"]["s"].append(s)
-            res["rsync"]["cpu"].append(cpu)
 
         for n in range(args.runs):
             for tool in ((engine, rsync) if n % 2 == 0 else (rsync, engine)):

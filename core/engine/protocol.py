@@ -15,7 +15,7 @@ import socket
 import struct
 import zlib
 from collections.abc import Callable
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 MAGIC = b"AM"
 PREFIX = struct.Struct("!2sIQ")
@@ -33,6 +33,13 @@ TLS_VERSION = 2  # the first version that speaks TLS (an older engine answers in
 CHANGES = frozenset({"mkdir", "delete", "file", "files", "block", "settle", "rename"})
 MAX_BATCH_FILES = 1024  # files in one ``files`` frame at most
 SLICE = 4 << 20  # a streamed file is counted (transfer rate) after each slice
+
+
+class Reader(Protocol):
+    """What frames are read from: an asyncio.StreamReader, or the target's
+    :class:`core.engine.rxbuffer.BufferedReader`."""
+
+    async def readexactly(self, n: int) -> bytes: ...
 
 
 class FrameError(Exception):
@@ -67,7 +74,7 @@ def _parse_header(raw: bytes) -> dict[str, Any]:
 
 
 # --- asyncio side --------------------------------------------------------------
-async def read_header(reader: asyncio.StreamReader) -> tuple[dict[str, Any], int]:
+async def read_header(reader: Reader) -> tuple[dict[str, Any], int]:
     """Read one frame's header; the caller must consume ``payload_len`` bytes next."""
     try:
         prefix = await reader.readexactly(PREFIX.size)
@@ -78,7 +85,7 @@ async def read_header(reader: asyncio.StreamReader) -> tuple[dict[str, Any], int
 
 
 async def read_payload(
-    reader: asyncio.StreamReader, n: int, limit: int = MAX_SMALL_PAYLOAD
+    reader: Reader, n: int, limit: int = MAX_SMALL_PAYLOAD
 ) -> bytes:
     if n > limit:
         raise FrameError(f"payload of {n} bytes is larger than the {limit} allowed here")
@@ -89,7 +96,7 @@ async def read_payload(
 
 
 async def read_frame(
-    reader: asyncio.StreamReader, limit: int = MAX_SMALL_PAYLOAD
+    reader: Reader, limit: int = MAX_SMALL_PAYLOAD
 ) -> tuple[dict[str, Any], bytes]:
     header, plen = await read_header(reader)
     return header, await read_payload(reader, plen, limit)
@@ -114,7 +121,7 @@ def inflate(payload: bytes, limit: int, expect: int | None = None) -> bytes:
     return data
 
 
-async def copy_payload(reader: asyncio.StreamReader, n: int, out: BinaryIO | None) -> None:
+async def copy_payload(reader: Reader, n: int, out: BinaryIO | None) -> None:
     """Stream ``n`` payload bytes into ``out`` (or discard them) in 1 MiB pieces."""
     left = n
     try:

@@ -59,7 +59,7 @@ class OutOfOrder(Rejected):
 
 class Receiver:
     def __init__(
-        self, name: str, volumes: VolumeMap, reader: asyncio.StreamReader,
+        self, name: str, volumes: VolumeMap, reader: protocol.Reader,
         writer: asyncio.StreamWriter, on_rules: Callable[[list[Rule]], None] | None = None,
         durability: Durability | None = None,
     ) -> None:

@@ -65,7 +65,15 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("rsync") is None:
         print("rsync is not installed (apt-get install rsync)", file=sys.stderr)
         return 2
+    saved = mirror.SRC_IP, mirror.TGT_IP, mirror.RSYNC_IP
     mirror.SRC_IP, mirror.TGT_IP, mirror.RSYNC_IP = (f"{args.net}.{i}" for i in (1, 2, 3))
+    try:
+        return measure(args)
+    finally:  # bench.run_all runs others after this one, on their own addresses
+        mirror.SRC_IP, mirror.TGT_IP, mirror.RSYNC_IP = saved
+
+
+def measure(args: argparse.Namespace) -> int:
     data = args.data or Path(tempfile.gettempdir()) / "appmgr-bench-small"
     src = make_dataset(data)
     work = Path(tempfile.mkdtemp(prefix="appmgr-bench-small-", dir=data))

@@ -30,13 +30,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import mirror
+from bench.mirror import spread
 from core.engine.durability import NO_FSYNC_ENV
 
 VARIANTS = ("engine", "engine_no_fsync", "rsync_fsync", "rsync")
-
-
-def spread(xs: list[float]) -> dict[str, float | list[float]]:
-    return {"seconds": xs, "min_s": min(xs), "median_s": statistics.median(xs), "max_s": max(xs)}
 
 
 def main(argv: list[str] | None = None) -> int:

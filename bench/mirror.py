@@ -11,10 +11,13 @@ random incompressible bytes from a fixed seed.
 (b) rsync: ``rsync --daemon --no-detach`` on 127.0.41.3:8730, then
     ``rsync -a --whole-file src/ rsync://127.0.41.3:8730/mod/`` into an empty dir.
 
-Runs alternate (engine, rsync, engine, ...) after ``sync``, each into a new
-empty directory (ext4 creates files slowly right after many deletions, so
-no run deletes anything before another run); the median of ``--runs`` is
-reported. MB = 10^6 bytes. Results: bench/results/mirror.json.
+Runs alternate, the first tool flipping each round (engine first in even
+rounds), after ``sync``, each into a new empty directory (ext4 creates files
+slowly right after many deletions, so no run deletes anything before another
+run); every copy of both tools is compared byte for byte with the source.
+min/median/max of ``--runs`` rounds and the CPU of both (the two engines'
+user+system time; rsync's client plus the daemon's child that served the run)
+are reported. MB = 10^6 bytes. Results: bench/results/mirror.json.
 Run: ``python -m bench.mirror [--data DIR] [--runs N]`` (needs rsync).
 """
 
@@ -25,6 +28,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import socket
 import statistics
@@ -105,6 +109,17 @@ def engine(ip: str, state: Path, vol_e: Path, env: dict[str, str] | None = None,
     return p
 
 
+def cpu_of(pid: int, children: bool = False) -> float:
+    """User + system seconds of ``pid`` (with ``children``: of its reaped children)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    at = 13 if children else 11  # cutime/cstime, or utime/stime (fields 16-17, 14-15)
+    return (int(fields[at]) + int(fields[at + 1])) / os.sysconf("SC_CLK_TCK")
+
+
+def spread(xs: list[float]) -> dict[str, float | list[float]]:
+    return {"seconds": xs, "min_s": min(xs), "median_s": statistics.median(xs), "max_s": max(xs)}
+
+
 def fresh(path: Path) -> None:
     """A new empty directory; dirty pages of earlier runs written out first."""
     path.mkdir(parents=True)
@@ -112,9 +127,11 @@ def fresh(path: Path) -> None:
 
 
 def run_engine(src_c: EngineClient, work: Path, n: int | str,
-               env: dict[str, str] | None = None) -> tuple[float, Path]:
+               env: dict[str, str] | None = None, src_pid: int | None = None,
+               cpu: list[float] | None = None) -> tuple[float, Path]:
     """One timed Full mirror into a target engine whose E: volume is a new empty dir
-    (``env``: extra environment of the target engine, e.g. bench/durability.py's)."""
+    (``env``: extra environment of the target engine, e.g. bench/durability.py's);
+    with ``src_pid`` both engines' CPU seconds during the run go to ``cpu``."""
     target_e = work / f"engine-run{n}" / "E"
     fresh(target_e)
     tgt = engine(TGT_IP, work / f"engine-run{n}" / "state", target_e, env)
@@ -124,11 +141,14 @@ def run_engine(src_c: EngineClient, work: Path, n: int | str,
         src_c.create_set(name, [Rule("E:\\Bench")])
         tgt_c.accept(name, token)
         tgt_c.close()
+        cpu0 = cpu_of(src_pid) + cpu_of(tgt.pid) if src_pid else 0.0
         t0 = time.perf_counter()
         src_c.connect(name, TGT_IP, PORT, token, mirror_type="full", replicate=False)
         while (st := src_c.stats(name)).mirror_status not in ("complete", "error"):
             time.sleep(0.01)
         elapsed = time.perf_counter() - t0
+        if src_pid and cpu is not None:
+            cpu.append(cpu_of(src_pid) + cpu_of(tgt.pid) - cpu0)
     finally:
         tgt.terminate()
         tgt.wait(10)
@@ -139,13 +159,25 @@ def run_engine(src_c: EngineClient, work: Path, n: int | str,
     return elapsed, target_e / "Bench"
 
 
-def run_rsync(src: Path, rsync_root: Path, n: int | str, extra: tuple[str, ...] = ()) -> float:
-    """One timed rsync into a new empty directory of the daemon's module."""
+def run_rsync(src: Path, rsync_root: Path, n: int | str, extra: tuple[str, ...] = (),
+              daemon_pid: int | None = None, cpu: list[float] | None = None) -> float:
+    """One timed rsync into a new empty directory of the daemon's module; with
+    ``daemon_pid`` its CPU seconds (client and the daemon's child) go to ``cpu``."""
     fresh(rsync_root / f"run{n}")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    d0 = cpu_of(daemon_pid, children=True) if daemon_pid else 0.0
     t0 = time.perf_counter()
     subprocess.run(["rsync", "-a", "--whole-file", *extra, f"{src}/",
                     f"rsync://{RSYNC_IP}:{RSYNC_PORT}/mod/run{n}/"], check=True)
-    return time.perf_counter() - t0
+    elapsed = time.perf_counter() - t0
+    if daemon_pid and cpu is not None:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        deadline = time.monotonic() + 5  # the daemon reaps the child soon after the client
+        while (d1 := cpu_of(daemon_pid, children=True)) == d0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+                   + d1 - d0)
+    return elapsed
 
 
 def same_tree(a: Path, b: Path) -> bool:
@@ -162,11 +194,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, help="cache directory for the data set")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--net", default="127.0.41", help="loopback /24 for the engines and rsync")
     ap.add_argument("--out", type=Path, default=RESULTS / "mirror.json")
     args = ap.parse_args(argv)
     if shutil.which("rsync") is None:
         print("rsync is not installed (apt-get install rsync)", file=sys.stderr)
         return 2
+    global SRC_IP, TGT_IP, RSYNC_IP
+    SRC_IP, TGT_IP, RSYNC_IP = (f"{args.net}.{i}" for i in (1, 2, 3))
     data = args.data or Path(tempfile.gettempdir()) / "appmgr-bench-mirror"
     src, nfiles, nbytes = make_dataset(data)
     work = Path(tempfile.mkdtemp(prefix="appmgr-bench-", dir=data))
@@ -182,16 +217,29 @@ def main(argv: list[str] | None = None) -> int:
     ]
     eng_t: list[float] = []
     rs_t: list[float] = []
+    eng_cpu: list[float] = []
+    rs_cpu: list[float] = []
     try:
         wait_port(RSYNC_IP, RSYNC_PORT)
         src_c = client(SRC_IP)
-        for n in range(args.runs):
-            seconds, copy = run_engine(src_c, work, n)
+
+        def by_engine(n: int) -> None:
+            seconds, copy = run_engine(src_c, work, n, src_pid=procs[0].pid, cpu=eng_cpu)
+            if not same_tree(src, copy):
+                raise RuntimeError(f"engine copy {n} differs from the source")
             eng_t.append(seconds)
-            if n == 0 and not same_tree(src, copy):
-                raise RuntimeError("engine copy differs from the source")
-            rs_t.append(run_rsync(src, rsync_root, n))
-            print(f"run {n + 1}: engine {eng_t[-1]:.2f} s, rsync {rs_t[-1]:.2f} s", flush=True)
+
+        def by_rsync(n: int) -> None:
+            seconds = run_rsync(src, rsync_root, n, daemon_pid=procs[1].pid, cpu=rs_cpu)
+            if not same_tree(src, rsync_root / f"run{n}"):
+                raise RuntimeError(f"rsync copy {n} differs from the source")
+            rs_t.append(seconds)
+
+        for n in range(args.runs):
+            for run in ((by_engine, by_rsync) if n % 2 == 0 else (by_rsync, by_engine)):
+                run(n)
+            print(f"run {n + 1}: engine {eng_t[-1]:.2f} s (CPU {eng_cpu[-1]:.2f} s), "
+                  f"rsync {rs_t[-1]:.2f} s (CPU {rs_cpu[-1]:.2f} s)", flush=True)
         src_c.close()
     finally:
         for p in procs:
@@ -206,8 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "full mirror of a 1 GB mixed data set, engine vs rsync daemon on loopback",
         "dataset": {"files": nfiles, "bytes": nbytes, "seed": SEED},
         "runs": args.runs,
-        "engine": {"seconds": eng_t, "median_s": e_med, "mb_per_s": e_mbs},
-        "rsync": {"seconds": rs_t, "median_s": r_med, "mb_per_s": r_mbs,
+        "engine": {**spread(eng_t), "mb_per_s": e_mbs, "cpu": spread(eng_cpu)},
+        "rsync": {**spread(rs_t), "mb_per_s": r_mbs, "cpu": spread(rs_cpu),
                   "command": "rsync -a --whole-file src/ rsync://127.0.41.3:8730/mod/"},
         "ratio_engine_to_rsync": e_mbs / r_mbs,
         "target_ratio": 0.5,

@@ -224,13 +224,13 @@ class LdapDirectory:
 
     def lock_dns_record(self, fqdn: str, account: str) -> DnsLock:
         with self._lock:
-            return dns_lock.lock_record(self._conn, self.root_dse(), fqdn, account, self.where,
-                                        self._time_limit)
+            return dns_lock.set_lock(self._conn, self.root_dse(), fqdn, account, self.where,
+                                     self._time_limit, lock=True)
 
     def unlock_dns_record(self, fqdn: str, account: str) -> DnsLock:
         with self._lock:
-            return dns_lock.unlock_record(self._conn, self.root_dse(), fqdn, account,
-                                          self.where, self._time_limit)
+            return dns_lock.set_lock(self._conn, self.root_dse(), fqdn, account, self.where,
+                                     self._time_limit, lock=False)
 
     def domain_controllers(self) -> list[str]:
         with self._lock:

@@ -10,7 +10,7 @@ own rights on it, so one deny ACE for the source's computer account stops it
 ACE, so the source can register again.
 
 Where the zone is not in the directory (BIND, or a zone file), nothing here can
-lock the record: :func:`lock_record` says so and changes nothing.
+lock the record: :func:`set_lock` says so and changes nothing.
 """
 
 from __future__ import annotations
@@ -108,37 +108,22 @@ def _write(conn: Connection, dn: str, value: bytes, where: str) -> None:
         check(conn.result, where)
 
 
-def _not_stored(fqdn: str, where: str, lock: bool) -> DnsLock:
-    then = "it cannot be locked there" if lock else "there is no lock to lift"
-    return DnsLock(fqdn, "", False, f"{fqdn} is not a record of a zone stored in {where} "
-                   f"(not AD-integrated): {then}")
-
-
-def lock_record(conn: Connection, root: RootDse, fqdn: str, account: str, where: str,
-                time_limit: int) -> DnsLock:
-    """Deny ``account`` (a sAMAccountName: ``FS01$``) the right to change ``fqdn``'s record."""
+def set_lock(conn: Connection, root: RootDse, fqdn: str, account: str, where: str,
+             time_limit: int, *, lock: bool) -> DnsLock:
+    """Deny ``account`` (a sAMAccountName: ``FS01$``) the right to change ``fqdn``'s record
+    (``lock``), or remove exactly that deny (every other ACE stays)."""
     found = _find(conn, fqdn, root, where, time_limit)
     if found is None:
-        return _not_stored(fqdn, where, True)
+        then = "it cannot be locked there" if lock else "there is no lock to lift"
+        return DnsLock(fqdn, "", False, f"{fqdn} is not a record of a zone stored in {where} "
+                       f"(not AD-integrated): {then}")
     dn, current = found
     sid = account_sid(conn, root.default_nc, account, where, time_limit)
-    if not sd.is_locked(current, sid):
-        _write(conn, dn, sd.locked(current, sid), where)
-    return DnsLock(fqdn, dn, True, f"{fqdn} locked: {account} "
-                   f"({sd.sid_to_str(sid)}) can no longer re-register it")
-
-
-def unlock_record(conn: Connection, root: RootDse, fqdn: str, account: str, where: str,
-                  time_limit: int) -> DnsLock:
-    """Remove the lock of :func:`lock_record` (every other ACE stays)."""
-    found = _find(conn, fqdn, root, where, time_limit)
-    if found is None:
-        return _not_stored(fqdn, where, False)
-    dn, current = found
-    sid = account_sid(conn, root.default_nc, account, where, time_limit)
-    if sd.is_locked(current, sid):
-        _write(conn, dn, sd.unlocked(current, sid), where)
-    return DnsLock(fqdn, dn, False, f"{fqdn} unlocked: {account} may register it again")
+    if sd.is_locked(current, sid) != lock:
+        _write(conn, dn, sd.locked(current, sid) if lock else sd.unlocked(current, sid), where)
+    said = (f"locked: {account} ({sd.sid_to_str(sid)}) can no longer re-register it" if lock
+            else f"unlocked: {account} may register it again")
+    return DnsLock(fqdn, dn, lock, f"{fqdn} {said}")
 
 
 def is_locked(conn: Connection, root: RootDse, fqdn: str, account: str, where: str,

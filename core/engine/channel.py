@@ -56,6 +56,8 @@ class Channel:
         self.counters = counters
         self.level = max(0, min(9, compression))
         self._seq = 0
+        #: the ack number of the last frame sent that asked for one
+        self.last_ack = 0
         #: the sequence number of the last change sent
         self.sent_seq = 0
 
@@ -108,10 +110,19 @@ class Channel:
 
     async def call(self, header: dict[str, Any], payload: bytes = b"") -> dict[str, Any]:
         """Send a frame that the target acknowledges, and wait for the ack."""
+        return await self.acked(await self.post(header, payload))
+
+    async def post(self, header: dict[str, Any], payload: bytes = b"") -> int:
+        """Send a frame that the target acknowledges; returns the ack number to wait
+        for with :meth:`acked` (acks come back in the order frames were sent)."""
         self._seq += 1
         await self.send({**header, "ack": self._seq}, payload)
+        return self._seq
+
+    async def acked(self, number: int) -> dict[str, Any]:
+        """Wait for the next ack, which must be ``number``'s (the oldest unacked)."""
         reply, _ = await self.reply()
-        if reply.get("op") != "ack" or reply.get("ack") != self._seq:
+        if reply.get("op") != "ack" or reply.get("ack") != number:
             raise ChannelError("the target acknowledged out of order")
         return reply
 
@@ -139,11 +150,12 @@ class Channel:
     # --- data ------------------------------------------------------------------
     async def send_file(
         self, win: str, local: str, ack: bool = False,
-        wrap: Callable[[BinaryIO, int], Any] | None = None,
+        wrap: Callable[[BinaryIO, int], Any] | None = None, wait: bool = True,
     ) -> bool:
         """Send a whole file; False when it no longer exists (nothing was sent).
         ``wrap(fh, size)`` may return a reader the bytes are read through instead
-        (block-delta hashes what it sends: :class:`core.engine.delta.HashingReader`)."""
+        (block-delta hashes what it sends: :class:`core.engine.delta.HashingReader`).
+        With ``ack`` and not ``wait``, the ack to wait for is :attr:`last_ack`."""
         try:
             fh = open(local, "rb")  # noqa: SIM115 - closed in finally
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
@@ -165,11 +177,27 @@ class Channel:
                 await self._send_chunks(src, st.st_size)
         finally:
             fh.close()
-        if ack:
+        self.last_ack = self._seq
+        if ack and wait:
             reply, _ = await self.reply()
             if reply.get("ack") != self._seq:
                 raise ChannelError("the target acknowledged out of order")
         return True
+
+    async def send_files(self, rows: list[list[Any]], wire: bytes, raw: int, z: bool) -> None:
+        """A batch of small files (``rows``: win path, size, mtime_ns; their bytes one
+        after the other, compressed when ``z``): one frame, one sequence number."""
+        await self.send({"op": "files", "files": rows, "raw": raw, "z": z}, wire)
+        self.counters.sent(raw, len(wire))
+
+    def pack(self, data: bytes) -> tuple[bytes, bool]:
+        """``data`` compressed at the channel's level when that shrinks it (call it
+        in a worker thread)."""
+        if self.level and data:
+            packed = zlib.compress(data, self.level)
+            if len(packed) < len(data):
+                return packed, True
+        return data, False
 
     async def _send_chunks(self, fh: Any, size: int) -> None:
         left = size

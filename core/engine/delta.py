@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Awaitable, Callable
 from typing import BinaryIO
 
 from core.engine import blocks
@@ -63,10 +64,25 @@ class HashingReader:
         return bytes(self._leaves) + (blocks.leaf_sums(self._rest) if self._rest else b"")
 
 
+#: an op sent and not yet acknowledged: its ack number (None: nothing was sent) and
+#: what to do once it is acknowledged (the block index trusts only acked content)
+Posted = tuple[int | None, Callable[[], Awaitable[None]] | None]
+
+
 async def send_whole(ch: Channel, index: BlockIndex, win: str, local: str,
                      ack: bool = True) -> bool:
     """Send ``local`` whole; a file large enough gets its entry from the bytes sent.
     False when it no longer exists (nothing was sent)."""
+    posted = await post_whole(ch, index, win, local, ack)
+    if posted is None:
+        return False
+    await landed(ch, posted)
+    return True
+
+
+async def post_whole(ch: Channel, index: BlockIndex, win: str, local: str,
+                     ack: bool = True) -> Posted | None:
+    """:func:`send_whole` without waiting for the ack: see :func:`landed`."""
     index.drop(win)
     reader: list[HashingReader] = []
 
@@ -76,24 +92,46 @@ async def send_whole(ch: Channel, index: BlockIndex, win: str, local: str,
         reader.append(HashingReader(fh, size))
         return reader[0]
 
-    if not await ch.send_file(win, local, ack=ack, wrap=wrap):
-        return False
-    if reader:  # trusted only once acked, or (in a mirror) once the mirror completed
+    if not await ch.send_file(win, local, ack=ack, wrap=wrap, wait=False):
+        return None
+
+    async def put() -> None:  # trusted once acked, or (in a mirror) once it completed
         await asyncio.to_thread(index.put, win, reader[0].size, reader[0].leaves())
-    return True
+
+    return (ch.last_ack if ack else None), (put if reader else None)
+
+
+async def landed(ch: Channel, posted: Posted) -> None:
+    """Wait for a posted op's ack (the oldest unacked: acks come in order), then
+    record what it established."""
+    number, after = posted
+    if number is not None:
+        await ch.acked(number)
+    if after is not None:
+        await after()
 
 
 async def send_write(ch: Channel, index: BlockIndex, win: str, local: str) -> bool:
     """Send a modified file: only the leaves that differ from its entry, or whole.
     False when it no longer exists."""
+    posted = await post_write(ch, index, win, local)
+    if posted is None:
+        return False
+    await landed(ch, posted)
+    return True
+
+
+async def post_write(ch: Channel, index: BlockIndex, win: str, local: str) -> Posted | None:
+    """:func:`send_write` without waiting for the ack (see :func:`landed`); None when
+    the file no longer exists."""
     entry = await asyncio.to_thread(index.get, win) if win in index else None
     if entry is None:
-        return await send_whole(ch, index, win, local)
+        return await post_whole(ch, index, win, local)
     try:
         fh = open(local, "rb")  # noqa: SIM115 - closed below; reads see one file throughout
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         index.drop(win)
-        return False
+        return None
     try:
         # the time before the hashing: a write meanwhile leaves the copy looking older
         # than the source (the quick mirror resends it), never newer than its content
@@ -101,7 +139,7 @@ async def send_write(ch: Channel, index: BlockIndex, win: str, local: str) -> bo
         leaves, size = await asyncio.to_thread(leaves_of, fh)
         if size < MIN_SIZE:  # shrunk to a small file: whole, without entry
             fh.close()
-            return await send_whole(ch, index, win, local)
+            return await post_whole(ch, index, win, local)
         runs = blocks.differing_leaf_runs(leaves, entry.leaves, size)
         index.drop(win)  # until the target acknowledged, its copy is in between
         new = bytearray(leaves)
@@ -109,9 +147,12 @@ async def send_write(ch: Channel, index: BlockIndex, win: str, local: str) -> bo
             await send_run(ch, win, fh, off, length, new)
     finally:
         fh.close()
-    await ch.call({"op": "settle", "path": win, "size": size, "mtime_ns": mtime})
-    await asyncio.to_thread(index.put, win, size, bytes(new))
-    return True
+    number = await ch.post({"op": "settle", "path": win, "size": size, "mtime_ns": mtime})
+
+    async def put() -> None:
+        await asyncio.to_thread(index.put, win, size, bytes(new))
+
+    return number, put
 
 
 async def send_checksum(ch: Channel, index: BlockIndex, e: Entry) -> None:

@@ -11,6 +11,11 @@ operation only notes what it dirtied, and one commit round (see
 :mod:`core.engine.group_commit`) syncs everything noted since the last round,
 each directory once, before the acks of all the operations it covers go out.
 
+Small files arrive in batches (:func:`core.engine.fsops.write_files`): their
+data is synced together before their renames, with one ``syncfs`` per file
+system on Linux (measured: 20,000 fsyncs of 4 KiB files cost more than the
+whole copy), else one sync per file.
+
 A :class:`Durability` is used on the receiver's disk thread only (FsWorker),
 so it needs no lock. The fsync functions are injected: tests record the order
 of calls; ``bench/durability.py`` measures the cost with :func:`unsafe_no_fsync`,
@@ -19,9 +24,11 @@ which nothing else uses (it is not a setting: an ack always means on disk).
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import logging
 import os
+import sys
 from collections.abc import Callable
 
 log = logging.getLogger(__name__)
@@ -53,6 +60,32 @@ def fsync_dir(path: str) -> None:
         os.close(fd)
 
 
+def _load_syncfs() -> Callable[[int], int] | None:
+    """Linux's ``syncfs(2)`` (not in the os module), or None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+_SYNCFS = _load_syncfs()
+#: a batch of at least this many new files is synced with syncfs, not file by file
+SYNCFS_MIN = 8
+
+
+def syncfs(fd: int) -> None:
+    """Write out everything dirty of the file system holding ``fd`` (Linux)."""
+    assert _SYNCFS is not None
+    if _SYNCFS(fd) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
 def _skip_file(fd: int, path: str) -> None:
     return None
 
@@ -77,6 +110,11 @@ class Durability:
         self.sync_dir = sync_dir or (_skip_dir if skip else fsync_dir)
         self._dirs: set[str] = set()
         self._files: set[str] = set()
+        #: directories known to exist (no stat per file of a batch): forgotten
+        #: whenever anything is removed or renamed (:meth:`forget_dirs`)
+        self._known: set[str] = set()
+        #: syncfs only with the real fsync (tests inject recorders; the bench skips)
+        self._batch_syncfs = _SYNCFS is not None and self.sync_file is fsync_file
         #: commit rounds run (each syncs all that was noted since the one before)
         self.rounds = 0
 
@@ -84,6 +122,19 @@ class Durability:
     def sync_data(self, fd: int, path: str) -> None:
         """A new file's data, before the rename that makes it visible: synced now."""
         self.sync_file(fd, path)
+
+    def sync_batch(self, files: list[tuple[int, str]]) -> None:
+        """The data of many new files (open descriptors), before their renames: one
+        syncfs per file system holding them where available, else one sync each."""
+        if not self._batch_syncfs or len(files) < SYNCFS_MIN:
+            for fd, path in files:
+                self.sync_file(fd, path)
+            return
+        devices: dict[int, int] = {}
+        for fd, _ in files:
+            devices.setdefault(os.fstat(fd).st_dev, fd)
+        for fd in devices.values():
+            syncfs(fd)
 
     def entry_changed(self, path: str) -> None:
         """``path`` was created, renamed or removed: its directory is synced next round."""
@@ -95,8 +146,11 @@ class Durability:
 
     def makedirs(self, path: str) -> None:
         """``os.makedirs`` that notes each directory it creates (its parent changed)."""
-        missing: list[str] = []
         p = os.path.abspath(path)
+        if p in self._known:
+            return
+        missing: list[str] = []
+        known = p
         while not os.path.isdir(p):
             missing.append(p)
             parent = os.path.dirname(p)
@@ -110,6 +164,11 @@ class Durability:
                 if not os.path.isdir(d):
                     raise
             self.entry_changed(d)
+        self._known.add(known)
+
+    def forget_dirs(self) -> None:
+        """Something was removed or renamed: directories are checked again."""
+        self._known.clear()
 
     # --- the round ------------------------------------------------------------------
     def sync_files(self) -> None:

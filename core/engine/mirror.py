@@ -23,6 +23,7 @@ import os
 import threading
 
 from core.engine import blocks, delta
+from core.engine.batch import FileBatch
 from core.engine.block_index import MIN_SIZE, BlockIndex
 from core.engine.channel import Channel
 from core.engine.counters import Counters
@@ -83,12 +84,20 @@ async def run_mirror(
     ]
     for p in sorted(orphans, reverse=True):  # children before their directory
         await ch.send({"op": "delete", "path": p, "orphan": True})
+    batch = FileBatch(ch, index)
     for e in entries:
         t = target.get(e.win)
-        if e.is_dir:
+        whole = not e.is_dir and (mirror_type == "full" or t is None or t[0])
+        if whole and batch.fits(e.size):
+            await batch.add(e.win, e.local, e.size)
+            counters.mirror_done += e.size
+            continue
+        if e.is_dir:  # a mirror's paths are distinct: its batch need not go first
             if t is None or not t[0]:
                 await ch.send({"op": "mkdir", "path": e.win})
-        elif mirror_type == "full" or t is None or t[0]:
+            continue
+        await batch.flush()  # what was collected goes first: order holds
+        if whole or t is None:  # (t is None only when whole)
             await delta.send_whole(ch, index, e.win, e.local, ack=False)
         elif mirror_type == "quick":
             if (t[1], t[2]) != (e.size, e.mtime_ns):
@@ -99,6 +108,7 @@ async def run_mirror(
             await ch.send({"op": "settle", "path": e.win, "size": e.size,
                            "mtime_ns": e.mtime_ns})
         counters.mirror_done += e.size
+    await batch.flush()
     await ch.send({"op": "mirror_end"})
     await ch.reply()
 
@@ -130,11 +140,16 @@ async def send_tree(ch: Channel, matcher: RuleMatcher, win: str, local: str,
         if matcher.includes(win):
             await ch.send({"op": "mkdir", "path": win})
         entries = await asyncio.to_thread(lambda: list(scan_dir(matcher, local, win)))
+        batch = FileBatch(ch, index)
         for e in entries:
-            if e.is_dir:
+            if e.is_dir:  # the tree's paths are distinct: its batch need not go first
                 await ch.send({"op": "mkdir", "path": e.win})
+            elif batch.fits(e.size):
+                await batch.add(e.win, e.local, e.size)
             else:
+                await batch.flush()  # what was collected goes first: order holds
                 await delta.send_whole(ch, index, e.win, e.local, ack=False)
+        await batch.flush()
     elif matcher.includes(win):
         await delta.send_whole(ch, index, win, local, ack=False)
     await ch.ack()

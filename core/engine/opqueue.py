@@ -39,6 +39,8 @@ class OpQueue:
         self._now = now
         #: bytes the queued ops will send (their ``size`` when queued)
         self.bytes = 0
+        #: ops at the head already sent and awaiting their acks (never merged into)
+        self.sending = 0
         #: epoch seconds the queue became non-empty; None while empty
         self.since: float | None = None
         self.spill_path.unlink(missing_ok=True)
@@ -52,10 +54,11 @@ class OpQueue:
 
     def push(self, op: Op) -> None:
         """Append an op; a write of the path already written by the op at the
-        tail (not the head being sent) is dropped: the content is read at send time."""
+        tail (not one being sent: the head, or any of the first :attr:`sending`) is
+        dropped: the content is read at send time."""
         if (
             op.get("kind") == "write"
-            and len(self) >= 2
+            and len(self) >= max(2, self.sending + 1)
             and self._tail is not None
             and self._tail.get("kind") == "write"
             and self._tail.get("path") == op.get("path")
@@ -88,6 +91,13 @@ class OpQueue:
         if not self._mem and self._spilled:
             self._load()
         return self._mem[0] if self._mem else None
+
+    def at(self, i: int) -> Op | None:
+        """The ``i``-th op from the head (0: :meth:`head`); None past what is in
+        memory (the rest is read back once the head drains)."""
+        if i == 0:
+            return self.head()
+        return self._mem[i] if i < len(self._mem) else None
 
     def pop(self) -> None:
         if self._mem:

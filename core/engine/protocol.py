@@ -15,7 +15,7 @@ import socket
 import struct
 import zlib
 from collections.abc import Callable
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 MAGIC = b"AM"
 PREFIX = struct.Struct("!2sIQ")
@@ -25,12 +25,21 @@ CHUNK = 1 << 20
 MAX_DATA = 16 << 20  # a chunk or block frame, compressed or not, and what it inflates to
 MAX_LISTING = 1 << 30  # a target's listing, inflated
 #: 2: TLS with certificates, versions checked at the handshake. 3: every change on a
-#: data channel carries the set's sequence number (``seq``), and an ack means on disk
-PROTOCOL_VERSION = 3
+#: data channel carries the set's sequence number (``seq``), and an ack means on disk.
+#: 4: small files travel in batches (``files``)
+PROTOCOL_VERSION = 4
 TLS_VERSION = 2  # the first version that speaks TLS (an older engine answers in plain text)
 #: the data channel's operations that change the target: each carries the next ``seq``
-CHANGES = frozenset({"mkdir", "delete", "file", "block", "settle", "rename"})
+CHANGES = frozenset({"mkdir", "delete", "file", "files", "block", "settle", "rename"})
+MAX_BATCH_FILES = 1024  # files in one ``files`` frame at most
 SLICE = 4 << 20  # a streamed file is counted (transfer rate) after each slice
+
+
+class Reader(Protocol):
+    """What frames are read from: an asyncio.StreamReader, or the target's
+    :class:`core.engine.rxbuffer.BufferedReader`."""
+
+    async def readexactly(self, n: int) -> bytes: ...
 
 
 class FrameError(Exception):
@@ -65,7 +74,7 @@ def _parse_header(raw: bytes) -> dict[str, Any]:
 
 
 # --- asyncio side --------------------------------------------------------------
-async def read_header(reader: asyncio.StreamReader) -> tuple[dict[str, Any], int]:
+async def read_header(reader: Reader) -> tuple[dict[str, Any], int]:
     """Read one frame's header; the caller must consume ``payload_len`` bytes next."""
     try:
         prefix = await reader.readexactly(PREFIX.size)
@@ -76,7 +85,7 @@ async def read_header(reader: asyncio.StreamReader) -> tuple[dict[str, Any], int
 
 
 async def read_payload(
-    reader: asyncio.StreamReader, n: int, limit: int = MAX_SMALL_PAYLOAD
+    reader: Reader, n: int, limit: int = MAX_SMALL_PAYLOAD
 ) -> bytes:
     if n > limit:
         raise FrameError(f"payload of {n} bytes is larger than the {limit} allowed here")
@@ -87,7 +96,7 @@ async def read_payload(
 
 
 async def read_frame(
-    reader: asyncio.StreamReader, limit: int = MAX_SMALL_PAYLOAD
+    reader: Reader, limit: int = MAX_SMALL_PAYLOAD
 ) -> tuple[dict[str, Any], bytes]:
     header, plen = await read_header(reader)
     return header, await read_payload(reader, plen, limit)
@@ -112,7 +121,7 @@ def inflate(payload: bytes, limit: int, expect: int | None = None) -> bytes:
     return data
 
 
-async def copy_payload(reader: asyncio.StreamReader, n: int, out: BinaryIO | None) -> None:
+async def copy_payload(reader: Reader, n: int, out: BinaryIO | None) -> None:
     """Stream ``n`` payload bytes into ``out`` (or discard them) in 1 MiB pieces."""
     left = n
     try:

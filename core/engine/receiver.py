@@ -59,7 +59,7 @@ class OutOfOrder(Rejected):
 
 class Receiver:
     def __init__(
-        self, name: str, volumes: VolumeMap, reader: asyncio.StreamReader,
+        self, name: str, volumes: VolumeMap, reader: protocol.Reader,
         writer: asyncio.StreamWriter, on_rules: Callable[[list[Rule]], None] | None = None,
         durability: Durability | None = None,
     ) -> None:
@@ -262,6 +262,26 @@ class Receiver:
         await self.fs.submit(lambda: fsops.finish_tmp(fh_box["fh"], tmp, local, mtime,
                                                       self.dur))
         self._partial = {}
+
+    async def _op_files(self, h: dict[str, Any], plen: int) -> None:
+        """A batch of small files: one frame, one job on the disk thread."""
+        rows = h.get("files")
+        if not isinstance(rows, list) or len(rows) > protocol.MAX_BATCH_FILES:
+            raise Rejected("a batch of files is malformed or too large")
+        payload = await protocol.read_payload(self.reader, plen, protocol.MAX_DATA)
+        data = _data(h, payload)
+        files: list[tuple[str, int, int]] = []
+        total = 0
+        for row in rows:
+            if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str)
+                    and all(isinstance(v, int) and v >= 0 for v in row[1:])):
+                raise Rejected("a batch of files is malformed")
+            files.append((self._local(row[0]), row[1], row[2]))
+            total += row[1]
+        if total != len(data):
+            raise Rejected("a batch of files has the wrong length")
+        dur = self.dur
+        await self.fs.submit(lambda: fsops.write_files(files, data, dur), len(data))
 
     async def _chunk(self) -> bytes:
         header, payload = await protocol.read_frame(self.reader, protocol.MAX_DATA)

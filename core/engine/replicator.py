@@ -22,6 +22,7 @@ import logging
 import os
 import ssl
 import threading
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,11 @@ from core.model.stats import JobStats
 
 log = logging.getLogger(__name__)
 IDLE_PING = 10.0
+#: operations sent and not yet acknowledged, at most (issue 9: one ack at a time
+#: capped replication at one operation per round trip)
+WINDOW = 64
+#: the ops that may be sent while others await their acks
+PIPELINED = frozenset({"write", "mkdir", "delete"})
 
 
 @dataclass(frozen=True)
@@ -215,36 +221,73 @@ class Replicator:
         c.cleared()
 
     async def _replicate(self) -> None:
+        """Send the queued ops in order, up to WINDOW of them unacknowledged at once.
+
+        An op leaves the queue only once acknowledged (acks come in order; one means
+        on disk), so a broken channel loses nothing. Writes, mkdirs and deletes go
+        out without waiting for the acks of those before them, except when one of
+        those in flight touches the same path (or one above or below it: its block
+        index entry is recorded at its ack). Renames, new trees and re-mirrors need
+        the target's answer or its whole state: they wait until nothing is in flight.
+        The target applies everything in the sequence sent, so order holds."""
         assert self._channel is not None
-        while not self._stopping:
-            if not await self.queue.wait(IDLE_PING):
-                await self._channel.ack()  # notice a dead target while idle
-                continue
-            op = self.queue.head()
-            if op is None:
-                continue
-            if op["kind"] == "resync":  # lost events: a checksum mirror covers them
+        flight: deque[tuple[str, delta.Posted]] = deque()
+        try:
+            while not self._stopping:
+                op = self.queue.at(len(flight)) if len(flight) < WINDOW else None
+                if flight and (op is None or not _joins(op, flight)):
+                    await self._land(flight)  # the oldest op's ack
+                    continue
+                if op is None:
+                    if not await self.queue.wait(IDLE_PING):
+                        await self._channel.ack()  # notice a dead target while idle
+                    continue
+                if op["kind"] in PIPELINED:
+                    self.queue.sending = len(flight) + 1  # no later write merges into it
+                    flight.append((op["path"], await self._post(op)))
+                    continue
+                if op["kind"] == "resync":  # lost events: a checksum mirror covers them
+                    self.queue.pop()
+                    self._resync_queued = False
+                    await self._mirror("checksum")
+                    continue
+                await self._apply(op)
                 self.queue.pop()
-                self._resync_queued = False
-                await self._mirror("checksum")
-                continue
-            await self._apply(op)
-            self.queue.pop()
-            self.last_applied = self.clock.time()
+                self.last_applied = self.clock.time()
+        finally:
+            self.queue.sending = 0
+
+    async def _land(self, flight: deque[tuple[str, delta.Posted]]) -> None:
+        assert self._channel is not None
+        await delta.landed(self._channel, flight[0][1])
+        flight.popleft()
+        self.queue.pop()
+        self.queue.sending = len(flight)
+        self.last_applied = self.clock.time()
+
+    async def _post(self, op: dict[str, Any]) -> delta.Posted:
+        """Send a write, mkdir or delete without waiting for its ack."""
+        ch = self._channel
+        assert ch is not None
+        kind, path = op["kind"], op["path"]
+        if kind == "write":
+            posted = await delta.post_write(ch, self.index, path, self._local(path))
+            if posted is None:  # renamed away since: sent after the rename that moved it
+                self._vanished.add(path)
+                return None, None
+            return posted
+        self.index.drop(path)  # a mkdir replaces a file of that name
+        number = await ch.post({"op": kind, "path": path})
+        if kind == "delete":
+            self._take_vanished(path)
+        return number, None
 
     async def _apply(self, op: dict[str, Any]) -> None:
+        """A new tree or a rename (nothing in flight: they need the target's answer)."""
         ch = self._channel
         assert ch is not None
         kind, path = op["kind"], op.get("path", "")
-        if kind in ("mkdir", "delete"):
-            self.index.drop(path)  # a mkdir replaces a file of that name
-            await ch.call({"op": kind, "path": path})
-            if kind == "delete":
-                self._take_vanished(path)
-        elif kind == "write":
-            if not await delta.send_write(ch, self.index, path, self._local(path)):
-                self._vanished.add(path)
-        elif kind == "tree":
+        if kind == "tree":
             await mirror.send_tree(ch, self.matcher, path, self._local(path), self.index)
         elif kind == "rename":
             new = op["new"]
@@ -335,6 +378,21 @@ class Replicator:
                 with contextlib.suppress(OSError):  # gone already: its delete follows
                     queued["size"] = os.stat(op["path"]).st_size
             self.queue.push(queued)
+
+
+def _joins(op: dict[str, Any], flight: deque[tuple[str, delta.Posted]]) -> bool:
+    """Whether ``op`` may be sent while ``flight`` awaits its acks: a write, mkdir or
+    delete of a path unrelated to every path in flight."""
+    if op["kind"] not in PIPELINED:
+        return False
+    path = op["path"]
+    return not any(_related(path, other) for other, _ in flight)
+
+
+def _related(a: str, b: str) -> bool:
+    """The same path, or one below the other (Windows paths, case-insensitive)."""
+    a, b = a.lower().rstrip("\\"), b.lower().rstrip("\\")
+    return a == b or a.startswith(b + "\\") or b.startswith(a + "\\")
 
 
 def _outermost(paths: list[str]) -> list[str]:

@@ -22,7 +22,7 @@ import logging
 import ssl
 from typing import TYPE_CHECKING
 
-from core.engine import auth, handshake, protocol, tls
+from core.engine import auth, handshake, protocol, rxbuffer, tls
 from core.engine.api import serve_admin
 from core.engine.tasks import close_writer
 
@@ -99,7 +99,8 @@ async def handle_connection(
                 await _deny(writer, "a data channel needs an engine certificate")
             elif handshake.check_data(key, nonce, hello):
                 await protocol.write_frame(writer, {"op": "welcome"})
-                await svc.new_receiver(name, reader, writer).run()
+                # TLS decrypts into the receiver's buffer from here on (rxbuffer)
+                await svc.new_receiver(name, rxbuffer.take_over(reader, writer), writer).run()
             else:
                 await _deny(writer, f"set {name} is not accepted by this engine or the "
                                     "token is wrong")

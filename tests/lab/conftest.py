@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -27,6 +28,24 @@ def wait_until(pred: Callable[[], Any], timeout: float, what: str) -> Any:
             return last
         time.sleep(0.05)
     raise AssertionError(f"{what} did not happen within {timeout} s (last: {last!r})")
+
+
+def checksums(root: Path, dirs: bool = False) -> dict[str, str]:
+    """Relative path → sha256 of every file below ``root`` (a checksum manifest; with
+    ``dirs``, directories too, as "dir"). A file removed while it is walked is left out,
+    as it is gone: callers compare manifests in a poll, while an engine still works."""
+    out: dict[str, str] = {}
+    for dirpath, dirnames, files in os.walk(root):
+        if dirs:
+            out.update({os.path.relpath(os.path.join(dirpath, d), root): "dir" for d in dirnames})
+        for f in files:
+            p = os.path.join(dirpath, f)
+            try:
+                data = Path(p).read_bytes()
+            except FileNotFoundError:
+                continue
+            out[os.path.relpath(p, root)] = hashlib.sha256(data).hexdigest()
+    return out
 
 
 @dataclass

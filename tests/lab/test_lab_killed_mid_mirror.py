@@ -12,26 +12,16 @@ trees there and then.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
 from pathlib import Path
 from typing import Any
 
-from tests.lab.conftest import Lab, wait_until
+from tests.lab.conftest import Lab, checksums, wait_until
 
 NET = "127.0.115"
 SMALL, BIG = 1500, 6  # files: 1,500 × 8 KiB and 6 × 48 MiB, so the mirror takes a while
-
-
-def _manifest(root: Path) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for dirpath, _dirs, files in os.walk(root):
-        for f in files:
-            p = Path(dirpath, f)
-            out[str(p.relative_to(root))] = hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()
-    return out
 
 
 def _status(lab: Lab) -> dict[str, Any]:
@@ -73,7 +63,7 @@ def test_lab_killed_mid_mirror_converges_and_never_claims_protected_early(lab: L
 
     # killed as soon as protect returns: the checksum mirror has only just started
     _kill_lab(lab)
-    assert _manifest(src) != _manifest(dst)  # killed with the mirror's work left
+    assert checksums(src) != checksums(dst)  # killed with the mirror's work left
 
     # made while nothing runs: nothing can see these but a re-mirror after the restart
     for i in range(0, SMALL, 7):
@@ -90,7 +80,7 @@ def test_lab_killed_mid_mirror_converges_and_never_claims_protected_early(lab: L
     os.utime(same, ns=(st.st_atime_ns, st.st_mtime_ns))
 
     lab.run("lab", "up", "--detach", "--net", lab.net)
-    want = _manifest(src)
+    want = checksums(src)
     claims = 0
 
     def protected_and_equal() -> bool:
@@ -99,7 +89,7 @@ def test_lab_killed_mid_mirror_converges_and_never_claims_protected_early(lab: L
         if doc["state"] != "Protected":
             return False
         claims += 1
-        got = _manifest(dst)
+        got = checksums(dst)
         missing = sorted(set(want) - set(got))[:3]
         extra = sorted(set(got) - set(want))[:3]
         differ = sorted(k for k in want.keys() & got.keys() if want[k] != got[k])[:3]

@@ -8,27 +8,17 @@ the latest.
 
 from __future__ import annotations
 
-import hashlib
-import os
 from pathlib import Path
 
-from tests.lab.conftest import Lab, wait_until
+from tests.lab.conftest import Lab, checksums, wait_until
 
 NET = "127.0.86"
 PAIR = ("FS01", "FS02", "--app", "fileprint")
 
 
-
 def manifest(root: Path) -> dict[str, str]:
     """Relative path → sha256 of every file below ``root`` ("dir" for directories)."""
-    out = {}
-    for dirpath, dirs, files in os.walk(root):
-        for d in dirs:
-            out[os.path.relpath(os.path.join(dirpath, d), root)] = "dir"
-        for f in files:
-            p = os.path.join(dirpath, f)
-            out[os.path.relpath(p, root)] = hashlib.sha256(Path(p).read_bytes()).hexdigest()
-    return out
+    return checksums(root, dirs=True)
 
 
 def _status(lab: Lab) -> dict:

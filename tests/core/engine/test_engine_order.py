@@ -94,3 +94,39 @@ def test_a_gap_in_the_sequence_forces_a_remirror(pair, applied, monkeypatch, cap
     assert "re-mirror required: the target saw operations out of order" in said
     assert "arrived when" in said and "(a gap in the replication order)" in said
     assert not lose  # the gap was made
+
+
+def test_several_operations_fly_at_once_and_land_in_order(pair, applied, monkeypatch) -> None:
+    """Issue 9: one ack at a time capped replication at one op per round trip. Ops go
+    out while earlier ones await their acks (up to a window), still numbered in
+    order; a write and then a delete of the same path land in that order."""
+    src, tgt = pair
+    populate(src.data)
+    s, _ = protect(src, tgt)
+    converge(s, src, tgt)
+    unacked: list[int] = []
+    acked = Channel.acked
+
+    async def counting(self: Channel, number: int) -> dict[str, Any]:
+        unacked.append(self.last_ack - number + 1)  # this one and those sent after it
+        return await acked(self, number)
+
+    monkeypatch.setattr(Channel, "acked", counting)
+    first = len(applied)
+    for i in range(40):
+        (src.data / "sub" / f"w{i:02d}.txt").write_bytes(os.urandom(100 + i))
+    (src.data / "late.txt").write_bytes(b"short-lived")
+    wait_for(lambda: (tgt.data / "late.txt").exists(), 10, "the write replicated")
+    (src.data / "late.txt").unlink()
+    (src.data / "sub" / "f1.bin").unlink()
+    # (a polling watcher sees the deletes up to a second later: converge would see
+    # "complete" with nothing queued yet while the trees differ)
+    wait_for(lambda: not (tgt.data / "late.txt").exists()
+             and not (tgt.data / "sub" / "f1.bin").exists(), 10, "the deletes replicated")
+    converge(s, src, tgt)
+    assert max(unacked) > 1, unacked
+    seqs = [seq for seq, _, _ in applied[first:]]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+    ops = [(op, path) for _, op, path in applied[first:]]
+    late = "E:\\Shares\\Data\\late.txt"
+    assert ops.index(("file", late)) < ops.index(("delete", late))

@@ -97,6 +97,7 @@ def one_run(net: str, rtt: float, files: int) -> dict[str, object]:
         same = all((tgt.data / n).read_bytes() == (src.data / n).read_bytes() for n in names)
         if not same:
             raise RuntimeError("a copy differs from its source")
+        assert src.svc is not None  # started above
         watcher = src.svc.replicators[SET]._watcher  # "poll" when inotify is exhausted
         return {"core": os.path.dirname(core.__file__), "rtt_ms": rtt * 1000, "files": files,
                 "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),

@@ -23,22 +23,26 @@ HISTORY = 8
 class Column:
     key: str
     title: str
-    #: width on the Dashboard screen (the text table sizes to its content)
-    width: int
+    #: width on the Dashboard screen (None: as wide as its longest text; the text
+    #: table always sizes to its content)
+    width: int | None
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("pair", "Pair", 13),
-    Column("app", "App", 10),
-    Column("state", "State", 30),
+    Column("pair", "Pair", None),
+    Column("state", "State", None),
     Column("mirror", "Mirror", 6),
-    Column("queue", "Queue", 12),
-    Column("rate", "Rate", 11),
+    Column("queue", "Queue", 14),
     Column("trend", "Trend", HISTORY),
-    Column("hb", "Heartbeat", 9),
-    Column("snap", "Snapshot", 8),
+    Column("rate", "Rate", 10),
+    # the age of the last heartbeat and of the last snapshot (short: 120 columns hold all)
+    Column("hb", "HB", 6),
+    Column("snap", "Snap", 6),
+    Column("app", "App", 10),
 )
 KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
+#: columns as wide as their longest text (they widen when a longer one comes)
+AUTO: frozenset[str] = frozenset(c.key for c in COLUMNS if c.width is None)
 
 
 def spark(values: list[float]) -> str:
@@ -103,14 +107,14 @@ class PairRows:
             queue += f" {size(ov.queued_bytes, self.in_bytes)}"
         return {
             "pair": pair_text(ov),
-            "app": ov.pair.app,
             "state": state_text(ov),
             "mirror": f"{ov.mirror_percent:.0f}%",
             "queue": queue,
-            "rate": f"{size(ov.transfer_rate, self.in_bytes)}/s",
             "trend": spark(list(self.rates.get(ov.key, ()))),
+            "rate": f"{size(ov.transfer_rate, self.in_bytes)}/s",
             "hb": age(ov.last_heartbeat, now),
             "snap": age(ov.last_snapshot, now),
+            "app": ov.pair.app,
         }
 
     def ages(self, ov: PairOverview, now: float) -> dict[str, str]:

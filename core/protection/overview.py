@@ -55,6 +55,8 @@ class PairOverview:
     read_at: float
     #: ``status``'s exit code for this pair (0 Protected, 3 source silent, else 1)
     exit_code: int
+    #: the lifecycle state (SPEC F-8.3) the actions follow ("Protected" while Degraded)
+    lifecycle: str = ""
 
     @property
     def key(self) -> str:
@@ -74,7 +76,8 @@ def overview_of(pair: Pair, status: PairStatus) -> PairOverview:
     last_hb = status.monitor.last_heartbeat if status.monitor else s.last_heartbeat
     return PairOverview(pair, status.label, cond, status.reason, float(s.mirror_percent),
                         int(s.queued_ops), int(s.queued_bytes), float(s.transfer_rate),
-                        last_hb, s.last_snapshot, status.read_at, status.exit_code)
+                        last_hb, s.last_snapshot, status.read_at, status.exit_code,
+                        status.state.value)
 
 
 def unknown(pair: Pair, err: BaseException, now: float) -> PairOverview:

@@ -1,66 +1,28 @@
 """Every pair's status in one poll (SPEC F-8.5): the dashboard and ``status`` without a pair.
 
-The pairs are read concurrently by a bounded pool of threads (``WORKERS``): with
-hundreds of pairs a serial read waits out every engine in turn, and an unbounded
-one opens hundreds of connections at once. Each read is :func:`pair_status`, the
-same judgement as one pair's ``status``: a pair is Protected here only when it
-is Protected there. A pair whose status cannot be read at all is "Status
-unknown" with the sentence why, never left out and never shown as fine.
-
-The engine clients are kept between polls (:class:`EnginePool`): a poll a
-second of 1,000 engines must not pay 1,000 TLS handshakes a second. A client
-that fails once is dropped, so the next poll connects afresh (and resolves the
-server's address again).
+One poll asks every engine concurrently (:mod:`core.protection.status_sweep`: the
+engine clients kept between polls, the requests of all pairs in flight together,
+a bounded number at once), then judges each pair with :func:`pair_status` from
+those answers — the same judgement as one pair's ``status``: a pair is Protected
+here only when it is Protected there. A pair whose status cannot be read at all
+is "Status unknown" with the sentence why, never left out and never shown as fine.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import replace
 
 from core.context import Context
-from core.errors import AppmgrError
+from core.errors import AppmgrError, InvalidInput
+from core.model.overview import PairOverview
 from core.model.pair import Pair
 from core.model.state import PairState
-from core.ports import Engine
 from core.protection.health import MIRRORING, STATUS_UNKNOWN
+from core.protection.poll_store import PollStore
 from core.protection.status import PairStatus, pair_status
-from core.store import PairStore
-
-#: pairs read at once; each read waits on the network, rarely on the CPU
-WORKERS = 16
-
-
-@dataclass(frozen=True)
-class PairOverview:
-    """One dashboard row's facts (no formatting: the TUI and the CLI format them)."""
-
-    pair: Pair
-    #: the state a person is told (``PairStatus.label``): Protected, Degraded, Mirroring…
-    state: str
-    #: the first condition's name when degraded ("Target unreachable"), else ""
-    condition: str
-    #: the whole sentence why ("Target unreachable since 10:42 — 18 operations queued")
-    reason: str
-    mirror_percent: float
-    queued_ops: int
-    queued_bytes: int
-    transfer_rate: float
-    last_heartbeat: float | None
-    last_snapshot: float | None
-    #: when it was read (epoch seconds); ages count from the clock of whoever shows them
-    read_at: float
-    #: ``status``'s exit code for this pair (0 Protected, 3 source silent, else 1)
-    exit_code: int
-    #: the lifecycle state (SPEC F-8.3) the actions follow ("Protected" while Degraded)
-    lifecycle: str = ""
-
-    @property
-    def key(self) -> str:
-        return self.pair.key
+from core.protection.status_sweep import WORKERS, EnginePool, prefetch
+from core.store import PairRecord, PairStore
 
 
 def protected_pairs(store: PairStore) -> list[Pair]:
@@ -87,82 +49,42 @@ def unknown(pair: Pair, err: BaseException, now: float) -> PairOverview:
                         None, now, 1)
 
 
-class _Kept:
-    """A pooled engine client: ``close`` keeps it open for the next poll; an error
-    drops it from the pool (the next poll connects afresh)."""
-
-    def __init__(self, pool: EnginePool, name: str, engine: Engine) -> None:
-        self._pool, self._name, self._engine = pool, name, engine
-
-    def close(self) -> None:
-        pass  # kept for the next poll; EnginePool.close closes it
-
-    def __getattr__(self, attr: str) -> Any:
-        value = getattr(self._engine, attr)
-        if not callable(value):
-            return value
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return value(*args, **kwargs)
-            except AppmgrError:
-                self._pool.drop(self._name, self._engine)
-                raise
-
-        return call
-
-
-class EnginePool:
-    """One engine client per server, shared by the polls (each client is thread-safe)."""
-
-    def __init__(self, connect: Callable[[str], Engine]) -> None:
-        self._connect = connect
-        self._clients: dict[str, Engine] = {}
-        self._lock = threading.Lock()
-
-    def get(self, name: str) -> Engine:
-        key = name.upper()
-        with self._lock:
-            engine = self._clients.get(key)
-        if engine is None:
-            engine = self._connect(name)
-            with self._lock:
-                engine = self._clients.setdefault(key, engine)
-        kept: Any = _Kept(self, key, engine)
-        return kept  # an Engine by duck typing: every call goes to the client
-
-    def drop(self, key: str, engine: Engine) -> None:
-        with self._lock:
-            if self._clients.get(key) is engine:
-                del self._clients[key]
-        engine.close()
-
-    def close(self) -> None:
-        with self._lock:
-            clients, self._clients = list(self._clients.values()), {}
-        for engine in clients:
-            engine.close()
-
-
 def read_all(ctx: Context, store: PairStore, pairs: Sequence[Pair],
              pool: EnginePool | None = None, workers: int = WORKERS,
              ) -> list[PairStatus | BaseException]:
-    """Every pair's status (in ``pairs``' order), at most ``workers`` read at once;
-    a pair that could not be read is the error that stopped it."""
-    if pool is not None:
-        ctx = replace(ctx, engine=pool.get)
+    """Every pair's status (in ``pairs``' order); a pair that could not be read is the
+    error that stopped it. The engines are asked first, all at once
+    (:func:`~core.protection.status_sweep.prefetch`: at most ``workers`` connections
+    opened at once), then each pair is judged from their answers."""
+    own = pool is None
+    kept = pool or EnginePool(ctx.engine)
 
-    def one(pair: Pair) -> PairStatus | BaseException:
+    def one(pair: Pair, rec: PairRecord | None) -> PairStatus | BaseException:
+        if rec is None:
+            return InvalidInput("pair", f"{pair} cannot be read")
         try:
-            return pair_status(ctx, store, *pair.parts)
+            return pair_status(answered, store, *pair.parts)
         except Exception as err:  # one pair's failure is that pair's row, not the poll's
             return err
 
-    if len(pairs) <= 1:
-        return [one(p) for p in pairs]
-    with ThreadPoolExecutor(max_workers=min(workers, len(pairs)),
-                            thread_name_prefix="appmgr-status") as ex:
-        return list(ex.map(one, pairs))
+    try:
+        recs = [_record(store, p) for p in pairs]
+        answers = prefetch(kept, [r for r in recs if r is not None], ctx.timeout, workers)
+        answered = replace(ctx, engine=lambda name: kept.answering(name, answers))
+        return [one(p, r) for p, r in zip(pairs, recs, strict=True)]
+    finally:
+        if own:
+            kept.close()
+
+
+def _record(store: PairStore, pair: Pair) -> PairRecord | None:
+    """The record to plan the poll's requests (only read: a PollStore need not copy it)."""
+    try:
+        if isinstance(store, PollStore):
+            return store.peek(*pair.parts)
+        return store.record(*pair.parts)
+    except AppmgrError:
+        return None
 
 
 def overview(ctx: Context, store: PairStore, pairs: Sequence[Pair],

@@ -19,7 +19,7 @@ from tui.cli.status_table import HOME_CLEAR, StatusTable
 if TYPE_CHECKING:
     from core.console import Console
     from core.model.config import ProtectionConfig
-    from core.protection.overview import PairOverview
+    from core.model.overview import PairOverview
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -172,12 +172,12 @@ def _status(args: argparse.Namespace) -> int:
         read_all,
         unknown,
     )
+    from core.protection.poll_store import PollStore
     from core.protection.status import PairStatus, check_named_pair
-    from core.store import PairStore
     from tui.cli.session import open_context
 
     ctx = open_context(args)
-    store = PairStore(ctx.paths)
+    store = PollStore(ctx.paths)  # --watch: each configuration parsed once, until it changes
     if bool(args.source) != bool(args.target):
         print("appmgr: name both the source and the target, or neither", file=sys.stderr)
         return 2

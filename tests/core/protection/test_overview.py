@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
 
 from core.errors import Unreachable
 from core.model.pair import Pair
-from core.protection import overview as ov_mod
-from core.protection.overview import EnginePool, overview, protected_pairs, read_all
+from core.protection.overview import EnginePool, overview, protected_pairs
+from core.protection.poll_store import PollStore
 from core.store import PairRecord, PairStore
 
 from .doubles import World
@@ -63,29 +62,16 @@ def test_engine_clients_are_kept_between_polls_and_dropped_after_an_error(
     pool.close()
 
 
-def test_pairs_are_read_concurrently_never_more_than_the_bound(
-        world: World, store: PairStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Reads meet in threes (a serial reader would never pass the barrier) and never
-    more than three are in at once."""
-    bound = 3
-    barrier = threading.Barrier(bound, timeout=30)
-    inside, most = 0, 0
-    lock = threading.Lock()
-
-    def reading(ctx: Any, st: Any, app: str, source: str, target: str) -> str:
-        nonlocal inside, most
-        with lock:
-            inside += 1
-            most = max(most, inside)
-        barrier.wait()
-        with lock:
-            inside -= 1
-        return source
-
-    monkeypatch.setattr(ov_mod, "pair_status", reading)
-    pairs = [Pair("fileprint", f"S{i}", f"T{i}") for i in range(bound * 4)]
-    got = read_all(world.ctx, store, pairs, workers=bound)
-    assert got == [p.source for p in pairs] and most == bound
+def test_poll_store_parses_a_configuration_again_only_when_it_changed(
+        world: World, store: PairStore, protected: PairRecord) -> None:
+    polled = PollStore(world.ctx.paths)
+    first = polled.load_config("fileprint", "FS01", "FS02")
+    assert first is not None and polled.load_config("fileprint", "FS01", "FS02") is first
+    first.monitoring.missed = 9  # saved by someone else: the poll sees the new file
+    store.save_config(first)
+    again = polled.load_config("fileprint", "FS01", "FS02")
+    assert again is not first and again is not None and again.monitoring.missed == 9
+    assert polled.load_config("fileprint", "FS03", "FS04") is None
 
 
 def test_kept_client_passes_errors_on(world: World) -> None:
@@ -94,3 +80,17 @@ def test_kept_client_passes_errors_on(world: World) -> None:
     world.src.reachable = False
     with pytest.raises(Unreachable):
         eng.info()
+
+
+def test_poll_store_records_are_the_callers_own_and_saves_are_seen(
+        world: World, store: PairStore, protected: PairRecord) -> None:
+    polled = PollStore(world.ctx.paths)
+    rec = polled.record("fileprint", "FS01", "FS02")
+    rec.extra["conditions_since"] = {"Target unreachable": 1.0}  # not saved
+    rec.state = "Failure detected"
+    again = polled.record("fileprint", "FS01", "FS02")
+    assert again.state == "Protected" and "conditions_since" not in again.extra
+    assert [r.source for r in polled.records()] == ["FS01"]
+    store.save_record(rec)  # saved by anyone: the next read sees it
+    assert polled.record("fileprint", "FS01", "FS02").state == "Failure detected"
+    assert polled.records()[0].state == "Failure detected"

@@ -1,0 +1,107 @@
+"""The pair store as the dashboard's poll reads it, once a second for every pair.
+
+Each read of a pair record or configuration is a file read, a JSON parse and, for
+a configuration, building it; every poll reads every record several times and every
+configuration twice. Here a file is parsed again only when it changed — another
+inode, size or modification time: every save is an atomic rename — so an unchanged
+estate costs a ``stat`` per file. Each caller still gets its own record (the parsed
+values copied), since the poll itself writes records (the lifecycle moves it sees)
+and must not change what the next read returns. A configuration is shared: nothing
+on the poll's path changes one.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from core.atomic import read_json
+from core.model.config import ProtectionConfig
+from core.paths import AppPaths
+from core.store import PairRecord, PairStore
+
+_FIELDS = frozenset(PairRecord.__dataclass_fields__)
+Stamp = tuple[int, int, int]
+
+
+class PollStore(PairStore):
+    def __init__(self, paths: AppPaths) -> None:
+        super().__init__(paths)
+        self._json: dict[Path, tuple[Stamp, Any]] = {}
+        self._configs_made: dict[Path, tuple[Stamp, ProtectionConfig | None]] = {}
+        self._paths: dict[tuple[Path, str, str, str], Path] = {}
+        self._lock = threading.Lock()
+
+    def _path(self, folder: Path, app: str, source: str, target: str) -> Path:
+        """The pair's file (its name checked once, not at every read)."""
+        key = (folder, app, source, target)
+        path = self._paths.get(key)
+        if path is None:
+            path = self._paths[key] = self._file(folder, app, source, target)
+        return path
+
+    @staticmethod
+    def _stamp(path: Path) -> Stamp | None:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return None
+        return st.st_ino, st.st_size, st.st_mtime_ns
+
+    def _read(self, path: Path) -> Any:
+        stamp = self._stamp(path)
+        if stamp is None:
+            return None
+        with self._lock:
+            hit = self._json.get(path)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        data = read_json(path)
+        with self._lock:
+            self._json[path] = (stamp, data)
+        return data
+
+    def record(self, app: str, source: str, target: str) -> PairRecord:
+        return _record(self._read(self._path(self._records, app, source, target)),
+                       app, source, target, own=True)
+
+    def peek(self, app: str, source: str, target: str) -> PairRecord:
+        """The record to read only (shares the parsed file's values: change nothing)."""
+        return _record(self._read(self._path(self._records, app, source, target)),
+                       app, source, target, own=False)
+
+    def records(self) -> list[PairRecord]:
+        """Every record, to read only (as :meth:`peek`)."""
+        if not self._records.exists():
+            return []
+        return [_record(self._read(path) or {}, "", "", "", own=False)
+                for path in sorted(self._records.glob("*.json"))]
+
+    def load_config(self, app: str, source: str, target: str) -> ProtectionConfig | None:
+        path = self._path(self._configs, app, source, target)
+        stamp = self._stamp(path)
+        if stamp is None:
+            return None
+        with self._lock:
+            hit = self._configs_made.get(path)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        d = read_json(path)
+        cfg = ProtectionConfig.from_dict(d) if d else None
+        with self._lock:
+            self._configs_made[path] = (stamp, cfg)
+        return cfg
+
+
+def _record(data: Any, app: str, source: str, target: str, own: bool) -> PairRecord:
+    """A record from the parsed file; ``own``: its fields' dicts and lists copied (the
+    poll sets ``extra["conditions_since"]``; what is inside them is only read)."""
+    if not data:
+        return PairRecord(app, source.upper(), target.upper())
+    if not own:
+        return PairRecord(**{k: v for k, v in data.items() if k in _FIELDS})
+    fields: dict[str, Any] = {k: dict(v) if isinstance(v, dict) else list(v)
+                              if isinstance(v, list) else v
+                              for k, v in data.items() if k in _FIELDS}
+    return PairRecord(**fields)

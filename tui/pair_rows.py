@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+from core.model.overview import PairOverview
 from core.protection.health import size_text
-from core.protection.overview import PairOverview
 
 BARS = "▁▂▃▄▅▆▇█"
 #: rates kept per pair for the sparkline (one per poll), oldest left
@@ -55,11 +55,19 @@ def spark(values: list[float]) -> str:
                    for v in values)
 
 
+#: ages below this read "<10 s": a healthy monitor's heartbeat (every 5 s by default)
+#: is always that recent, and a cell that changes every second for every pair only
+#: repaints the table (the exact age: the detail line, the Monitor tab)
+RECENT = 10.0
+
+
 def age(ts: float | None, now: float) -> str:
-    """How long ago, short ("3 s", "10 min", "2 h", "3 d"); "—" when never."""
+    """How long ago, short ("<10 s", "42 s", "10 min", "2 h", "3 d"); "—" when never."""
     if not ts:
         return "—"
     s = max(0.0, now - ts)
+    if s < RECENT:
+        return f"<{RECENT:.0f} s"
     if s < 120:
         return f"{s:.0f} s"
     if s < 7200:
@@ -116,6 +124,14 @@ class PairRows:
             "snap": age(ov.last_snapshot, now),
             "app": ov.pair.app,
         }
+
+    @staticmethod
+    def exact_age(ts: float | None, now: float) -> str:
+        """The age to the second, for the detail line."""
+        if not ts:
+            return "—"
+        s = max(0.0, now - ts)
+        return f"{s:.0f} s" if s < 120 else age(ts, now)
 
     def ages(self, ov: PairOverview, now: float) -> dict[str, str]:
         """Only the columns that change with the clock between polls."""

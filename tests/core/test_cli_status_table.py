@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from core.model.overview import PairOverview
 from core.model.pair import Pair
-from core.protection.overview import PairOverview
 from tui.cli.status_table import EMPTY, StatusTable
 from tui.pair_rows import age, spark
 
@@ -27,15 +27,15 @@ def test_one_row_per_pair_with_ages_and_the_rate_trend() -> None:
                             "HB", "SNAP", "APP"]
     assert fs01.split()[:2] == ["FS01→FS02", "Protected"] and fs01.split()[-1] == "fileprint"
     assert "3 2.0 KB" in fs01 and "2.0 KB/s" in fs01 and "▁█" in fs01
-    assert fs01.split()[-5:-1] == ["3", "s", "10", "min"]
+    assert fs01.split()[-5:-1] == ["<10", "s", "10", "min"]
     assert "Degraded — Target unreachable" in fs03
     assert fs03.split()[-3:-1] == ["—", "—"]
 
 
 def test_spark_and_age() -> None:
     assert spark([]) == "" and spark([0, 0]) == "▁▁" and spark([1, 2, 4]) == "▃▅█"
-    assert [age(NOW - s, NOW) for s in (5, 600, 3 * 3600, 3 * 86400)] == [
-        "5 s", "10 min", "3 h", "3 d"]
+    assert [age(NOW - s, NOW) for s in (5, 42, 600, 3 * 3600, 3 * 86400)] == [
+        "<10 s", "42 s", "10 min", "3 h", "3 d"]
     assert age(None, NOW) == "—"
     assert StatusTable().render([], NOW) == EMPTY
     assert "appmgr protect SOURCE TARGET" in EMPTY

@@ -11,8 +11,8 @@ from typing import Any
 
 from tui_fake_estate import NOW
 
+from core.model.overview import PairOverview
 from core.model.pair import Pair
-from core.protection.overview import PairOverview
 
 MB = 1024 * 1024
 

@@ -10,7 +10,7 @@ last, separated by a blank line.
 
 from __future__ import annotations
 
-from core.protection.overview import PairOverview
+from core.model.overview import PairOverview
 from tui.cli import output
 from tui.pair_rows import COLUMNS, KEYS, PairRows
 

@@ -2,8 +2,9 @@
 
 One poll reads every pair (``api.monitoring.overview``: concurrent in core) in a
 thread worker; its answer updates the table cell by cell, by row key, and only
-then is the next poll scheduled — a slow estate makes the refresh slower, never
-makes polls pile up. The columns are those of ``appmgr status`` (tui.pair_rows).
+then is the next poll scheduled (an interval after this one started, at least
+MIN_GAP after it ended) — a slow estate makes the refresh slower, never makes
+polls pile up. The columns are those of ``appmgr status`` (tui.pair_rows).
 
 Enter opens the highlighted pair on the main window; ``f`` fails it over through
 the main window's Failover dialog, when its state allows one (core decides).
@@ -11,6 +12,7 @@ the main window's Failover dialog, when its state allows one (core decides).
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -23,15 +25,19 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
+from core.model.overview import PairOverview
 from core.model.pair import Pair
-from core.protection.overview import PairOverview
 from tui.api_calls import ApiCaller, error_text
 from tui.fmt import STATE_CLASS, plain
 from tui.hosts import appmgr_app
 from tui.pair_rows import AUTO, COLUMNS, KEYS, PairRows
+from tui.widgets.pair_table import PairTable
 
 #: seconds between the ages' recomputation while polls are slower than that
 AGE_TICK = 1.0
+#: the least pause between the end of a poll and the next one (a poll slower than the
+#: interval must not make the console poll without a break)
+MIN_GAP = 0.25
 STATE_COLOUR = {"ok": "#a3be8c", "busy": "#88c0d0", "bad": "#bf616a", "idle": "#d8dee9"}
 EMPTY = ("No pair is protected yet.\n\nTo protect one: Esc, choose an application, then "
          "a source and a target on the Setup tab; validate (v), then Enable Protection "
@@ -61,12 +67,13 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
         self.shown: dict[str, dict[str, str]] = {}
         self.facts: dict[str, PairOverview] = {}
         self._timer: Timer | None = None
+        self._started = 0.0
         self.polls = 0
 
     def compose(self) -> ComposeResult:
         yield Static("Dashboard: every protected pair", id="dash-title")
-        table: DataTable[Any] = DataTable(id="dash-table", cursor_type="row",
-                                          fixed_columns=1)  # the pair stays in sight
+        table = PairTable(id="dash-table", cursor_type="row",
+                          fixed_columns=1)  # the pair stays in sight
         for col in COLUMNS:
             table.add_column(col.title, key=col.key, width=col.width)
         yield table
@@ -85,13 +92,16 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
     # --- polling -----------------------------------------------------------------
     def _poll(self) -> None:
         self._timer = None
+        self._started = time.monotonic()
         self.call_api("overview", self.api.monitoring.overview, group="dashboard")
 
     def _next(self) -> None:
-        """The next poll, counted from the end of this one (never two at once)."""
+        """Schedule the next poll once this one has ended (never two at once): one
+        interval after this one started, but at least MIN_GAP after it ended."""
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(self.interval, self._poll)
+        took = time.monotonic() - self._started
+        self._timer = self.set_timer(max(MIN_GAP, self.interval - took), self._poll)
 
     def action_refresh(self) -> None:
         if self._timer is not None:  # else a poll runs now: its end schedules the next
@@ -113,25 +123,26 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
 
     # --- display -------------------------------------------------------------------
     def _show(self, ovs: list[PairOverview]) -> None:
-        table = self.query_one("#dash-table", DataTable)
+        table = self.query_one("#dash-table", PairTable)
         now = appmgr_app(self).clock()
         keys = [ov.key for ov in ovs]
-        for gone in set(self.shown) - set(keys):
-            table.remove_row(gone)
-            del self.shown[gone]
-            self.facts.pop(gone, None)
-        for ov in ovs:
-            cells = self.rows.cells(ov, now)
-            self.facts[ov.key] = ov
-            before = self.shown.get(ov.key)
-            if before is None:
-                table.add_row(*(self._cell(k, cells[k], ov) for k in KEYS), key=ov.key)
-            else:
-                for col, text in cells.items():
-                    if before[col] != text:
-                        table.update_cell(ov.key, col, self._cell(col, text, ov),
-                                          update_width=col in AUTO)
-            self.shown[ov.key] = cells
+        with table.updating():  # by key, one repaint for the whole poll
+            for gone in set(self.shown) - set(keys):
+                table.remove_row(gone)
+                del self.shown[gone]
+                self.facts.pop(gone, None)
+            for key, ov in zip(keys, ovs, strict=True):
+                cells = self.rows.cells(ov, now)
+                self.facts[key] = ov
+                before = self.shown.get(key)
+                if before is None:
+                    table.add_row(*(self._cell(k, cells[k], ov) for k in KEYS), key=key)
+                else:
+                    for col, text in cells.items():
+                        if before[col] != text:
+                            table.update_cell(key, col, self._cell(col, text, ov),
+                                              update_width=col in AUTO)
+                self.shown[key] = cells
         empty = not ovs
         self.query_one("#dash-empty").display = empty
         table.display = not empty
@@ -152,14 +163,15 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
 
     def refresh_ages(self) -> None:
         """Heartbeat and snapshot ages from the clock, while polls are slower."""
-        table = self.query_one("#dash-table", DataTable)
+        table = self.query_one("#dash-table", PairTable)
         now = appmgr_app(self).clock()
-        for key, ov in self.facts.items():
-            shown = self.shown[key]
-            for col, text in self.rows.ages(ov, now).items():
-                if shown[col] != text:
-                    table.update_cell(key, col, text)
-                    shown[col] = text
+        with table.updating():
+            for key, ov in self.facts.items():
+                shown = self.shown[key]
+                for col, text in self.rows.ages(ov, now).items():
+                    if shown[col] != text:
+                        table.update_cell(key, col, text)
+                        shown[col] = text
 
     def selected(self) -> PairOverview | None:
         table = self.query_one("#dash-table", DataTable)
@@ -173,9 +185,10 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
         ov = self.selected()
         text = ""
         if ov is not None:  # in full, and the ages a narrow table scrolls out of sight
-            shown = self.shown.get(ov.key, {})
+            now = appmgr_app(self).clock()
             text = (f"{ov.pair}: {ov.state}" + (f" — {ov.reason}" if ov.reason else "")
-                    + f" · heartbeat {shown.get('hb', '—')} · snapshot {shown.get('snap', '—')}")
+                    + f" · heartbeat {self.rows.exact_age(ov.last_heartbeat, now)}"
+                    + f" · snapshot {self.rows.exact_age(ov.last_snapshot, now)}")
         self.query_one("#dash-detail", Static).update(plain(text))
 
     # --- keys ------------------------------------------------------------------------

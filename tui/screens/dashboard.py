@@ -69,6 +69,7 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
         self._timer: Timer | None = None
         self._started = 0.0
         self.polls = 0
+        self._said: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("Dashboard: every protected pair", id="dash-title")
@@ -112,13 +113,11 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
         self.polls += 1
         self.rows.add(ovs)
         self._show(ovs)
-        self.query_one("#dash-refresh", Static).update(
-            f"{len(ovs)} pair(s) · refreshed every {self.interval:g} s")
+        self._say("#dash-refresh", f"{len(ovs)} pair(s) · refreshed every {self.interval:g} s")
         self._next()
 
     def api_failed_overview(self, err: BaseException, _tag: Any) -> None:
-        self.query_one("#dash-refresh", Static).update(
-            f"Status unavailable: {error_text(err)} (trying again)")
+        self._say("#dash-refresh", f"Status unavailable: {error_text(err)} (trying again)")
         self._next()
 
     # --- display -------------------------------------------------------------------
@@ -158,8 +157,8 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
     def _title(self, ovs: list[PairOverview]) -> None:
         counts = Counter(ov.state for ov in ovs)
         summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
-        self.query_one("#dash-title", Static).update(
-            "Dashboard: every protected pair" + (f" · {summary}" if summary else ""))
+        self._say("#dash-title",
+                  "Dashboard: every protected pair" + (f" · {summary}" if summary else ""))
 
     def refresh_ages(self) -> None:
         """Heartbeat and snapshot ages from the clock, while polls are slower."""
@@ -189,7 +188,14 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
             text = (f"{ov.pair}: {ov.state}" + (f" — {ov.reason}" if ov.reason else "")
                     + f" · heartbeat {self.rows.exact_age(ov.last_heartbeat, now)}"
                     + f" · snapshot {self.rows.exact_age(ov.last_snapshot, now)}")
-        self.query_one("#dash-detail", Static).update(plain(text))
+        self._say("#dash-detail", text)
+
+    def _say(self, selector: str, text: str) -> None:
+        """Show ``text`` as it is (never markup); a line whose text did not change is not
+        touched (an update lays the screen out again, and the table is drawn anew)."""
+        if self._said.get(selector) != text:
+            self._said[selector] = text
+            self.query_one(selector, Static).update(plain(text))
 
     # --- keys ------------------------------------------------------------------------
     @on(DataTable.RowSelected, "#dash-table")

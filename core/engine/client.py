@@ -181,6 +181,11 @@ class EngineClient:
     def connected(self) -> bool:
         return self._sock is not None
 
+    @property
+    def sock(self) -> socket.socket | None:
+        """The open connection (None when closed)."""
+        return self._sock
+
     def ensure_open(self) -> None:
         """Open the connection now if it is not open (a sweep opens many at once first)."""
         with self._lock:

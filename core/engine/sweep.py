@@ -56,29 +56,30 @@ def _run(calls: Sequence[Call], queues: dict[int, deque[int]], out: list[Any],
     sel = selectors.DefaultSelector()
     waiting: deque[int] = deque(queues)  # engines with a request to send
     fresh: dict[int, bool] = {}
+    socks: dict[int, Any] = {}  # engine -> its registered socket
     sent: dict[int, float] = {}  # engine -> when its request in flight was sent
+    order: deque[tuple[float, int]] = deque()  # (sent at, engine), oldest first
     try:
         while waiting or sent:
             while waiting and len(sent) < window:
                 engine = waiting.popleft()
-                if _send(calls, queues, engine, sel, out, fresh):
-                    sent[engine] = time.monotonic()
-            if not sent:
+                if _send(calls, queues, engine, sel, out, fresh, socks):
+                    at = time.monotonic()
+                    sent[engine] = at
+                    order.append((at, engine))
+            while order and sent.get(order[0][1]) != order[0][0]:
+                order.popleft()  # answered already
+            if not order:
                 continue
-            now = time.monotonic()
-            for engine in [e for e, at in sent.items() if at + timeout <= now]:
-                # no answer in time: it and what else it was to be asked are Unreachable
-                sel.unregister(_sock_of(sel, engine))
-                del sent[engine]
-                while queues[engine]:
-                    i = queues[engine].popleft()
-                    out[i] = calls[i][0].silent()
-            if not sent:
+            left = order[0][0] + timeout - time.monotonic()
+            if left <= 0:  # the oldest unanswered request timed out
+                _expire(calls, queues, out, order.popleft()[1], sel, socks, sent)
                 continue
-            left = min(sent.values()) + timeout - time.monotonic()
-            for key, _ in sel.select(max(0.0, left)):
+            for key, _ in sel.select(left):
                 engine = int(key.data)
-                sel.unregister(key.fileobj)
+                if engine not in sent:  # it closed a connection it was not asked on
+                    sel.unregister(socks.pop(engine))
+                    continue
                 del sent[engine]
                 i = queues[engine].popleft()
                 client, op, _args = calls[i]
@@ -91,18 +92,29 @@ def _run(calls: Sequence[Call], queues: dict[int, deque[int]], out: list[Any],
                         retry.append(i)  # a stale kept connection: once more, fresh
                 except AppmgrError as err:
                     out[i] = err
+                if client.sock is not socks[engine]:  # dropped: no longer ours to watch
+                    sel.unregister(socks.pop(engine))
                 if queues[engine]:
                     waiting.append(engine)
     finally:
         sel.close()
 
 
-def _sock_of(sel: selectors.BaseSelector, engine: int) -> Any:
-    return next(k.fileobj for k in sel.get_map().values() if k.data == engine)
+def _expire(calls: Sequence[Call], queues: dict[int, deque[int]], out: list[Any],
+            engine: int, sel: selectors.BaseSelector, socks: dict[int, Any],
+            sent: dict[int, float]) -> None:
+    """No answer in time: this request and what else the engine was to be asked are
+    Unreachable (its connection is dropped)."""
+    del sent[engine]
+    sel.unregister(socks.pop(engine))
+    while queues[engine]:
+        i = queues[engine].popleft()
+        out[i] = calls[i][0].silent()
 
 
 def _send(calls: Sequence[Call], queues: dict[int, deque[int]], engine: int,
-          sel: selectors.BaseSelector, out: list[Any], fresh: dict[int, bool]) -> bool:
+          sel: selectors.BaseSelector, out: list[Any], fresh: dict[int, bool],
+          socks: dict[int, Any]) -> bool:
     """Send the engine's next request (True); one that cannot be sent is answered now
     with its error, and the next one tried (False when none is left)."""
     while queues[engine]:
@@ -114,6 +126,10 @@ def _send(calls: Sequence[Call], queues: dict[int, deque[int]], engine: int,
             out[i] = err
             queues[engine].popleft()
             continue
-        sel.register(sock, selectors.EVENT_READ, engine)
+        if socks.get(engine) is not sock:  # watched once per connection, not per request
+            if engine in socks:
+                sel.unregister(socks[engine])
+            sel.register(sock, selectors.EVENT_READ, engine)
+            socks[engine] = sock
         return True
     return False

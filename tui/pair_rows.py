@@ -104,7 +104,9 @@ class PairRows:
         seen = set()
         for ov in ovs:
             seen.add(ov.key)
-            self.rates.setdefault(ov.key, deque(maxlen=HISTORY)).append(ov.transfer_rate)
+            hist = self.rates.setdefault(ov.key, deque(maxlen=HISTORY))
+            if ov.counters:  # an unknown rate is no point on the trend
+                hist.append(ov.transfer_rate)
         for key in set(self.rates) - seen:
             del self.rates[key]
 
@@ -113,13 +115,14 @@ class PairRows:
         queue = f"{ov.queued_ops:,}"
         if ov.queued_bytes:
             queue += f" {size(ov.queued_bytes, self.in_bytes)}"
+        known = ov.counters  # else nobody said: "—", never a 0 that reads as fine
         return {
             "pair": pair_text(ov),
             "state": state_text(ov),
-            "mirror": f"{ov.mirror_percent:.0f}%",
-            "queue": queue,
+            "mirror": f"{ov.mirror_percent:.0f}%" if known else "—",
+            "queue": queue if known else "—",
             "trend": spark(list(self.rates.get(ov.key, ()))),
-            "rate": f"{size(ov.transfer_rate, self.in_bytes)}/s",
+            "rate": f"{size(ov.transfer_rate, self.in_bytes)}/s" if known else "—",
             "hb": age(ov.last_heartbeat, now),
             "snap": age(ov.last_snapshot, now),
             "app": ov.pair.app,

@@ -31,6 +31,9 @@ class PairOverview:
     exit_code: int
     #: the lifecycle state (SPEC F-8.3) the actions follow ("Protected" while Degraded)
     lifecycle: str = ""
+    #: whether mirror, queue and rate were read this time (False: the source did not
+    #: answer, or the state reads no counters): unknown is shown as unknown, not as 0
+    counters: bool = True
 
     @property
     def key(self) -> str:

@@ -39,14 +39,29 @@ def overview_of(pair: Pair, status: PairStatus) -> PairOverview:
     return PairOverview(pair, status.label, cond, status.reason, float(s.mirror_percent),
                         int(s.queued_ops), int(s.queued_bytes), float(s.transfer_rate),
                         last_hb, s.last_snapshot, status.read_at, status.exit_code,
-                        status.state.value)
+                        status.state.value, _counters_read(status))
+
+
+def _counters_read(status: PairStatus) -> bool:
+    """Whether ``status.stats`` holds what an engine said (else they are defaults)."""
+    rec = status.record
+    if status.state == PairState.RESTORING:  # the restore's counters, from the target
+        side, reached = rec.target, status.target_reachable
+    elif status.state in _COUNTED:
+        side, reached = rec.source, status.source_reachable
+    else:
+        return False
+    return reached is True and not any(e.startswith(f"{side}:") for e in status.errors)
+
+
+_COUNTED = (PairState.MIRRORING, PairState.PROTECTED, PairState.FAILURE_DETECTED)
 
 
 def unknown(pair: Pair, err: BaseException, now: float) -> PairOverview:
     """A pair whose status could not be read: said, never guessed."""
     text = str(err) if isinstance(err, AppmgrError) else f"{type(err).__name__}: {err}"
     return PairOverview(pair, STATUS_UNKNOWN, STATUS_UNKNOWN, text, 0.0, 0, 0, 0.0, None,
-                        None, now, 1)
+                        None, now, 1, counters=False)
 
 
 def read_all(ctx: Context, store: PairStore, pairs: Sequence[Pair],

@@ -42,6 +42,9 @@ async def test_b_opens_every_pair_with_its_state_and_counters(api):
         assert cell(app, "fileprint_FS01_FS02", "hb") == "<10 s"
         assert cell(app, "fileprint_FS01_FS02", "snap") == "10 min"
         assert cell(app, "blackberry_BES01_BES02", "hb") == "—"
+        # a failed-over pair's counters are not read: unknown, never a reassuring 0
+        assert [cell(app, "blackberry_BES01_BES02", c) for c in ("mirror", "queue", "rate")] \
+            == ["—", "—", "—"]
         assert len(api.called("overview")) == 1  # one poll for all pairs
         await press(pilot, "down")  # the detail line says why in full
         detail = str(app.screen.query_one("#dash-detail", Static).render())

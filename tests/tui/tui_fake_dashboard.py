@@ -20,12 +20,12 @@ MB = 1024 * 1024
 def row(source: str, target: str, state: str = "Protected", *, app: str = "fileprint",
         condition: str = "", reason: str = "", mirror: float = 100.0, queued: int = 0,
         queued_bytes: int = 0, rate: float = 0.0, hb: float | None = 3.0,
-        snap: float | None = None, lifecycle: str = "") -> PairOverview:
+        snap: float | None = None, lifecycle: str = "", counters: bool = True) -> PairOverview:
     """A pair's row; ``hb`` and ``snap`` are ages in seconds at the fake's NOW."""
     return PairOverview(Pair(app, source, target), state, condition, reason, mirror, queued,
                         queued_bytes, rate, None if hb is None else NOW - hb,
                         None if snap is None else NOW - snap, NOW,
-                        0 if state == "Protected" else 1, lifecycle or state)
+                        0 if state == "Protected" else 1, lifecycle or state, counters)
 
 
 def estate() -> list[PairOverview]:
@@ -37,7 +37,7 @@ def estate() -> list[PairOverview]:
             queued=18, queued_bytes=24 * MB, lifecycle="Protected"),
         row("EXCH01", "EXCH02", "Mirroring", app="exchange", mirror=42.0, queued=1200,
             queued_bytes=310 * MB, rate=40 * MB),
-        row("BES01", "BES02", "Failed over", app="blackberry", hb=None),
+        row("BES01", "BES02", "Failed over", app="blackberry", hb=None, counters=False),
     ]
 
 

@@ -23,7 +23,7 @@ def test_only_protected_pairs_each_with_its_honest_state(world: World, store: Pa
     assert protected_pairs(store) == [PAIR]
     [row] = overview(world.ctx, store, protected_pairs(store))
     assert (row.pair, row.state, row.condition, row.exit_code) == (PAIR, "Protected", "", 0)
-    assert row.mirror_percent == 100.0 and row.last_heartbeat is not None
+    assert row.mirror_percent == 100.0 and row.last_heartbeat is not None and row.counters
     world.tgt.reachable = False
     [row] = overview(world.ctx, store, [PAIR])
     assert (row.state, row.condition, row.exit_code) == ("Degraded", "Target unreachable", 1)
@@ -55,7 +55,9 @@ def test_engine_clients_are_kept_between_polls_and_dropped_after_an_error(
         assert overview(world.ctx, store, [PAIR], pool)[0].state == "Protected"
     assert sorted(opened) == ["FS01", "FS02"]  # one client per engine, not per poll
     world.src.reachable = False  # the kept client fails: it is dropped
-    assert overview(world.ctx, store, [PAIR], pool)[0].condition == "Source unreachable"
+    [row] = overview(world.ctx, store, [PAIR], pool)
+    assert row.condition == "Source unreachable"
+    assert row.counters is False  # nobody said what the mirror is: not a 0 % that reads as read
     world.src.reachable = True
     assert overview(world.ctx, store, [PAIR], pool)[0].state == "Protected"
     assert sorted(opened) == ["FS01", "FS01", "FS02"]  # connected afresh

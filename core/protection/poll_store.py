@@ -4,8 +4,8 @@ Each read of a pair record or configuration is a file read, a JSON parse and, fo
 a configuration, building it; every poll reads every record several times and every
 configuration twice. Here a file is parsed again only when it changed — another
 inode, size or modification time: every save is an atomic rename — so an unchanged
-estate costs a ``stat`` per file. Each caller still gets its own record (the parsed
-values copied), since the poll itself writes records (the lifecycle moves it sees)
+estate costs a ``stat`` per file. Each caller still gets its own record (its dicts and
+lists copied), since the poll itself writes records (the lifecycle moves it sees)
 and must not change what the next read returns. A configuration is shared: nothing
 on the poll's path changes one.
 """
@@ -95,13 +95,14 @@ class PollStore(PairStore):
 
 
 def _record(data: Any, app: str, source: str, target: str, own: bool) -> PairRecord:
-    """A record from the parsed file; ``own``: its fields' dicts and lists copied (the
-    poll sets ``extra["conditions_since"]``; what is inside them is only read)."""
+    """A record from the parsed file; ``own``: one the caller may change and save — what
+    reading a status changes (``state``, ``updated``, a key of ``extra``) is its own."""
     if not data:
         return PairRecord(app, source.upper(), target.upper())
-    if not own:
-        return PairRecord(**{k: v for k, v in data.items() if k in _FIELDS})
-    fields: dict[str, Any] = {k: dict(v) if isinstance(v, dict) else list(v)
-                              if isinstance(v, list) else v
-                              for k, v in data.items() if k in _FIELDS}
-    return PairRecord(**fields)
+    rec = PairRecord(**{k: v for k, v in data.items() if k in _FIELDS})
+    if own:
+        rec.extra = dict(rec.extra)
+        rec.facts = dict(rec.facts)
+        rec.steps_done = list(rec.steps_done)
+        rec.source_ips, rec.target_ips = list(rec.source_ips), list(rec.target_ips)
+    return rec

@@ -130,7 +130,9 @@ def context(home: Path, servers: dict[str, str], timeout: float = 5.0) -> Contex
     def dns(*_a: Any) -> Any:
         raise Refused("the bench has no DNS server")
 
-    no_directory: Any = lambda *a, **k: None  # neither Dashboard nor Enable asks it
+    def no_directory(*_a: Any, **_k: Any) -> Any:
+        raise Refused("the bench has no directory")  # neither Dashboard nor Enable asks it
+
     return Context(paths=p, secrets=LabSecrets(), directory=no_directory,
                    host=host, engine=engine, dns=dns, resolve=resolve, domain=DOMAIN,
                    settings=settings, lab=True, timeout=timeout)

@@ -92,6 +92,17 @@ class ExchangeHome:
     stores: tuple[ExchangeStoreRef, ...] = ()
 
 
+@dataclass(frozen=True)
+class DnsLock:
+    """What a lock or unlock of a DNS record did (F-9.4): its dnsNode ("" when the zone is
+    not stored in the directory), whether it is locked now, and a sentence saying so."""
+
+    record: str
+    dn: str
+    locked: bool
+    note: str
+
+
 class Directory(Protocol):
     def root_dse(self) -> RootDse: ...
     def servers(self) -> list[DirectoryComputer]:
@@ -127,6 +138,19 @@ class Directory(Protocol):
         ...
     def replace_attributes(self, dn: str, values: dict[str, str]) -> None:
         """Set single-valued attributes of ``dn`` (needs a writable connection)."""
+        ...
+    def all_values(self, dn: str, attribute: str) -> list[str]:
+        """Every value of a multi-valued attribute (a group's ``member``)."""
+        ...
+    def add_values(self, dn: str, attribute: str, values: Sequence[str]) -> None:
+        """Add values to a multi-valued attribute (Delegate Rights: a group member)."""
+        ...
+    def lock_dns_record(self, fqdn: str, account: str) -> DnsLock:
+        """Deny ``account`` (``FS01$``) re-registering ``fqdn``'s record where its zone is
+        stored in the directory; says so, changing nothing, where it is not."""
+        ...
+    def unlock_dns_record(self, fqdn: str, account: str) -> DnsLock:
+        """Undo :meth:`lock_dns_record`."""
         ...
     def domain_controllers(self) -> list[str]:
         """The DNS names of the domain's controllers (``OU=Domain Controllers``)."""
@@ -282,11 +306,15 @@ class Engine(Protocol):
         ...
 
     # On the target: snapshots of an accepted set's data (core.model.snapshot.SnapshotInfo)
-    def take_snapshot(self, name: str) -> Any: ...
+    def take_snapshot(self, name: str, reason: str = "on demand") -> Any: ...
     def snapshots(self, name: str) -> list[Any]: ...
     def delete_snapshot(self, name: str, sid: str) -> None: ...
     def rollback_snapshot(self, name: str, sid: str) -> dict[str, int]:
         """Make the set's data equal snapshot ``sid``: ``{"replaced", "deleted", "kept"}``."""
+        ...
+    def snapshot_changes(self, name: str, sid: str) -> list[str] | None:
+        """Files of snapshot ``sid`` written in place since it was taken (None: unknown,
+        a snapshot from before manifests were kept)."""
         ...
 
     def schedule_snapshots(self, name: str, interval_min: int | None, start_at: float = 0.0,

@@ -23,6 +23,7 @@ from typing import Any
 from core.atomic import read_json, write_json
 from core.errors import InvalidInput
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 
 log = logging.getLogger("appmgr.settings")
 
@@ -152,7 +153,8 @@ def option_text(settings: Settings, key: str) -> str:
     return ("on" if value else "off") if isinstance(value, bool) else str(value)
 
 
-def with_last_pair(settings: Settings, app: str, source: str, target: str) -> Settings:
+def with_last_pair(settings: Settings, pair: Pair) -> Settings:
+    app, source, target = pair.parts
     return dataclasses.replace(settings, last_pair=LastPair(app, source.upper(), target.upper()))
 
 

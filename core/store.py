@@ -55,15 +55,15 @@ def check_pair_name(name: str, field: str = "server") -> str:
     return text
 
 
-def pair_key(app: str, source: str, target: str) -> str:
-    return Pair(app, source, target).key
+def pair_key(pair: Pair) -> str:
+    return pair.key
 
 
-def pair_file_name(app: str, source: str, target: str) -> str:
+def pair_file_name(pair: Pair) -> str:
     """The JSON file name of a pair: its key when that is a short, plain file name (as
     always), else a readable prefix and a hash of the key, so no name a store is handed
     can make a path too long or step out of the folder."""
-    key = pair_key(app, source, target)
+    key = pair.key
     if _SAFE_FILE.fullmatch(key) and key.strip(".") == key:
         return f"{key}.json"
     prefix = re.sub(r"[^A-Za-z0-9_-]", "-", key, flags=re.ASCII)[:60]
@@ -95,8 +95,13 @@ class PairRecord:
     facts: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def pair(self) -> Pair:
+        """The pair this record is of."""
+        return Pair(self.app, self.source, self.target)
+
+    @property
     def key(self) -> str:
-        return pair_key(self.app, self.source, self.target)
+        return self.pair.key
 
     @property
     def pair_state(self) -> PairState:
@@ -110,19 +115,19 @@ class PairStore:
         self._records = paths.state / "pairs"
 
     @staticmethod
-    def _file(folder: Path, app: str, source: str, target: str) -> Path:
-        check_pair_name(source, "source")
-        check_pair_name(target, "target")
-        return folder / pair_file_name(app, source, target)
+    def _file(folder: Path, pair: Pair) -> Path:
+        check_pair_name(pair.source, "source")
+        check_pair_name(pair.target, "target")
+        return folder / pair_file_name(pair)
 
     # configurations
-    def load_config(self, app: str, source: str, target: str) -> ProtectionConfig | None:
-        d = read_json(self._file(self._configs, app, source, target))
+    def load_config(self, pair: Pair) -> ProtectionConfig | None:
+        d = read_json(self._file(self._configs, pair))
         return ProtectionConfig.from_dict(d) if d else None
 
     def save_config(self, cfg: ProtectionConfig) -> None:
-        write_json(self._file(self._configs, cfg.app, cfg.source, cfg.target), cfg.to_dict())
-        self.discard_draft(cfg.app, cfg.source, cfg.target)
+        write_json(self._file(self._configs, cfg.pair), cfg.to_dict())
+        self.discard_draft(cfg.pair)
 
     def configs(self) -> list[ProtectionConfig]:
         """Every saved configuration (any application), in file-name order."""
@@ -136,25 +141,26 @@ class PairStore:
         return out
 
     # drafts
-    def load_draft(self, app: str, source: str, target: str) -> ProtectionConfig | None:
-        d = read_json(self._file(self._drafts, app, source, target))
+    def load_draft(self, pair: Pair) -> ProtectionConfig | None:
+        d = read_json(self._file(self._drafts, pair))
         return ProtectionConfig.from_dict(d) if d else None
 
     def save_draft(self, cfg: ProtectionConfig) -> None:
-        write_json(self._file(self._drafts, cfg.app, cfg.source, cfg.target), cfg.to_dict())
+        write_json(self._file(self._drafts, cfg.pair), cfg.to_dict())
 
-    def discard_draft(self, app: str, source: str, target: str) -> None:
-        (self._file(self._drafts, app, source, target)).unlink(missing_ok=True)
+    def discard_draft(self, pair: Pair) -> None:
+        (self._file(self._drafts, pair)).unlink(missing_ok=True)
 
     # lifecycle records
-    def record(self, app: str, source: str, target: str) -> PairRecord:
-        d = read_json(self._file(self._records, app, source, target))
+    def record(self, pair: Pair) -> PairRecord:
+        app, source, target = pair.parts
+        d = read_json(self._file(self._records, pair))
         if not d:
             return PairRecord(app, source.upper(), target.upper())
         return PairRecord(**{k: v for k, v in d.items() if k in PairRecord.__dataclass_fields__})
 
     def save_record(self, rec: PairRecord) -> None:
-        write_json(self._file(self._records, rec.app, rec.source, rec.target), asdict(rec), mode=0o600)
+        write_json(self._file(self._records, rec.pair), asdict(rec), mode=0o600)
 
     def records(self) -> list[PairRecord]:
         out = []
@@ -168,18 +174,18 @@ class PairStore:
         needs no ``--app`` afterwards): those with a saved configuration, else those whose
         record went beyond a health check (validating alone records the pair too)."""
         saved = [app for app in APP_IDS
-                 if (self._file(self._configs, app, source, target)).exists()]
+                 if (self._file(self._configs, Pair(app, source, target))).exists()]
         if saved:
             return saved
         return [app for app in APP_IDS
-                if (self._file(self._records, app, source, target)).exists()
-                and self.record(app, source, target).pair_state
+                if (self._file(self._records, Pair(app, source, target))).exists()
+                and self.record(Pair(app, source, target)).pair_state
                 not in (PairState.UNPROTECTED, PairState.VALIDATED)]
 
     def knows(self, source: str, target: str) -> bool:
         """Whether appmgr has a configuration or any record (even a health check) of the pair."""
         # through load_config/records, not file names: those are the store's own business
-        if any(self.load_config(app, source, target) is not None for app in APP_IDS):
+        if any(self.load_config(Pair(app, source, target)) is not None for app in APP_IDS):
             return True
         s, t = source.upper(), target.upper()
         return any(r.source.upper() == s and r.target.upper() == t for r in self.records())

@@ -27,14 +27,12 @@ class UiAction:
     footer: int = 3
     #: non-empty: only for these applications (e.g. Manage SQL Servers)
     apps: tuple[str, ...] = ()
+    #: only in the advanced context (``appmgr --advanced``), as the guide's Restore PF Tree
+    advanced: bool = False
 
     @property
     def footer_label(self) -> str:
         return self.short or self.label
-
-
-def _later(what: str, app: str) -> str:
-    return f"{what}: {app} only; comes in a later release."
 
 
 ACTIONS: tuple[UiAction, ...] = (
@@ -84,8 +82,9 @@ ACTIONS: tuple[UiAction, ...] = (
     UiAction("refresh_status", "ctrl+r", "Refresh status", "Actions",
              "Poll the protection status now", footer=0),
     UiAction("about", "a", "About", "Help", "Version and mode", footer=0),
-    UiAction("delegate_rights", "D", "Delegate Rights", "Tools", "Grant Exchange rights",
-             later=_later("Delegate Rights", "Exchange"), footer=0),
+    UiAction("delegate_rights", "D", "Delegate Rights", "Tools",
+             "Make an account an Exchange organization administrator", footer=0,
+             apps=("exchange",)),
     UiAction("source_exch_log", "X", "View source ExchFailover log", "Actions",
              "Exchange failover log of the source (mailboxes and public folders moved)",
              footer=0, apps=("exchange",)),
@@ -96,10 +95,11 @@ ACTIONS: tuple[UiAction, ...] = (
              "Search, add, remove and test SQL servers", footer=0,
              apps=("sql", "sharepoint")),
     UiAction("verify_target", "V", "Verify Target Data", "Actions",
-             "Mount a snapshot of the target data",
-             later=_later("Verify Target Data", "Exchange and SQL Server"), footer=0),
-    UiAction("restore_pf_tree", "P", "Restore PF Tree", "Actions", "Exchange public folders",
-             later=_later("Restore PF Tree", "Exchange"), footer=0),
+             "Check a snapshot of the target's databases or stores; the mirror runs on",
+             pair="snapshots", footer=0, apps=("sql", "exchange")),
+    UiAction("restore_pf_tree", "P", "Restore PF Tree", "Actions",
+             "Put the target back in the source's public folder tree", pair="snapshots",
+             footer=0, apps=("exchange",), advanced=True),
     UiAction("manage_snapshots", "S", "Manage Snapshots", "Actions",
              "List, take and delete snapshots of the target's data", pair="snapshots",
              footer=0),

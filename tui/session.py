@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from tui.actions import TWIN_OF, TWINS, UiAction
 from tui.fmt import plural, state_name
 
@@ -32,10 +33,16 @@ class Session:
     status: Any = None  # core PairStatus
     allowed: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     settings: Any = None
+    advanced: bool = False  # appmgr --advanced: the advanced options and actions show
 
     @property
     def app_id(self) -> str:
         return getattr(self.application, "id", "")
+
+    @property
+    def pair(self) -> Pair:
+        """The chosen pair (empty names while none is chosen)."""
+        return Pair(self.app_id, self.source, self.target)
 
     @property
     def has_pair(self) -> bool:
@@ -83,6 +90,8 @@ class Session:
         if ua.apps and self.app_id not in ua.apps:
             names = " and ".join(TITLES.get(a, a) for a in ua.apps)
             return ua.label, f"{ua.label} is for {names} only."
+        if ua.advanced and not self.advanced:
+            return ua.label, f"{ua.label} is an advanced option: start appmgr with --advanced."
         if ua.pair is None:
             return ua.label, None
         if self.application is not None and not getattr(self.application, "protectable", True):

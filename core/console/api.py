@@ -23,6 +23,7 @@ Which service holds what:
 - ``protection``: enable, disable, fail over, abort, fail back, restore.
 - ``monitoring``: status, the pairs, the Monitoring toggle.
 - ``snapshots``: Manage Snapshots (list, take, delete).
+- ``tools``: Verify Target Data, Delegate Rights, Restore Public Folder Tree.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from core.console.setup import SetupService
     from core.console.snapshots import SnapshotsService
     from core.console.tabs import TabsService
+    from core.console.tools import ToolsService
     from core.console.validation import ValidationService
     from core.console.wmi_account import WmiAccountService
 
@@ -67,6 +69,7 @@ class ConsoleApi(Protocol):
     protection: ProtectionService
     monitoring: MonitoringService
     snapshots: SnapshotsService
+    tools: ToolsService
     logs: LogsService
 
     @property

@@ -126,7 +126,7 @@ class AppsSetupService:
         saved when any value is refused."""
         app_id = protectable_app(app).id
         target = likenamed.temp_name(source)
-        check_roles(self.s.store, app_id, source, target)
+        check_roles(self.s.store, Pair(app_id, source, target))
         choices = self.like_named_setup(source, node)
         setup = choices.setup
         drives = setup.storage if storage is None else storage
@@ -135,7 +135,7 @@ class AppsSetupService:
                        f"cluster.subnet_mask={subnet_mask or setup.subnet_mask}",
                        f"cluster.storage={','.join(drives)}"]
         # another node's configuration maps the DNS failover to that node: start afresh
-        saved = self.s.store.load_config(app_id, source, target)
+        saved = self.s.store.load_config(Pair(app_id, source, target))
         reuse = saved is not None and saved.cluster.target_node.upper() == setup.target_node
         cfg = self.configure.apply(
             self.configure.load_config(Pair(app_id, source, target), reuse=reuse), assignments)

@@ -68,14 +68,14 @@ class ConfigureService:
         app_id = protectable_app(app).id
         target, _ = likenamed.parse_target(target)
         if reuse:
-            saved = self.s.store.load_config(app_id, source, target)
+            saved = self.s.store.load_config(Pair(app_id, source, target))
             if saved is not None:
                 return saved
         return self.default_config(Pair(app_id, source, target))
 
     def load_draft(self, pair: Pair) -> ProtectionConfig | None:
         app, source, target = pair.parts
-        return self.s.store.load_draft(get_app(app).id, source, target)
+        return self.s.store.load_draft(Pair(get_app(app).id, source, target))
 
     def default_config(self, pair: Pair) -> ProtectionConfig:
         app, source, target = pair.parts
@@ -121,7 +121,7 @@ class ConfigureService:
     # --- save --------------------------------------------------------------------
     def save_config(self, cfg: ProtectionConfig) -> list[str]:
         """Check and save; returns notices (compression changed for the target's pairs)."""
-        state = self.s.store.record(cfg.app, cfg.source, cfg.target).pair_state
+        state = self.s.store.record(cfg.pair).pair_state
         if state not in EDITABLE:
             raise StateError(f"the pair is {state.value}: disable protection before changing "
                              "its configuration")
@@ -142,7 +142,7 @@ class ConfigureService:
         self.s.store.save_draft(cfg)
 
     def discard_draft(self, cfg: ProtectionConfig) -> None:
-        self.s.store.discard_draft(cfg.app, cfg.source, cfg.target)
+        self.s.store.discard_draft(cfg.pair)
 
     # --- headless (F-15): config show / set ---------------------------------------
     def config_show(self, pair: Pair) -> ConfigView:
@@ -150,7 +150,7 @@ class ConfigureService:
         app, source, target = pair.parts
         app_id = protectable_app(app).id
         target, _ = likenamed.parse_target(target)
-        saved = self.s.store.load_config(app_id, source, target)
+        saved = self.s.store.load_config(Pair(app_id, source, target))
         cfg = saved if saved is not None else self.default_config(Pair(app_id, source, target))
         return ConfigView(cfg, saved is not None, as_assignments(cfg))
 
@@ -158,7 +158,6 @@ class ConfigureService:
                    assignments: list[str]) -> ConfigChange:
         """Apply ``section.key=value`` edits and save, with the form's validation and
         messages; nothing is saved when any of them is refused."""
-        app, source, target = pair.parts
         if not assignments:
             raise InvalidInput("config", "name at least one section.key=value to set")
         cfg = self.load_config(pair)

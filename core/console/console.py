@@ -22,6 +22,7 @@ from core.console.session import Session
 from core.console.setup import SetupService
 from core.console.snapshots import SnapshotsService
 from core.console.tabs import TabsService
+from core.console.tools import ToolsService
 from core.console.validation import ValidationService
 from core.console.wmi_account import WmiAccountService
 
@@ -58,6 +59,7 @@ class Console:
         self.protection = ProtectionService(s, self.configure, self.validation)
         self.monitoring = MonitoringService(s)
         self.snapshots = SnapshotsService(s)
+        self.tools = ToolsService(s)
         self.logs = LogsService(s)
 
     # what the TUI's title, help and tests read of the session

@@ -32,17 +32,16 @@ class MonitoringService:
     def set_monitoring(self, pair: Pair, on: bool) -> None:
         from core.protection import disable as _disable
 
-        app, source, target = pair.parts
-        _disable.set_monitoring(self.s.routed_ctx(), self.s.store, app, source, target, on)
+        _, source, target = pair.parts
+        _disable.set_monitoring(self.s.routed_ctx(), self.s.store, pair, on)
         log_action("monitoring", pair=f"{source}->{target}", on=on)
 
     def status(self, pair: Pair) -> PairStatus:
-        app, source, target = pair.parts
-        return pair_status(self.s.routed_ctx(), self.s.store, app, source, target)
+        return pair_status(self.s.routed_ctx(), self.s.store, pair)
 
     def pairs(self) -> list[Pair]:
         """Every pair appmgr knows, for the dashboard and ``status`` without a pair."""
-        return [Pair(r.app, r.source, r.target) for r in self.s.store.records()]
+        return [r.pair for r in self.s.store.records()]
 
     def overview(self) -> list[PairOverview]:
         """One row of facts per protected pair, read concurrently (the dashboard's one

@@ -37,8 +37,7 @@ class ProtectionService:
         self.validation = validation
 
     def allowed_actions(self, pair: Pair) -> dict[str, tuple[str, str | None]]:
-        app, source, target = pair.parts
-        return pair_actions(self.s.store, app, source, target, self.s.ctx.paths)
+        return pair_actions(self.s.store, pair, self.s.ctx.paths)
 
     def enable(self, cfg: ProtectionConfig, progress: Progress | None = None) -> PairRecord:
         from core.protection import enable as _enable
@@ -58,8 +57,8 @@ class ProtectionService:
                 progress: Progress | None = None, *, force: bool = False) -> None:
         from core.protection import disable as _disable
 
-        app, source, target = pair.parts
-        _disable.disable(self.s.routed_ctx(), self.s.store, app, source, target, progress,
+        _, source, target = pair.parts
+        _disable.disable(self.s.routed_ctx(), self.s.store, pair, progress,
                          force=force)
         log_action("disable protection", pair=f"{source}->{target}", force=force)
 
@@ -82,7 +81,7 @@ class ProtectionService:
             raise InvalidInput("drain-timeout", "the drain timeout must be more than 0 seconds")
         log_action("failover", pair=f"{source}->{target}", force=force, graceful=graceful,
                    snapshot=snapshot or "")
-        return _failover.failover(self.s.routed_ctx(), self.s.store, app, source, target, progress,
+        return _failover.failover(self.s.routed_ctx(), self.s.store, pair, progress,
                                   force=force, graceful=graceful, drain_timeout=drain_timeout,
                                   snapshot=snapshot)
 
@@ -90,8 +89,8 @@ class ProtectionService:
               progress: Progress | None = None) -> AbortReport:
         from core.protection.abort import abort as _abort
 
-        app, source, target = pair.parts
-        report = _abort(self.s.routed_ctx(), self.s.store, app, source, target, progress)
+        _, source, target = pair.parts
+        report = _abort(self.s.routed_ctx(), self.s.store, pair, progress)
         log_action("abort", pair=f"{source}->{target}", operation=report.operation)
         return report
 
@@ -99,22 +98,21 @@ class ProtectionService:
                  progress: Progress | None = None) -> list[StepResult]:
         from core.protection import failback as _failback
 
-        app, source, target = pair.parts
+        _, source, target = pair.parts
         log_action("failback", pair=f"{source}->{target}")
-        return _failback.failback(self.s.routed_ctx(), self.s.store, app, source, target, progress)
+        return _failback.failback(self.s.routed_ctx(), self.s.store, pair, progress)
 
     def restore(self, pair: Pair,
                 progress: Progress | None = None, *, discard: bool = False) -> list[StepResult]:
         from core.protection import restore as _restore
 
-        app, source, target = pair.parts
+        _, source, target = pair.parts
         log_action("restore", pair=f"{source}->{target}", discard=discard)
-        return _restore.restore(self.s.routed_ctx(), self.s.store, app, source, target, progress,
+        return _restore.restore(self.s.routed_ctx(), self.s.store, pair, progress,
                                 discard=discard)
 
     def restore_preview(self, pair: Pair) -> RestoreDiff:
         """The source files a restore would overwrite or delete (a RestoreDiff)."""
         from core.protection import restore as _restore
 
-        app, source, target = pair.parts
-        return _restore.restore_preview(self.s.routed_ctx(), self.s.store, app, source, target)
+        return _restore.restore_preview(self.s.routed_ctx(), self.s.store, pair)

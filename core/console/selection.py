@@ -8,6 +8,7 @@ from core.apps.common import is_cluster_node
 from core.apps.support import check_shared_machine
 from core.errors import AppmgrError, InvalidInput
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.server import Server
 from core.model.state import PairState
 from core.store import PairStore
@@ -30,8 +31,9 @@ class PairSelection:
     like_named: bool = False
 
 
-def check_roles(store: PairStore, app: str, source: str, target: str) -> None:
+def check_roles(store: PairStore, pair: Pair) -> None:
     """Refuse pairs the rules forbid before anything remote is asked."""
+    _, source, target = pair.parts
     if source.upper() == target.upper():
         raise InvalidInput("target", "the target must be a different server from the source")
     for rec in store.pairs_with_target(source):

@@ -135,8 +135,8 @@ class SetupService:
         app, source, target = pair.parts
         app_id = protectable_app(app).id
         target, like_named = likenamed.parse_target(target)
-        check_roles(self.s.store, app_id, source, target)
-        rec = self.s.store.record(app_id, source, target)
+        check_roles(self.s.store, Pair(app_id, source, target))
+        rec = self.s.store.record(Pair(app_id, source, target))
         sel = PairSelection(app_id, source.upper(), target.upper(), rec.pair_state,
                             like_named=like_named)
         src_inv = tgt_inv = None
@@ -164,13 +164,13 @@ class SetupService:
             sel.failover_offered = True
             sel.messages.append(f"{target.upper()}'s monitor has declared {source.upper()} "
                                 "failed: fail over now?")
-        saved = self.s.store.load_config(app_id, source, target)
+        saved = self.s.store.load_config(Pair(app_id, source, target))
         if saved is not None:
             sel.reuse_offered = not ips_changed(saved, src_inv, tgt_inv)
             if not sel.reuse_offered:
                 sel.messages.append("The servers' addresses changed since this pair was "
                                     "configured: its previous configuration is not reused.")
-        sel.draft = self.s.store.load_draft(app_id, source, target) is not None
-        self.s.update_settings(with_last_pair(self.s.settings(), app_id, source, target))
+        sel.draft = self.s.store.load_draft(Pair(app_id, source, target)) is not None
+        self.s.update_settings(with_last_pair(self.s.settings(), Pair(app_id, source, target)))
         log_action("select pair", app=app_id, source=source, target=target)
         return sel

@@ -25,20 +25,19 @@ class SnapshotsService:
         """Oldest first; empty when the pair is not protected."""
         from core.protection import snapshots as _snapshots
 
-        app, source, target = pair.parts
-        return _snapshots.listing(self.s.routed_ctx(), self.s.store, app, source, target)
+        return _snapshots.listing(self.s.routed_ctx(), self.s.store, pair)
 
     def take_snapshot(self, pair: Pair) -> SnapshotInfo:
         from core.protection import snapshots as _snapshots
 
-        app, source, target = pair.parts
-        snap = _snapshots.take(self.s.routed_ctx(), self.s.store, app, source, target)
+        _, source, target = pair.parts
+        snap = _snapshots.take(self.s.routed_ctx(), self.s.store, pair)
         log_action("take snapshot", pair=f"{source}->{target}", id=snap.id)
         return snap
 
     def delete_snapshot(self, pair: Pair, sid: str) -> None:
         from core.protection import snapshots as _snapshots
 
-        app, source, target = pair.parts
-        _snapshots.delete(self.s.routed_ctx(), self.s.store, app, source, target, sid)
+        _, source, target = pair.parts
+        _snapshots.delete(self.s.routed_ctx(), self.s.store, pair, sid)
         log_action("delete snapshot", pair=f"{source}->{target}", id=sid)

@@ -38,7 +38,7 @@ def apply_compression(store: PairStore, cfg: ProtectionConfig) -> list[str]:
     for other in store.configs():
         if not _same_target(cfg, other) or other.connection.compression == level:
             continue
-        draft = store.load_draft(other.app, other.source, other.target)
+        draft = store.load_draft(other.pair)
         other.connection.compression = level
         store.save_config(other)  # discards the draft: put it back with the new level
         if draft is not None:

@@ -31,9 +31,9 @@ class ValidationService:
         from core.validation.runner import validate
 
         report = validate(self.s.routed_ctx(), cfg, progress=progress, farms=self.s.farms or None)
-        rec = self.s.store.record(cfg.app, cfg.source, cfg.target)
+        rec = self.s.store.record(cfg.pair)
         if rec.pair_state in (PairState.UNPROTECTED, PairState.VALIDATED):
-            _enable.mark_validated(self.s.store, cfg.app, cfg.source, cfg.target, report.ok)
+            _enable.mark_validated(self.s.store, cfg.pair, report.ok)
         log_action("validate", pair=f"{cfg.source}->{cfg.target}", ok=report.ok,
                    errors=len(report.errors), warnings=len(report.warnings))
         return report

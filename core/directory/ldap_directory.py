@@ -20,6 +20,7 @@ from typing import Any
 from ldap3 import ALL_ATTRIBUTES, BASE, MODIFY_ADD, MODIFY_DELETE, SUBTREE, Connection
 from ldap3.utils.conv import escape_filter_chars
 
+from core.directory import ldap_dns_lock as dns_lock
 from core.directory import ldap_exchange as xo
 from core.directory.entries import (
     COMPUTER_ATTRIBUTES,
@@ -42,7 +43,7 @@ from core.directory.sql_spns import (
     sql_hosts,
 )
 from core.errors import AppmgrError, InvalidInput, NotFound, ProtocolError
-from core.ports import DirectoryComputer, ExchangeHome, RootDse
+from core.ports import DirectoryComputer, DnsLock, ExchangeHome, RootDse
 
 log = logging.getLogger("appmgr.protocol.ldap")
 
@@ -210,6 +211,26 @@ class LdapDirectory:
     def replace_attributes(self, dn: str, values: dict[str, str]) -> None:
         """Set single-valued attributes of ``dn`` in one modify."""
         self._modify_attrs(dn, xo.replace_changes(values))
+
+    def all_values(self, dn: str, attribute: str) -> list[str]:
+        """Every value of a multi-valued attribute of ``dn`` (a group's ``member``)."""
+        with self._lock:
+            return xo.read_values(self._conn, dn, attribute, self.where, self._time_limit)
+
+    def add_values(self, dn: str, attribute: str, values: Sequence[str]) -> None:
+        """Add ``values`` to a multi-valued attribute of ``dn`` in one modify (a new group
+        member); the entry's other values stay."""
+        self._modify_attrs(dn, {attribute: [(MODIFY_ADD, list(values))]})
+
+    def lock_dns_record(self, fqdn: str, account: str) -> DnsLock:
+        with self._lock:
+            return dns_lock.lock_record(self._conn, self.root_dse(), fqdn, account, self.where,
+                                        self._time_limit)
+
+    def unlock_dns_record(self, fqdn: str, account: str) -> DnsLock:
+        with self._lock:
+            return dns_lock.unlock_record(self._conn, self.root_dse(), fqdn, account,
+                                          self.where, self._time_limit)
 
     def domain_controllers(self) -> list[str]:
         with self._lock:

@@ -95,6 +95,19 @@ def read_attributes(conn: Connection, dn: str, attributes: Sequence[str], where:
     return {a: first(raw, a) for a in attributes}
 
 
+def read_values(conn: Connection, dn: str, attribute: str, where: str,
+                time_limit: int) -> list[str]:
+    with ldap_errors(where):
+        ok = conn.search(dn, "(objectClass=*)", BASE, attributes=[attribute],
+                         time_limit=time_limit)
+    if not ok:
+        if (conn.result or {}).get("result") == 32:  # noSuchObject
+            raise NotFound(f"{where} has no entry {dn}")
+        check(conn.result, where)
+    found = [r for r in conn.response or () if r.get("type") == "searchResEntry"]
+    return decode_values(found[0]["raw_attributes"].get(attribute)) if found else []
+
+
 def replace_changes(values: dict[str, str]) -> dict[str, list[tuple[str, list[str]]]]:
     return {a: [(MODIFY_REPLACE, [v] if v else [])] for a, v in values.items()}
 

@@ -228,7 +228,10 @@ async def _snapshot_op(svc: EngineService, op: str, a: dict[str, Any]) -> Any:
     if name not in svc.accepts:
         raise RemoteError("not_found", f"this engine holds no data of set {name}")
     if op == "snapshot_take":
-        return (await svc.snaps.take(name)).to_dict()
+        reason = a.get("reason", "on demand")
+        if reason not in ("on demand", "verify"):
+            raise _bad(f"{reason!r} is no reason to take a snapshot (on demand, verify)")
+        return (await svc.snaps.take(name, reason)).to_dict()
     if op == "snapshot_list":
         return {"snapshots": [s.to_dict() for s in svc.snaps.list(name)],
                 "schedule": (s.to_dict() if (s := svc.snaps.schedules.get(name)) else None),
@@ -237,6 +240,8 @@ async def _snapshot_op(svc: EngineService, op: str, a: dict[str, Any]) -> Any:
         return await svc.snaps.delete(name, _sid(a))
     if op == "snapshot_rollback":
         return await svc.snapshot_rollback(name, _sid(a))
+    if op == "snapshot_check":
+        return {"changed": await svc.snaps.changed(name, _sid(a))}
     if op == "snapshot_schedule":
         return svc.snaps.set_schedule(name, _schedule(a))
     raise RemoteError("protocol", f"unknown operation {op!r}")

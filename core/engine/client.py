@@ -340,8 +340,10 @@ class EngineClient:
         return dict(self.call("release_identity", wait=wait, name=name))
 
     # snapshots of an accepted set on this (target) engine
-    def take_snapshot(self, name: str) -> SnapshotInfo:
-        return SnapshotInfo.from_dict(self.call("snapshot_take", wait=SNAPSHOT_WAIT, name=name))
+    def take_snapshot(self, name: str, reason: str = "on demand") -> SnapshotInfo:
+        """``reason`` "verify": taken for Verify Target Data (which deletes it after)."""
+        return SnapshotInfo.from_dict(self.call("snapshot_take", wait=SNAPSHOT_WAIT, name=name,
+                                                reason=reason))
 
     def snapshots(self, name: str) -> list[SnapshotInfo]:
         d = self.call("snapshot_list", name=name)
@@ -352,6 +354,10 @@ class EngineClient:
 
     def rollback_snapshot(self, name: str, sid: str) -> dict[str, int]:
         return dict(self.call("snapshot_rollback", wait=SNAPSHOT_WAIT, name=name, id=sid))
+
+    def snapshot_changes(self, name: str, sid: str) -> list[str] | None:
+        got = self.call("snapshot_check", wait=SNAPSHOT_WAIT, name=name, id=sid)["changed"]
+        return None if got is None else [str(x) for x in got]
 
     def schedule_snapshots(self, name: str, interval_min: int | None, start_at: float = 0.0,
                            keep: int | None = None) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 from core.engine.clock import Clock
 from core.engine.protocol import RemoteError
 from core.engine.scan import Matcher
+from core.engine.snap_manifest import changed_text, win_path
 from core.engine.snap_rollback import Rollback, rollback
 from core.engine.snapshots import SnapshotError, SnapshotStore
 from core.engine.tasks import cancel_and_wait
@@ -110,13 +111,25 @@ class SnapshotManager:
         except SnapshotError as exc:
             raise RemoteError("not_found", str(exc)) from exc
 
+    async def changed(self, name: str, sid: str) -> Sequence[str] | None:
+        """Snapshot ``sid``'s files written since it was taken, as Windows paths (None:
+        it keeps no manifest, taken before manifests were)."""
+        try:
+            moved = await asyncio.to_thread(self.store.changed, name, sid)
+        except SnapshotError as exc:
+            raise RemoteError("not_found", str(exc)) from exc
+        return None if moved is None else [win_path(r) for r in moved]
+
     async def rollback(self, name: str, sid: str) -> Rollback:
         """Make the set's data equal snapshot ``sid`` (the caller closed its data channel)."""
         matcher = self._set_matcher(name)
         try:
+            moved = await asyncio.to_thread(self.store.changed, name, sid)
             files = await asyncio.to_thread(self.store.files, name, sid)
         except (SnapshotError, FileNotFoundError) as exc:
             raise RemoteError("not_found", f"set {name} has no snapshot {sid}") from exc
+        if moved:
+            raise RemoteError("refused", changed_text(sid, moved))
         return await asyncio.to_thread(rollback, files, matcher, self.volumes)
 
     # --- schedules -----------------------------------------------------------------------

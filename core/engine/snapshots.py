@@ -11,8 +11,9 @@ system offers:
   never writes such a file in place: :func:`core.engine.fsops.own` breaks the
   link first (copy on write at the receiver), and whole files arrive under a
   temporary name and are renamed over the old entry, which the snapshot keeps.
-  Applications writing in place on the target (after a failover) are not
-  covered: take a new snapshot after failback.
+  Applications writing in place on the target (after a failover) do reach
+  such a snapshot: its manifest (:mod:`core.engine.snap_manifest`) shows it,
+  and rolling back to it is refused.
 - ``copy`` when neither works (the snapshot root on another file system).
 
 A snapshot is written as ``<id>.partial`` and renamed when complete, so a
@@ -28,9 +29,12 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from core import atomic
+from core.engine import snap_manifest
 from core.engine.scan import Matcher, scan
 from core.engine.volumes import VolumeMap, join_win, split_win
 from core.model.snapshot import SnapshotInfo
@@ -109,7 +113,7 @@ class SnapshotStore:
                 continue  # <id>.partial: a take that never finished
             doc = atomic.read_json(d / "snapshot.json", default=None)
             if isinstance(doc, dict) and int(doc.get("format", 0)) <= FORMAT:
-                out.append(SnapshotInfo.from_dict(doc))
+                out.append(SnapshotInfo.from_dict({**doc, "path": os.fspath(d / "tree")}))
         return sorted(out, key=lambda s: (s.taken, s.id))
 
     def get(self, name: str, sid: str) -> SnapshotInfo:
@@ -144,9 +148,11 @@ class SnapshotStore:
         method = max(methods, key=lambda k: methods[k]) if methods else "hardlink"
         info = SnapshotInfo(sid, name, now, size, files, reason, method,
                             round(time.monotonic() - t0, 3))
-        atomic.write_json(part / "snapshot.json", {"format": FORMAT, **info.to_dict()})
+        doc = {k: v for k, v in info.to_dict().items() if k != "path"}  # where it lies now
+        atomic.write_json(part / "snapshot.json", {"format": FORMAT, **doc})
+        snap_manifest.record(part)
         os.replace(part, final)
-        return info
+        return replace(info, path=os.fspath(final / "tree"))
 
     def delete(self, name: str, sid: str) -> None:
         d = self._dir(name, sid)
@@ -158,6 +164,14 @@ class SnapshotStore:
 
     def delete_set(self, name: str) -> None:
         shutil.rmtree(self.root / name, ignore_errors=True)
+
+    def changed(self, name: str, sid: str) -> Sequence[str] | None:
+        """Files of snapshot ``sid`` written since it was taken (see
+        :mod:`core.engine.snap_manifest`); None when it keeps no manifest."""
+        d = self._dir(name, sid)
+        if not d.is_dir():
+            raise SnapshotError(f"set {name} has no snapshot {sid}")
+        return snap_manifest.changed(d)
 
     def files(self, name: str, sid: str) -> dict[str, str]:
         """Windows path → file in the snapshot, for every file and directory it holds

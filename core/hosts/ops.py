@@ -72,6 +72,9 @@ OPS: dict[str, str] = {
     # identity failover (run by the target's engine, F-9.5)
     "ip_add": "take over an IP address",
     "ip_remove": "give back an IP address",
+    # Verify Target Data (F-11): a snapshot's copy attached under another name and checked
+    "sql_verify": "check a copy of a database",
+    "exchange_verify": "check a copy of a storage group",
     # Windows snapshots of the target's data through VSS (not called by this release)
     "snapshot_vss": "take, list or delete a VSS snapshot",
 }

@@ -30,7 +30,10 @@ OP_BUDGET = {"inventory": 20.0, "path_exists": 10.0, "cluster_info": 20.0,
              "bes_inventory": 10.0, "wmi_check": 10.0, "app_services": 10.0,
              # cluster.exe /online and /offline wait up to CLUSTER_WAIT each (an Exchange
              # resource may take minutes); a create may do both (its own undo)
-             "cluster_resource": 2 * CLUSTER_WAIT + 30.0}
+             "cluster_resource": 2 * CLUSTER_WAIT + 30.0,
+             # Verify Target Data copies a database or store and checks every page
+             # (sql_verify's DBCC CHECKDB has a CommandTimeout of 3600 s)
+             "sql_verify": 3600.0, "exchange_verify": 3600.0}
 
 
 class WinrmShell:

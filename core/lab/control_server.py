@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from core.lab import db_pages
+from core.lab.estate import windows_to_local
 from core.lab.runtime import control_path
 from core.lab.supervisor import LabSupervisor
 
@@ -61,6 +63,8 @@ class ControlServer:
                     return {"ok": False, "kind": "notfound",
                             "error": f"there is no lab server named {req.get('name')!r}"}
                 return {"ok": True, "service": done}
+            if cmd == "corrupt-page":  # Verify Target Data's fault (F-11)
+                return self._corrupt(req)
             if cmd == "host_op":  # a lab engine's identity failover (core.lab.host_op)
                 out, err, code = self.sup.host_op(str(req.get("server", "")),
                                                   str(req.get("script", "")))
@@ -72,6 +76,22 @@ class ControlServer:
             return {"ok": False, "error": f"unknown lab command {cmd!r}"}
         except Exception as exc:  # the CLI shows this line; the supervisor keeps running
             return {"ok": False, "error": f"{cmd} failed: {exc}"}
+
+
+    def _corrupt(self, req: dict[str, Any]) -> dict[str, Any]:
+        name, path = str(req.get("name", "")), str(req.get("path", ""))
+        try:
+            server = self.sup.estate.server(name)
+        except KeyError:
+            return {"ok": False, "kind": "notfound",
+                    "error": f"there is no lab server named {name!r}"}
+        ok = path[1:3] == ":\\" and path[:1].upper() in server.volumes \
+            and ".." not in path.split("\\")
+        local = windows_to_local(self.sup.lab_root, server.name, path) if ok else None
+        if local is None or not local.is_file():
+            return {"ok": False, "kind": "notfound",
+                    "error": f"{server.name} has no file {path}"}
+        return {"ok": True, "page": db_pages.corrupt(local, int(req.get("page", 1)))}
 
 
 def _handler(ctl: ControlServer) -> type[socketserver.StreamRequestHandler]:

@@ -40,7 +40,7 @@ from core.directory.ldap_directory import LdapDirectory
 from core.directory.ldap_errors import check, ldap_errors
 from core.errors import AuthFailed, InvalidInput
 from core.lab.directory_changes import KeptLabDirectory, replay
-from core.lab.directory_exchange import add_exchange_tree, extend_schema
+from core.lab.directory_exchange import add_exchange_tree, extend_schema, security_groups
 from core.lab.directory_mailboxes import add_mailboxes
 from core.lab.estate import NODE, VIRTUAL, Estate, LabServer
 from core.ports import Credential, RootDse
@@ -150,6 +150,11 @@ def _populate(seed: Connection, estate: Estate) -> None:
     _service_accounts(seed, estate, base)
     groups.setdefault(f"CN=Domain Admins,CN=Users,{base}", set()).add(admin)
     groups.setdefault(f"CN=DnsAdmins,CN=Users,{base}", set()).update({admin, dns_admin})
+    if security_groups(estate):  # Exchange setup's groups, the installing admin a member
+        add(f"OU=Microsoft Exchange Security Groups,{base}",
+            {"objectClass": ["top", "organizationalUnit"]})
+    for name in security_groups(estate):
+        groups[f"CN={name},OU=Microsoft Exchange Security Groups,{base}"] = {admin}
     for dn, members in groups.items():
         add(dn, {"objectClass": ["top", "group"], "sAMAccountName": dn[3:].split(",", 1)[0],
                  "member": sorted(members)})

@@ -24,7 +24,9 @@ CHANGES_FILE = "directory.json"
 _VERSION = 1
 #: the attributes a lab plan may change (and the file may replay)
 KEPT = ("servicePrincipalName", "homeMDB", "msExchHomeServerName", "homeMTA",
-        "msExchHomePublicMDB")
+        "msExchHomePublicMDB",
+        # the Exchange tools (F-11): Delegate Rights, Restore Public Folder Tree
+        "member", "msExchOwningPFTree")
 
 
 def changes_path(lab_root: Path) -> Path:

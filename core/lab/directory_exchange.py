@@ -48,6 +48,8 @@ ATTRIBUTES = (
     f"( {_ARC}.12 NAME 'msExchSmtpQueueDirectory' SYNTAX '{_STRING}' SINGLE-VALUE )",
     f"( {_ARC}.13 NAME 'msExchServerBindings' SYNTAX '{_STRING}' )",
     f"( {_ARC}.14 NAME 'msExchSmtpReceiveBindings' SYNTAX '{_STRING}' )",
+    # the public folder tree a public store belongs to (Restore PF Tree sets it back)
+    f"( {_ARC}.15 NAME 'msExchOwningPFTree' SYNTAX '{_DN}' SINGLE-VALUE )",
 )
 CLASSES = (
     f"( {_ARC}.101 NAME 'msExchOrganizationContainer' SUP container STRUCTURAL )",
@@ -62,7 +64,8 @@ CLASSES = (
     f"( {_ARC}.107 NAME 'msExchPrivateMDB' SUP top STRUCTURAL MAY ( msExchHomePublicMDB $ "
     "msExchEDBFile $ msExchSLVFile ) )",
     f"( {_ARC}.108 NAME 'msExchPublicMDB' SUP top STRUCTURAL MAY ( msExchEDBFile $ "
-    "msExchSLVFile ) )",
+    "msExchSLVFile $ msExchOwningPFTree ) )",
+    f"( {_ARC}.112 NAME 'msExchPFTree' SUP top STRUCTURAL )",
     f"( {_ARC}.110 NAME 'protocolCfgSMTPServer' SUP top STRUCTURAL MAY ( "
     "msExchServerBindings $ msExchSmtpQueueDirectory ) )",
     f"( {_ARC}.111 NAME 'msExchSmtpReceiveConnector' SUP top STRUCTURAL MAY ( "
@@ -101,6 +104,8 @@ def add_exchange_tree(add: Add, estate: Estate) -> list[str]:
         group = f"CN={ex.admin_group},CN=Administrative Groups,{org}"
         add(group, {"objectClass": ["top", "container", "msExchAdminGroup"]})
         add(f"CN=Servers,{group}", {"objectClass": ["top", "container", "msExchServersContainer"]})
+        add(f"CN=Folder Hierarchies,{group}", {"objectClass": ["top", "container"]})
+        add(pf_tree_dn(group), {"objectClass": ["top", "msExchPFTree"]})
         dn = exchange_server_dn(estate, s.name, ex)
         attrs: dict[str, Any] = {
             "objectClass": ["top", "msExchExchangeServer"],
@@ -113,7 +118,7 @@ def add_exchange_tree(add: Add, estate: Estate) -> list[str]:
         attrs["legacyExchangeDN"] = legacy_server_dn(estate, ex, s.name)
         if not add(dn, attrs):
             raise ValueError(f"cannot add the Exchange server object of {s.name}")
-        _add_stores(add, dn, ex)
+        _add_stores(add, dn, ex, pf_tree_dn(group))
         _add_smtp(add, dn, s.name, ex)
         dns.append(dn)
     return dns
@@ -133,9 +138,28 @@ def mta_dn(server_dn: str) -> str:
     return f"CN=Microsoft MTA,{server_dn}"
 
 
-def _add_stores(add: Add, server_dn: str, ex: ExchangeInventory) -> None:
+def pf_tree_dn(admin_group_dn: str) -> str:
+    """The administrative group's public folder tree (its "Public Folders" hierarchy)."""
+    return f"CN=Public Folders,CN=Folder Hierarchies,{admin_group_dn}"
+
+
+def security_groups(estate: Estate) -> list[str]:
+    """The Exchange administrators' group names setup creates in the domain: Exchange 2007's
+    Exchange Organization Administrators, 2010's Organization Management (2003: none,
+    rights there are ACEs Exchange System Manager delegates)."""
+    versions = {s.apps.exchange.version for s in estate.servers if s.apps.exchange is not None}
+    out = []
+    if "2007" in versions:
+        out.append("Exchange Organization Administrators")
+    if versions - {"2003", "2007", "2000"}:
+        out.append("Organization Management")
+    return out
+
+
+def _add_stores(add: Add, server_dn: str, ex: ExchangeInventory, pf_tree: str) -> None:
     """The server's MTA, information store, storage groups and stores; each mailbox store
-    homes its public folders on the server's first public store."""
+    homes its public folders on the server's first public store, and each public store
+    belongs to its administrative group's public folder tree."""
     add(mta_dn(server_dn), {"objectClass": ["top", "mTA"]})
     add(f"CN=InformationStore,{server_dn}", {"objectClass": ["top", "container",
                                                              "msExchInformationStore"]})
@@ -153,6 +177,8 @@ def _add_stores(add: Add, server_dn: str, ex: ExchangeInventory) -> None:
                 msExchEDBFile=st.edb_path, msExchSLVFile=st.stm_path)
             if st.kind != "public" and public:
                 attrs["msExchHomePublicMDB"] = public
+            if st.kind == "public":
+                attrs["msExchOwningPFTree"] = pf_tree
             add(store_dn(server_dn, g.name, st.name), attrs)
 
 

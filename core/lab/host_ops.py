@@ -28,6 +28,7 @@ from core.lab.ip_ops import IpHook, IpOps, taken_ips
 from core.lab.name_ops import NameOps
 from core.lab.ps_failure import PsFailure, bad_param
 from core.lab.sql_ops import SqlOps
+from core.lab.verify_ops import VerifyOps
 from core.model.server import Share
 
 ENGINE_SERVICE = "appmgrengine"
@@ -46,7 +47,8 @@ def _windows_word(value: str) -> str:
 
 
 @dataclass
-class LabHost(FixOps, SqlOps, AppOps, ClusterOps, ClusterExportOps, NameOps, IpOps):
+class LabHost(FixOps, SqlOps, VerifyOps, AppOps, ClusterOps, ClusterExportOps, NameOps,
+              IpOps):
     """One lab server as the target of host operations."""
 
     estate: Estate

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from core.lab import certs
+from core.lab import certs, db_pages
 from core.lab.estate import Estate, LabServer, volume_dir, windows_to_local
 
-#: Size of every application file the lab creates: small, but real bytes to mirror.
+#: Size of every application file the lab creates that is no database or store file:
+#: small, but real bytes to mirror (those are db_pages.PAGES pages of 8 KiB).
 APP_FILE_BYTES = 8192
 
 
@@ -73,6 +74,10 @@ def _places(estate: Estate, lab_root: Path, s: LabServer, win_path: str) -> Iter
 
 
 def _app_file(server: str, win_path: str) -> bytes:
+    """A database or store file is a run of checksummed pages (core.lab.db_pages) that
+    Verify Target Data reads back; anything else one block naming itself."""
+    if win_path.lower().endswith(db_pages.PAGED):
+        return db_pages.make_file(f"{win_path} of {server}")
     head = f"appmgr lab file {win_path} of {server}\r\n".encode()
     return head[:APP_FILE_BYTES].ljust(APP_FILE_BYTES, b"\0")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
+from core.model.pair import Pair
 from core.model.rules import Rule
 
 
@@ -155,6 +156,11 @@ class ProtectionConfig:
     connection: ConnectionSection = field(default_factory=ConnectionSection)
     advanced: AdvancedSection = field(default_factory=AdvancedSection)
     cluster: ClusterSection = field(default_factory=ClusterSection)
+
+    @property
+    def pair(self) -> Pair:
+        """The pair this configuration protects."""
+        return Pair(self.app, self.source, self.target)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -13,9 +13,12 @@ class SnapshotInfo:
     taken: float  # epoch seconds
     size: int  # bytes of the files it holds (logical; shared blocks are counted)
     files: int
-    reason: str  # "on demand" | "schedule"
+    reason: str  # "on demand" | "schedule" | "verify" (Verify Target Data's own)
     method: str  # reflink | hardlink | copy (the one most files used)
     seconds: float  # how long taking it took
+    #: the snapshot's file tree on the target, as the target's engine sees it (the drive
+    #: letter is its first folder: E:\\x.mdf is <path>/E/x.mdf); never persisted
+    path: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -24,4 +27,5 @@ class SnapshotInfo:
     def from_dict(cls, d: dict[str, Any]) -> SnapshotInfo:
         return cls(str(d["id"]), str(d["set"]), float(d["taken"]), int(d["size"]),
                    int(d["files"]), str(d.get("reason", "on demand")),
-                   str(d.get("method", "hardlink")), float(d.get("seconds", 0.0)))
+                   str(d.get("method", "hardlink")), float(d.get("seconds", 0.0)),
+                   str(d.get("path", "")))

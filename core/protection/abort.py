@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from core.context import Context
 from core.errors import StateError
+from core.model.pair import Pair
 from core.model.state import PairState
 from core.protection.drain import DEFAULT_DRAIN_TIMEOUT, graceful_steps
 from core.protection.env import PairEnv, Progress
@@ -66,11 +67,12 @@ def _phases(env: PairEnv, operation: str) -> list[tuple[str, list[Step]]]:
     return out
 
 
-def abort(ctx: Context, store: PairStore, app: str, source: str, target: str,
+def abort(ctx: Context, store: PairStore, pair: Pair,
           progress: Progress | None = None, *, actor: str = "appmgr") -> AbortReport:
     """End the pair's stuck failover or failback (StateError when there is none, or while
     another process runs a plan of the pair)."""
-    with session(ctx, store, app, source, target, "Abort", progress, actor=actor) as env:
+    _, source, target = pair.parts
+    with session(ctx, store, pair, "Abort", progress, actor=actor) as env:
         before = env.rec.pair_state
         if before not in BACK_TO:
             raise StateError(f"There is no failover or failback to abort: {source.upper()} -> "

@@ -15,6 +15,7 @@ from typing import Any
 
 from core.context import Context
 from core.errors import AppmgrError, StateError
+from core.model.pair import Pair
 from core.model.state import PairState
 from core.protection.app_monitoring import monitor_kwargs
 from core.protection.env import Progress, ignore_missing
@@ -32,14 +33,14 @@ S = PairState
 def _set_of(store: PairStore, rec: PairRecord) -> str:
     if rec.facts:
         return PlanFacts.from_dict(rec.facts).set_name
-    cfg = store.load_config(rec.app, rec.source, rec.target)
+    cfg = store.load_config(rec.pair)
     if cfg is None:
         raise StateError(f"{rec.source} -> {rec.target} has no saved configuration.")
     return set_name_of(cfg)
 
 
 def disable(
-    ctx: Context, store: PairStore, app: str, source: str, target: str,
+    ctx: Context, store: PairStore, pair: Pair,
     progress: Progress | None = None, *, force: bool = False,
 ) -> PairRecord:
     """Undo Enable Protection: delete the monitor, disconnect, delete the set (state Unprotected).
@@ -50,26 +51,27 @@ def disable(
     unless ``force``: its plan is then aborted first (core.protection.abort,
     its report goes to ``progress``) and protection disabled.
     """
-    state = store.record(app, source, target).pair_state
+    _, source, target = pair.parts
+    state = store.record(pair).pair_state
     if state in (S.FAILING_OVER, S.FAILING_BACK):
         if not force:
             raise StateError(
                 f"{source.upper()} -> {target.upper()} is {state.value}: its plan stopped "
                 "part-way (or is running). End it with abort, or unprotect with --force "
                 "(the console asks) to abort it and disable protection.")
-        _abort_first(ctx, store, app, source, target, progress)
-    with operation(pair_key(app, source, target), "Disable Protection"):
-        return _disable(ctx, store, app, source, target, progress, force)
+        _abort_first(ctx, store, pair, progress)
+    with operation(pair_key(pair), "Disable Protection"):
+        return _disable(ctx, store, pair, progress, force)
 
 
-def _abort_first(ctx: Context, store: PairStore, app: str, source: str, target: str,
+def _abort_first(ctx: Context, store: PairStore, pair: Pair,
                  progress: Progress | None) -> None:
     from core.protection.abort import abort
 
-    report = abort(ctx, store, app, source, target)
+    report = abort(ctx, store, pair)
     if progress:
         progress(report.sentence())
-    rec = store.record(app, source, target)
+    rec = store.record(pair)
     if rec.pair_state == S.FAILED_OVER:  # the target serves: disable from Error, saying so
         rec.state = S.ERROR.value
         rec.last_error = f"unprotected after an aborted {report.operation}"
@@ -77,10 +79,10 @@ def _abort_first(ctx: Context, store: PairStore, app: str, source: str, target: 
 
 
 def _disable(
-    ctx: Context, store: PairStore, app: str, source: str, target: str, progress: Progress | None,
+    ctx: Context, store: PairStore, pair: Pair, progress: Progress | None,
     force: bool = False,
 ) -> PairRecord:
-    rec = store.record(app, source, target)
+    rec = store.record(pair)
     require(rec.pair_state, "disable")
     name = _set_of(store, rec)
     on_engine: list[tuple[str, str, Callable[[Any], Any]]] = [
@@ -89,7 +91,7 @@ def _disable(
         (f"delete replication set {name} on {rec.source}", rec.source, lambda e: e.delete_set(name)),
         (f"remove {name} from {rec.target}", rec.target, lambda e: e.delete_set(name)),
     ]
-    cfg = store.load_config(app, source, target)
+    cfg = store.load_config(pair)
     if cfg is not None and cfg.failover.type == "identity":  # the engine's (F-9.5)
         # what the target took over is refused (failback gives it back) unless forced
         def drop(e: Any) -> None:
@@ -116,7 +118,7 @@ def _disable(
         done.append(title)
         if progress:
             progress(f"{title}: {said}")
-    remove_scripts(ctx, app, source, target)
+    remove_scripts(ctx, pair)
     check_transition(rec.pair_state, S.UNPROTECTED)
     rec.state = S.UNPROTECTED.value
     rec.extra.pop(RECORD_KEY, None)
@@ -135,19 +137,20 @@ def _engine_call(ctx: Context, server: str, call: Callable[[Any], Any]) -> str:
 
 
 def set_monitoring(
-    ctx: Context, store: PairStore, app: str, source: str, target: str, on: bool
+    ctx: Context, store: PairStore, pair: Pair, on: bool
 ) -> PairRecord:
     """Enable or disable the failover monitor only (F-8.2)."""
-    with operation(pair_key(app, source, target), "Monitoring"):
-        return _set_monitoring(ctx, store, app, source, target, on)
+    with operation(pair_key(pair), "Monitoring"):
+        return _set_monitoring(ctx, store, pair, on)
 
 
 def _set_monitoring(
-    ctx: Context, store: PairStore, app: str, source: str, target: str, on: bool
+    ctx: Context, store: PairStore, pair: Pair, on: bool
 ) -> PairRecord:
-    rec = store.record(app, source, target)
+    _, source, target = pair.parts
+    rec = store.record(pair)
     require(rec.pair_state, "enable_monitoring" if on else "disable_monitoring", rec.monitoring)
-    cfg = store.load_config(app, source, target)
+    cfg = store.load_config(pair)
     if cfg is None or not rec.facts:
         raise StateError(f"{source} -> {target} is not protected.")
     facts = PlanFacts.from_dict(rec.facts)

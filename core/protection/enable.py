@@ -13,13 +13,15 @@ saying what was done and what is left.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from core.apps import protectable_app
 from core.context import Context
-from core.errors import AppmgrError, StateError
+from core.errors import AppmgrError, NotFound, StateError
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.state import PairState
 from core.protection.app_monitoring import monitor_kwargs
 from core.protection.env import PairEnv, Progress, TokenFactory, ignore_missing, new_token
@@ -48,9 +50,9 @@ def _clean(validated: Any) -> bool:
     raise TypeError("validated must be a bool or a validation report with 'ok'")
 
 
-def mark_validated(store: PairStore, app: str, source: str, target: str, ok: bool) -> PairRecord:
+def mark_validated(store: PairStore, pair: Pair, ok: bool) -> PairRecord:
     """Record a validation result: clean → Validated, errors → Unprotected."""
-    rec = store.record(app, source, target)
+    rec = store.record(pair)
     if rec.pair_state in (S.UNPROTECTED, S.VALIDATED):
         new = S.VALIDATED if ok else S.UNPROTECTED
         check_transition(rec.pair_state, new)
@@ -75,7 +77,7 @@ def _enable_actions(env: PairEnv, token: str) -> list[_Action]:
                     lambda: src().delete_set(name)))
     if adv.create_scripts:
         out.append(("write the failover scripts", lambda: write_scripts(env),
-                    lambda: remove_scripts(env.ctx, cfg.app, cfg.source, cfg.target)))
+                    lambda: remove_scripts(env.ctx, cfg.pair)))
     if adv.create_connection:
         out.append((f"connect {cfg.source} -> {facts.route} and start the {cfg.connection.mirror_type} mirror",
                     lambda: src().connect(name, facts.route, facts.port, token,
@@ -92,12 +94,31 @@ def _enable_actions(env: PairEnv, token: str) -> list[_Action]:
         out.append((f"register identity failover on {cfg.target}",
                     lambda: register_identity(tgt(), cfg, facts),
                     lambda: tgt().delete_identity(name)))
+    if cfg.app == "exchange" and not cfg.cluster.like_named:
+        # the guide: the passive target leaves the public folder tree (no mail queued to
+        # it); Tools > Restore PF Tree puts it back (core.directory.exchange_tools)
+        out.append((f"take the public stores of {cfg.target} out of their folder tree",
+                    lambda: pf_tree(env, clear=True), lambda: pf_tree(env, clear=False)))
     if adv.create_connection and cfg.snapshots.enabled:
         from core.protection.snapshots import push_schedule, stop_schedule
 
         out.append((f"schedule snapshots on {cfg.target} every {cfg.snapshots.interval_min} min",
                     lambda: push_schedule(env), lambda: stop_schedule(env)))
     return out
+
+
+def pf_tree(env: PairEnv, clear: bool) -> None:
+    from core.directory import exchange_tools
+
+    directory = env.ctx.directory(read_only=False)
+    try:
+        if clear:
+            with contextlib.suppress(NotFound):  # no Exchange server object: no store in a tree
+                exchange_tools.clear_pf_tree(directory, env.cfg.target)
+        elif exchange_tools.pf_tree_of(directory, env.cfg.source):
+            exchange_tools.restore_pf_tree(directory, env.cfg.source, env.cfg.target)
+    finally:
+        directory.close()
 
 
 def enable(
@@ -117,7 +138,7 @@ def enable(
     if not _clean(validated):
         raise StateError("Enable Protection needs a clean validation: errors remain.")
     protectable_app(cfg.app)
-    with operation(pair_key(cfg.app, cfg.source, cfg.target), "Enable Protection"):
+    with operation(pair_key(cfg.pair), "Enable Protection"):
         return _enable(ctx, cfg, store, progress, token_factory)
 
 
@@ -125,7 +146,7 @@ def _enable(
     ctx: Context, cfg: ProtectionConfig, store: PairStore, progress: Progress | None,
     token_factory: TokenFactory,
 ) -> PairRecord:
-    rec = store.record(cfg.app, cfg.source, cfg.target)
+    rec = store.record(cfg.pair)
     if rec.pair_state != S.UNPROTECTED:
         require(rec.pair_state, "enable")
     facts, source, target = gather_facts(ctx, cfg)

@@ -40,6 +40,9 @@ class PlanFacts:
     rules: tuple[Rule, ...] = field(default=())
     #: what the application's own plan steps need (its module's ``plan_facts``)
     app: dict[str, Any] = field(default_factory=dict)
+    #: the subnet prefix of the source NIC holding the first monitored IP: what an
+    #: identity failover's taken IPs get on the target (facts saved before it: 24)
+    source_prefix: int = 24
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -62,6 +65,7 @@ class PlanFacts:
                          for s in d.get("shares", ())),
             rules=tuple(Rule.from_dict(r) for r in d.get("rules", ())),
             app=dict(d.get("app", {})),
+            source_prefix=int(d.get("source_prefix", 24)),
         )
 
 
@@ -111,16 +115,18 @@ def facts_from(
     shares = tuple(ShareFact(s.name, s.path, s.description, s.grants)
                    for s in app.shares_to_publish(cfg, source))
     route = cfg.connection.route or (target.ips[0] if target.ips else "")
+    ips = monitored_ips(cfg, source)
     return PlanFacts(
         set_name=set_name_of(cfg),
         source_fqdn=_fqdn(source, domain or source.domain),
         target_fqdn=_fqdn(target, domain or target.domain),
-        source_ips=monitored_ips(cfg, source),
+        source_ips=ips,
         route=route,
         port=port,
         shares=shares,
         rules=tuple(effective_rules(app, cfg, source)),
         app=app.plan_facts(cfg, source, target),
+        source_prefix=next((n.subnet_prefix for n in source.nics if ips and ips[0] in n.ips), 24),
     )
 
 

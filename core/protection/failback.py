@@ -18,6 +18,7 @@ from __future__ import annotations
 from core.apps import get_app
 from core.context import Context
 from core.errors import Refused, Unreachable
+from core.model.pair import Pair
 from core.model.state import PairState
 from core.protection.env import Progress, TokenFactory, new_token
 from core.protection.pair import begin, finish, load_phase, session, source_answers, transition
@@ -31,9 +32,7 @@ S = PairState
 def failback(
     ctx: Context,
     store: PairStore,
-    app: str,
-    source: str,
-    target: str,
+    pair: Pair,
     progress: Progress | None = None,
     *,
     token_factory: TokenFactory = new_token,
@@ -43,7 +42,7 @@ def failback(
     Raises Unreachable when the source does not answer yet, StepsFailed when
     a step fails (the pair stays Failing back; calling failback again resumes).
     """
-    with session(ctx, store, app, source, target, "Failback", progress, token_factory) as env:
+    with session(ctx, store, pair, "Failback", progress, token_factory) as env:
         state = env.rec.pair_state
         if state not in (S.FAILED_OVER, S.FAILING_BACK):
             require(state, "failback")

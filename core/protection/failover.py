@@ -27,6 +27,7 @@ from __future__ import annotations
 from core.apps import get_app
 from core.context import Context
 from core.errors import AppmgrError, StateError
+from core.model.pair import Pair
 from core.model.state import PairState
 from core.protection.drain import (
     DEFAULT_DRAIN_TIMEOUT,
@@ -94,9 +95,7 @@ def _may_start(env: PairEnv, force: bool, graceful: bool) -> bool:
 def failover(
     ctx: Context,
     store: PairStore,
-    app: str,
-    source: str,
-    target: str,
+    pair: Pair,
     progress: Progress | None = None,
     *,
     force: bool = False,
@@ -120,7 +119,7 @@ def failover(
     if snapshot and graceful:
         raise StateError("A graceful failover serves the source's latest data; failing over "
                          "to a snapshot serves older data: choose one.")
-    with session(ctx, store, app, source, target, "Failover", progress, token_factory,
+    with session(ctx, store, pair, "Failover", progress, token_factory,
                  actor) as env:
         soft = _may_start(env, force, graceful)
         if snapshot and env.rec.pair_state != S.FAILING_OVER:

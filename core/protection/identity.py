@@ -28,12 +28,13 @@ def is_identity(cfg: ProtectionConfig) -> bool:
     return cfg.failover.type == "identity"
 
 
-def identity_args(cfg: ProtectionConfig, facts: PlanFacts, prefix: int = 24) -> dict[str, Any]:
-    """What the target takes over, as the engine's ``set_identity`` takes it."""
+def identity_args(cfg: ProtectionConfig, facts: PlanFacts) -> dict[str, Any]:
+    """What the target takes over, as the engine's ``set_identity`` takes it; the IPs keep
+    the source NIC's subnet prefix."""
     ident = cfg.failover.identity
     return {
         "ips": list(facts.source_ips) if ident.ip_address else [],
-        "prefix": prefix,
+        "prefix": facts.source_prefix,
         "nic": ident.target_nic,
         "server_name": cfg.source.upper() if ident.server_name else "",
         "shares": [{"name": s.name, "path": s.path, "description": s.description,
@@ -53,7 +54,7 @@ def read_identity(ctx: Context, store: PairStore, rec: PairRecord, name: str
                   ) -> dict[str, Any] | None:
     """The target engine's identity record of an identity failover pair (``status``);
     None for a DNS failover pair or when none is registered."""
-    cfg = store.load_config(rec.app, rec.source, rec.target)
+    cfg = store.load_config(rec.pair)
     if cfg is None or not is_identity(cfg):
         return None
     engine = ctx.engine(rec.target)

@@ -28,6 +28,7 @@ from core.context import Context
 from core.errors import AppmgrError
 from core.hosts.ops import CLUSTER_WAIT
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.server import Server
 from core.store import PairRecord, PairStore
 
@@ -50,7 +51,7 @@ def saved_node(store: PairStore, name: str) -> str | None:
     key = name.strip().upper()
     if not key.endswith(SUFFIX) or key == SUFFIX:
         return None
-    cfg = store.load_config(APP, key.removesuffix(SUFFIX), key)
+    cfg = store.load_config(Pair(APP, key.removesuffix(SUFFIX), key))
     if cfg is None or not cfg.cluster.like_named or not cfg.cluster.target_node:
         return None
     return cfg.cluster.target_node.upper()

@@ -29,7 +29,7 @@ def protected_pairs(store: PairStore) -> list[Pair]:
     """The pairs protection was enabled for (whatever happened since: failed over,
     degraded…); a pair only validated is not watched."""
     idle = (PairState.UNPROTECTED.value, PairState.VALIDATED.value)
-    return [Pair(r.app, r.source, r.target) for r in store.records() if r.state not in idle]
+    return [r.pair for r in store.records() if r.state not in idle]
 
 
 def overview_of(pair: Pair, status: PairStatus) -> PairOverview:
@@ -78,7 +78,7 @@ def read_all(ctx: Context, store: PairStore, pairs: Sequence[Pair],
         if rec is None:
             return InvalidInput("pair", f"{pair} cannot be read")
         try:
-            return pair_status(answered, store, *pair.parts)
+            return pair_status(answered, store, pair)
         except Exception as err:  # one pair's failure is that pair's row, not the poll's
             return err
 
@@ -96,8 +96,8 @@ def _record(store: PairStore, pair: Pair) -> PairRecord | None:
     """The record to plan the poll's requests (only read: a PollStore need not copy it)."""
     try:
         if isinstance(store, PollStore):
-            return store.peek(*pair.parts)
-        return store.record(*pair.parts)
+            return store.peek(pair)
+        return store.record(pair)
     except AppmgrError:
         return None
 

@@ -11,6 +11,7 @@ from core.atomic import write_text
 from core.context import Context
 from core.errors import AppmgrError, StateError, Unreachable
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.state import PairState
 from core.protection.env import PairEnv, Progress, TokenFactory, new_token
 from core.protection.facts import PlanFacts, gather_facts
@@ -25,20 +26,19 @@ from core.store import PairRecord, PairStore, pair_file_name, pair_key
 def open_pair(
     ctx: Context,
     store: PairStore,
-    app: str,
-    source: str,
-    target: str,
+    pair: Pair,
     progress: Progress | None = None,
     token_factory: TokenFactory = new_token,
 ) -> PairEnv:
     """The saved configuration, record and facts of a protected pair."""
-    cfg = store.load_config(app, source, target)
+    _, source, target = pair.parts
+    cfg = store.load_config(pair)
     if cfg is None:
         raise StateError(
             f"{source.upper()} -> {target.upper()} has no saved configuration; "
             "configure and enable protection first."
         )
-    rec = store.record(app, source, target)
+    rec = store.record(pair)
     if not rec.facts:
         raise StateError(
             f"Protection of {source.upper()} -> {target.upper()} is not enabled "
@@ -52,9 +52,7 @@ def open_pair(
 def session(
     ctx: Context,
     store: PairStore,
-    app: str,
-    source: str,
-    target: str,
+    pair: Pair,
     operation_name: str,
     progress: Progress | None = None,
     token_factory: TokenFactory = new_token,
@@ -62,10 +60,10 @@ def session(
 ) -> Iterator[PairEnv]:
     """Hold the pair's operation lock (this process) and plan lock (every process:
     ``actor`` names who holds it), open the pair, close its engine clients at the end."""
-    with operation(pair_key(app, source, target), operation_name), \
-            plan_lock(ctx.paths, app, source, target, operation_name.lower(), actor,
+    with operation(pair_key(pair), operation_name), \
+            plan_lock(ctx.paths, pair, operation_name.lower(), actor,
                       ctx.clock.now()):
-        env = open_pair(ctx, store, app, source, target, progress, token_factory)
+        env = open_pair(ctx, store, pair, progress, token_factory)
         try:
             yield env
         finally:
@@ -102,14 +100,14 @@ def finish(env: PairEnv) -> None:
     env.save()
 
 
-def scripts_dir(ctx: Context, app: str, source: str, target: str) -> Path:
+def scripts_dir(ctx: Context, pair: Pair) -> Path:
     """Where Enable Protection writes the pair's scripts (one file per phase)."""
-    return ctx.paths.state / "scripts" / pair_file_name(app, source, target).removesuffix(".json")
+    return ctx.paths.state / "scripts" / pair_file_name(pair).removesuffix(".json")
 
 
 def write_scripts(env: PairEnv) -> list[Path]:
     """Write the four phases as the scripts that will run (F-8.1 "write the scripts")."""
-    folder = scripts_dir(env.ctx, env.cfg.app, env.cfg.source, env.cfg.target)
+    folder = scripts_dir(env.ctx, env.cfg.pair)
     out = []
     for phase in PHASES:
         path = folder / f"{phase}.script"
@@ -118,8 +116,8 @@ def write_scripts(env: PairEnv) -> list[Path]:
     return out
 
 
-def remove_scripts(ctx: Context, app: str, source: str, target: str) -> None:
-    folder = scripts_dir(ctx, app, source, target)
+def remove_scripts(ctx: Context, pair: Pair) -> None:
+    folder = scripts_dir(ctx, pair)
     if folder.exists():
         for p in folder.glob("*.script"):
             p.unlink(missing_ok=True)
@@ -130,11 +128,11 @@ def plan_text(ctx: Context, store: PairStore, cfg: ProtectionConfig, phase: str)
     """The script of ``phase`` to show or edit: the one written at Enable
     Protection if the pair is protected with this configuration, else
     generated now (inventories both servers through host control)."""
-    path = scripts_dir(ctx, cfg.app, cfg.source, cfg.target) / f"{phase}.script"
-    saved = store.load_config(cfg.app, cfg.source, cfg.target)
+    path = scripts_dir(ctx, cfg.pair) / f"{phase}.script"
+    saved = store.load_config(cfg.pair)
     if path.exists() and saved == cfg:
         return path.read_text("utf-8")
-    rec = store.record(cfg.app, cfg.source, cfg.target)
+    rec = store.record(cfg.pair)
     facts = PlanFacts.from_dict(rec.facts) if rec.facts and saved == cfg else gather_facts(ctx, cfg)[0]
     return phase_text(cfg, facts, phase)
 
@@ -145,7 +143,7 @@ def load_phase(env: PairEnv, phase: str) -> list[Step]:
     With "create scripts" off (advanced) and no script written, a phase has
     no steps: the user took the scripts into their own hands.
     """
-    path = scripts_dir(env.ctx, env.cfg.app, env.cfg.source, env.cfg.target) / f"{phase}.script"
+    path = scripts_dir(env.ctx, env.cfg.pair) / f"{phase}.script"
     if path.exists():
         return parse(path.read_text("utf-8"))
     if not env.cfg.advanced.create_scripts:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import StateError
+from core.model.pair import Pair
 from core.paths import AppPaths
 from core.store import pair_file_name
 
@@ -45,8 +46,8 @@ class PlanHolder:
         return f"{self.actor} on {self.host} is running the {self.operation} plan (pid {self.pid})"
 
 
-def lock_path(paths: AppPaths, app: str, source: str, target: str) -> Path:
-    return paths.state / "locks" / pair_file_name(app, source, target).replace(".json", ".lock")
+def lock_path(paths: AppPaths, pair: Pair) -> Path:
+    return paths.state / "locks" / pair_file_name(pair).replace(".json", ".lock")
 
 
 def _read(fd: int) -> PlanHolder | None:
@@ -72,11 +73,11 @@ def _refusal(holder: PlanHolder) -> StateError:
 
 
 @contextmanager
-def plan_lock(paths: AppPaths, app: str, source: str, target: str, operation: str,
+def plan_lock(paths: AppPaths, pair: Pair, operation: str,
               actor: str, now: float) -> Iterator[None]:
     """Hold the pair's plan lock while ``operation`` runs; StateError (naming the
     holder) at once when another process — or another open of this one — holds it."""
-    path = lock_path(paths, app, source, target)
+    path = lock_path(paths, pair)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
@@ -97,10 +98,10 @@ def plan_lock(paths: AppPaths, app: str, source: str, target: str, operation: st
         os.close(fd)
 
 
-def plan_holder(paths: AppPaths, app: str, source: str, target: str) -> PlanHolder | None:
+def plan_holder(paths: AppPaths, pair: Pair) -> PlanHolder | None:
     """Who runs a plan of the pair now (None: nobody). No remote call: for the console's
     actions and status, read as often as they refresh."""
-    path = lock_path(paths, app, source, target)
+    path = lock_path(paths, pair)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:

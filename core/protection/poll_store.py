@@ -18,6 +18,7 @@ from typing import Any
 
 from core.atomic import read_json
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.paths import AppPaths
 from core.store import PairRecord, PairStore
 
@@ -30,15 +31,15 @@ class PollStore(PairStore):
         super().__init__(paths)
         self._json: dict[Path, tuple[Stamp, Any]] = {}
         self._configs_made: dict[Path, tuple[Stamp, ProtectionConfig | None]] = {}
-        self._paths: dict[tuple[Path, str, str, str], Path] = {}
+        self._paths: dict[tuple[Path, Pair], Path] = {}
         self._lock = threading.Lock()
 
-    def _path(self, folder: Path, app: str, source: str, target: str) -> Path:
+    def _path(self, folder: Path, pair: Pair) -> Path:
         """The pair's file (its name checked once, not at every read)."""
-        key = (folder, app, source, target)
+        key = (folder, pair)
         path = self._paths.get(key)
         if path is None:
-            path = self._paths[key] = self._file(folder, app, source, target)
+            path = self._paths[key] = self._file(folder, pair)
         return path
 
     @staticmethod
@@ -62,24 +63,22 @@ class PollStore(PairStore):
             self._json[path] = (stamp, data)
         return data
 
-    def record(self, app: str, source: str, target: str) -> PairRecord:
-        return _record(self._read(self._path(self._records, app, source, target)),
-                       app, source, target, own=True)
+    def record(self, pair: Pair) -> PairRecord:
+        return _record(self._read(self._path(self._records, pair)), pair, own=True)
 
-    def peek(self, app: str, source: str, target: str) -> PairRecord:
+    def peek(self, pair: Pair) -> PairRecord:
         """The record to read only (shares the parsed file's values: change nothing)."""
-        return _record(self._read(self._path(self._records, app, source, target)),
-                       app, source, target, own=False)
+        return _record(self._read(self._path(self._records, pair)), pair, own=False)
 
     def records(self) -> list[PairRecord]:
         """Every record, to read only (as :meth:`peek`)."""
         if not self._records.exists():
             return []
-        return [_record(self._read(path) or {}, "", "", "", own=False)
+        return [_record(self._read(path) or {}, None, own=False)
                 for path in sorted(self._records.glob("*.json"))]
 
-    def load_config(self, app: str, source: str, target: str) -> ProtectionConfig | None:
-        path = self._path(self._configs, app, source, target)
+    def load_config(self, pair: Pair) -> ProtectionConfig | None:
+        path = self._path(self._configs, pair)
         stamp = self._stamp(path)
         if stamp is None:
             return None
@@ -94,10 +93,12 @@ class PollStore(PairStore):
         return cfg
 
 
-def _record(data: Any, app: str, source: str, target: str, own: bool) -> PairRecord:
-    """A record from the parsed file; ``own``: one the caller may change and save — what
-    reading a status changes (``state``, ``updated``, a key of ``extra``) is its own."""
+def _record(data: Any, pair: Pair | None, own: bool) -> PairRecord:
+    """A record from the parsed file (``pair``'s, or a new one when there is none);
+    ``own``: one the caller may change and save — what reading a status changes
+    (``state``, ``updated``, a key of ``extra``) is its own."""
     if not data:
+        app, source, target = pair.parts if pair is not None else ("", "", "")
         return PairRecord(app, source.upper(), target.upper())
     rec = PairRecord(**{k: v for k, v in data.items() if k in _FIELDS})
     if own:

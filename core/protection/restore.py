@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from core.context import Context
 from core.errors import AppmgrError
+from core.model.pair import Pair
 from core.model.state import PairState
 from core.protection.env import PairEnv, Progress, TokenFactory, new_token
 from core.protection.errors import MirrorTimeout
@@ -31,9 +32,7 @@ S = PairState
 def restore(
     ctx: Context,
     store: PairStore,
-    app: str,
-    source: str,
-    target: str,
+    pair: Pair,
     progress: Progress | None = None,
     *,
     token_factory: TokenFactory = new_token,
@@ -49,7 +48,7 @@ def restore(
     Source files that differ from the target are kept in a quarantine folder
     on their volume unless ``discard`` (see :mod:`core.protection.quarantine`).
     """
-    with session(ctx, store, app, source, target, "Restore", progress, token_factory) as env:
+    with session(ctx, store, pair, "Restore", progress, token_factory) as env:
         env.restore_timeout = timeout
         env.restore_discard = discard
         require(env.rec.pair_state, "restore")
@@ -70,11 +69,11 @@ def restore(
         return results
 
 
-def restore_preview(ctx: Context, store: PairStore, app: str, source: str, target: str,
+def restore_preview(ctx: Context, store: PairStore, pair: Pair,
                     *, timeout: float = 3600.0) -> RestoreDiff:
     """What a restore of the pair would overwrite or delete on the source, now
     (for the confirmation; the restore computes it again right before it copies)."""
-    env = open_pair(ctx, store, app, source, target)
+    env = open_pair(ctx, store, pair)
     try:
         env.restore_timeout = timeout
         return restore_diff(env)

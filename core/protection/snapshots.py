@@ -13,8 +13,10 @@ import contextlib
 from datetime import datetime
 
 from core.context import Context
-from core.errors import NotFound, StateError, Unreachable
+from core.engine.snap_manifest import changed_text
+from core.errors import NotFound, Refused, StateError, Unreachable
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.snapshot import SnapshotInfo
 from core.model.state import PairState
 from core.ports import Engine
@@ -25,8 +27,9 @@ from core.store import PairStore
 S = PairState
 
 
-def _set_name(store: PairStore, app: str, source: str, target: str) -> str:
-    rec = store.record(app, source, target)
+def _set_name(store: PairStore, pair: Pair) -> str:
+    _, source, target = pair.parts
+    rec = store.record(pair)
     if rec.pair_state in (S.UNPROTECTED, S.VALIDATED) or not rec.facts:
         raise StateError(f"{source.upper()} → {target.upper()} is not protected: its target "
                          "holds no replicated data to snapshot.")
@@ -37,8 +40,9 @@ def _on_target(ctx: Context, target: str) -> Engine:
     return ctx.engine(target)
 
 
-def take(ctx: Context, store: PairStore, app: str, source: str, target: str) -> SnapshotInfo:
-    name = _set_name(store, app, source, target)
+def take(ctx: Context, store: PairStore, pair: Pair) -> SnapshotInfo:
+    target = pair.target
+    name = _set_name(store, pair)
     engine = _on_target(ctx, target)
     try:
         return engine.take_snapshot(name)
@@ -46,11 +50,11 @@ def take(ctx: Context, store: PairStore, app: str, source: str, target: str) -> 
         engine.close()
 
 
-def listing(ctx: Context, store: PairStore, app: str, source: str,
-            target: str) -> list[SnapshotInfo]:
+def listing(ctx: Context, store: PairStore, pair: Pair) -> list[SnapshotInfo]:
     """Oldest first; empty when the pair is not protected (nothing to choose from)."""
+    target = pair.target
     try:
-        name = _set_name(store, app, source, target)
+        name = _set_name(store, pair)
     except StateError:
         return []
     engine = _on_target(ctx, target)
@@ -62,9 +66,10 @@ def listing(ctx: Context, store: PairStore, app: str, source: str,
         engine.close()
 
 
-def delete(ctx: Context, store: PairStore, app: str, source: str, target: str,
+def delete(ctx: Context, store: PairStore, pair: Pair,
            sid: str) -> None:
-    name = _set_name(store, app, source, target)
+    target = pair.target
+    name = _set_name(store, pair)
     engine = _on_target(ctx, target)
     try:
         engine.delete_snapshot(name, sid)
@@ -90,11 +95,16 @@ def stop_schedule(env: PairEnv) -> None:
 
 
 def check_snapshot(env: PairEnv, sid: str) -> None:
-    """Before anything changes: the target holds snapshot ``sid`` (NotFound)."""
+    """Before anything changes: the target holds snapshot ``sid`` (NotFound), and it is
+    still the data it was taken with (Refused)."""
     name = env.facts.set_name
-    if not any(s.id == sid for s in env.engine("target").snapshots(name)):
+    target = env.engine("target")
+    if not any(s.id == sid for s in target.snapshots(name)):
         raise NotFound(f"{env.cfg.target.upper()} has no snapshot {sid} of {name}: "
                        "see appmgr snapshot list")
+    moved = target.snapshot_changes(name, sid)
+    if moved:  # an application wrote its hard-linked files after a failover
+        raise Refused(f"{env.cfg.target.upper()}: {changed_text(sid, moved)}")
 
 
 def roll_back(env: PairEnv, sid: str) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 
 from core.context import Context
 from core.errors import AppmgrError, InvalidInput, NotFound, Unreachable
+from core.model.pair import Pair
 from core.model.state import PairState
 from core.model.stats import JobStats
 from core.paths import AppPaths
@@ -186,19 +187,20 @@ def check_named_pair(ctx: Context, store: PairStore, source: str, target: str) -
 
 
 def pair_actions(
-    store: PairStore, app: str, source: str, target: str, paths: AppPaths | None = None
+    store: PairStore, pair: Pair, paths: AppPaths | None = None
 ) -> dict[str, tuple[str, str | None]]:
     """``{action: (label, reason_if_disabled)}`` for the pair's saved state (no remote call).
     With ``paths``: while another process runs a plan of the pair, its plan actions
     say who runs which plan."""
-    rec = store.record(app, source, target)
+    app = pair.app
+    rec = store.record(pair)
     actions = allowed_actions(rec.pair_state, rec.monitoring if rec.facts else None)
     if rec.pair_state in (S.PROTECTED, S.MIRRORING) and rec.facts:
         from core.apps.registry import get_app  # not on the path of `appmgr status`
 
         if get_app(app).defaults.graceful_failover:  # graceful while the source is up (F-9.2)
             actions["failover"] = (actions["failover"][0], None)
-    holder = plan_holder(paths, app, source, target) if paths is not None else None
+    holder = plan_holder(paths, pair) if paths is not None else None
     if holder is not None:
         for name in PLAN_ACTIONS:
             actions[name] = (actions[name][0], holder.sentence())
@@ -213,10 +215,10 @@ def _automatic(ctx: Context, store: PairStore, status: PairStatus) -> None:
     """Local reads only: who runs a plan now, and (manual intervention off) whether
     anything will fail over by itself."""
     r = status.record
-    status.plan = plan_holder(ctx.paths, r.app, r.source, r.target)
+    status.plan = plan_holder(ctx.paths, r.pair)
     if status.state not in (*_WATCHED, S.FAILING_OVER):
         return  # no failover to come: who would run it is beside the point
-    cfg = store.load_config(r.app, r.source, r.target)
+    cfg = store.load_config(r.pair)
     if cfg is not None and not cfg.monitoring.manual_intervention and r.facts:
         status.watcher = watcher_state(ctx.paths, ctx.clock.now())
 
@@ -241,9 +243,9 @@ def _observe(state: PairState, stats: JobStats, monitor: MonitorStatus | None) -
     return state
 
 
-def pair_status(ctx: Context, store: PairStore, app: str, source: str, target: str) -> PairStatus:
+def pair_status(ctx: Context, store: PairStore, pair: Pair) -> PairStatus:
     """Read the live status of a pair and persist the lifecycle move it shows."""
-    rec = store.record(app, source, target)
+    rec = store.record(pair)
     state = rec.pair_state
     status = PairStatus(state, JobStats(), None, rec)
     name = _set_name(rec)
@@ -280,7 +282,7 @@ def pair_status(ctx: Context, store: PairStore, app: str, source: str, target: s
         check_transition(state, new)
         with record_lock(rec.key):
             # compare-and-write: an operation may have moved the pair meanwhile
-            fresh = store.record(app, source, target)
+            fresh = store.record(pair)
             if fresh.state == state.value:
                 fresh.state = new.value
                 fresh.updated = ctx.clock.now()
@@ -303,7 +305,7 @@ def _judge(ctx: Context, store: PairStore, status: PairStatus) -> None:
     kept = {n: float(first.get(n, now)) for n in names}
     if kept != first:
         with record_lock(rec.key):
-            fresh = store.record(rec.app, rec.source, rec.target)
+            fresh = store.record(rec.pair)
             fresh.extra["conditions_since"] = kept
             store.save_record(fresh)
             status.record = fresh

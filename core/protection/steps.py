@@ -20,6 +20,7 @@ from core.protection.errors import MirrorTimeout
 from core.protection.facts import restore_set_name
 from core.protection.identity import give_back_step, is_identity, take_step
 from core.protection.identity import register as register_identity
+from core.protection.record_lock import set_lock
 from core.protection.script import Step
 
 if TYPE_CHECKING:
@@ -138,7 +139,8 @@ def dns_failover(env: PairEnv, s: Step) -> str:
     target = s.opt("target") or env.facts.target_fqdn
     results = run_failover(env.dns(), fqdn, target, ip_map, state_path, log,
                            ttl=int(ttl) if ttl else None)
-    return _outcome(results, f"DNS failover of {fqdn} to {target}")
+    done = _outcome(results, f"DNS failover of {fqdn} to {target}")
+    return f"{done}; {set_lock(env, fqdn, log, lock=True)}"
 
 
 @step("dns-failback")
@@ -150,10 +152,12 @@ def dns_failback(env: PairEnv, s: Step) -> str:
     saved = load_state(state_path)
     if saved is None:
         return "no DNS failover is recorded for this server: nothing to put back"
+    # lifted first, so the source may register its own address once it serves again
+    unlocked = set_lock(env, s.args[0], log, lock=False)
     if saved.status not in ACTIVE:
-        return f"the records of {saved.source_fqdn} are already back"
+        return f"the records of {saved.source_fqdn} are already back; {unlocked}"
     results = run_failback(env.dns(), state_path, log)
-    return _outcome(results, f"DNS failback of {s.args[0]}")
+    return f"{_outcome(results, f'DNS failback of {s.args[0]}')}; {unlocked}"
 
 
 @step("check-source")

@@ -120,11 +120,11 @@ class Watcher:
     def view(self, rec: PairRecord, cfg: ProtectionConfig) -> PairView:
         """Read the pair as ``status`` does; only a pair the watcher may act on is read
         remotely (the target's monitor), so a manual pair costs nothing."""
-        holder = plan_holder(self.ctx.paths, rec.app, rec.source, rec.target)
+        holder = plan_holder(self.ctx.paths, rec.pair)
         manual = cfg.monitoring.manual_intervention
         state, monitor_state = rec.pair_state, None
         if not manual and holder is None and state in WATCHED and rec.monitoring:
-            st = pair_status(self.ctx, self.store, rec.app, rec.source, rec.target)
+            st = pair_status(self.ctx, self.store, rec.pair)
             state, rec = st.state, st.record
             monitor_state = st.monitor.state if st.monitor is not None else None
         return PairView(state, manual, rec.monitoring, rec.phase, rec.last_error,
@@ -137,7 +137,7 @@ class Watcher:
         for rec in self.store.records():
             if self.stopping:
                 break
-            cfg = self.store.load_config(rec.app, rec.source, rec.target)
+            cfg = self.store.load_config(rec.pair)
             if cfg is None or not rec.facts:
                 continue
             try:
@@ -166,7 +166,7 @@ class Watcher:
 
         self.busy = True
         try:
-            results = self.run_failover(self.ctx, self.store, rec.app, rec.source, rec.target,
+            results = self.run_failover(self.ctx, self.store, rec.pair,
                                         progress, actor=ACTOR)
         except AppmgrError as exc:
             self.say(f"{label}: failover did not complete: {exc}")

@@ -309,6 +309,11 @@ class FakeDirectory(_Faulty):
         self._enter("computer", name)
         return next((c for c in self.computers if c.name.upper() == name.upper()), None)
 
+    def exchange_home(self, server: str) -> Any:
+        """A directory with no Exchange organization: no server object (as AD answers)."""
+        self._enter("exchange_home", server)
+        raise NotFound(f"the directory has no Exchange server object named {server.upper()}")
+
     def close(self) -> None:
         pass
 
@@ -431,7 +436,7 @@ def make_world(tmp_path: Path, servers: dict[str, Server] | None = None, *,
     world = FakeWorld(None, hosts, engines, dns, secrets, dict(servers))  # type: ignore[arg-type]
     paths = AppPaths(tmp_path / "config", tmp_path / "state", tmp_path / "logs",
                      tmp_path / "lab").ensure()
-    ctx = Context(paths=paths, secrets=secrets, directory=lambda: FakeDirectory([]), host=host,
+    ctx = Context(paths=paths, secrets=secrets, directory=lambda read_only=True: FakeDirectory([]), host=host,
                   engine=engine, dns=dns_for, resolve=resolve, domain=domain,
                   settings=settings or SimpleNamespace(service_port=6320), clock=FakeClock(),
                   lab=True, timeout=timeout)

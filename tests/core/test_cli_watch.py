@@ -68,7 +68,7 @@ def test_a_console_opened_meanwhile_refuses_the_plan_naming_the_watcher(
     world.engines["FS02"].trip_monitor("fileprint_FS01_FS02")
     who = (f"appmgr watch on {socket.gethostname()} is running the failover plan "
            f"(pid {os.getpid()})")
-    with plan_lock(world.ctx.paths, "fileprint", "FS01", "FS02", "failover", "appmgr watch", 0.0):
+    with plan_lock(world.ctx.paths, Pair("fileprint", "FS01", "FS02"), "failover", "appmgr watch", 0.0):
         assert console.protection.allowed_actions(Pair("fileprint", "FS01", "FS02"))["failover"][1] == who
         capsys.readouterr()
         assert cli.main(["failover", "FS01", "FS02"]) != 0

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from core.console import Console
+from core.model.pair import Pair
 from core.store import PairRecord, PairStore
 from tests.core.doubles import FakeWorld
 from tui.cli import main as cli
@@ -40,12 +41,12 @@ def test_config_set_saves_or_refuses_with_the_forms_message(
     err = capsys.readouterr().err
     assert err.strip() == ("appmgr: monitoring.interval: 0 is out of range: must be between "
                            "1 and 3600 s")
-    assert console.store.load_config("exchange", "EXCH01", "EXCH02") is None
+    assert console.store.load_config(Pair("exchange", "EXCH01", "EXCH02")) is None
     assert cli.main([*args, "monitoring.missed=3", "advanced.items_spns=on"]) == 0
     out = capsys.readouterr()
     assert out.out.strip() == "saved: EXCH01 -> EXCH02 (exchange)"
     assert "warning: advanced.items_spns: Exchange must not move" in out.err
-    assert console.store.load_config("exchange", "EXCH01", "EXCH02").monitoring.missed == 3
+    assert console.store.load_config(Pair("exchange", "EXCH01", "EXCH02")).monitoring.missed == 3
 
 
 def test_config_set_advanced_options_need_the_flag(

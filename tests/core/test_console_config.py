@@ -220,19 +220,19 @@ def test_bad_inputs_are_refused_naming_the_field_and_nothing_is_saved(
     console = Console(world.ctx, advanced=adv)
     src, tgt = PAIRS[app]
     console.configure.save_config(console.configure.load_config(Pair(app, src, tgt)))
-    saved = console.store.load_config(app, src, tgt)
+    saved = console.store.load_config(Pair(app, src, tgt))
     with pytest.raises(InvalidInput) as info:
         console.configure.config_set(Pair(app, src, tgt), ["monitoring.missed=7", *sets])
     assert info.value.field == field
     assert words in info.value.message
-    assert console.store.load_config(app, src, tgt) == saved  # nothing saved half-way
+    assert console.store.load_config(Pair(app, src, tgt)) == saved  # nothing saved half-way
 
 
 def test_good_values_are_saved_with_their_warnings(console: Console) -> None:
     change = console.configure.config_set(Pair("exchange", "EXCH01", "EXCH02"),
                                 ["monitoring.missed=7", "advanced.items_spns=on"])
     assert change.config.monitoring.missed == 7
-    assert console.store.load_config("exchange", "EXCH01", "EXCH02").monitoring.missed == 7
+    assert console.store.load_config(Pair("exchange", "EXCH01", "EXCH02")).monitoring.missed == 7
     assert any("must not move the AD host SPNs" in w for w in change.warnings)
     with pytest.raises(InvalidInput, match="at least one"):
         console.configure.config_set(Pair("exchange", "EXCH01", "EXCH02"), [])

@@ -48,7 +48,7 @@ def test_good_setup_is_saved_like_the_dialog_saves_it(world: FakeWorld) -> None:
     c = cfg.cluster
     assert (c.like_named, c.target_node, c.network, c.ip, c.subnet_mask, c.storage) == (
         True, "EXNODE3", "Public", "127.0.10.160", "255.255.255.0", ["E"])
-    assert Console(world.ctx).store.load_config("exchange", "EVS1", "EVS1_LN") == cfg
+    assert Console(world.ctx).store.load_config(Pair("exchange", "EVS1", "EVS1_LN")) == cfg
 
 
 def test_a_later_session_knows_the_pair(world: FakeWorld) -> None:

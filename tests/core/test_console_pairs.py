@@ -30,10 +30,10 @@ def test_changing_compression_changes_every_pair_to_that_target(console: Console
     assert change.notices == [
         "Compression is one setting per target: every pair to SQL02 now uses level 5 "
         "(SQL01 → SQL02 (sql)); protected pairs take it when enabled again."]
-    assert console.store.load_config("sql", "SQL01", "SQL02").connection.compression == 5
+    assert console.store.load_config(Pair("sql", "SQL01", "SQL02")).connection.compression == 5
     kept = console.configure.load_draft(Pair("sql", "SQL01", "SQL02"))
     assert (kept.connection.compression, kept.monitoring.missed) == (5, 9)  # draft kept too
-    assert console.store.load_config("fileprint", "FS01", "FS02").connection.compression == 0
+    assert console.store.load_config(Pair("fileprint", "FS01", "FS02")).connection.compression == 0
     # a new pair to SQL02 starts with the target's level
     assert console.configure.load_config(Pair("exchange", "EXCH01", "SQL02")).connection.compression == 5
 
@@ -47,7 +47,7 @@ def test_many_to_one_refuses_a_database_name_another_source_brings(console: Cons
                                                      "connection.databases=MSSQLSERVER/sales"])
     assert info.value.field == "connection.databases"
     assert "sales of MSSQLSERVER is also protected from SQL01 to SQL02" in info.value.message
-    assert console.store.load_config("sql", "SQL03", "SQL02") is None
+    assert console.store.load_config(Pair("sql", "SQL03", "SQL02")) is None
 
 
 def test_many_to_one_refuses_two_files_at_one_place_on_the_target(world: FakeWorld,

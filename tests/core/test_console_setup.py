@@ -168,7 +168,7 @@ def test_like_named_selection_setup_and_configuration(world: FakeWorld,
         console.configure.save_config(cfg)
     cfg = console.configure.apply(cfg, ["cluster.ip=127.0.10.160", "cluster.subnet_mask=/24"])
     assert console.configure.save_config(cfg) == []
-    assert console.store.load_config("exchange", "EVS1", "EVS1_LN").cluster.ip == "127.0.10.160"
+    assert console.store.load_config(Pair("exchange", "EVS1", "EVS1_LN")).cluster.ip == "127.0.10.160"
 
 
 def test_like_named_is_for_exchange_2003_virtual_servers_only(console: Console) -> None:

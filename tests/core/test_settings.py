@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from core.errors import InvalidInput
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.settings import (
     OPTIONS,
     LastPair,
@@ -105,7 +106,7 @@ def test_save_load_round_trip_is_atomic(tmp_path: Path) -> None:
     path = tmp_path / "config" / "settings.json"
     assert load_settings(path) == Settings()
     s = set_option(set_option(Settings(), "service_port", "7000"), "max_log_kb", "2 MB")
-    s = with_last_pair(s, "fileprint", "fs01", "fs02")
+    s = with_last_pair(s, Pair("fileprint", "fs01", "fs02"))
     s = remember_pair_defaults(s, ProtectionConfig("fileprint", "FS01", "FS02"))
     save_settings(s, path)
     assert load_settings(path) == s

@@ -10,6 +10,7 @@ import pytest
 from core.console import Console
 from core.errors import InvalidInput
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.paths import AppPaths
 from core.store import PairRecord, PairStore, check_pair_name, pair_file_name
 from tests.core.doubles import FakeWorld
@@ -34,7 +35,7 @@ def test_real_server_names_pass(name: str) -> None:
 def test_a_pair_of_servers_added_by_address_is_stored(store: PairStore) -> None:
     cfg = ProtectionConfig(app="fileprint", source="fd00::11", target="127.0.72.12")
     store.save_config(cfg)
-    assert store.load_config("fileprint", "fd00::11", "127.0.72.12") == cfg
+    assert store.load_config(Pair("fileprint", "fd00::11", "127.0.72.12")) == cfg
 
 
 @pytest.mark.parametrize("name", [LONG, "A" * 16, "", "fs 01", "..", "a/b", "a\\b", "a\x1bc",
@@ -49,8 +50,8 @@ def test_other_names_are_refused_with_the_rule(name: str) -> None:
 
 
 def test_the_store_refuses_a_long_name_instead_of_failing_on_the_file(store: PairStore) -> None:
-    for call in (lambda: store.load_config("fileprint", LONG, "FS02"),
-                 lambda: store.record("fileprint", "FS01", LONG),
+    for call in (lambda: store.load_config(Pair("fileprint", LONG, "FS02")),
+                 lambda: store.record(Pair("fileprint", "FS01", LONG)),
                  lambda: store.save_config(ProtectionConfig(app="fileprint", source=LONG,
                                                             target="FS02")),
                  lambda: store.save_record(PairRecord("fileprint", "FS01", LONG))):
@@ -59,17 +60,17 @@ def test_the_store_refuses_a_long_name_instead_of_failing_on_the_file(store: Pai
 
 
 def test_file_names_stay_as_before_for_plain_keys_and_are_bounded_otherwise() -> None:
-    assert pair_file_name("sql", "sql01", "sql02") == "sql_SQL01_SQL02.json"
-    odd = pair_file_name("fileprint", "a" * 253, "../../etc")
+    assert pair_file_name(Pair("sql", "sql01", "sql02")) == "sql_SQL01_SQL02.json"
+    odd = pair_file_name(Pair("fileprint", "a" * 253, "../../etc"))
     assert len(odd) < 100 and "/" not in odd and ".." not in odd
-    assert odd != pair_file_name("fileprint", "a" * 253, "../../etd")
+    assert odd != pair_file_name(Pair("fileprint", "a" * 253, "../../etd"))
 
 
 def test_saved_pairs_round_trip_under_their_names(store: PairStore) -> None:
     name = ".".join(["s" * 63, "lab", "example", "com"])
     cfg = ProtectionConfig(app="fileprint", source=name, target="FS02")
     store.save_config(cfg)
-    assert store.load_config("fileprint", name, "FS02") == cfg
+    assert store.load_config(Pair("fileprint", name, "FS02")) == cfg
 
 
 def test_cli_says_the_rule_for_a_long_name(world: FakeWorld, monkeypatch: pytest.MonkeyPatch,

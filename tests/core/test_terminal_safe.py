@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from core.console import Console
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.visible import has_controls, quoted, visible
 from tests.core.doubles import FakeWorld
 from tui.cli import main as cli
@@ -66,7 +67,7 @@ def test_config_set_refuses_an_escape_and_its_message_is_harmless(
     assert cli.main(["config", "set", "FS01", "FS02", "failover.dns.user=LAB\\" + ESC_C]) == 2
     err = capsys.readouterr().err
     assert err.startswith("appmgr: failover.dns.user: ") and "\x1b" not in err
-    assert console.store.load_config("fileprint", "FS01", "FS02") is None
+    assert console.store.load_config(Pair("fileprint", "FS01", "FS02")) is None
 
 
 def test_an_unknown_key_with_an_escape_is_printed_escaped(

@@ -17,7 +17,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-
 def wait_until(pred: Callable[[], Any], timeout: float, what: str) -> Any:
     """Poll ``pred`` until it returns something true (returned); fail naming ``what``."""
     deadline = time.monotonic() + timeout
@@ -28,6 +27,7 @@ def wait_until(pred: Callable[[], Any], timeout: float, what: str) -> Any:
             return last
         time.sleep(0.05)
     raise AssertionError(f"{what} did not happen within {timeout} s (last: {last!r})")
+
 
 @dataclass
 class Lab:
@@ -58,6 +58,25 @@ class Lab:
             raise AssertionError(f"appmgr {' '.join(args)} exited {proc.returncode}:\n"
                                  f"{proc.stdout}\n{proc.stderr}")
         return json.loads(proc.stdout)
+
+    def state(self, *pair: str) -> str:
+        """The pair's state as ``status --json`` reports it (``pair``: SRC TGT [--app APP])."""
+        doc = self.json("--lab", "status", *pair, "--json")
+        assert isinstance(doc, dict)
+        return str(doc["state"])
+
+    def wait_state(self, want: str, *pair: str, timeout: float) -> None:
+        """Poll ``status`` until the pair's state is ``want``; fail naming the last one."""
+        seen: list[str] = []
+
+        def there() -> bool:
+            seen.append(self.state(*pair))
+            return seen[-1] == want
+
+        try:
+            wait_until(there, timeout, f"{' '.join(pair)} to be {want}")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; last state {seen[-1] if seen else '?'}") from None
 
     def volume(self, server: str, letter: str) -> Path:
         return self.home / "lab" / "servers" / server / letter

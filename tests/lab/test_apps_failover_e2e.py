@@ -6,8 +6,6 @@ the target); `lab heal`, `failback`, `restore` bring everything back and Protect
 
 from __future__ import annotations
 
-import time
-
 import dns.message
 import dns.query
 import pytest
@@ -28,17 +26,6 @@ CASES = [  # app, source, target, services that run on the target after failover
     ("sharepoint", "SQL05A", "SQL05B", ["MSSQLSERVER", "SQLSERVERAGENT"], True),
     ("fileprint", "FS01", "FS02", [], True),
 ]
-
-
-def _wait_state(lab: Lab, src: str, tgt: str, app: str, want: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    state = ""
-    while time.monotonic() < deadline:
-        state = lab.json("--lab", "status", src, tgt, "--app", app, "--json")["state"]
-        if state == want:
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{src} → {tgt} is {state!r}, not {want!r} after {timeout} s")
 
 
 def _a(lab: Lab, name: str) -> set[str]:
@@ -76,9 +63,9 @@ def test_failover_failback_restore_moves_everything_and_back(
 
     lab.run("--lab", "protect", src, tgt, "--app", app,
             "--set", "monitoring.interval=1", "--set", "monitoring.missed=3")
-    _wait_state(lab, src, tgt, app, "Protected", 30)
+    lab.wait_state("Protected", src, tgt, "--app", app, timeout=30)
     lab.run("lab", "fail", src)
-    _wait_state(lab, src, tgt, app, "Failure detected", 3 * 1 + 2)
+    lab.wait_state("Failure detected", src, tgt, "--app", app, timeout=3 * 1 + 2)
 
     out = lab.run("--lab", "failover", src, tgt, "--app", app).stdout
     assert _a(lab, fqdn) == {tgt_ip}
@@ -101,4 +88,4 @@ def test_failover_failback_restore_moves_everything_and_back(
         assert src not in alternate_names(lab.home / "lab", tgt)
         assert src_spns <= _host_spns(lab, src)
         assert not src_spns & _host_spns(lab, tgt)
-    _wait_state(lab, src, tgt, app, "Protected", 30)
+    lab.wait_state("Protected", src, tgt, "--app", app, timeout=30)

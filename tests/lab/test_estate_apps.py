@@ -14,9 +14,10 @@ import dns.reversename
 import pytest
 
 from core.errors import InvalidInput
+from core.lab.db_pages import PAGE, PAGES, check
 from core.lab.dns_zones import build_zones
 from core.lab.estate import Estate, default_estate_path, load_estate, parse_estate
-from core.lab.seed import APP_FILE_BYTES, app_paths, prepare
+from core.lab.seed import app_paths, prepare
 from core.model.apps import SqlInstance
 
 NET = "127.0.44"
@@ -168,7 +169,8 @@ def test_first_up_creates_small_real_application_files(estate: Estate, tmp_path:
                 "E/SQLLogs/MSSQLSERVER/Sales_log.ldf", "E/SQLData/INST1/Inventory_2.ndf",
                 "C/Program Files/Microsoft SQL Server/MSSQL10.MSSQLSERVER/MSSQL/DATA/master.mdf",
                 "C/Program Files/Microsoft SQL Server/MSSQL10.INST1/MSSQL/DATA/templog.ldf"):
-        assert (sql01 / rel).stat().st_size == APP_FILE_BYTES, rel
+        assert (sql01 / rel).stat().st_size == PAGES * PAGE, rel
+        assert check(sql01 / rel) == (PAGES, []), rel  # every page's checksum holds
     evs = tmp_path / "servers" / "EVS1"
     assert (evs / "E" / "Exchsrvr" / "mdbdata" / "priv1.stm").is_file()
     assert (evs / "F" / "Exchsrvr" / "Logs" / "First Storage Group" / "E00.chk").is_file()

@@ -9,7 +9,6 @@ Protected. EXCH02's own mailboxes never move."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 import dns.message
 import dns.query
@@ -21,20 +20,12 @@ from core.lab.directory_exchange import store_dn
 from core.lab.directory_mailboxes import lab_mailboxes
 from core.lab.estate import Estate, load_estate
 from core.lab.host_state import HostState
-from tests.lab.conftest import Lab
+from tests.lab.conftest import Lab, wait_until
 
 NET = "127.0.80"
 PAIR = ("EXCH01", "EXCH02", "--app", "exchange")
 ATTRS = ["homeMDB", "msExchHomeServerName", "homeMTA"]
 EDB = "E:\\Exchange\\Data\\First Storage Group\\Mailbox Database.edb"
-
-
-def _wait(pred: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not pred():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout} s")
-        time.sleep(0.1)
 
 
 def _state(lab: Lab, pair: tuple[str, ...] = PAIR) -> str:
@@ -91,7 +82,7 @@ def fail_over_and_back(lab: Lab, estate: Estate, src: str, tgt: str, group: str,
     more = [x for value in sets for x in ("--set", value)]
     lab.run("--lab", "protect", *pair, "--set", "monitoring.interval=1",
             "--set", "monitoring.missed=3", *more)
-    _wait(lambda: _state(lab, pair) == "Protected", 30, "Protected")
+    wait_until(lambda: _state(lab, pair) == "Protected", 30, "Protected")
     plan = lab.run("--lab", "config", "plan", *pair).stdout
     started = [line.split()[1] for line in plan.splitlines()
                if line.startswith("start-service") and "on=source" not in line]
@@ -101,10 +92,10 @@ def fail_over_and_back(lab: Lab, estate: Estate, src: str, tgt: str, group: str,
     edb.parent.mkdir(parents=True, exist_ok=True)
     edb.write_bytes(b"mailbox data written while protected" * 100)
     copy = lab.volume(tgt, "E").joinpath(*edb_path[3:].split("\\"))
-    _wait(lambda: copy.is_file() and copy.read_bytes() == edb.read_bytes(), 10, "replication")
+    wait_until(lambda: copy.is_file() and copy.read_bytes() == edb.read_bytes(), 10, "replication")
 
     lab.run("lab", "fail", src)
-    _wait(lambda: _state(lab, pair) == "Failure detected", 3 * 1 + 2, "failure detection")
+    wait_until(lambda: _state(lab, pair) == "Failure detected", 3 * 1 + 2, "failure detection")
     t0 = time.monotonic()
     out = lab.run("--lab", "failover", *pair).stdout
     failover_s = time.monotonic() - t0
@@ -143,5 +134,5 @@ def fail_over_and_back(lab: Lab, estate: Estate, src: str, tgt: str, group: str,
     assert _ask(lab, fqdn, "A") == a_before
     assert _ask(lab, "lab.example.com", "MX") == mx_before
     assert set(started) <= _running(lab, src, estate)
-    _wait(lambda: _state(lab, pair) == "Protected", 30, "Protected again")
+    wait_until(lambda: _state(lab, pair) == "Protected", 30, "Protected again")
     print(f"\nfailover of {src} -> {tgt} through the CLI: {failover_s:.2f} s")

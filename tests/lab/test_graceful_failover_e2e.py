@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
 from typing import Any
 
 import dns.message
@@ -20,20 +19,12 @@ import dns.query
 
 from core.lab.estate import load_estate
 from core.lab.host_state import HostState
-from tests.lab.conftest import Lab
+from tests.lab.conftest import Lab, wait_until
 
 NET = "127.0.85"
 SQL = ("SQL01", "SQL02", "--app", "sql")
 FS = ("FS01", "FS02", "--app", "fileprint")
 FAST = ("--set", "monitoring.interval=1", "--set", "monitoring.missed=3")
-
-
-def _wait(pred: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not pred():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout} s")
-        time.sleep(0.1)
 
 
 def _state(lab: Lab, pair: tuple[str, ...]) -> str:
@@ -56,7 +47,7 @@ def _failover_log(lab: Lab, source: str) -> str:
 
 def test_graceful_sql_failover_stops_the_source_first_and_moves_the_last_writes(lab: Lab) -> None:
     lab.run("--lab", "protect", *SQL, *FAST)
-    _wait(lambda: _state(lab, SQL) == "Protected", 60, "Protected")
+    wait_until(lambda: _state(lab, SQL) == "Protected", 60, "Protected")
     plan = lab.run("--lab", "config", "plan", *SQL, "--phase", "post-failover").stdout
     services = re.findall(r"^start-service (\S+)$", plan, re.MULTILINE)
     assert "MSSQLSERVER" in services
@@ -104,7 +95,7 @@ def _a(lab: Lab, name: str) -> set[str]:
 def test_a_stuck_failover_is_aborted_saying_what_ran_then_run_again(lab: Lab) -> None:
     estate = load_estate(net=NET)
     lab.run("--lab", "protect", *FS, *FAST)
-    _wait(lambda: _state(lab, FS) == "Protected", 60, "Protected")
+    wait_until(lambda: _state(lab, FS) == "Protected", 60, "Protected")
     # the person edited the written script: a step FS02 cannot run, before the DNS failover
     script = next(p for p in lab.home.rglob("post-failover.script") if "FS01" in str(p))
     original = script.read_text("utf-8")
@@ -115,7 +106,7 @@ def test_a_stuck_failover_is_aborted_saying_what_ran_then_run_again(lab: Lab) ->
 
     lab.run("lab", "fail", "FS01")
     try:
-        _wait(lambda: _state(lab, FS) == "Failure detected", 30, "Failure detected")
+        wait_until(lambda: _state(lab, FS) == "Failure detected", 30, "Failure detected")
         stuck = lab.run("--lab", "failover", *FS, check=False)
         assert stuck.returncode != 0 and "NoSuchService" in stuck.stderr
         assert _state(lab, FS) == "Failing over"

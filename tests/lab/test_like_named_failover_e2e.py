@@ -13,7 +13,6 @@ delete them again.
 from __future__ import annotations
 
 import json
-import time
 
 from core.lab.estate import load_estate
 from tests.lab.conftest import Lab
@@ -33,22 +32,12 @@ def _state(lab: Lab) -> str:
     return lab.json("--lab", "status", *PAIR, "--json")["state"]  # type: ignore[index]
 
 
-def _wait_state(lab: Lab, want: str, timeout: float) -> None:
-    deadline, state = time.monotonic() + timeout, ""
-    while time.monotonic() < deadline:
-        state = _state(lab)
-        if state == want:
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{want} not reached within {timeout} s (last: {state})")
-
-
 def test_like_named_failover_recreates_the_source_resources_and_failback_removes_them(
         lab: Lab) -> None:
     lab.run("--lab", "config", "like-named", "EVS1", "--node", "EXNODE3", "--ip", f"{NET}.160")
     lab.run("--lab", "protect", *PAIR, "--set", "monitoring.interval=1",
             "--set", "monitoring.missed=3")
-    _wait_state(lab, "Protected", 30)
+    lab.wait_state("Protected", *PAIR, timeout=30)
     rec = json.loads((lab.home / "state" / "pairs" / "exchange_EVS1_EVS1_LN.json").read_text())
     saved = rec["extra"]["source_resources"]
     assert saved["format"] == 1 and saved["group"] == "EVS1 Group"
@@ -66,7 +55,7 @@ def test_like_named_failover_recreates_the_source_resources_and_failback_removes
     assert estate.server("EVS1").group == "EVS1 Group"
 
     lab.run("lab", "fail", "EVS1")
-    _wait_state(lab, "Failure detected", 30)
+    lab.wait_state("Failure detected", *PAIR, timeout=30)
     out = lab.run("--lab", "failover", *PAIR, timeout=180).stdout
     assert "create-resource" in out, out
     have = {r["name"]: r for r in _cluster(lab)}

@@ -10,8 +10,6 @@ inventory) and DNS answers SQLVS2's address for SQLVS1; ``lab heal``,
 
 from __future__ import annotations
 
-import time
-
 import dns.message
 import dns.query
 
@@ -44,26 +42,16 @@ def _a(lab: Lab) -> set[str]:
     return {rd.to_text() for rrset in r.answer for rd in rrset}
 
 
-def _wait_state(lab: Lab, want: str, timeout: float) -> None:
-    deadline, state = time.monotonic() + timeout, ""
-    while time.monotonic() < deadline:
-        state = lab.json("--lab", "status", *PAIR, "--json")["state"]  # type: ignore[index]
-        if state == want:
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{want} not reached within {timeout} s (last: {state})")
-
-
 def test_the_sql_cluster_pair_fails_over_and_back(lab: Lab) -> None:
     doc = lab.json("--lab", "validate", *PAIR, "--json")
     assert doc["ok"], [r for r in doc["results"] if r["status"] == "error"]  # type: ignore[index]
     lab.run("--lab", "protect", *PAIR, "--set", "monitoring.interval=1",
             "--set", "monitoring.missed=3")
-    _wait_state(lab, "Protected", 30)
+    lab.wait_state("Protected", *PAIR, timeout=30)
     assert _online(lab) == {n: False for n in SQL}  # standing by
 
     lab.run("lab", "fail", "SQLVS1")
-    _wait_state(lab, "Failure detected", 30)
+    lab.wait_state("Failure detected", *PAIR, timeout=30)
     out = lab.run("--lab", "failover", *PAIR, timeout=180).stdout
     assert 'resource-online "SQL Server"' in out, out
     assert _online(lab) == {n: True for n in SQL}
@@ -74,4 +62,4 @@ def test_the_sql_cluster_pair_fails_over_and_back(lab: Lab) -> None:
     assert _online(lab) == {n: False for n in SQL}
     assert _a(lab) == {f"{NET}.95"}
     lab.run("--lab", "restore", *PAIR, timeout=180)
-    _wait_state(lab, "Protected", 60)
+    lab.wait_state("Protected", *PAIR, timeout=60)

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import dns.message
 import dns.query
 
-from tests.lab.conftest import Lab
+from tests.lab.conftest import Lab, wait_until
 
 NET = "127.0.92"
 PAIR = ("SQL01", "SQL02", "--app", "sql")
@@ -37,14 +35,6 @@ DATABASES = {
     ("INST1", "Reports"): ["E:\\SQLData\\INST1\\Reports.mdf",
                            "E:\\SQLLogs\\INST1\\Reports_log.ldf"],
 }
-
-
-def _wait(pred: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not pred():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout} s")
-        time.sleep(0.1)
 
 
 def _state(lab: Lab) -> str:
@@ -87,7 +77,7 @@ def test_database_only_failover_failback_restore(lab: Lab) -> None:
     assert "stop-service MSSQLSERVER" not in plan  # SQL02 keeps serving its own databases
     lab.run("--lab", "protect", *PAIR, "--set", "monitoring.interval=1",
             "--set", "monitoring.missed=3")
-    _wait(lambda: _state(lab) == "Protected", 30, "Protected")
+    wait_until(lambda: _state(lab) == "Protected", 30, "Protected")
 
     # data written on the source arrives on the target
     sales = _local(lab, "SQL01", DATABASES[("MSSQLSERVER", "Sales")][0])
@@ -96,11 +86,11 @@ def test_database_only_failover_failback_restore(lab: Lab) -> None:
         fh.write(os.urandom(4096))
     changed = sales.read_bytes()
     target_sales = _local(lab, "SQL02", DATABASES[("MSSQLSERVER", "Sales")][0])
-    _wait(lambda: target_sales.is_file() and target_sales.read_bytes() == changed, 10,
+    wait_until(lambda: target_sales.is_file() and target_sales.read_bytes() == changed, 10,
           "replication of Sales.mdf")
 
     lab.run("lab", "fail", "SQL01")
-    _wait(lambda: _state(lab) == "Failure detected", 3 * 1 + 2, "failure detection")
+    wait_until(lambda: _state(lab) == "Failure detected", 3 * 1 + 2, "failure detection")
     lab.run("--lab", "failover", *PAIR)
     assert _state(lab) == "Failed over"
 
@@ -128,7 +118,7 @@ def test_database_only_failover_failback_restore(lab: Lab) -> None:
     assert sales.read_bytes() == on_target
     assert _attached(lab, "SQL01") == {}  # SQL01 had them all along: nothing re-attached
     assert _a(lab, "sql01.lab.example.com") == {sql01}
-    _wait(lambda: _state(lab) == "Protected", 30, "Protected again")
+    wait_until(lambda: _state(lab) == "Protected", 30, "Protected again")
     log = (lab.home / "logs" / "failover" / "SQL01.log").read_text()
     assert "Sales was already attached to SQL01" in log
 
@@ -147,19 +137,19 @@ def test_instance_mode_runs_the_services_in_the_guides_order(lab: Lab) -> None:
     lab.run("--lab", "config", "set", *PAIR, "connection.sql_mode=instance")
     lab.run("--lab", "protect", *PAIR, "--set", "monitoring.interval=1",
             "--set", "monitoring.missed=3")
-    _wait(lambda: _state(lab) == "Protected", 30, "Protected")
+    wait_until(lambda: _state(lab) == "Protected", 30, "Protected")
     log_path = lab.home / "logs" / "failover" / "SQL01.log"
     before = len(log_path.read_text().splitlines())
 
     lab.run("lab", "fail", "SQL01")
-    _wait(lambda: _state(lab) == "Failure detected", 3 * 1 + 2, "failure detection")
+    wait_until(lambda: _state(lab) == "Failure detected", 3 * 1 + 2, "failure detection")
     lab.run("--lab", "failover", *PAIR)
     for name in ("MSSQLSERVER", "SQLSERVERAGENT", "MSSQL$INST1", "SQLAgent$INST1"):
         assert _service(lab, "SQL02", name) == "running", name
     lab.run("lab", "heal", "SQL01")
     lab.run("--lab", "failback", *PAIR)
     lab.run("--lab", "restore", *PAIR)
-    _wait(lambda: _state(lab) == "Protected", 30, "Protected again")
+    wait_until(lambda: _state(lab) == "Protected", 30, "Protected again")
 
     log = "\n".join(log_path.read_text().splitlines()[before:])
     starts = _log_order(log.split("pre-failback")[0], "start-service")
@@ -182,14 +172,14 @@ def test_a_remapped_database_is_attached_at_its_target_path(lab: Lab) -> None:
             f"connection.target_paths=MSSQLSERVER/Sales={remap}")
     lab.run("--lab", "protect", *PAIR, "--set", "monitoring.interval=1",
             "--set", "monitoring.missed=3")
-    _wait(lambda: _state(lab) == "Protected", 30, "Protected")
+    wait_until(lambda: _state(lab) == "Protected", 30, "Protected")
     names = [p.rsplit("\\", 1)[1] for p in DATABASES[("MSSQLSERVER", "Sales")]]
     files = [f"{remap}\\{n}" for n in names]
-    _wait(lambda: all(_local(lab, "SQL02", f).is_file() for f in files), 10,
+    wait_until(lambda: all(_local(lab, "SQL02", f).is_file() for f in files), 10,
           "Sales replicated to its target path")
 
     lab.run("lab", "fail", "SQL01")
-    _wait(lambda: _state(lab) == "Failure detected", 3 * 1 + 2, "failure detection")
+    wait_until(lambda: _state(lab) == "Failure detected", 3 * 1 + 2, "failure detection")
     lab.run("--lab", "failover", *PAIR)
     assert _attached(lab, "SQL02") == {("MSSQLSERVER", "Sales"): files}
 
@@ -197,4 +187,4 @@ def test_a_remapped_database_is_attached_at_its_target_path(lab: Lab) -> None:
     lab.run("--lab", "failback", *PAIR)
     assert _attached(lab, "SQL02") == {}
     lab.run("--lab", "restore", *PAIR)
-    _wait(lambda: _state(lab) == "Protected", 30, "Protected again")
+    wait_until(lambda: _state(lab) == "Protected", 30, "Protected again")

@@ -7,11 +7,9 @@ arrive there too."""
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from tests.lab.conftest import Lab
+from tests.lab.conftest import Lab, wait_until
 
 NET = "127.0.62"
 REMAP = "E:\\FromSQL01\\Sales"
@@ -19,14 +17,6 @@ REMAP = "E:\\FromSQL01\\Sales"
 FILES = ["SQLData/MSSQLSERVER/Sales.mdf", "SQLData/MSSQLSERVER/Sales_2.ndf",
          "SQLLogs/MSSQLSERVER/Sales_log.ldf"]
 
-
-
-def _wait(pred: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not pred():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout} s")
-        time.sleep(0.1)
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -41,7 +31,7 @@ def test_a_remapped_database_lands_in_its_target_folder(lab: Lab) -> None:
     plan = lab.run("--lab", "config", "plan", *pair).stdout
     assert f"{REMAP}\\Sales.mdf" in plan  # the attach step names the remapped files
     lab.run("--lab", "protect", *pair)
-    _wait(lambda: lab.json("--lab", "status", *pair, "--json")["state"] == "Protected",
+    wait_until(lambda: lab.json("--lab", "status", *pair, "--json")["state"] == "Protected",
           30, "Protected")
 
     src, tgt = lab.volume("SQL01", "E"), lab.volume("SQL02", "E")
@@ -56,5 +46,5 @@ def test_a_remapped_database_lands_in_its_target_folder(lab: Lab) -> None:
     with open(mdf, "r+b") as fh:
         fh.seek(4096)
         fh.write(os.urandom(1024))
-    _wait(lambda: _same(mdf, remapped / "Sales.mdf"), 10, "the change at the remapped path")
+    wait_until(lambda: _same(mdf, remapped / "Sales.mdf"), 10, "the change at the remapped path")
     assert not (tgt / FILES[0]).exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 from textual.widgets import Input, Select
-from tui_helpers import make_app, press, settle
+from tui_helpers import make_app, press, settle, until
 
 from tui.screens.advanced_find import AdvancedFindScreen
 from tui.screens.domain_login import DomainLoginScreen
@@ -57,6 +57,8 @@ async def test_the_palette_lists_domain_login(api):
         await press(pilot, "ctrl+p", *"domain login")
         palette = app.screen
         assert isinstance(palette, CommandPalette)
-        await pilot.pause(0.3)  # the palette searches in a background task
+        # the palette searches in a background task: wait for its answer, not for time
+        await until(pilot, lambda: any('Tools: Domain login…' in str(o.prompt)
+                                       for o in palette.query_one("CommandList").options))
         prompts = [str(o.prompt) for o in palette.query_one("CommandList").options]
         assert any("Tools: Domain login…" in p for p in prompts)

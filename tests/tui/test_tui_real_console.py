@@ -10,6 +10,7 @@ from textual.widgets import Select
 from tui_helpers import focus_on, press, settle
 
 from core.console import Console
+from core.model.pair import Pair
 from tests.core.apps.app_estate import make_world
 from tui.app import AppmgrApp
 from tui.screens.configure import ConfigureScreen
@@ -54,7 +55,7 @@ async def test_sql_pair_configured_on_every_tab_and_saved(console: Console):
         assert "sqldag01_SQL01_SQL02" in screen.query_one("#plan-text").text
         await press(pilot, "ctrl+s")
         assert app.screen is not screen
-        saved = console.store.load_config("sql", "SQL01", "SQL02")
+        saved = console.store.load_config(Pair("sql", "SQL01", "SQL02"))
         assert saved.monitoring.missed == 8
         assert "MSSQLSERVER/hr" not in saved.connection.databases
         assert "MSSQLSERVER/master" in saved.connection.databases
@@ -74,7 +75,7 @@ async def test_like_named_cluster_and_sharepoint_front_end(console: Console):
         await focus_on(pilot, "#lnc-ok")
         await press(pilot, "enter")
         assert app.screen is not dialog
-        saved = console.store.load_config("exchange", "EVS1", "EVS1_LN")
+        saved = console.store.load_config(Pair("exchange", "EVS1", "EVS1_LN"))
         assert (saved.cluster.target_node, saved.cluster.ip) == ("EXNODE3", "127.0.10.160")
         await press(pilot, "shift+tab", "shift+tab", "shift+tab", "shift+tab")  # tasks
         await press(pilot, "down", "down", "down")  # SharePoint

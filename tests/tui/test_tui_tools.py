@@ -1,10 +1,10 @@
-"""Options, logs, menu, command palette, help and the actions of later releases."""
+"""Options, logs, menu, command palette, help, and actions for other applications."""
 
 from __future__ import annotations
 
 from textual.command import CommandPalette
 from textual.widgets import Input, Static
-from tui_helpers import make_app, notices, press, reopen_pair, settle
+from tui_helpers import make_app, notices, press, reopen_pair, settle, until
 
 from tui.screens.log_viewer import LogViewerScreen
 from tui.screens.menu import MenuScreen
@@ -100,23 +100,33 @@ async def test_command_palette_lists_actions_with_their_state(api):
         await press(pilot, *"failover")
         palette = app.screen
         assert isinstance(palette, CommandPalette)
-        await pilot.pause(0.3)  # the palette searches in a background task
+        # the palette searches in a background task: wait for its answer, not for time
+        await until(pilot, lambda: any('Actions: Failover' in str(o.prompt)
+                                       for o in palette.query_one("CommandList").options))
         prompts = [str(o.prompt) for o in palette.query_one("CommandList").options]
         assert any("Actions: Failover" in p for p in prompts)
         assert any("Unavailable — Select a source" in p for p in prompts)
 
 
-async def test_later_actions_say_so_and_welcome_opens_on_a_fresh_start(api):
+async def test_welcome_opens_on_a_fresh_start_and_verify_needs_a_pair(api):
     app = make_app(api, preselect_app=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)
-        await press(pilot, "enter")
+        await press(pilot, "enter")  # Exchange, the first application
         await press(pilot, "V")
-        assert any("Exchange and SQL Server only; comes in a later release" in n
+        assert "Select a source and a target server first." in notices(app)
+
+
+async def test_exchange_and_sql_actions_say_so_for_a_file_server(api):
+    app = make_app(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "V")
+        assert any("Verify Target Data is for SQL Server and Exchange only" in n
                    for n in notices(app))
         await press(pilot, "D")
-        assert any("Exchange only; comes in a later release" in n for n in notices(app))
+        assert any("Delegate Rights is for Exchange only" in n for n in notices(app))
 
 
 async def test_steps_dialog_shows_each_outcome_in_place_of_its_announcement(api):

@@ -67,7 +67,14 @@ def test_every_menu_action_of_f3_has_a_key_and_keys_are_unique():
 def test_session_reasons_follow_state():
     s = Session(application=SimpleNamespace(id="fileprint", protectable=True))
     assert s.label_and_reason(BY_ID["validate"])[1] == "Select a source and a target server first."
-    assert "later release" in s.label_and_reason(BY_ID["verify_target"])[1]
+    assert s.label_and_reason(BY_ID["verify_target"])[1] == (
+        "Verify Target Data is for SQL Server and Exchange only.")
+    ex = Session(application=SimpleNamespace(id="exchange", protectable=True))
+    assert "--advanced" in (ex.label_and_reason(BY_ID["restore_pf_tree"])[1] or "")
+    ex.advanced = True
+    assert ex.label_and_reason(BY_ID["restore_pf_tree"])[1] == (
+        "Select a source and a target server first.")
+    assert ex.label_and_reason(BY_ID["delegate_rights"])[1] is None  # no pair needed
     assert s.label_and_reason(BY_ID["manage_snapshots"])[1] == (
         "Select a source and a target server first.")
     s.source, s.target = "FS01", "FS02"

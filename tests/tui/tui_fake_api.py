@@ -20,6 +20,7 @@ from tui_fake_dashboard import FakeDashboardMixin
 from tui_fake_estate import NOW, FakeSettings
 from tui_fake_protect import FakeProtectMixin
 from tui_fake_setup import FakeLists, FakeSetupMixin
+from tui_fake_tools import FakeToolsMixin
 
 from core.apps import applications
 from core.apps.registry import get_app
@@ -31,7 +32,7 @@ from core.model.state import PairState as ST
 #: the Console's service attributes (and the session the services read)
 SERVICES = ("session", "s", "options", "setup", "logins", "domains", "apps", "configure",
             "dns_account", "wmi_account", "tabs", "validation", "protection", "monitoring",
-            "snapshots", "logs")
+            "snapshots", "logs", "tools")
 
 #: core's own methods whose calls are recorded too
 RECORDED = ("test_sql", "sharepoint_get_config", "target_choices", "like_named_setup",
@@ -40,8 +41,8 @@ RECORDED = ("test_sql", "sharepoint_get_config", "target_choices", "like_named_s
             "protected_items", "monitoring_hints", "plan_stale", "generated_rules")
 
 
-class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, FakeDashboardMixin, TabsService,
-              AppsSetupService):
+class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, FakeToolsMixin,
+              FakeDashboardMixin, TabsService, AppsSetupService):
     lab = True
     advanced = False
     nosqlsearch = False

@@ -97,7 +97,6 @@ class FakeProtectMixin:
 
     # --- protection -------------------------------------------------------------------
     def allowed_actions(self, pair: Pair) -> dict[str, Any]:
-        app, source, target = pair.parts
         s = self.state
         up = s in PROTECTED_LIKE
 
@@ -138,7 +137,7 @@ class FakeProtectMixin:
 
     def disable(self, pair: Pair, progress: Any = None, *,
                 force: bool = False) -> None:
-        app, source, target = pair.parts
+        _, source, target = pair.parts
         self._rec("disable", source, target, *(("force",) if force else ()))
         if force and progress:
             progress("The failover was aborted: the pair is Failure detected (was Failing over).")
@@ -146,7 +145,7 @@ class FakeProtectMixin:
 
     def abort(self, pair: Pair, progress: Any = None) -> Any:
 
-        app, source, target = pair.parts
+        _, source, target = pair.parts
         self._rec("abort", source, target)
         text = ("The failover was aborted: the pair is Failure detected (was Failing over). "
                 "Steps that ran (their effects stay): post-failover: stop-replication. "
@@ -157,7 +156,6 @@ class FakeProtectMixin:
         return SimpleNamespace(sentence=lambda: text)
 
     def set_monitoring(self, pair: Pair, on: bool) -> None:
-        app, source, target = pair.parts
         self._rec("set_monitoring", on)
         self.monitoring = on
 
@@ -223,7 +221,7 @@ class FakeProtectMixin:
     def failover(self, pair: Pair, progress: Any = None, *,
                  force: bool = False, graceful: bool = False,
                  drain_timeout: float = 60.0, snapshot: str | None = None) -> list[Any]:
-        app, source, target = pair.parts
+        _, source, target = pair.parts
         if graceful:
             self._rec("graceful", drain_timeout)
         if snapshot:
@@ -234,12 +232,12 @@ class FakeProtectMixin:
 
     # --- snapshots: ``snaps`` (oldest first) as the target's engine would list them -----
     def listing(self, pair: Pair) -> list[Any]:
-        app, source, target = pair.parts
+        _, source, target = pair.parts
         self._rec("listing", source, target)
         return list(getattr(self, "snaps", []))
 
     def take_snapshot(self, pair: Pair) -> Any:
-        app, source, target = pair.parts
+        _, source, target = pair.parts
         self._rec("take_snapshot", source, target)
         snaps = list(getattr(self, "snaps", []))
         n = len(snaps)
@@ -249,25 +247,23 @@ class FakeProtectMixin:
         return snap
 
     def delete_snapshot(self, pair: Pair, sid: str) -> None:
-        app, source, target = pair.parts
         self._rec("delete_snapshot", sid)
         self.snaps = [s for s in getattr(self, "snaps", []) if s.id != sid]
 
     def failback(self, pair: Pair, progress: Any = None) -> list[Any]:
-        app, source, target = pair.parts
+        _, _, target = pair.parts
         return self._steps("failback", [f"withdraw shares on {target}", "DNS back to source"],
                            progress, ST.RESTORING)  # as core: it waits for Restore
 
     def restore(self, pair: Pair, progress: Any = None, *,
                 discard: bool = False) -> list[Any]:
-        app, source, target = pair.parts
         self.restore_discard = discard
         return self._steps("restore", ["reverse checksum mirror", "protect again"],
                            progress, ST.PROTECTED)
 
     def restore_preview(self, pair: Pair) -> Any:
         """Two files written on the source after its last replication differ."""
-        app, source, target = pair.parts
+        _, source, target = pair.parts
         self._rec("restore_preview")
         files = (Differing("E:\\Shares\\Data\\late.txt", 3_000_000, ONLY_SOURCE),
                  Differing("E:\\Shares\\Data\\report.docx", 145_000, CHANGED))

@@ -10,8 +10,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from core.model.pair import Pair
-from tui.cli import config_cmd, discover_cmd, domain_cmd, output, pair_cmd, watch_cmd
+from tui.cli import config_cmd, discover_cmd, domain_cmd, output, pair_cmd, tools_cmd, watch_cmd
 from tui.cli.pair_args import pair_of
 from tui.cli.secret_input import add_secret_arguments
 from tui.cli.status_table import HOME_CLEAR, StatusTable
@@ -94,6 +93,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     domain_cmd.add_parser(sub, common)
     watch_cmd.add_parser(sub, common)
     pair_cmd.add_parsers(sub, common)
+    tools_cmd.add_parsers(sub, common)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -150,7 +150,7 @@ def _protect(args: argparse.Namespace) -> int:
     console = open_console(args)
     cfg = _config(console, args)
     console.protection.enable(cfg, progress=output.progress)
-    st = console.monitoring.status(Pair(cfg.app, cfg.source, cfg.target))
+    st = console.monitoring.status(cfg.pair)
     print(f"{cfg.source} → {cfg.target}: {st.state.value}")
     return 0
 
@@ -280,4 +280,5 @@ HANDLERS: dict[str, Handler] = {
     "login": _login, "log": _log, "config": config_cmd.run, "domain": domain_cmd.run,
     "watch": watch_cmd.run, "abort": _abort,
     "monitoring": pair_cmd.run_monitoring, "snapshot": pair_cmd.run_snapshot,
+    "verify": tools_cmd.run_verify, "tools": tools_cmd.run_tools,
 }

@@ -1,4 +1,4 @@
-"""``appmgr lab up|down|status|fail|heal|stop-service|start-service`` (SPEC F-14)."""
+"""``appmgr lab up|down|status|fail|heal|stop-service|start-service|corrupt-page`` (F-14)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         p = lsub.add_parser(verb, help=text)
         p.add_argument("name")
         p.add_argument("service")
+    p = lsub.add_parser("corrupt-page", help="corrupt a page of a database or store file on a "
+                                              "server (a fault for Verify Target Data)")
+    p.add_argument("name", help="the server, e.g. SQL02 (the target holds the copy)")
+    p.add_argument("path", help="the file as Windows names it, e.g. "
+                                "'E:\\SQLData\\MSSQLSERVER\\Sales.mdf'")
+    p.add_argument("--page", type=int, default=1, help="the page to corrupt (default 1)")
     lsub.add_parser("down", help="stop the lab and every process it started")
 
 
@@ -60,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
     if cmd in ("stop-service", "start-service"):
         done = control(root, cmd, name=args.name, service=args.service)["service"]
         print(f"{done['name']} is {done['state'].lower()} on {args.name.upper()}")
+        return 0
+    if cmd == "corrupt-page":
+        done = control(root, cmd, name=args.name, path=args.path, page=args.page)
+        print(f"{args.path} on {args.name.upper()}: page {done['page']} corrupted")
         return 0
     if cmd == "down":
         return _down(root)

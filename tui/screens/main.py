@@ -14,8 +14,8 @@ from core.model.pair import Pair
 from tui.actions import BY_ID, bindings
 from tui.api_calls import ApiCaller, error_text
 from tui.palette import ActionsProvider
-from tui.screens.main_actions import MainActions
 from tui.screens.main_configure import ConfigureActions
+from tui.screens.main_tools import MainTools
 from tui.session import Session
 from tui.widgets.action_footer import ActionFooter
 from tui.widgets.help_line import HelpLine, HelpLineHost
@@ -26,7 +26,7 @@ from tui.widgets.task_list import TaskList
 from tui.widgets.validation_pane import ValidationPane
 
 
-class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[None]):
+class MainScreen(MainTools, ConfigureActions, ApiCaller, HelpLineHost, Screen[None]):
     BINDINGS = bindings()
     COMMANDS = {ActionsProvider}
 
@@ -55,6 +55,7 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
     def on_mount(self) -> None:
         self._update_header()
         api = self.api
+        self.session.advanced = bool(api.advanced)
         self.call_api("startup", lambda: (api.setup.applications(), api.session.settings()))
 
     def api_startup(self, result: tuple[list[Any], Any], _tag: Any) -> None:
@@ -155,7 +156,7 @@ class MainScreen(MainActions, ConfigureActions, ApiCaller, HelpLineHost, Screen[
 
     def _pair_ready(self) -> None:
         s = self.session
-        self.query_one(MonitorPane).start(s.app_id, s.source, s.target)
+        self.query_one(MonitorPane).start(s.pair)
         self.refresh_allowed()
         self._update_header()
         if getattr(s.selection, "failover_offered", False):  # F-5.5: the target saw a failure

@@ -68,8 +68,7 @@ class MainActions(ApiCaller, Screen[None]):
         pass  # a log that cannot be written must not interrupt the user
 
     def _pair(self) -> Pair:
-        s = self.session
-        return Pair(s.app_id, s.source, s.target)
+        return self.session.pair
 
     def _after_change(self) -> None:
         self.refresh_allowed()

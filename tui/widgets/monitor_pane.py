@@ -104,11 +104,12 @@ class MonitorPane(VerticalScroll):
             self.query_one("#mon-details", Collapsible).collapsed = False
 
     # --- polling ---------------------------------------------------------------
-    def start(self, app_id: str, source: str, target: str) -> None:
+    def start(self, pair: Pair) -> None:
         self.stop()
-        self.pair = Pair(app_id, source, target)
+        self.pair = pair
         self.interval = self.policy.fast
-        self.query_one("#mon-refresh", Static).update(f"{source} → {target} · reading status…")
+        self.query_one("#mon-refresh", Static).update(
+            f"{pair.source} → {pair.target} · reading status…")
         self._poll()
 
     def stop(self) -> None:

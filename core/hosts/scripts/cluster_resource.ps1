@@ -21,8 +21,12 @@ function Cl($v, $x) {
     online { [void](Start-ClusterResource $n -Wait $s) }
     offline { [void](Stop-ClusterResource $n -Wait $s) }
     delete { Remove-ClusterResource $n -Force } }; return }
-  $y = switch ($v) { create { '/create', "/group:$($p.group)", "/type:$($p.type)" } priv { '/priv', "$($x.Name)=$($x.Value)" }
-    dep { "/adddep:$x" } delete { '/delete' } default { "/$v", "/wait:$s" } }
+  $y = switch ($v) {
+    create { '/create', "/group:$($p.group)", "/type:$($p.type)" }
+    priv { '/priv', "$($x.Name)=$($x.Value)" }
+    dep { "/adddep:$x" }
+    delete { '/delete' }
+    default { "/$v", "/wait:$s" } }
   N @y }
 if (-not $n) { throw 'The resource name is empty.' }
 $r = Get-WmiObject MSCluster_Resource -Namespace $ns | Where-Object { $_.Name -eq $n }

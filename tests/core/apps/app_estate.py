@@ -182,5 +182,5 @@ class AppDirectory(FakeDirectory):
 def make_world(tmp_path: Path, **kw: Any) -> FakeWorld:
     servers = app_servers()
     world = _make_world(tmp_path, servers, **kw)
-    world.ctx.directory = lambda: AppDirectory(servers)
+    world.ctx.directory = lambda read_only=True: AppDirectory(servers)
     return world

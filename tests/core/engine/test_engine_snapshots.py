@@ -15,7 +15,7 @@ import pytest
 
 from core.engine.snap_service import Schedule
 from core.engine.state import StateStore
-from core.errors import NotFound
+from core.errors import AppmgrError, NotFound, Refused
 
 from .harness import PORT, tree, wait_for
 from .test_engine_mirror import SET, populate, protect
@@ -46,6 +46,11 @@ def test_take_list_delete_and_copy_on_write(pair) -> None:
     assert snap.size == sum(len(v) for v in tree(tgt.data).values() if v is not None)
     assert [x.id for x in t.snapshots(SET)] == [snap.id]
     assert manifest(snap_tree(tgt, snap.id)) == before
+    # where its tree lies on the target (Verify Target Data hands it to a host operation),
+    # said by take and list but never written in snapshot.json
+    tree_dir = tgt.state / "snapshots" / SET / snap.id / "tree"
+    assert Path(snap.path) == tree_dir and Path(t.snapshots(SET)[0].path) == tree_dir
+    assert "path" not in (tree_dir.parent / "snapshot.json").read_text()
 
     (src.data / "f0.bin").unlink()
     (src.data / "new.txt").write_bytes(b"after the snapshot")
@@ -64,6 +69,8 @@ def test_take_list_delete_and_copy_on_write(pair) -> None:
 
     t.delete_snapshot(SET, snap.id)
     assert t.snapshots(SET) == []
+    with pytest.raises(AppmgrError, match="no reason to take a snapshot"):
+        t.take_snapshot(SET, "because")
     assert not (tgt.state / "snapshots" / SET / snap.id).exists()
     with pytest.raises(NotFound):
         t.delete_snapshot(SET, snap.id)
@@ -93,6 +100,52 @@ def test_rollback_makes_the_data_equal_the_snapshot(pair) -> None:
     # the rolled-back files are private copies: changing them leaves the snapshot alone
     (tgt.data / "f0.bin").write_bytes(b"written on the target after failover")
     assert manifest(snap_tree(tgt, snap.id)) == at_snapshot
+
+
+def test_a_snapshot_written_in_place_after_failover_is_refused_not_served(pair) -> None:
+    # the target serves after a failover: an application writes a file in place, and
+    # on ext4 that inode is the snapshot's too (hard link); the snapshot moved with it
+    src, tgt = pair
+    populate(src.data, files=5)
+    s, t = protect(src, tgt, "checksum", replicate=True)
+    wait_for(lambda: tree(src.data) == tree(tgt.data), 5, "target equal to source")
+    snap = t.take_snapshot(SET)
+    assert snap.method == "hardlink"
+    s.disconnect(SET)
+    t.accept(SET, "a token the source does not hold")
+    with open(tgt.data / "f0.bin", "r+b") as fh:  # as SQL Server writes a page
+        fh.seek(10)
+        fh.write(b"served after failover")
+    assert (tgt.data / "f0.bin").stat().st_nlink == 2  # shared: the snapshot changed too
+    assert t.snapshot_changes(SET, snap.id) == ["E:\\Shares\\Data\\f0.bin"]
+
+    with pytest.raises(Refused) as err:
+        t.rollback_snapshot(SET, snap.id)
+    said = str(err.value)
+    assert f"snapshot {snap.id} is no longer the data it was taken with" in said
+    assert "1 of its files" in said and "f0.bin" in said
+    assert (tgt.data / "f0.bin").read_bytes()[10:31] == b"served after failover"  # untouched
+
+    # a snapshot taken now is whole again, and rolling back to it is allowed
+    again = t.take_snapshot(SET)
+    assert t.rollback_snapshot(SET, again.id)["replaced"] == 0
+
+    # a snapshot from before manifests were kept: unknown, not "unchanged"
+    (tgt.state / "snapshots" / SET / snap.id / "manifest.json").unlink()
+    assert t.snapshot_changes(SET, snap.id) is None
+
+
+def test_a_verify_snapshot_says_so(pair) -> None:
+    src, tgt = pair
+    populate(src.data, files=2)
+    s, t = protect(src, tgt, "checksum", replicate=True)
+    wait_for(lambda: tree(src.data) == tree(tgt.data), 5, "target equal to source")
+    snap = t.take_snapshot(SET, "verify")
+    assert snap.reason == "verify" and [x.reason for x in t.snapshots(SET)] == ["verify"]
+    t.delete_snapshot(SET, snap.id)
+    assert t.snapshots(SET) == []
+    with pytest.raises(AppmgrError, match="no reason to take a snapshot"):
+        t.take_snapshot(SET, "because")
 
 
 def test_refused_for_a_set_this_engine_does_not_hold(pair) -> None:

@@ -54,7 +54,7 @@ def test_draft_survives_and_is_offered(console: Console) -> None:
 def test_selection_rules(console: Console) -> None:
     with pytest.raises(InvalidInput, match="different server"):
         console.setup.select_pair(Pair("fileprint", "FS01", "fs01"))
-    rec = console.store.record("fileprint", "FS01", "FS02")
+    rec = console.store.record(Pair("fileprint", "FS01", "FS02"))
     rec.state = PairState.PROTECTED.value
     console.store.save_record(rec)
     with pytest.raises(InvalidInput, match="already the target"):
@@ -63,7 +63,7 @@ def test_selection_rules(console: Console) -> None:
 
 def test_configuration_is_locked_while_protected(console: Console) -> None:
     cfg = console.configure.load_config(Pair("fileprint", "FS01", "FS02"))
-    rec = console.store.record("fileprint", "FS01", "FS02")
+    rec = console.store.record(Pair("fileprint", "FS01", "FS02"))
     rec.state = PairState.PROTECTED.value
     console.store.save_record(rec)
     with pytest.raises(StateError, match="disable protection"):
@@ -72,6 +72,6 @@ def test_configuration_is_locked_while_protected(console: Console) -> None:
 
 def test_servers_of_known_pairs_are_on_the_list(console: Console) -> None:
     assert console.setup.server_list("fileprint") == []
-    console.store.save_record(console.store.record("fileprint", "FS01", "FS02"))
+    console.store.save_record(console.store.record(Pair("fileprint", "FS01", "FS02")))
     assert console.setup.server_list("fileprint") == ["FS01", "FS02"]
     assert console.setup.server_list("sql") == []

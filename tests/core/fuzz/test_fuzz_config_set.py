@@ -60,7 +60,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Console:
 
 
 def _saved(console: Console, app: str) -> dict | None:
-    cfg = console.store.load_config(app, *PAIRS[app])
+    cfg = console.store.load_config(Pair(app, *PAIRS[app]))
     return None if cfg is None else cfg.to_dict()
 
 

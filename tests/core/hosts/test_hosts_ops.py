@@ -44,6 +44,12 @@ MAXIMAL = {
     # database-only failover: four files of 125-character paths (.mdf, .ndf, .ldf, …)
     "sql_attach": {"server": "x'" * 32, "instance": "i'" * 8, "database": "d'" * 64,
                    "files": ["E:\\" + "f" * 118 + ".mdf"] * 4},
+    "sql_verify": {"server": "x'" * 32, "instance": "i'" * 8, "database": "d'" * 64,
+                   "files": ["E:\\" + "f" * 118 + ".mdf"] * 4,
+                   "snapshot": "C:\\ProgramData\\appmgr\\engine\\snapshots\\" + "s" * 60},
+    "exchange_verify": {"store": "s'" * 64, "files": ["E:\\" + "f" * 118 + ".edb"] * 2,
+                        "logs": "E:\\" + "l" * 118, "prefix": "E00",
+                        "snapshot": "C:\\ProgramData\\appmgr\\engine\\snapshots\\" + "s" * 60},
     "admin_group_add": {"user": "u'" * 128},
     "sql_protocols": {"instance": "i'" * 8, "enable": ["tcp", "np", "sm"],
                       "disable": ["tcp", "np", "sm"], "restart": True},

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.state import PairState
 from core.protection.enable import enable
 from core.protection.status import pair_status
@@ -43,7 +44,7 @@ def protected(world: World, store: PairStore, cfg: ProtectionConfig,
     """A pair enabled and mirrored: state Protected, monitor running."""
     world.src.mirror_on_connect = "complete"
     enable(world.ctx, cfg, store, validated=True, token_factory=tokens)
-    status = pair_status(world.ctx, store, "fileprint", "FS01", "FS02")
+    status = pair_status(world.ctx, store, Pair("fileprint", "FS01", "FS02"))
     assert status.state == PairState.PROTECTED
     world.calls.clear()
-    return store.record("fileprint", "FS01", "FS02")
+    return store.record(Pair("fileprint", "FS01", "FS02"))

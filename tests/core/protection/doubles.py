@@ -17,7 +17,7 @@ from core.model.config import DnsServerEntry, ProtectionConfig
 from core.model.server import EngineInfo, Server, Share
 from core.model.stats import JobStats
 from core.paths import AppPaths
-from core.ports import Credential, MonitorStatus, RRSet, ZoneChange
+from core.ports import Credential, DnsLock, MonitorStatus, RRSet, ZoneChange
 
 ZONE = "lab.example.com."
 REV = "10.0.127.in-addr.arpa."
@@ -181,6 +181,10 @@ class FakeEngine:
         self._call("rollback_snapshot", name, sid)
         return {"replaced": 2, "deleted": 1, "kept": 7}
 
+    def snapshot_changes(self, name: str, sid: str) -> list[str] | None:
+        # ``written``: snapshot id -> files an application wrote in place since
+        return list(getattr(self, "written", {}).get(sid, [])) or None
+
     def close(self) -> None:
         pass
 
@@ -298,6 +302,32 @@ def _server(name: str, ip: str, shares: tuple[Share, ...]) -> Server:
                   engine=EngineInfo(True, True, "0.1.0", 6320), domain="lab.example.com")
 
 
+class LockDirectory:
+    """The directory as the DNS failover step uses it: locks kept by record."""
+
+    def __init__(self) -> None:
+        self.locked: dict[str, str] = {}  # fqdn -> account
+        self.error: Exception | None = None
+
+    def _do(self, fqdn: str, account: str, lock: bool) -> DnsLock:
+        if self.error is not None:
+            raise self.error
+        if lock:
+            self.locked[fqdn] = account
+        else:
+            self.locked.pop(fqdn, None)
+        return DnsLock(fqdn, f"DC={fqdn}", lock, f"{fqdn} {'locked' if lock else 'unlocked'}")
+
+    def lock_dns_record(self, fqdn: str, account: str) -> DnsLock:
+        return self._do(fqdn, account, True)
+
+    def unlock_dns_record(self, fqdn: str, account: str) -> DnsLock:
+        return self._do(fqdn, account, False)
+
+    def close(self) -> None:
+        pass
+
+
 @dataclass
 class World:
     root: Path
@@ -312,10 +342,12 @@ class World:
                       "FS02": FakeHost(_server("FS02", IP2, ()), self.calls)}
         self.dns = FakeDns(self.calls)
         self.dns_servers: list[str] = []
+        self.directory = LockDirectory()
         paths = AppPaths(self.root / "config", self.root / "state", self.root / "logs",
                          self.root / "lab").ensure()
         self.ctx = Context(
-            paths=paths, secrets=FakeSecrets(), directory=lambda: None,  # type: ignore[arg-type, return-value]
+            paths=paths, secrets=FakeSecrets(),
+            directory=lambda read_only=True: self.directory,  # type: ignore[arg-type, return-value]
             host=lambda n: self.hosts[n.upper()], engine=self._engine, dns=self._dns,
             resolve=lambda n: {"FS01": IP1, "FS02": IP2}[n.upper()], domain="lab.example.com",
             clock=self.clock,

@@ -8,6 +8,7 @@ import pytest
 
 from core.errors import Refused, StateError
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.rules import Rule
 from core.model.state import PairState
 from core.protection.disable import disable, set_monitoring
@@ -38,10 +39,10 @@ def test_enable_calls_in_order_with_the_token(world: World, store: PairStore, cf
     ]
     assert rec.state == PairState.MIRRORING.value and rec.token == "tok-1" and rec.monitoring
     assert rec.facts["set_name"] == NAME and rec.source_ips == [IP1]
-    saved = store.record("fileprint", "FS01", "FS02")
+    saved = store.record(Pair("fileprint", "FS01", "FS02"))
     assert saved.state == "Mirroring" and saved.facts == rec.facts
-    assert store.load_config("fileprint", "FS01", "FS02") == cfg
-    scripts = sorted(p.name for p in scripts_dir(world.ctx, "fileprint", "FS01", "FS02").iterdir())
+    assert store.load_config(Pair("fileprint", "FS01", "FS02")) == cfg
+    scripts = sorted(p.name for p in scripts_dir(world.ctx, Pair("fileprint", "FS01", "FS02")).iterdir())
     assert scripts == ["post-failback.script", "post-failover.script", "post-restore.script",
                        "pre-failback.script"]
     assert any("write the failover scripts: ok" in s for s in said)
@@ -66,7 +67,7 @@ def test_enable_twice_is_refused(world: World, store: PairStore, cfg: Protection
 
 def test_failing_connect_undoes_the_set_and_records_the_error(
         world: World, store: PairStore, cfg: ProtectionConfig, tokens: Callable[[], str]) -> None:
-    mark_validated(store, "fileprint", "FS01", "FS02", ok=True)
+    mark_validated(store, Pair("fileprint", "FS01", "FS02"), ok=True)
     world.src.fail["connect"] = Refused("the target refused the connection")
     with pytest.raises(StepsFailed) as err:
         enable(world.ctx, cfg, store, validated=True, token_factory=tokens)
@@ -76,10 +77,10 @@ def test_failing_connect_undoes_the_set_and_records_the_error(
     assert "Everything done was undone" in str(e)
     assert world.src.sets == {} and world.tgt.accepts == {}  # set deleted, acceptance withdrawn
     assert [c[1] for c in _engine_calls(world)][-2:] == ["delete_set", "delete_set"]
-    assert not scripts_dir(world.ctx, "fileprint", "FS01", "FS02").exists()
-    rec = store.record("fileprint", "FS01", "FS02")
+    assert not scripts_dir(world.ctx, Pair("fileprint", "FS01", "FS02")).exists()
+    rec = store.record(Pair("fileprint", "FS01", "FS02"))
     assert rec.state == "Validated" and "refused the connection" in rec.last_error
-    assert store.load_config("fileprint", "FS01", "FS02") is None
+    assert store.load_config(Pair("fileprint", "FS01", "FS02")) is None
 
 
 def test_an_undo_that_fails_leaves_error_state(world: World, store: PairStore,
@@ -88,7 +89,7 @@ def test_an_undo_that_fails_leaves_error_state(world: World, store: PairStore,
     world.src.fail["disconnect"] = Refused("busy")
     with pytest.raises(StepsFailed, match="Could not undo: connect"):
         enable(world.ctx, cfg, store, validated=True)
-    assert store.record("fileprint", "FS01", "FS02").state == "Error"
+    assert store.record(Pair("fileprint", "FS01", "FS02")).state == "Error"
 
 
 def test_advanced_mode_skips_steps(world: World, store: PairStore, cfg: ProtectionConfig) -> None:
@@ -97,7 +98,7 @@ def test_advanced_mode_skips_steps(world: World, store: PairStore, cfg: Protecti
     rec = enable(world.ctx, cfg, store, validated=True)
     assert [c[1] for c in _engine_calls(world)] == ["accept", "create_set", "connect"]
     assert not rec.monitoring
-    assert not scripts_dir(world.ctx, "fileprint", "FS01", "FS02").exists()
+    assert not scripts_dir(world.ctx, Pair("fileprint", "FS01", "FS02")).exists()
 
 
 def test_disable_undoes_everything_and_ignores_what_is_gone(world: World, store: PairStore,
@@ -105,14 +106,14 @@ def test_disable_undoes_everything_and_ignores_what_is_gone(world: World, store:
     enable(world.ctx, cfg, store, validated=True)
     world.tgt.monitors.clear()  # already gone: fine
     world.calls.clear()
-    rec = disable(world.ctx, store, "fileprint", "FS01", "FS02")
+    rec = disable(world.ctx, store, Pair("fileprint", "FS01", "FS02"))
     assert [(c[0], c[1]) for c in world.calls] == [
         ("FS02", "delete_monitor"), ("FS01", "disconnect"), ("FS01", "delete_set"), ("FS02", "delete_set")]
     assert world.src.sets == {} and world.src.connections == {} and world.tgt.accepts == {}
     assert rec.state == "Unprotected" and rec.token == "" and not rec.monitoring
-    assert not scripts_dir(world.ctx, "fileprint", "FS01", "FS02").exists()
+    assert not scripts_dir(world.ctx, Pair("fileprint", "FS01", "FS02")).exists()
     with pytest.raises(StateError, match="Protection is not enabled"):
-        disable(world.ctx, store, "fileprint", "FS01", "FS02")
+        disable(world.ctx, store, Pair("fileprint", "FS01", "FS02"))
 
 
 def test_disable_with_a_silent_source_stops_and_can_be_finished(world: World, store: PairStore,
@@ -120,26 +121,26 @@ def test_disable_with_a_silent_source_stops_and_can_be_finished(world: World, st
     enable(world.ctx, cfg, store, validated=True)
     world.src.reachable = False
     with pytest.raises(StepsFailed) as err:
-        disable(world.ctx, store, "fileprint", "FS01", "FS02")
+        disable(world.ctx, store, Pair("fileprint", "FS01", "FS02"))
     assert err.value.exit_code == 3 and err.value.done == ["delete the failover monitor on FS02"]
-    assert store.record("fileprint", "FS01", "FS02").state == "Error"
+    assert store.record(Pair("fileprint", "FS01", "FS02")).state == "Error"
     world.src.reachable = True
-    assert disable(world.ctx, store, "fileprint", "FS01", "FS02").state == "Unprotected"
+    assert disable(world.ctx, store, Pair("fileprint", "FS01", "FS02")).state == "Unprotected"
 
 
 def test_monitoring_toggle(world: World, store: PairStore, cfg: ProtectionConfig) -> None:
     enable(world.ctx, cfg, store, validated=True)
-    rec = set_monitoring(world.ctx, store, "fileprint", "FS01", "FS02", False)
+    rec = set_monitoring(world.ctx, store, Pair("fileprint", "FS01", "FS02"), False)
     assert not rec.monitoring and NAME not in world.tgt.monitors
     with pytest.raises(StateError, match="already off"):
-        set_monitoring(world.ctx, store, "fileprint", "FS01", "FS02", False)
-    rec = set_monitoring(world.ctx, store, "fileprint", "FS01", "FS02", True)
+        set_monitoring(world.ctx, store, Pair("fileprint", "FS01", "FS02"), False)
+    rec = set_monitoring(world.ctx, store, Pair("fileprint", "FS01", "FS02"), True)
     assert rec.monitoring and world.tgt.monitors[NAME].threshold == 3
 
 
 def test_mark_validated(store: PairStore) -> None:
-    assert mark_validated(store, "fileprint", "FS01", "FS02", True).state == "Validated"
-    assert mark_validated(store, "fileprint", "FS01", "FS02", False).state == "Unprotected"
+    assert mark_validated(store, Pair("fileprint", "FS01", "FS02"), True).state == "Validated"
+    assert mark_validated(store, Pair("fileprint", "FS01", "FS02"), False).state == "Unprotected"
 
 
 def test_plan_text_shows_the_written_script_or_generates_one(
@@ -167,8 +168,8 @@ def test_enable_passes_application_monitoring_when_on(world: World, store: PairS
         "method": "builtin", "interval": 10.0, "error_threshold": 4, "computer": "FS01",
         "services": ["LanmanServer"]}
     del world.tgt.applications[NAME]  # the monitoring toggle recreates it with the check
-    set_monitoring(world.ctx, store, "fileprint", "FS01", "FS02", False)
-    set_monitoring(world.ctx, store, "fileprint", "FS01", "FS02", True)
+    set_monitoring(world.ctx, store, Pair("fileprint", "FS01", "FS02"), False)
+    set_monitoring(world.ctx, store, Pair("fileprint", "FS01", "FS02"), True)
     assert world.tgt.applications[NAME]["services"] == ["LanmanServer"]
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from core.errors import StateError
 from core.model.config import ProtectionConfig, ServiceItem
+from core.model.pair import Pair
 from core.protection import failover as failover_mod
 from core.protection.drain import graceful_refusal
 from core.protection.errors import DrainTimeout
@@ -45,8 +46,8 @@ def test_sharepoint_and_the_file_server_have_no_graceful_failover() -> None:
 def test_graceful_is_refused_for_the_file_server_with_the_reason(
         world: World, store: PairStore, protected: PairRecord) -> None:
     with pytest.raises(StateError, match="File Server has no graceful failover.*F-9.2"):
-        failover(world.ctx, store, *PAIR, graceful=True)
-    assert store.record(*PAIR).state == "Protected"
+        failover(world.ctx, store, Pair(*PAIR), graceful=True)
+    assert store.record(Pair(*PAIR)).state == "Protected"
     assert not _services(world)
 
 
@@ -54,7 +55,7 @@ def test_graceful_drains_then_stops_the_source_before_the_target_starts(
         world: World, store: PairStore, protected: PairRecord, offered: None) -> None:
     world.src.queued[NAME] = [(3, 3000), (1, 100), (0, 0)]
     said: list[str] = []
-    results = failover(world.ctx, store, *PAIR, said.append, graceful=True, drain_timeout=30)
+    results = failover(world.ctx, store, Pair(*PAIR), said.append, graceful=True, drain_timeout=30)
     assert [r.step for r in results[:3]] == [
         "stop-service AppWeb on=source", "stop-service AppDb on=source",
         f"drain {NAME} timeout=30"]
@@ -69,8 +70,8 @@ def test_graceful_drains_then_stops_the_source_before_the_target_starts(
     assert ("FS01", "stats") in calls[:first_stop]
     assert ("FS01", "stats") in calls[services[1][0]:calls.index(("FS02", "accept"))]
     assert calls.index(("FS02", "accept")) < services[2][0]
-    assert store.record(*PAIR).state == "Failed over"
-    assert "graceful" not in str(store.record(*PAIR).extra)
+    assert store.record(Pair(*PAIR)).state == "Failed over"
+    assert "graceful" not in str(store.record(Pair(*PAIR)).extra)
     assert any("drained in" in line for line in said)
     assert "starting failover (graceful)" in said
 
@@ -79,24 +80,24 @@ def test_the_drain_bound_says_what_was_left_and_changes_nothing(
         world: World, store: PairStore, protected: PairRecord, offered: None) -> None:
     world.src.queued[NAME] = [(7, 5 * 1024 * 1024)]
     with pytest.raises(DrainTimeout) as err:
-        failover(world.ctx, store, *PAIR, graceful=True, drain_timeout=2)
+        failover(world.ctx, store, Pair(*PAIR), graceful=True, drain_timeout=2)
     e = err.value
     assert (e.ops, e.bytes) == (7, 5 * 1024 * 1024)
     assert "did not drain within 2 s: 7 operation(s), 5.0 MB still queued on FS01" in str(e)
     assert "Nothing was changed" in str(e) and "--force" in str(e)
-    rec = store.record(*PAIR)
+    rec = store.record(Pair(*PAIR))
     assert rec.state == "Protected" and rec.phase == ""
     assert not _services(world) and NAME in world.src.connections
     # forced: it carries on and the log says what the target did not get
-    failover(world.ctx, store, *PAIR, graceful=True, drain_timeout=2, force=True)
-    assert store.record(*PAIR).state == "Failed over"
+    failover(world.ctx, store, Pair(*PAIR), graceful=True, drain_timeout=2, force=True)
+    assert store.record(Pair(*PAIR)).state == "Failed over"
     log = (world.ctx.paths.logs / "failover" / "FS01.log").read_text()
     assert "forced on: The replication queue" in log and "7 operation(s)" in log
 
 
 def test_failover_on_demand_of_an_application_with_graceful_failover_is_graceful(
         world: World, store: PairStore, protected: PairRecord, offered: None) -> None:
-    results = failover(world.ctx, store, *PAIR)  # the source answers: never both serving
+    results = failover(world.ctx, store, Pair(*PAIR))  # the source answers: never both serving
     assert results[0].step == "stop-service AppWeb on=source"
     assert world.hosts["FS01"].running == {"AppWeb": False, "AppDb": False}
 
@@ -105,8 +106,8 @@ def test_a_graceful_failover_stopped_part_way_resumes_gracefully(
         world: World, store: PairStore, protected: PairRecord, offered: None) -> None:
     world.hosts["FS01"].fail["set_service"] = StateError("AppWeb would not stop")
     with pytest.raises(Exception, match="AppWeb would not stop"):
-        failover(world.ctx, store, *PAIR, graceful=True)
-    assert store.record(*PAIR).state == "Failing over"
-    results = failover(world.ctx, store, *PAIR)
+        failover(world.ctx, store, Pair(*PAIR), graceful=True)
+    assert store.record(Pair(*PAIR)).state == "Failing over"
+    results = failover(world.ctx, store, Pair(*PAIR))
     assert [r.step.split()[0] for r in results[:3]] == ["stop-service", "stop-service", "drain"]
-    assert store.record(*PAIR).state == "Failed over"
+    assert store.record(Pair(*PAIR)).state == "Failed over"

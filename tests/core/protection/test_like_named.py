@@ -111,10 +111,10 @@ def test_enable_creates_the_four_resources_first_and_disable_deletes_them(
     assert f"create cluster resource {IP_RES} (IP Address, online) in 'EVS1 Group' on " \
            "EXCLUS2: ok" in said and f"{IP_RES}: created" in said
     assert rec.extra[RECORD_KEY] == [IP_RES, NAME_RES, *SCRIPTS]
-    assert store.record("exchange", "EVS1", "EVS1_LN").extra[RECORD_KEY] == rec.extra[RECORD_KEY]
+    assert store.record(Pair("exchange", "EVS1", "EVS1_LN")).extra[RECORD_KEY] == rec.extra[RECORD_KEY]
 
     said.clear()
-    rec = disable(ctx, store, "exchange", "EVS1", "EVS1_LN", said.append)
+    rec = disable(ctx, store, Pair("exchange", "EVS1", "EVS1_LN"), said.append)
     assert rec.state == "Unprotected" and RECORD_KEY not in rec.extra
     assert cluster.resources == {}
     assert _ops(world)[4:] == [("delete", n) for n in [*reversed(SCRIPTS), NAME_RES, IP_RES]]
@@ -127,7 +127,7 @@ def test_disable_tolerates_resources_already_gone(world: FakeWorld, console: Con
     enable(ctx, console.configure.load_config(Pair("exchange", "EVS1", "EVS1_LN")), store, validated=True)
     del cluster.resources[NAME_RES], cluster.resources[SCRIPTS[1]]  # removed by hand
     said: list[str] = []
-    assert disable(ctx, store, "exchange", "EVS1", "EVS1_LN", said.append).state == "Unprotected"
+    assert disable(ctx, store, Pair("exchange", "EVS1", "EVS1_LN"), said.append).state == "Unprotected"
     assert cluster.resources == {}
     assert f"delete cluster resource {NAME_RES} on EVS1_LN: was already gone" in said
 
@@ -153,7 +153,7 @@ def test_a_resource_that_fails_stops_enable_and_everything_is_undone(
     assert "Everything done was undone" in str(e)
     assert cluster.resources == {}  # the half-made name and the IP address are gone
     assert world.engines["EXNODE3"].calls == []  # no engine was touched
-    rec = store.record("exchange", "EVS1", "EVS1_LN")
+    rec = store.record(Pair("exchange", "EVS1", "EVS1_LN"))
     assert rec.state == "Unprotected" and NAME_RES in rec.last_error
 
 
@@ -166,8 +166,8 @@ def test_a_resource_that_was_already_there_is_used_but_never_deleted(
     enable(ctx, console.configure.load_config(Pair("exchange", "EVS1", "EVS1_LN")), store, said.append,
            validated=True)
     assert f"{SCRIPTS[0]}: was already there (used as it is)" in said
-    assert SCRIPTS[0] not in store.record("exchange", "EVS1", "EVS1_LN").extra[RECORD_KEY]
-    disable(ctx, store, "exchange", "EVS1", "EVS1_LN")
+    assert SCRIPTS[0] not in store.record(Pair("exchange", "EVS1", "EVS1_LN")).extra[RECORD_KEY]
+    disable(ctx, store, Pair("exchange", "EVS1", "EVS1_LN"))
     assert cluster.resources == {SCRIPTS[0]: theirs}  # ours gone, theirs kept
 
 
@@ -195,7 +195,7 @@ def test_pairs_that_are_not_like_named_create_no_resource(world: FakeWorld) -> N
     enable(console.session.routed_ctx(), cfg, console.store, validated=True)
     assert not [c for h in world.hosts.values() for c in h.calls if c[0] == "run_op"
                 and c[1] == "cluster_resource"]
-    assert RECORD_KEY not in console.store.record("exchange", "EXCH01", "EXCH02").extra
+    assert RECORD_KEY not in console.store.record(Pair("exchange", "EXCH01", "EXCH02")).extra
 
 
 def test_failover_re_creates_a_source_resource_with_the_settings_read_at_enable() -> None:

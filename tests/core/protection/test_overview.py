@@ -67,13 +67,13 @@ def test_engine_clients_are_kept_between_polls_and_dropped_after_an_error(
 def test_poll_store_parses_a_configuration_again_only_when_it_changed(
         world: World, store: PairStore, protected: PairRecord) -> None:
     polled = PollStore(world.ctx.paths)
-    first = polled.load_config("fileprint", "FS01", "FS02")
-    assert first is not None and polled.load_config("fileprint", "FS01", "FS02") is first
+    first = polled.load_config(PAIR)
+    assert first is not None and polled.load_config(PAIR) is first
     first.monitoring.missed = 9  # saved by someone else: the poll sees the new file
     store.save_config(first)
-    again = polled.load_config("fileprint", "FS01", "FS02")
+    again = polled.load_config(PAIR)
     assert again is not first and again is not None and again.monitoring.missed == 9
-    assert polled.load_config("fileprint", "FS03", "FS04") is None
+    assert polled.load_config(Pair("fileprint", "FS03", "FS04")) is None
 
 
 def test_kept_client_passes_errors_on(world: World) -> None:
@@ -87,12 +87,12 @@ def test_kept_client_passes_errors_on(world: World) -> None:
 def test_poll_store_records_are_the_callers_own_and_saves_are_seen(
         world: World, store: PairStore, protected: PairRecord) -> None:
     polled = PollStore(world.ctx.paths)
-    rec = polled.record("fileprint", "FS01", "FS02")
+    rec = polled.record(PAIR)
     rec.extra["conditions_since"] = {"Target unreachable": 1.0}  # not saved
     rec.state = "Failure detected"
-    again = polled.record("fileprint", "FS01", "FS02")
+    again = polled.record(PAIR)
     assert again.state == "Protected" and "conditions_since" not in again.extra
     assert [r.source for r in polled.records()] == ["FS01"]
     store.save_record(rec)  # saved by anyone: the next read sees it
-    assert polled.record("fileprint", "FS01", "FS02").state == "Failure detected"
+    assert polled.record(PAIR).state == "Failure detected"
     assert polled.records()[0].state == "Failure detected"

@@ -134,3 +134,15 @@ def test_file_server_adds_its_name_and_moves_its_spns_as_items_to_failover() -> 
     off = _plans("fileprint", "FS01", "FS02", "advanced.items_server_name=off",
                  "advanced.items_spns=off")
     assert not {"add-name", "move-spns"} & set(_verbs(off["post-failover"]))
+
+
+def test_like_named_failover_ends_with_the_dns_step_that_locks_the_source_record() -> None:
+    # F-10: resources re-created and online first, then the source's record is
+    # re-pointed and locked (the dns-failover step locks it; failback unlocks first)
+    cfg = default_config("exchange", S["EVS1"], S["EXNODE3"])
+    cfg.cluster.like_named = True
+    plans = generate(cfg, facts_from(cfg, S["EVS1"], S["EXNODE3"]))
+    verbs = _verbs(plans["post-failover"])
+    assert verbs[-1] == "dns-failover"
+    assert verbs.index("resource-online") < verbs.index("dns-failover")
+    assert _verbs(plans["pre-failback"])[-1] == "dns-failback"

@@ -14,6 +14,7 @@ import core.protection.failback as failback_module
 from core.apps import get_app
 from core.config import apply_assignments, default_config
 from core.errors import Refused
+from core.model.pair import Pair
 from core.protection.facts import facts_from
 from core.protection.failback import failback
 from core.protection.failover import failover
@@ -93,10 +94,10 @@ def test_failback_refused_before_any_step_runs(world: World, store: PairStore,
     pair = ("fileprint", "FS01", "FS02")
     world.src.reachable = world.hosts["FS01"].reachable = False
     world.tgt.declare_failure("fileprint_FS01_FS02")
-    failover(world.ctx, store, *pair, token_factory=tokens)
+    failover(world.ctx, store, Pair(*pair), token_factory=tokens)
     world.src.reachable = world.hosts["FS01"].reachable = True
     # this pair's facts as a SQL database-only migration 2005 -> 2008 records them
-    rec = store.record(*pair)
+    rec = store.record(Pair(*pair))
     rec.facts["app"] = {"versions": [{"instance": "MSSQLSERVER", "source": "2005",
                                       "target": "2008", "source_bits": 64,
                                       "target_bits": 64}]}
@@ -104,6 +105,6 @@ def test_failback_refused_before_any_step_runs(world: World, store: PairStore,
     monkeypatch.setattr(failback_module, "get_app", lambda _app: SQL)
     world.calls.clear()
     with pytest.raises(Refused, match="failback is refused: the source runs SQL Server 2005"):
-        failback(world.ctx, store, *pair, token_factory=tokens)
-    assert store.record(*pair).state == "Failed over"  # nothing ran, nothing changed
+        failback(world.ctx, store, Pair(*pair), token_factory=tokens)
+    assert store.record(Pair(*pair)).state == "Failed over"  # nothing ran, nothing changed
     assert world.calls == []

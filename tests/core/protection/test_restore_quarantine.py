@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from core.errors import Refused
+from core.model.pair import Pair
 from core.protection.errors import StepsFailed
 from core.protection.failback import failback
 from core.protection.failover import failover
@@ -34,9 +35,9 @@ def test_compare_names_what_the_restore_would_lose() -> None:
 
 def _restoring(world: World, store: PairStore) -> None:
     _fail_source(world, store)
-    failover(world.ctx, store, *PAIR)
+    failover(world.ctx, store, Pair(*PAIR))
     world.src.reachable = world.hosts["FS01"].reachable = True
-    failback(world.ctx, store, *PAIR)
+    failback(world.ctx, store, Pair(*PAIR))
     world.tgt.mirror_on_connect = world.src.mirror_on_connect = "complete"
     world.src.files = [[A, False, 10, "mine"], [D, False, 4000, "late"]]
     world.tgt.files = [[A, False, 12, "theirs"]]
@@ -47,10 +48,10 @@ def test_restore_keeps_copies_before_the_mirror_and_logs_them(
         world: World, store: PairStore, protected: PairRecord,
         tokens: Callable[[], str]) -> None:
     _restoring(world, store)
-    preview = restore_preview(world.ctx, store, *PAIR)
+    preview = restore_preview(world.ctx, store, Pair(*PAIR))
     assert (preview.count, preview.bytes) == (2, 4010)
     said: list[str] = []
-    results = restore(world.ctx, store, *PAIR, said.append, token_factory=tokens)
+    results = restore(world.ctx, store, Pair(*PAIR), said.append, token_factory=tokens)
     ops = [(c[0], c[1]) for c in world.calls]
     assert ops.index(("FS01", "quarantine")) < ops.index(("FS02", "connect"))
     [(folder, kept)] = world.src.kept.items()
@@ -60,13 +61,13 @@ def test_restore_keeps_copies_before_the_mirror_and_logs_them(
     log = _log(world)
     assert f"changed: {A} (10 bytes)" in log and f"only on the source: {D} (4000 bytes)" in log
     assert not any(A in s for s in said)  # the list goes to the log, not the progress lines
-    assert store.record(*PAIR).state == "Protected"
+    assert store.record(Pair(*PAIR)).state == "Protected"
 
 
 def test_discard_is_explicit_and_still_counted(world: World, store: PairStore,
                                                protected: PairRecord) -> None:
     _restoring(world, store)
-    results = restore(world.ctx, store, *PAIR, discard=True)
+    results = restore(world.ctx, store, Pair(*PAIR), discard=True)
     assert world.src.kept == {} and ("FS01", "quarantine") not in [(c[0], c[1]) for c in world.calls]
     assert "2 file(s) (3.9 KB) discarded as asked (--discard)" in results[0].message
     assert f"only on the source: {D}" in _log(world)
@@ -77,7 +78,7 @@ def test_a_copy_that_fails_stops_the_restore_before_it_overwrites(
     _restoring(world, store)
     world.src.fail["quarantine"] = Refused("cannot keep a copy before the restore: disk full")
     with pytest.raises(StepsFailed, match="disk full"):
-        restore(world.ctx, store, *PAIR)
+        restore(world.ctx, store, Pair(*PAIR))
     assert ("FS02", "connect") not in [(c[0], c[1]) for c in world.calls]
     assert NAME + "_restore" not in world.tgt.connections
-    assert store.record(*PAIR).state == "Restoring"
+    assert store.record(Pair(*PAIR)).state == "Restoring"

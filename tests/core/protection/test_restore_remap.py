@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.rules import Rule
 from core.protection.failback import failback
 from core.protection.failover import failover
@@ -35,12 +36,12 @@ def test_restore_set_maps_back_and_reprotect_maps_forward(
     assert tuple(world.src.sets[NAME]) == RULES  # enable gave the engine the mapped rules
     world.src.reachable = world.hosts["FS01"].reachable = False
     world.tgt.declare_failure(NAME)
-    failover(world.ctx, store, *PAIR, token_factory=tokens)
+    failover(world.ctx, store, Pair(*PAIR), token_factory=tokens)
     world.src.reachable = world.hosts["FS01"].reachable = True
-    failback(world.ctx, store, *PAIR, token_factory=tokens)
+    failback(world.ctx, store, Pair(*PAIR), token_factory=tokens)
     world.tgt.mirror_on_connect = world.src.mirror_on_connect = "complete"
     world.calls.clear()
-    restore(world.ctx, store, *PAIR, token_factory=tokens)
+    restore(world.ctx, store, Pair(*PAIR), token_factory=tokens)
     created = {(c[0], c[2][0]): c[2][1] for c in world.calls if c[1] == "create_set"}
     assert created[("FS02", NAME + "_restore")] == (
         Rule("F:\\FromFS01\\Data", target="E:\\Shares\\Data"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.protection.enable import enable
 from core.protection.status import pair_status
 from core.store import PairRecord, PairStore
@@ -15,7 +16,7 @@ NAME = "fileprint_FS01_FS02"
 
 
 def _status(world: World, store: PairStore):  # type: ignore[no-untyped-def]
-    return pair_status(world.ctx, store, "fileprint", "FS01", "FS02")
+    return pair_status(world.ctx, store, Pair("fileprint", "FS01", "FS02"))
 
 
 def test_unprotected_pair_needs_no_remote_call(world: World, store: PairStore) -> None:
@@ -32,14 +33,14 @@ def test_mirroring_then_protected_then_failure_detected(world: World, store: Pai
     world.src.mirror[NAME] = "complete"
     st = _status(world, store)
     assert st.state.value == "Protected"
-    assert store.record("fileprint", "FS01", "FS02").state == "Protected"  # persisted
+    assert store.record(Pair("fileprint", "FS01", "FS02")).state == "Protected"  # persisted
     world.src.reachable = False
     world.tgt.declare_failure(NAME)
     st = _status(world, store)
     assert st.state.value == "Failure detected"
     assert st.source_reachable is False and st.target_reachable is True
     assert st.stats.monitor_state == "failover_condition" and st.stats.missed_heartbeats == 3
-    assert store.record("fileprint", "FS01", "FS02").state == "Failure detected"
+    assert store.record(Pair("fileprint", "FS01", "FS02")).state == "Failure detected"
 
 
 def test_condition_that_clears_returns_to_protected(world: World, store: PairStore,
@@ -99,7 +100,7 @@ def test_json_is_stable(world: World, store: PairStore, protected: PairRecord) -
 def test_pair_actions_follow_the_saved_record(store: PairStore, protected: PairRecord) -> None:
     from core.protection.status import pair_actions
 
-    actions = pair_actions(store, "fileprint", "FS01", "FS02")
+    actions = pair_actions(store, Pair("fileprint", "FS01", "FS02"))
     assert actions["disable"] == ("Disable Protection", None)
     assert actions["enable_monitoring"][1] == "Monitoring is already on"
     assert actions["failback"][1] == "Failback is possible only after a failover"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.model.config import ProtectionConfig
+from core.model.pair import Pair
 from core.model.state import PairState
 from core.protection.plan_lock import PlanHolder
 from core.protection.watch import Decision, PairView, Watcher, decide
@@ -67,7 +68,7 @@ def test_the_watcher_fails_over_when_the_monitor_declares_the_failure(
     [o] = w.poll_once()
     assert o.decision.action == "failover" and o.ok, o
     assert o.result == "failed over (5 steps run, 0 done before)"
-    rec = store.record(*PAIR)
+    rec = store.record(Pair(*PAIR))
     assert rec.state == S.FAILED_OVER.value and rec.steps_done == []
     assert world.dns.a() == (IP2,)
     assert any("dns-failover" in t and ": ok: " in t for t in said)
@@ -85,7 +86,7 @@ def test_a_pair_with_manual_intervention_is_left_to_the_console(
     world.calls.clear()
     [o] = Watcher(world.ctx, store, world.clock, 1.0).poll_once()
     assert o.decision.action == "none" and "manual intervention" in o.decision.reason
-    assert world.calls == [] and store.record(*PAIR).state == S.PROTECTED.value
+    assert world.calls == [] and store.record(Pair(*PAIR)).state == S.PROTECTED.value
 
 
 def test_a_watcher_killed_mid_plan_resumes_and_runs_each_step_once(
@@ -95,8 +96,8 @@ def test_a_watcher_killed_mid_plan_resumes_and_runs_each_step_once(
     with pytest.raises(KeyboardInterrupt):  # the process dies in the third step
         Watcher(world.ctx, store, world.clock, 1.0).poll_once()
     fresh = PairStore(world.ctx.paths)  # a new process reads what was persisted
-    assert fresh.record(*PAIR).state == S.FAILING_OVER.value
-    assert len(fresh.record(*PAIR).steps_done) == 2
+    assert fresh.record(Pair(*PAIR)).state == S.FAILING_OVER.value
+    assert len(fresh.record(Pair(*PAIR)).steps_done) == 2
     world.hosts["FS02"].fail.pop("add_share", None)  # (a one-shot fault)
     world.calls.clear()
     [o] = Watcher(world.ctx, fresh, world.clock, 1.0).poll_once()
@@ -104,7 +105,7 @@ def test_a_watcher_killed_mid_plan_resumes_and_runs_each_step_once(
     assert o.result == "failed over (3 steps run, 2 done before)"
     ops = [c[1] for c in world.calls if c[0] == "FS02"]
     assert "accept" not in ops and "delete_monitor" not in ops  # steps 1-2 not run again
-    assert fresh.record(*PAIR).state == S.FAILED_OVER.value and world.dns.a() == (IP2,)
+    assert fresh.record(Pair(*PAIR)).state == S.FAILED_OVER.value and world.dns.a() == (IP2,)
 
 
 def test_run_polls_each_interval_on_the_clock_and_removes_its_heartbeat(
@@ -142,21 +143,21 @@ def test_status_says_who_fails_over_and_who_runs_a_plan(
     from core.protection.plan_lock import plan_lock
     from core.protection.status import pair_actions, pair_status
 
-    d = pair_status(world.ctx, store, *PAIR).to_dict()
+    d = pair_status(world.ctx, store, Pair(*PAIR)).to_dict()
     assert d["automatic_failover"] == {
         "running": False, "host": "", "pid": 0,
         "text": "appmgr watch: not running — failover will wait for you"}
     w = Watcher(world.ctx, store, world.clock, 1.0)
     w.beat()
-    d = pair_status(world.ctx, store, *PAIR).to_dict()
+    d = pair_status(world.ctx, store, Pair(*PAIR)).to_dict()
     assert d["automatic_failover"]["text"] == f"appmgr watch on {w.host}: running"
     assert d["plan_running"] is None
-    with plan_lock(world.ctx.paths, *PAIR, "failover", "appmgr watch", 0.0):
+    with plan_lock(world.ctx.paths, Pair(*PAIR), "failover", "appmgr watch", 0.0):
         who = f"appmgr watch on {w.host} is running the failover plan (pid {w.pid})"
-        assert pair_status(world.ctx, store, *PAIR).to_dict()["plan_running"] == who
-        actions = pair_actions(store, *PAIR, world.ctx.paths)
+        assert pair_status(world.ctx, store, Pair(*PAIR)).to_dict()["plan_running"] == who
+        actions = pair_actions(store, Pair(*PAIR), world.ctx.paths)
         assert actions["failover"][1] == actions["restore"][1] == who
-    assert pair_actions(store, *PAIR, world.ctx.paths)["failover"][1] != who
+    assert pair_actions(store, Pair(*PAIR), world.ctx.paths)["failover"][1] != who
 
 
 def test_a_round_that_breaks_does_not_stop_the_service(
@@ -182,7 +183,7 @@ def test_no_word_about_the_watcher_once_failed_over(
 
     _fail_source(world)
     Watcher(world.ctx, store, world.clock, 1.0).poll_once()
-    assert pair_status(world.ctx, store, *PAIR).to_dict()["automatic_failover"] is None
+    assert pair_status(world.ctx, store, Pair(*PAIR)).to_dict()["automatic_failover"] is None
 
 
 def test_a_stop_asked_mid_plan_lets_the_plan_finish_then_ends(
@@ -202,7 +203,7 @@ def test_a_stop_asked_mid_plan_lets_the_plan_finish_then_ends(
     _fail_source(world)
     w.run(rounds=5)
     assert asked == [True] and len(rounds) == 1  # the plan finished, then the loop ended
-    assert store.record(*PAIR).state == S.FAILED_OVER.value and world.dns.a() == (IP2,)
+    assert store.record(Pair(*PAIR)).state == S.FAILED_OVER.value and world.dns.a() == (IP2,)
     assert read_beat(world.ctx.paths) is None
     assert w.request_stop() is False  # not busy: stop at once
 

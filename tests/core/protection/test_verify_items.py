@@ -1,0 +1,71 @@
+"""What Verify Target Data checks (core.protection.verify.items_of): database-only pairs
+their facts' databases at their target paths; instance mode the user databases of the
+source's inventory (no system database: master or tempdb cannot be attached twice);
+Exchange every store of the protected storage groups. And a host that cannot check one
+item makes that item not usable without hiding the others."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from core.config import default_config
+from core.errors import Unreachable
+from core.protection.facts import PlanFacts
+from core.protection.verify import Item, _check, items_of
+from tests.core.apps.app_estate import app_servers
+
+S = app_servers()
+
+
+def _facts(app: dict[str, Any]) -> PlanFacts:
+    return PlanFacts("set", "", "", (), "", app=app)
+
+
+def _no_source() -> Any:
+    raise AssertionError("the source's inventory is not needed")
+
+
+def test_database_only_pairs_use_the_facts_target_files() -> None:
+    cfg = default_config("sql", S["SQL01"], S["SQL02"], dns_ttl=300)
+    cfg.connection.sql_mode = "database"
+    facts = _facts({"databases": [
+        {"instance": "MSSQLSERVER", "name": "sales", "files": ["F:\\Moved\\sales.mdf"]},
+        {"instance": "MSSQLSERVER", "name": "gone", "files": []}]})
+    assert items_of(cfg, facts, _no_source) == [
+        Item("database", "MSSQLSERVER", "sales", ("F:\\Moved\\sales.mdf",))]
+
+
+def test_instance_mode_checks_the_user_databases_of_the_source() -> None:
+    cfg = default_config("sql", S["SQL01"], S["SQL02"], dns_ttl=300)
+    assert cfg.connection.sql_mode == "instance"
+    got = items_of(cfg, _facts({"sql_mode": "instance"}), lambda: S["SQL01"])
+    names = {(i.instance, i.name) for i in got}
+    assert ("MSSQLSERVER", "sales") in names and ("MSSQLSERVER", "hr") in names
+    assert not {n for _, n in names} & {"master", "model", "msdb", "tempdb"}
+    assert all(i.kind == "database" and i.files for i in got)
+
+
+def test_exchange_checks_every_store_of_the_protected_groups() -> None:
+    src = S["EXCH01"]
+    cfg = default_config("exchange", src, S["EXCH02"], dns_ttl=300)
+    groups = src.apps.exchange.storage_groups  # type: ignore[union-attr]
+    got = items_of(cfg, _facts({"storage_groups": [groups[0].name]}), lambda: src)
+    assert got and all(i.kind == "store" and i.name.startswith(groups[0].name + "\\")
+                       for i in got)
+    assert len(got) == len(groups[0].stores)
+    assert got[0].extra == {"logs": groups[0].log_path, "prefix": groups[0].log_prefix}
+
+
+def test_an_item_the_host_cannot_check_is_not_usable() -> None:
+    def fail(op: str, params: dict[str, Any]) -> Any:
+        raise Unreachable("SQL02 did not answer within 10 s")
+
+    ctx = SimpleNamespace(host=lambda name: SimpleNamespace(run_op=fail))
+    sales = Item("database", "MSSQLSERVER", "sales", ("E:\\s.mdf",))
+    item = _check(ctx, "SQL02", sales, "C:\\tree")  # type: ignore[arg-type]
+    assert item.usable is False and item.errors == ("SQL02 did not answer within 10 s",)
+    answered = SimpleNamespace(run_op=lambda op, p: {"usable": True, "errors": ["Msg 8939"]})
+    item = _check(SimpleNamespace(host=lambda n: answered), "SQL02",  # type: ignore[arg-type]
+                  sales, "C:\\tree")
+    assert item.usable is False  # an error said is never usable, whatever the flag

@@ -23,6 +23,9 @@ def main() -> None:
     api = FakeApi()
     api._settings = FakeSettings(refresh_auto=True, refresh_interval=5,
                                  always_show_details=True)
+    from tui_fake_dashboard import estate  # the Dashboard (b) shows four pairs
+
+    api.estate = estate()
     app = AppmgrApp(api, preselect_app=sys.argv[1] if len(sys.argv) > 1 else None)
     app.bind("f9", "fail_source", description="Fail source", show=False)
     app.action_fail_source = api.fail_source  # type: ignore[attr-defined]

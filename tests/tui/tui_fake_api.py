@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from tui_fake_config import FakeConfigMixin
+from tui_fake_dashboard import FakeDashboardMixin
 from tui_fake_estate import NOW, FakeSettings
 from tui_fake_protect import FakeProtectMixin
 from tui_fake_setup import FakeLists, FakeSetupMixin
@@ -40,8 +41,8 @@ RECORDED = ("test_sql", "sharepoint_get_config", "target_choices", "like_named_s
             "protected_items", "monitoring_hints", "plan_stale", "generated_rules")
 
 
-class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, FakeToolsMixin, TabsService,
-              AppsSetupService):
+class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, FakeToolsMixin,
+              FakeDashboardMixin, TabsService, AppsSetupService):
     lab = True
     advanced = False
     nosqlsearch = False

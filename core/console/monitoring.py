@@ -6,6 +6,13 @@ from typing import TYPE_CHECKING
 
 from core.logs import log_action
 from core.model.pair import Pair
+from core.protection.overview import (
+    EnginePool,
+    PairOverview,
+    overview,
+    protected_pairs,
+)
+from core.protection.poll_store import PollStore
 from core.protection.status import PairStatus, pair_status
 
 if TYPE_CHECKING:
@@ -17,6 +24,10 @@ class MonitoringService:
 
     def __init__(self, session: Session) -> None:
         self.s = session
+        #: engine clients kept between dashboard polls (one connection per server)
+        self._pool: EnginePool | None = None
+        #: the store as the polls read it (configurations parsed once, until they change)
+        self._store: PollStore | None = None
 
     def set_monitoring(self, pair: Pair, on: bool) -> None:
         from core.protection import disable as _disable
@@ -31,3 +42,13 @@ class MonitoringService:
     def pairs(self) -> list[Pair]:
         """Every pair appmgr knows, for the dashboard and ``status`` without a pair."""
         return [r.pair for r in self.s.store.records()]
+
+    def overview(self) -> list[PairOverview]:
+        """One row of facts per protected pair, read concurrently (the dashboard's one
+        poll); a pair that cannot be read is "Status unknown" with the reason."""
+        if self._pool is None:  # a new client follows the routing of its time
+            self._pool = EnginePool(lambda name: self.s.routed_ctx().engine(name))
+        if self._store is None:
+            self._store = PollStore(self.s.ctx.paths)
+        store = self._store
+        return overview(self.s.routed_ctx(), store, protected_pairs(store), self._pool)

@@ -33,8 +33,20 @@ _KINDS: dict[str, type[Exception]] = {
 }
 
 
+def monitor_of(d: dict[str, Any]) -> MonitorStatus:
+    """A ``monitor_status`` reply as the port's value."""
+    snap = d.get("last_snapshot")  # engines before snapshots do not send it
+    return MonitorStatus(d["name"], d["state"], d["last_heartbeat"], int(d["missed"]),
+                         int(d["threshold"]), dict(d.get("per_ip", {})),
+                         float(snap) if isinstance(snap, int | float) else None,
+                         str(d.get("reason", "")))  # "" from engines before it
+
+
 class _Broken(Unreachable):
     """The connection broke mid-request (the engine stopped, or it went stale)."""
+
+
+Broken = _Broken
 
 
 class EngineClient:
@@ -149,12 +161,76 @@ class EngineClient:
                     raise
                 self._sock = self._open()  # the old connection went stale: once more
                 reply = self._exchange(op, args, wait)
+        return self._result(op, reply)
+
+    def _result(self, op: str, reply: dict[str, Any]) -> Any:
         if reply.get("ok"):
             if reply.get("bulk") == "zjson":
                 return self._bulk(op, reply.get("payload", b""))
             return reply.get("result")
         kind = str(reply.get("error", "protocol"))
         raise _KINDS.get(kind, ProtocolError)(str(reply.get("message", "request failed")))
+
+    # --- one request in two halves: many engines asked at once (core.engine.sweep) ----
+    @property
+    def lock(self) -> threading.Lock:
+        """Held by :mod:`core.engine.sweep` around :meth:`send` … :meth:`receive`."""
+        return self._lock
+
+    @property
+    def connected(self) -> bool:
+        return self._sock is not None
+
+    @property
+    def sock(self) -> socket.socket | None:
+        """The open connection (None when closed)."""
+        return self._sock
+
+    def ensure_open(self) -> None:
+        """Open the connection now if it is not open (a sweep opens many at once first)."""
+        with self._lock:
+            if self._sock is None:
+                self._sock = self._open()
+
+    def send(self, op: str, args: dict[str, Any]) -> tuple[socket.socket, bool]:
+        """With :attr:`lock` held: send a request without waiting for its reply; the
+        socket to wait on and whether the connection was opened for it."""
+        fresh = self._sock is None
+        if self._sock is None:
+            self._sock = self._open()
+        try:
+            protocol.send_frame_sync(self._sock, {"op": op, "args": args})
+        except OSError as exc:
+            self._drop()
+            if fresh:
+                raise _Broken(f"engine on {self.where} closed the connection") from exc
+            return self.send(op, args)  # the kept connection went stale: once more
+        return self._sock, fresh
+
+    def receive(self, op: str) -> Any:
+        """With :attr:`lock` held: the reply of the request :meth:`send` sent (its result,
+        or its typed error; ``Unreachable`` subclass ``Broken`` when the connection broke)."""
+        assert self._sock is not None
+        try:
+            reply, payload = protocol.recv_frame_sync(self._sock)
+        except TimeoutError as exc:
+            self._drop()
+            raise self._silent() from exc
+        except protocol.FrameError as exc:
+            self._drop()
+            raise ProtocolError(f"engine on {self.where} sent a reply that is not an "
+                                f"engine frame: {exc}") from exc
+        except OSError as exc:
+            self._drop()
+            raise _Broken(f"engine on {self.where} closed the connection") from exc
+        if payload:
+            reply["payload"] = payload
+        return self._result(op, reply)
+
+    def silent(self) -> Unreachable:
+        """With :attr:`lock` held: the request went unanswered; the connection is dropped."""
+        self._drop()
+        return self._silent()
 
     def _bulk(self, op: str, payload: bytes) -> Any:
         """A large result: compressed JSON, inflated to at most MAX_BULK bytes."""
@@ -241,12 +317,7 @@ class EngineClient:
                   method=method, interval=interval, missed=missed, trigger=trigger, **extra)
 
     def monitor_status(self, name: str) -> MonitorStatus:
-        d = self.call("monitor_status", name=name)
-        snap = d.get("last_snapshot")  # engines before snapshots do not send it
-        return MonitorStatus(d["name"], d["state"], d["last_heartbeat"], int(d["missed"]),
-                             int(d["threshold"]), dict(d.get("per_ip", {})),
-                             float(snap) if isinstance(snap, int | float) else None,
-                             str(d.get("reason", "")))  # "" from engines before it
+        return monitor_of(self.call("monitor_status", name=name))
 
     def delete_monitor(self, name: str) -> None:
         self.call("delete_monitor", name=name)

@@ -97,6 +97,6 @@ def test_status_watch_without_a_pair_is_one_table_per_refresh(lab: Lab) -> None:
     tables = [t for t in proc.stdout.split("\n\n") if t.strip()]
     assert len(tables) == 2  # not a terminal: each refresh after the last
     head, *rows = tables[-1].splitlines()
-    assert head.split()[:3] == ["PAIR", "APP", "STATE"]
-    [row] = [r for r in rows if r.split()[:2] == ["FS01→FS02", "fileprint"]]
+    assert head.split()[:3] == ["PAIR", "STATE", "MIRROR"]  # the Dashboard's columns
+    [row] = [r for r in rows if r.split()[0] == "FS01→FS02" and r.split()[-1] == "fileprint"]
     assert "Failed over" in row

@@ -21,6 +21,9 @@ def main() -> None:
     api = FakeApi()
     api._settings = FakeSettings(refresh_auto=True, refresh_interval=5,
                                  always_show_details=True)
+    from tests.tui.tui_fake_dashboard import estate  # the Dashboard (b) shows four pairs
+
+    api.estate = estate()
     # the fake is every service at once, not an instance of each service class
     app = AppmgrApp(api,  # type: ignore[arg-type]
                     preselect_app=sys.argv[1] if len(sys.argv) > 1 else None)

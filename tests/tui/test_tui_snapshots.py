@@ -166,6 +166,20 @@ def test_monitor_tab(snap_compare):
     assert shot(snap_compare, api, (120, 40))
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard(snap_compare, size):
+    """Four pairs: Protected, Degraded (why), Mirroring, Failed over; the second highlighted."""
+    from tests.tui.tui_fake_dashboard import estate
+
+    api = FakeApi()
+    api.estate = estate()
+    assert shot(snap_compare, api, size, "b", "down")
+
+
+def test_dashboard_empty(snap_compare):
+    assert shot(snap_compare, FakeApi(), SMALL, "b")
+
+
 def test_failover_prompt(snap_compare):
     api = paired()
     api.fail_source()

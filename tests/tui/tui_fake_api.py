@@ -22,6 +22,7 @@ from core.console.tabs import TabsService
 from core.model.config import ProtectionConfig
 from core.model.state import PairState as ST
 from tests.tui.tui_fake_config import FakeConfigMixin
+from tests.tui.tui_fake_dashboard import FakeDashboardMixin
 from tests.tui.tui_fake_estate import NOW, FakeSettings
 from tests.tui.tui_fake_protect import FakeProtectMixin
 from tests.tui.tui_fake_setup import FakeLists, FakeSetupMixin
@@ -39,8 +40,8 @@ RECORDED = ("test_sql", "sharepoint_get_config", "target_choices", "like_named_s
             "protected_items", "monitoring_hints", "plan_stale", "generated_rules")
 
 
-class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, FakeToolsMixin, TabsService,
-              AppsSetupService):
+class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, FakeToolsMixin,
+              FakeDashboardMixin, TabsService, AppsSetupService):
     lab = True
     advanced = False
     nosqlsearch = False

@@ -18,6 +18,7 @@ from tui.cli.status_table import HOME_CLEAR, StatusTable
 if TYPE_CHECKING:
     from core.console import Console
     from core.model.config import ProtectionConfig
+    from core.model.overview import PairOverview
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -164,35 +165,50 @@ def _unprotect(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     # Not through the Console: a script may call this every second, so it loads
     # only the Context, the pair store and the status reader.
-    from core.protection.status import check_named_pair, pair_status
-    from core.store import PairStore
+    from core.protection.overview import (
+        EnginePool,
+        overview_of,
+        protected_pairs,
+        read_all,
+        unknown,
+    )
+    from core.protection.poll_store import PollStore
+    from core.protection.status import PairStatus, check_named_pair
     from tui.cli.session import open_context
 
     ctx = open_context(args)
-    store = PairStore(ctx.paths)
+    store = PollStore(ctx.paths)  # --watch: each configuration parsed once, until it changes
     if bool(args.source) != bool(args.target):
         print("appmgr: name both the source and the target, or neither", file=sys.stderr)
         return 2
     if args.source:
         check_named_pair(ctx, store, args.source, args.target)
-    pairs = [pair_of(args)] if args.source else [r.pair for r in store.records()]
     n = 0
     table = StatusTable()  # every pair at once: one row each (F-8.5)
+    pool = EnginePool(ctx.engine)  # one connection per engine for the whole --watch
     in_place = args.watch and sys.stdout.isatty()
     while True:
-        if not args.source:  # pairs protected meanwhile join the table
-            pairs = [r.pair for r in store.records()]
-        read = [pair_status(ctx, store, p) for p in pairs]
-        docs = [st.to_dict() for st in read]
+        # pairs protected meanwhile join the table
+        pairs = [pair_of(args)] if args.source else protected_pairs(store)
+        read = read_all(ctx, store, pairs, pool)  # concurrently, a bounded number at once
+        for r in read:
+            if args.source and not isinstance(r, PairStatus):
+                raise r  # one pair named: its error is the command's
+        statuses = [r for r in read if isinstance(r, PairStatus)]
+        now = time.time()
+        ovs = [overview_of(p, r) if isinstance(r, PairStatus) else unknown(p, r, now)
+               for p, r in zip(pairs, read, strict=True)]
         # 0 only when every pair is Protected; 3 if a source does not answer; else 1
-        codes = {st.exit_code for st in read}
+        codes = {ov.exit_code for ov in ovs}
         code = 3 if 3 in codes else 1 if 1 in codes else 0
         if args.json:
+            docs = [r.to_dict() if isinstance(r, PairStatus) else _unread(ov)
+                    for r, ov in zip(read, ovs, strict=True)]
             print(json.dumps(docs[0] if args.source else docs), flush=True)
         elif args.source:
-            print(output.status(docs[0]), flush=True)
+            print(output.status(statuses[0].to_dict()), flush=True)
         else:
-            text = table.render(docs, time.time())
+            text = table.render(ovs, now)
             if in_place:  # redrawn over the last one, cut to the terminal's width
                 output.write_control(HOME_CLEAR)
                 cols = shutil.get_terminal_size().columns
@@ -202,9 +218,17 @@ def _status(args: argparse.Namespace) -> int:
                 print(flush=True)
         n += 1
         if not args.watch or (args.count and n >= args.count):
+            pool.close()
             return code
         st = ctx.settings
         time.sleep(1 if st.refresh_auto else st.refresh_interval)
+
+
+def _unread(ov: PairOverview) -> dict[str, object]:
+    """``status --json`` of a pair whose status could not be read: named, with why."""
+    p = ov.pair
+    return {"app": p.app, "source": p.source, "target": p.target, "state": ov.state,
+            "reason": ov.reason, "read": False}
 
 
 def _operation(verb: str) -> Handler:

@@ -98,6 +98,20 @@ class MainScreen(MainTools, ConfigureActions, ApiCaller, HelpLineHost, Screen[No
             switcher.current = "later-page"
         self._actions_changed()
 
+    def open_pair(self, pair: Pair) -> None:
+        """A pair chosen on the Dashboard, opened as if chosen on Setup (its status opens
+        on the Monitor tab, see _status_changed)."""
+        self.log_action(f"open pair {pair.source} -> {pair.target} ({pair.app})")
+        preset = (pair.source.upper(), pair.target.upper())
+        if self.session.application is not None and self.session.app_id == pair.app:
+            self._reset_pair()
+            self._actions_changed()
+            self.query_one("#page", ContentSwitcher).current = "app-page"
+            self.query_one(SetupPane).load(self.session.application, preset)
+            return
+        self._preset = preset
+        self.query_one(TaskList).select_app(pair.app)
+
     @on(TaskList.OptionSelected, "#tasks")
     def _task_entered(self) -> None:
         """Enter on a task goes to its page."""

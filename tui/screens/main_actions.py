@@ -35,6 +35,7 @@ class MainActions(ApiCaller, Screen[None]):
     refresh_allowed: Callable[[], None]
     _reset_pair: Callable[[], None]
     _actions_changed: Callable[[], None]
+    open_pair: Callable[[Pair], None]
 
     # --- dispatch --------------------------------------------------------------
     def run_ui_action(self, action_id: str) -> None:
@@ -191,12 +192,17 @@ class MainActions(ApiCaller, Screen[None]):
         self._run_failover()  # the list is unreadable: the latest data, as always
 
     def action_failover(self) -> None:
+        self.failover_pair(self._pair(), self.session.state)
+
+    def failover_pair(self, pair: Pair, state: str) -> None:
+        """The Failover dialog, then the failover, of ``pair`` in lifecycle ``state``
+        (the main window's pair, or one chosen on the Dashboard)."""
         from tui.screens.failover_confirm import GRACEFUL, NOW, FailoverConfirmScreen
 
-        app_id, source, target = self._pair().parts
+        app_id, source, target = pair.parts
         graceful = bool(self.api.tabs.graceful_failover(app_id))
         # Protected / Mirroring: the source answers, so only graceful is on offer (F-9.2)
-        source_up = self.session.state in ("Protected", "Mirroring")
+        source_up = state in ("Protected", "Mirroring")
 
         question = FailoverConfirmScreen(source, target, graceful=graceful,
                                          source_up=source_up, app_id=app_id)
@@ -204,12 +210,13 @@ class MainActions(ApiCaller, Screen[None]):
         def answered(choice: str | None) -> None:
             if choice in (NOW, GRACEFUL):
                 self._run_failover(graceful=choice == GRACEFUL,
-                                   snapshot=question.point if choice == NOW else "")
+                                   snapshot=question.point if choice == NOW else "", pair=pair)
 
         self.app.push_screen(question, answered)
 
-    def _run_failover(self, graceful: bool = False, snapshot: str = "") -> None:
-        api, pair = self.api, self._pair()
+    def _run_failover(self, graceful: bool = False, snapshot: str = "",
+                      pair: Pair | None = None) -> None:
+        api, pair = self.api, pair or self._pair()
         if snapshot:
             self._steps(f"Failover {pair.source} → {pair.target} to snapshot {snapshot}",
                         lambda progress: api.protection.failover(pair, progress=progress,
@@ -255,6 +262,16 @@ class MainActions(ApiCaller, Screen[None]):
                         lambda progress: api.protection.restore(pair, progress=progress, discard=discard))
 
         self.app.push_screen(RestoreConfirmScreen(diff), answered)
+
+    def action_dashboard(self) -> None:
+        from tui.screens.dashboard import DashboardScreen
+
+        self.log_action("dashboard")
+        st = self.session.settings
+        interval = 1.0 if st is None or st.refresh_auto else float(st.refresh_interval)
+        screen = DashboardScreen(self.failover_pair, interval=interval,
+                                 in_bytes=bool(getattr(st, "stats_in_bytes", False)))
+        self.app.push_screen(screen, lambda pair: self.open_pair(pair) if pair else None)
 
     def action_refresh_status(self) -> None:
         self.query_one("#monitor", MonitorPane).poll_now()

@@ -1,0 +1,60 @@
+"""The console measured by bench/dashboard.py: appmgr's Textual app on the Dashboard.
+
+``python -m bench._dash_console HOME SECONDS OUT.json`` runs the real app over the real
+Console façade (core's services, the engine client over TLS) with the Dashboard as its
+screen, refreshing every second, for SECONDS; it runs in a pseudo-terminal the bench
+gives it (it draws every change, as in a real terminal). Each poll's start, end, CPU
+time (of the worker thread that ran it) and the states it read are written to OUT.json
+at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from bench._dash_estate import context, read_spec
+
+
+def main() -> int:
+    home, seconds, out = Path(sys.argv[1]), float(sys.argv[2]), Path(sys.argv[3])
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # one connection per engine
+    from core.console import Console
+    from tui.app import AppmgrApp
+    from tui.screens.dashboard import DashboardScreen
+
+    console = Console(context(home, read_spec(home)))
+    polls: list[dict[str, Any]] = []
+    overview = console.monitoring.overview
+
+    def timed() -> Any:
+        t0, c0 = time.monotonic(), time.thread_time()
+        rows = overview()
+        polls.append({"start": t0, "end": time.monotonic(), "pairs": len(rows),
+                      "cpu": time.thread_time() - c0,  # this thread's CPU: the poll's own
+                      "states": dict(Counter(r.state for r in rows))})
+        return rows
+
+    console.monitoring.overview = timed  # type: ignore[method-assign]
+
+    class BenchApp(AppmgrApp):
+        def get_default_screen(self) -> Any:
+            return DashboardScreen(lambda _pair, _state: None, interval=1.0)
+
+        def on_mount(self) -> None:
+            self.set_timer(seconds, lambda: self.exit(0))
+
+    started = time.monotonic()
+    BenchApp(console).run()
+    out.write_text(json.dumps({"started": started, "polls": polls}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""The dashboard's rows (SPEC F-8.5), built once for the console's Dashboard screen and for
+``appmgr status [--watch]`` without a pair: the same columns, the same words.
+
+A row is plain text per column, from core's :class:`~core.protection.overview.PairOverview`
+and the rates seen so far (a sparkline). No Textual here: the headless ``status`` imports
+this and must stay quick to start.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from core.model.overview import PairOverview
+from core.protection.health import size_text
+
+BARS = "▁▂▃▄▅▆▇█"
+#: rates kept per pair for the sparkline (one per poll), oldest left
+HISTORY = 8
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    #: width on the Dashboard screen (None: as wide as its longest text; the text
+    #: table always sizes to its content)
+    width: int | None
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("pair", "Pair", None),
+    Column("state", "State", None),
+    Column("mirror", "Mirror", 6),
+    Column("queue", "Queue", 14),
+    Column("trend", "Trend", HISTORY),
+    Column("rate", "Rate", 10),
+    # the age of the last heartbeat and of the last snapshot (short: 120 columns hold all)
+    Column("hb", "HB", 6),
+    Column("snap", "Snap", 6),
+    Column("app", "App", 10),
+)
+KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
+#: columns as wide as their longest text (they widen when a longer one comes)
+AUTO: frozenset[str] = frozenset(c.key for c in COLUMNS if c.width is None)
+
+
+def spark(values: list[float]) -> str:
+    if not values:
+        return ""
+    top = max(values)
+    if top <= 0:
+        return BARS[0] * len(values)
+    return "".join(BARS[min(len(BARS) - 1, int(v / top * (len(BARS) - 1) + 0.5))]
+                   for v in values)
+
+
+#: ages below this read "<10 s": a healthy monitor's heartbeat (every 5 s by default)
+#: is always that recent, and a cell that changes every second for every pair only
+#: repaints the table (the exact age: the detail line, the Monitor tab)
+RECENT = 10.0
+
+
+def age(ts: float | None, now: float) -> str:
+    """How long ago, short ("<10 s", "42 s", "10 min", "2 h", "3 d"); "—" when never."""
+    if not ts:
+        return "—"
+    s = max(0.0, now - ts)
+    if s < RECENT:
+        return f"<{RECENT:.0f} s"
+    if s < 120:
+        return f"{s:.0f} s"
+    if s < 7200:
+        return f"{s / 60:.0f} min"
+    if s < 2 * 86400:
+        return f"{s / 3600:.0f} h"
+    return f"{s / 86400:.0f} d"
+
+
+def size(n: float, in_bytes: bool = False) -> str:
+    return f"{int(n):,} bytes" if in_bytes else size_text(int(n))
+
+
+def state_text(ov: PairOverview) -> str:
+    """The honest named state: "Protected", "Degraded — Target unreachable"."""
+    return f"{ov.state} — {ov.condition}" if ov.condition and ov.condition != ov.state \
+        else ov.state
+
+
+def pair_text(ov: PairOverview) -> str:
+    return f"{ov.pair.source.upper()}→{ov.pair.target.upper()}"
+
+
+class PairRows:
+    """Turns overviews into rows, keeping each pair's rates between polls (one instance
+    per dashboard or per ``status --watch``)."""
+
+    def __init__(self, in_bytes: bool = False) -> None:
+        self.in_bytes = in_bytes
+        self.rates: dict[str, deque[float]] = {}
+
+    def add(self, ovs: list[PairOverview]) -> None:
+        """Record one poll's rates (pairs gone from the estate are forgotten)."""
+        seen = set()
+        for ov in ovs:
+            seen.add(ov.key)
+            hist = self.rates.setdefault(ov.key, deque(maxlen=HISTORY))
+            if ov.counters:  # an unknown rate is no point on the trend
+                hist.append(ov.transfer_rate)
+        for key in set(self.rates) - seen:
+            del self.rates[key]
+
+    def cells(self, ov: PairOverview, now: float) -> dict[str, str]:
+        """Column key → text. The ages count from ``now`` (the shower's clock)."""
+        queue = f"{ov.queued_ops:,}"
+        if ov.queued_bytes:
+            queue += f" {size(ov.queued_bytes, self.in_bytes)}"
+        known = ov.counters  # else nobody said: "—", never a 0 that reads as fine
+        return {
+            "pair": pair_text(ov),
+            "state": state_text(ov),
+            "mirror": f"{ov.mirror_percent:.0f}%" if known else "—",
+            "queue": queue if known else "—",
+            "trend": spark(list(self.rates.get(ov.key, ()))),
+            "rate": f"{size(ov.transfer_rate, self.in_bytes)}/s" if known else "—",
+            "hb": age(ov.last_heartbeat, now),
+            "snap": age(ov.last_snapshot, now),
+            "app": ov.pair.app,
+        }
+
+    @staticmethod
+    def exact_age(ts: float | None, now: float) -> str:
+        """The age to the second, for the detail line."""
+        if not ts:
+            return "—"
+        s = max(0.0, now - ts)
+        return f"{s:.0f} s" if s < 120 else age(ts, now)
+
+    def ages(self, ov: PairOverview, now: float) -> dict[str, str]:
+        """Only the columns that change with the clock between polls."""
+        return {"hb": age(ov.last_heartbeat, now), "snap": age(ov.last_snapshot, now)}

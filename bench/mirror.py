@@ -24,6 +24,7 @@ Run: ``python -m bench.mirror [--data DIR] [--runs N]`` (needs rsync).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -36,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -190,18 +192,43 @@ def same_tree(a: Path, b: Path) -> bool:
     return all((a / k).read_bytes() == (b / k).read_bytes() for k in la)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def mirror_args(doc: str, runs: int, net: str, out: str,
+                argv: list[str] | None) -> argparse.Namespace | None:
+    """The arguments every mirror bench takes (None, said, when rsync is missing)."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
     ap.add_argument("--data", type=Path, help="cache directory for the data set")
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--net", default="127.0.41", help="loopback /24 for the engines and rsync")
-    ap.add_argument("--out", type=Path, default=RESULTS / "mirror.json")
+    ap.add_argument("--runs", type=int, default=runs)
+    ap.add_argument("--net", default=net, help="loopback /24 for the engines and rsync")
+    ap.add_argument("--out", type=Path, default=RESULTS / out)
     args = ap.parse_args(argv)
     if shutil.which("rsync") is None:
         print("rsync is not installed (apt-get install rsync)", file=sys.stderr)
-        return 2
+        return None
+    return args
+
+
+@contextlib.contextmanager
+def addresses(net: str) -> Iterator[None]:
+    """The engines and rsync on NET.1–3 while it lasts; bench.run_all runs other benches
+    after this one, on their own addresses."""
     global SRC_IP, TGT_IP, RSYNC_IP
-    SRC_IP, TGT_IP, RSYNC_IP = (f"{args.net}.{i}" for i in (1, 2, 3))
+    saved = SRC_IP, TGT_IP, RSYNC_IP
+    SRC_IP, TGT_IP, RSYNC_IP = (f"{net}.{i}" for i in (1, 2, 3))
+    try:
+        yield
+    finally:
+        SRC_IP, TGT_IP, RSYNC_IP = saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = mirror_args(__doc__ or "", 3, "127.0.41", "mirror.json", argv)
+    if args is None:
+        return 2
+    with addresses(args.net):
+        return measure(args)
+
+
+def measure(args: argparse.Namespace) -> int:
     data = args.data or Path(tempfile.gettempdir()) / "appmgr-bench-mirror"
     src, nfiles, nbytes = make_dataset(data)
     work = Path(tempfile.mkdtemp(prefix="appmgr-bench-", dir=data))

@@ -56,22 +56,11 @@ def make_dataset(data: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", type=Path, help="cache directory for the data set")
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--net", default="127.0.100", help="loopback /24 for the engines and rsync")
-    ap.add_argument("--out", type=Path, default=mirror.RESULTS / "small_files.json")
-    args = ap.parse_args(argv)
-    if shutil.which("rsync") is None:
-        print("rsync is not installed (apt-get install rsync)", file=sys.stderr)
+    args = mirror.mirror_args(__doc__ or "", 5, "127.0.100", "small_files.json", argv)
+    if args is None:
         return 2
-    saved = mirror.SRC_IP, mirror.TGT_IP, mirror.RSYNC_IP
-    mirror.SRC_IP, mirror.TGT_IP, mirror.RSYNC_IP = (f"{args.net}.{i}" for i in (1, 2, 3))
-    try:
+    with mirror.addresses(args.net):
         return measure(args)
-    finally:  # bench.run_all runs others after this one, on their own addresses
-        mirror.SRC_IP, mirror.TGT_IP, mirror.RSYNC_IP = saved
-
 
 def measure(args: argparse.Namespace) -> int:
     data = args.data or Path(tempfile.gettempdir()) / "appmgr-bench-small"

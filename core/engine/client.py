@@ -7,11 +7,13 @@ failures become :mod:`core.errors` with a sentence naming the engine.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import ssl
 import threading
 import zlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from core.engine import handshake, protocol, tls
@@ -211,18 +213,8 @@ class EngineClient:
         """With :attr:`lock` held: the reply of the request :meth:`send` sent (its result,
         or its typed error; ``Unreachable`` subclass ``Broken`` when the connection broke)."""
         assert self._sock is not None
-        try:
+        with self._typed(self._silent):
             reply, payload = protocol.recv_frame_sync(self._sock)
-        except TimeoutError as exc:
-            self._drop()
-            raise self._silent() from exc
-        except protocol.FrameError as exc:
-            self._drop()
-            raise ProtocolError(f"engine on {self.where} sent a reply that is not an "
-                                f"engine frame: {exc}") from exc
-        except OSError as exc:
-            self._drop()
-            raise _Broken(f"engine on {self.where} closed the connection") from exc
         if payload:
             reply["payload"] = payload
         return self._result(op, reply)
@@ -249,7 +241,13 @@ class EngineClient:
         """Send one request and read its reply on the open connection; every failure
         is typed, a broken connection as :class:`_Broken` (retried once by ``call``)."""
         assert self._sock is not None
-        try:
+
+        def unanswered() -> Unreachable:
+            if wait is None:
+                return self._silent()
+            return Unreachable(f"engine on {self.where} did not answer {op} within {wait:g} s")
+
+        with self._typed(unanswered):
             protocol.send_frame_sync(self._sock, {"op": op, "args": args})
             if wait is not None:
                 self._sock.settimeout(wait)
@@ -258,10 +256,18 @@ class EngineClient:
                 self._sock.settimeout(self.timeout)
             if payload:
                 reply["payload"] = payload
+        return reply
+
+    @contextlib.contextmanager
+    def _typed(self, unanswered: Callable[[], Unreachable]) -> Iterator[None]:
+        """A failure on the connection as a typed error, the connection dropped: no reply
+        in time (``unanswered``), a reply that is no frame, or a broken connection
+        (:class:`_Broken`, retried once by ``call``)."""
+        try:
+            yield
         except TimeoutError as exc:
             self._drop()
-            raise (Unreachable(f"engine on {self.where} did not answer {op} within {wait:g} s")
-                   if wait is not None else self._silent()) from exc
+            raise unanswered() from exc
         except protocol.FrameError as exc:
             self._drop()
             raise ProtocolError(f"engine on {self.where} sent a reply that is not an "
@@ -269,7 +275,6 @@ class EngineClient:
         except OSError as exc:
             self._drop()
             raise _Broken(f"engine on {self.where} closed the connection") from exc
-        return reply
 
     def _drop(self) -> None:
         if self._sock is not None:

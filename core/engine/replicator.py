@@ -29,12 +29,12 @@ from typing import Any
 
 from core.engine import delta, mirror
 from core.engine.block_index import BlockIndex
-from core.engine.channel import Channel, ChannelError, OutOfOrder
+from core.engine.channel import Channel, OutOfOrder
 from core.engine.clock import Clock
 from core.engine.counters import Counters
-from core.engine.handshake import DeniedError, TlsFailed
 from core.engine.opqueue import OpQueue
-from core.engine.protocol import FrameError
+from core.engine.path_relations import below_or_at, outermost, related
+from core.engine.replication_failures import describe_failure, target_down
 from core.engine.rules import RuleMatcher
 from core.engine.tasks import cancel_and_wait
 from core.engine.volumes import VolumeError, VolumeMap
@@ -171,8 +171,8 @@ class Replicator:
                 told = None
                 if self._channel and isinstance(exc, ConnectionError):
                     told = await self._channel.pending_error()
-                c.failed(_describe(told or exc, self.spec),
-                         target_down=_target_down(exc, told))
+                c.failed(describe_failure(told or exc, f"{self.spec.target}:{self.spec.port}"),
+                         target_down=target_down(exc, told))
                 log.warning("connection %s: %s", self.name, c.last_error)
                 if isinstance(told or exc, OutOfOrder):  # the target's copy may be out of order
                     self.require_remirror("the target saw operations out of order: "
@@ -349,10 +349,10 @@ class Replicator:
                 else:
                     parent = os.path.dirname(local)
                     parents[parent] = (*parents.get(parent, ()), local)
-        whole = _outermost(dirs)
+        whole = outermost(dirs)
         plan = [WatchRoot(d, True) for d in whole]
         for parent, awaits in sorted(parents.items()):
-            if not any(_below_or_at(parent, d) for d in whole):
+            if not any(below_or_at(parent, d) for d in whole):
                 plan.append(WatchRoot(parent, False, awaits))
         return plan
 
@@ -386,52 +386,4 @@ def _joins(op: dict[str, Any], flight: deque[tuple[str, delta.Posted]]) -> bool:
     if op["kind"] not in PIPELINED:
         return False
     path = op["path"]
-    return not any(_related(path, other) for other, _ in flight)
-
-
-def _related(a: str, b: str) -> bool:
-    """The same path, or one below the other (Windows paths, case-insensitive)."""
-    a, b = a.lower().rstrip("\\"), b.lower().rstrip("\\")
-    return a == b or a.startswith(b + "\\") or b.startswith(a + "\\")
-
-
-def _outermost(paths: list[str]) -> list[str]:
-    """The paths that are not below (or equal to) another one of them."""
-    out: list[str] = []
-    for p in sorted(set(paths)):
-        if not any(p.startswith(o.rstrip(os.sep) + os.sep) for o in out):
-            out.append(p)
-    return out
-
-
-def _below_or_at(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def _target_down(exc: BaseException, told: ChannelError | None) -> bool:
-    """Whether a failure means the target engine cannot be reached (not a local error,
-    not an answer of a running target)."""
-    if told or isinstance(exc, DeniedError | TlsFailed | ChannelError):
-        return False
-    return isinstance(exc, ConnectionError | TimeoutError | asyncio.TimeoutError | FrameError) or (
-        isinstance(exc, OSError) and exc.filename is None)
-
-
-def _describe(exc: BaseException, spec: ConnSpec) -> str:
-    where = f"{spec.target}:{spec.port}"
-    if isinstance(exc, TlsFailed):
-        return str(exc)
-    if isinstance(exc, DeniedError):
-        return f"the target engine on {where} refused the connection: {exc}"
-    if isinstance(exc, ChannelError):
-        return f"the target engine on {where} reported: {exc}"
-    if isinstance(exc, ConnectionRefusedError):
-        return f"the target engine on {where} refused the connection (is it running?)"
-    if isinstance(exc, TimeoutError | asyncio.TimeoutError):
-        return f"the target engine on {where} did not answer in time"
-    if isinstance(exc, ConnectionError | FrameError):
-        return f"the data channel to {where} broke: {exc}"
-    if isinstance(exc, OSError):
-        return f"replication failed: {exc.strerror or exc}" + (
-            f" ({exc.filename})" if exc.filename else "")
-    return f"replication failed: {exc}"
+    return not any(related(path, other) for other, _ in flight)

@@ -60,7 +60,7 @@ def test_killed_target_is_reported_with_its_start_and_the_queue(tmp_path) -> Non
 def test_which_failures_mean_the_target_is_down() -> None:
     from core.engine.channel import ChannelError
     from core.engine.handshake import TlsFailed
-    from core.engine.replicator import _target_down
+    from core.engine.replication_failures import target_down as _target_down
 
     assert _target_down(ConnectionRefusedError(111, "refused"), None)
     assert _target_down(TimeoutError(), None)

@@ -40,15 +40,16 @@ def win_child(parent: str, name: str) -> str:
     return parent.rstrip("\\") + "\\" + name
 
 
-def scan(matcher: Matcher, volumes: VolumeMap) -> Iterator[Entry]:
-    """Every file and directory of the set that exists on this server."""
+def scan(matcher: Matcher, volumes: VolumeMap, root_links: bool = False) -> Iterator[Entry]:
+    """Every file and directory of the set that exists on this server (``root_links``: a
+    root reached through a directory link is followed, as a VSS snapshot's drive is)."""
     for root in matcher.roots():
         try:
             local = os.fspath(volumes.to_local(root))
             st = os.lstat(local)
         except (VolumeError, OSError):
             continue
-        if os.path.isdir(local) and not os.path.islink(local):
+        if os.path.isdir(local) and (root_links or not os.path.islink(local)):
             if matcher.includes(root):
                 yield Entry(root, local, True)
             yield from scan_dir(matcher, local, root)

@@ -32,6 +32,7 @@ from core.engine.receiver import Receiver, sweep_partials, target_matcher
 from core.engine.replicator import ConnSpec, Replicator
 from core.engine.scan import Matcher
 from core.engine.snap_service import SnapshotManager
+from core.engine.snap_vss import vss_on
 from core.engine.state import StateStore
 from core.engine.tasks import cancel_and_wait
 from core.engine.volumes import VolumeMap
@@ -86,9 +87,10 @@ class EngineService:
         #: why a met condition was met when not by heartbeats (application monitoring)
         self.reasons = {k: str(v.get("reason", "")) for k, v in data["monitors"].items()}
         #: identity failover per set (F-9.5): what this target takes over, and what it took
+        runner = host_runner or HostRunner(None)
         self.identities = IdentityBook(
             {k: IdentityRecord.from_dict(v) for k, v in data["identities"].items()},
-            host_runner or HostRunner(None), self.clock, self.persist)
+            runner, self.clock, self.persist)
         self.replicators: dict[str, Replicator] = {}
         self.monitors: dict[str, MonitorRunner] = {}
         self.receivers: dict[str, asyncio.StreamWriter] = {}
@@ -96,7 +98,7 @@ class EngineService:
         self.live: dict[str, LiveReceiver] = {}
         self.snaps = SnapshotManager(self.store.root / "snapshots", volumes, self.clock,
                                      data["snapshot_schedules"], self._target_matcher,
-                                     self._on_disk, self.persist)
+                                     self._on_disk, self.persist, vss_on(runner))
         self.conn_tasks: set[asyncio.Task[Any]] = set()
         self._server: asyncio.Server | None = None
         self._udp: asyncio.DatagramTransport | None = None

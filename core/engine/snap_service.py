@@ -22,6 +22,7 @@ from core.engine.protocol import RemoteError
 from core.engine.scan import Matcher
 from core.engine.snap_manifest import changed_text, win_path
 from core.engine.snap_rollback import Rollback, rollback
+from core.engine.snap_vss import Vss
 from core.engine.snapshots import SnapshotError, SnapshotStore
 from core.engine.tasks import cancel_and_wait
 from core.engine.volumes import VolumeMap
@@ -61,8 +62,8 @@ OnDisk = Callable[[str, Callable[[], Any]], Awaitable[tuple[bool, Any]]]
 class SnapshotManager:
     def __init__(self, root: Path, volumes: VolumeMap, clock: Clock,
                  schedules: dict[str, Any], matcher: Callable[[str], Matcher | None],
-                 on_disk: OnDisk, persist: Callable[[], None]) -> None:
-        self.store = SnapshotStore(root, volumes)
+                 on_disk: OnDisk, persist: Callable[[], None], vss: Vss | None = None) -> None:
+        self.store = SnapshotStore(root, volumes, vss)
         self.volumes = volumes
         self.clock = clock
         self.schedules = {k: Schedule.from_dict(v) for k, v in schedules.items()}
@@ -125,7 +126,7 @@ class SnapshotManager:
         matcher = self._set_matcher(name)
         try:
             moved = await asyncio.to_thread(self.store.changed, name, sid)
-            files = await asyncio.to_thread(self.store.files, name, sid)
+            files = await asyncio.to_thread(self.store.files, name, sid, matcher)
         except (SnapshotError, FileNotFoundError) as exc:
             raise RemoteError("not_found", f"set {name} has no snapshot {sid}") from exc
         if moved:

@@ -17,8 +17,9 @@ system offers:
 - ``copy`` when neither works (the snapshot root on another file system).
 
 A snapshot is written as ``<id>.partial`` and renamed when complete, so a
-crash never leaves a half snapshot that lists. Windows uses VSS through the
-host operations instead (core/hosts/scripts/snapshot_vss.ps1).
+crash never leaves a half snapshot that lists. On Windows the store is given
+a :class:`core.engine.snap_vss.Vss` and takes VSS shadow copies instead
+(``vss``): see that module.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from pathlib import Path
 from core import atomic
 from core.engine import snap_manifest
 from core.engine.scan import Matcher, scan
+from core.engine.snap_vss import Shadow, Vss, VssError, alive
 from core.engine.volumes import VolumeMap, join_win, split_win
 from core.model.snapshot import SnapshotInfo
 
@@ -96,9 +98,11 @@ def _new_id(now: float, taken: set[str]) -> str:
 class SnapshotStore:
     """The snapshots of every set this (target) engine holds, under ``root``."""
 
-    def __init__(self, root: Path, volumes: VolumeMap) -> None:
+    def __init__(self, root: Path, volumes: VolumeMap, vss: Vss | None = None) -> None:
         self.root = root
         self.volumes = volumes
+        #: VSS on Windows; None: copy-on-write trees
+        self.vss = vss
 
     def _dir(self, name: str, sid: str) -> Path:
         if not ID_RE.fullmatch(sid):
@@ -112,8 +116,11 @@ class SnapshotStore:
             if not ID_RE.fullmatch(d.name):
                 continue  # <id>.partial: a take that never finished
             doc = atomic.read_json(d / "snapshot.json", default=None)
-            if isinstance(doc, dict) and int(doc.get("format", 0)) <= FORMAT:
-                out.append(SnapshotInfo.from_dict({**doc, "path": os.fspath(d / "tree")}))
+            if not isinstance(doc, dict) or int(doc.get("format", 0)) > FORMAT:
+                continue
+            if not alive(d / "tree", _shadows(doc)):
+                continue  # VSS dropped its shadow copy (diff area full): gone
+            out.append(SnapshotInfo.from_dict({**doc, "path": os.fspath(d / "tree")}))
         return sorted(out, key=lambda s: (s.taken, s.id))
 
     def get(self, name: str, sid: str) -> SnapshotInfo:
@@ -130,6 +137,8 @@ class SnapshotStore:
         shutil.rmtree(part, ignore_errors=True)
         tree = part / "tree"
         tree.mkdir(parents=True)
+        if self.vss:
+            return self._take_vss(name, matcher, now, reason, (sid, part, final), t0)
         size = files = 0
         methods: dict[str, int] = {}
         for e in scan(matcher, self.volumes):
@@ -154,12 +163,44 @@ class SnapshotStore:
         os.replace(part, final)
         return replace(info, path=os.fspath(final / "tree"))
 
+    def _take_vss(self, name: str, matcher: Matcher, now: float, reason: str,
+                  where: tuple[str, Path, Path], t0: float) -> SnapshotInfo:
+        assert self.vss is not None
+        sid, part, final = where
+        tree = part / "tree"
+        try:
+            shadows = self.vss.take(matcher, tree)
+        except (VssError, OSError) as exc:
+            shutil.rmtree(part, ignore_errors=True)
+            raise SnapshotError(str(exc)) from exc
+        size = files = 0
+        for e in scan(matcher, _tree_volumes(tree, shadows), root_links=True):
+            if not e.is_dir:
+                size, files = size + e.size, files + 1
+        info = SnapshotInfo(sid, name, now, size, files, reason, "vss",
+                            round(time.monotonic() - t0, 3))
+        doc = {k: v for k, v in info.to_dict().items() if k != "path"}
+        atomic.write_json(part / "snapshot.json",
+                          {"format": FORMAT, **doc, "shadows": [x.to_dict() for x in shadows]})
+        os.replace(part, final)
+        return replace(info, path=os.fspath(final / "tree"))
+
     def delete(self, name: str, sid: str) -> None:
         d = self._dir(name, sid)
         if not d.is_dir():
             raise SnapshotError(f"set {name} has no snapshot {sid}")
         gone = d.with_name(sid + ".partial")  # no longer listed, even if rmtree stops halfway
         os.replace(d, gone)
+        shadows = _shadows(atomic.read_json(gone / "snapshot.json", default=None))
+        if shadows:
+            if self.vss is None:
+                raise SnapshotError(f"snapshot {sid} is a VSS shadow copy; this engine "
+                                    "cannot reach VSS")
+            try:
+                self.vss.release(shadows, gone / "tree")
+            except VssError as exc:
+                os.replace(gone, d)  # still there, still listed: say so, keep it
+                raise SnapshotError(str(exc)) from exc
         shutil.rmtree(gone)
 
     def delete_set(self, name: str) -> None:
@@ -171,12 +212,18 @@ class SnapshotStore:
         d = self._dir(name, sid)
         if not d.is_dir():
             raise SnapshotError(f"set {name} has no snapshot {sid}")
+        if _shadows(atomic.read_json(d / "snapshot.json", default=None)):
+            return []  # shadow copies are read-only: nothing reaches them after the take
         return snap_manifest.changed(d)
 
-    def files(self, name: str, sid: str) -> dict[str, str]:
+    def files(self, name: str, sid: str, matcher: Matcher) -> dict[str, str]:
         """Windows path → file in the snapshot, for every file and directory it holds
-        (directories map to "")."""
+        (directories map to ""); of a VSS snapshot, those ``matcher`` includes."""
         tree = self._dir(name, sid) / "tree"
+        shadows = _shadows(atomic.read_json(tree.parent / "snapshot.json", default=None))
+        if shadows:
+            return {e.win: "" if e.is_dir else e.local
+                    for e in scan(matcher, _tree_volumes(tree, shadows), root_links=True)}
         out: dict[str, str] = {}
         for dirpath, dirnames, filenames in os.walk(tree):
             rel = Path(dirpath).relative_to(tree).parts
@@ -186,3 +233,15 @@ class SnapshotStore:
                 out[join_win(rel[0], [*rel[1:], f])] = os.path.join(dirpath, f)
             dirnames.sort()
         return out
+
+
+def _shadows(doc: object) -> list[Shadow]:
+    """The VSS shadow copies a ``snapshot.json`` names (none: a copy-on-write tree)."""
+    if not isinstance(doc, dict):
+        return []
+    return [Shadow.from_dict(x) for x in doc.get("shadows", [])]
+
+
+def _tree_volumes(tree: Path, shadows: Sequence[Shadow]) -> VolumeMap:
+    """The snapshot's volumes: each drive letter is its link to the shadow copy."""
+    return VolumeMap({s.volume: tree / s.volume for s in shadows})

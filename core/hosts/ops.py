@@ -75,7 +75,7 @@ OPS: dict[str, str] = {
     # Verify Target Data (F-11): a snapshot's copy attached under another name and checked
     "sql_verify": "check a copy of a database",
     "exchange_verify": "check a copy of a storage group",
-    # Windows snapshots of the target's data through VSS (not called by this release)
+    # Windows snapshots of the target's data through VSS, run by the target's engine
     "snapshot_vss": "take, list or delete a VSS snapshot",
 }
 

@@ -14,7 +14,7 @@ class SnapshotInfo:
     size: int  # bytes of the files it holds (logical; shared blocks are counted)
     files: int
     reason: str  # "on demand" | "schedule" | "verify" (Verify Target Data's own)
-    method: str  # reflink | hardlink | copy (the one most files used)
+    method: str  # reflink | hardlink | copy (the one most files used) | vss (Windows)
     seconds: float  # how long taking it took
     #: the snapshot's file tree on the target, as the target's engine sees it (the drive
     #: letter is its first folder: E:\\x.mdf is <path>/E/x.mdf); never persisted

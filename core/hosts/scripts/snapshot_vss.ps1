@@ -1,6 +1,6 @@
 # Windows snapshots of the target's data (SPEC F-6.3) through VSS: Win32_ShadowCopy.
-# NOT RUN BY THIS RELEASE: the engine's own snapshots (core/engine/snapshots.py) serve
-# Linux and the lab; on Windows the target's engine is to call this per volume of the set.
+# Run by the target's engine on Windows (core/engine/snap_vss.py), once per volume of the
+# set, where it runs as LocalSystem; Linux and the lab take copy-on-write trees instead.
 # action: create | list | delete; volume: "E:" (create, list); id: "{GUID}" (delete)
 $vol = [string]$p.volume
 if ($vol -and -not $vol.EndsWith('\')) { $vol = $vol + '\' }

@@ -181,6 +181,15 @@ class Application(Protocol):
         """The replication set's name, e.g. ``fileprint_FS01_FS02``."""
         ...
 
+    def failback_refusal(self, facts: Any) -> str:
+        """Why failback must not start with these plan facts ("" = it may; SQL: F-9.3)."""
+        ...
+
+    def preferred_target_ips(self, target: Server) -> list[str]:
+        """The target's addresses to offer first for the source's (Exchange: its SMTP
+        virtual servers'); empty when the application prefers none."""
+        ...
+
 
 def effective_rules(app: Application, config: ProtectionConfig, source: Server) -> list[Rule]:
     """The rules the engine gets: the user's when overridden, else generated."""

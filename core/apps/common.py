@@ -166,6 +166,9 @@ class AppBase:
         """Why failback must not start with these plan facts ("" = it may; SQL: F-9.3)."""
         return ""
 
+    def preferred_target_ips(self, target: Server) -> list[str]:
+        return []
+
     def selection_problems(self, config: ProtectionConfig, source: Server,
                            target: Server) -> Problems:
         return [], []

@@ -53,8 +53,7 @@ def default_config(
     """
     app = get_app(app) if isinstance(app, str) else app
     src_ips = server_ips(source)
-    preferred: list[str] = getattr(app, "preferred_target_ips", lambda _t: [])(target)
-    tgt_ips = list(dict.fromkeys([*preferred, *server_ips(target)]))
+    tgt_ips = list(dict.fromkeys([*app.preferred_target_ips(target), *server_ips(target)]))
     ip_map = dict(zip(src_ips, tgt_ips, strict=False))
     current_ttl = dns_ttl if dns_ttl is not None else FALLBACK_TTL
     d = app.defaults

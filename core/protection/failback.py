@@ -46,7 +46,7 @@ def failback(
         state = env.rec.pair_state
         if state not in (S.FAILED_OVER, S.FAILING_BACK):
             require(state, "failback")
-        refused = getattr(get_app(env.cfg.app), "failback_refusal", lambda _f: "")(env.facts)
+        refused = get_app(env.cfg.app).failback_refusal(env.facts)
         if refused:
             raise Refused(f"{refused}: serve from {env.cfg.target.upper()}, or move the data "
                           "back by hand (F-9.3)")

@@ -33,6 +33,7 @@ from core.paths import AppPaths
 from core.ports import Credential, Directory, Dns, Engine, HostControl
 from core.server_lists import FILE_NAME as LISTS_FILE
 from core.server_lists import ServerLists
+from core.settings import Settings
 
 
 def lookup_address(name: str) -> str:
@@ -54,12 +55,12 @@ def lookup_name(ip: str, timeout: float) -> str | None:
     return found[0] if found else None
 
 
-def real_context(paths: AppPaths, settings: object, domain: str, *,
+def real_context(paths: AppPaths, settings: Settings, domain: str, *,
                  passphrase: PassphraseCallback | None = None, alt_dns: bool = False,
                  timeout: float = 5.0, lookup: Callable[[str], str] = lookup_address,
                  reverse_lookup: Callable[[str, float], str | None] = lookup_name) -> Context:
     secrets = open_store(paths.config, passphrase)
-    service_port = getattr(settings, "service_port", 6320)
+    service_port = settings.service_port
     book = AddressBook(paths.state / "addresses.json")
 
     def dns_name(name: str) -> str:

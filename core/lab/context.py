@@ -20,6 +20,7 @@ from core.lab.runtime import LabRuntime, read_runtime
 from core.lab.secrets import lab_store
 from core.paths import AppPaths
 from core.ports import Credential, Directory, Dns, Engine, HostControl
+from core.settings import Settings
 
 
 def running_lab(paths: AppPaths) -> tuple[LabRuntime, Estate]:
@@ -30,11 +31,11 @@ def running_lab(paths: AppPaths) -> tuple[LabRuntime, Estate]:
     return rt, estate
 
 
-def lab_context(paths: AppPaths, settings: object, timeout: float = 5.0) -> Context:
+def lab_context(paths: AppPaths, settings: Settings, timeout: float = 5.0) -> Context:
     """A Context whose adapters talk to the lab recorded in ``<lab>/runtime.json``."""
     rt, estate = running_lab(paths)
     secrets = lab_store(estate)
-    service_port = getattr(settings, "service_port", 6320)
+    service_port = settings.service_port
 
     def resolve(name: str) -> str:
         # A lab server's own address comes from the lab, not from DNS: after a

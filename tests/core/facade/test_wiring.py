@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from core.engine.client import EngineClient
 from core.errors import NotFound
 from core.paths import AppPaths
 from core.ports import Credential
+from core.settings import Settings
 from core.wiring import real_context
 
 
@@ -26,10 +26,10 @@ def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppPaths:
 
 def test_dns_updates_use_gss_tsig_unless_altdns(paths: AppPaths) -> None:
     cred = Credential("dnsadmin@corp.example.com", "pw")
-    ctx = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com")
+    ctx = real_context(paths, Settings(), "corp.example.com")
     assert isinstance(ctx.dns("127.0.0.1", cred), GssTsigDns)
     assert type(ctx.dns("127.0.0.1:5353", None)) is DnspythonDns
-    alt = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com",
+    alt = real_context(paths, Settings(), "corp.example.com",
                        alt_dns=True)
     d = alt.dns("127.0.0.1", Credential("failover-key.", "c2VjcmV0"))
     assert type(d) is DnspythonDns and d.signed
@@ -39,7 +39,7 @@ def test_engines_are_reached_as_the_estates_console_not_with_a_password(
         paths: AppPaths) -> None:
     """The engine client's identity is the console's certificate (keyring), made on
     first use; no server password is needed or sent (TLS, issue 9)."""
-    ctx = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com")
+    ctx = real_context(paths, Settings(), "corp.example.com")
     eng = ctx.engine("127.0.0.9")
     assert isinstance(eng, EngineClient)
     assert (eng.host, eng.port) == ("127.0.0.9", 6320)
@@ -74,7 +74,7 @@ def test_lookup_says_what_dns_says_now(paths: AppPaths, monkeypatch: pytest.Monk
     monkeypatch.setattr(core.wiring.socket, "getaddrinfo", getaddrinfo)
     (paths.state / "addresses.json").parent.mkdir(parents=True, exist_ok=True)
     (paths.state / "addresses.json").write_text('{"fs01.corp.example.com": "10.0.0.11"}')
-    ctx = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com")
+    ctx = real_context(paths, Settings(), "corp.example.com")
     assert ctx.resolve("FS01") == "10.0.0.11"  # reaching FS01 itself: the remembered address
     assert ctx.lookup is not None and ctx.lookup("FS01") == "10.0.0.99"  # listings: DNS now
     with pytest.raises(NotFound, match="cannot be resolved"):
@@ -86,7 +86,7 @@ def _real(paths: AppPaths, domain: str, asked: list[str], **kw: Any) -> Context:
         asked.append(name)
         return "10.0.0.11"
 
-    return real_context(paths, SimpleNamespace(service_port=6320), domain, lookup=lookup, **kw)
+    return real_context(paths, Settings(), domain, lookup=lookup, **kw)
 
 
 def test_a_short_name_resolves_by_its_stored_dns_name_never_with_a_bare_dot(
@@ -125,11 +125,11 @@ def test_a_dns_that_does_not_answer_is_unreachable_not_a_missing_name(paths: App
             raise socket.gaierror(error, "resolver says no")
         return fail
 
-    ctx = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com",
+    ctx = real_context(paths, Settings(), "corp.example.com",
                        lookup=lookup(socket.EAI_AGAIN))
     with pytest.raises(Unreachable, match="no DNS server answered"):
         ctx.resolve("FS01")
-    ctx = real_context(paths, SimpleNamespace(service_port=6320), "corp.example.com",
+    ctx = real_context(paths, Settings(), "corp.example.com",
                        lookup=lookup(socket.EAI_NONAME))
     with pytest.raises(NotFound, match="FS01.corp.example.com cannot be resolved"):
         ctx.resolve("FS01")

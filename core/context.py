@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from core.clock import Clock, SystemClock
 from core.domains import DomainConnection
 from core.paths import AppPaths
 from core.ports import Credential, Directory, Dns, Engine, HostControl, SecretStore
+from core.settings import Settings
 
 
 @dataclass
@@ -32,7 +32,7 @@ class Context:
     #: address (IP) of a server by name: resolved through DNS, not /etc/hosts
     resolve: Callable[[str], str]
     domain: str = ""
-    settings: Any = None  # core.settings.Settings
+    settings: Settings = field(default_factory=Settings)
     clock: Clock = field(default_factory=SystemClock)
     lab: bool = False
     #: how long one remote call may take before it counts as unreachable
@@ -49,3 +49,4 @@ class Context:
     #: the directory of a domain reached as the given settings and account say, whatever
     #: is cached (the domain login checks a credential with it before caching it)
     directory_as: Callable[[DomainConnection, Credential], Directory] | None = None
+

@@ -20,7 +20,7 @@ from core.config.fields import FIELDS, applies
 from core.errors import InvalidInput
 from core.model.config import ProtectionConfig, ServiceItem
 from core.model.rules import Rule
-from core.protection.facts import PlanFacts, facts_from, service_port
+from core.protection.facts import PlanFacts, facts_from
 from core.protection.pair import plan_text
 from core.protection.plan import generated_text, phase_text, phases_of, stale_edits
 
@@ -160,7 +160,7 @@ class TabsService:
 
     def _facts(self, cfg: ProtectionConfig) -> PlanFacts:
         source, target = self.s.pair_servers(cfg)
-        return facts_from(cfg, source, target, self.s.ctx.domain, service_port(self.s.ctx))
+        return facts_from(cfg, source, target, self.s.ctx.domain, self.s.ctx.settings.service_port)
 
     def plan_all(self, cfg: ProtectionConfig) -> dict[str, str]:
         """Every phase's script as it would run (user edits where made)."""

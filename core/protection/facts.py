@@ -81,14 +81,6 @@ def restore_set_name(name: str) -> str:
     return f"{name}_restore"
 
 
-def service_port(ctx: Context) -> int:
-    """The engine service port from Options (F-4), 6320 when no settings are loaded."""
-    for attr in ("service_port", "port"):
-        value = getattr(ctx.settings, attr, None)
-        if isinstance(value, int) and value > 0:
-            return value
-    return DEFAULT_PORT
-
 
 def _fqdn(server: Server, domain: str) -> str:
     if server.fqdn:
@@ -134,4 +126,4 @@ def gather_facts(ctx: Context, cfg: ProtectionConfig) -> tuple[PlanFacts, Server
     """Inventory both servers (host control, with its timeout) and build the facts."""
     source = ctx.host(cfg.source).inventory()
     target = ctx.host(cfg.target).inventory()
-    return facts_from(cfg, source, target, ctx.domain, service_port(ctx)), source, target
+    return facts_from(cfg, source, target, ctx.domain, ctx.settings.service_port), source, target

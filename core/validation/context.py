@@ -182,7 +182,7 @@ def gather(ctx: Context, cfg: ProtectionConfig, *, timeout: float | None = None,
     domain = (ctx.domain or (src.server.domain if src.server else "")).lower()
     return ValidationContext(
         ctx=ctx, app=app, config=cfg, source=src, target=tgt,
-        service_port=service_port(ctx.settings), store=PairStore(ctx.paths), domain=domain,
+        service_port=ctx.settings.service_port, store=PairStore(ctx.paths), domain=domain,
         dns_credential=dns_credential(ctx, cfg, domain), admin=admin or AdminHost.detect(),
         farms={k.upper(): f for k, f in (farms or {}).items()})
 
@@ -209,15 +209,6 @@ def _outcome(fut: Any, name: str, timeout: float) -> tuple[Any, AppmgrError | No
         return None, exc
     # an adapter let a library error through: keep its words, not its traceback
     return None, ProtocolError(f"{name}: {type(exc).__name__}: {exc}")
-
-
-def service_port(settings: Any) -> int:
-    """The Options service listen port (SPEC F-4), 6320 when no settings are loaded."""
-    for attr in ("service_port", "listen_port", "port"):
-        value = getattr(settings, attr, None)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return DEFAULT_SERVICE_PORT
 
 
 def dns_credential(ctx: Context, cfg: ProtectionConfig, domain: str) -> Credential | None:

@@ -13,7 +13,6 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from core.clock import FakeClock
@@ -32,6 +31,7 @@ from core.ports import (
     RRSet,
     ZoneChange,
 )
+from core.settings import Settings
 
 ENGINE_SERVICE = "AppMgrEngine"
 RUNNING_ENGINE = EngineInfo(True, True, "0.1.0", 6320)
@@ -518,7 +518,7 @@ def make_world(tmp_path: Path, servers: dict[str, Server] | None = None, *,
                      tmp_path / "lab").ensure()
     ctx = Context(paths=paths, secrets=secrets, directory=lambda read_only=True: FakeDirectory([]), host=host,
                   engine=engine, dns=dns_for, resolve=resolve, domain=domain,
-                  settings=settings or SimpleNamespace(service_port=6320), clock=FakeClock(),
+                  settings=settings or Settings(), clock=FakeClock(),
                   lab=True, timeout=timeout)
     world.ctx = ctx
     return world

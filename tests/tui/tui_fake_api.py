@@ -21,6 +21,7 @@ from core.console.apps_setup import AppsSetupService
 from core.console.tabs import TabsService
 from core.model.config import ProtectionConfig
 from core.model.state import PairState as ST
+from core.settings import Settings
 from tests.tui.tui_fake_config import FakeConfigMixin
 from tests.tui.tui_fake_dashboard import FakeDashboardMixin
 from tests.tui.tui_fake_estate import NOW, FakeSettings
@@ -85,8 +86,7 @@ class FakeApi(FakeSetupMixin, FakeConfigMixin, FakeProtectMixin, FakeToolsMixin,
         self._aliases: dict[str, str] = {}
         self._farms: dict[str, Any] = {}
         # what TabsService's plan helpers read from a Context
-        self.ctx = SimpleNamespace(domain="lab.example.com",
-                                   settings=SimpleNamespace(service_port=6320))
+        self.ctx = SimpleNamespace(domain="lab.example.com", settings=Settings())
         # The console's services are attributes (``api.setup.discover``); core's services
         # the fake reuses read their session and sibling services the same way. Every one
         # of them is this one flat fake.

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from types import SimpleNamespace
 
 import pytest
 
 import core
 from core.errors import Unreachable
 from core.model.server import EngineInfo
+from core.settings import Settings
 from core.validation import Status
 from tests.core.doubles import ENGINE_SERVICE, FakeWorld
 from tests.core.validation.vhelp import config_for, run_check
@@ -70,7 +70,7 @@ def test_port_fails_when_an_engine_listens_elsewhere(world: FakeWorld) -> None:
 
 
 def test_port_follows_the_options_setting(world: FakeWorld) -> None:
-    world.ctx.settings = SimpleNamespace(service_port=7000)
+    world.ctx.settings = Settings(service_port=7000)
     res = run_check(world, config_for(world), "engine.port")
     assert res.status is Status.ERROR and "the Options say 7000" in res.reason
 

@@ -49,7 +49,7 @@ class ProtectionService:
             first = report.errors[0]
             raise ValidationFailed(f"validation: {len(report.errors)} check(s) failed, first: "
                                    f"{first.title}: {first.reason}", report.exit_code)
-        rec = _enable.enable(self.s.routed_ctx(), cfg, self.s.store, progress, validated=report)
+        rec = _enable.enable(self.s.routed_ctx(), cfg, self.s.store, progress, validated=report.ok)
         log_action("enable protection", pair=f"{cfg.source}->{cfg.target}")
         return rec
 

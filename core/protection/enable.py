@@ -40,16 +40,6 @@ S = PairState
 _Action = tuple[str, Callable[[], Any], Callable[[], Any] | None]
 
 
-def _clean(validated: Any) -> bool:
-    """A bool, or a validation report with ``ok`` (errors block Enable Protection)."""
-    if isinstance(validated, bool):
-        return validated
-    ok = getattr(validated, "ok", None)
-    if isinstance(ok, bool):
-        return ok
-    raise TypeError("validated must be a bool or a validation report with 'ok'")
-
-
 def mark_validated(store: PairStore, pair: Pair, ok: bool) -> PairRecord:
     """Record a validation result: clean → Validated, errors → Unprotected."""
     rec = store.record(pair)
@@ -127,15 +117,15 @@ def enable(
     store: PairStore,
     progress: Progress | None = None,
     *,
-    validated: Any = False,
+    validated: bool = False,
     token_factory: TokenFactory = new_token,
 ) -> PairRecord:
     """Enable protection of ``cfg``'s pair; returns the record (state Mirroring).
 
-    ``validated`` is True or a validation report whose ``ok`` is True;
-    otherwise StateError. The caller validates (errors block enabling).
+    ``validated`` says the caller's health check found no error; without it,
+    StateError (errors block enabling).
     """
-    if not _clean(validated):
+    if validated is not True:
         raise StateError("Enable Protection needs a clean validation: errors remain.")
     protectable_app(cfg.app)
     with operation(pair_key(cfg.pair), "Enable Protection"):

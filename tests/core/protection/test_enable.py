@@ -50,11 +50,8 @@ def test_enable_calls_in_order_with_the_token(world: World, store: PairStore, cf
 
 
 def test_enable_needs_a_clean_validation(world: World, store: PairStore, cfg: ProtectionConfig) -> None:
-    class Report:
-        ok = False
-
     with pytest.raises(StateError, match="clean validation"):
-        enable(world.ctx, cfg, store, validated=Report())
+        enable(world.ctx, cfg, store, validated=False)
     with pytest.raises(StateError):
         enable(world.ctx, cfg, store)
     assert world.calls == []

@@ -14,6 +14,7 @@ replication set is ``xdag01_SRC_TGT``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -154,9 +155,12 @@ class ExchangeApp(AppBase):
     def plan_facts(self, config: ProtectionConfig, source: Server,
                    target: Server) -> dict[str, Any]:
         inv = source.apps.exchange
-        return {"storage_groups": list(config.connection.storage_groups),
+        groups = config.connection.storage_groups
+        return {"storage_groups": list(groups),
                 "version": inv.version if inv else "",
-                "admin_group": inv.admin_group if inv else ""}
+                "admin_group": inv.admin_group if inv else "",
+                # Verify Target Data checks these from the target's snapshot, source up or not
+                "verify_stores": protected_stores(source, groups)}
 
     def plan_parts(self, config: ProtectionConfig, facts: Any) -> PlanParts:
         adv = config.advanced
@@ -175,6 +179,16 @@ class ExchangeApp(AppBase):
             before_stop=[spec("exchange-failback", src, tgt, **opts)],
             after_stop=stop,
             post_restore=[spec("exchange-public-folders", src, dc=adv.targeted_dc)])
+
+
+def protected_stores(source: Server, groups: Iterable[str]) -> list[dict[str, Any]]:
+    """The stores of ``groups`` on ``source``, with their files and their group's logs:
+    Verify Target Data's list."""
+    inv, chosen = source.apps.exchange, set(groups)
+    return [{"name": f"{g.name}\\{st.name}",
+             "files": [x for x in (st.edb_path, st.stm_path) if x],
+             "logs": g.log_path, "prefix": g.log_prefix}
+            for g in (inv.storage_groups if inv else ()) if g.name in chosen for st in g.stores]
 
 
 def installed(names: tuple[tuple[str, bool], ...], *servers: Server) -> list[tuple[str, bool]]:

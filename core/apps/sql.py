@@ -14,6 +14,7 @@ cannot be removed. The replication set is ``sqldag01_SRC_TGT``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,7 +97,9 @@ class SqlApp(AppBase):
         conn = config.connection
         versions = _versions(source, target, sq.protected_instances(conn.databases))
         if conn.sql_mode not in sq.DB_MODES:
-            return {"sql_mode": conn.sql_mode, "versions": versions}
+            # Verify Target Data checks these from the target's snapshot, source up or not
+            return {"sql_mode": conn.sql_mode, "versions": versions,
+                    "verify_databases": protected_databases(source, conn.databases)}
         dbs = []
         for k in conn.databases:
             found = sq.find_db(source, k)
@@ -173,3 +176,16 @@ def _target_path_problems(cfg: ProtectionConfig, source: Server,
             errors.append(InvalidInput(key, f"two databases would use {clash[0]} on "
                                             f"{target.name}: give one its own target path"))
     return errors
+
+
+def protected_databases(source: Server, keys: Iterable[str]) -> list[dict[str, Any]]:
+    """The user databases among ``keys`` and their files on ``source`` (where an
+    instance-mode pair's land on the target too): Verify Target Data's list."""
+    out = []
+    for key in keys:
+        inst, name = sq.split_key(key)
+        found = sq.find_db(source, key)
+        if found and not sq.is_system(name):
+            out.append({"instance": inst, "name": name,
+                        "files": [f.path for f in found[1].files]})
+    return out

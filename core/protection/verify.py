@@ -17,7 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.apps.sqlcommon import DB_MODES, find_db, is_system, split_key
+from core.apps.exchange import protected_stores
+from core.apps.sql import protected_databases
+from core.apps.sqlcommon import DB_MODES
 from core.context import Context
 from core.engine.snap_manifest import changed_text
 from core.errors import AppmgrError, InvalidInput, Refused, StateError
@@ -47,27 +49,20 @@ class Item:
 def items_of(cfg: ProtectionConfig, facts: PlanFacts, source: Callable[[], Server]) -> list[Item]:
     """The databases (SQL) or stores (Exchange) the pair protects, with their files.
 
-    Database-only pairs carry them in the plan's facts; otherwise they come from
-    the source's inventory (``source`` is called only then)."""
+    They come from the plan's facts, captured at Enable Protection, so a pair whose
+    source is down (failed over) can still be verified; pairs enabled before those
+    facts were kept read the source's inventory (``source`` is called only then)."""
     if cfg.app == "sql":
-        dbs = facts.app.get("databases") if cfg.connection.sql_mode in DB_MODES else None
-        if dbs:
-            return [Item("database", d["instance"], d["name"], tuple(d["files"]))
-                    for d in dbs if d.get("files")]
-        inv = source()
-        out: list[Item] = []
-        for key in cfg.connection.databases:
-            inst, name = split_key(key)
-            found = find_db(inv, key)
-            if found and not is_system(name):
-                out.append(Item("database", inst, name, tuple(f.path for f in found[1].files)))
-        return out
-    groups = set(facts.app.get("storage_groups") or cfg.connection.storage_groups)
-    ex = source().apps.exchange
-    return [Item("store", "", f"{g.name}\\{st.name}",
-                 tuple(p for p in (st.edb_path, st.stm_path) if p),
-                 {"logs": g.log_path, "prefix": g.log_prefix})
-            for g in (ex.storage_groups if ex else ()) if g.name in groups for st in g.stores]
+        key = "databases" if cfg.connection.sql_mode in DB_MODES else "verify_databases"
+        dbs = facts.app.get(key) or protected_databases(source(), cfg.connection.databases)
+        return [Item("database", d["instance"], d["name"], tuple(d["files"]))
+                for d in dbs if d.get("files")]
+    stores = facts.app.get("verify_stores")
+    if stores is None:
+        groups = facts.app.get("storage_groups") or cfg.connection.storage_groups
+        stores = protected_stores(source(), groups)
+    return [Item("store", "", st["name"], tuple(st["files"]),
+                 {"logs": st["logs"], "prefix": st["prefix"]}) for st in stores]
 
 
 def _check(ctx: Context, target: str, item: Item, tree: str) -> VerifiedItem:

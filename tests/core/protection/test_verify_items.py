@@ -1,7 +1,8 @@
 """What Verify Target Data checks (core.protection.verify.items_of): database-only pairs
 their facts' databases at their target paths; instance mode the user databases of the
 source's inventory (no system database: master or tempdb cannot be attached twice);
-Exchange every store of the protected storage groups. And a host that cannot check one
+Exchange every store of the protected storage groups; both kept in the plan's facts
+at Enable Protection, so a source that is down is not needed. And a host that cannot check one
 item makes that item not usable without hiding the others."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from core.apps.registry import get_app
 from core.config import default_config
 from core.errors import Unreachable
 from core.protection.facts import PlanFacts
@@ -55,6 +57,21 @@ def test_exchange_checks_every_store_of_the_protected_groups() -> None:
                        for i in got)
     assert len(got) == len(groups[0].stores)
     assert got[0].extra == {"logs": groups[0].log_path, "prefix": groups[0].log_prefix}
+
+
+def test_facts_kept_at_enable_need_no_source_after_a_failover() -> None:
+    """A failed-over pair's source is down: what to check was captured at Enable
+    Protection (the application's plan facts), for instance mode and Exchange."""
+    sql_cfg = default_config("sql", S["SQL01"], S["SQL02"], dns_ttl=300)
+    kept = get_app("sql").plan_facts(sql_cfg, S["SQL01"], S["SQL02"])
+    assert items_of(sql_cfg, _facts(kept), _no_source) == items_of(
+        sql_cfg, _facts({"sql_mode": "instance"}), lambda: S["SQL01"])
+    src = S["EXCH01"]
+    ex_cfg = default_config("exchange", src, S["EXCH02"], dns_ttl=300)
+    kept = get_app("exchange").plan_facts(ex_cfg, src, S["EXCH02"])
+    from_facts = items_of(ex_cfg, _facts(kept), _no_source)
+    assert from_facts and from_facts == items_of(
+        ex_cfg, _facts({"storage_groups": kept["storage_groups"]}), lambda: src)
 
 
 def test_an_item_the_host_cannot_check_is_not_usable() -> None:

@@ -130,8 +130,8 @@ def _reasons(state: PairState, monitoring: bool | None) -> dict[str, str | None]
         r["failover"] = None
     elif state in (S.PROTECTED, S.MIRRORING):
         r["failover"] = (
-            "Failover needs a failure: the source still answers (graceful failover "
-            "is not offered for File server; force it from the command line)"
+            "Failover waits for the target's monitor to declare the source failed "
+            "(force it from the command line: appmgr failover --force)"
         )
     elif state in (S.FAILED_OVER, S.FAILING_BACK, S.RESTORING):
         r["failover"] = "The pair is already failed over"

@@ -198,8 +198,15 @@ def pair_actions(
     if rec.pair_state in (S.PROTECTED, S.MIRRORING) and rec.facts:
         from core.apps.registry import get_app  # not on the path of `appmgr status`
 
-        if get_app(app).defaults.graceful_failover:  # graceful while the source is up (F-9.2)
+        application = get_app(app)
+        if application.defaults.graceful_failover:  # graceful while the source is up (F-9.2)
             actions["failover"] = (actions["failover"][0], None)
+        else:  # whether the source answers now is not known here: say what is
+            _, source, target = pair.parts
+            actions["failover"] = (actions["failover"][0], (
+                f"Failover waits for {target.upper()}'s monitor to declare {source.upper()} "
+                f"failed; {application.title} has no graceful failover (force it from the "
+                "command line: appmgr failover --force)"))
     holder = plan_holder(paths, pair) if paths is not None else None
     if holder is not None:
         for name in PLAN_ACTIONS:

@@ -69,7 +69,7 @@ def test_labels_and_toggles_follow_the_state() -> None:
 
 def test_plain_reasons() -> None:
     assert allowed_actions(S.PROTECTED)["failback"][1] == "Failback is possible only after a failover"
-    assert "graceful failover is not offered" in present(allowed_actions(S.PROTECTED)["failover"][1])
+    assert "waits for the target's monitor" in present(allowed_actions(S.PROTECTED)["failover"][1])
     assert present(allowed_actions(S.UNPROTECTED)["enable"][1]).startswith("Validate the configuration first")
     with pytest.raises(StateError, match=r"Failback is possible only after a failover \(the pair is Protected\)"):
         require(S.PROTECTED, "failback")

@@ -104,6 +104,10 @@ def test_pair_actions_follow_the_saved_record(store: PairStore, protected: PairR
     assert actions["disable"] == ("Disable Protection", None)
     assert actions["enable_monitoring"][1] == "Monitoring is already on"
     assert actions["failback"][1] == "Failback is possible only after a failover"
+    # whether FS01 answers is not known from the record: the reason says what is
+    assert actions["failover"][1] == (
+        "Failover waits for FS02's monitor to declare FS01 failed; File Server has no "
+        "graceful failover (force it from the command line: appmgr failover --force)")
 
 
 def test_missed_heartbeats_in_words() -> None:

@@ -62,6 +62,8 @@ class ConnSpec:
     compression: int = 0
     replicate: bool = True
     delete_orphans: bool = False
+    #: the compression method (core.engine.codec); a state file without it meant zlib
+    codec: str = "zlib"
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -155,7 +157,7 @@ class Replicator:
             try:
                 self._channel = await Channel.open(
                     self.spec.target, self.spec.port, self.name, self.spec.key, c,
-                    self.spec.compression, self.tls,
+                    self.spec.compression, self.tls, method=self.spec.codec,
                 )
                 c.connected()
                 await self._mirror(kind)

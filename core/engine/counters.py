@@ -87,7 +87,7 @@ class Counters:
         self.remirror_reason, self.remirror_since = "", None
 
     def stats(self, queued_ops: int, queued_bytes: int = 0, queue_since: float | None = None,
-              last_applied: float | None = None) -> JobStats:
+              last_applied: float | None = None, queued_upto: int = 0) -> JobStats:
         mirroring = self.mirror_status == "mirroring"
         state = self.mirror_status
         if self.remirror_reason and state == "complete":
@@ -106,6 +106,7 @@ class Counters:
             + queued_bytes,
             queued_ops=queued_ops,
             queued_bytes=queued_bytes,
+            queued_bytes_upto=queued_upto,
             queue_since=queue_since,
             last_applied=last_applied,
             error_since=self.error_since,

@@ -35,3 +35,25 @@ def test_a_write_merged_into_the_tail_keeps_the_newest_size(tmp_path) -> None:
     q.push({"kind": "write", "path": "grow", "size": 4000})  # merged: sent once, at 4000
     assert len(q) == 2 and q.bytes == 4001
     q.close()
+
+
+def test_a_delta_is_a_bound_until_known(tmp_path) -> None:
+    """A write of a file the target holds digests of: its whole size is only a bound
+    until hashed; then the delta's bytes replace it (merges and pops keep both sums)."""
+    q = OpQueue(tmp_path / "q.spill", now=lambda: 1.0)
+    q.push({"kind": "write", "path": "new", "size": 100})  # sent whole: exact
+    q.push({"kind": "write", "path": "db", "size": 8000, "upto": True})
+    assert (q.bytes, q.upto) == (8100, 8000)
+    q.push({"kind": "write", "path": "db", "size": 9000, "upto": True})  # merged, grew
+    assert (q.bytes, q.upto, len(q)) == (9100, 9000, 2)
+    q.pop()
+    head = q.head()
+    assert head is not None and head["path"] == "db"
+    q.known(head, 4096)  # hashed: one leaf differs
+    assert (q.bytes, q.upto) == (4096, 0)
+    q.push({"kind": "write", "path": "db", "size": 9000, "upto": True})  # head is sent
+    assert (q.bytes, q.upto, len(q)) == (13096, 9000, 2)
+    q.pop()
+    q.pop()
+    assert (q.bytes, q.upto) == (0, 0)
+    q.close()

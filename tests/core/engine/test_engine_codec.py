@@ -3,6 +3,7 @@ and the handshake's refusal of a method the target does not offer."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import struct
@@ -188,3 +189,18 @@ def test_the_target_refuses_a_method_it_does_not_offer(tmp_path: Path) -> None:
         assert tgt.serves()
     finally:
         tgt.stop()
+
+
+def test_an_engine_state_file_from_before_the_method_reads_as_zlib(tmp_path: Path) -> None:
+    """engine.json of protocol 4 (format 1): its connections name no method; zlib it was."""
+    from core.engine.replicator import ConnSpec
+    from core.engine.state import StateStore
+
+    old = {"format": 1, "sets": {}, "accepts": {}, "monitors": {}, "connections": {
+        SET: {"target": "127.0.41.2", "port": 7000, "key": "ab" * 32, "mirror_type": "checksum",
+              "compression": 6, "replicate": True, "delete_orphans": False}}}
+    (tmp_path / "engine.json").write_text(json.dumps(old))
+    (spec,) = (ConnSpec(**v) for v in StateStore(tmp_path).load()["connections"].values())
+    assert (spec.compression, spec.codec) == (6, "zlib")
+    assert ConnSpec(**spec.to_dict()) == spec  # and it is written back with its method
+    assert spec.to_dict()["codec"] == "zlib"

@@ -14,6 +14,9 @@ class JobStats:
     bytes_sent: int = 0
     bytes_sent_compressed: int = 0
     bytes_remaining: int = 0
+    #: the part of ``bytes_remaining`` that is only an upper bound: ``queued_bytes_upto``
+    #: and, in a checksum or quick mirror, the files not compared yet ("up to" in status)
+    bytes_remaining_upto: int = 0
     queued_ops: int = 0
     transfer_rate: float = 0.0  # bytes/s, averaged over the last sample window
     last_heartbeat: float | None = None  # epoch seconds of the last reply seen by the target

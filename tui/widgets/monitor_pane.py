@@ -189,7 +189,8 @@ class MonitorPane(VerticalScroll):
             "replication": s.replication_status,
             "sent": size(s.bytes_sent, in_bytes),
             "sent_compressed": size(s.bytes_sent_compressed, in_bytes),
-            "remaining": upto + size(s.bytes_remaining, in_bytes),
+            "remaining": ("up to " if s.bytes_remaining_upto else "")
+            + size(s.bytes_remaining, in_bytes),
             "queue": f"{s.queued_ops:,} operations"
             + (f" ({upto}{size(s.queued_bytes, in_bytes)})" if s.queued_bytes else ""),
             "rate": rate(s.transfer_rate, in_bytes),

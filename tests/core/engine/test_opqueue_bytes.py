@@ -57,3 +57,20 @@ def test_a_delta_is_a_bound_until_known(tmp_path) -> None:
     q.pop()
     assert (q.bytes, q.upto) == (0, 0)
     q.close()
+
+
+def test_what_a_checksum_mirror_has_left_is_a_bound() -> None:
+    """A Full mirror sends every byte it has left; a checksum (or quick) mirror only what
+    differs, so its remainder is reported as an upper bound, with the queue's bound."""
+    from core.engine.clock import FakeClock
+    from core.engine.counters import Counters
+
+    c = Counters(FakeClock(0.0))
+    c.mirror_status, c.mirror_total, c.mirror_done = "mirroring", 10_000, 4_000
+    st = c.stats(2, 500, 0.0, None, 300)
+    assert (st.bytes_remaining, st.bytes_remaining_upto, st.queued_bytes_upto) == (6_500, 300, 300)
+    c.mirror_bound = True
+    st = c.stats(2, 500, 0.0, None, 300)
+    assert (st.bytes_remaining, st.bytes_remaining_upto) == (6_500, 6_300)
+    c.mirror_status = "complete"  # nothing left of the mirror: only the queue's bound
+    assert c.stats(2, 500, 0.0, None, 300).bytes_remaining_upto == 300

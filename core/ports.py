@@ -254,9 +254,11 @@ class Engine(Protocol):
         compression: int = 0,
         replicate: bool = True,
         delete_orphans: bool = False,
+        codec: str = "zlib",
     ) -> None:
         """On the source: mirror set ``name`` to ``target:port``, then (if
-        ``replicate``) replicate every change continuously, in order."""
+        ``replicate``) replicate every change continuously, in order; ``codec`` is
+        how level ``compression`` compresses (zlib or zstd)."""
         ...
 
     def disconnect(self, name: str) -> None: ...

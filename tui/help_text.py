@@ -118,6 +118,7 @@ HELP: dict[str, str] = {
     "items-refresh": "Read the source's shares and volumes again.",
     "f-connection-mirror_type": "Checksum sends only differing blocks; Full copies everything.",
     "f-connection-compression": "Compression for every pair to this target (0 = off, 1–9).",
+    "f-connection-codec": "zstd: the same levels, several times faster than zlib (both ends).",
     # configure: advanced
     "f-advanced-override_rules": "Edit the replication set rules instead of generating them.",
     "rules-table": "Replication set rules: path, include or exclude, recursive.",

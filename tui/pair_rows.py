@@ -114,7 +114,7 @@ class PairRows:
         """Column key → text. The ages count from ``now`` (the shower's clock)."""
         queue = f"{ov.queued_ops:,}"
         if ov.queued_bytes:
-            queue += f" {size(ov.queued_bytes, self.in_bytes)}"
+            queue += f" {'≤' if ov.queued_upto else ''}{size(ov.queued_bytes, self.in_bytes)}"
         known = ov.counters  # else nobody said: "—", never a 0 that reads as fine
         return {
             "pair": pair_text(ov),

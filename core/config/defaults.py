@@ -40,6 +40,7 @@ def default_config(
     pair_defaults: Mapping[str, Any] | None = None,
     dns_servers: Iterable[DnsServerEntry | str] = (),
     compression: int | None = None,
+    codec: str | None = None,
 ) -> ProtectionConfig:
     """A new pair's configuration.
 
@@ -48,8 +49,8 @@ def default_config(
     user's last non-machine choices, as ``{"monitoring.missed": 3}`` or
     nested ``{"monitoring": {"missed": 3}}``; values that no longer parse
     are ignored. ``dns_servers`` adds servers or sets the port of known
-    ones (``"127.0.10.1:10053"``). ``compression`` is the level the target
-    already has for its other pairs (one setting per target).
+    ones (``"127.0.10.1:10053"``). ``compression`` and ``codec`` are the level and
+    method the target already has for its other pairs (one setting per target).
     """
     app = get_app(app) if isinstance(app, str) else app
     src_ips = server_ips(source)
@@ -91,6 +92,8 @@ def default_config(
         cfg.failover.dns.ttl = current_ttl
     if compression is not None:
         cfg.connection.compression = compression
+    if codec is not None:
+        cfg.connection.codec = codec
     return cfg
 
 

@@ -130,6 +130,8 @@ FIELDS: dict[str, FieldSpec] = {s.key: s for s in (
           "Mirror: full (copy everything) or checksum (send only differing blocks)"),
     _spec("connection.compression", f.simple(f.compression), str,
           "Compression: 0/off, 1/min … 9/max (one setting for every pair to this target)"),
+    _spec("connection.codec", f.enum(zlib="zlib", zstd="zstd"), str,
+          "Compression method: zlib, or zstd (same levels, several times faster)"),
     _spec("advanced.override_rules", _BOOL, f.on,
           "Use your own replication set rules instead of the generated ones", True),
     _spec("advanced.rules", f.rules, f.fmt_rules,

@@ -17,7 +17,12 @@ from core.apps.registry import get_app, protectable_app
 from core.config.check import ConfigProblems, config_problems
 from core.config.defaults import default_config
 from core.config.edit import apply_assignments, as_assignments
-from core.console.targets import apply_compression, many_to_one_problems, target_compression
+from core.console.targets import (
+    apply_compression,
+    many_to_one_problems,
+    target_codec,
+    target_compression,
+)
 from core.errors import AppmgrError, InvalidInput, StateError
 from core.logs import log_action
 from core.model.config import ProtectionConfig
@@ -89,7 +94,8 @@ class ConfigureService:
         src, tgt = self.s.source_inventory(app, source), self.s.inventory(target)
         cfg = default_config(app, src, tgt, dns_ttl=self._current_ttl(src),
                              pair_defaults=self.s.settings().pair_defaults,
-                             compression=target_compression(self.s.store, target))
+                             compression=target_compression(self.s.store, target),
+                             codec=target_codec(self.s.store, target))
         if like_named:
             cfg.target = target.upper()
             cfg.advanced.set_name = get_app(app).set_name(cfg.source, cfg.target)

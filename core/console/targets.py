@@ -1,7 +1,8 @@
 """Rules that span several pairs to one target (SPEC F-6.4).
 
-- Compression is one setting per target: saving a pair with another level
-  changes every saved pair to that target (and their drafts) and says so.
+- Compression is one setting per target: saving a pair with another level or
+  method (zlib, zstd) changes every saved pair to that target (and their drafts)
+  and says so.
 - SQL database-only many-to-one: two sources may not bring a database of
   the same name into one target instance, and no two databases may put a
   file at the same place on the target.
@@ -31,23 +32,32 @@ def target_compression(store: PairStore, target: str) -> int | None:
     return None
 
 
+def target_codec(store: PairStore, target: str) -> str | None:
+    """The compression method the target's saved pairs use (None: no pair yet)."""
+    for cfg in store.configs():
+        if cfg.target.upper() == target.upper():
+            return cfg.connection.codec
+    return None
+
+
 def apply_compression(store: PairStore, cfg: ProtectionConfig) -> list[str]:
     """Give every other saved pair to ``cfg.target`` its compression; the notices to show."""
     changed: list[str] = []
-    level = cfg.connection.compression
+    level, method = cfg.connection.compression, cfg.connection.codec
     for other in store.configs():
-        if not _same_target(cfg, other) or other.connection.compression == level:
+        if not _same_target(cfg, other) or (
+                other.connection.compression, other.connection.codec) == (level, method):
             continue
         draft = store.load_draft(other.pair)
-        other.connection.compression = level
+        other.connection.compression, other.connection.codec = level, method
         store.save_config(other)  # discards the draft: put it back with the new level
         if draft is not None:
-            draft.connection.compression = level
+            draft.connection.compression, draft.connection.codec = level, method
             store.save_draft(draft)
         changed.append(f"{other.source} → {other.target} ({other.app})")
     if not changed:
         return []
-    shown = "off" if level == 0 else f"level {level}"
+    shown = "off" if level == 0 else f"{method} level {level}"
     return [f"Compression is one setting per target: every pair to {cfg.target} now uses "
             f"{shown} ({', '.join(changed)}); protected pairs take it when enabled again."]
 

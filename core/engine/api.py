@@ -15,7 +15,7 @@ import json
 import zlib
 from typing import TYPE_CHECKING, Any
 
-from core.engine import auth, protocol, quarantine
+from core.engine import auth, codec, protocol, quarantine
 from core.engine.app_check import APP_METHODS, AppCheckSpec
 from core.engine.identity import IdentitySpec
 from core.engine.monitor import METHODS, TRIGGERS, MonitorSpec
@@ -78,11 +78,16 @@ def _conn(a: dict[str, Any]) -> ConnSpec:
     level = a.get("compression", 0)
     if not isinstance(level, int) or not 0 <= level <= 9:
         raise _bad("compression must be 0 (off) to 9")
+    method = a.get("codec", codec.ZLIB)
+    if method not in codec.available():
+        raise _bad(f"compression method {method!r} is not one this engine offers "
+                   f"({', '.join(codec.available())})")
     token = a.get("token")
     if not isinstance(token, str) or not token:
         raise _bad("a connection needs a token")
     return ConnSpec(str(a["target"]), _port(a.get("port")), auth.token_key(token), mirror, level,
-                    bool(a.get("replicate", True)), bool(a.get("delete_orphans", False)))
+                    bool(a.get("replicate", True)), bool(a.get("delete_orphans", False)),
+                    str(method))
 
 
 def _monitor(a: dict[str, Any]) -> MonitorSpec:

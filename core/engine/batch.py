@@ -76,7 +76,7 @@ def _put(index: BlockIndex, leaves: Leaves) -> None:
 
 
 def _read(items: list[tuple[str, str]], ch: Channel,
-          ) -> tuple[list[list[Any]], bytes, int, bool, list[tuple[str, str]], Leaves]:
+          ) -> tuple[list[list[Any]], bytes, int, bool | str, list[tuple[str, str]], Leaves]:
     """Read a batch (in a worker thread): rows, the bytes (packed), their raw length,
     whether compressed, the files that are no longer small, and the leaf digests
     of the files large enough for a block-index entry. A file gone since it was

@@ -1,9 +1,9 @@
 """The source's end of a data channel: frames for files, blocks and ops.
 
 Uncompressed files go out as one frame whose payload is streamed from disk
-(``sendfile``). With compression each 1 MiB chunk is zlib-compressed in a
-worker thread and sent as its own frame (raw when compression does not
-shrink it). Every payload is counted: raw bytes and bytes on the wire.
+(``sendfile``). With compression each 1 MiB chunk is compressed (zlib or
+zstd, :mod:`core.engine.codec`) in a worker thread and sent as its own frame
+(raw when compression does not shrink it). Every payload is counted: raw bytes and bytes on the wire.
 
 Every operation that changes the target is numbered (``seq`` 1, 2, 3 … per
 channel, i.e. per replication set and connection) in the order it is sent,
@@ -19,11 +19,10 @@ import json
 import os
 import socket
 import ssl
-import zlib
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
-from core.engine import protocol
+from core.engine import codec, protocol
 from core.engine.counters import Counters
 from core.engine.handshake import open_data
 from core.engine.tasks import close_writer
@@ -49,12 +48,14 @@ def target_error(header: dict[str, Any]) -> ChannelError:
 class Channel:
     def __init__(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-        counters: Counters, compression: int,
+        counters: Counters, compression: int, method: str = codec.ZLIB,
     ) -> None:
         self.reader = reader
         self.writer = writer
         self.counters = counters
         self.level = max(0, min(9, compression))
+        #: the compression method of this channel's frames (agreed at the handshake)
+        self.method = method
         self._seq = 0
         #: the ack number of the last frame sent that asked for one
         self.last_ack = 0
@@ -65,13 +66,17 @@ class Channel:
     async def open(
         cls, host: str, port: int, set_name: str, key_hex: str, counters: Counters,
         compression: int, context: ssl.SSLContext, timeout: float = 10.0,
+        method: str = codec.ZLIB,
     ) -> Channel:
-        reader, writer = await open_data(host, port, set_name, key_hex, context, timeout)
+        """``method`` compresses at level ``compression`` (0: nothing is compressed, and
+        no method is asked of the target)."""
+        reader, writer = await open_data(host, port, set_name, key_hex, context, timeout,
+                                         method if compression else None)
         sock = writer.get_extra_info("socket")
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-        return cls(reader, writer, counters, compression)
+        return cls(reader, writer, counters, compression, method)
 
     async def close(self) -> None:
         """Close the channel; a target that does not take the last bytes within a
@@ -184,19 +189,21 @@ class Channel:
                 raise ChannelError("the target acknowledged out of order")
         return True
 
-    async def send_files(self, rows: list[list[Any]], wire: bytes, raw: int, z: bool) -> None:
+    async def send_files(self, rows: list[list[Any]], wire: bytes, raw: int,
+                         z: bool | str) -> None:
         """A batch of small files (``rows``: win path, size, mtime_ns; their bytes one
         after the other, compressed when ``z``): one frame, one sequence number."""
         await self.send({"op": "files", "files": rows, "raw": raw, "z": z}, wire)
         self.counters.sent(raw, len(wire))
 
-    def pack(self, data: bytes) -> tuple[bytes, bool]:
-        """``data`` compressed at the channel's level when that shrinks it (call it
-        in a worker thread)."""
+    def pack(self, data: bytes) -> tuple[bytes, bool | str]:
+        """``data`` compressed at the channel's level when that shrinks it, and the
+        frame's ``"z"`` (:func:`core.engine.codec.wire_flag`; False: raw). Call it in a
+        worker thread."""
         if self.level and data:
-            packed = zlib.compress(data, self.level)
+            packed = codec.compress(self.method, data, self.level)
             if len(packed) < len(data):
-                return packed, True
+                return packed, codec.wire_flag(self.method)
         return data, False
 
     async def _send_chunks(self, fh: Any, size: int) -> None:
@@ -210,10 +217,6 @@ class Channel:
 
     async def send_data(self, header: dict[str, Any], data: bytes) -> None:
         """A frame carrying file bytes, compressed when configured and useful."""
-        wire, z = data, False
-        if self.level and data:
-            packed = await asyncio.to_thread(zlib.compress, data, self.level)
-            if len(packed) < len(data):
-                wire, z = packed, True
+        wire, z = (await asyncio.to_thread(self.pack, data)) if self.level and data else (data, False)
         await self.send({**header, "raw": len(data), "z": z}, wire)
         self.counters.sent(len(data), len(wire))

@@ -302,10 +302,11 @@ class EngineClient:
     def connect(
         self, name: str, target: str, port: int, token: str, mirror_type: str = "checksum",
         compression: int = 0, replicate: bool = True, delete_orphans: bool = False,
+        codec: str = "zlib",
     ) -> None:
         self.call("connect", name=name, target=target, port=port, token=token,
                   mirror_type=mirror_type, compression=compression, replicate=replicate,
-                  delete_orphans=delete_orphans)
+                  delete_orphans=delete_orphans, codec=codec)
 
     def disconnect(self, name: str) -> None:
         self.call("disconnect", name=name)

@@ -43,6 +43,9 @@ class Counters:
     bytes_sent_compressed: int = 0  # the same bytes as they went on the wire
     mirror_total: int = 0
     mirror_done: int = 0
+    #: the mirror sends only what differs (checksum, quick): what it has left to compare
+    #: is an upper bound of what it will send, not a figure of it
+    mirror_bound: bool = False
     last_error: str = ""
     error_since: float | None = None
     target_connected: bool | None = None
@@ -87,7 +90,7 @@ class Counters:
         self.remirror_reason, self.remirror_since = "", None
 
     def stats(self, queued_ops: int, queued_bytes: int = 0, queue_since: float | None = None,
-              last_applied: float | None = None) -> JobStats:
+              last_applied: float | None = None, queued_upto: int = 0) -> JobStats:
         mirroring = self.mirror_status == "mirroring"
         state = self.mirror_status
         if self.remirror_reason and state == "complete":
@@ -95,6 +98,7 @@ class Counters:
         percent = 100.0 if state == "complete" else 0.0
         if mirroring and self.mirror_total:
             percent = min(99.9, 100.0 * self.mirror_done / self.mirror_total)
+        mirror_rest = max(0, self.mirror_total - self.mirror_done) if mirroring else 0
         return JobStats(
             mirror_status=state,
             mirror_percent=round(percent, 1),
@@ -102,10 +106,11 @@ class Counters:
             bytes_sent=self.bytes_sent,
             bytes_sent_compressed=self.bytes_sent_compressed,
             # what the target still lacks: the rest of the mirror AND the queue
-            bytes_remaining=(max(0, self.mirror_total - self.mirror_done) if mirroring else 0)
-            + queued_bytes,
+            bytes_remaining=mirror_rest + queued_bytes,
+            bytes_remaining_upto=queued_upto + (mirror_rest if self.mirror_bound else 0),
             queued_ops=queued_ops,
             queued_bytes=queued_bytes,
+            queued_bytes_upto=queued_upto,
             queue_since=queue_since,
             last_applied=last_applied,
             error_since=self.error_since,

@@ -121,9 +121,11 @@ async def send_write(ch: Channel, index: BlockIndex, win: str, local: str) -> bo
     return True
 
 
-async def post_write(ch: Channel, index: BlockIndex, win: str, local: str) -> Posted | None:
+async def post_write(ch: Channel, index: BlockIndex, win: str, local: str,
+                     on_known: Callable[[int], None] | None = None) -> Posted | None:
     """:func:`send_write` without waiting for the ack (see :func:`landed`); None when
-    the file no longer exists."""
+    the file no longer exists. ``on_known`` hears the bytes a delta sends once the
+    file is hashed (before they go)."""
     entry = await asyncio.to_thread(index.get, win) if win in index else None
     if entry is None:
         return await post_whole(ch, index, win, local)
@@ -141,6 +143,8 @@ async def post_write(ch: Channel, index: BlockIndex, win: str, local: str) -> Po
             fh.close()
             return await post_whole(ch, index, win, local)
         runs = blocks.differing_leaf_runs(leaves, entry.leaves, size)
+        if on_known is not None:
+            on_known(sum(length for _, length in runs))
         index.drop(win)  # until the target acknowledged, its copy is in between
         new = bytearray(leaves)
         for off, length in runs:

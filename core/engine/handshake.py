@@ -4,13 +4,17 @@ TLS comes first (:mod:`core.engine.tls`): both sides present a certificate of
 the estate's CA, so by the time a frame is sent the client knows it talks to
 an engine of its estate, and the engine knows the peer's role. Then:
 
-Engine → peer: ``{"op": "challenge", "nonce", "version", "engine"}``.
+Engine → peer: ``{"op": "challenge", "nonce", "version", "engine", "codecs"}``
+(``codecs``: the compression methods the engine inflates, :mod:`core.engine.codec`).
 Peer → engine: ``{"op": "hello", "channel": "admin", "version"}`` (a console:
 its certificate is its identity) or ``{"op": "hello", "channel": "data", "set",
-"version", "proof"}`` (an engine: ``proof`` is an HMAC of the nonce keyed by
-the set's connection token, which says it may write that set).
+"version", "proof", "codec"}`` (an engine: ``proof`` is an HMAC of the nonce keyed by
+the set's connection token, which says it may write that set; ``codec`` the method its
+compressed frames will use, absent when it sends raw).
 Engine → peer: ``{"op": "welcome"}`` or ``{"op": "denied", "message"}``.
-Either side refuses another protocol version with a sentence naming both.
+Either side refuses another protocol version with a sentence naming both, and a
+compression method the target cannot inflate with a sentence naming it (no silent
+fallback to zlib: the pair's setting is what goes on the wire, or nothing does).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import asyncio
 import ssl
 from typing import Any
 
-from core.engine import auth, protocol, tls
+from core.engine import auth, codec, protocol, tls
 
 
 class DeniedError(Exception):
@@ -32,7 +36,7 @@ class TlsFailed(Exception):
 
 def challenge(nonce: bytes, engine: str) -> dict[str, Any]:
     return {"op": "challenge", "nonce": nonce.hex(), "version": protocol.PROTOCOL_VERSION,
-            "engine": engine}
+            "engine": engine, "codecs": list(codec.available())}
 
 
 def version_problem(header: dict[str, Any], peer: str) -> str | None:
@@ -46,11 +50,25 @@ def version_problem(header: dict[str, Any], peer: str) -> str | None:
             "release on both")
 
 
-def data_hello(challenge_header: dict[str, Any], set_name: str, key_hex: str) -> dict[str, Any]:
+def codec_problem(method: str | None, offered: Any, where: str) -> str | None:
+    """None when ``where`` inflates ``method`` (None: nothing compressed); else a sentence."""
+    if method is None or (isinstance(offered, list) and method in offered):
+        return None
+    return (f"{where} cannot decompress {method} (it offers "
+            f"{', '.join(map(str, offered)) if isinstance(offered, list) else 'zlib'}): "
+            f"choose another compression method for this pair, or install the zstandard "
+            f"package with appmgr there")
+
+
+def data_hello(challenge_header: dict[str, Any], set_name: str, key_hex: str,
+               method: str | None = None) -> dict[str, Any]:
     nonce = bytes.fromhex(str(challenge_header.get("nonce", "")))
-    return {"op": "hello", "channel": "data", "set": set_name,
-            "version": protocol.PROTOCOL_VERSION,
-            "proof": auth.proof(key_hex, nonce, "data:" + set_name)}
+    hello = {"op": "hello", "channel": "data", "set": set_name,
+             "version": protocol.PROTOCOL_VERSION,
+             "proof": auth.proof(key_hex, nonce, "data:" + set_name)}
+    if method is not None:
+        hello["codec"] = method
+    return hello
 
 
 def admin_hello() -> dict[str, Any]:
@@ -66,10 +84,11 @@ def check_data(key_hex: str | None, nonce: bytes, hello: dict[str, Any]) -> bool
 
 async def open_data(
     host: str, port: int, set_name: str, key_hex: str, context: ssl.SSLContext,
-    timeout: float = 10.0,
+    timeout: float = 10.0, method: str | None = None,
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     """Connect to a target engine's data channel for ``set_name`` over TLS (the target's
-    certificate verified first) and prove we hold the set's token."""
+    certificate verified first) and prove we hold the set's token; ``method`` is the
+    compression method our frames will use (None: none), which the target must offer."""
     where = f"the target engine on {host}:{port}"
     try:
         async with asyncio.timeout(timeout):
@@ -83,10 +102,10 @@ async def open_data(
             chal, _ = await protocol.read_frame(reader, 0)
         if chal.get("op") != "challenge":
             raise protocol.FrameError("the target did not send a challenge")
-        problem = version_problem(chal, where)
+        problem = version_problem(chal, where) or codec_problem(method, chal.get("codecs"), where)
         if problem:
             raise DeniedError(problem)
-        await protocol.write_frame(writer, data_hello(chal, set_name, key_hex))
+        await protocol.write_frame(writer, data_hello(chal, set_name, key_hex, method))
         async with asyncio.timeout(timeout):
             reply, _ = await protocol.read_frame(reader, 0)
         if reply.get("op") != "welcome":

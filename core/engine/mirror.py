@@ -53,6 +53,7 @@ async def run_mirror(
     entries = await asyncio.to_thread(lambda: list(scan(matcher, volumes)))
     counters.mirror_total = sum(e.size for e in entries if not e.is_dir)
     counters.mirror_done = 0
+    counters.mirror_bound = mirror_type != "full"
     await ch.send({"op": "begin", "rules": [r.to_dict() for r in rules]})
     await ch.reply()
     target: dict[str, tuple[bool, int, int, str]] = {}

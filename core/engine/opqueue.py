@@ -8,6 +8,10 @@ the target acknowledged it, so a broken channel loses nothing.
 
 It also keeps what status needs to judge it: the bytes its ops will send
 (an op's ``size``, taken when queued) and since when it has been non-empty.
+A write of a file the target holds block digests of goes out as a delta
+whose size is known only once the file is hashed, at send time: queued, its
+``size`` is the whole file's and the op says ``upto`` (:attr:`OpQueue.upto`
+sums those bounds); hashed, :meth:`OpQueue.known` puts the delta's bytes in.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ class OpQueue:
         self._now = now
         #: bytes the queued ops will send (their ``size`` when queued)
         self.bytes = 0
+        #: the part of :attr:`bytes` that is only an upper bound (deltas not hashed yet)
+        self.upto = 0
         #: ops at the head already sent and awaiting their acks (never merged into)
         self.sending = 0
         #: epoch seconds the queue became non-empty; None while empty
@@ -67,12 +73,13 @@ class OpQueue:
             # (the tail of a spill file cannot be rewritten; its size stays as queued)
             if self._spilled == 0:
                 new = int(op.get("size", 0))
-                self.bytes += new - int(self._tail.get("size", 0))
-                self._tail["size"] = new
+                self._resize(self._tail, new, bool(self._tail.get("upto")))
             return
         if not len(self):
             self.since = self._now()
         self.bytes += int(op.get("size", 0))
+        if op.get("upto"):
+            self.upto += int(op.get("size", 0))
         self._seq += 1
         op = {**op, "seq": self._seq}
         if self._spilled == 0 and len(self._mem) < self.mem_limit:
@@ -101,11 +108,23 @@ class OpQueue:
 
     def pop(self) -> None:
         if self._mem:
-            self.bytes -= int(self._mem.popleft().get("size", 0))
+            op = self._mem.popleft()
+            self.bytes -= int(op.get("size", 0))
+            self.upto -= int(op.get("size", 0)) if op.get("upto") else 0
         if not self:
             self._tail = None
-            self.bytes, self.since = 0, None
+            self.bytes, self.upto, self.since = 0, 0, None
             self._event.clear()
+
+    def known(self, op: Op, n: int) -> None:
+        """``op`` (queued, being sent) turned out to send ``n`` bytes: its delta is hashed."""
+        self._resize(op, n, False)
+
+    def _resize(self, op: Op, n: int, upto: bool) -> None:
+        old = int(op.get("size", 0))
+        self.bytes += n - old
+        self.upto += (n if upto else 0) - (old if op.get("upto") else 0)
+        op["size"], op["upto"] = n, upto
 
     async def wait(self, timeout: float | None = None) -> bool:
         """Wait until an op is queued; False on timeout."""

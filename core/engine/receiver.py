@@ -35,7 +35,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, BinaryIO
 
-from core.engine import blocks, fsops, protocol
+from core.engine import blocks, codec, fsops, protocol
 from core.engine.durability import Durability
 from core.engine.fsworker import FsWorker
 from core.engine.group_commit import GroupCommit
@@ -339,7 +339,8 @@ def _data(header: dict[str, Any], payload: bytes) -> bytes:
     raw = int(header.get("raw", len(payload)))
     if not 0 <= raw <= protocol.MAX_DATA:
         raise Rejected(f"a data frame claims {raw} bytes (at most {protocol.MAX_DATA})")
-    data = protocol.inflate(payload, protocol.MAX_DATA, raw) if header.get("z") else payload
+    method = codec.wire_name(header)
+    data = protocol.inflate(payload, protocol.MAX_DATA, raw, method) if method else payload
     if len(data) != raw:
         raise Rejected("a data frame has the wrong length")
     return data

@@ -62,6 +62,8 @@ class ConnSpec:
     compression: int = 0
     replicate: bool = True
     delete_orphans: bool = False
+    #: the compression method (core.engine.codec); a state file without it meant zlib
+    codec: str = "zlib"
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -144,7 +146,7 @@ class Replicator:
 
     def stats(self) -> JobStats:
         q = self.queue
-        return self.counters.stats(len(q), q.bytes, q.since, self.last_applied)
+        return self.counters.stats(len(q), q.bytes, q.since, self.last_applied, q.upto)
 
     # --- main loop ---------------------------------------------------------------
     async def _run(self) -> None:
@@ -155,7 +157,7 @@ class Replicator:
             try:
                 self._channel = await Channel.open(
                     self.spec.target, self.spec.port, self.name, self.spec.key, c,
-                    self.spec.compression, self.tls,
+                    self.spec.compression, self.tls, method=self.spec.codec,
                 )
                 c.connected()
                 await self._mirror(kind)
@@ -271,7 +273,8 @@ class Replicator:
         assert ch is not None
         kind, path = op["kind"], op["path"]
         if kind == "write":
-            posted = await delta.post_write(ch, self.index, path, self._local(path))
+            posted = await delta.post_write(ch, self.index, path, self._local(path),
+                                            lambda n: self.queue.known(op, n))
             if posted is None:  # renamed away since: sent after the rename that moved it
                 self._vanished.add(path)
                 return None, None
@@ -377,6 +380,9 @@ class Replicator:
             if op["kind"] == "write":
                 with contextlib.suppress(OSError):  # gone already: its delete follows
                     queued["size"] = os.stat(op["path"]).st_size
+                # the target holds its digests: a delta goes out, of a size known once
+                # hashed at send time; until then the whole size is only a bound
+                queued["upto"] = win in self.index
             self.queue.push(queued)
 
 

@@ -22,7 +22,7 @@ import logging
 import ssl
 from typing import TYPE_CHECKING
 
-from core.engine import auth, handshake, protocol, rxbuffer, tls
+from core.engine import auth, codec, handshake, protocol, rxbuffer, tls
 from core.engine.api import serve_admin
 from core.engine.tasks import close_writer
 
@@ -79,7 +79,10 @@ async def handle_connection(
         async with asyncio.timeout(HANDSHAKE_TIMEOUT):
             hello, _ = await protocol.read_frame(reader, 0)
         channel = hello.get("channel")
-        problem = handshake.version_problem(hello, f"the peer {who or peer}")
+        problem = handshake.version_problem(hello, f"the peer {who or peer}") or (
+            handshake.codec_problem(hello.get("codec"), list(codec.available()),
+                                    f"this engine ({svc.hostname})")
+            if channel == "data" else None)
         if hello.get("op") != "hello" or channel not in ("admin", "data"):
             await _deny(writer, "expected a hello")
         elif problem:

@@ -101,6 +101,9 @@ class ConnectionSection:
     volume_paths: list[str] = field(default_factory=list)  # extra Windows paths
     mirror_type: str = "checksum"  # full | checksum
     compression: int = 0  # 0 = off, 1 (min) … 9 (max)
+    #: how the level compresses: zlib | zstd (core.engine.codec); a file saved before
+    #: there was a choice has no such key and is read as zlib, which it meant
+    codec: str = "zlib"
     #: Exchange: the storage groups protected (their stores come with them)
     storage_groups: list[str] = field(default_factory=list)
     #: SQL protection mode: instance | database | many-to-one (database-only modes)

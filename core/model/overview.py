@@ -34,6 +34,8 @@ class PairOverview:
     #: whether mirror, queue and rate were read this time (False: the source did not
     #: answer, or the state reads no counters): unknown is shown as unknown, not as 0
     counters: bool = True
+    #: ``queued_bytes`` is only an upper bound (deltas not hashed yet: shown "≤")
+    queued_upto: bool = False
 
     @property
     def key(self) -> str:

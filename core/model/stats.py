@@ -14,6 +14,9 @@ class JobStats:
     bytes_sent: int = 0
     bytes_sent_compressed: int = 0
     bytes_remaining: int = 0
+    #: the part of ``bytes_remaining`` that is only an upper bound: ``queued_bytes_upto``
+    #: and, in a checksum or quick mirror, the files not compared yet ("up to" in status)
+    bytes_remaining_upto: int = 0
     queued_ops: int = 0
     transfer_rate: float = 0.0  # bytes/s, averaged over the last sample window
     last_heartbeat: float | None = None  # epoch seconds of the last reply seen by the target
@@ -28,8 +31,12 @@ class JobStats:
     target_connected: bool | None = None
     #: epoch seconds the current ``target_connected`` value began
     target_since: float | None = None
-    #: bytes of the files the replication queue still has to send (size when queued)
+    #: bytes the replication queue still has to send: a whole file's size when queued, a
+    #: delta's changed bytes once hashed (at send time)
     queued_bytes: int = 0
+    #: the part of ``queued_bytes`` (and so of ``bytes_remaining``) that is only an upper
+    #: bound: whole sizes of files that will go as deltas not hashed yet ("up to" in status)
+    queued_bytes_upto: int = 0
     #: epoch seconds the queue became non-empty (None while empty)
     queue_since: float | None = None
     #: epoch seconds the target last acknowledged a queued operation

@@ -68,7 +68,8 @@ def wait_drained(env: PairEnv, name: str, timeout: float, quiet: float = QUIET_S
             return (f"queue of {name} drained in {now - start:.1f} s: {env.cfg.target.upper()} "
                     "acknowledged every operation")
         if now >= deadline:
-            left = (f"{stats.queued_ops} operation(s), {_size(stats.queued_bytes)} still queued on "
+            upto = "up to " if stats.queued_bytes_upto else ""
+            left = (f"{stats.queued_ops} operation(s), {upto}{_size(stats.queued_bytes)} still queued on "
                     f"{env.cfg.source.upper()}")
             if stats.mirror_status != "complete":
                 left += f" (mirror {stats.mirror_status}, {stats.mirror_percent:.0f}% done)"

@@ -72,7 +72,8 @@ def _enable_actions(env: PairEnv, token: str) -> list[_Action]:
         out.append((f"connect {cfg.source} -> {facts.route} and start the {cfg.connection.mirror_type} mirror",
                     lambda: src().connect(name, facts.route, facts.port, token,
                                           mirror_type=cfg.connection.mirror_type,
-                                          compression=cfg.connection.compression),
+                                          compression=cfg.connection.compression,
+                                          codec=cfg.connection.codec),
                     lambda: src().disconnect(name)))
     if adv.create_monitor and mon.enabled:
         out.append((f"create the failover monitor on {cfg.target}",

@@ -143,7 +143,7 @@ def headline(conds: list[Condition], stats: JobStats, now: float) -> str:
     text = main.name + (f" since {since_text(main.since, now)}" if main.since else "")
     if stats.queued_ops:
         ops = "operation" if stats.queued_ops == 1 else "operations"
-        text += f" — {stats.queued_ops:,} {ops} queued ({size_text(stats.queued_bytes)})"
+        text += f" — {stats.queued_ops:,} {ops} queued ({queued_text(stats)})"
     return text
 
 
@@ -151,6 +151,12 @@ def since_text(since: float, now: float) -> str:
     """``10:42`` today (local time), with the date when older than a day."""
     fmt = "%H:%M" if now - since < 86_400 else "%Y-%m-%d %H:%M"
     return time.strftime(fmt, time.localtime(since))
+
+
+def queued_text(stats: JobStats) -> str:
+    """The queue's bytes: "24.0 MB", or "up to 24.0 MB" while part of it is whole sizes
+    of files that go as block deltas not hashed yet (their changed bytes are unknown)."""
+    return ("up to " if stats.queued_bytes_upto else "") + size_text(stats.queued_bytes)
 
 
 def size_text(n: int) -> str:

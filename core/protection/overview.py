@@ -39,7 +39,8 @@ def overview_of(pair: Pair, status: PairStatus) -> PairOverview:
     return PairOverview(pair, status.label, cond, status.reason, float(s.mirror_percent),
                         int(s.queued_ops), int(s.queued_bytes), float(s.transfer_rate),
                         last_hb, s.last_snapshot, status.read_at, status.exit_code,
-                        status.state.value, _counters_read(status))
+                        status.state.value, _counters_read(status),
+                        queued_upto=bool(s.queued_bytes_upto))
 
 
 def _counters_read(status: PairStatus) -> bool:

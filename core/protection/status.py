@@ -141,8 +141,12 @@ class PairStatus:
                 "bytes_sent": s.bytes_sent,
                 "bytes_sent_compressed": s.bytes_sent_compressed,
                 "bytes_remaining": s.bytes_remaining,
+                "bytes_remaining_upto": s.bytes_remaining_upto,
                 "queued_ops": s.queued_ops,
                 "queued_bytes": s.queued_bytes,
+                # of queued_bytes (and bytes_remaining): whole sizes of files that go as
+                # deltas not hashed yet, i.e. an upper bound
+                "queued_bytes_upto": s.queued_bytes_upto,
                 "transfer_rate": s.transfer_rate,
             },
             "monitoring": r.monitoring,

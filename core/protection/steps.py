@@ -219,6 +219,7 @@ def restore_mirror(env: PairEnv, s: Step) -> str:
         token,
         mirror_type="checksum",
         compression=env.cfg.connection.compression,
+        codec=env.cfg.connection.codec,
         replicate=False,
         delete_orphans=True,
     )
@@ -245,6 +246,7 @@ def reprotect(env: PairEnv, s: Step) -> str:
         token,
         mirror_type=s.opt("mirror", "checksum") or "checksum",
         compression=int(s.opt("compression") or env.cfg.connection.compression),
+        codec=env.cfg.connection.codec,
     )
     env.rec.token = token
     env.save()

@@ -131,13 +131,14 @@ class FakeEngine(_Faulty):
         self.accepted[name] = token
 
     def connect(self, name: str, target: str, port: int, token: str, mirror_type: str = "checksum",
-                compression: int = 0, replicate: bool = True, delete_orphans: bool = False) -> None:
+                compression: int = 0, replicate: bool = True, delete_orphans: bool = False,
+                codec: str = "zlib") -> None:
         self._enter("connect", name, target, port)
         if name not in self.sets:
             raise NotFound(f"no replication set {name} on {self.hostname}")
         self.connections[name] = {"target": target, "port": port, "mirror_type": mirror_type,
                                   "compression": compression, "replicate": replicate,
-                                  "delete_orphans": delete_orphans}
+                                  "delete_orphans": delete_orphans, "codec": codec}
 
     def disconnect(self, name: str) -> None:
         self._enter("disconnect", name)

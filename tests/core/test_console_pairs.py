@@ -29,7 +29,7 @@ def test_changing_compression_changes_every_pair_to_that_target(console: Console
     console.configure.save_config(console.configure.load_config(Pair("fileprint", "FS01", "FS02")))  # another target
     change = console.configure.config_set(Pair("sql", "SQL03", "SQL02"), ["connection.compression=5"])
     assert change.notices == [
-        "Compression is one setting per target: every pair to SQL02 now uses level 5 "
+        "Compression is one setting per target: every pair to SQL02 now uses zlib level 5 "
         "(SQL01 → SQL02 (sql)); protected pairs take it when enabled again."]
     assert present(console.store.load_config(Pair("sql", "SQL01", "SQL02"))).connection.compression == 5
     kept = present(console.configure.load_draft(Pair("sql", "SQL01", "SQL02")))

@@ -115,6 +115,8 @@ async def test_every_tab_of_every_application_by_keyboard(api, case: Case, size)
         await press(pilot, "space")
         await focus_on(pilot, "#f-connection-mirror_type")
         await press(pilot, "right", "space")  # Full
+        await focus_on(pilot, "#f-connection-codec")
+        await press(pilot, "right", "space")  # zstd
 
         await press(pilot, "ctrl+pagedown")  # Advanced
         await focus_on(pilot, "#f-advanced-items_spns")
@@ -130,7 +132,7 @@ async def test_every_tab_of_every_application_by_keyboard(api, case: Case, size)
         assert [s.name for s in saved.failover.services] == services
         assert (saved.monitoring.interval, saved.snapshots.enabled,
                 saved.snapshots.interval_min) == (10, True, 30)
-        assert saved.connection.mirror_type == "full"
+        assert (saved.connection.mirror_type, saved.connection.codec) == ("full", "zstd")
         assert saved.advanced.items_spns is not before.advanced.items_spns
         chosen = {"exchange": saved.connection.storage_groups,
                   "fileprint": saved.connection.shares,

@@ -110,13 +110,17 @@ def status(d: dict[str, Any]) -> str:
     from core.protection.status import missed_text, state_label
 
     state = state_label(d["state"], d.get("operation") or "")
+    # part of the queue is whole sizes of files that go as deltas not hashed yet
+    upto = "up to " if c.get("queued_bytes_upto") else ""
+    rest_upto = "up to " if c.get("bytes_remaining_upto") else ""
     lines = [f"{d['source']} → {d['target']} ({d['app']}): {state}"
              + (f" — {d['reason']}" if d.get("reason") else ""),
              f"  mirror       {d['mirror']['status']} {d['mirror']['percent']:.0f}%",
              f"  replication  {d['replication']['status']}  queue {c['queued_ops']}"
-             f" ({size(c.get('queued_bytes', 0))})",
+             f" ({upto}{size(c.get('queued_bytes', 0))})",
              f"  sent         {size(c['bytes_sent'])} (compressed {size(c['bytes_sent_compressed'])})"
-             f"  remaining {size(c['bytes_remaining'])}  rate {size(c['transfer_rate'])}/s"]
+             f"  remaining {rest_upto}{size(c['bytes_remaining'])}"
+             f"  rate {size(c['transfer_rate'])}/s"]
     if m:
         hb = m.get("last_heartbeat")
         ago = f"{time.time() - hb:.0f} s ago" if hb else "never"

@@ -1,6 +1,6 @@
 """Configure Protection → Connection (SPEC F-6.4): route, SQL protection mode,
 protected items (per application, with the Volumes branch and Refresh), target
-paths of the database-only modes, mirror type and compression."""
+paths of the database-only modes, mirror type and compression (level and method)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from tui.hosts import configure_screen
 from tui.widgets.items_tree import ItemsTree, selected_units, toggle
 
 PATHS = ("connection.route", "connection.sql_mode", "connection.mirror_type",
-         "connection.compression")
+         "connection.compression", "connection.codec")
 COMPRESSION = [("Off", "0")] + [(f"Level {n}" + (" (min)" if n == 1 else " (max)" if n == 9
                                                 else ""), str(n)) for n in range(1, 10)]
 MODES = {"instance": "SQL instance", "database": "Database only",
@@ -72,6 +72,8 @@ class ConnectionTab(ApiCaller, VerticalScroll):
         yield from form.row("Compression", Select(COMPRESSION, id="f-connection-compression",
                                                   value=str(c.compression), allow_blank=False,
                                                   compact=True), "connection.compression")
+        yield from form.row("Method", form.radio("connection.codec", c.codec, [
+            ("zlib", "zlib"), ("zstd (faster)", "zstd")]), "connection.codec")
         yield Static(f"One setting per target: it applies to all pairs to {self.cfg.target}.",
                      classes="note")
 

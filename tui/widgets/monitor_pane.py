@@ -183,14 +183,16 @@ class MonitorPane(VerticalScroll):
         missed = monitor.missed if monitor else s.missed_heartbeats
         threshold = monitor.threshold if monitor else s.missed_threshold
         mon_state = monitor.state if monitor else s.monitor_state
+        upto = "up to " if s.queued_bytes_upto else ""  # deltas not hashed yet: a bound
         values = {
             "mirror": f"{s.mirror_status} ({s.mirror_percent:.0f}%)",
             "replication": s.replication_status,
             "sent": size(s.bytes_sent, in_bytes),
             "sent_compressed": size(s.bytes_sent_compressed, in_bytes),
-            "remaining": size(s.bytes_remaining, in_bytes),
+            "remaining": ("up to " if s.bytes_remaining_upto else "")
+            + size(s.bytes_remaining, in_bytes),
             "queue": f"{s.queued_ops:,} operations"
-            + (f" ({size(s.queued_bytes, in_bytes)})" if s.queued_bytes else ""),
+            + (f" ({upto}{size(s.queued_bytes, in_bytes)})" if s.queued_bytes else ""),
             "rate": rate(s.transfer_rate, in_bytes),
             **self._ages(last_hb, s.last_snapshot, now),
             "missed": missed_text(missed, threshold),

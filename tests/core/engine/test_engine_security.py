@@ -151,12 +151,12 @@ def test_an_old_protocol_version_is_refused_naming_both(tmp_path: Path, engines)
     engines.append(tgt)
     with tls_socket(tgt.ip, console_identity()) as sock:
         chal, _ = protocol.recv_frame_sync(sock)
-        assert chal["version"] == protocol.PROTOCOL_VERSION == 4
+        assert chal["version"] == protocol.PROTOCOL_VERSION == 5
         protocol.send_frame_sync(sock, {**handshake.admin_hello(), "version": 2})
         reply, _ = protocol.recv_frame_sync(sock)
     assert reply["op"] == "denied"
-    assert "speaks engine protocol version 2, this side speaks version 4" in reply["message"]
-    assert tgt.logged("version 2, this side speaks version 4")
+    assert "speaks engine protocol version 2, this side speaks version 5" in reply["message"]
+    assert tgt.logged("version 2, this side speaks version 5")
     assert tgt.serves()
 
 

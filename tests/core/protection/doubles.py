@@ -82,13 +82,15 @@ class FakeEngine:
         self.accepts[name] = token
 
     def connect(self, name: str, target: str, port: int, token: str, mirror_type: str = "checksum",
-                compression: int = 0, replicate: bool = True, delete_orphans: bool = False) -> None:
+                compression: int = 0, replicate: bool = True, delete_orphans: bool = False,
+                codec: str = "zlib") -> None:
         self._call("connect", name, target, port, token, mirror_type, compression, replicate,
                    delete_orphans)
         if name not in self.sets:
             raise NotFound(f"replication set {name} does not exist")
         self.connections[name] = {"target": target, "token": token, "replicate": replicate,
-                                  "delete_orphans": delete_orphans, "mirror_type": mirror_type}
+                                  "delete_orphans": delete_orphans, "mirror_type": mirror_type,
+                                  "codec": codec}
         self.mirror[name] = self.mirror_on_connect
 
     def disconnect(self, name: str) -> None:

@@ -48,6 +48,9 @@ def test_target_refusing_the_source_is_dated_by_the_engine_with_the_queue() -> N
     text = headline(conds, stats, NOW)
     assert text.startswith(f"Target unreachable since {h.since_text(NOW - 300, NOW)}")
     assert text.endswith("— 18 operations queued (24.0 MB)")
+    # part of it whole sizes of files that go as deltas not hashed yet: a bound, said so
+    bound = replace(stats, queued_bytes_upto=20 * 1024 * 1024)
+    assert headline(conds, bound, NOW).endswith("— 18 operations queued (up to 24.0 MB)")
 
 
 def test_target_not_answering_the_console_counts_even_if_the_source_has_not_noticed() -> None:

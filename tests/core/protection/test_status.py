@@ -92,7 +92,8 @@ def test_json_is_stable(world: World, store: PairStore, protected: PairRecord) -
     assert d["state"] == "Protected" and d["mirror"] == {"status": "complete", "percent": 100.0}
     assert d["replication"] == {"status": "replicating"}
     assert set(d["counters"]) == {"bytes_sent", "bytes_sent_compressed", "bytes_remaining",
-                                  "queued_ops", "queued_bytes", "transfer_rate"}
+                                  "bytes_remaining_upto", "queued_ops", "queued_bytes",
+                                  "queued_bytes_upto", "transfer_rate"}
     assert d["monitor"]["threshold"] == 3 and d["monitor"]["state"] == "monitoring"
     json.dumps(d)
 

@@ -35,6 +35,7 @@ import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import lz4.frame
 import zstandard
@@ -125,7 +126,7 @@ def measure(mib: int, runs: int, threads: int) -> dict[str, object]:
             for name in names if r % 2 == 0 else names[::-1]:
                 for t in (1, threads):
                     rates.setdefault((name, t), []).append(compress_rate(table[name][0], parts, t))
-        rows = {}
+        rows: dict[str, dict[str, Any]] = {}
         for name in names:
             comp, decomp = table[name]
             packed = [comp(p) for p in parts]

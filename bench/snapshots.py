@@ -88,7 +88,7 @@ def one_run(base: Path) -> dict[str, Any]:  # a JSON document: figures and names
     for p in victims:
         with open(p, "r+b") as fh:
             fh.write(b"changed after the snapshot")
-    files = store.files(SET, snap.id)
+    files = store.files(SET, snap.id, matcher)
     rb: dict[str, Rollback] = {}
     rb_s = timed(lambda: rb.setdefault("r", rollback(files, matcher, volumes)))
     return {"take_s": took, "method": snap.method, "files": snap.files, "bytes": snap.size,

@@ -52,7 +52,11 @@ def test_zstd_round_trip_mirror_batches_and_deltas(pair, monkeypatch) -> None:
     src, tgt = pair
     seen: list[str] = []  # the methods the target inflated (both engines run in-process)
     real = codec.inflate
-    monkeypatch.setattr(codec, "inflate", lambda m, p, b: seen.append(m) or real(m, p, b))
+    def spy(method: str, payload: bytes, bound: int) -> bytes:
+        seen.append(method)
+        return real(method, payload, bound)
+
+    monkeypatch.setattr(codec, "inflate", spy)
     src.data.mkdir(parents=True)
     (src.data / "big.log").write_bytes(text(3 * MIB + 5))  # chunked frames
     (src.data / "rand.bin").write_bytes(os.urandom(300_000))  # sent raw: zstd cannot win

@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from core.engine import delta
+from core.model.stats import JobStats
 from core.protection.health import queued_text
 
 from .harness import wait_for
@@ -45,14 +46,15 @@ def test_a_one_leaf_change_to_a_large_file_is_queued_as_its_delta(pair, monkeypa
     try:
         patch(p, 5 * MIB + 1234, b"\x01")
         # queued, not hashed yet: the whole size, said to be a bound
-        st = wait_for(lambda: (x := s.stats(SET)).queued_ops == 1 and x, 10, "the op queued")
+        st = cast(JobStats, wait_for(lambda: (x := s.stats(SET)).queued_ops == 1 and x, 10,
+                                     "the op queued"))
         assert (st.queued_bytes, st.queued_bytes_upto) == (8 * MIB, 8 * MIB)
         assert queued_text(st) == "up to 8.0 MB"
         assert (st.bytes_remaining, st.bytes_remaining_upto) == (8 * MIB, 8 * MIB)
         hashed.set()
         # hashed, its ack held: the one leaf that differs is all that is queued
-        st = wait_for(lambda: (x := s.stats(SET)).queued_bytes_upto == 0 and x, 10,
-                      "the delta known")
+        st = cast(JobStats, wait_for(lambda: (x := s.stats(SET)).queued_bytes_upto == 0 and x,
+                                     10, "the delta known"))
         assert st.queued_ops == 1 and st.queued_bytes == LEAF and st.bytes_remaining == LEAF
         assert st.bytes_remaining_upto == 0
         assert queued_text(st) == "4.0 KB"

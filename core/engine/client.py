@@ -201,7 +201,10 @@ class EngineClient:
         if self._sock is None:
             self._sock = self._open()
         try:
-            protocol.send_frame_sync(self._sock, {"op": op, "args": args})
+            if len(args) == 1 and isinstance(args.get("name"), str):
+                self._sock.sendall(protocol.named_request(op, args["name"]))
+            else:
+                protocol.send_frame_sync(self._sock, {"op": op, "args": args})
         except OSError as exc:
             self._drop()
             if fresh:

@@ -216,8 +216,11 @@ class EngineClient:
         """With :attr:`lock` held: the reply of the request :meth:`send` sent (its result,
         or its typed error; ``Unreachable`` subclass ``Broken`` when the connection broke)."""
         assert self._sock is not None
-        with self._typed(self._silent):
+        try:  # as _typed, without a context manager per reply (a thousand a second)
             reply, payload = protocol.recv_frame_sync(self._sock)
+        except (TimeoutError, protocol.FrameError, OSError) as exc:
+            with self._typed(self._silent):
+                raise exc
         if payload:
             reply["payload"] = payload
         return self._result(op, reply)

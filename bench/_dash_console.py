@@ -10,6 +10,7 @@ at the end.
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import sys
@@ -67,10 +68,20 @@ def main() -> int:
         def on_mount(self) -> None:
             self.set_timer(seconds, lambda: self.exit(0))
 
+    gc_time: dict[str, float] = {"s": 0.0, "at": 0.0}
+
+    def gc_timed(phase: str, info: dict[str, Any]) -> None:  # the collector's own CPU
+        if phase == "start":
+            gc_time["at"] = time.thread_time()
+        else:
+            gc_time["s"] += time.thread_time() - gc_time["at"]
+            written[f"(gc gen {info['generation']})"] += 1
+
+    gc.callbacks.append(gc_timed)
     started = time.monotonic()
     BenchApp(console).run()
     out.write_text(json.dumps({"started": started, "polls": polls,
-                               "cells_written": dict(written)}))
+                               "cells_written": dict(written), "gc_s": gc_time["s"]}))
     return 0
 
 

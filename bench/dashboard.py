@@ -166,6 +166,7 @@ def run_console(home: Path, env: dict[str, str], seconds: float) -> dict[str, An
             "states_last_poll": polls[-1]["states"] if polls else {},
             # cells rewritten over the whole run (warm-up included), by column
             "cells_written": got.get("cells_written", {}),
+            "gc_cpu_s_whole_run": round(got.get("gc_s", 0.0), 3),
             "terminal_bytes_per_s": round((b1 - b0) / (t1 - t0))}
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from core.context import Context
 from core.errors import AppmgrError, InvalidInput, NotFound, Unreachable
+from core.model.config import ProtectionConfig
 from core.model.pair import Pair
 from core.model.state import PairState
 from core.model.stats import JobStats
@@ -211,16 +212,18 @@ def pair_actions(
 PLAN_ACTIONS = ("failover", "failback", "restore", "abort")
 
 
-def _automatic(ctx: Context, store: PairStore, status: PairStatus) -> None:
+def _automatic(ctx: Context, status: PairStatus, cfg: ProtectionConfig | None) -> None:
     """Local reads only: who runs a plan now, and (manual intervention off) whether
     anything will fail over by itself."""
     r = status.record
     status.plan = plan_holder(ctx.paths, r.pair)
-    if status.state not in (*_WATCHED, S.FAILING_OVER):
+    if status.state not in _AUTOMATIC:
         return  # no failover to come: who would run it is beside the point
-    cfg = store.load_config(r.pair)
     if cfg is not None and not cfg.monitoring.manual_intervention and r.facts:
         status.watcher = watcher_state(ctx.paths, ctx.clock.now())
+
+
+_AUTOMATIC = (*_WATCHED, S.FAILING_OVER)
 
 
 def _set_name(rec: PairRecord) -> str:
@@ -251,9 +254,11 @@ def pair_status(ctx: Context, store: PairStore, pair: Pair) -> PairStatus:
     name = _set_name(rec)
     if not name or state in (S.UNPROTECTED, S.VALIDATED):
         return status
-    _automatic(ctx, store, status)
+    # read once (who fails over, and how); the states that ask neither read none
+    cfg = store.load_config(rec.pair) if state in _IDENTITY_READ else None
+    _automatic(ctx, status, cfg)
     if state in _IDENTITY_READ:
-        status.identity = read_identity(ctx, store, rec, name)
+        status.identity = read_identity(ctx, store, rec, name, cfg)
     if status.identity is not None and status.identity.get("done"):
         # the target answers on the source's addresses: what answers there is not the source
         status.source_reachable = False

@@ -202,7 +202,10 @@ class EngineClient:
             self._sock = self._open()
         try:
             if len(args) == 1 and isinstance(args.get("name"), str):
-                self._sock.sendall(protocol.named_request(op, args["name"]))
+                frame = protocol.named_request(op, args["name"])
+                sent = self._sock.send(frame)  # a small frame goes whole (no sendall loop)
+                if sent < len(frame):
+                    self._sock.sendall(frame[sent:])
             else:
                 protocol.send_frame_sync(self._sock, {"op": op, "args": args})
         except OSError as exc:

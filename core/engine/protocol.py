@@ -240,10 +240,10 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes:
     return bytes(buf)
 
 
-#: bytes asked of the socket at the start of a reply: a small reply (one TLS record,
-#: at most 16 KiB) arrives whole in one read instead of a read for the prefix and
-#: one for the header
-READ_AHEAD = 1 << 14
+#: bytes asked of the socket at the start of a reply: a small reply (a status: under
+#: 1 KiB) arrives whole in one read instead of a read for the prefix and one for the
+#: header (a larger one needs more reads; asking 16 KiB would allocate them each time)
+READ_AHEAD = 4096
 
 
 def send_frame_sync(sock: socket.socket, header: dict[str, Any], payload: bytes = b"") -> None:

@@ -98,6 +98,9 @@ class PairRows:
     def __init__(self, in_bytes: bool = False) -> None:
         self.in_bytes = in_bytes
         self.rates: dict[str, deque[float]] = {}
+        #: each pair's texts but the ages, and what they were made from: a row whose
+        #: facts did not change since the last poll is not formatted again
+        self._made: dict[str, tuple[tuple[object, ...], dict[str, str]]] = {}
 
     def add(self, ovs: list[PairOverview]) -> None:
         """Record one poll's rates (pairs gone from the estate are forgotten)."""
@@ -109,9 +112,21 @@ class PairRows:
                 hist.append(ov.transfer_rate)
         for key in set(self.rates) - seen:
             del self.rates[key]
+            self._made.pop(key, None)
 
     def cells(self, ov: PairOverview, now: float) -> dict[str, str]:
         """Column key → text. The ages count from ``now`` (the shower's clock)."""
+        trend = tuple(self.rates.get(ov.key, ()))
+        facts = (ov.pair, ov.state, ov.condition, ov.mirror_percent, ov.queued_ops,
+                 ov.queued_bytes, ov.transfer_rate, ov.counters, trend)
+        made = self._made.get(ov.key)
+        if made is None or made[0] != facts:
+            made = self._made[ov.key] = (facts, self._texts(ov, list(trend)))
+        return {**made[1], "hb": age(ov.last_heartbeat, now),
+                "snap": age(ov.last_snapshot, now)}
+
+    def _texts(self, ov: PairOverview, trend: list[float]) -> dict[str, str]:
+        """Every column but the ages."""
         queue = f"{ov.queued_ops:,}"
         if ov.queued_bytes:
             queue += f" {size(ov.queued_bytes, self.in_bytes)}"
@@ -121,10 +136,8 @@ class PairRows:
             "state": state_text(ov),
             "mirror": f"{ov.mirror_percent:.0f}%" if known else "—",
             "queue": queue if known else "—",
-            "trend": spark(list(self.rates.get(ov.key, ()))),
+            "trend": spark(trend),
             "rate": f"{size(ov.transfer_rate, self.in_bytes)}/s" if known else "—",
-            "hb": age(ov.last_heartbeat, now),
-            "snap": age(ov.last_snapshot, now),
             "app": ov.pair.app,
         }
 

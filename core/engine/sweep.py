@@ -143,7 +143,11 @@ def _run(calls: Sequence[Call], queues: dict[int, deque[int]], out: list[Any],
             if engine_or_none is None or engine_or_none not in sent:
                 # readable while not asked: the engine closed a kept connection (or
                 # a late byte); dropped from the watch, the client finds out on use
+                # (watched again if it is asked again in this sweep)
                 _forget(sel, key.fileobj)
+                if engine_or_none is not None:
+                    del owner[key.fileobj]
+                    socks.pop(engine_or_none, None)
                 continue
             engine = engine_or_none
             del sent[engine]

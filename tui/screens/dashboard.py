@@ -12,7 +12,6 @@ the main window's Failover dialog, when its state allows one (core decides).
 
 from __future__ import annotations
 
-import gc
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -115,11 +114,6 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
         self.polls += 1
         self.rows.add(ovs)
         self._show(ovs)
-        if self.polls == 1:
-            # what the first poll built lives as long as the screen (the engines'
-            # clients, the rows): out of the collector's full passes, which a poll's
-            # many short-lived replies trigger (each pass walked all of it)
-            gc.freeze()
         self._say("#dash-refresh", f"{len(ovs)} pair(s) · refreshed every {self.interval:g} s")
         self._next()
 

@@ -246,9 +246,14 @@ def _observe(state: PairState, stats: JobStats, monitor: MonitorStatus | None) -
     return state
 
 
-def pair_status(ctx: Context, store: PairStore, pair: Pair) -> PairStatus:
-    """Read the live status of a pair and persist the lifecycle move it shows."""
-    rec = store.record(pair)
+def pair_status(ctx: Context, store: PairStore, pair: Pair, *,
+                record: PairRecord | None = None, automatic: bool = True) -> PairStatus:
+    """Read the live status of a pair and persist the lifecycle move it shows.
+
+    ``record``: the pair's record as just read (to read only: a move is written to a
+    fresh one under the record's lock). ``automatic=False`` leaves ``plan`` and
+    ``watcher`` unread (local files no dashboard row shows; the judgement is the same)."""
+    rec = store.record(pair) if record is None else record
     state = rec.pair_state
     status = PairStatus(state, JobStats(), None, rec)
     name = _set_name(rec)
@@ -256,7 +261,8 @@ def pair_status(ctx: Context, store: PairStore, pair: Pair) -> PairStatus:
         return status
     # read once (who fails over, and how); the states that ask neither read none
     cfg = store.load_config(rec.pair) if state in _IDENTITY_READ else None
-    _automatic(ctx, status, cfg)
+    if automatic:
+        _automatic(ctx, status, cfg)
     if state in _IDENTITY_READ:
         status.identity = read_identity(ctx, store, rec, name, cfg)
     if status.identity is not None and status.identity.get("done"):

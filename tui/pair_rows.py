@@ -9,7 +9,7 @@ this and must stay quick to start.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from core.model.overview import PairOverview
 from core.protection.health import size_text
@@ -91,6 +91,12 @@ def pair_text(ov: PairOverview) -> str:
     return f"{ov.pair.source.upper()}→{ov.pair.target.upper()}"
 
 
+#: what a row's texts but the ages are made from: every field of the overview (one
+#: added later counts too) but those that change at every poll and show only as ages
+_FACTS = tuple(f.name for f in fields(PairOverview)
+               if f.name not in ("last_heartbeat", "last_snapshot", "read_at"))
+
+
 class PairRows:
     """Turns overviews into rows, keeping each pair's rates between polls (one instance
     per dashboard or per ``status --watch``)."""
@@ -117,8 +123,7 @@ class PairRows:
     def cells(self, ov: PairOverview, now: float) -> dict[str, str]:
         """Column key → text. The ages count from ``now`` (the shower's clock)."""
         trend = tuple(self.rates.get(ov.key, ()))
-        facts = (ov.pair, ov.state, ov.condition, ov.mirror_percent, ov.queued_ops,
-                 ov.queued_bytes, ov.transfer_rate, ov.counters, trend)
+        facts = (*(getattr(ov, f) for f in _FACTS), trend)
         made = self._made.get(ov.key)
         if made is None or made[0] != facts:
             made = self._made[ov.key] = (facts, self._texts(ov, list(trend)))

@@ -10,6 +10,7 @@ at the end.
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import sys
@@ -28,6 +29,7 @@ def main() -> int:
     from core.console import Console
     from tui.app import AppmgrApp
     from tui.screens.dashboard import DashboardScreen
+    from tui.widgets.pair_table import PairTable
 
     console = Console(context(home, read_spec(home)))
     polls: list[dict[str, Any]] = []
@@ -42,6 +44,22 @@ def main() -> int:
         return rows
 
     console.monitoring.overview = timed  # type: ignore[method-assign]
+    # the cells the Dashboard rewrites, by column: each one repaints the table
+    written: Counter[str] = Counter()
+    update_cell = PairTable.update_cell
+
+    def counted(self: PairTable, row: Any, column: Any, value: Any, **kw: Any) -> Any:
+        written[str(column)] += 1
+        return update_cell(self, row, column, value, **kw)
+
+    PairTable.update_cell = counted  # type: ignore[method-assign,assignment]
+    render_line = PairTable.render_line
+
+    def drawn(self: PairTable, y: int) -> Any:  # the table's lines drawn
+        written["(table lines drawn)"] += 1
+        return render_line(self, y)
+
+    PairTable.render_line = drawn  # type: ignore[method-assign,assignment]
 
     class BenchApp(AppmgrApp):
         def get_default_screen(self) -> Any:
@@ -50,9 +68,20 @@ def main() -> int:
         def on_mount(self) -> None:
             self.set_timer(seconds, lambda: self.exit(0))
 
+    gc_time: dict[str, float] = {"s": 0.0, "at": 0.0}
+
+    def gc_timed(phase: str, info: dict[str, Any]) -> None:  # the collector's own CPU
+        if phase == "start":
+            gc_time["at"] = time.thread_time()
+        else:
+            gc_time["s"] += time.thread_time() - gc_time["at"]
+            written[f"(gc gen {info['generation']})"] += 1
+
+    gc.callbacks.append(gc_timed)
     started = time.monotonic()
     BenchApp(console).run()
-    out.write_text(json.dumps({"started": started, "polls": polls}))
+    out.write_text(json.dumps({"started": started, "polls": polls,
+                               "cells_written": dict(written), "gc_s": gc_time["s"]}))
     return 0
 
 

@@ -1,7 +1,7 @@
 """The Dashboard bench's estate: many file servers on loopback, each with a real engine.
 
 The lab's estate file is one /24 (at most 254 servers, core/lab/estate_parse.py), so
-the bench lays out its own estate of lab file servers over several /24s (NETS): each
+the bench lays out its own estate of lab file servers over several /24s (layout): each
 server a copy of the lab's FS01 (its volumes, shares and services) under its own name
 and address, with a certificate from a lab CA (core.lab.certs) and a real engine
 (core.engine.service.EngineService) — many engines in one process (_dash_engines.py).
@@ -24,18 +24,23 @@ from core.errors import NotFound, Refused
 from core.model.server import Nic, Server
 from core.paths import AppPaths
 
-#: the bench's loopback /24s (this engineer's lab range: 127.0.105 – 127.0.109)
-NETS = ("127.0.105", "127.0.106", "127.0.107", "127.0.108", "127.0.109")
+#: the bench's loopback /24s by default (127.0.105 – 127.0.109); ``--net`` moves them
+FIRST_NET = 105
+NET_COUNT = 5
 PER_NET = 200
 PORT = 6320
 DOMAIN = "lab.example.com"
 
 
-def layout(count: int) -> dict[str, str]:
-    """``count`` server names → loopback addresses (FS0001 → 127.0.105.1, …)."""
-    if count > PER_NET * len(NETS):
-        raise ValueError(f"at most {PER_NET * len(NETS)} servers")
-    return {f"FS{i + 1:04d}": f"{NETS[i // PER_NET]}.{i % PER_NET + 1}" for i in range(count)}
+def layout(count: int, first: int = FIRST_NET) -> dict[str, str]:
+    """``count`` server names → loopback addresses (FS0001 → 127.0.105.1, …), over the
+    /24s 127.0.``first`` … 127.0.``first + 4``."""
+    if count > PER_NET * NET_COUNT:
+        raise ValueError(f"at most {PER_NET * NET_COUNT} servers")
+    if not 0 < first <= 255 - NET_COUNT:
+        raise ValueError(f"--net {first}: the five /24s must fit in 127.0.1 – 127.0.254")
+    return {f"FS{i + 1:04d}": f"127.0.{first + i // PER_NET}.{i % PER_NET + 1}"
+            for i in range(count)}
 
 
 def spec_path(home: Path) -> Path:

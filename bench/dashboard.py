@@ -1,7 +1,7 @@
 """The Dashboard's cost (issue 13, SPEC F-8.5): 500 protected pairs of 1,000 file servers,
 refreshed every second, in the console process. Goal: at most 10 % of one core.
 
-What runs, all on this machine's loopback (this engineer's nets 127.0.105–109):
+What runs, all on this machine's loopback (127.0.105–109, or five /24s from ``--net``):
 
 - an estate of ``--servers`` lab file servers (copies of the lab's FS01 under their own
   names and addresses, bench/_dash_estate.py) — the lab's estate file holds one /24, at
@@ -38,7 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bench._dash_estate import layout, provision, write_spec
+from bench._dash_estate import FIRST_NET, layout, provision, write_spec
 from bench.common import PY, ROOT, report
 
 GOAL_PCT = 10.0
@@ -147,7 +147,8 @@ def run_console(home: Path, env: dict[str, str], seconds: float) -> dict[str, An
     os.close(master)
     if rc != 0:
         raise RuntimeError(f"the console exited {rc}")
-    polls = json.loads(out.read_text())["polls"]
+    got = json.loads(out.read_text())
+    polls = got["polls"]
     inside = [p for p in polls if t0 <= p["start"] and p["end"] <= t1]
     durations = [p["end"] - p["start"] for p in inside]
     poll_cpu = sum(p["cpu"] for p in inside)
@@ -163,6 +164,9 @@ def run_console(home: Path, env: dict[str, str], seconds: float) -> dict[str, An
                        "median": round(statistics.median(durations), 3),
                        "max": round(max(durations), 3)} if durations else None,
             "states_last_poll": polls[-1]["states"] if polls else {},
+            # cells rewritten over the whole run (warm-up included), by column
+            "cells_written": got.get("cells_written", {}),
+            "gc_cpu_s_whole_run": round(got.get("gc_s", 0.0), 3),
             "terminal_bytes_per_s": round((b1 - b0) / (t1 - t0))}
 
 
@@ -171,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--servers", type=int, default=1000)
     ap.add_argument("--pairs", type=int, default=500)
     ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--net", type=int, default=FIRST_NET,
+                    help="the first of the five loopback /24s (127.0.NET.x …); default 105")
     ap.add_argument("--keep", action="store_true", help="keep the bench's home (debugging)")
     a = ap.parse_args(sys.argv[1:] if argv is None else argv)
     if a.pairs * 2 > a.servers:
@@ -183,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     engines: subprocess.Popen[str] | None = None
     try:
         t = time.monotonic()
-        servers = layout(a.servers)
+        servers = layout(a.servers, a.net)
         write_spec(home, servers)
         provision(home, servers)
         print(f"dashboard: {a.servers} servers provisioned in {time.monotonic() - t:.1f} s",

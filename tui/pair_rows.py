@@ -9,7 +9,7 @@ this and must stay quick to start.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from core.model.overview import PairOverview
 from core.protection.health import size_text
@@ -91,6 +91,12 @@ def pair_text(ov: PairOverview) -> str:
     return f"{ov.pair.source.upper()}→{ov.pair.target.upper()}"
 
 
+#: what a row's texts but the ages are made from: every field of the overview (one
+#: added later counts too) but those that change at every poll and show only as ages
+_FACTS = tuple(f.name for f in fields(PairOverview)
+               if f.name not in ("last_heartbeat", "last_snapshot", "read_at"))
+
+
 class PairRows:
     """Turns overviews into rows, keeping each pair's rates between polls (one instance
     per dashboard or per ``status --watch``)."""
@@ -98,6 +104,9 @@ class PairRows:
     def __init__(self, in_bytes: bool = False) -> None:
         self.in_bytes = in_bytes
         self.rates: dict[str, deque[float]] = {}
+        #: each pair's texts but the ages, and what they were made from: a row whose
+        #: facts did not change since the last poll is not formatted again
+        self._made: dict[str, tuple[tuple[object, ...], dict[str, str]]] = {}
 
     def add(self, ovs: list[PairOverview]) -> None:
         """Record one poll's rates (pairs gone from the estate are forgotten)."""
@@ -109,9 +118,20 @@ class PairRows:
                 hist.append(ov.transfer_rate)
         for key in set(self.rates) - seen:
             del self.rates[key]
+            self._made.pop(key, None)
 
     def cells(self, ov: PairOverview, now: float) -> dict[str, str]:
         """Column key → text. The ages count from ``now`` (the shower's clock)."""
+        trend = tuple(self.rates.get(ov.key, ()))
+        facts = (*(getattr(ov, f) for f in _FACTS), trend)
+        made = self._made.get(ov.key)
+        if made is None or made[0] != facts:
+            made = self._made[ov.key] = (facts, self._texts(ov, list(trend)))
+        return {**made[1], "hb": age(ov.last_heartbeat, now),
+                "snap": age(ov.last_snapshot, now)}
+
+    def _texts(self, ov: PairOverview, trend: list[float]) -> dict[str, str]:
+        """Every column but the ages."""
         queue = f"{ov.queued_ops:,}"
         if ov.queued_bytes:
             queue += f" {'≤' if ov.queued_upto else ''}{size(ov.queued_bytes, self.in_bytes)}"
@@ -121,10 +141,8 @@ class PairRows:
             "state": state_text(ov),
             "mirror": f"{ov.mirror_percent:.0f}%" if known else "—",
             "queue": queue if known else "—",
-            "trend": spark(list(self.rates.get(ov.key, ()))),
+            "trend": spark(trend),
             "rate": f"{size(ov.transfer_rate, self.in_bytes)}/s" if known else "—",
-            "hb": age(ov.last_heartbeat, now),
-            "snap": age(ov.last_snapshot, now),
             "app": ov.pair.app,
         }
 

@@ -10,7 +10,7 @@ from core.protection.overview import (
     EnginePool,
     PairOverview,
     overview,
-    protected_pairs,
+    protected_records,
 )
 from core.protection.poll_store import PollStore
 from core.protection.status import PairStatus, pair_status
@@ -51,4 +51,6 @@ class MonitoringService:
         if self._store is None:
             self._store = PollStore(self.s.ctx.paths)
         store = self._store
-        return overview(self.s.routed_ctx(), store, protected_pairs(store), self._pool)
+        recs = protected_records(store)
+        return overview(self.s.routed_ctx(), store, [r.pair for r in recs], self._pool,
+                        records=recs)

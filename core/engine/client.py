@@ -201,7 +201,13 @@ class EngineClient:
         if self._sock is None:
             self._sock = self._open()
         try:
-            protocol.send_frame_sync(self._sock, {"op": op, "args": args})
+            if len(args) == 1 and isinstance(args.get("name"), str):
+                frame = protocol.named_request(op, args["name"])
+                sent = self._sock.send(frame)  # a small frame goes whole (no sendall loop)
+                if sent < len(frame):
+                    self._sock.sendall(frame[sent:])
+            else:
+                protocol.send_frame_sync(self._sock, {"op": op, "args": args})
         except OSError as exc:
             self._drop()
             if fresh:
@@ -213,8 +219,11 @@ class EngineClient:
         """With :attr:`lock` held: the reply of the request :meth:`send` sent (its result,
         or its typed error; ``Unreachable`` subclass ``Broken`` when the connection broke)."""
         assert self._sock is not None
-        with self._typed(self._silent):
+        try:  # as _typed, without a context manager per reply (a thousand a second)
             reply, payload = protocol.recv_frame_sync(self._sock)
+        except (TimeoutError, protocol.FrameError, OSError) as exc:
+            with self._typed(self._silent):
+                raise exc
         if payload:
             reply["payload"] = payload
         return self._result(op, reply)

@@ -10,6 +10,7 @@ Both an asyncio side (engine) and a blocking-socket side (client) live here.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import socket
 import struct
@@ -237,16 +238,44 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes:
     return bytes(buf)
 
 
+#: bytes asked of the socket at the start of a reply: a small reply (a status: under
+#: 1 KiB) arrives whole in one read instead of a read for the prefix and one for the
+#: header (a larger one needs more reads; asking 16 KiB would allocate them each time)
+READ_AHEAD = 4096
+
+
 def send_frame_sync(sock: socket.socket, header: dict[str, Any], payload: bytes = b"") -> None:
     sock.sendall(encode(header, len(payload)) + payload)
 
 
+@functools.lru_cache(maxsize=8192)
+def named_request(op: str, name: str) -> bytes:
+    """The frame of request ``op`` of set ``name`` (the dashboard's poll sends the same
+    few thousand each second: encoded once)."""
+    return encode({"op": op, "args": {"name": name}})
+
+
 def recv_frame_sync(sock: socket.socket) -> tuple[dict[str, Any], bytes]:
-    hlen, plen = _parse_prefix(_recv_exact(sock, PREFIX.size))
-    header = _parse_header(_recv_exact(sock, hlen))
+    """One frame. The peer sends a frame only in reply to one request (never ahead),
+    so reading ahead finds at most the rest of this frame; more is a broken peer."""
+    buf = sock.recv(READ_AHEAD)
+    if not buf:
+        raise ConnectionResetError("the peer closed the connection")
+    if len(buf) < PREFIX.size:
+        buf += _recv_exact(sock, PREFIX.size - len(buf))
+    hlen, plen = _parse_prefix(buf[:PREFIX.size])
     if plen > MAX_SMALL_PAYLOAD:
         raise FrameError("payload too large")
-    return header, _recv_exact(sock, plen) if plen else b""
+    end = PREFIX.size + hlen
+    if len(buf) < end:
+        buf += _recv_exact(sock, end - len(buf))
+    if len(buf) > end + plen:
+        raise FrameError("the peer sent more than the frame it was asked for")
+    header = _parse_header(buf[PREFIX.size:end])
+    if not plen:
+        return header, b""
+    got = buf[end:]
+    return header, got + _recv_exact(sock, plen - len(got)) if len(got) < plen else got
 
 
 class RemoteError(Exception):

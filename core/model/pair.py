@@ -8,6 +8,7 @@ writes server names.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Pair:
     source: str
     target: str
 
-    @property
+    @cached_property  # asked for every pair at every poll of the dashboard
     def key(self) -> str:
         """The store's key of the pair (``fileprint_FS01_FS02``): one per pair."""
         return f"{self.app}_{self.source.upper()}_{self.target.upper()}"

@@ -55,4 +55,6 @@ class JobStats:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> JobStats:
         names = cls.__dataclass_fields__
+        if d.keys() <= names.keys():  # the usual reply: every key known (no copy)
+            return cls(**d)
         return cls(**{k: v for k, v in d.items() if k in names})

@@ -24,6 +24,13 @@ from core.protection.facts import PlanFacts
 from core.store import PairRecord, PairStore
 
 
+class Unread:
+    """A configuration not read yet (None is a pair without one)."""
+
+
+UNREAD = Unread()
+
+
 def is_identity(cfg: ProtectionConfig) -> bool:
     return cfg.failover.type == "identity"
 
@@ -50,11 +57,13 @@ def register(engine: Engine, cfg: ProtectionConfig, facts: PlanFacts) -> None:
                         a["shares"], a["auto"])
 
 
-def read_identity(ctx: Context, store: PairStore, rec: PairRecord, name: str
-                  ) -> dict[str, Any] | None:
+def read_identity(ctx: Context, store: PairStore, rec: PairRecord, name: str,
+                  cfg: ProtectionConfig | None | Unread = UNREAD) -> dict[str, Any] | None:
     """The target engine's identity record of an identity failover pair (``status``);
-    None for a DNS failover pair or when none is registered."""
-    cfg = store.load_config(rec.pair)
+    None for a DNS failover pair or when none is registered. ``cfg``: the pair's
+    configuration when the caller read it already."""
+    if isinstance(cfg, Unread):
+        cfg = store.load_config(rec.pair)
     if cfg is None or not is_identity(cfg):
         return None
     engine = ctx.engine(rec.target)

@@ -25,11 +25,15 @@ from core.protection.status_sweep import WORKERS, EnginePool, prefetch
 from core.store import PairRecord, PairStore
 
 
-def protected_pairs(store: PairStore) -> list[Pair]:
-    """The pairs protection was enabled for (whatever happened since: failed over,
-    degraded…); a pair only validated is not watched."""
+def protected_records(store: PairStore) -> list[PairRecord]:
+    """The records of the pairs protection was enabled for (whatever happened since:
+    failed over, degraded…); a pair only validated is not watched. To read only."""
     idle = (PairState.UNPROTECTED.value, PairState.VALIDATED.value)
-    return [r.pair for r in store.records() if r.state not in idle]
+    return [r for r in store.records() if r.state not in idle]
+
+
+def protected_pairs(store: PairStore) -> list[Pair]:
+    return [r.pair for r in protected_records(store)]
 
 
 def overview_of(pair: Pair, status: PairStatus) -> PairOverview:
@@ -67,11 +71,16 @@ def unknown(pair: Pair, err: BaseException, now: float) -> PairOverview:
 
 def read_all(ctx: Context, store: PairStore, pairs: Sequence[Pair],
              pool: EnginePool | None = None, workers: int = WORKERS,
+             records: Sequence[PairRecord] | None = None, automatic: bool = True,
              ) -> list[PairStatus | BaseException]:
     """Every pair's status (in ``pairs``' order); a pair that could not be read is the
     error that stopped it. The engines are asked first, all at once
     (:func:`~core.protection.status_sweep.prefetch`: at most ``workers`` connections
-    opened at once), then each pair is judged from their answers."""
+    opened at once), then each pair is judged from their answers. ``records``: the
+    pairs' records just read (:func:`protected_records`), to plan the requests and
+    judge with (a lifecycle move is written to a record read afresh under its lock).
+    ``automatic=False``: who runs a plan, and whether ``appmgr watch`` runs, are not
+    read (see :func:`pair_status`)."""
     own = pool is None
     kept = pool or EnginePool(ctx.engine)
 
@@ -79,12 +88,15 @@ def read_all(ctx: Context, store: PairStore, pairs: Sequence[Pair],
         if rec is None:
             return InvalidInput("pair", f"{pair} cannot be read")
         try:
-            return pair_status(answered, store, pair)
+            return pair_status(answered, store, pair, record=rec if given else None,
+                               automatic=automatic)
         except Exception as err:  # one pair's failure is that pair's row, not the poll's
             return err
 
     try:
-        recs = [_record(store, p) for p in pairs]
+        given = records is not None
+        recs: Sequence[PairRecord | None] = records if records is not None \
+            else [_record(store, p) for p in pairs]
         answers = prefetch(kept, [r for r in recs if r is not None], ctx.timeout, workers)
         answered = replace(ctx, engine=lambda name: kept.answering(name, answers))
         return [one(p, r) for p, r in zip(pairs, recs, strict=True)]
@@ -104,7 +116,10 @@ def _record(store: PairStore, pair: Pair) -> PairRecord | None:
 
 
 def overview(ctx: Context, store: PairStore, pairs: Sequence[Pair],
-             pool: EnginePool | None = None, workers: int = WORKERS) -> list[PairOverview]:
+             pool: EnginePool | None = None, workers: int = WORKERS,
+             records: Sequence[PairRecord] | None = None) -> list[PairOverview]:
     now = ctx.clock.now()
+    # the rows show neither who runs a plan nor whether appmgr watch runs
+    read = read_all(ctx, store, pairs, pool, workers, records, automatic=False)
     return [overview_of(p, r) if isinstance(r, PairStatus) else unknown(p, r, now)
-            for p, r in zip(pairs, read_all(ctx, store, pairs, pool, workers), strict=True)]
+            for p, r in zip(pairs, read, strict=True)]

@@ -14,6 +14,7 @@ can say who runs which plan.
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import socket
@@ -48,6 +49,13 @@ class PlanHolder:
 
 def lock_path(paths: AppPaths, pair: Pair) -> Path:
     return paths.state / "locks" / pair_file_name(pair).replace(".json", ".lock")
+
+
+@functools.lru_cache(maxsize=4096)
+def _lock_file(state: Path, pair: Pair) -> str:
+    """:func:`lock_path` as text, made once per pair: the dashboard asks every pair's
+    holder every second, and building the path cost more than opening the file."""
+    return str(state / "locks" / pair_file_name(pair).replace(".json", ".lock"))
 
 
 def _read(fd: int) -> PlanHolder | None:
@@ -101,7 +109,7 @@ def plan_lock(paths: AppPaths, pair: Pair, operation: str,
 def plan_holder(paths: AppPaths, pair: Pair) -> PlanHolder | None:
     """Who runs a plan of the pair now (None: nobody). No remote call: for the console's
     actions and status, read as often as they refresh."""
-    path = lock_path(paths, pair)
+    path = _lock_file(paths.state, pair)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:

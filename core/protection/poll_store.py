@@ -12,6 +12,7 @@ on the poll's path changes one.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -29,28 +30,29 @@ Stamp = tuple[int, int, int]
 class PollStore(PairStore):
     def __init__(self, paths: AppPaths) -> None:
         super().__init__(paths)
-        self._json: dict[Path, tuple[Stamp, Any]] = {}
-        self._configs_made: dict[Path, tuple[Stamp, ProtectionConfig | None]] = {}
-        self._paths: dict[tuple[Path, Pair], Path] = {}
+        # keyed by the file's name as text: a stat of a str skips pathlib's formatting
+        self._json: dict[str, tuple[Stamp, Any]] = {}
+        self._configs_made: dict[str, tuple[Stamp, ProtectionConfig | None]] = {}
+        self._paths: dict[tuple[Path, Pair], str] = {}
         self._lock = threading.Lock()
 
-    def _path(self, folder: Path, pair: Pair) -> Path:
+    def _path(self, folder: Path, pair: Pair) -> str:
         """The pair's file (its name checked once, not at every read)."""
         key = (folder, pair)
         path = self._paths.get(key)
         if path is None:
-            path = self._paths[key] = self._file(folder, pair)
+            path = self._paths[key] = str(self._file(folder, pair))
         return path
 
     @staticmethod
-    def _stamp(path: Path) -> Stamp | None:
+    def _stamp(path: str) -> Stamp | None:
         try:
-            st = path.stat()
+            st = os.stat(path)
         except FileNotFoundError:
             return None
         return st.st_ino, st.st_size, st.st_mtime_ns
 
-    def _read(self, path: Path) -> Any:
+    def _read(self, path: str) -> Any:
         stamp = self._stamp(path)
         if stamp is None:
             return None
@@ -58,7 +60,7 @@ class PollStore(PairStore):
             hit = self._json.get(path)
         if hit is not None and hit[0] == stamp:
             return hit[1]
-        data = read_json(path)
+        data = read_json(Path(path))
         with self._lock:
             self._json[path] = (stamp, data)
         return data
@@ -72,10 +74,13 @@ class PollStore(PairStore):
 
     def records(self) -> list[PairRecord]:
         """Every record, to read only (as :meth:`peek`)."""
-        if not self._records.exists():
+        try:
+            with os.scandir(self._records) as listing:
+                names = sorted(e.path for e in listing  # as glob("*.json"): no hidden
+                               if e.name.endswith(".json") and not e.name.startswith("."))
+        except FileNotFoundError:
             return []
-        return [_record(self._read(path) or {}, None, own=False)
-                for path in sorted(self._records.glob("*.json"))]
+        return [_record(self._read(path) or {}, None, own=False) for path in names]
 
     def load_config(self, pair: Pair) -> ProtectionConfig | None:
         path = self._path(self._configs, pair)
@@ -86,7 +91,7 @@ class PollStore(PairStore):
             hit = self._configs_made.get(path)
         if hit is not None and hit[0] == stamp:
             return hit[1]
-        d = read_json(path)
+        d = read_json(Path(path))
         cfg = ProtectionConfig.from_dict(d) if d else None
         with self._lock:
             self._configs_made[path] = (stamp, cfg)

@@ -22,6 +22,7 @@ from typing import Any
 
 from core.context import Context
 from core.errors import AppmgrError, InvalidInput, NotFound, Unreachable
+from core.model.config import ProtectionConfig
 from core.model.pair import Pair
 from core.model.state import PairState
 from core.model.stats import JobStats
@@ -222,16 +223,18 @@ def pair_actions(
 PLAN_ACTIONS = ("failover", "failback", "restore", "abort")
 
 
-def _automatic(ctx: Context, store: PairStore, status: PairStatus) -> None:
+def _automatic(ctx: Context, status: PairStatus, cfg: ProtectionConfig | None) -> None:
     """Local reads only: who runs a plan now, and (manual intervention off) whether
     anything will fail over by itself."""
     r = status.record
     status.plan = plan_holder(ctx.paths, r.pair)
-    if status.state not in (*_WATCHED, S.FAILING_OVER):
+    if status.state not in _AUTOMATIC:
         return  # no failover to come: who would run it is beside the point
-    cfg = store.load_config(r.pair)
     if cfg is not None and not cfg.monitoring.manual_intervention and r.facts:
         status.watcher = watcher_state(ctx.paths, ctx.clock.now())
+
+
+_AUTOMATIC = (*_WATCHED, S.FAILING_OVER)
 
 
 def _set_name(rec: PairRecord) -> str:
@@ -254,17 +257,25 @@ def _observe(state: PairState, stats: JobStats, monitor: MonitorStatus | None) -
     return state
 
 
-def pair_status(ctx: Context, store: PairStore, pair: Pair) -> PairStatus:
-    """Read the live status of a pair and persist the lifecycle move it shows."""
-    rec = store.record(pair)
+def pair_status(ctx: Context, store: PairStore, pair: Pair, *,
+                record: PairRecord | None = None, automatic: bool = True) -> PairStatus:
+    """Read the live status of a pair and persist the lifecycle move it shows.
+
+    ``record``: the pair's record as just read (to read only: a move is written to a
+    fresh one under the record's lock). ``automatic=False`` leaves ``plan`` and
+    ``watcher`` unread (local files no dashboard row shows; the judgement is the same)."""
+    rec = store.record(pair) if record is None else record
     state = rec.pair_state
     status = PairStatus(state, JobStats(), None, rec)
     name = _set_name(rec)
     if not name or state in (S.UNPROTECTED, S.VALIDATED):
         return status
-    _automatic(ctx, store, status)
+    # read once (who fails over, and how); the states that ask neither read none
+    cfg = store.load_config(rec.pair) if state in _IDENTITY_READ else None
+    if automatic:
+        _automatic(ctx, status, cfg)
     if state in _IDENTITY_READ:
-        status.identity = read_identity(ctx, store, rec, name)
+        status.identity = read_identity(ctx, store, rec, name, cfg)
     if status.identity is not None and status.identity.get("done"):
         # the target answers on the source's addresses: what answers there is not the source
         status.source_reachable = False

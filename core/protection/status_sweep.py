@@ -88,6 +88,16 @@ class EnginePool:
         self._connect = connect
         self._clients: dict[str, Engine] = {}
         self._lock = threading.Lock()
+        self._sweeper: Any = None  # core.engine.sweep.Sweeper, made on the first poll
+
+    def sweeper(self) -> Any:
+        """The polls' sweeper: the kept connections stay registered with its selector."""
+        from core.engine.sweep import Sweeper
+
+        with self._lock:
+            if self._sweeper is None:
+                self._sweeper = Sweeper()
+            return self._sweeper
 
     def client(self, name: str) -> Engine:
         """The server's kept client (made on first use; it connects when first used)."""
@@ -117,6 +127,9 @@ class EnginePool:
     def close(self) -> None:
         with self._lock:
             clients, self._clients = list(self._clients.values()), {}
+            sweeper, self._sweeper = self._sweeper, None
+        if sweeper is not None:
+            sweeper.close()
         for engine in clients:
             engine.close()
 
@@ -136,7 +149,6 @@ def prefetch(pool: EnginePool, recs: list[PairRecord], timeout: float,
              workers: int = WORKERS) -> Answers:
     """Ask every engine what reading these records' statuses will ask, all at once."""
     from core.engine.client import EngineClient
-    from core.engine.sweep import sweep
 
     asks = [ask for rec in recs for ask in wanted(rec)]
     clients: dict[str, Any] = {}
@@ -161,7 +173,8 @@ def prefetch(pool: EnginePool, recs: list[PairRecord], timeout: float,
             list(ex.map(connect, sorted(closed)))
     answers: Answers = {a: failed[a[0]] for a in asks if a[0] in failed}
     asks = [a for a in asks if a[0] not in failed]
-    results = sweep([(clients[s], op, {"name": n}) for s, op, n in asks], timeout)
+    results = pool.sweeper().sweep([(clients[s], op, {"name": n}) for s, op, n in asks],
+                                   timeout)
     for ask, result in zip(asks, results, strict=True):
         answers[ask] = result
     for server in {a[0] for a, r in answers.items() if isinstance(r, Unreachable)}:

@@ -7,6 +7,7 @@ from textual.widgets import DataTable, Static
 
 from core.model.state import PairState
 from tests.tui.tui_fake_dashboard import MB, estate
+from tests.tui.tui_fake_estate import NOW
 from tests.tui.tui_helpers import main_screen, make_app, press, reopen_pair, settle, until
 from tui.actions import BY_ID
 from tui.screens.dashboard import DashboardScreen
@@ -19,6 +20,10 @@ def table(app) -> DataTable:  # noqa: ANN001 - test helper
 
 def cell(app, key: str, col: str) -> str:  # noqa: ANN001
     return str(table(app).get_cell(key, col))
+
+
+def screen_text(app) -> str:  # noqa: ANN001 - what the terminal shows, as text
+    return app.export_screenshot().replace("&#160;", " ")
 
 
 async def open_dashboard(pilot) -> None:  # noqa: ANN001
@@ -70,6 +75,22 @@ async def test_a_state_change_updates_that_row_by_key(api):
         assert list(table(app).rows) == row_keys and table(app).cursor_row == 2
         assert "Dashboard: every protected pair · 2 Degraded" in str(
             app.screen.query_one("#dash-title", Static).render())
+
+
+async def test_the_detail_lines_new_age_is_drawn_at_each_poll(api):
+    """The detail line's exact age changes every poll; it is redrawn alone (no layout,
+    the table not drawn anew), and what the terminal shows is the new text."""
+    api.estate = estate()
+    app = make_app(api)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_dashboard(pilot)
+        assert "heartbeat 3 s · snapshot 10 min" in screen_text(app)
+        api.set_row(0, last_heartbeat=NOW - 7)
+        await press(pilot, "ctrl+r")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "heartbeat 7 s · snapshot 10 min" in shown and "heartbeat 3 s" not in shown
+        assert cell(app, "fileprint_FS01_FS02", "hb") == "<10 s"  # the row: unchanged
 
 
 async def test_pairs_protected_or_unprotected_meanwhile_join_or_leave(api):

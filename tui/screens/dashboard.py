@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -192,10 +193,18 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
 
     def _say(self, selector: str, text: str) -> None:
         """Show ``text`` as it is (never markup); a line whose text did not change is not
-        touched (an update lays the screen out again, and the table is drawn anew)."""
-        if self._said.get(selector) != text:
-            self._said[selector] = text
-            self.query_one(selector, Static).update(plain(text))
+        touched. An update lays the screen out again and draws the table anew — unless
+        the old and the new text each fit on one line (the detail line's ages change
+        every second): then only the line is drawn."""
+        before = self._said.get(selector)
+        if before == text:
+            return
+        self._said[selector] = text
+        line = self.query_one(selector, Static)
+        width = line.content_region.width
+        one_line = before is not None and width > 0 and all(
+            "\n" not in t and cell_len(t) <= width for t in (before, text))
+        line.update(plain(text), layout=not one_line)
 
     # --- keys ------------------------------------------------------------------------
     @on(DataTable.RowSelected, "#dash-table")

@@ -8,7 +8,7 @@ import pytest
 
 from core.errors import Unreachable
 from core.model.pair import Pair
-from core.protection.overview import EnginePool, overview, protected_pairs
+from core.protection.overview import EnginePool, overview, protected_pairs, protected_records
 from core.protection.poll_store import PollStore
 from core.store import PairRecord, PairStore
 
@@ -96,3 +96,20 @@ def test_poll_store_records_are_the_callers_own_and_saves_are_seen(
     store.save_record(rec)  # saved by anyone: the next read sees it
     assert polled.record(PAIR).state == "Failure detected"
     assert polled.records()[0].state == "Failure detected"
+
+
+def test_the_listed_records_judge_alike_and_a_move_is_saved(world: World, store: PairStore,
+                                                            protected: PairRecord) -> None:
+    """The dashboard judges from the records it just listed (read only): the same
+    rows, and a lifecycle move is still written to the pair's record."""
+    rec = store.record(PAIR)
+    rec.state = "Mirroring"  # the engine reports the mirror complete: Protected now
+    store.save_record(rec)
+    listed = protected_records(store)
+    [row] = overview(world.ctx, store, [r.pair for r in listed], records=listed)
+    assert (row.state, row.exit_code) == ("Protected", 0)
+    assert store.record(PAIR).state == "Protected" and listed[0].state == "Mirroring"
+    world.tgt.reachable = False
+    listed = protected_records(store)
+    [row] = overview(world.ctx, store, [PAIR], records=listed)
+    assert (row.state, row.condition) == ("Degraded", "Target unreachable")

@@ -36,6 +36,7 @@ from functools import partial
 from typing import Any, BinaryIO
 
 from core.engine import blocks, fsops, protocol
+from core.engine.batch_sink import BatchSink
 from core.engine.durability import Durability
 from core.engine.fsworker import FsWorker
 from core.engine.group_commit import GroupCommit
@@ -72,8 +73,9 @@ class Receiver:
         self.paths = PathMap([])
         #: what scans of this server's disk use: the rules, or their images when mapped
         self.local_matcher: RuleMatcher | MappedMatcher = self.matcher
-        self.fs = FsWorker()
         self.dur = durability or Durability()
+        self.batches = BatchSink(self.dur)
+        self.fs = FsWorker(before=self.batches.settle)
         self.commits = GroupCommit(self.fs, self.dur, self._send)
         #: the sequence number the next change must carry
         self.next_seq = 1
@@ -147,7 +149,10 @@ class Receiver:
                 await self.fs.submit(lambda: fsops.abort_tmp(part.get("fh"), part["tmp"]))
         with contextlib.suppress(Exception):
             await self.fs.flush()
+        with contextlib.suppress(Exception):  # a clean end publishes the last batch
+            await self.fs.call(lambda: None)
         await asyncio.to_thread(self.fs.close)
+        await asyncio.to_thread(self.batches.close)  # after a failure: its temp files go
 
     async def _send(self, header: dict[str, Any], payload: bytes = b"") -> None:
         await protocol.write_frame(self.writer, header, payload)
@@ -280,8 +285,8 @@ class Receiver:
             total += row[1]
         if total != len(data):
             raise Rejected("a batch of files has the wrong length")
-        dur = self.dur
-        await self.fs.submit(lambda: fsops.write_files(files, data, dur), len(data))
+        sink = self.batches  # settles the batch before this one itself
+        await self.fs.submit(lambda: sink.write(files, data), len(data), settle=False)
 
     async def _chunk(self) -> bytes:
         header, payload = await protocol.read_frame(self.reader, protocol.MAX_DATA)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from core.engine import durability, fsops
+from core.engine import batch_sink, durability
 from core.engine.durability import Durability
 from core.engine.scan import TMP_PREFIX
 from tests.core.engine.test_engine_durability import at, feed, frame
@@ -74,17 +74,17 @@ def test_a_batch_that_fails_leaves_no_partial_file(tmp_path: Path) -> None:
     dur = Durability(lambda fd, p: None, lambda p: None)
     good, bad = str(tmp_path / "ok" / "a"), str(tmp_path / "blocker" / "b")
     with pytest.raises(OSError):
-        fsops.write_files([(good, 2, 0), (bad, 2, 0)], b"aabb", dur)
+        batch_sink.write_files([(good, 2, 0), (bad, 2, 0)], b"aabb", dur)
     assert not os.path.exists(good)
     assert [p.name for p in (tmp_path / "ok").iterdir()] == []  # the temp file went too
 
 
 def test_a_directory_removed_behind_the_cache_is_made_again(tmp_path: Path) -> None:
     dur = Durability(lambda fd, p: None, lambda p: None)
-    fsops.write_files([(str(tmp_path / "d" / "a"), 1, 0)], b"a", dur)
+    batch_sink.write_files([(str(tmp_path / "d" / "a"), 1, 0)], b"a", dur)
     os.unlink(tmp_path / "d" / "a")
     os.rmdir(tmp_path / "d")  # not by the engine: its cache still says it exists
-    fsops.write_files([(str(tmp_path / "d" / "b"), 1, 0)], b"b", dur)
+    batch_sink.write_files([(str(tmp_path / "d" / "b"), 1, 0)], b"b", dur)
     assert (tmp_path / "d" / "b").read_bytes() == b"b"
 
 
@@ -100,7 +100,7 @@ def test_a_large_batch_syncs_its_file_system_once(tmp_path: Path, monkeypatch) -
     dur.sync_file = durability.fsync_file  # the real one is what selects syncfs
     dur._batch_syncfs = True
     n = durability.SYNCFS_MIN
-    fsops.write_files([(str(tmp_path / f"f{i}"), 1, 0) for i in range(n)], b"x" * n, dur)
+    batch_sink.write_files([(str(tmp_path / f"f{i}"), 1, 0) for i in range(n)], b"x" * n, dur)
     assert len(calls) == 1 and not synced
-    fsops.write_files([(str(tmp_path / "g"), 1, 0)], b"y", dur)  # a few: one fsync each
+    batch_sink.write_files([(str(tmp_path / "g"), 1, 0)], b"y", dur)  # a few: one fsync each
     assert len(calls) == 1 and len(synced) == 1

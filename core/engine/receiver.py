@@ -160,7 +160,7 @@ class Receiver:
     def _local(self, win: str) -> str:
         if not self.matcher.includes(win):
             raise Rejected(f"{win} is outside replication set {self.name}")
-        return os.fspath(self.volumes.to_local(self.paths.to_target(win)))
+        return self.volumes.local_str(self.paths.to_target(win))
 
     async def _drop(self, plen: int) -> None:
         await protocol.copy_payload(self.reader, plen, None)

@@ -41,7 +41,7 @@ from core.engine.durability import Durability
 from core.engine.fsworker import FsWorker
 from core.engine.group_commit import GroupCommit
 from core.engine.pathmap import MappedMatcher, PathMap
-from core.engine.rules import RuleMatcher
+from core.engine.rules import RuleMatcher, child_included
 from core.engine.scan import TMP_PREFIX, Entry, Matcher, scan, scan_dir, sweep_dir, sweep_tmp
 from core.engine.tasks import cancel_and_wait, run_to_end
 from core.engine.volumes import VolumeError, VolumeMap
@@ -162,6 +162,23 @@ class Receiver:
             raise Rejected(f"{win} is outside replication set {self.name}")
         return self.volumes.local_str(self.paths.to_target(win))
 
+    def _batch_local(self, win: str, dirs: dict[str, str | None]) -> str:
+        """:meth:`_local` of a batch's file, its directory judged once per batch: where
+        all its children belong to the set (and paths are not mapped) a file is
+        judged by its name; any other path takes the full way."""
+        parent, _, name = win.rpartition("\\")
+        if parent not in dirs:
+            try:
+                whole = self.paths.identity and self.matcher.children_included(parent)
+                dirs[parent] = self._local(parent) if whole else None
+            except (Rejected, VolumeError):  # e.g. a file at a volume's root
+                dirs[parent] = None
+        base = dirs[parent]
+        if base is None or not name or name in (".", "..") or "/" in name \
+                or not child_included(name):
+            return self._local(win)
+        return os.path.join(base, name)
+
     async def _drop(self, plen: int) -> None:
         await protocol.copy_payload(self.reader, plen, None)
 
@@ -277,11 +294,12 @@ class Receiver:
         data = _data(h, payload)
         files: list[tuple[str, int, int]] = []
         total = 0
+        dirs: dict[str, str | None] = {}  # a batch comes sorted: its directories once
         for row in rows:
             if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str)
                     and all(isinstance(v, int) and v >= 0 for v in row[1:])):
                 raise Rejected("a batch of files is malformed")
-            files.append((self._local(row[0]), row[1], row[2]))
+            files.append((self._batch_local(row[0], dirs), row[1], row[2]))
             total += row[1]
         if total != len(data):
             raise Rejected("a batch of files has the wrong length")

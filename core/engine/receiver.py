@@ -174,8 +174,8 @@ class Receiver:
             except (Rejected, VolumeError):  # e.g. a file at a volume's root
                 dirs[parent] = None
         base = dirs[parent]
-        if base is None or not name or name in (".", "..") or "/" in name \
-                or not child_included(name):
+        if base is None or name in ("", ".", "..") or "/" in name or ":" in name \
+                or not child_included(name):  # (on Windows "x:" would name a drive)
             return self._local(win)
         return os.path.join(base, name)
 

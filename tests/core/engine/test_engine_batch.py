@@ -58,6 +58,8 @@ async def test_a_batch_lands_whole_synced_before_its_renames_and_its_ack(
     ({"files": [["E:\\Data\\a", -1, 0]]}, "malformed"),
     ({"files": [["E:\\Data\\a", 1, 0]] * 1025}, "too large"),
     ({"files": [["E:\\Other\\a", 3, 0]]}, "outside replication set"),
+    ({"files": [["E:\\Data\\.appmgr-restore-1", 3, 0]]}, "outside replication set"),
+    ({"files": [["E:\\Data\\d\\..\\..\\x", 3, 0]]}, "must not contain"),
 ])
 async def test_a_malformed_batch_is_refused_and_nothing_written(
         tmp_path: Path, bad: dict[str, Any], why: str) -> None:

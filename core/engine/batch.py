@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 from typing import Any
 
 from core.engine import blocks, delta
@@ -87,18 +88,13 @@ def _read(items: list[tuple[str, str]], ch: Channel,
     leaves: Leaves = []
     for win, local in items:
         try:
-            fh = open(local, "rb", buffering=0)  # noqa: SIM115 - closed below
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            continue
-        with fh:
-            st = os.fstat(fh.fileno())
-            if st.st_size > SMALL:
-                large.append((win, local))
-                continue
-            data = fh.read(SMALL + 1)
-        if len(data) > SMALL:  # grew while read
+            got = _read_small(local)
+        except _Large:
             large.append((win, local))
             continue
+        if got is None:
+            continue
+        data, st = got
         rows.append([win, len(data), st.st_mtime_ns])
         parts.append(data)
         if len(data) >= MIN_SIZE:
@@ -106,3 +102,37 @@ def _read(items: list[tuple[str, str]], ch: Channel,
     raw = b"".join(parts)
     wire, z = ch.pack(raw)
     return rows, wire, len(raw), z, large, leaves
+
+
+class _Large(Exception):
+    """The file is no longer small (it is sent on its own)."""
+
+
+_RDONLY = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+
+
+def _read_small(local: str) -> tuple[bytes, os.stat_result] | None:
+    """A small file's bytes and status (descriptor calls only, one read for the size
+    it has); None when it is gone or no longer a regular file; :class:`_Large`
+    raised once it is larger than ``SMALL``."""
+    try:
+        fd = os.open(local, _RDONLY)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        if st.st_size > SMALL:
+            raise _Large
+        data = os.read(fd, st.st_size + 1)  # one byte more: did it grow meanwhile?
+        while len(data) > st.st_size and len(data) <= SMALL:
+            chunk = os.read(fd, SMALL + 1 - len(data))
+            if not chunk:
+                break
+            data += chunk
+        if len(data) > SMALL:  # grew while read
+            raise _Large
+        return data, st
+    finally:
+        os.close(fd)

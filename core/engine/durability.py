@@ -11,13 +11,14 @@ operation only notes what it dirtied, and one commit round (see
 :mod:`core.engine.group_commit`) syncs everything noted since the last round,
 each directory once, before the acks of all the operations it covers go out.
 
-Small files arrive in batches (:func:`core.engine.fsops.write_files`): their
+Small files arrive in batches (:mod:`core.engine.batch_sink`): their
 data is synced together before their renames, with one ``syncfs`` per file
 system on Linux (measured: 20,000 fsyncs of 4 KiB files cost more than the
 whole copy), else one sync per file.
 
 A :class:`Durability` is used on the receiver's disk thread only (FsWorker),
-so it needs no lock. The fsync functions are injected: tests record the order
+so it needs no lock; :meth:`Durability.sync_batch` reads no state that
+changes, so the batch sink runs it on its own sync thread. The fsync functions are injected: tests record the order
 of calls; ``bench/durability.py`` measures the cost with :func:`unsafe_no_fsync`,
 which nothing else uses (it is not a setting: an ack always means on disk).
 """
@@ -131,8 +132,12 @@ class Durability:
                 self.sync_file(fd, path)
             return
         devices: dict[int, int] = {}
-        for fd, _ in files:
-            devices.setdefault(os.fstat(fd).st_dev, fd)
+        parents: set[str] = set()
+        for fd, path in files:  # one stat per directory, not per file
+            parent = os.path.dirname(path)
+            if parent not in parents:
+                parents.add(parent)
+                devices.setdefault(os.stat(parent or ".").st_dev, fd)
         for fd in devices.values():
             syncfs(fd)
 

@@ -7,10 +7,8 @@ operation waits for the commit round that syncs the rest.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
-import secrets
 import shutil
 from typing import BinaryIO
 
@@ -79,59 +77,6 @@ def finish_tmp(fh: BinaryIO, tmp: str, local: str, mtime_ns: int, dur: Durabilit
     fh.close()
     os.replace(tmp, local)
     dur.entry_changed(local)
-
-
-def write_files(files: list[tuple[str, int, int]], data: bytes | memoryview,
-                dur: Durability) -> None:
-    """Publish a batch of small files (``(local, size, mtime_ns)``, their bytes one
-    after the other in ``data``) as :func:`finish_tmp` does one: each written to a
-    temporary name, the data of all synced together, then each renamed into place."""
-    view = memoryview(data)
-    fds: list[tuple[int, str]] = []  # open descriptors and their temporary names
-    tmps: list[tuple[str, str]] = []  # temporary name, final name: not renamed yet
-    try:
-        at = 0
-        for local, size, mtime_ns in files:
-            fd, tmp = _create_tmp(local, dur)
-            fds.append((fd, tmp))
-            tmps.append((tmp, local))
-            part = view[at : at + size]
-            at += size
-            while part:
-                part = part[os.write(fd, part):]
-            os.utime(fd if os.utime in os.supports_fd else tmp, ns=(mtime_ns, mtime_ns))
-        dur.sync_batch(fds)
-        while fds:
-            os.close(fds.pop()[0])
-        while tmps:
-            tmp, local = tmps[0]
-            try:
-                os.replace(tmp, local)
-            except OSError:  # a directory (or something else) in the way
-                make_room(local, False, dur)
-                os.replace(tmp, local)
-            tmps.pop(0)
-            dur.entry_changed(local)
-    finally:
-        for fd, _ in fds:  # a failure: no partial file stays behind
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        for tmp, _ in tmps:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-
-
-def _create_tmp(local: str, dur: Durability) -> tuple[int, str]:
-    parent, base = os.path.split(local)
-    tmp = os.path.join(parent, f"{TMP_PREFIX}{secrets.token_hex(4)}.{base}")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    dur.makedirs(parent)
-    try:
-        return os.open(tmp, flags, 0o666), tmp
-    except (FileNotFoundError, NotADirectoryError):
-        dur.forget_dirs()  # a directory known to exist went meanwhile (not by us)
-        dur.makedirs(parent)
-        return os.open(tmp, flags, 0o666), tmp
 
 
 def abort_tmp(fh: BinaryIO | None, tmp: str) -> None:

@@ -6,6 +6,10 @@ copy). Changes run strictly in submission order; at most ``max_pending``
 bytes wait in memory. The first failure stops all later changes and is
 raised by the next :meth:`submit` or :meth:`flush`, so the channel ends with
 that error.
+
+``before`` (the batch sink's :meth:`~core.engine.batch_sink.BatchSink.settle`)
+runs ahead of every job not submitted with ``settle=False``: a batch whose
+sync overlaps the next batch's writes is published before anything else runs.
 """
 
 from __future__ import annotations
@@ -19,28 +23,35 @@ from typing import Any
 
 
 class FsWorker:
-    def __init__(self, max_pending: int = 16 << 20) -> None:
+    def __init__(self, max_pending: int = 16 << 20,
+                 before: Callable[[], None] | None = None) -> None:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="engine-fs")
         self._pending: deque[tuple[Future[Any], int]] = deque()
         self._bytes = 0
         self.max_pending = max_pending
         self._error: BaseException | None = None
+        self._before = before
 
-    def _guard(self, fn: Callable[[], Any]) -> Callable[[], Any]:
+    def _guard(self, fn: Callable[[], Any], settle: bool = True) -> Callable[[], Any]:
+        before = self._before if settle else None
+
         def run() -> Any:
             if self._error is not None:
                 return None  # an earlier change failed: apply nothing after it
             try:
+                if before is not None:
+                    before()
                 return fn()
             except BaseException as exc:
                 self._error = exc
                 raise
         return run
 
-    async def submit(self, fn: Callable[[], Any], size: int = 0) -> None:
-        """Queue ``fn``; waits only while too many bytes are pending."""
+    async def submit(self, fn: Callable[[], Any], size: int = 0, settle: bool = True) -> None:
+        """Queue ``fn``; waits only while too many bytes are pending. Without
+        ``settle`` the ``before`` hook is not run ahead of it (``fn`` does that)."""
         self._raise()
-        self._pending.append((self._pool.submit(self._guard(fn)), size))
+        self._pending.append((self._pool.submit(self._guard(fn, settle)), size))
         self._bytes += size
         while self._bytes > self.max_pending:
             await self._pop()

@@ -36,11 +36,12 @@ from functools import partial
 from typing import Any, BinaryIO
 
 from core.engine import blocks, codec, fsops, protocol
+from core.engine.batch_sink import BatchSink
 from core.engine.durability import Durability
 from core.engine.fsworker import FsWorker
 from core.engine.group_commit import GroupCommit
 from core.engine.pathmap import MappedMatcher, PathMap
-from core.engine.rules import RuleMatcher
+from core.engine.rules import RuleMatcher, child_included
 from core.engine.scan import TMP_PREFIX, Entry, Matcher, scan, scan_dir, sweep_dir, sweep_tmp
 from core.engine.tasks import cancel_and_wait, run_to_end
 from core.engine.volumes import VolumeError, VolumeMap
@@ -72,8 +73,9 @@ class Receiver:
         self.paths = PathMap([])
         #: what scans of this server's disk use: the rules, or their images when mapped
         self.local_matcher: RuleMatcher | MappedMatcher = self.matcher
-        self.fs = FsWorker()
         self.dur = durability or Durability()
+        self.batches = BatchSink(self.dur)
+        self.fs = FsWorker(before=self.batches.settle)
         self.commits = GroupCommit(self.fs, self.dur, self._send)
         #: the sequence number the next change must carry
         self.next_seq = 1
@@ -147,7 +149,10 @@ class Receiver:
                 await self.fs.submit(lambda: fsops.abort_tmp(part.get("fh"), part["tmp"]))
         with contextlib.suppress(Exception):
             await self.fs.flush()
+        with contextlib.suppress(Exception):  # a clean end publishes the last batch
+            await self.fs.call(lambda: None)
         await asyncio.to_thread(self.fs.close)
+        await asyncio.to_thread(self.batches.close)  # after a failure: its temp files go
 
     async def _send(self, header: dict[str, Any], payload: bytes = b"") -> None:
         await protocol.write_frame(self.writer, header, payload)
@@ -155,7 +160,24 @@ class Receiver:
     def _local(self, win: str) -> str:
         if not self.matcher.includes(win):
             raise Rejected(f"{win} is outside replication set {self.name}")
-        return os.fspath(self.volumes.to_local(self.paths.to_target(win)))
+        return self.volumes.local_str(self.paths.to_target(win))
+
+    def _batch_local(self, win: str, dirs: dict[str, str | None]) -> str:
+        """:meth:`_local` of a batch's file, its directory judged once per batch: where
+        all its children belong to the set (and paths are not mapped) a file is
+        judged by its name; any other path takes the full way."""
+        parent, _, name = win.rpartition("\\")
+        if parent not in dirs:
+            try:
+                whole = self.paths.identity and self.matcher.children_included(parent)
+                dirs[parent] = self._local(parent) if whole else None
+            except (Rejected, VolumeError):  # e.g. a file at a volume's root
+                dirs[parent] = None
+        base = dirs[parent]
+        if base is None or name in ("", ".", "..") or "/" in name or ":" in name \
+                or not child_included(name):  # (on Windows "x:" would name a drive)
+            return self._local(win)
+        return os.path.join(base, name)
 
     async def _drop(self, plen: int) -> None:
         await protocol.copy_payload(self.reader, plen, None)
@@ -272,16 +294,17 @@ class Receiver:
         data = _data(h, payload)
         files: list[tuple[str, int, int]] = []
         total = 0
+        dirs: dict[str, str | None] = {}  # a batch comes sorted: its directories once
         for row in rows:
             if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str)
                     and all(isinstance(v, int) and v >= 0 for v in row[1:])):
                 raise Rejected("a batch of files is malformed")
-            files.append((self._local(row[0]), row[1], row[2]))
+            files.append((self._batch_local(row[0], dirs), row[1], row[2]))
             total += row[1]
         if total != len(data):
             raise Rejected("a batch of files has the wrong length")
-        dur = self.dur
-        await self.fs.submit(lambda: fsops.write_files(files, data, dur), len(data))
+        sink = self.batches  # settles the batch before this one itself
+        await self.fs.submit(lambda: sink.write(files, data), len(data), settle=False)
 
     async def _chunk(self) -> bytes:
         header, payload = await protocol.read_frame(self.reader, protocol.MAX_DATA)

@@ -88,6 +88,20 @@ class RuleMatcher:
         deep = _best(r for r in above if r.recursive)
         return bool((child and child.include) or (deep and deep.include))
 
+    def children_included(self, win_dir: str) -> bool:
+        """Whether every direct child of directory ``win_dir`` belongs to the set, but
+        for those named like a quarantine folder (:func:`child_included`): no rule
+        lies below the directory, and the rule deciding for its children includes.
+        Lets a scan or a batch judge a directory's files by name (per directory,
+        not per file: a mirror of many small files asks it for every file)."""
+        k = _key(win_dir)
+        if _quarantined(k) or any(
+                len(r.key) > len(k) and _is_prefix(k, r.key) for r in self.rules):
+            return False
+        best = _best(r for r in self.rules
+                     if _is_prefix(r.key, k) and (r.recursive or r.key == k))
+        return best is not None and best.include
+
     def roots(self) -> list[str]:
         """Include-rule paths not below another include rule: where scans start."""
         incl = sorted({r.key: r.path for r in self.rules if r.include}.items())
@@ -96,6 +110,15 @@ class RuleMatcher:
             if not any(_is_prefix(k, key) for k, _ in out):
                 out.append((key, path))
         return [p for _, p in out]
+
+
+def child_included(name: str) -> bool | None:
+    """Whether a child named ``name`` of a directory whose children all belong to the
+    set (:meth:`RuleMatcher.children_included`) belongs to it too; None when only
+    the rules can tell (a backslash in a name makes more than one path part)."""
+    if "\\" in name:
+        return None
+    return not name.lower().startswith(QUARANTINE_PREFIX)
 
 
 def rules_from_json(items: Iterable[dict]) -> list[Rule]:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from core.engine.rules import RuleMatcher, child_included
 from core.engine.volumes import VolumeError, VolumeMap
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ def scan_dir(matcher: Matcher, local_dir: str, win_dir: str) -> Iterator[Entry]:
     except OSError as exc:
         log.warning("cannot list %s: %s", local_dir, exc)
         return
+    # all children in the set (judged by name, not rule by rule): the usual case
+    whole = isinstance(matcher, RuleMatcher) and matcher.children_included(win_dir)
     for e in entries:
         if e.name.startswith(TMP_PREFIX):
             continue
@@ -77,11 +80,16 @@ def scan_dir(matcher: Matcher, local_dir: str, win_dir: str) -> Iterator[Entry]:
                     yield Entry(win, e.path, True)
                 if matcher.wants_dir(win):
                     yield from scan_dir(matcher, e.path, win)
-            elif e.is_file(follow_symlinks=False) and matcher.includes(win):
+            elif e.is_file(follow_symlinks=False) and _includes(matcher, whole, e.name, win):
                 st = e.stat(follow_symlinks=False)
                 yield Entry(win, e.path, False, st.st_size, st.st_mtime_ns)
         except OSError:
             continue  # vanished while we looked: the watcher reports it
+
+
+def _includes(matcher: Matcher, whole: bool, name: str, win: str) -> bool:
+    by_name = child_included(name) if whole else None
+    return matcher.includes(win) if by_name is None else by_name
 
 
 def sweep_tmp(matcher: Matcher, volumes: VolumeMap) -> int:

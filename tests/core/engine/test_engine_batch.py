@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from core.engine import durability, fsops
+from core.engine import batch, batch_sink, durability
 from core.engine.durability import Durability
 from core.engine.scan import TMP_PREFIX
 from tests.core.engine.test_engine_durability import at, feed, frame
@@ -58,6 +58,8 @@ async def test_a_batch_lands_whole_synced_before_its_renames_and_its_ack(
     ({"files": [["E:\\Data\\a", -1, 0]]}, "malformed"),
     ({"files": [["E:\\Data\\a", 1, 0]] * 1025}, "too large"),
     ({"files": [["E:\\Other\\a", 3, 0]]}, "outside replication set"),
+    ({"files": [["E:\\Data\\.appmgr-restore-1", 3, 0]]}, "outside replication set"),
+    ({"files": [["E:\\Data\\d\\..\\..\\x", 3, 0]]}, "must not contain"),
 ])
 async def test_a_malformed_batch_is_refused_and_nothing_written(
         tmp_path: Path, bad: dict[str, Any], why: str) -> None:
@@ -74,17 +76,17 @@ def test_a_batch_that_fails_leaves_no_partial_file(tmp_path: Path) -> None:
     dur = Durability(lambda fd, p: None, lambda p: None)
     good, bad = str(tmp_path / "ok" / "a"), str(tmp_path / "blocker" / "b")
     with pytest.raises(OSError):
-        fsops.write_files([(good, 2, 0), (bad, 2, 0)], b"aabb", dur)
+        batch_sink.write_files([(good, 2, 0), (bad, 2, 0)], b"aabb", dur)
     assert not os.path.exists(good)
     assert [p.name for p in (tmp_path / "ok").iterdir()] == []  # the temp file went too
 
 
 def test_a_directory_removed_behind_the_cache_is_made_again(tmp_path: Path) -> None:
     dur = Durability(lambda fd, p: None, lambda p: None)
-    fsops.write_files([(str(tmp_path / "d" / "a"), 1, 0)], b"a", dur)
+    batch_sink.write_files([(str(tmp_path / "d" / "a"), 1, 0)], b"a", dur)
     os.unlink(tmp_path / "d" / "a")
     os.rmdir(tmp_path / "d")  # not by the engine: its cache still says it exists
-    fsops.write_files([(str(tmp_path / "d" / "b"), 1, 0)], b"b", dur)
+    batch_sink.write_files([(str(tmp_path / "d" / "b"), 1, 0)], b"b", dur)
     assert (tmp_path / "d" / "b").read_bytes() == b"b"
 
 
@@ -100,7 +102,50 @@ def test_a_large_batch_syncs_its_file_system_once(tmp_path: Path, monkeypatch) -
     dur.sync_file = durability.fsync_file  # the real one is what selects syncfs
     dur._batch_syncfs = True
     n = durability.SYNCFS_MIN
-    fsops.write_files([(str(tmp_path / f"f{i}"), 1, 0) for i in range(n)], b"x" * n, dur)
+    batch_sink.write_files([(str(tmp_path / f"f{i}"), 1, 0) for i in range(n)], b"x" * n, dur)
     assert len(calls) == 1 and not synced
-    fsops.write_files([(str(tmp_path / "g"), 1, 0)], b"y", dur)  # a few: one fsync each
+    batch_sink.write_files([(str(tmp_path / "g"), 1, 0)], b"y", dur)  # a few: one fsync each
     assert len(calls) == 1 and len(synced) == 1
+
+
+def test_a_source_batch_reads_small_files_and_sets_aside_large_or_gone_ones(
+        tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(batch, "SMALL", 100)
+    (tmp_path / "a").write_bytes(b"a" * 10)
+    (tmp_path / "big").write_bytes(b"b" * 101)
+    (tmp_path / "empty").write_bytes(b"")
+    (tmp_path / "dir").mkdir()
+    items = [(f"E:\\{n}", str(tmp_path / n)) for n in ("a", "big", "gone", "dir", "empty")]
+
+    class Raw:  # a channel that does not compress
+        def pack(self, data: bytes) -> tuple[bytes, bool]:
+            return data, False
+
+    rows, wire, raw, z, large, leaves = batch._read(items, Raw())  # type: ignore[arg-type]
+    mtime = (tmp_path / "a").stat().st_mtime_ns
+    assert rows == [["E:\\a", 10, mtime], ["E:\\empty", 0, (tmp_path / "empty").stat().st_mtime_ns]]
+    assert wire == b"a" * 10 and raw == 10 and not z and leaves == []
+    assert large == [("E:\\big", str(tmp_path / "big"))]
+
+
+def test_a_small_file_that_grows_while_read_is_read_whole_or_set_aside(
+        tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(batch, "SMALL", 100)
+    path = tmp_path / "f"
+    path.write_bytes(b"x" * 10)
+    real_fstat = os.fstat
+
+    def fstat_then_grow(fd: int) -> os.stat_result:
+        st = real_fstat(fd)
+        with open(path, "ab") as out:  # grows after its size was taken
+            out.write(b"y" * grow)
+        return st
+
+    monkeypatch.setattr(batch.os, "fstat", fstat_then_grow)
+    grow = 20
+    data, _ = batch._read_small(str(path)) or (b"", None)
+    assert data == b"x" * 10 + b"y" * 20  # read to its end, not to its old size
+    path.write_bytes(b"x" * 10)
+    grow = 200
+    with pytest.raises(batch._Large):
+        batch._read_small(str(path))

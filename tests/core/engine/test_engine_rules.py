@@ -96,3 +96,32 @@ def test_exact_rule_decides_its_own_path(rules: list[Rule], path: str, include: 
     r = RuleMatcher([*[x for x in rules if x.path.lower() != path.lower()], Rule(path, include)])
     assert r.includes(path) == include
     assert r.includes(path.upper()) == include
+
+
+def test_a_directory_whose_children_all_belong_is_known_as_such() -> None:
+    from core.engine.rules import child_included
+    m = RuleMatcher([Rule("E:\\Data"), Rule("E:\\Data\\Logs", include=False),
+                     Rule("E:\\Flat", recursive=False), Rule("E:\\Data\\Keep\\x.bin")])
+    assert m.children_included("E:\\Data\\Sub")
+    assert m.children_included("E:\\Flat")
+    assert not m.children_included("E:\\Flat\\Sub")  # a flat rule: not its grandchildren
+    assert not m.children_included("E:\\Data")  # rules below it decide for some children
+    assert not m.children_included("E:\\Data\\Logs")
+    assert not m.children_included("E:\\Data\\Keep")
+    assert not m.children_included("E:\\Other")
+    assert not m.children_included("E:\\Data\\.appmgr-restore-1\\x")
+    # judged by name, a child is what the rules say it is
+    for d in ("E:\\Data\\Sub", "E:\\Flat"):
+        for name in ("a.bin", ".appmgr-restore-2", ".APPMGR-RESTORE-3", "b c"):
+            assert child_included(name) == m.includes(f"{d}\\{name}")
+    assert child_included("a\\.appmgr-restore-1") is None  # two parts: the rules tell
+
+
+@settings(max_examples=400, deadline=None)
+@given(RULES, PATHS, NAMES | st.sampled_from([".appmgr-restore-1", ".Appmgr-Restore-x"]))
+def test_a_child_judged_by_name_is_judged_as_the_rules_judge_it(
+        rules: list[Rule], directory: str, name: str) -> None:
+    from core.engine.rules import child_included
+    r = RuleMatcher(rules)
+    if r.children_included(directory):
+        assert child_included(name) == r.includes(directory.rstrip("\\") + "\\" + name)

@@ -31,7 +31,6 @@ from pathlib import Path
 
 from bench import mirror as bm
 from bench.compression import page_data, text_data
-from core.model.rules import Rule
 
 MIB, FILE_MIB, POOL_MIB, SEED = 1 << 20, 32, 16, 20261208
 SETTINGS = [("off", "zlib", 0), ("zlib-1", "zlib", 1), ("zlib-6", "zlib", 6),
@@ -62,36 +61,6 @@ def make_dataset(data: Path) -> tuple[Path, int]:
     return src, total
 
 
-def run_one(src_c: bm.EngineClient, work: Path, n: str, codec: str, level: int,
-            src_pid: int) -> tuple[float, float, int, Path]:
-    """One Full mirror: (seconds, CPU seconds of both engines, bytes on the wire, copy)."""
-    target_e = work / f"run-{n}" / "E"
-    bm.fresh(target_e)
-    tgt = bm.engine(bm.TGT_IP, work / f"run-{n}" / "state", target_e)
-    try:
-        tgt_c = bm.client(bm.TGT_IP)
-        name, token = f"bench-{n}", f"token-{n}"
-        src_c.create_set(name, [Rule("E:\\Bench")])
-        tgt_c.accept(name, token)
-        tgt_c.close()
-        cpu0 = bm.cpu_of(src_pid) + bm.cpu_of(tgt.pid)
-        t0 = time.perf_counter()
-        src_c.connect(name, bm.TGT_IP, bm.PORT, token, mirror_type="full", replicate=False,
-                      compression=level, codec=codec)
-        while (st := src_c.stats(name)).mirror_status not in ("complete", "error"):
-            time.sleep(0.01)
-        elapsed = time.perf_counter() - t0
-        cpu = bm.cpu_of(src_pid) + bm.cpu_of(tgt.pid) - cpu0
-    finally:
-        tgt.terminate()
-        tgt.wait(10)
-    if st.mirror_status != "complete":
-        raise RuntimeError(f"mirror {n} failed: {st.last_error}")
-    src_c.disconnect(name)
-    src_c.delete_set(name)
-    return elapsed, cpu, st.bytes_sent_compressed, target_e / "Bench"
-
-
 def main(argv: list[str] | None = None) -> int:
     args = bm.mirror_args(__doc__ or "", 3, "127.0.125", "compressed_mirror.json", argv)
     if args is None:
@@ -113,8 +82,12 @@ def measure(args: argparse.Namespace) -> int:
         src_c = bm.client(bm.SRC_IP)
         for r in range(args.runs):
             for key, codec, level in SETTINGS if r % 2 == 0 else SETTINGS[::-1]:
-                seconds, cpu, sent, copy = run_one(src_c, work, f"{key}-{r}", codec, level,
-                                                   proc.pid)
+                used: list[float] = []
+                sent_on_wire: list[int] = []
+                seconds, copy = bm.run_engine(
+                    src_c, work, f"{key}-{r}", src_pid=proc.pid, cpu=used,
+                    options={"compression": level, "codec": codec}, wire=sent_on_wire)
+                cpu, sent = used[0], sent_on_wire[0]
                 if not bm.same_tree(src, copy):
                     raise RuntimeError(f"the {key} copy of round {r} differs from the source")
                 shutil.rmtree(copy.parent.parent, ignore_errors=True)

@@ -39,6 +39,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -130,10 +131,12 @@ def fresh(path: Path) -> None:
 
 def run_engine(src_c: EngineClient, work: Path, n: int | str,
                env: dict[str, str] | None = None, src_pid: int | None = None,
-               cpu: list[float] | None = None) -> tuple[float, Path]:
+               cpu: list[float] | None = None, options: dict[str, Any] | None = None,
+               wire: list[int] | None = None) -> tuple[float, Path]:
     """One timed Full mirror into a target engine whose E: volume is a new empty dir
     (``env``: extra environment of the target engine, e.g. bench/durability.py's);
-    with ``src_pid`` both engines' CPU seconds during the run go to ``cpu``."""
+    with ``src_pid`` both engines' CPU seconds during the run go to ``cpu``;
+    ``options`` go to connect (compression, codec) and the bytes on the wire to ``wire``."""
     target_e = work / f"engine-run{n}" / "E"
     fresh(target_e)
     tgt = engine(TGT_IP, work / f"engine-run{n}" / "state", target_e, env)
@@ -145,7 +148,8 @@ def run_engine(src_c: EngineClient, work: Path, n: int | str,
         tgt_c.close()
         cpu0 = cpu_of(src_pid) + cpu_of(tgt.pid) if src_pid else 0.0
         t0 = time.perf_counter()
-        src_c.connect(name, TGT_IP, PORT, token, mirror_type="full", replicate=False)
+        src_c.connect(name, TGT_IP, PORT, token, mirror_type="full", replicate=False,
+                      **(options or {}))
         while (st := src_c.stats(name)).mirror_status not in ("complete", "error"):
             time.sleep(0.01)
         elapsed = time.perf_counter() - t0
@@ -156,6 +160,8 @@ def run_engine(src_c: EngineClient, work: Path, n: int | str,
         tgt.wait(10)
     if st.mirror_status != "complete":
         raise RuntimeError(f"engine mirror failed: {st.last_error}")
+    if wire is not None:
+        wire.append(st.bytes_sent_compressed)
     src_c.disconnect(name)
     src_c.delete_set(name)
     return elapsed, target_e / "Bench"

@@ -14,7 +14,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -182,6 +183,17 @@ class Server:
         c = client(self.ip, self.port)
         self._clients.append(c)
         return c
+
+
+@contextmanager
+def servers_on(tmp_path: Path, ips: tuple[str, ...]) -> Iterator[list[Server]]:
+    """Started in-process engines, one per address (``FS0``, ``FS1``, …), stopped after."""
+    started = [Server(tmp_path / f"FS{i}", ip).start() for i, ip in enumerate(ips)]
+    try:
+        yield started
+    finally:
+        for s in started:
+            s.stop()
 
 
 def share_heartbeat_key(src: Server, tgt: Server, name: str, token: str = "tok") -> str:

@@ -15,17 +15,15 @@ import pytest
 from core.engine.sweep import sweep
 from core.errors import NotFound, Unreachable
 
-from .harness import PORT, Server, client
+from .harness import PORT, Server, client, servers_on
 
 IPS = ("127.0.41.11", "127.0.41.12", "127.0.41.13")
 
 
 @pytest.fixture
 def three(tmp_path: Path) -> Iterator[list[Server]]:
-    servers = [Server(tmp_path / f"FS{i}", ip).start() for i, ip in enumerate(IPS)]
-    yield servers
-    for s in servers:
-        s.stop()
+    with servers_on(tmp_path, IPS) as servers:
+        yield servers
 
 
 def answer(got: object) -> dict[str, Any]:

@@ -18,17 +18,15 @@ from core.engine import protocol
 from core.engine.sweep import Sweeper
 from core.errors import Unreachable
 
-from .harness import Server
+from .harness import Server, servers_on
 
 IPS = ("127.0.134.211", "127.0.134.212", "127.0.134.213")
 
 
 @pytest.fixture
 def three(tmp_path: Path) -> Iterator[list[Server]]:
-    servers = [Server(tmp_path / f"FS{i}", ip).start() for i, ip in enumerate(IPS)]
-    yield servers
-    for s in servers:
-        s.stop()
+    with servers_on(tmp_path, IPS) as servers:
+        yield servers
 
 
 @pytest.fixture

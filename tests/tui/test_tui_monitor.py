@@ -3,27 +3,17 @@ heartbeats past the threshold (F-8.4). Time is the app's injected clock."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 
 from textual.widgets import DataTable
 
 from core.model.state import PairState
 from tests.tui.tui_fake_estate import NOW
-from tests.tui.tui_helpers import make_app, press, reopen_pair, settle
+from tests.tui.tui_helpers import make_app, press, reopen_pair, settle, wait_until
 
 
 def cell(app, row: str) -> str:  # noqa: ANN001 - test helper
     return str(app.screen.query_one("#mon-table", DataTable).get_cell(row, "value"))
-
-
-async def wait_for(pilot, pred, what: str, timeout: float = 5.0) -> None:  # noqa: ANN001
-    """Wait for a state (a timer's effect), bounded; never a fixed sleep."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not pred():
-        assert loop.time() < deadline, f"{what} did not happen within {timeout} s"
-        await pilot.pause(0.05)
 
 
 async def test_heartbeat_age_follows_the_clock_between_polls(api):
@@ -37,7 +27,7 @@ async def test_heartbeat_age_follows_the_clock_between_polls(api):
         assert cell(app, "heartbeat") == "3 s ago"
         polls = len(api.called("status"))
         now[0] += 7  # no poll comes (the tests' refresh interval is long): the age moves anyway
-        await wait_for(pilot, lambda: cell(app, "heartbeat") == "10 s ago", "the age to move")
+        await wait_until(pilot, lambda: cell(app, "heartbeat") == "10 s ago", "the age to move")
         assert len(api.called("status")) == polls
 
 
@@ -77,7 +67,7 @@ async def test_a_degraded_pair_says_why_on_the_monitor_tab_and_in_the_header(api
         api.target_down(NOW - 600)
         await press(pilot, "ctrl+r")
         at = since_text(NOW - 600, NOW)
-        await wait_for(pilot, lambda: "Degraded" in str(state.render()), "the degraded state")
+        await wait_until(pilot, lambda: "Degraded" in str(state.render()), "the degraded state")
         assert str(state.render()) == (f"Protection status: Degraded — Target unreachable since {at}"
                                        " — 18 operations queued (24.0 MB)")
         problems = str(app.screen.query_one("#mon-problems").render())
@@ -88,6 +78,6 @@ async def test_a_degraded_pair_says_why_on_the_monitor_tab_and_in_the_header(api
         assert "Degraded: Target unreachable" in header
         api.down_since = None  # the target is back
         await press(pilot, "ctrl+r")
-        await wait_for(pilot, lambda: str(state.render()) == "Protection status: Protected",
+        await wait_until(pilot, lambda: str(state.render()) == "Protection status: Protected",
                        "Protected again")
         assert "Degraded" not in str(app.screen.query_one("#pair-header").render())

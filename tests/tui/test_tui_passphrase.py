@@ -4,7 +4,6 @@ that needs it, never with getpass on the terminal Textual owns."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from core.errors import AuthFailed, InvalidInput
 from core.ports import Credential
 from tests.core.apps.app_estate import make_world
 from tests.core.doubles import ADMIN
-from tests.tui.tui_helpers import settle
+from tests.tui.tui_helpers import settle, wait_until
 from tui.app import AppmgrApp
 from tui.screens.login import LoginScreen
 from tui.screens.passphrase import DialogPassphrase, PassphraseScreen
@@ -67,16 +66,6 @@ def existing_file(tmp_path: Path) -> None:
     store.put("server", "OTHER", Credential(ADMIN, "x"))
 
 
-async def wait_for(pilot: Pilot, what: Any, limit: float = 60.0) -> None:
-    """Wait until ``what()`` holds (the worker posts the dialog from its thread); the
-    limit only ends a broken test, it is no part of what is tested (a busy CI machine)."""
-    deadline = time.monotonic() + limit
-    while not what():
-        if time.monotonic() > deadline:
-            raise AssertionError("the expected state never came")
-        await pilot.pause(0.01)
-
-
 def dialog_on(pilot: Pilot, error: str | None = None) -> Any:
     def check() -> bool:
         screen: Screen[Any] = pilot.app.screen
@@ -109,24 +98,24 @@ async def test_first_login_asks_the_passphrase_in_a_dialog_and_caches_only_what_
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await choose_source(pilot)
-        await wait_for(pilot, dialog_on(pilot))
+        await wait_until(pilot, dialog_on(pilot))
         assert app.screen.query_one("#pp-error", Static).content == ""
         assert not app.screen.query("#pp-again")  # an existing file: asked once
         await type_in(pilot, "not the passphrase", "enter")
         # refused with a message in the dialog, and asked again
-        await wait_for(pilot, dialog_on(pilot, "Wrong passphrase for the credential file"))
+        await wait_until(pilot, dialog_on(pilot, "Wrong passphrase for the credential file"))
         await type_in(pilot, PASSPHRASE, "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen))
         login = app.screen
         await type_in(pilot, ADMIN, "enter")
         await type_in(pilot, "wrong", "enter")
-        await wait_for(pilot, lambda: "refused the password or the account"
+        await wait_until(pilot, lambda: "refused the password or the account"
                        in str(login.query_one("#login-error", Static).content))
         assert on_file(tmp_path) is None  # a rejected password is not cached
         field = login.query_one("#login-password", Input)
         field.value = ""
         await type_in(pilot, GOOD, "enter")
-        await wait_for(pilot, lambda: app.screen is not login)
+        await wait_until(pilot, lambda: app.screen is not login)
         await settle(pilot)
         assert on_file(tmp_path) == Credential(ADMIN, GOOD)
         assert app.screen.query_one("#source", Select).value == "SQL01"
@@ -140,7 +129,7 @@ async def test_escape_cancels_with_a_message_and_never_hangs(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await choose_source(pilot)
-        await wait_for(pilot, dialog_on(pilot))
+        await wait_until(pilot, dialog_on(pilot))
         assert app.screen.query("#pp-again")  # a new file: the passphrase twice
         await pilot.press("escape")
         await settle(pilot)  # the worker ended: nothing waits any more
@@ -158,7 +147,7 @@ async def test_new_file_passphrases_must_match(tmp_path: Path,
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await choose_source(pilot)
-        await wait_for(pilot, dialog_on(pilot))
+        await wait_until(pilot, dialog_on(pilot))
         screen = app.screen
         await type_in(pilot, "one", "enter")
         await type_in(pilot, "two", "enter")
@@ -166,7 +155,7 @@ async def test_new_file_passphrases_must_match(tmp_path: Path,
         assert "differ" in str(screen.query_one("#pp-error", Static).content)
         await type_in(pilot, "")  # the fields were cleared
         await type_in(pilot, PASSPHRASE, "enter", *PASSPHRASE, "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen))
         assert (tmp_path / CRYPTFILE_NAME).exists()
         assert on_file(tmp_path) is None  # the file exists; nothing in it for SQL01 yet
 

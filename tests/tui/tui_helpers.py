@@ -225,3 +225,16 @@ def main_screen(app: App[Any]) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen)
     return screen
+
+
+async def wait_until(pilot: Pilot[Any], holds: Callable[[], object], what: str = "the state",
+                     limit: float = 60.0) -> None:
+    """Wait until ``holds()`` is true: after the app's workers end and its messages are
+    handled, each time, so a worker's posted result or a timer's effect is seen as soon
+    as it is there. ``limit`` only ends a broken test (a busy CI machine is slow)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while not holds():
+        assert loop.time() < deadline, f"{what} did not happen within {limit} s"
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()

@@ -15,6 +15,17 @@ helper thread; everything else runs on the receiver's disk thread
 (:class:`core.engine.fsworker.FsWorker`), which calls :meth:`BatchSink.settle`
 before any other job, so a batch is published before any later operation,
 any commit round and hence any ack: order and "an ack means on disk" hold.
+
+A mirror's batch (``direct``) skips both steps for the files the target lacks:
+each is created under its final name (``O_EXCL``, so nothing that exists is
+ever touched) and its file system is synced by the next commit round, which
+the mirror's end waits for. Nothing is replaced, so there is no good copy to
+lose: a crash mid-mirror can leave a new file short, and every restart goes
+through a checksum re-mirror, which compares content and sends it again
+(README, "Engine restart policy"). A file that exists takes the staged way.
+Measured on the 20,000 × 4 KiB mirror: the renames were a quarter of the disk
+thread's time, and waiting for each batch's sync before the next one's renames
+stalled it for a further fifth.
 """
 
 from __future__ import annotations
@@ -71,6 +82,43 @@ def stage(files: list[tuple[str, int, int]], data: bytes | memoryview,
     return out
 
 
+def write_direct(files: list[tuple[str, int, int]], data: bytes | memoryview,
+                 dur: Durability) -> tuple[list[tuple[str, int, int]], bytes]:
+    """Create each file that does not exist under its final name; returns the files
+    that exist (and their bytes), for the staged way. A failure removes the file it
+    was writing; the ones written before stay, whole."""
+    view = memoryview(data)
+    rest: list[tuple[str, int, int]] = []
+    rest_data: list[memoryview] = []
+    last_parent = None
+    at = 0
+    for local, size, mtime_ns in files:
+        part = view[at : at + size]
+        at += size
+        parent = os.path.dirname(local)
+        if parent != last_parent:
+            dur.makedirs(parent)
+            dur.batch_written(parent)
+            last_parent = parent
+        try:
+            fd = _open_new(local, parent, dur)
+        except FileExistsError:  # something is there: replaced the staged way
+            rest.append((local, size, mtime_ns))
+            rest_data.append(part)
+            continue
+        try:
+            while part:
+                part = part[os.write(fd, part):]
+            os.utime(fd if _UTIME_FD else local, ns=(mtime_ns, mtime_ns))
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(local)
+            raise
+        os.close(fd)
+    return rest, b"".join(rest_data)
+
+
 def publish(staged: Staged, dur: Durability) -> None:
     """Rename a synced batch into place in order (its descriptors closed first); the
     renames' directories are synced in the next commit round."""
@@ -121,8 +169,16 @@ class BatchSink:
         self._syncer = ThreadPoolExecutor(1, thread_name_prefix="engine-sync")
         self._pending: tuple[Staged, Future[None]] | None = None
 
-    def write(self, files: list[tuple[str, int, int]], data: bytes | memoryview) -> None:
-        """Stage a batch, publish the one before it, and start syncing this one."""
+    def write(self, files: list[tuple[str, int, int]], data: bytes | memoryview,
+              direct: bool = False) -> None:
+        """Stage a batch, publish the one before it, and start syncing this one; with
+        ``direct`` (a mirror's batch) the files the target lacks are written under
+        their final names first, and only the others are staged."""
+        if direct and self.dur.writes_direct:
+            self.settle()  # a staged batch before this one goes first
+            files, data = write_direct(files, data, self.dur)
+            if not files:
+                return
         staged = stage(files, data, self.dur)
         try:
             self.settle()

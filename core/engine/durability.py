@@ -14,11 +14,22 @@ each directory once, before the acks of all the operations it covers go out.
 Small files arrive in batches (:mod:`core.engine.batch_sink`): their
 data is synced together before their renames, with one ``syncfs`` per file
 system on Linux (measured: 20,000 fsyncs of 4 KiB files cost more than the
-whole copy), else one sync per file.
+whole copy), else one sync per file. A mirror's batch of files the target
+lacks is written under the final names instead (nothing to replace, so
+nothing to rename): its file systems are noted (:meth:`Durability.batch_written`)
+and the next round syncs each with one ``syncfs``, which covers the files'
+data and their directory entries.
+
+A round has two halves: :meth:`Durability.take` runs on the disk thread
+behind the operations it covers (it syncs files written in place there, as
+one may be renamed next); :meth:`Durability.sync_taken` syncs the noted
+directories and file systems on any thread, so the disk thread goes on
+writing meanwhile.
 
 A :class:`Durability` is used on the receiver's disk thread only (FsWorker),
-so it needs no lock; :meth:`Durability.sync_batch` reads no state that
-changes, so the batch sink runs it on its own sync thread. The fsync functions are injected: tests record the order
+so it needs no lock; :meth:`Durability.sync_batch` and
+:meth:`Durability.sync_taken` read no state that changes, so they run on
+other threads (one round at a time). The fsync functions are injected: tests record the order
 of calls; ``bench/durability.py`` measures the cost with :func:`unsafe_no_fsync`,
 which nothing else uses (it is not a setting: an ack always means on disk).
 """
@@ -39,6 +50,9 @@ NO_FSYNC_ENV = "APPMGR_BENCH_UNSAFE_NO_FSYNC"
 
 SyncFile = Callable[[int, str], None]
 SyncDir = Callable[[str], None]
+#: what a round took on the disk thread: directories, and a directory on each
+#: file system written to by a batch under final names
+Taken = tuple[set[str], set[str]]
 
 
 def fsync_file(fd: int, path: str) -> None:
@@ -111,6 +125,7 @@ class Durability:
         self.sync_dir = sync_dir or (_skip_dir if skip else fsync_dir)
         self._dirs: set[str] = set()
         self._files: set[str] = set()
+        self._written: set[str] = set()  # directories of files written under final names
         #: directories known to exist (no stat per file of a batch): forgotten
         #: whenever anything is removed or renamed (:meth:`forget_dirs`)
         self._known: set[str] = set()
@@ -140,6 +155,17 @@ class Durability:
                 devices.setdefault(os.stat(parent or ".").st_dev, fd)
         for fd in devices.values():
             syncfs(fd)
+
+    @property
+    def writes_direct(self) -> bool:
+        """Whether a round can sync new files written under their final names (one
+        ``syncfs`` per file system): Linux with the real fsync."""
+        return self._batch_syncfs
+
+    def batch_written(self, parent: str) -> None:
+        """Files in ``parent`` were created under their final names: the next round
+        syncs its file system (their data and entries)."""
+        self._written.add(parent)
 
     def entry_changed(self, path: str) -> None:
         """``path`` was created, renamed or removed: its directory is synced next round."""
@@ -194,12 +220,52 @@ class Durability:
 
     def commit(self) -> None:
         """One round: everything noted since the last round reaches the disk."""
+        self.sync_taken(self.take())
+
+    def take(self) -> Taken:
+        """A round's first half, on the disk thread: files written in place are synced
+        now; the directories and file systems to sync are returned."""
         self.sync_files()
         dirs, self._dirs = self._dirs, set()
+        written, self._written = self._written, set()
+        return dirs, written
+
+    def sync_taken(self, taken: Taken) -> None:
+        """A round's second half (any thread): one ``syncfs`` per file system written
+        to under final names, then each noted directory not on one of those."""
+        dirs, written = taken
+        synced: set[int] = set()
+        for parent in sorted(written):
+            path = _existing(parent)
+            dev = os.stat(path).st_dev
+            if dev in synced:
+                continue
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            try:
+                syncfs(fd)
+            finally:
+                os.close(fd)
+            synced.add(dev)
         for d in sorted(dirs):
+            if synced:
+                try:
+                    if os.stat(d).st_dev in synced:
+                        continue
+                except FileNotFoundError:
+                    continue  # removed since (its own parent's sync covers that)
             self.sync_dir(d)
         self.rounds += 1
 
     @property
     def dirty(self) -> bool:
-        return bool(self._dirs or self._files)
+        return bool(self._dirs or self._files or self._written)
+
+
+def _existing(path: str) -> str:
+    """``path`` or its nearest ancestor that exists (a directory may go meanwhile)."""
+    while not os.path.exists(path):
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    return path

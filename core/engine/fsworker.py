@@ -64,10 +64,11 @@ class FsWorker:
         self._raise()
         return result
 
-    async def after(self, fn: Callable[[], Any]) -> Any:
+    async def after(self, fn: Callable[[], Any], settle: bool = True) -> Any:
         """Run ``fn`` after everything queued so far (what is queued meanwhile runs
-        after it) and return its result; the first failure of any change is raised."""
-        fut = self._pool.submit(self._guard(fn))
+        after it) and return its result; the first failure of any change is raised.
+        Without ``settle`` a batch still being synced stays unpublished."""
+        fut = self._pool.submit(self._guard(fn, settle))
         with contextlib.suppress(Exception):  # recorded in self._error, raised below
             result = await asyncio.wrap_future(fut)
         self._raise()

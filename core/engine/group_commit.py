@@ -5,11 +5,17 @@ The receiver queues operations to its disk thread and hands each ack here
 instead of sending it. A round starts when an ack (or a reply, see
 :meth:`GroupCommit.barrier`) is waiting, when ``max_ops`` operations are
 uncommitted, or ``interval`` seconds after unacknowledged operations (a
-mirror's stream) came in. It runs :meth:`Durability.commit` on the disk
-thread behind everything queued so far, then sends the acks it covers, in
-order. Operations that arrive while a round runs join the next one, so
-operations that arrive together share one round: fewer fsyncs than
+mirror's stream) came in. It runs :meth:`Durability.take` on the disk
+thread behind everything queued so far and then :meth:`Durability.sync_taken`
+on a worker thread (the disk thread writes on meanwhile), then sends the acks
+it covers, in order. Operations that arrive while a round runs join the next
+one, so operations that arrive together share one round: fewer fsyncs than
 operations, and an ack still means "on disk".
+
+A round nobody waits for (no ack, no reply) leaves a batch of small files
+whose data is still being synced unpublished: waiting for that sync would
+stall the disk thread between two batches of a mirror, for nothing anybody
+was promised. The next round somebody waits for covers it.
 """
 
 from __future__ import annotations
@@ -76,7 +82,11 @@ class GroupCommit:
             waiting, self._waiting = self._waiting, []
             ops, self._ops = self._ops, 0
             try:
-                await self.fs.after(self.dur.commit)
+                taken = await self.fs.after(self.dur.take, settle=bool(waiting))
+                if any(taken):
+                    await asyncio.to_thread(self.dur.sync_taken, taken)
+                else:
+                    self.dur.sync_taken(taken)  # nothing to sync: no thread hop
             except BaseException as exc:
                 for w in waiting + self._waiting:
                     if isinstance(w, asyncio.Future) and not w.done():

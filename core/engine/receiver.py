@@ -81,6 +81,9 @@ class Receiver:
         self.next_seq = 1
         self._partial: dict[str, Any] = {}
         self._told = False
+        #: between a mirror's begin and its end: new files are written in place
+        #: (:func:`core.engine.batch_sink.write_direct`)
+        self._mirroring = False
 
     async def run(self) -> None:
         committer = asyncio.create_task(self._commit_loop(), name=f"commit {self.name}")
@@ -199,6 +202,7 @@ class Receiver:
                      self.name, swept)
         if self.on_rules:
             self.on_rules(rules)
+        self._mirroring = True
         await self._send({"op": "ready"})
 
     async def _op_list(self, h: dict[str, Any], plen: int) -> None:
@@ -227,6 +231,7 @@ class Receiver:
 
     async def _op_mirror_end(self, h: dict[str, Any], plen: int) -> None:
         await self._drop(plen)
+        self._mirroring = False
         await self.commits.barrier()  # mirror complete means on disk
         await self._send({"op": "mirror_done"})
 
@@ -303,8 +308,8 @@ class Receiver:
             total += row[1]
         if total != len(data):
             raise Rejected("a batch of files has the wrong length")
-        sink = self.batches  # settles the batch before this one itself
-        await self.fs.submit(lambda: sink.write(files, data), len(data), settle=False)
+        sink, direct = self.batches, self._mirroring  # (settles the batch before itself)
+        await self.fs.submit(lambda: sink.write(files, data, direct), len(data), settle=False)
 
     async def _chunk(self) -> bytes:
         header, payload = await protocol.read_frame(self.reader, protocol.MAX_DATA)

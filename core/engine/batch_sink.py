@@ -14,7 +14,9 @@ disk thread's time, during which it created no file). The sync runs in a
 helper thread; everything else runs on the receiver's disk thread
 (:class:`core.engine.fsworker.FsWorker`), which calls :meth:`BatchSink.settle`
 before any other job, so a batch is published before any later operation,
-any commit round and hence any ack: order and "an ack means on disk" hold.
+any commit round an ack or a reply waits for, and hence any ack: order and
+"an ack means on disk" hold. (A round nobody waits for leaves it staged:
+:mod:`core.engine.group_commit`.)
 
 A mirror's batch (``direct``) skips both steps for the files the target lacks:
 each is created under its final name (``O_EXCL``, so nothing that exists is

@@ -144,3 +144,17 @@ async def test_a_round_nobody_waits_for_does_not_wait_for_a_batch_being_synced(
 
 async def _no_send(frame: dict[str, Any]) -> None:
     raise AssertionError(f"nothing to acknowledge: {frame}")
+
+
+def test_the_bench_switch_writes_a_mirror_alike_but_never_syncs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log: list[tuple[Any, ...]]) -> None:
+    """bench/durability.py compares the engine with and without fsync: both must
+    take the same way through a mirror, so the difference is the syncs alone."""
+    monkeypatch.setenv(dur_mod.NO_FSYNC_ENV, "1")
+    dur = Durability()
+    sink = BatchSink(dur)
+    sink.write(*batch(tmp_path, ["a1", "a2"]), direct=True)
+    assert (tmp_path / "a1").read_bytes() == b"a1" and temps(tmp_path) == []
+    dur.commit()
+    assert ("syncfs",) not in log and ("replace", "a1") not in log
+    sink.close()

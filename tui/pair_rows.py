@@ -9,7 +9,7 @@ this and must stay quick to start.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from core.model.overview import PairOverview
 from core.protection.health import size_text
@@ -43,6 +43,37 @@ COLUMNS: tuple[Column, ...] = (
 KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
 #: columns as wide as their longest text (they widen when a longer one comes)
 AUTO: frozenset[str] = frozenset(c.key for c in COLUMNS if c.width is None)
+
+#: the columns a Dashboard too narrow for all of them keeps (80 columns): without the
+#: rate's trend (the rate itself stays) and the application (the detail line names the
+#: highlighted pair's); the figures keep their widths (a cut "310.0 MB" would mislead)
+NARROW_LEFT_OUT = frozenset({"trend", "app"})
+NARROW: tuple[Column, ...] = tuple(c for c in COLUMNS if c.key not in NARROW_LEFT_OUT)
+#: every column is kept only while the state has this much room ("Failure detected"):
+#: the states are whole, only a Degraded row's condition may be cut
+STATE_WHOLE = 16
+#: the narrow state's least width ("Protected", "Mirroring"); a longer text ends in "…"
+#: (its colour still says how it goes; the detail line has it whole)
+STATE_MIN = 9
+#: cells around each column's text (the table's cell padding, both sides)
+PAD = 2
+
+
+def fit(width: int, pair_width: int, state_width: int) -> tuple[Column, ...]:
+    """The Dashboard's columns for a table ``width`` cells wide whose longest pair and
+    state texts are ``pair_width`` and ``state_width`` cells: every column while the state
+    has room for :data:`STATE_WHOLE`, else :data:`NARROW`; the state as wide as its
+    longest text (``width`` None) when that fits, else what the others leave."""
+    pair_width, state_width = max(pair_width, len("Pair")), max(state_width, len("State"))
+
+    def left(cols: tuple[Column, ...]) -> int:
+        return width - pair_width - sum(c.width or 0 for c in cols) - PAD * len(cols)
+
+    cols = COLUMNS if left(COLUMNS) >= min(state_width, STATE_WHOLE) else NARROW
+    if left(cols) >= state_width:
+        return cols
+    return tuple(replace(c, width=max(STATE_MIN, left(cols))) if c.key == "state" else c
+                 for c in cols)
 
 
 def spark(values: list[float]) -> str:

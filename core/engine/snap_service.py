@@ -103,8 +103,8 @@ class SnapshotManager:
         return self.store.list(name)
 
     def last(self, name: str) -> float | None:
-        snaps = self.store.list(name)
-        return snaps[-1].taken if snaps else None
+        """When the set's last snapshot was taken, from memory (every status reply says it)."""
+        return self.store.newest(name)
 
     async def delete(self, name: str, sid: str) -> None:
         try:

@@ -37,6 +37,7 @@ from pathlib import Path
 from core import atomic
 from core.engine import snap_manifest
 from core.engine.scan import Matcher, scan
+from core.engine.snap_newest import Entry, NewestIndex
 from core.engine.snap_vss import Shadow, Vss, VssError, alive
 from core.engine.volumes import VolumeMap, join_win, split_win
 from core.model.snapshot import SnapshotInfo
@@ -103,6 +104,8 @@ class SnapshotStore:
         self.volumes = volumes
         #: VSS on Windows; None: copy-on-write trees
         self.vss = vss
+        #: when each set's newest snapshot was taken, without reading every snapshot.json
+        self.index = NewestIndex(root, self._entries)
 
     def _dir(self, name: str, sid: str) -> Path:
         if not ID_RE.fullmatch(sid):
@@ -110,6 +113,16 @@ class SnapshotStore:
         return self.root / name / sid
 
     def list(self, name: str) -> list[SnapshotInfo]:
+        """Set ``name``'s snapshots, oldest first (not those whose shadow copy VSS dropped)."""
+        return [info for info, _ in self._read(name)]
+
+    def newest(self, name: str) -> float | None:
+        """When set ``name``'s last listed snapshot was taken (None: it has none), from
+        memory: the status reply's figure, asked for every second."""
+        return self.index.newest(name)
+
+    def _read(self, name: str) -> Sequence[tuple[SnapshotInfo, tuple[Shadow, ...]]]:
+        """Every complete snapshot of the set with its shadow copies, oldest first."""
         out = []
         base = self.root / name
         for d in sorted(base.iterdir()) if base.is_dir() else []:
@@ -118,10 +131,14 @@ class SnapshotStore:
             doc = atomic.read_json(d / "snapshot.json", default=None)
             if not isinstance(doc, dict) or int(doc.get("format", 0)) > FORMAT:
                 continue
-            if not alive(d / "tree", _shadows(doc)):
+            shadows = tuple(_shadows(doc))
+            if not alive(d / "tree", shadows):
                 continue  # VSS dropped its shadow copy (diff area full): gone
-            out.append(SnapshotInfo.from_dict({**doc, "path": os.fspath(d / "tree")}))
-        return sorted(out, key=lambda s: (s.taken, s.id))
+            out.append((SnapshotInfo.from_dict({**doc, "path": os.fspath(d / "tree")}), shadows))
+        return sorted(out, key=lambda x: (x[0].taken, x[0].id))
+
+    def _entries(self, name: str) -> Sequence[Entry]:
+        return [Entry(i.taken, i.id, sh) for i, sh in self._read(name)]
 
     def get(self, name: str, sid: str) -> SnapshotInfo:
         for s in self.list(name):
@@ -130,15 +147,29 @@ class SnapshotStore:
         raise SnapshotError(f"set {name} has no snapshot {sid}")
 
     def take(self, name: str, matcher: Matcher, now: float, reason: str) -> SnapshotInfo:
-        t0 = time.monotonic()
+        """A new snapshot of the set's files as ``matcher`` selects them, taken at ``now``."""
+        if self.vss:
+            info, shadows = self._take_vss(name, matcher, now, reason)
+        else:
+            info, shadows = self._take_tree(name, matcher, now, reason), ()
+        self.index.add(name, Entry(info.taken, info.id, tuple(shadows)))
+        return info
+
+    def _start(self, name: str, now: float) -> tuple[str, Path, Path]:
+        """A new snapshot's id, its ``.partial`` directory (with an empty tree) and its
+        final directory."""
         sid = _new_id(now, {s.id for s in self.list(name)})
         final = self._dir(name, sid)
         part = final.with_name(sid + ".partial")
         shutil.rmtree(part, ignore_errors=True)
         tree = part / "tree"
         tree.mkdir(parents=True)
-        if self.vss:
-            return self._take_vss(name, matcher, now, reason, (sid, part, final), t0)
+        return sid, part, final
+
+    def _take_tree(self, name: str, matcher: Matcher, now: float, reason: str) -> SnapshotInfo:
+        t0 = time.monotonic()
+        sid, part, final = self._start(name, now)
+        tree = part / "tree"
         size = files = 0
         methods: dict[str, int] = {}
         for e in scan(matcher, self.volumes):
@@ -163,10 +194,11 @@ class SnapshotStore:
         os.replace(part, final)
         return replace(info, path=os.fspath(final / "tree"))
 
-    def _take_vss(self, name: str, matcher: Matcher, now: float, reason: str,
-                  where: tuple[str, Path, Path], t0: float) -> SnapshotInfo:
+    def _take_vss(self, name: str, matcher: Matcher, now: float,
+                  reason: str) -> tuple[SnapshotInfo, Sequence[Shadow]]:
         assert self.vss is not None
-        sid, part, final = where
+        t0 = time.monotonic()
+        sid, part, final = self._start(name, now)
         tree = part / "tree"
         try:
             shadows = self.vss.take(matcher, tree)
@@ -183,14 +215,16 @@ class SnapshotStore:
         atomic.write_json(part / "snapshot.json",
                           {"format": FORMAT, **doc, "shadows": [x.to_dict() for x in shadows]})
         os.replace(part, final)
-        return replace(info, path=os.fspath(final / "tree"))
+        return replace(info, path=os.fspath(final / "tree")), shadows
 
     def delete(self, name: str, sid: str) -> None:
+        """Delete snapshot ``sid`` of set ``name`` (releasing its shadow copies)."""
         d = self._dir(name, sid)
         if not d.is_dir():
             raise SnapshotError(f"set {name} has no snapshot {sid}")
         gone = d.with_name(sid + ".partial")  # no longer listed, even if rmtree stops halfway
         os.replace(d, gone)
+        self.index.remove(name, sid)
         shadows = _shadows(atomic.read_json(gone / "snapshot.json", default=None))
         if shadows:
             if self.vss is None:
@@ -200,11 +234,14 @@ class SnapshotStore:
                 self.vss.release(shadows, gone / "tree")
             except VssError as exc:
                 os.replace(gone, d)  # still there, still listed: say so, keep it
+                self.index.forget(name)  # listed again: read it again, as a listing would
                 raise SnapshotError(str(exc)) from exc
         shutil.rmtree(gone)
 
     def delete_set(self, name: str) -> None:
+        """Delete every snapshot of set ``name``."""
         shutil.rmtree(self.root / name, ignore_errors=True)
+        self.index.forget(name)
 
     def changed(self, name: str, sid: str) -> Sequence[str] | None:
         """Files of snapshot ``sid`` written since it was taken (see

@@ -2,7 +2,8 @@
 
 Reading the status asks the source engine for the set's counters and the
 target engine for its failover monitor (each client bounded by the
-context's timeout). A source that does not answer is not an error here:
+context's timeout); where the monitor is not read, the target is asked for
+its last snapshot (:mod:`core.protection.last_snapshot`). A source that does not answer is not an error here:
 it is reported (``source_reachable=False``) because that is exactly the
 failover case; a side not asked is ``None``, never assumed reachable. Observed moves, persisted:
 Mirroring → Protected when the mirror is complete; Mirroring/Protected →
@@ -39,6 +40,7 @@ from core.protection.health import (
     headline,
 )
 from core.protection.identity import read_identity
+from core.protection.last_snapshot import WATCHED, asks_target, read_last_snapshot
 from core.protection.locks import record_lock
 from core.protection.plan_lock import PlanHolder, plan_holder
 from core.protection.state_machine import allowed_actions, check_transition
@@ -46,7 +48,7 @@ from core.protection.watch_beat import WatcherState, watcher_state
 from core.store import PairRecord, PairStore
 
 S = PairState
-_WATCHED = (S.MIRRORING, S.PROTECTED, S.FAILURE_DETECTED)
+_WATCHED = WATCHED
 #: states in which the target's engine may hold the source's identity (F-9.5)
 _IDENTITY_READ = (*_WATCHED, S.FAILING_OVER, S.FAILED_OVER, S.FAILING_BACK, S.RESTORING)
 #: a pair in Restoring that runs no restore: failback is done and Restore comes next
@@ -160,6 +162,9 @@ class PairStatus:
                 "last_snapshot": m.last_snapshot,
                 "reason": m.reason,
             },
+            # the target's newest snapshot: said by its monitor or, where that is not read
+            # (failed over, monitoring off), by its stats of the set
+            "last_snapshot": s.last_snapshot,
             "operation": r.phase,
             "last_error": r.last_error,
             "errors": list(self.errors),
@@ -287,6 +292,8 @@ def pair_status(ctx: Context, store: PairStore, pair: Pair, *,
         _read_monitor(ctx, rec.target, name, status)
     if state == S.RESTORING:
         _read_restore(ctx, rec.target, name, status)
+    if asks_target(rec):  # the monitor, which says it too, is not read
+        read_last_snapshot(ctx, rec.target, name, status)
     if status.monitor is not None:
         mon = status.monitor
         status.stats = replace(

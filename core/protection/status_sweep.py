@@ -1,7 +1,8 @@
 """The engines' answers for every pair of a poll, asked all at once (SPEC F-8.5).
 
 Reading one pair's status asks its source engine for the set's counters and its
-target engine for the failover monitor (:mod:`core.protection.status`). Asked pair
+target engine for the failover monitor, or, where that is not read, for the set's
+last snapshot (:mod:`core.protection.status`). Asked pair
 after pair, a thousand engines are a thousand waits; asked from a thread each, the
 thread switches cost more CPU than the requests. :func:`prefetch` opens the missing
 connections with at most ``workers`` at once, then sends every request of the poll
@@ -26,6 +27,7 @@ from core.errors import AppmgrError, Unreachable
 from core.model.state import PairState
 from core.model.stats import JobStats
 from core.ports import Engine
+from core.protection.last_snapshot import asks_target
 from core.store import PairRecord
 
 #: connections opened at once (each waits on the network, rarely on the CPU)
@@ -137,9 +139,10 @@ class EnginePool:
 def wanted(rec: PairRecord) -> list[tuple[str, str, str]]:
     """What reading ``rec``'s status asks the engines: (server, op, set name)."""
     name = str(rec.facts.get("set_name", "")) if rec.facts else ""
+    out = [(rec.target.upper(), "stats", name)] if asks_target(rec) else []
     if not name or rec.pair_state not in SWEPT:
-        return []  # other states ask little, or something else: asked as usual
-    out = [(rec.source.upper(), "stats", name)]
+        return out  # other states ask little more, or something else: asked as usual
+    out.append((rec.source.upper(), "stats", name))
     if rec.monitoring:
         out.append((rec.target.upper(), "monitor_status", name))
     return out

@@ -6,9 +6,17 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from core.model.state import PairState
-from tests.tui.tui_fake_dashboard import MB, estate
+from tests.tui.tui_fake_dashboard import MB, estate, row
 from tests.tui.tui_fake_estate import NOW
-from tests.tui.tui_helpers import main_screen, make_app, press, reopen_pair, settle, until
+from tests.tui.tui_helpers import (
+    main_screen,
+    make_app,
+    press,
+    reopen_pair,
+    settle,
+    until,
+    wait_until,
+)
 from tui.actions import BY_ID
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.failover_confirm import FailoverConfirmScreen
@@ -63,16 +71,18 @@ async def test_a_state_change_updates_that_row_by_key(api):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dashboard(pilot)
         await press(pilot, "down", "down")  # the cursor on EXCH01 → EXCH02
-        row_keys = list(table(app).rows)
-        api.set_row(0, state="Degraded", condition="Failover monitor not running",
-                    reason="Failover monitor not running", transfer_rate=4 * MB)
+        rows = dict(table(app).rows)
+        # a state no longer than the longest shown: the columns stay as they are (a longer
+        # one may narrow the others, and the table is built again: see the 80-column test)
+        api.set_row(0, state="Degraded", condition="Replication error",
+                    reason="Replication error", transfer_rate=4 * MB)
         await press(pilot, "ctrl+r")
         assert len(api.called("overview")) == 2
-        assert cell(app, "fileprint_FS01_FS02", "state") == \
-            "Degraded — Failover monitor not running"
+        assert cell(app, "fileprint_FS01_FS02", "state") == "Degraded — Replication error"
         assert cell(app, "fileprint_FS01_FS02", "trend") == "▅█"  # the rate seen twice
         # the same rows in place, the cursor where it was: updated, not rebuilt
-        assert list(table(app).rows) == row_keys and table(app).cursor_row == 2
+        assert dict(table(app).rows) == rows and table(app).cursor_row == 2
+        assert all(table(app).rows[k] is row for k, row in rows.items())
         assert "Dashboard: every protected pair · 2 Degraded" in str(
             app.screen.query_one("#dash-title", Static).render())
 
@@ -102,6 +112,41 @@ async def test_pairs_protected_or_unprotected_meanwhile_join_or_leave(api):
         await press(pilot, "ctrl+r")
         assert [k.value for k in table(app).rows] == [
             "sql_SQL01_SQL02", "exchange_EXCH01_EXCH02", "blackberry_BES01_BES02"]
+
+
+async def test_every_column_is_in_sight_at_80_columns_and_all_of_them_at_120(api):
+    """80 columns leave out the trend and the application (the detail line names it) and
+    cut a long state (the detail line has it whole): nothing scrolls off to the right.
+    More pairs than lines: the vertical scrollbar takes its cells too."""
+    api.estate = estate() + [row(f"FS{n}", f"FS{n + 50}") for n in range(10, 40)]
+    app = make_app(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_dashboard(pilot)
+        await press(pilot, "down")
+        t = table(app)
+        assert [str(c.label) for c in t.columns.values()] == [
+            "Pair", "State", "Mirror", "Queue", "Rate", "HB", "Snap"]
+        assert t.max_scroll_x == 0  # nothing beyond the right edge
+        assert cell(app, "fileprint_FS01_FS02", "snap") == "10 min"
+        assert cell(app, "blackberry_BES01_BES02", "state") == "Failed over"
+        # the long state is cut with "…" on the screen; the detail line has it whole
+        state = "Degraded — Target unreachable"
+        assert isinstance(app.screen, DashboardScreen)
+        width = next(c.width for c in app.screen.columns if c.key == "state")
+        assert width is not None and width < len(state)
+        assert f" {state[:width - 1]}… " in screen_text(app)
+        assert "Degraded — Target unreachable since" in str(
+            app.screen.query_one("#dash-detail", Static).render())
+
+        await pilot.resize_terminal(120, 40)
+        await wait_until(pilot, lambda: len(table(app).columns) == 9, "every column")
+        t = table(app)
+        assert t.max_scroll_x == 0 and t.cursor_row == 1  # rebuilt, the cursor kept
+        assert cell(app, "sql_SQL01_SQL02", "state") == "Degraded — Target unreachable"
+        assert cell(app, "sql_SQL01_SQL02", "app") == "sql"
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: len(table(app).columns) == 7, "the narrow columns")
+        assert table(app).max_scroll_x == 0 and table(app).cursor_row == 1
 
 
 async def test_empty_estate_says_how_to_protect_a_pair(api):

@@ -126,9 +126,10 @@ def status(d: dict[str, Any]) -> str:
         ago = f"{time.time() - hb:.0f} s ago" if hb else "never"
         lines.append(f"  monitor      {m['state']}  last heartbeat {ago}  "
                      f"missed {missed_text(m['missed'], m['threshold'])}")
-        snap = m.get("last_snapshot")
-        if snap:
-            lines.append(f"  snapshot     last taken {time.time() - snap:.0f} s ago")
+    # the target's snapshots outlive its monitor (failed over, monitoring off)
+    snap = d.get("last_snapshot") or (m or {}).get("last_snapshot")
+    if snap:
+        lines.append(f"  snapshot     last taken {time.time() - snap:.0f} s ago")
     if d.get("plan_running"):
         lines.append(f"  ▶ {d['plan_running']}")
     auto = d.get("automatic_failover")

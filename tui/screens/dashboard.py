@@ -4,7 +4,8 @@ One poll reads every pair (``api.monitoring.overview``: concurrent in core) in a
 thread worker; its answer updates the table cell by cell, by row key, and only
 then is the next poll scheduled (an interval after this one started, at least
 MIN_GAP after it ended) — a slow estate makes the refresh slower, never makes
-polls pile up. The columns are those of ``appmgr status`` (tui.pair_rows).
+polls pile up. The columns are those of ``appmgr status`` (tui.pair_rows); a screen
+too narrow for all of them shows those that fit (:func:`tui.pair_rows.fit`).
 
 Enter opens the highlighted pair on the main window; ``f`` fails it over through
 the main window's Failover dialog, when its state allows one (core decides).
@@ -31,7 +32,7 @@ from core.model.pair import Pair
 from tui.api_calls import ApiCaller, error_text
 from tui.fmt import STATE_CLASS, plain
 from tui.hosts import appmgr_app
-from tui.pair_rows import AUTO, COLUMNS, KEYS, PairRows
+from tui.pair_rows import AUTO, COLUMNS, Column, PairRows, fit, pair_text, state_text
 from tui.widgets.pair_table import PairTable
 
 #: seconds between the ages' recomputation while polls are slower than that
@@ -70,6 +71,12 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
         self._timer: Timer | None = None
         self._started = 0.0
         self.polls = 0
+        #: the columns shown now (tui.pair_rows.fit: fewer on a narrow screen), and the
+        #: last poll's rows (shown again when a resize changes the columns)
+        self.columns: tuple[Column, ...] = COLUMNS
+        self._last: list[PairOverview] = []
+        #: the cursor's row before the table was built again (put back by :meth:`_show`)
+        self._cursor: int | None = None
         self._said: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -122,9 +129,38 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
         self._next()
 
     # --- display -------------------------------------------------------------------
+    def on_resize(self) -> None:
+        if self._lay_out(self._last) and self.polls:
+            self._show(self._last)
+
+    def _lay_out(self, ovs: list[PairOverview]) -> bool:
+        """Fit the columns to the screen's width (tui.pair_rows.fit: every column kept in
+        sight; 80 columns leave out the trend and the application); when they change, the
+        table is built again (its rows at the next :meth:`_show`, the cursor where it
+        was). True: changed."""
+        table = self.query_one("#dash-table", PairTable)
+        width = self.size.width
+        lines = table.size.height or self.size.height  # hidden while no pair is protected
+        if len(ovs) >= lines:  # more rows than lines (one is the header): a scrollbar
+            width -= table.styles.scrollbar_size_vertical
+        cols = fit(width, max((len(pair_text(ov)) for ov in ovs), default=0),
+                   max((len(state_text(ov)) for ov in ovs), default=0))
+        if cols == self.columns:
+            return False
+        self.columns, self.shown = cols, {}
+        if self._cursor is None:
+            self._cursor = table.cursor_row
+        table.clear(columns=True)
+        for col in cols:
+            table.add_column(col.title, key=col.key, width=col.width)
+        return True
+
     def _show(self, ovs: list[PairOverview]) -> None:
         table = self.query_one("#dash-table", PairTable)
         now = appmgr_app(self).clock()
+        self._last = ovs
+        self._lay_out(ovs)
+        cols = [c.key for c in self.columns]
         keys = [ov.key for ov in ovs]
         with table.updating():  # by key, one repaint for the whole poll
             for gone in set(self.shown) - set(keys):
@@ -136,13 +172,17 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
                 self.facts[key] = ov
                 before = self.shown.get(key)
                 if before is None:
-                    table.add_row(*(self._cell(k, cells[k], ov) for k in KEYS), key=key)
+                    table.add_row(*(self._cell(k, cells[k], ov) for k in cols), key=key)
                 else:
-                    for col, text in cells.items():
+                    for col in cols:
+                        text = cells[col]
                         if before[col] != text:
                             table.update_cell(key, col, self._cell(col, text, ov),
                                               update_width=col in AUTO)
                 self.shown[key] = cells
+        if self._cursor is not None and ovs:
+            table.move_cursor(row=min(self._cursor, len(ovs) - 1))
+            self._cursor = None
         empty = not ovs
         self.query_one("#dash-empty").display = empty
         table.display = not empty
@@ -153,7 +193,9 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
     def _cell(col: str, text: str, ov: PairOverview) -> str | Text:
         if col != "state":
             return text
-        return Text(text, style=STATE_COLOUR[STATE_CLASS.get(ov.state, "bad")])
+        # cut with "…" where the column is narrower (the detail line has it whole)
+        return Text(text, style=STATE_COLOUR[STATE_CLASS.get(ov.state, "bad")],
+                    overflow="ellipsis")
 
     def _title(self, ovs: list[PairOverview]) -> None:
         counts = Counter(ov.state for ov in ovs)

@@ -53,6 +53,8 @@ class FakeEngine:
         self.kept: dict[str, list[str]] = {}
         #: set -> (queued ops, queued bytes) each stats call reports in turn (the last repeats)
         self.queued: dict[str, list[tuple[int, int]]] = {}
+        #: set -> when its newest snapshot here was taken (said while the set is accepted)
+        self.last_snapshot: dict[str, float] = {}
 
     def _call(self, op: str, *args: Any) -> None:
         if not self.reachable:
@@ -107,7 +109,9 @@ class FakeEngine:
         ops, nbytes = queue.pop(0) if len(queue) > 1 else queue[0]
         return JobStats(mirror_status=status, mirror_percent=100.0 if status == "complete" else 40.0,
                         replication_status="replicating" if status == "complete" else "stopped",
-                        bytes_sent=1234, queued_ops=ops, queued_bytes=nbytes)
+                        bytes_sent=1234, queued_ops=ops, queued_bytes=nbytes,
+                        last_snapshot=self.last_snapshot.get(name) if name in self.accepts
+                        else None)
 
     def create_monitor(self, name: str, source_ips: list[str], port: int, method: str,
                        interval: float, missed: int, trigger: str,
@@ -121,7 +125,7 @@ class FakeEngine:
         self._call("monitor_status", name)
         if name not in self.monitors:
             raise NotFound(f"there is no failover monitor named {name}")
-        return self.monitors[name]
+        return replace(self.monitors[name], last_snapshot=self.last_snapshot.get(name))
 
     def delete_monitor(self, name: str) -> None:
         self._call("delete_monitor", name)

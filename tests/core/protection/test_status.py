@@ -83,7 +83,8 @@ def test_json_is_stable(world: World, store: PairStore, protected: PairRecord) -
     d = _status(world, store).to_dict()
     assert list(d) == ["app", "source", "target", "state", "pair_state", "reason", "since",
                        "source_reachable", "target_reachable",
-                       "mirror", "replication", "counters", "monitoring", "monitor", "operation",
+                       "mirror", "replication", "counters", "monitoring", "monitor",
+                       "last_snapshot", "operation",
                        "last_error", "errors", "conditions", "plan_running", "automatic_failover",
                        "identity"]
     assert (d["reason"], d["since"], d["conditions"]) == ("", None, [])

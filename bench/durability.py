@@ -9,7 +9,8 @@ environment: what the engine cost before this change, never a setting);
 ``rsync --fsync`` (the anchor that also syncs every file) and plain rsync.
 Every run writes into a new empty directory after ``sync`` (dirty pages of
 the run before are on disk before the clock starts) and every copy is
-compared byte for byte with the source. min/median/max per variant; the
+compared byte for byte with the source, then removed (see bench/mirror.py:
+kept copies made every later run slower on this VM). min/median/max per variant; the
 ratios are of medians. Engines on ``--net`` .1 and .2, rsync on .3.
 Results: bench/results/durability.json.
 Run: ``python -m bench.durability [--data DIR] [--runs N] [--net 127.0.71]``.
@@ -65,16 +66,14 @@ def measure(args: argparse.Namespace) -> int:
         def engine_run(tag: str, env: dict[str, str] | None) -> Callable[[int], float]:
             def run(n: int) -> float:
                 seconds, copy = mirror.run_engine(src_c, work, f"{tag}{n}", env)
-                if not mirror.same_tree(src, copy):
-                    raise RuntimeError(f"{tag} copy {n} differs from the source")
+                mirror.verify_and_drop(src, copy, f"{tag} copy {n}")
                 return seconds
             return run
 
         def rsync_run(tag: str, extra: tuple[str, ...]) -> Callable[[int], float]:
             def run(n: int) -> float:
                 seconds = mirror.run_rsync(src, rsync_root, f"{tag}{n}", extra)
-                if not mirror.same_tree(src, rsync_root / f"run{tag}{n}"):
-                    raise RuntimeError(f"{tag} copy {n} differs from the source")
+                mirror.verify_and_drop(src, rsync_root / f"run{tag}{n}", f"{tag} copy {n}")
                 return seconds
             return run
 

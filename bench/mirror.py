@@ -12,9 +12,12 @@ random incompressible bytes from a fixed seed.
     ``rsync -a --whole-file src/ rsync://127.0.41.3:8730/mod/`` into an empty dir.
 
 Runs alternate, the first tool flipping each round (engine first in even
-rounds), after ``sync``, each into a new empty directory (ext4 creates files
-slowly right after many deletions, so no run deletes anything before another
-run); every copy of both tools is compared byte for byte with the source.
+rounds), after ``sync``, each into a new empty directory; every copy of both
+tools is compared byte for byte with the source and then removed
+(:func:`verify_and_drop`: on this VM, writing into page-cache memory the host
+has not backed yet costs 2-4x, so kept copies made each later run slower than
+the one before, for either tool: the target engine's CPU went 1.7, 3.3, 4.3,
+4.4 s over four kept copies and stayed 1.6-1.9 s with each removed).
 min/median/max of ``--runs`` rounds and the CPU of both (the two engines'
 user+system time; rsync's client plus the daemon's child that served the run)
 are reported. MB = 10^6 bytes. Results: bench/results/mirror.json.
@@ -188,6 +191,14 @@ def run_rsync(src: Path, rsync_root: Path, n: int | str, extra: tuple[str, ...] 
     return elapsed
 
 
+def verify_and_drop(src: Path, copy: Path, what: str) -> None:
+    """Raise unless ``copy`` equals ``src``; then remove it (its 1 GB would stay in
+    the page cache and change the memory the next run writes into)."""
+    if not same_tree(src, copy):
+        raise RuntimeError(f"{what} differs from the source")
+    shutil.rmtree(copy)
+
+
 def same_tree(a: Path, b: Path) -> bool:
     def listing(root: Path) -> dict[str, int]:
         return {str(p.relative_to(root)): p.stat().st_size for p in root.rglob("*") if p.is_file()}
@@ -258,14 +269,12 @@ def measure(args: argparse.Namespace) -> int:
 
         def by_engine(n: int) -> None:
             seconds, copy = run_engine(src_c, work, n, src_pid=procs[0].pid, cpu=eng_cpu)
-            if not same_tree(src, copy):
-                raise RuntimeError(f"engine copy {n} differs from the source")
+            verify_and_drop(src, copy, f"engine copy {n}")
             eng_t.append(seconds)
 
         def by_rsync(n: int) -> None:
             seconds = run_rsync(src, rsync_root, n, daemon_pid=procs[1].pid, cpu=rs_cpu)
-            if not same_tree(src, rsync_root / f"run{n}"):
-                raise RuntimeError(f"rsync copy {n} differs from the source")
+            verify_and_drop(src, rsync_root / f"run{n}", f"rsync copy {n}")
             rs_t.append(seconds)
 
         for n in range(args.runs):

@@ -16,3 +16,8 @@ class PairState(StrEnum):
     FAILING_BACK = "Failing back"
     RESTORING = "Restoring"
     ERROR = "Error"
+
+
+#: the states in which the target's failover monitor watches the source: the
+#: watcher reads their status each round, and a status read asks the monitor
+WATCHED = (PairState.MIRRORING, PairState.PROTECTED, PairState.FAILURE_DETECTED)

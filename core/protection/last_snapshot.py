@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from core.context import Context
 from core.errors import AppmgrError, Unreachable
-from core.model.state import PairState
+from core.model.state import WATCHED, PairState
 from core.protection.env import as_stats
 from core.store import PairRecord
 
@@ -24,8 +24,6 @@ if TYPE_CHECKING:  # status imports this module
     from core.protection.status import PairStatus
 
 S = PairState
-#: the states whose status reads the target's monitor (while monitoring is on)
-WATCHED = (S.MIRRORING, S.PROTECTED, S.FAILURE_DETECTED)
 _NOT_ENABLED = (S.UNPROTECTED, S.VALIDATED)
 
 

@@ -25,7 +25,7 @@ from core.context import Context
 from core.errors import AppmgrError, InvalidInput, NotFound, Unreachable
 from core.model.config import ProtectionConfig
 from core.model.pair import Pair
-from core.model.state import PairState
+from core.model.state import WATCHED, PairState
 from core.model.stats import JobStats
 from core.paths import AppPaths
 from core.ports import MonitorStatus
@@ -40,7 +40,7 @@ from core.protection.health import (
     headline,
 )
 from core.protection.identity import read_identity
-from core.protection.last_snapshot import WATCHED, asks_target, read_last_snapshot
+from core.protection.last_snapshot import asks_target, read_last_snapshot
 from core.protection.locks import record_lock
 from core.protection.plan_lock import PlanHolder, plan_holder
 from core.protection.state_machine import allowed_actions, check_transition
@@ -48,9 +48,8 @@ from core.protection.watch_beat import WatcherState, watcher_state
 from core.store import PairRecord, PairStore
 
 S = PairState
-_WATCHED = WATCHED
 #: states in which the target's engine may hold the source's identity (F-9.5)
-_IDENTITY_READ = (*_WATCHED, S.FAILING_OVER, S.FAILED_OVER, S.FAILING_BACK, S.RESTORING)
+_IDENTITY_READ = (*WATCHED, S.FAILING_OVER, S.FAILED_OVER, S.FAILING_BACK, S.RESTORING)
 #: a pair in Restoring that runs no restore: failback is done and Restore comes next
 AWAITING_RESTORE = "Failed back (restore next)"
 
@@ -239,7 +238,7 @@ def _automatic(ctx: Context, status: PairStatus, cfg: ProtectionConfig | None) -
         status.watcher = watcher_state(ctx.paths, ctx.clock.now())
 
 
-_AUTOMATIC = (*_WATCHED, S.FAILING_OVER)
+_AUTOMATIC = (*WATCHED, S.FAILING_OVER)
 
 
 def _set_name(rec: PairRecord) -> str:
@@ -247,7 +246,7 @@ def _set_name(rec: PairRecord) -> str:
 
 
 def _observe(state: PairState, stats: JobStats, monitor: MonitorStatus | None) -> PairState:
-    if state not in _WATCHED:
+    if state not in WATCHED:
         return state
     if monitor is not None and monitor.state == "failover_condition":
         return S.FAILURE_DETECTED
@@ -284,11 +283,11 @@ def pair_status(ctx: Context, store: PairStore, pair: Pair, *,
     if status.identity is not None and status.identity.get("done"):
         # the target answers on the source's addresses: what answers there is not the source
         status.source_reachable = False
-    elif state in _WATCHED:
+    elif state in WATCHED:
         _read_source(ctx, rec.source, name, status)
     elif state != S.RESTORING:
         status.source_reachable = _answers(ctx, rec.source, status)
-    if state in _WATCHED and rec.monitoring:
+    if state in WATCHED and rec.monitoring:
         _read_monitor(ctx, rec.target, name, status)
     if state == S.RESTORING:
         _read_restore(ctx, rec.target, name, status)
@@ -304,7 +303,7 @@ def pair_status(ctx: Context, store: PairStore, pair: Pair, *,
             monitor_state=mon.state,
             last_snapshot=mon.last_snapshot,
         )
-    if state in _WATCHED:
+    if state in WATCHED:
         _judge(ctx, store, status)
     new = _observe(state, status.stats, status.monitor)
     if new != state:

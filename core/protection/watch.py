@@ -30,7 +30,7 @@ from core.context import Context
 from core.errors import AppmgrError
 from core.logs import log_action
 from core.model.config import ProtectionConfig
-from core.model.state import PairState
+from core.model.state import WATCHED, PairState
 from core.protection.failover import failover
 from core.protection.plan_lock import PlanHolder, plan_holder
 from core.protection.status import pair_status
@@ -39,8 +39,6 @@ from core.store import PairRecord, PairStore
 
 S = PairState
 ACTOR = "appmgr watch"
-#: states whose status the watcher reads each round (the monitor may declare a failure)
-WATCHED = (S.MIRRORING, S.PROTECTED, S.FAILURE_DETECTED)
 
 
 @dataclass(frozen=True)

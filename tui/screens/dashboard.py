@@ -32,7 +32,7 @@ from core.model.pair import Pair
 from tui.api_calls import ApiCaller, error_text
 from tui.fmt import STATE_CLASS, plain
 from tui.hosts import appmgr_app
-from tui.pair_rows import AUTO, COLUMNS, Column, PairRows, fit, pair_text, state_text
+from tui.pair_rows import AUTO, COLUMNS, Column, PairRows, fit
 from tui.widgets.pair_table import PairTable
 
 #: seconds between the ages' recomputation while polls are slower than that
@@ -75,6 +75,8 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
         #: last poll's rows (shown again when a resize changes the columns)
         self.columns: tuple[Column, ...] = COLUMNS
         self._last: list[PairOverview] = []
+        #: the last poll's longest pair and state texts (what the columns are fitted to)
+        self._widths = (0, 0)
         #: the cursor's row before the table was built again (put back by :meth:`_show`)
         self._cursor: int | None = None
         self._said: dict[str, str] = {}
@@ -130,10 +132,10 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
 
     # --- display -------------------------------------------------------------------
     def on_resize(self) -> None:
-        if self._lay_out(self._last) and self.polls:
+        if self._lay_out(len(self._last)) and self.polls:
             self._show(self._last)
 
-    def _lay_out(self, ovs: list[PairOverview]) -> bool:
+    def _lay_out(self, rows: int) -> bool:
         """Fit the columns to the screen's width (tui.pair_rows.fit: every column kept in
         sight; 80 columns leave out the trend and the application); when they change, the
         table is built again (its rows at the next :meth:`_show`, the cursor where it
@@ -141,10 +143,9 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
         table = self.query_one("#dash-table", PairTable)
         width = self.size.width
         lines = table.size.height or self.size.height  # hidden while no pair is protected
-        if len(ovs) >= lines:  # more rows than lines (one is the header): a scrollbar
+        if rows >= lines:  # more rows than lines (one is the header): a scrollbar
             width -= table.styles.scrollbar_size_vertical
-        cols = fit(width, max((len(pair_text(ov)) for ov in ovs), default=0),
-                   max((len(state_text(ov)) for ov in ovs), default=0))
+        cols = fit(width, *self._widths)
         if cols == self.columns:
             return False
         self.columns, self.shown = cols, {}
@@ -159,7 +160,10 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
         table = self.query_one("#dash-table", PairTable)
         now = appmgr_app(self).clock()
         self._last = ovs
-        self._lay_out(ovs)
+        rows = [self.rows.cells(ov, now) for ov in ovs]
+        self._widths = (max((len(c["pair"]) for c in rows), default=0),
+                        max((len(c["state"]) for c in rows), default=0))
+        self._lay_out(len(ovs))
         cols = [c.key for c in self.columns]
         keys = [ov.key for ov in ovs]
         with table.updating():  # by key, one repaint for the whole poll
@@ -167,8 +171,7 @@ class DashboardScreen(ApiCaller, Screen[Pair | None]):
                 table.remove_row(gone)
                 del self.shown[gone]
                 self.facts.pop(gone, None)
-            for key, ov in zip(keys, ovs, strict=True):
-                cells = self.rows.cells(ov, now)
+            for key, ov, cells in zip(keys, ovs, rows, strict=True):
                 self.facts[key] = ov
                 before = self.shown.get(key)
                 if before is None:
